@@ -1,0 +1,5 @@
+"""``python -m tqaudit`` runs the command line."""
+
+from tqaudit.cli import main
+
+main()

@@ -1,0 +1,90 @@
+"""The segments table: one row per segment, the contract every stage reads.
+
+Columns (DESIGN.md): ``segment_id``, ``doc_id``, ``source``, ``target``, ``reference``
+(extra references in ``reference_2``, ``reference_3``, …), ``src_lang``, ``tgt_lang``.
+Every text column is a plain ``str`` column with no missing values, so rules never
+have to test for NaN.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from tqaudit.errors import InputError
+
+BASE_COLUMNS: tuple[str, ...] = (
+    "segment_id",
+    "doc_id",
+    "source",
+    "target",
+    "reference",
+    "src_lang",
+    "tgt_lang",
+)
+_EXTRA_REF = re.compile(r"^reference_(\d+)$")
+
+
+def reference_columns(frame: pd.DataFrame) -> list[str]:
+    """Names of the reference columns that hold at least one non-empty text, in order."""
+    extra = sorted(
+        (int(m.group(1)), col) for col in frame.columns if (m := _EXTRA_REF.match(str(col)))
+    )
+    cols = ["reference"] + [col for _, col in extra]
+    return [c for c in cols if c in frame.columns and frame[c].astype(bool).any()]
+
+
+def build_segments(
+    target: Sequence[str],
+    *,
+    source: Sequence[str] | None = None,
+    references: Sequence[Sequence[str]] = (),
+    segment_id: Sequence[str] | None = None,
+    doc_id: Sequence[str] | None = None,
+    src_lang: str = "",
+    tgt_lang: str = "",
+) -> pd.DataFrame:
+    """Build a valid segments table from line-aligned columns."""
+    n = len(target)
+    data: dict[str, Sequence[str]] = {
+        "segment_id": segment_id if segment_id is not None else [str(i) for i in range(1, n + 1)],
+        "doc_id": doc_id if doc_id is not None else [""] * n,
+        "source": source if source is not None else [""] * n,
+        "target": target,
+    }
+    for i, ref in enumerate(references):
+        data["reference" if i == 0 else f"reference_{i + 1}"] = ref
+    frame = pd.DataFrame(data)
+    frame["src_lang"] = src_lang
+    frame["tgt_lang"] = tgt_lang
+    return normalize(frame)
+
+
+def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
+    """Validate and complete a segments table.
+
+    Adds missing optional columns as empty strings, turns missing values into empty
+    strings, gives segment ids 1..n where absent, and checks that ``target`` exists and
+    that ids are unique. ``origin`` names the file in error messages.
+    """
+    if "target" not in frame.columns:
+        raise InputError(f"{origin}: no 'target' column (found: {', '.join(map(str, frame.columns))})")
+    out = frame.copy()
+    if "segment_id" not in out.columns:
+        out.insert(0, "segment_id", [str(i) for i in range(1, len(out) + 1)])
+    for col in BASE_COLUMNS:
+        if col not in out.columns:
+            out[col] = ""
+    text_cols = [c for c in out.columns if c in BASE_COLUMNS or _EXTRA_REF.match(str(c))]
+    for col in text_cols:
+        out[col] = out[col].fillna("").astype(str).astype(object)
+    dupes = out["segment_id"][out["segment_id"].duplicated()]
+    if len(dupes):
+        raise InputError(f"{origin}: duplicate segment id {dupes.iloc[0]!r}")
+    ordered = list(BASE_COLUMNS) + sorted(
+        (c for c in text_cols if c not in BASE_COLUMNS), key=lambda c: int(c.split("_")[1])
+    )
+    rest = [c for c in out.columns if c not in ordered]
+    return out[ordered + rest].reset_index(drop=True)
