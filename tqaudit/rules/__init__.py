@@ -12,7 +12,7 @@ import pkgutil
 from tqaudit.rules.base import CATEGORIES, FINDING_COLUMNS, Applicability, Hit, Rule
 from tqaudit.rules.registry import RULES, register, select_rules
 
-_INFRASTRUCTURE = frozenset({"base", "registry", "packs", "text"})
+_INFRASTRUCTURE = frozenset({"base", "registry", "text"})
 
 __all__ = [
     "CATEGORIES",

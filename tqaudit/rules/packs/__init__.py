@@ -1,0 +1,142 @@
+"""Data packs: the knowledge rules read (toponyms, calques, boilerplate, quote styles).
+
+A pack is a TOML file named ``<category>.<lang>.toml`` (or ``<category>.<src>-<tgt>.toml``
+for a language pair) with a ``[pack]`` table and a list of ``[[entry]]`` tables. Every entry
+has ``pattern``, ``suggestion``, ``note`` and ``source``. Packs ship inside the package
+(``tqaudit/rules/packs/``) and users add their own from config (``packs = ["my.toml"]``);
+a user pack with the same name extends the built-in one. Packs are validated at load and
+an error names the file and the entry index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from tqaudit.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+ENTRY_KEYS = frozenset({"pattern", "suggestion", "note", "source"})
+OPTIONAL_ENTRY_KEYS = frozenset({"alternatives", "languages"})
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One pack: its name (``transliteration.en``), header table and entries."""
+
+    name: str
+    header: dict[str, Any]
+    entries: tuple[dict[str, Any], ...]
+    digest: str
+
+    def patterns(self) -> list[str]:
+        return [e["pattern"] for e in self.entries]
+
+
+def _validate(name: str, origin: str, data: dict[str, Any]) -> Pack:
+    header = data.get("pack", {})
+    if not isinstance(header, dict):
+        raise ConfigError(f"{origin}: [pack] must be a table")
+    entries = data.get("entry", [])
+    if not isinstance(entries, list):
+        raise ConfigError(f"{origin}: 'entry' must be an array of tables ([[entry]])")
+    for i, entry in enumerate(entries):
+        missing = sorted(ENTRY_KEYS - set(entry))
+        if missing:
+            raise ConfigError(f"{origin}: entry {i} lacks {', '.join(missing)}")
+        unknown = sorted(set(entry) - ENTRY_KEYS - OPTIONAL_ENTRY_KEYS)
+        if unknown:
+            raise ConfigError(f"{origin}: entry {i} has unknown key {unknown[0]!r}")
+        if not isinstance(entry["pattern"], str) or not entry["pattern"]:
+            raise ConfigError(f"{origin}: entry {i} has an empty pattern")
+    raw = repr((sorted(header.items()), entries)).encode()
+    return Pack(name, header, tuple(entries), hashlib.sha256(raw).hexdigest()[:12])
+
+
+def _read(path_text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: invalid TOML ({exc})") from None
+
+
+@lru_cache(maxsize=None)
+def _builtin(name: str) -> Pack | None:
+    ref = resources.files("tqaudit.rules.packs").joinpath(f"{name}.toml")
+    if not ref.is_file():
+        return None
+    return _validate(name, f"pack {name}.toml", _read(ref.read_text("utf-8"), f"pack {name}.toml"))
+
+
+def _merge(base: Pack | None, extra: Pack) -> Pack:
+    if base is None:
+        return extra
+    header = {**base.header, **extra.header}
+    for key, value in extra.header.items():
+        if isinstance(value, list) and isinstance(base.header.get(key), list):
+            header[key] = [*base.header[key], *value]
+    entries = base.entries + extra.entries
+    digest = hashlib.sha256((base.digest + extra.digest).encode()).hexdigest()[:12]
+    return Pack(base.name, header, entries, digest)
+
+
+@dataclass
+class PackSet:
+    """The built-in packs plus the user's, looked up by name."""
+
+    user_files: tuple[Path, ...] = ()
+    _user: dict[str, Pack] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        for path in self.user_files:
+            try:
+                text = Path(path).read_text("utf-8")
+            except OSError as exc:
+                raise ConfigError(f"{path}: cannot read pack ({exc.strerror})") from None
+            name = Path(path).name.removesuffix(".toml")
+            data = _read(text, str(path))
+            name = data.get("pack", {}).get("name", name)
+            self._user[name] = _merge(self._user.get(name), _validate(name, str(path), data))
+
+    @classmethod
+    @lru_cache(maxsize=1)
+    def default(cls) -> PackSet:
+        return cls()
+
+    def get(self, name: str) -> Pack | None:
+        """The pack called ``name`` (built-in merged with the user's), or None."""
+        base = _builtin(name)
+        extra = self._user.get(name)
+        return _merge(base, extra) if extra else base
+
+    def find(self, category: str, languages: Iterable[str]) -> list[Pack]:
+        """Packs of ``category`` for any of ``languages`` (``en`` or pairs like ``ru-en``)."""
+        found = []
+        for lang in languages:
+            pack = self.get(f"{category}.{lang}")
+            if pack is not None:
+                found.append(pack)
+        return found
+
+    def names(self) -> Sequence[str]:
+        builtin = [
+            p.name.removesuffix(".toml")
+            for p in resources.files("tqaudit.rules.packs").iterdir()
+            if p.name.endswith(".toml")
+        ]
+        return sorted(set(builtin) | set(self._user))
+
+    def signature(self) -> str:
+        """One hash over every pack in use: part of the run signature."""
+        digests = "".join(p.digest for n in self.names() if (p := self.get(n)) is not None)
+        return hashlib.sha256(digests.encode()).hexdigest()[:12]
