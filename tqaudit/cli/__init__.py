@@ -1,0 +1,49 @@
+"""The ``tqaudit`` command line: a thin Typer layer over the library.
+
+Each command parses options, builds a ``Config``, calls one library function and hands the
+result to a renderer. Errors derived from ``TqauditError`` become one ``Error: …`` line on
+stderr and exit code 2 (:func:`tqaudit.cli.common.handle_errors`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tqaudit import __version__
+from tqaudit.cli import audit as audit_cmd
+from tqaudit.cli import rules as rules_cmd
+
+app = typer.Typer(
+    name="tqaudit",
+    help="Audit machine-translated text: find MT artifacts, score against references, gate CI.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tqaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Audit machine-translated text."""
+
+
+app.command("audit")(audit_cmd.audit)
+app.command("rules")(rules_cmd.rules)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,170 @@
+"""Configuration: ``[tool.tqaudit]`` in pyproject.toml or a ``tqaudit.toml`` file.
+
+Precedence is CLI, then config file, then defaults (ruff's). Unknown keys are rejected by
+name so that a typo never silently does nothing. Keys are kebab-case in files
+(``fail-on``) and snake_case in Python.
+
+Example ``tqaudit.toml``::
+
+    select = ["ALL"]
+    ignore = ["WS"]
+    fail-on = "warning"
+    packs = ["my-toponyms.toml"]
+    min-chrf = 45.0
+
+    [rules.TL001]
+    severity = "warning"
+
+    [langid]
+    min-chars = 20
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqaudit.errors import ConfigError
+from tqaudit.rules.base import SEVERITIES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+FAIL_ON = (*SEVERITIES, "never")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that decides what an audit does, besides its input."""
+
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    fail_on: str = "error"
+    severity: Mapping[str, str] = field(default_factory=dict)
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    packs: tuple[Path, ...] = ()
+    langid: Mapping[str, Any] = field(default_factory=dict)
+    scoring: Mapping[str, Any] = field(default_factory=dict)
+    min_bleu: float | None = None
+    min_chrf: float | None = None
+    max_ter: float | None = None
+    jobs: int = 1
+
+    def __post_init__(self) -> None:
+        if self.fail_on not in FAIL_ON:
+            raise ConfigError(f"fail-on must be one of {', '.join(FAIL_ON)}, got {self.fail_on!r}")
+        for code, sev in self.severity.items():
+            if sev not in SEVERITIES:
+                raise ConfigError(f"severity of {code} must be one of {', '.join(SEVERITIES)}, got {sev!r}")
+        if self.jobs < 1:
+            raise ConfigError(f"jobs must be at least 1, got {self.jobs}")
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied; ``None`` values leave a field as it is."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def options_used(self) -> dict[str, Any]:
+        """The configuration as plain JSON data, for summary.json."""
+        out = dataclasses.asdict(self)
+        out["packs"] = [str(p) for p in self.packs]
+        return out
+
+
+_SCALARS = {"fail_on": str, "min_bleu": float, "min_chrf": float, "max_ter": float, "jobs": int}
+_LISTS = ("select", "ignore", "extend_select")
+_TABLES = ("langid", "scoring")
+
+
+def _key(name: str) -> str:
+    return name.replace("-", "_")
+
+
+def from_mapping(data: Mapping[str, Any], origin: str, base_dir: Path) -> Config:
+    """Build a Config from a ``[tool.tqaudit]``-shaped mapping; errors name ``origin``."""
+    kwargs: dict[str, Any] = {}
+    for raw_key, value in data.items():
+        key = _key(raw_key)
+        if key in _LISTS:
+            kwargs[key] = tuple(_str_list(value, raw_key, origin))
+        elif key in _SCALARS:
+            kwargs[key] = _scalar(value, _SCALARS[key], raw_key, origin)
+        elif key == "packs":
+            kwargs[key] = tuple(base_dir / p for p in _str_list(value, raw_key, origin))
+        elif key in _TABLES:
+            kwargs[key] = {_key(k): v for k, v in _table(value, raw_key, origin).items()}
+        elif key == "rules":
+            kwargs["severity"], kwargs["rule_options"] = _rules(value, origin)
+        else:
+            raise ConfigError(f"{origin}: unknown key {raw_key!r}")
+    return Config(**kwargs)
+
+
+def _str_list(value: Any, key: str, origin: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{origin}: {key!r} must be a list of strings")
+    return value
+
+
+def _scalar(value: Any, kind: type, key: str, origin: str) -> Any:
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ConfigError(f"{origin}: {key!r} must be {kind.__name__}, got {value!r}")
+    return value
+
+
+def _table(value: Any, key: str, origin: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{origin}: {key!r} must be a table")
+    return value
+
+
+def _rules(value: Any, origin: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    severity: dict[str, str] = {}
+    options: dict[str, dict[str, Any]] = {}
+    for code, table in _table(value, "rules", origin).items():
+        table = dict(_table(table, f"rules.{code}", origin))
+        if "severity" in table:
+            severity[code] = table.pop("severity")
+        options[code] = {_key(k): v for k, v in table.items()}
+    return severity, options
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``tqaudit.toml``, or ``pyproject.toml`` with ``[tool.tqaudit]``, upwards."""
+    for folder in (start, *start.parents):
+        own = folder / "tqaudit.toml"
+        if own.is_file():
+            return own
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "tool" in _load(pyproject) and "tqaudit" in _load(pyproject)["tool"]:
+            return pyproject
+    return None
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+
+
+def load_config(path: Path | None = None, *, search_from: Path | None = None) -> Config:
+    """Config from ``path``, or from the nearest config file, or the defaults."""
+    if path is None:
+        path = find_config(search_from or Path.cwd())
+        if path is None:
+            return Config()
+    data = _load(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("tqaudit", {})
+    return from_mapping(data, str(path), path.parent)

@@ -1,0 +1,178 @@
+"""Readers that build the segments table from files.
+
+The format is picked from the extension (``--input-format`` overrides): plain text (one
+target segment per line, with optional line-aligned source and reference files), TSV/CSV
+with a header, JSON Lines, and Parquet. Every error names the file, and the line where known.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from tqaudit.errors import InputError
+from tqaudit.segments import build_segments, normalize
+
+FORMATS: dict[str, str] = {
+    ".txt": "txt",
+    ".tsv": "tsv",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+}
+# Table columns that are not segments-table names (DESIGN: tables use ``id``).
+_RENAMES = {"id": "segment_id"}
+
+
+def read_text(path: Path) -> str:
+    """The whole file as UTF-8 text (a BOM is dropped); errors name the file and line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise InputError(f"{path}: empty file")
+    return text
+
+
+def read_lines(path: Path) -> list[str]:
+    """Lines of a text file without their line ends (``\\n`` or ``\\r\\n``)."""
+    text = read_text(path)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
+
+
+def _aligned(path: Path, expected: int, target: Path) -> list[str]:
+    lines = read_lines(path)
+    if len(lines) != expected:
+        raise InputError(
+            f"{path}: {len(lines)} lines, but {target} has {expected} (files must be line-aligned)"
+        )
+    return lines
+
+
+def _read_txt(path: Path, src: Path | None, refs: Sequence[Path]) -> pd.DataFrame:
+    target = read_lines(path)
+    source = _aligned(src, len(target), path) if src else None
+    references = [_aligned(ref, len(target), path) for ref in refs]
+    return build_segments(target, source=source, references=references)
+
+
+def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
+    text = read_text(path)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            quoting=csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(f"{path}: {str(exc).splitlines()[0]}") from None
+    return frame
+
+
+def _read_jsonl(path: Path) -> pd.DataFrame:
+    rows = []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{number}: expected a JSON object per line")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        return pd.read_parquet(path)
+    except ImportError:
+        raise InputError(f"{path}: reading Parquet needs pyarrow (pip install pyarrow)") from None
+    except Exception as exc:  # pyarrow raises several unrelated types for a bad file
+        raise InputError(f"{path}: not a Parquet file ({type(exc).__name__})") from None
+
+
+_TABLE_READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
+    "tsv": lambda p: _read_delimited(p, "\t"),
+    "csv": lambda p: _read_delimited(p, ","),
+    "jsonl": _read_jsonl,
+    "parquet": _read_parquet,
+}
+
+
+def detect_format(path: Path, fmt: str | None = None) -> str:
+    """The reader name for ``path``: ``fmt`` if given, else from the extension (default txt)."""
+    if fmt:
+        if fmt not in set(FORMATS.values()):
+            known = ", ".join(sorted(set(FORMATS.values())))
+            raise InputError(f"unknown input format {fmt!r} (known: {known})")
+        return fmt
+    return FORMATS.get(path.suffix.lower(), "txt")
+
+
+def read_segments(
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    src: str | Path | None = None,
+    refs: Sequence[str | Path] = (),
+    src_lang: str = "",
+    tgt_lang: str = "",
+) -> pd.DataFrame:
+    """Read ``path`` into a validated segments table.
+
+    ``src``/``refs`` are line-aligned files for a plain-text target; for tables they fill
+    or replace the ``source``/``reference`` columns. ``src_lang``/``tgt_lang`` fill the
+    language columns where the table leaves them empty.
+    """
+    path = Path(path)
+    kind = detect_format(path, fmt)
+    if kind == "txt":
+        frame = _read_txt(path, Path(src) if src else None, [Path(r) for r in refs])
+    else:
+        frame = _TABLE_READERS[kind](path).rename(columns=_RENAMES)
+        if frame.empty:
+            raise InputError(f"{path}: no rows")
+        frame = _attach_side_files(frame, path, src, refs)
+    segments = normalize(frame, origin=str(path))
+    for column, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
+        if value:
+            segments[column] = segments[column].where(segments[column] != "", value)
+    return segments
+
+
+def _attach_side_files(
+    frame: pd.DataFrame, path: Path, src: str | Path | None, refs: Sequence[str | Path]
+) -> pd.DataFrame:
+    if src:
+        frame["source"] = _aligned(Path(src), len(frame), path)
+    for i, ref in enumerate(refs):
+        frame["reference" if i == 0 else f"reference_{i + 1}"] = _aligned(Path(ref), len(frame), path)
+    return frame

@@ -1,0 +1,46 @@
+"""Atomic report writing and spreadsheet-safe CSV.
+
+Every report goes to a temporary file in the destination folder and is renamed into place,
+so a crash or a bad input never leaves a half-written report behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google
+# Sheets (OWASP "CSV Injection"); tab and CR are included because some importers strip them.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_formula(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would evaluate with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path, mode: str = "w") -> Iterator[object]:
+    """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        binary = "b" in mode
+        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (UTF-8, ``\\n`` line ends)."""
+    with atomic_write(path) as fh:
+        fh.write(text)  # type: ignore[attr-defined]

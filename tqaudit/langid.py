@@ -1,0 +1,461 @@
+"""Language identification: a language and a confidence per segment, repeatable and cached.
+
+Every target (and source) text gets a verdict from the cheapest step that can decide it:
+
+1. *No verdict* for text too short, mostly digits or punctuation, or mostly capitalised
+   words (names): a model guesses wildly on "Kassym-Jomart Tokayev" or "12:30 (GMT+6)",
+   and a wrong verdict is worse than none because the language rules act on it.
+2. *Script*: text wholly (``script_decides``) in a script that one language alone uses
+   (Thai, Hangul, kana with kanji, Georgian, ...) needs no model.
+3. *Model*: langdetect by default (or an optional backend). langdetect is random unless
+   seeded; its detector re-seeds its own ``random.Random`` from the factory seed on every
+   call, so with ``seed = 0`` a text gets the same verdict in any order and any process.
+
+Each distinct text is identified once per process (a cache keyed by the settings), and
+``annotate(..., jobs=N)`` spreads the distinct texts over N processes, keeping order.
+
+A declared language the backend does not know (Kazakh for langdetect) cannot be checked
+by the model, which would call Kazakh Russian on every line. For those segments only the
+script is checked: text in the language's own script gets no verdict; text in another
+script (English in a Kazakh feed) still goes to the model. A warning says so once.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from typing import Any, NamedTuple, Protocol
+
+import pandas as pd
+
+from tqaudit.errors import ConfigError
+
+log = logging.getLogger("tqaudit")
+
+# langdetect's README: "Language detection algorithm is non-deterministic ... To enforce
+# consistent results, call following code before the first language detection".
+SEED = 0
+SIGNATURE = f"langid:seed{SEED}"
+
+# Codes that name the same language in different backends or standards (ISO 639-1 old
+# codes, Norwegian written standards, langdetect's Chinese variants).
+_ALIASES = {"iw": "he", "in": "id", "ji": "yi", "nb": "no", "nn": "no", "zh-cn": "zh", "zh-tw": "zh"}
+
+# Han characters are shared: Japanese writes them with kana, Korean sometimes with hangul.
+_HAN_COMPANIONS = {"KANA": "ja", "HANGUL": "ko"}
+# One Han/kana/hangul character stands for a syllable or a word, so it weighs as this many
+# letters against ``min_letters`` (a five-character Chinese sentence is a sentence).
+CJK_WEIGHT = 3
+_CJK = frozenset({"HAN", "KANA", "HANGUL"})
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+@lru_cache(maxsize=8192)
+def script_of(char: str) -> str:
+    """The script of a letter (``LATIN``, ``CYRILLIC``, ``HAN``, ``KANA`` ...), "" otherwise.
+
+    Taken from the first word of the Unicode character name, which is the script for
+    letters of every alphabet; CJK ideographs, kana and width variants are folded.
+    """
+    if not char.isalpha():
+        return ""
+    name = unicodedata.name(char, "")
+    words = name.split()
+    if not words:
+        return ""
+    if words[0] in ("HALFWIDTH", "FULLWIDTH") and len(words) > 1:
+        words = words[1:]
+    head = words[0]
+    if head in ("CJK", "IDEOGRAPHIC") or name.startswith("KANGXI"):
+        return "HAN"
+    if head in ("HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA"):
+        return "KANA"
+    if head in ("MODIFIER", "COMBINING"):
+        return ""
+    return head
+
+
+def script_counts(text: str) -> Counter[str]:
+    """Number of letters of each script in ``text``."""
+    return Counter(s for ch in text if (s := script_of(ch)))
+
+
+def dominant_script(text: str) -> str:
+    """The script with the most letters in ``text`` ("" when it has no letters)."""
+    counts = script_counts(text)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+@lru_cache(maxsize=1)
+def _script_table() -> dict[str, str]:
+    from tqaudit.rules.packs import PackSet
+
+    pack = PackSet.default().get("language.scripts")
+    return {e["pattern"]: e["suggestion"] for e in pack.entries} if pack else {}
+
+
+def language_script(lang: str, table: Mapping[str, str] | None = None) -> str:
+    """The script ``lang`` is written in (from the ``language.scripts`` pack), "" if unknown."""
+    return (table if table is not None else _script_table()).get(base_language(lang), "")
+
+
+def decisive_scripts(table: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Scripts that exactly one language of the table uses, mapped to that language."""
+    table = table if table is not None else _script_table()
+    users: dict[str, list[str]] = {}
+    for lang, script in table.items():
+        users.setdefault(script, []).append(lang)
+    return {script: langs[0] for script, langs in users.items() if len(langs) == 1}
+
+
+def base_language(code: str) -> str:
+    """``pt-BR`` -> ``pt``, ``zh-cn`` -> ``zh``, ``iw`` -> ``he``: the code rules compare."""
+    code = (code or "").strip().lower().replace("_", "-")
+    code = _ALIASES.get(code, code)
+    return _ALIASES.get(code.split("-")[0], code.split("-")[0])
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The ``[tool.tqaudit.langid]`` options, validated; hashable so it keys the cache."""
+
+    backend: str = "langdetect"
+    min_letters: int = 12
+    min_letter_ratio: float = 0.5
+    max_name_ratio: float = 0.7
+    script_decides: float = 0.8
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any] | None) -> Settings:
+        """Settings from user options; unknown keys or bad values raise ``ConfigError``."""
+        given = {str(k).replace("-", "_"): v for k, v in (options or {}).items()}
+        known = {f.name: f for f in fields(cls)}
+        for key, value in given.items():
+            if key not in known:
+                raise ConfigError(
+                    f"unknown langid option {key!r} (known options: {', '.join(sorted(known))})"
+                )
+            default = known[key].default
+            ok = isinstance(value, type(default)) or (
+                isinstance(default, float) and isinstance(value, int)
+            )
+            if not ok or isinstance(value, bool):
+                raise ConfigError(
+                    f"langid option {key!r} must be {type(default).__name__}, got {value!r}"
+                )
+        settings = cls(**{k: (float(v) if isinstance(known[k].default, float) else v)
+                          for k, v in given.items()})
+        settings._check()
+        return settings
+
+    def _check(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ConfigError(
+                f"unknown langid backend {self.backend!r} (known: {', '.join(BACKENDS)})"
+            )
+        if self.min_letters < 0:
+            raise ConfigError(f"langid option 'min_letters' must be >= 0, got {self.min_letters}")
+        for key in ("min_letter_ratio", "max_name_ratio", "script_decides"):
+            value = getattr(self, key)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"langid option {key!r} must be between 0 and 1, got {value}")
+
+
+OPTION_DOCS: dict[str, str] = {
+    "backend": "detector used where the script does not decide: langdetect (default), "
+    "py3langid or lingua when installed",
+    "min_letters": "fewer letters than this gives no verdict (a Han, kana or hangul "
+    f"character counts as {CJK_WEIGHT})",
+    "min_letter_ratio": "no verdict when letters are fewer than this share of the "
+    "non-space characters (numbers, codes, punctuation)",
+    "max_name_ratio": "no verdict when more than this share of the words of a cased script "
+    "start with a capital (lists of names, titles)",
+    "script_decides": "share of letters in a script used by one language alone (Thai, "
+    "hangul, kana) above which that language is given without a model",
+}
+
+
+# --------------------------------------------------------------------------- backends
+
+
+class Verdict(NamedTuple):
+    """A language (ISO 639-1, "" for no verdict) and its confidence (NaN for no verdict)."""
+
+    lang: str
+    conf: float
+
+
+NO_VERDICT = Verdict("", math.nan)
+
+
+class Backend(Protocol):
+    supported: frozenset[str]
+
+    def detect(self, text: str) -> Verdict: ...
+
+
+class LangdetectBackend:
+    """langdetect (a port of Google's language-detection), seeded: the default."""
+
+    def __init__(self) -> None:
+        from langdetect import DetectorFactory
+        from langdetect.detector_factory import PROFILES_DIRECTORY
+
+        DetectorFactory.seed = SEED
+        self._factory = DetectorFactory()
+        self._factory.load_profile(PROFILES_DIRECTORY)
+        self._factory.set_seed(SEED)
+        self.supported = frozenset(base_language(c) for c in self._factory.get_lang_list())
+
+    def detect(self, text: str) -> Verdict:
+        from langdetect.lang_detect_exception import LangDetectException
+
+        detector = self._factory.create()
+        detector.append(text)
+        try:
+            probs = detector.get_probabilities()
+        except LangDetectException:
+            return NO_VERDICT
+        return _best((p.lang, p.prob) for p in probs)
+
+
+class Py3langidBackend:
+    """py3langid (langid.py's model, 97 languages, shipped in the wheel)."""
+
+    def __init__(self) -> None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        self._ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+        self.supported = frozenset(base_language(c) for c in self._ident.nb_classes)
+
+    def detect(self, text: str) -> Verdict:
+        lang, prob = self._ident.classify(text)
+        return Verdict(base_language(str(lang)), float(prob))
+
+
+class LinguaBackend:
+    """lingua-language-detector (75 languages, models shipped in the wheel)."""
+
+    def __init__(self) -> None:
+        from lingua import LanguageDetectorBuilder
+
+        self._detector = LanguageDetectorBuilder.from_all_languages().build()
+        self.supported = frozenset(
+            base_language(lang.iso_code_639_1.name) for lang in self._all_languages()
+        )
+
+    @staticmethod
+    def _all_languages() -> Iterable[Any]:
+        from lingua import Language
+
+        return Language.all()
+
+    def detect(self, text: str) -> Verdict:
+        values = self._detector.compute_language_confidence_values(text)
+        return _best((v.language.iso_code_639_1.name, v.value) for v in values)
+
+
+BACKENDS: dict[str, type] = {
+    "langdetect": LangdetectBackend,
+    "py3langid": Py3langidBackend,
+    "lingua": LinguaBackend,
+}
+_LOADED: dict[str, Backend] = {}
+
+
+def get_backend(name: str) -> Backend:
+    """The backend called ``name``, loaded once per process."""
+    if name not in _LOADED:
+        try:
+            _LOADED[name] = BACKENDS[name]()
+        except ImportError:
+            raise ConfigError(
+                f"langid backend {name!r} is not installed (pip install 'tqaudit[{name}]')"
+            ) from None
+    return _LOADED[name]
+
+
+def _best(pairs: Iterable[tuple[str, float]]) -> Verdict:
+    """The most probable language after merging aliases (zh-cn + zh-tw -> zh)."""
+    merged: Counter[str] = Counter()
+    for lang, prob in pairs:
+        merged[base_language(lang)] += prob
+    if not merged:
+        return NO_VERDICT
+    lang, prob = merged.most_common(1)[0]
+    return Verdict(lang, min(1.0, float(prob)))
+
+
+# --------------------------------------------------------------------------- identification
+
+MODEL_CALLS = Counter[str]()  # model calls per backend in this process, for tests/benchmarks
+_CACHE: dict[tuple[Settings, str], Verdict] = {}
+_CACHE_LIMIT = 500_000
+
+
+def cache_clear() -> None:
+    """Forget every cached verdict (benchmarks measure cold runs with this)."""
+    _CACHE.clear()
+
+
+def too_vague(text: str, settings: Settings) -> bool:
+    """True when ``text`` is too short, mostly non-letters, or mostly names to judge."""
+    counts = script_counts(text)
+    letters = sum(n * (CJK_WEIGHT if s in _CJK else 1) for s, n in counts.items())
+    if letters < settings.min_letters or not counts:
+        return True
+    visible = sum(1 for ch in text if not ch.isspace())
+    if sum(counts.values()) < settings.min_letter_ratio * visible:
+        return True
+    words = [w for w in _WORD.findall(text) if w[0].lower() != w[0].upper()]
+    if len(words) >= 2:
+        capitalised = sum(1 for w in words if w[0].isupper())
+        if capitalised > settings.max_name_ratio * len(words):
+            return True
+    return False
+
+
+def by_script(counts: Counter[str], settings: Settings) -> Verdict | None:
+    """The language a script alone decides, or None when the model must decide."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    for companion, lang in _HAN_COMPANIONS.items():
+        share = (counts[companion] + counts["HAN"]) / total
+        if counts[companion] and share >= settings.script_decides:
+            return Verdict(lang, round(share, 4))
+    script, n = counts.most_common(1)[0]
+    lang = decisive_scripts().get(script, "")
+    if lang and n / total >= settings.script_decides:
+        return Verdict(lang, round(n / total, 4))
+    return None
+
+
+def _identify_uncached(text: str, settings: Settings) -> Verdict:
+    clean = _NOISE.sub(" ", text)
+    if too_vague(clean, settings):
+        return NO_VERDICT
+    decided = by_script(script_counts(clean), settings)
+    if decided is not None:
+        return decided
+    MODEL_CALLS[settings.backend] += 1
+    return get_backend(settings.backend).detect(clean)
+
+
+def identify(text: str, settings: Settings | None = None) -> Verdict:
+    """The language of one text, from the cache when this process has seen it."""
+    settings = settings or Settings()
+    key = (settings, text)
+    hit = _CACHE.get(key)
+    if hit is None:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        hit = _CACHE[key] = _identify_uncached(text, settings)
+    return hit
+
+
+def _identify_batch(texts: Sequence[str], settings: Settings) -> list[Verdict]:
+    return [identify(t, settings) for t in texts]
+
+
+def identify_many(texts: Sequence[str], settings: Settings, jobs: int = 1) -> list[Verdict]:
+    """Verdicts for ``texts`` in order; each distinct text is identified once."""
+    unique = list(dict.fromkeys(texts))
+    todo = [t for t in unique if (settings, t) not in _CACHE]
+    if jobs > 1 and len(todo) > 1:
+        size = max(1, math.ceil(len(todo) / (jobs * 4)))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = pool.map(_identify_batch, batches, [settings] * len(batches))
+            for batch, verdicts in zip(batches, results):
+                _CACHE.update({(settings, t): v for t, v in zip(batch, verdicts)})
+    return [identify(t, settings) for t in texts]
+
+
+# --------------------------------------------------------------------------- annotation
+
+_WARNED: set[tuple[str, str]] = set()
+
+
+def _unsupported(declared: str, settings: Settings) -> bool:
+    return bool(declared) and declared not in get_backend(settings.backend).supported
+
+
+def _warn_once(lang: str, settings: Settings) -> None:
+    if (settings.backend, lang) in _WARNED:
+        return
+    _WARNED.add((settings.backend, lang))
+    script = language_script(lang)
+    how = (
+        f"checking only that its segments are in {script.title()} script"
+        if script
+        else "its script is unknown too, so its segments get no verdict"
+    )
+    log.warning("langid: %s does not support language %r; %s", settings.backend, lang, how)
+
+
+def _column_verdicts(
+    texts: Sequence[str], declared: Sequence[str], settings: Settings, jobs: int
+) -> list[Verdict]:
+    """Verdicts for one text column, with the script fallback for unsupported languages."""
+    langs = [base_language(d) for d in declared]
+    fallback = [_unsupported(lang, settings) for lang in langs]
+    for lang, fb in zip(langs, fallback):
+        if fb:
+            _warn_once(lang, settings)
+    # A segment in the declared (unsupported) language's own script cannot be judged.
+    skip = [
+        fb and (not language_script(lang) or dominant_script(text) == language_script(lang))
+        for text, lang, fb in zip(texts, langs, fallback)
+    ]
+    to_model = [t for t, s in zip(texts, skip) if not s and t.strip()]
+    verdicts = iter(identify_many(to_model, settings, jobs))
+    return [
+        NO_VERDICT if s or not t.strip() else next(verdicts)
+        for t, s in zip(texts, skip)
+    ]
+
+
+def _declared(frame: pd.DataFrame, column: str) -> list[str]:
+    if column in frame.columns:
+        return [str(v) for v in frame[column].fillna("")]
+    return [""] * len(frame)
+
+
+def annotate(
+    segments: pd.DataFrame, options: Mapping[str, Any] | None = None, jobs: int = 1
+) -> pd.DataFrame:
+    """Return a copy of the segments table with columns added:
+    target_lang, target_lang_conf (float, NaN when no verdict), and where any source is
+    non-empty source_lang, source_lang_conf. Empty string = no verdict.
+
+    ``options`` are the ``[tool.tqaudit.langid]`` keys (see ``OPTION_DOCS``); unknown keys
+    or values raise ``ConfigError``. ``jobs`` > 1 identifies distinct texts across processes.
+    """
+    settings = Settings.from_options(options)
+    get_backend(settings.backend)  # fail early, in this process, if it is not installed
+    out = segments.copy()
+    sides = [("target", "tgt_lang")]
+    if "source" in out.columns and out["source"].fillna("").astype(str).str.strip().any():
+        sides.append(("source", "src_lang"))
+    for column, declared_column in sides:
+        texts = [str(t) for t in out[column].fillna("")]
+        verdicts = _column_verdicts(texts, _declared(out, declared_column), settings, jobs)
+        out[f"{column}_lang"] = [v.lang for v in verdicts]
+        out[f"{column}_lang_conf"] = pd.Series([v.conf for v in verdicts], dtype="float64",
+                                               index=out.index)
+    return out

@@ -1,0 +1,38 @@
+"""CSV reports for reviewers: ``findings.csv`` and ``segments.csv``.
+
+Text cells that a spreadsheet would evaluate as a formula are prefixed with an apostrophe
+(see :func:`tqaudit.io.writers.neutralize_formula`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tqaudit.audit import AuditResult
+from tqaudit.io.writers import neutralize_formula
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV text with every text cell neutralised against formula injection."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(neutralize_formula)
+    return safe.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+
+
+def segments_with_counts(result: AuditResult) -> pd.DataFrame:
+    """The segments table plus how many findings each segment has, by severity."""
+    seg = result.segments.copy()
+    counts = result.findings.groupby(["segment_id", "severity"]).size().unstack(fill_value=0)
+    for sev in ("error", "warning", "info"):
+        col = counts[sev] if sev in counts else pd.Series(dtype="int64")
+        seg[f"{sev}s"] = seg["segment_id"].map(col).fillna(0).astype("int64")
+    return seg
+
+
+def render(result: AuditResult) -> dict[str, str]:
+    return {
+        "findings.csv": to_csv(result.findings),
+        "segments.csv": to_csv(segments_with_counts(result)),
+    }

@@ -1,0 +1,53 @@
+"""Boilerplate rules: scraped site chrome translated with the article."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits
+from tqaudit.rules.registry import register
+
+
+@register
+class ScrapedBoilerplate(Rule):
+    """Website chrome in the translation (`Leave a Reply`, `Subscribe to VK`).
+
+    ## What it does
+    Flags phrases of comment forms, subscription prompts, share buttons and cookie
+    banners listed in the `boilerplate.<lang>` pack of the target language.
+
+    ## Why is this bad?
+    Scrapers collect the page around an article and MT translates it too; the published
+    article then ends with "Leave a Reply" and "Your email address will not be published".
+
+    ## Example
+    Source: `Подписывайтесь на VK РБК Получайте новости быстрее всех`
+    Target: `Subscribe to VK RBC Receive news faster than anyone`
+
+    Use instead: drop the segment.
+
+    ## Known problems
+    An article that talks about newsletters or cookie banners may quote such a phrase.
+
+    ## Fix safety
+    Display only: removing text is left to a person.
+    """
+
+    code = "BP001"
+    name = "scraped-boilerplate"
+    category = "boilerplate"
+    severity = "error"
+    fix = Applicability.DISPLAY_ONLY
+    languages = ("en",)
+    options = {"language": "en"}
+    option_docs = {"language": "which boilerplate pack to read"}
+
+    def _pattern(self) -> re.Pattern[str]:
+        pack = self.packs.get(f"boilerplate.{self.opts['language']}")
+        return literal_alternation(pack.patterns() if pack else [], flags=re.IGNORECASE)
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        return regex_hits(chunk["target"].tolist(), self._pattern(), "Scraped boilerplate '{text}'")

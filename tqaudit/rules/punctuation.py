@@ -1,0 +1,219 @@
+"""Punctuation rules: quotation marks that do not pair up, spaces before punctuation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tqaudit.rules.base import Applicability, Hit, Rule, iter_matches, regex_hits, row_offsets
+from tqaudit.rules.registry import register
+
+
+@dataclass(frozen=True)
+class QuoteStyle:
+    """Openers with their allowed closers, from the ``punctuation.quotes`` pack."""
+
+    closers: dict[str, tuple[str, ...]]
+    ascii_closers: tuple[str, ...]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        marks = set(self.closers) | {c for cs in self.closers.values() for c in cs}
+        marks |= set(self.ascii_closers)
+        alts = sorted(marks, key=lambda m: (-len(m), m))
+        return re.compile("|".join(map(re.escape, alts)))
+
+
+def quote_style(rule: Rule) -> QuoteStyle:
+    pack = rule.packs.get("punctuation.quotes")
+    closers: dict[str, tuple[str, ...]] = {}
+    for e in pack.entries if pack else ():
+        closers[e["pattern"]] = (e["suggestion"], *e.get("alternatives", ()))
+    ascii_closers = tuple(pack.header.get("ascii_closers", ())) if pack else ()
+    return QuoteStyle(closers, ascii_closers)
+
+
+@dataclass(frozen=True)
+class QuoteEvent:
+    """A quotation mark that does not pair: ``kind`` is mismatched, unclosed or stray."""
+
+    row: int
+    start: int
+    end: int
+    mark: str
+    kind: str
+    opener: str = ""
+    expected: str = ""
+
+
+def pair_quotes(texts: list[str], style: QuoteStyle) -> Iterator[QuoteEvent]:
+    """Pair the quotation marks of every text with a stack (order, not counts).
+
+    One regex pass finds every mark in the chunk; the stack walk is per row but only over
+    the marks. A mark that closes the open quote pops it; a mark that opens pushes; any
+    other closing mark is a mismatch (if a quote is open) or stray (if none is).
+    """
+    offsets = row_offsets(texts)
+    by_row: dict[int, list[tuple[int, str]]] = {}
+    for row, m in iter_matches(texts, style.pattern):
+        by_row.setdefault(row, []).append((m.start() - offsets[row], m.group()))
+    for row, marks in by_row.items():
+        stack: list[tuple[int, str]] = []
+        for pos, mark in marks:
+            if stack and mark in style.closers[stack[-1][1]]:
+                stack.pop()
+            elif mark in style.closers:
+                stack.append((pos, mark))
+            elif stack:
+                _, opener = stack.pop()
+                expected = style.closers[opener][0]
+                yield QuoteEvent(row, pos, pos + len(mark), mark, "mismatched", opener, expected)
+            else:
+                yield QuoteEvent(row, pos, pos + len(mark), mark, "stray")
+        for pos, mark in stack:
+            yield QuoteEvent(row, pos, pos + len(mark), mark, "unclosed", mark, style.closers[mark][0])
+
+
+@register
+class MismatchedQuotes(Rule):
+    """Quotation closed with a mark of another style (`“ … ''`).
+
+    ## What it does
+    Pairs the quotation marks of each target in order and flags a closing mark that does
+    not belong to the open quotation: `“` closed by `''` or by `»`, `«` closed by `”`.
+    Quote pairs come from the `punctuation.quotes` pack (CLDR delimiters per language).
+
+    ## Why is this bad?
+    MT engines tokenise quotation marks and rebuild them with ASCII stand-ins (`''`) or
+    the wrong style, so the published text shows mixed, unpaired quotes.
+
+    ## Example
+    Source: `«Сколько длилась подготовка?» — добавил он.`
+    Target: `“ How long did this preparation take? '' he added.`
+
+    Use instead:
+    `“How long did this preparation take?” he added.`
+
+    ## Known problems
+    Straight quotes (`"`, `'`) and single curly quotes are not paired: they double as
+    inch marks and apostrophes.
+
+    ## Fix safety
+    Unsafe: the suggested closing mark is right only if the opening mark is.
+    """
+
+    code = "PU001"
+    name = "mismatched-quotes"
+    category = "punctuation"
+    severity = "error"
+    fix = Applicability.UNSAFE
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        for ev in pair_quotes(chunk["target"].tolist(), quote_style(self)):
+            if ev.kind == "mismatched":
+                yield Hit(
+                    ev.row,
+                    ev.start,
+                    ev.end,
+                    f"Quotation opened with '{ev.opener}' is closed with '{ev.mark}'; "
+                    f"did you mean '{ev.expected}'?",
+                    ev.expected,
+                )
+
+
+@register
+class UnpairedQuote(Rule):
+    """Quotation mark without its partner in the segment (`“ diffuse the resources.`).
+
+    ## What it does
+    Flags an opening quotation mark that is never closed in the same segment, and a
+    closing mark with no opening mark before it, when the segment's source has balanced
+    quotation marks (or none). Needs the source: without it a quotation that spans
+    several segments cannot be told from a broken one, so segments without a source are
+    skipped.
+
+    ## Why is this bad?
+    A quotation that never closes makes the reader guess where the quoted words end,
+    and a lone mark is usually a tokenisation artifact.
+
+    ## Example
+    Source: `Агрессия охватила 11 регионов, чтобы «распылить ресурсы государства».`
+    Target: `The aggression covered 11 regions in order to “ diffuse the resources of the state.`
+
+    Use instead:
+    `The aggression covered 11 regions in order to “diffuse the resources of the state”.`
+
+    ## Known problems
+    A quotation that spans several segments (a long quote split into sentences) opens in
+    one segment and closes in another; such segments are skipped when their source is
+    unbalanced too (straight `"` counted by parity), so the rule needs a source.
+    """
+
+    code = "PU002"
+    name = "unpaired-quote"
+    category = "punctuation"
+    severity = "warning"
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        style = quote_style(self)
+        sources = chunk["source"].tolist()
+        unbalanced = {ev.row for ev in pair_quotes(sources, style) if ev.kind != "mismatched"}
+        unbalanced |= {row for row, src in enumerate(sources) if not src or src.count('"') % 2}
+        for ev in pair_quotes(chunk["target"].tolist(), style):
+            if ev.kind == "mismatched" or ev.row in unbalanced:
+                continue
+            what = "never closed" if ev.kind == "unclosed" else "never opened"
+            yield Hit(ev.row, ev.start, ev.end, f"Quotation mark '{ev.mark}' is {what}")
+
+
+@register
+class SpaceBeforePunctuation(Rule):
+    """Space before a comma, full stop, colon, semicolon, `!` or `?` (`(CSTO) .`).
+
+    ## What it does
+    Flags one or more spaces between a word (or closing bracket or quote) and a following
+    `,` `.` `;` `:` `!` `?` in languages whose typography puts no space there. Emoticons
+    (`:)`, `;)`) are not punctuation and are not flagged.
+
+    ## Why is this bad?
+    Detokenisation after MT often leaves the space the tokenizer inserted before
+    punctuation; the text looks machine-made and can break across lines before the mark.
+
+    ## Example
+    Source: `…в Организации Договора о коллективной безопасности (ОДКБ).`
+    Target: `…in the Collective Security Treaty Organization (CSTO) .`
+
+    Use instead:
+    `…in the Collective Security Treaty Organization (CSTO).`
+
+    ## Known problems
+    French (and other languages listed in `exempt_languages`) put a space before `: ; ! ?`;
+    segments in those languages are skipped. An ellipsis (`...`) after a space is not flagged.
+
+    ## Fix safety
+    Safe: only the spaces are removed.
+    """
+
+    code = "PU003"
+    name = "space-before-punctuation"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.SAFE
+    options = {"exempt_languages": ["fr", "br"]}
+    option_docs = {
+        "exempt_languages": "target languages whose typography spaces before : ; ! ? (ISO 639-1)"
+    }
+    _pattern = re.compile(
+        r"(?<=[\w)\]”»])[ \t]+(?P<mark>[,.;:!?])(?!\.\.)(?=\s|$|\x00|[”»\"])"
+    )
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        exempt = set(self.opts["exempt_languages"])
+        langs = chunk["tgt_lang"].tolist()
+        hits = regex_hits(
+            chunk["target"].tolist(), self._pattern, "Space before '{mark}'", "{mark}"
+        )
+        return (hit for hit in hits if langs[hit.row] not in exempt)

@@ -1,0 +1,118 @@
+"""Repetition rules: doubled words and the phrase loops of degenerate MT decoding."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
+from tqaudit.rules.registry import register
+
+
+@register
+class RepeatedWord(Rule):
+    """The same word twice in a row (`the the`).
+
+    ## What it does
+    Flags a word immediately repeated (case-insensitively) when the source does not
+    repeat it too. Pairs that grammar allows (`had had`, German `die die`, French
+    `nous nous`) are listed per language in the `repetition` pack.
+
+    ## Why is this bad?
+    A doubled word is a typical decoding slip of neural MT and reads as careless.
+
+    ## Example
+    Source: `Протесты начались 2 января.`
+    Target: `The the protests began on January 2.`
+
+    Use instead:
+    `The protests began on January 2.`
+
+    ## Known problems
+    Reduplication for emphasis ("very very") in informal text; add such words to a user
+    pack. Numbers are never flagged.
+
+    ## Fix safety
+    Unsafe: the second word is deleted, which is wrong where the repetition is intended.
+    """
+
+    code = "RP001"
+    name = "repeated-word"
+    category = "repetition"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+    _pattern = re.compile(r"(?<!\w)(?P<word>[^\W\d_]+)(?P<rest>\s+(?P=word))(?!\w)", re.IGNORECASE)
+
+    def _allowed(self) -> dict[str, set[str]]:
+        pack = self.packs.get("repetition")
+        allowed: dict[str, set[str]] = {}
+        for e in pack.entries if pack else ():
+            for lang in e.get("languages", ["*"]):
+                allowed.setdefault(lang, set()).add(e["pattern"].casefold())
+        return allowed
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        allowed = self._allowed()
+        langs = chunk["tgt_lang"].tolist()
+        sources = [s.casefold() for s in chunk["source"].tolist()]
+        hits = regex_hits(
+            chunk["target"].tolist(),
+            self._pattern,
+            "Word '{word}' is repeated",
+            lambda m: m.group("word"),
+        )
+        for hit in hits:
+            text = chunk.at[hit.row, "target"][hit.start : hit.end]
+            word = text.split()[0].casefold()
+            lang = langs[hit.row]
+            ok = allowed.get(lang, set()) | allowed.get("*", set())
+            if not lang:
+                ok = {w for words in allowed.values() for w in words}
+            if word in ok or " ".join(text.split()).casefold() in sources[hit.row]:
+                continue
+            yield hit
+
+
+@register
+class RepetitionLoop(Rule):
+    """A phrase repeated four or more times in a row (`the airport the airport the airport …`).
+
+    ## What it does
+    Flags a sequence of one to eight words that repeats back to back at least
+    `min_repeats` times (default 4; rhetoric such as "never, never, never" repeats three), the signature of an MT decoder stuck in a loop.
+
+    ## Why is this bad?
+    Degenerate repetition is a hallucination: the translation stops carrying the source's
+    meaning and fills the segment with a loop, often dropping the rest of the sentence.
+
+    ## Example
+    Source: `Военные заняли аэропорт.`
+    Target: `The military took the airport the airport the airport the airport.`
+
+    Use instead:
+    `The military took the airport.`
+
+    ## Known problems
+    Song lyrics and chants ("go, go, go") repeat on purpose; raise `min_repeats` or
+    ignore the rule for such content.
+    """
+
+    code = "RP002"
+    name = "repetition-loop"
+    category = "repetition"
+    severity = "error"
+    options = {"min_repeats": 4}
+    option_docs = {"min_repeats": "how many back-to-back copies of a phrase make a loop (at least 2)"}
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        copies = max(2, self.opts["min_repeats"]) - 1
+        pattern = re.compile(
+            r"(?<!\w)(?P<unit>[^\W\d_]+(?:[\s,;]+[^\W\d_]+){0,7}?)"
+            rf"(?:[\s,;]+(?P=unit)(?!\w)){{{copies},}}",
+            re.IGNORECASE,
+        )
+        for hit in regex_hits(chunk["target"].tolist(), pattern, "", ""):
+            text = chunk.at[hit.row, "target"][hit.start : hit.end]
+            yield Hit(hit.row, hit.start, hit.end, f"Repetition loop '{' '.join(text.split())}'")

@@ -1,0 +1,164 @@
+"""Whitespace rules: doubled spaces, spaces inside quotation marks, invisible characters."""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import pandas as pd
+
+from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
+from tqaudit.rules.registry import register
+
+
+@register
+class DoubleSpace(Rule):
+    """Two or more spaces between words (`the  president`).
+
+    ## What it does
+    Flags runs of two or more spaces (or no-break spaces) inside a target, between two
+    non-space characters, unless the source has a run of spaces too. Two spaces after
+    sentence-final punctuation (the typewriter convention) are not flagged.
+
+    ## Why is this bad?
+    Doubled spaces come from joined tokens or dropped words; they show in HTML as stray
+    gaps in `<pre>` and in plain-text feeds, and often mark the place where a word was lost.
+
+    ## Example
+    Source: `Президент Казахстана заявил`
+    Target: `President of Kazakhstan  said`
+
+    Use instead:
+    `President of Kazakhstan said`
+
+    ## Known problems
+    Plain-text tables aligned with spaces are flagged; ignore the rule for such content.
+
+    ## Fix safety
+    Safe: the run is replaced by one space.
+    """
+
+    code = "WS001"
+    name = "double-space"
+    category = "whitespace"
+    severity = "warning"
+    fix = Applicability.SAFE
+    # Two spaces after a full stop is an old typing convention, not an artifact.
+    _pattern = re.compile(r"(?<=[^\s.!?:\"”])[ \u00a0]{2,}(?=\S)")
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        sources = chunk["source"].tolist()
+        hits = regex_hits(chunk["target"].tolist(), self._pattern, "Double space", " ")
+        return (h for h in hits if not self._pattern.search(sources[h.row]))
+
+
+@register
+class SpaceInsideQuotes(Rule):
+    """Space just inside a quotation mark (`“ How long`, `« Oui »` in English).
+
+    ## What it does
+    Flags a space right after an opening curly quotation mark (`“`, `„`, `«` in languages
+    that do not space guillemets) or right before a closing one (`”`).
+
+    ## Why is this bad?
+    The tokenizer separated the mark from the word and detokenisation did not join them;
+    the quotation looks broken and can wrap onto its own line.
+
+    ## Example
+    Source: `«Сколько длилась подготовка?»`
+    Target: `“ How long did this preparation take?”`
+
+    Use instead:
+    `“How long did this preparation take?”`
+
+    ## Known problems
+    French, and languages listed in `spaced_guillemets`, put a (no-break) space inside
+    guillemets; those segments are not flagged for `«`/`»`.
+
+    ## Fix safety
+    Safe: only the space is removed.
+    """
+
+    code = "WS002"
+    name = "space-inside-quotes"
+    category = "whitespace"
+    severity = "warning"
+    fix = Applicability.SAFE
+    options = {"spaced_guillemets": ["fr"]}
+    option_docs = {"spaced_guillemets": "target languages that space the inside of « » (ISO 639-1)"}
+    # An opening mark starts the text or follows a space or bracket; a mark glued to the
+    # preceding word (German „Wort“, or a closing “ typed for ”) is a closing mark.
+    _pattern = re.compile(
+        r"(?:^|(?<=[\s(\[\x00]))(?P<open>[“„«])[ \t]+(?=\w)|(?<=[\w.,!?;:])[ \t]+(?P<close>[”»])"
+    )
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        spaced = set(self.opts["spaced_guillemets"])
+        langs = chunk["tgt_lang"].tolist()
+        hits = regex_hits(
+            chunk["target"].tolist(),
+            self._pattern,
+            "Space inside quotation mark '{open}{close}'",
+            "{open}{close}",
+        )
+        for hit in hits:
+            if hit.suggestion in "«»" and langs[hit.row] in spaced:
+                continue
+            yield hit
+
+
+def _invisible(char: str) -> bool:
+    """Zero-width and format characters (Unicode category Cf) other than joiners in scripts that need them."""
+    return unicodedata.category(char) == "Cf" and char not in "\u200c\u200d"
+
+
+@functools.lru_cache(maxsize=1)
+def invisible_pattern() -> re.Pattern[str]:
+    """One character class of every invisible character (built once, on first use)."""
+    chars = "".join(re.escape(chr(c)) for c in range(0x110000) if _invisible(chr(c)))
+    return re.compile(f"[{chars}]+")
+
+
+@register
+class InvisibleCharacter(Rule):
+    """Zero-width or other invisible format character in the target (U+200B, U+FEFF, U+00AD).
+
+    ## What it does
+    Flags invisible format characters (Unicode category Cf: zero-width space, byte-order
+    mark, soft hyphen, bidirectional controls) that the source does not contain. Zero-width
+    joiner and non-joiner are allowed: Persian, Indic scripts and emoji need them.
+
+    ## Why is this bad?
+    Invisible characters break search, matching against glossaries and tokenisation in
+    the next tool, and bidirectional controls can reorder what a reader sees.
+
+    ## Example
+    Source: `Алматы`
+    Target: `Al\u200bmaty`
+
+    Use instead:
+    `Almaty`
+
+    ## Known problems
+    A soft hyphen put in on purpose for hyphenation is flagged.
+
+    ## Fix safety
+    Safe: the characters are removed; nothing visible changes.
+    """
+
+    code = "WS003"
+    name = "invisible-character"
+    category = "whitespace"
+    severity = "warning"
+    fix = Applicability.SAFE
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        sources = chunk["source"].tolist()
+        for hit in regex_hits(chunk["target"].tolist(), invisible_pattern(), "", ""):
+            chars = chunk.at[hit.row, "target"][hit.start : hit.end]
+            if all(c in sources[hit.row] for c in chars):
+                continue
+            names = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
+            yield Hit(hit.row, hit.start, hit.end, f"Invisible character {names}", "")
