@@ -46,7 +46,9 @@ SIGNATURE = f"langid:seed{SEED}"
 
 # Codes that name the same language in different backends or standards (ISO 639-1 old
 # codes, Norwegian written standards, langdetect's Chinese variants).
-_ALIASES = {"iw": "he", "in": "id", "ji": "yi", "nb": "no", "nn": "no", "zh-cn": "zh", "zh-tw": "zh"}
+_ALIASES = {
+    "iw": "he", "in": "id", "ji": "yi", "nb": "no", "nn": "no", "zh-cn": "zh", "zh-tw": "zh",
+}
 
 # Han characters are shared: Japanese writes them with kana, Korean sometimes with hangul.
 _HAN_COMPANIONS = {"KANA": "ja", "HANGUL": "ko"}
@@ -55,7 +57,7 @@ _HAN_COMPANIONS = {"KANA": "ja", "HANGUL": "ko"}
 CJK_WEIGHT = 3
 _CJK = frozenset({"HAN", "KANA", "HANGUL"})
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+")
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
 
 # --------------------------------------------------------------------------- scripts
@@ -157,8 +159,10 @@ class Settings:
                 raise ConfigError(
                     f"langid option {key!r} must be {type(default).__name__}, got {value!r}"
                 )
-        settings = cls(**{k: (float(v) if isinstance(known[k].default, float) else v)
-                          for k, v in given.items()})
+        values: dict[str, Any] = {
+            k: (float(v) if isinstance(known[k].default, float) else v) for k, v in given.items()
+        }
+        settings = cls(**values)
         settings._check()
         return settings
 
@@ -291,13 +295,14 @@ def get_backend(name: str) -> Backend:
 
 def _best(pairs: Iterable[tuple[str, float]]) -> Verdict:
     """The most probable language after merging aliases (zh-cn + zh-tw -> zh)."""
-    merged: Counter[str] = Counter()
+    merged: dict[str, float] = {}
     for lang, prob in pairs:
-        merged[base_language(lang)] += prob
+        code = base_language(lang)
+        merged[code] = merged.get(code, 0.0) + float(prob)
     if not merged:
         return NO_VERDICT
-    lang, prob = merged.most_common(1)[0]
-    return Verdict(lang, min(1.0, float(prob)))
+    lang = max(merged, key=lambda k: (merged[k], k))
+    return Verdict(lang, min(1.0, merged[lang]))
 
 
 # --------------------------------------------------------------------------- identification
@@ -315,7 +320,7 @@ def cache_clear() -> None:
 def too_vague(text: str, settings: Settings) -> bool:
     """True when ``text`` is too short, mostly non-letters, or mostly names to judge."""
     counts = script_counts(text)
-    letters = sum(n * (CJK_WEIGHT if s in _CJK else 1) for s, n in counts.items())
+    letters: float = sum(n * (CJK_WEIGHT if s in _CJK else 1) for s, n in counts.items())
     if letters < settings.min_letters or not counts:
         return True
     visible = sum(1 for ch in text if not ch.isspace())
@@ -381,8 +386,8 @@ def identify_many(texts: Sequence[str], settings: Settings, jobs: int = 1) -> li
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = pool.map(_identify_batch, batches, [settings] * len(batches))
-            for batch, verdicts in zip(batches, results):
-                _CACHE.update({(settings, t): v for t, v in zip(batch, verdicts)})
+            for batch, verdicts in zip(batches, results, strict=True):
+                _CACHE.update({(settings, t): v for t, v in zip(batch, verdicts, strict=True)})
     return [identify(t, settings) for t in texts]
 
 
@@ -414,19 +419,19 @@ def _column_verdicts(
     """Verdicts for one text column, with the script fallback for unsupported languages."""
     langs = [base_language(d) for d in declared]
     fallback = [_unsupported(lang, settings) for lang in langs]
-    for lang, fb in zip(langs, fallback):
+    for lang, fb in zip(langs, fallback, strict=True):
         if fb:
             _warn_once(lang, settings)
     # A segment in the declared (unsupported) language's own script cannot be judged.
     skip = [
         fb and (not language_script(lang) or dominant_script(text) == language_script(lang))
-        for text, lang, fb in zip(texts, langs, fallback)
+        for text, lang, fb in zip(texts, langs, fallback, strict=True)
     ]
-    to_model = [t for t, s in zip(texts, skip) if not s and t.strip()]
+    to_model = [t for t, s in zip(texts, skip, strict=True) if not s and t.strip()]
     verdicts = iter(identify_many(to_model, settings, jobs))
     return [
         NO_VERDICT if s or not t.strip() else next(verdicts)
-        for t, s in zip(texts, skip)
+        for t, s in zip(texts, skip, strict=True)
     ]
 
 
