@@ -7,6 +7,7 @@ and excerpt, and sorts findings so the same input always gives the same table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -19,6 +20,7 @@ from tqaudit.rules import FINDING_COLUMNS, RULES, Rule, load_rules, select_rules
 from tqaudit.rules.packs import PackSet
 
 CHUNK_SIZE = 2000
+_LINE_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x85\u2028\u2029]")
 EXCERPT_CONTEXT = 30
 
 
@@ -48,7 +50,7 @@ def excerpt(text: str, start: int, end: int) -> str:
     left = max(0, start - EXCERPT_CONTEXT)
     right = min(len(text), end + EXCERPT_CONTEXT)
     snippet = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
-    return " ".join(snippet.split())
+    return _LINE_BREAKS.sub(" ", snippet)
 
 
 def _chunks(segments: pd.DataFrame, size: int) -> Iterator[tuple[int, pd.DataFrame]]:

@@ -1,0 +1,129 @@
+"""The command line through Typer's runner: exit codes, files written, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tqaudit import __version__
+from tqaudit.cli import app
+
+REPORTS = {"findings.csv", "segments.csv", "summary.json", "summary.md"}
+
+
+def test_sample_feed_fails_the_gate_and_writes_four_reports(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["audit", str(sample_feed), "--tgt-lang", "en", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert {p.name for p in out.iterdir()} == REPORTS
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["passed"] is False
+    assert summary["by_severity"]["error"] > 0
+    assert summary["by_rule"]["MK001"] == 3
+    assert "FAILED" in result.output
+
+
+def test_clean_file_passes(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["audit", str(clean_feed), "--tgt-lang", "en", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["passed"] is True and summary["totals"]["findings"] == 0
+
+
+def test_fail_on_never_and_warning(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:
+    args = ["audit", str(sample_feed), "--out", str(tmp_path / "r"), "--quiet"]
+    assert runner.invoke(app, [*args, "--fail-on", "never"]).exit_code == 0
+    only_warnings = ["--select", "TL001"]
+    assert runner.invoke(app, [*args, *only_warnings]).exit_code == 0
+    assert runner.invoke(app, [*args, *only_warnings, "--fail-on", "warning"]).exit_code == 1
+
+
+def test_quiet_prints_nothing(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["audit", str(sample_feed), "--out", str(tmp_path / "r"), "-q"])
+    assert result.exit_code == 1
+    assert result.output == ""
+
+
+def test_select_and_ignore_by_prefix(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "-q", "--select", "MK,TL", "--ignore", "MK002"])
+    rules = set(json.loads((out / "summary.json").read_text("utf-8"))["by_rule"])
+    assert rules == {"MK001", "TL001"}
+
+
+def test_bad_input_exits_2_with_one_line_and_no_report(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"fine\n\xff\xfe broken\n")
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["audit", str(bad), "--out", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith("Error: ") and "bad.txt:2" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_misaligned_ref_exits_2(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
+    ref = tmp_path / "ref.txt"
+    ref.write_text("only one line\n", encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(clean_feed), "--ref", str(ref), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert "ref.txt: 1 lines" in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_unknown_rule_code_suggests_the_right_one(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["audit", str(clean_feed), "--select", "MK01", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert "unknown rule code 'MK01' in --select (did you mean 'MK001'?)" in result.stderr
+
+
+def test_bad_option_values_exit_2(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
+    for extra in (["--fail-on", "sometimes"], ["--format", "csv,xls"], ["--jobs", "0"]):
+        result = runner.invoke(app, ["audit", str(clean_feed), "--out", str(tmp_path / "r"), *extra])
+        assert result.exit_code == 2, extra
+        assert result.stderr.startswith("Error: "), extra
+    assert not (tmp_path / "r").exists()
+
+
+def test_format_chooses_the_reports(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    assert runner.invoke(app, ["audit", str(clean_feed), "--out", str(out), "--format", "json", "-q"]).exit_code == 0
+    assert {p.name for p in out.iterdir()} == {"summary.json"}
+
+
+def test_rules_lists_and_explains(runner: CliRunner) -> None:
+    listing = runner.invoke(app, ["rules"])
+    assert listing.exit_code == 0
+    assert "MK001" in listing.output and "broken-entity" in listing.output
+    doc = runner.invoke(app, ["rules", "MK001"])
+    assert doc.exit_code == 0
+    assert "## What it does" in doc.output and "## Fix safety" in doc.output
+    by_name = runner.invoke(app, ["rules", "legacy-toponym"])
+    assert by_name.exit_code == 0 and "TL001" in by_name.output
+    unknown = runner.invoke(app, ["rules", "MK01"])
+    assert unknown.exit_code == 2 and "did you mean 'MK001'?" in unknown.stderr
+
+
+def test_version_and_module_entry_point() -> None:
+    done = subprocess.run([sys.executable, "-m", "tqaudit", "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"tqaudit {__version__}"
+
+
+def test_default_out_is_under_reports(runner: CliRunner, clean_feed: Path, tmp_path: Path, monkeypatch: object) -> None:
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(app, ["audit", str(clean_feed), "-q"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0
+    assert (tmp_path / "reports" / "clean-feed" / "summary.json").is_file()

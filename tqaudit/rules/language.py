@@ -1,0 +1,333 @@
+"""Language rules: a target in the wrong language, left untranslated, or in the wrong script.
+
+LG001 and LG002 read the language columns that ``tqaudit.langid.annotate`` adds; on a chunk
+without them (a rule run alone) they compute them. LG003 and LG004 need no model: they
+look at the Unicode script of each letter, with the script of each language from the
+``language.scripts`` pack and look-alike letters from the ``language.homoglyphs`` pack.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+
+import pandas as pd
+
+from tqaudit import langid
+from tqaudit.rules.base import Applicability, Hit, Rule
+from tqaudit.rules.registry import register
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Scripts written together with Han: Han letters are native in Japanese and Korean text.
+_WITH_HAN = frozenset({"KANA", "HANGUL", "HAN"})
+
+
+def _annotated(chunk: pd.DataFrame) -> pd.DataFrame:
+    """The chunk with langid columns, computed here when the pipeline did not add them."""
+    has_source = "source" in chunk.columns and chunk["source"].fillna("").astype(bool).any()
+    if "target_lang" in chunk.columns and (not has_source or "source_lang" in chunk.columns):
+        return chunk
+    return langid.annotate(chunk)
+
+
+def _column(chunk: pd.DataFrame, name: str) -> list[str]:
+    if name not in chunk.columns:
+        return [""] * len(chunk)
+    return [str(v) for v in chunk[name].fillna("")]
+
+
+def _confidences(chunk: pd.DataFrame, name: str) -> list[float]:
+    if name not in chunk.columns:
+        return [math.nan] * len(chunk)
+    return [float(v) for v in pd.to_numeric(chunk[name], errors="coerce")]
+
+
+def _script_label(script: str) -> str:
+    return {"HAN": "Han", "KANA": "kana"}.get(script, script.title())
+
+
+class _LanguageRule(Rule):
+    """Shared plumbing of the language rules (helpers, not a rule to inherit behaviour from)."""
+
+    def script_table(self) -> dict[str, str]:
+        pack = self.packs.get("language.scripts")
+        return {e["pattern"]: e["suggestion"] for e in pack.entries} if pack else {}
+
+    def native(self, script: str) -> frozenset[str]:
+        """Scripts that belong in text of ``script``: Han beside kana or hangul."""
+        return _WITH_HAN if script in _WITH_HAN - {"HAN"} else frozenset({script})
+
+
+@register
+class WrongLanguage(_LanguageRule):
+    """Target in a language other than the declared target language.
+
+    ## What it does
+    Flags a segment whose detected language (from `tqaudit.langid`) differs from the
+    declared `tgt_lang` with at least `min_confidence`. A target in the *source* language is
+    left to LG002 (untranslated). Segments without a verdict (too short, numbers, names)
+    are never flagged.
+
+    ## Why is this bad?
+    MT systems drift into a third language on noisy input (a Russian source with a Ukrainian
+    quote comes out Ukrainian), and multilingual models sometimes answer in the wrong
+    language outright. Such a segment is useless to the reader whatever its quality.
+
+    ## Example
+    Source: `Президент подписал указ о переносе выборов.`
+    Target: `Der Präsident hat ein Dekret über die Verschiebung der Wahl unterzeichnet.`
+    (declared target language `en`)
+
+    Use instead:
+    `The president signed a decree postponing the election.`
+
+    ## Known problems
+    Closely related languages (Czech and Slovak, Croatian and Serbian in Latin script) can
+    be confused on short segments; raise `min_confidence` or the `[langid] min_letters`
+    threshold if this happens. Languages the backend does not know are only script-checked.
+    """
+
+    code = "LG001"
+    name = "wrong-language"
+    category = "language"
+    severity = "error"
+    options = {"min_confidence": 0.9}
+    option_docs = {
+        "min_confidence": "lowest detector confidence (0-1) at which a differing language is flagged"
+    }
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        chunk = _annotated(chunk)
+        declared = [langid.base_language(v) for v in _column(chunk, "tgt_lang")]
+        src = [langid.base_language(v) for v in _column(chunk, "src_lang")]
+        found = _column(chunk, "target_lang")
+        src_found = _column(chunk, "source_lang")
+        conf = _confidences(chunk, "target_lang_conf")
+        for row, (want, got, p) in enumerate(zip(declared, found, conf, strict=True)):
+            if not want or not got or got == want or not p >= self.opts["min_confidence"]:
+                continue
+            if got == (src[row] or src_found[row]):
+                continue  # in the source language: LG002 reports it
+            yield Hit(
+                row, -1, -1,
+                f"Target detected as {got!r} (confidence {p:.2f}), not the declared {want!r}",
+            )
+
+
+@register
+class Untranslated(_LanguageRule):
+    """Target left in the source language.
+
+    ## What it does
+    Flags a segment whose target is detected (with at least `min_confidence`) in the source
+    language, declared (`src_lang`) or detected, when that differs from the declared target
+    language. A target identical to its source says so in the message.
+
+    ## Why is this bad?
+    MT pipelines copy the source through when the engine fails, times out or meets a
+    segment it takes for code; a reader of the translation gets text they cannot read.
+
+    ## Example
+    Source: `Подписывайтесь на наш канал в Telegram.`
+    Target: `Подписывайтесь на наш канал в Telegram.` (declared `ru` -> `en`)
+
+    Use instead:
+    `Subscribe to our Telegram channel.`
+
+    ## Known problems
+    A source sentence already in the target language (an English quote in a German text)
+    is rightly copied; it is not flagged since its detected language is the target's.
+    Short segments get no verdict and are not flagged; LG003 still catches a short
+    untranslated segment written in another script.
+    """
+
+    code = "LG002"
+    name = "untranslated"
+    category = "language"
+    severity = "error"
+    options = {"min_confidence": 0.9}
+    option_docs = {
+        "min_confidence": "lowest detector confidence (0-1) for the target's source-language verdict"
+    }
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        chunk = _annotated(chunk)
+        declared = [langid.base_language(v) for v in _column(chunk, "tgt_lang")]
+        src = [langid.base_language(v) for v in _column(chunk, "src_lang")]
+        src_found = _column(chunk, "source_lang")
+        found = _column(chunk, "target_lang")
+        conf = _confidences(chunk, "target_lang_conf")
+        sources = _column(chunk, "source")
+        targets = _column(chunk, "target")
+        for row, got in enumerate(found):
+            source_lang = src[row] or src_found[row]
+            if not got or got != source_lang or got == declared[row]:
+                continue
+            if not conf[row] >= self.opts["min_confidence"]:
+                continue
+            if targets[row].strip() == sources[row].strip():
+                message = f"Target is identical to the source (in {got!r})"
+            else:
+                message = f"Target is in the source language {got!r} (confidence {conf[row]:.2f})"
+            if declared[row]:
+                message += f", not translated into {declared[row]!r}"
+            yield Hit(row, -1, -1, message)
+
+
+@register
+class SourceScriptLeak(_LanguageRule):
+    """Words in the source's script left in the target (Cyrillic in English).
+
+    ## What it does
+    Finds target words written wholly in the script of the source language when the target
+    language uses another script. The source script comes from `src_lang` (via the
+    `language.scripts` pack) or from the source text; the target script from `tgt_lang` or
+    the target text. When the source's script dominates the whole target, one finding
+    covers the segment. Scripts in `allowed_scripts` (Latin, by default: brand names, URLs
+    and codes are written in Latin everywhere) are never reported.
+
+    ## Why is this bad?
+    An MT engine leaves words it cannot translate (rare names, typos, inflected forms) in the
+    source script; readers of the target cannot even pronounce them. A short untranslated
+    segment ("Подписаться") is too short for language identification but not for this rule.
+
+    ## Example
+    Source: `Подписывайтесь на РБК во ВКонтакте`
+    Target: `Subscribe to RBC on ВКонтакте`
+
+    Use instead:
+    `Subscribe to RBC on VKontakte`
+
+    ## Known problems
+    A translation that quotes a name in its original script on purpose ("the newspaper
+    Коммерсантъ") is flagged; so is a Han name in Japanese when the source is Chinese only
+    if the target language is not Japanese or Korean (Han is native to both).
+    """
+
+    code = "LG003"
+    name = "source-script-leak"
+    category = "language"
+    severity = "warning"
+    options = {"allowed_scripts": ["LATIN"]}
+    option_docs = {
+        "allowed_scripts": "scripts never reported even when they are the source's (Unicode "
+        "script names as in the language.scripts pack: LATIN, CYRILLIC, HAN, KANA, ...)"
+    }
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        table = self.script_table()
+        allowed = {str(s).upper() for s in self.opts["allowed_scripts"]}
+        rows = zip(
+            _column(chunk, "source"), _column(chunk, "target"),
+            _column(chunk, "src_lang"), _column(chunk, "tgt_lang"), strict=True,
+        )
+        for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
+            leaked = langid.language_script(src_lang, table) or langid.dominant_script(source)
+            expected = langid.language_script(tgt_lang, table) or langid.dominant_script(target)
+            if not leaked or not expected or leaked in allowed:
+                continue
+            if leaked in self.native(expected):
+                continue
+            yield from self._leaks(row, target, leaked, expected)
+
+    def _leaks(self, row: int, target: str, leaked: str, expected: str) -> Iterator[Hit]:
+        if langid.dominant_script(target) == leaked:
+            yield Hit(
+                row, -1, -1,
+                f"Target is written in {_script_label(leaked)}, the source's script, "
+                f"not {_script_label(expected)}",
+            )
+            return
+        for m in _WORD.finditer(target):
+            scripts = {langid.script_of(ch) for ch in m.group()} - {""}
+            if scripts == {leaked}:
+                yield Hit(
+                    row, m.start(), m.end(),
+                    f"{_script_label(leaked)} word {m.group()!r} left in "
+                    f"{_script_label(expected)}-script target",
+                )
+
+
+@register
+class MixedScriptWord(_LanguageRule):
+    """Word mixing look-alike letters of two scripts (`Аlmaty` with a Cyrillic `А`).
+
+    ## What it does
+    Finds words made of letters from two of the `scripts` (Latin, Cyrillic, Greek by
+    default) where every letter of the minority script has a look-alike in the majority
+    script (`language.homoglyphs` pack), and suggests the word in one script.
+
+    ## Why is this bad?
+    Homoglyphs come from OCR, from keyboard-layout slips and from MT subword vocabularies
+    shared across languages. The word looks right but no search, spell-checker, glossary
+    or screen reader finds it ("Аlmaty" is not "Almaty" to a computer).
+
+    ## Example
+    Source: `Алматы`
+    Target: `Аlmaty is the largest city.` (first letter is CYRILLIC CAPITAL LETTER A)
+
+    Use instead:
+    `Almaty is the largest city.`
+
+    ## Known problems
+    Words mixing scripts with letters that have no look-alike (`μm`) are not reported;
+    a deliberate mix (a brand styled with a Greek letter) is flagged when its letters
+    happen to be look-alikes.
+
+    ## Fix safety
+    Unsafe: replacing letters changes the word's bytes; in rare cases the mix is deliberate.
+    """
+
+    code = "LG004"
+    name = "mixed-script-word"
+    category = "language"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+    options = {"scripts": ["LATIN", "CYRILLIC", "GREEK"]}
+    option_docs = {"scripts": "alphabets checked for look-alike mixing within a word"}
+
+    def _homoglyphs(self) -> dict[str, str]:
+        pack = self.packs.get("language.homoglyphs")
+        return {e["pattern"]: e["suggestion"] for e in pack.entries} if pack else {}
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        glyphs = self._homoglyphs()
+        scripts = {str(s).upper() for s in self.opts["scripts"]}
+        table = self.script_table()
+        for row, (target, tgt_lang) in enumerate(
+            zip(_column(chunk, "target"), _column(chunk, "tgt_lang"), strict=True)
+        ):
+            preferred = langid.language_script(tgt_lang, table)
+            for m in _WORD.finditer(target):
+                hit = self._word(row, m, glyphs, scripts, preferred)
+                if hit is not None:
+                    yield hit
+
+    def _word(
+        self, row: int, m: re.Match[str], glyphs: dict[str, str], scripts: set[str], preferred: str
+    ) -> Hit | None:
+        word = m.group()
+        letters = [(ch, langid.script_of(ch)) for ch in word]
+        counts: dict[str, int] = {}
+        for _, s in letters:
+            if s in scripts:
+                counts[s] = counts.get(s, 0) + 1
+        if len(counts) < 2:
+            return None
+        # Majority script; a tie goes to the target language's script.
+        major = max(counts, key=lambda s: (counts[s], s == preferred))
+        minority = [ch for ch, s in letters if s in scripts and s != major]
+        fixed = [glyphs.get(ch, "") for ch in minority]
+        if not all(f and langid.script_of(f) == major for f in fixed):
+            return None
+        other = _script_label(langid.script_of(minority[0]))
+        found = ", ".join(repr(ch) for ch in dict.fromkeys(minority))
+        means = ", ".join(repr(f) for f in dict.fromkeys(fixed))
+        suggestion = "".join(glyphs[ch] if ch in minority else ch for ch in word)
+        return Hit(
+            row, m.start(), m.end(),
+            f"Word {word!r} mixes {other} {found} into {_script_label(major)}; "
+            f"did you mean {means}?",
+            suggestion,
+        )
