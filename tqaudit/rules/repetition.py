@@ -77,7 +77,7 @@ class RepeatedWord(Rule):
 
 @register
 class RepetitionLoop(Rule):
-    """A phrase repeated four or more times in a row (`the airport the airport the airport …`).
+    """Phrase repeated four or more times in a row (`next year next year …`).
 
     ## What it does
     Flags a sequence of one to eight words that repeats back to back at least

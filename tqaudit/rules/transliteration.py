@@ -13,7 +13,7 @@ from tqaudit.rules.registry import register
 
 @register
 class LegacyToponym(Rule):
-    """Place name in a legacy transliteration (`Alma-Ata` for Almaty, `Kiev` for Kyiv).
+    """Place name in a legacy transliteration (`Alma-Ata` for Almaty).
 
     ## What it does
     Flags place names spelt as in Soviet-era Russian transliteration where an official

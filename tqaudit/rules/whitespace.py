@@ -123,7 +123,7 @@ def invisible_pattern() -> re.Pattern[str]:
 
 @register
 class InvisibleCharacter(Rule):
-    """Zero-width or other invisible format character in the target (U+200B, U+FEFF, U+00AD).
+    """Invisible format character in the target (U+200B, U+FEFF, U+00AD).
 
     ## What it does
     Flags invisible format characters (Unicode category Cf: zero-width space, byte-order

@@ -1,0 +1,82 @@
+"""Configuration files: pyproject/tqaudit.toml discovery, validation, precedence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import tqaudit
+from tqaudit.cli import app
+from tqaudit.config import Config, load_config
+from tqaudit.errors import ConfigError
+
+
+def test_tqaudit_toml(tmp_path: Path) -> None:
+    (tmp_path / "tqaudit.toml").write_text(
+        'ignore = ["WS"]\nfail-on = "warning"\nmin-chrf = 40\n[rules.RP002]\nmin-repeats = 3\nseverity = "info"\n',
+        encoding="utf-8",
+    )
+    cfg = load_config(search_from=tmp_path)
+    assert cfg.ignore == ("WS",)
+    assert cfg.fail_on == "warning"
+    assert cfg.min_chrf == 40.0
+    assert cfg.rule_options == {"RP002": {"min_repeats": 3}}
+    assert cfg.severity == {"RP002": "info"}
+
+
+def test_pyproject_section(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.tqaudit]\nselect = ["MK"]\n', encoding="utf-8")
+    assert load_config(search_from=tmp_path / "sub" / "dir").select == ("MK",)
+
+
+def test_no_config_gives_defaults(tmp_path: Path) -> None:
+    assert load_config(search_from=tmp_path) == Config()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('selekt = ["MK"]', "unknown key 'selekt'"),
+        ('fail-on = "sometimes"', "fail-on must be one of"),
+        ("jobs = 'two'", "'jobs' must be int"),
+        ("select = 'MK'", "'select' must be a list of strings"),
+        ("select = [", "invalid TOML"),
+    ],
+)
+def test_bad_config_is_one_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "tqaudit.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
+def test_cli_overrides_config(tmp_path: Path, clean_feed: Path) -> None:
+    cfg = tmp_path / "tqaudit.toml"
+    cfg.write_text('fail-on = "info"\nselect = ["TL"]\n', encoding="utf-8")
+    feed = tmp_path / "feed.txt"
+    feed.write_text("Alma-Ata\n", encoding="utf-8")
+    runner = CliRunner()
+    base = ["audit", str(feed), "--config", str(cfg), "--out", str(tmp_path / "r"), "-q"]
+    assert runner.invoke(app, base).exit_code == 1  # config: fail on info
+    assert runner.invoke(app, [*base, "--fail-on", "error"]).exit_code == 0  # CLI wins
+
+
+def test_user_pack_extends_builtin(tmp_path: Path) -> None:
+    pack = tmp_path / "transliteration.en.toml"
+    pack.write_text(
+        '[[entry]]\npattern = "Gurjev"\nsuggestion = "Atyrau"\nnote = "renamed 1991"\nsource = "UNGEGN"\n',
+        encoding="utf-8",
+    )
+    frame = pd.DataFrame({"target": ["From Gurjev to Alma-Ata"]})
+    findings = tqaudit.audit(frame, Config(select=("TL001",), packs=(pack,))).findings
+    assert findings["suggestion"].tolist() == ["Atyrau", "Almaty"]
+
+
+def test_broken_user_pack_names_file_and_entry(tmp_path: Path) -> None:
+    pack = tmp_path / "boilerplate.en.toml"
+    pack.write_text('[[entry]]\npattern = "x"\nsuggestion = ""\nnote = ""\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"boilerplate\.en\.toml: entry 0 lacks source"):
+        tqaudit.audit(pd.DataFrame({"target": ["x"]}), Config(packs=(pack,)))

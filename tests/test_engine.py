@@ -1,0 +1,93 @@
+"""The engine and library API: selection, severities, options, parallel runs, crash context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import tqaudit
+from tqaudit.config import Config
+from tqaudit.engine import excerpt, run_rules
+from tqaudit.errors import ConfigError, RuleError
+from tqaudit.rules import FINDING_COLUMNS, RULES, Hit, Rule, load_rules, select_rules
+
+
+def test_library_audit_on_a_dataframe() -> None:
+    frame = pd.DataFrame({"target": ["Alma-Ata & mdash; ok", "fine"], "tgt_lang": ["en", "en"]})
+    result = tqaudit.audit(frame)
+    assert list(result.findings.columns) == list(FINDING_COLUMNS)
+    assert result.findings["rule"].tolist() == ["TL001", "MK001"]
+    assert result.findings["segment_id"].tolist() == ["1", "1"]
+    assert not result.passed
+    assert result.summary["totals"]["segments_with_findings"] == 1
+
+
+def test_select_ignore_prefixes() -> None:
+    load_rules()
+    assert select_rules(["MK"]) == ["MK001", "MK002"]
+    assert select_rules(["ALL"], ["MK", "PU", "WS"]) == sorted(
+        c for c in RULES if not c.startswith(("MK", "PU", "WS"))
+    )
+    assert select_rules(["TL001"], [], ["BP"]) == ["BP001", "TL001"]
+    with pytest.raises(ConfigError, match="did you mean 'TL001'"):
+        select_rules(["TL01"])
+
+
+def test_severity_override_and_rule_options() -> None:
+    frame = pd.DataFrame({"target": ["loop, loop, loop."]})
+    cfg = Config(select=("RP002",), severity={"RP002": "info"}, rule_options={"RP002": {"min_repeats": 3}})
+    findings = tqaudit.audit(frame, cfg).findings
+    assert findings["severity"].tolist() == ["info"]
+    assert tqaudit.audit(frame, Config(select=("RP002",))).findings.empty
+
+
+def test_unknown_rule_option_is_refused() -> None:
+    with pytest.raises(ConfigError, match="unknown option 'min_repeat' for rule RP002"):
+        tqaudit.audit(pd.DataFrame({"target": ["x"]}), Config(rule_options={"RP002": {"min_repeat": 3}}))
+
+
+def test_wrong_option_type_is_refused() -> None:
+    with pytest.raises(ConfigError, match="must be int"):
+        tqaudit.audit(pd.DataFrame({"target": ["x"]}), Config(rule_options={"RP002": {"min_repeats": "3"}}))
+
+
+def test_parallel_run_equals_serial(sample_feed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tqaudit.engine as engine
+
+    monkeypatch.setattr(engine, "CHUNK_SIZE", 3)
+    serial = tqaudit.audit(sample_feed).findings
+    parallel = tqaudit.audit(sample_feed, Config(jobs=2)).findings
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert len(serial) > 5
+
+
+class _Crashing(Rule):
+    code = "ZZ999"
+    name = "crashing"
+    category = "markup"
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        raise ValueError("boom")
+
+
+def test_a_crashing_rule_is_reported_with_its_code_and_segment() -> None:
+    frame = tqaudit.segments.build_segments(["a", "b"], segment_id=["s1", "s2"])
+    with pytest.raises(RuleError, match=r"rule ZZ999 crashed on the chunk starting at segment 's1': ValueError: boom"):
+        run_rules(frame, [_Crashing()], Config())
+
+
+def test_language_restricted_rules_skip_other_targets() -> None:
+    frame = pd.DataFrame({"target": ["Alma-Ata", "Alma-Ata"], "tgt_lang": ["en", "de"]})
+    findings = tqaudit.audit(frame, Config(select=("TL001",))).findings
+    assert findings["segment_id"].tolist() == ["1"]
+
+
+def test_excerpt_keeps_spaces_and_marks_cuts() -> None:
+    text = "x" * 50 + "every  five" + "y" * 50
+    snippet = excerpt(text, 55, 57)
+    assert "every  five" in snippet
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert excerpt("one\nline", -1, -1) == "one line"
