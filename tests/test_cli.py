@@ -15,7 +15,9 @@ from tqaudit.cli import app
 REPORTS = {"findings.csv", "segments.csv", "summary.json", "summary.md"}
 
 
-def test_sample_feed_fails_the_gate_and_writes_four_reports(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:
+def test_sample_feed_fails_the_gate_and_writes_four_reports(
+    runner: CliRunner, sample_feed: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "r"
     result = runner.invoke(app, ["audit", str(sample_feed), "--tgt-lang", "en", "--out", str(out)])
     assert result.exit_code == 1, result.output
@@ -51,7 +53,9 @@ def test_quiet_prints_nothing(runner: CliRunner, sample_feed: Path, tmp_path: Pa
 
 def test_select_and_ignore_by_prefix(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:
     out = tmp_path / "r"
-    runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "-q", "--select", "MK,TL", "--ignore", "MK002"])
+    runner.invoke(
+        app, ["audit", str(sample_feed), "--out", str(out), "-q", "--select", "MK,TL", "--ignore", "MK002"]
+    )
     rules = set(json.loads((out / "summary.json").read_text("utf-8"))["by_rule"])
     assert rules == {"MK001", "TL001"}
 
@@ -77,7 +81,9 @@ def test_misaligned_ref_exits_2(runner: CliRunner, clean_feed: Path, tmp_path: P
     assert not (tmp_path / "r").exists()
 
 
-def test_unknown_rule_code_suggests_the_right_one(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
+def test_unknown_rule_code_suggests_the_right_one(
+    runner: CliRunner, clean_feed: Path, tmp_path: Path
+) -> None:
     result = runner.invoke(app, ["audit", str(clean_feed), "--select", "MK01", "--out", str(tmp_path / "r")])
     assert result.exit_code == 2
     assert "unknown rule code 'MK01' in --select (did you mean 'MK001'?)" in result.stderr
@@ -93,7 +99,10 @@ def test_bad_option_values_exit_2(runner: CliRunner, clean_feed: Path, tmp_path:
 
 def test_format_chooses_the_reports(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
     out = tmp_path / "r"
-    assert runner.invoke(app, ["audit", str(clean_feed), "--out", str(out), "--format", "json", "-q"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["audit", str(clean_feed), "--out", str(out), "--format", "json", "-q"]).exit_code
+        == 0
+    )
     assert {p.name for p in out.iterdir()} == {"summary.json"}
 
 
@@ -111,12 +120,16 @@ def test_rules_lists_and_explains(runner: CliRunner) -> None:
 
 
 def test_version_and_module_entry_point() -> None:
-    done = subprocess.run([sys.executable, "-m", "tqaudit", "--version"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "tqaudit", "--version"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0
     assert done.stdout.strip() == f"tqaudit {__version__}"
 
 
-def test_default_out_is_under_reports(runner: CliRunner, clean_feed: Path, tmp_path: Path, monkeypatch: object) -> None:
+def test_default_out_is_under_reports(
+    runner: CliRunner, clean_feed: Path, tmp_path: Path, monkeypatch: object
+) -> None:
     import os
 
     cwd = os.getcwd()

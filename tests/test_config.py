@@ -16,7 +16,8 @@ from tqaudit.errors import ConfigError
 
 def test_tqaudit_toml(tmp_path: Path) -> None:
     (tmp_path / "tqaudit.toml").write_text(
-        'ignore = ["WS"]\nfail-on = "warning"\nmin-chrf = 40\n[rules.RP002]\nmin-repeats = 3\nseverity = "info"\n',
+        'ignore = ["WS"]\nfail-on = "warning"\nmin-chrf = 40\n'
+        '[rules.RP002]\nmin-repeats = 3\nseverity = "info"\n',
         encoding="utf-8",
     )
     cfg = load_config(search_from=tmp_path)

@@ -75,7 +75,9 @@ class _Crashing(Rule):
 
 def test_a_crashing_rule_is_reported_with_its_code_and_segment() -> None:
     frame = tqaudit.segments.build_segments(["a", "b"], segment_id=["s1", "s2"])
-    with pytest.raises(RuleError, match=r"rule ZZ999 crashed on the chunk starting at segment 's1': ValueError: boom"):
+    with pytest.raises(
+        RuleError, match=r"rule ZZ999 crashed on the chunk starting at segment 's1': ValueError: boom"
+    ):
         run_rules(frame, [_Crashing()], Config())
 
 

@@ -90,7 +90,9 @@ def test_input_format_overrides_extension(tmp_path: Path) -> None:
         ("noisy.parquet", "not parquet", "not a Parquet file"),
     ],
 )
-def test_bad_input_names_the_file(tmp_path: Path, name: str, content: str | bytes | None, message: str) -> None:
+def test_bad_input_names_the_file(
+    tmp_path: Path, name: str, content: str | bytes | None, message: str
+) -> None:
     path = tmp_path / name if content is None else write(tmp_path, name, content)
     with pytest.raises(InputError) as err:
         read_segments(path)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from tqaudit.audit import AuditResult, audit  # noqa: E402
-from tqaudit.config import Config  # noqa: E402
+from tqaudit.audit import AuditResult, audit
+from tqaudit.config import Config
 
 __all__ = ["AuditResult", "Config", "__version__", "audit"]

@@ -66,7 +66,9 @@ def _rows_for(rule: Rule, chunk: pd.DataFrame) -> pd.DataFrame:
     return chunk[mask]
 
 
-def check_chunk(rules: Sequence[Rule], chunk: pd.DataFrame, offset: int, severity: dict[str, str]) -> list[dict[str, Any]]:
+def check_chunk(
+    rules: Sequence[Rule], chunk: pd.DataFrame, offset: int, severity: dict[str, str]
+) -> list[dict[str, Any]]:
     """Run every rule on one chunk; rows carry ``_pos`` (segment position) for sorting."""
     rows: list[dict[str, Any]] = []
     for rule in rules:
@@ -84,13 +86,15 @@ def check_chunk(rules: Sequence[Rule], chunk: pd.DataFrame, offset: int, severit
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         sev = severity.get(rule.code, rule.severity)
+        targets: list[str] = chunk["target"].tolist()
+        ids: list[str] = chunk["segment_id"].tolist()
         for hit in hits:
             pos = int(positions[hit.row])
-            target = chunk.at[pos, "target"]
+            target = targets[pos]
             rows.append(
                 {
                     "_pos": offset + pos,
-                    "segment_id": chunk.at[pos, "segment_id"],
+                    "segment_id": ids[pos],
                     "rule": rule.code,
                     "category": rule.category,
                     "severity": sev,

@@ -29,9 +29,7 @@ _EXTRA_REF = re.compile(r"^reference_(\d+)$")
 
 def reference_columns(frame: pd.DataFrame) -> list[str]:
     """Names of the reference columns that hold at least one non-empty text, in order."""
-    extra = sorted(
-        (int(m.group(1)), col) for col in frame.columns if (m := _EXTRA_REF.match(str(col)))
-    )
+    extra = sorted((int(m.group(1)), col) for col in frame.columns if (m := _EXTRA_REF.match(str(col))))
     cols = ["reference"] + [col for _, col in extra]
     return [c for c in cols if c in frame.columns and frame[c].astype(bool).any()]
 

@@ -19,19 +19,44 @@ from tqaudit.report import DEFAULT_FORMATS, parse_formats, write_reports
 def audit(
     input: Annotated[Path, typer.Argument(help="Target text (.txt) or table (.tsv/.csv/.jsonl/.parquet).")],
     src: Annotated[Path | None, typer.Option("--src", help="Line-aligned source file.")] = None,
-    ref: Annotated[list[Path] | None, typer.Option("--ref", help="Line-aligned reference file (repeatable).")] = None,
+    ref: Annotated[
+        list[Path] | None, typer.Option("--ref", help="Line-aligned reference file (repeatable).")
+    ] = None,
     src_lang: Annotated[str, typer.Option("--src-lang", help="Source language (ISO 639-1).")] = "",
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).")] = "",
-    out: Annotated[Path | None, typer.Option("--out", help="Report folder [default: reports/INPUT-NAME].")] = None,
-    formats: Annotated[str, typer.Option("--format", help="Reports to write, comma-separated.")] = ",".join(DEFAULT_FORMATS),
-    fail_on: Annotated[str | None, typer.Option("--fail-on", help=f"Fail on findings at this level or above: {'|'.join(FAIL_ON)} [default: error].")] = None,
-    min_bleu: Annotated[float | None, typer.Option("--min-bleu", help="Fail if corpus BLEU is below X.")] = None,
-    min_chrf: Annotated[float | None, typer.Option("--min-chrf", help="Fail if corpus chrF is below X.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Report folder [default: reports/INPUT-NAME].")
+    ] = None,
+    formats: Annotated[str, typer.Option("--format", help="Reports to write, comma-separated.")] = ",".join(
+        DEFAULT_FORMATS
+    ),
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help=f"Fail on findings at this level or above: {'|'.join(FAIL_ON)} [default: error].",
+        ),
+    ] = None,
+    min_bleu: Annotated[
+        float | None, typer.Option("--min-bleu", help="Fail if corpus BLEU is below X.")
+    ] = None,
+    min_chrf: Annotated[
+        float | None, typer.Option("--min-chrf", help="Fail if corpus chrF is below X.")
+    ] = None,
     max_ter: Annotated[float | None, typer.Option("--max-ter", help="Fail if corpus TER is above X.")] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", help="Rule codes or prefixes to run (comma-separated).")] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to skip.")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="tqaudit.toml or pyproject.toml to read.")] = None,
-    input_format: Annotated[str | None, typer.Option("--input-format", help="txt, tsv, csv, jsonl or parquet (default: from the extension).")] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Rule codes or prefixes to run (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to skip.")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="tqaudit.toml or pyproject.toml to read.")
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="txt, tsv, csv, jsonl or parquet (default: from the extension)."),
+    ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:

@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google
 # Sheets (OWASP "CSV Injection"); tab and CR are included because some importers strip them.
@@ -25,13 +26,12 @@ def neutralize_formula(value: object) -> object:
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[object]:
-    """Open a temporary file beside ``path``; rename it over ``path`` only on success."""
+def atomic_write(path: Path) -> Iterator[IO[str]]:
+    """Open a UTF-8 temporary file beside ``path``; rename it over ``path`` only on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        binary = "b" in mode
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
         os.replace(tmp, path)
     except BaseException:
@@ -43,4 +43,4 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[object]:
 def write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8, ``\\n`` line ends)."""
     with atomic_write(path) as fh:
-        fh.write(text)  # type: ignore[attr-defined]
+        fh.write(text)

@@ -28,9 +28,7 @@ def parse_formats(spec: str) -> list[str]:
     names = [s.strip() for s in spec.split(",") if s.strip()]
     for name in names:
         if name not in RENDERERS:
-            raise ConfigError(
-                f"unknown report format {name!r} in --format (known: {', '.join(RENDERERS)})"
-            )
+            raise ConfigError(f"unknown report format {name!r} in --format (known: {', '.join(RENDERERS)})")
     return names
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import enum
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from bisect import bisect_right
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -97,17 +97,14 @@ class Rule:
         unknown = sorted(set(given) - set(self.options))
         if unknown:
             known = ", ".join(sorted(self.options)) or "none"
-            raise ConfigError(
-                f"unknown option {unknown[0]!r} for rule {self.code} (known options: {known})"
-            )
+            raise ConfigError(f"unknown option {unknown[0]!r} for rule {self.code} (known options: {known})")
         for key, value in given.items():
             default = self.options[key]
-            if default is not None and not isinstance(value, type(default)):
-                if not (isinstance(default, float) and isinstance(value, int)):
-                    raise ConfigError(
-                        f"option {key!r} of rule {self.code} must be "
-                        f"{type(default).__name__}, got {value!r}"
-                    )
+            widening = isinstance(default, float) and isinstance(value, int)
+            if default is not None and not isinstance(value, type(default)) and not widening:
+                raise ConfigError(
+                    f"option {key!r} of rule {self.code} must be {type(default).__name__}, got {value!r}"
+                )
         self.opts: dict[str, Any] = {**self.options, **given}
         if packs is None:
             from tqaudit.rules.packs import PackSet
@@ -127,9 +124,7 @@ class Rule:
 
         text = inspect.cleandoc(cls.__doc__ or "")
         lines = [f"# {cls.code} {cls.name}", "", text, ""]
-        lines.append(
-            f"Category: {cls.category} · default severity: {cls.severity} · fix: {cls.fix.value}"
-        )
+        lines.append(f"Category: {cls.category} · default severity: {cls.severity} · fix: {cls.fix.value}")
         if cls.languages:
             lines.append(f"Target languages: {', '.join(cls.languages)}")
         if cls.options:
@@ -198,7 +193,9 @@ def regex_hits(
         )
 
 
-def literal_alternation(words: Iterable[str], *, word_boundary: bool = True, flags: int = 0) -> re.Pattern[str]:
+def literal_alternation(
+    words: Iterable[str], *, word_boundary: bool = True, flags: int = 0
+) -> re.Pattern[str]:
     """One compiled alternation for many literal phrases, longest first."""
     alts = "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
     if not alts:

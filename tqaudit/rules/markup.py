@@ -107,13 +107,14 @@ class LiteralEntity(Rule):
     _pattern = re.compile(rf"&(?P<body>{_ENTITY_BODY});")
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources = chunk["source"].tolist()
+        sources: list[str] = chunk["source"].tolist()
+        texts: list[str] = chunk["target"].tolist()
         for hit in regex_hits(
-            chunk["target"].tolist(),
+            texts,
             self._pattern,
             "Undecoded entity '{text}'; did you mean '{suggestion}'?",
             lambda m: _decode(m.group(0)),
         ):
-            entity = chunk.at[hit.row, "target"][hit.start : hit.end]
+            entity = texts[hit.row][hit.start : hit.end]
             if entity not in sources[hit.row]:
                 yield hit

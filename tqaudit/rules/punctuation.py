@@ -203,17 +203,11 @@ class SpaceBeforePunctuation(Rule):
     severity = "warning"
     fix = Applicability.SAFE
     options = {"exempt_languages": ["fr", "br"]}
-    option_docs = {
-        "exempt_languages": "target languages whose typography spaces before : ; ! ? (ISO 639-1)"
-    }
-    _pattern = re.compile(
-        r"(?<=[\w)\]”»])[ \t]+(?P<mark>[,.;:!?])(?!\.\.)(?=\s|$|\x00|[”»\"])"
-    )
+    option_docs = {"exempt_languages": "target languages whose typography spaces before : ; ! ? (ISO 639-1)"}
+    _pattern = re.compile(r"(?<=[\w)\]”»])[ \t]+(?P<mark>[,.;:!?])(?!\.\.)(?=\s|$|\x00|[”»\"])")
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
         exempt = set(self.opts["exempt_languages"])
         langs = chunk["tgt_lang"].tolist()
-        hits = regex_hits(
-            chunk["target"].tolist(), self._pattern, "Space before '{mark}'", "{mark}"
-        )
+        hits = regex_hits(chunk["target"].tolist(), self._pattern, "Space before '{mark}'", "{mark}")
         return (hit for hit in hits if langs[hit.row] not in exempt)

@@ -71,11 +71,6 @@ def select_rules(
     _check_selectors(select, "--select")
     _check_selectors(ignore, "--ignore")
     _check_selectors(extend_select, "extend-select")
-    chosen = {
-        code
-        for code in RULES
-        for sel in select + extend_select
-        if sel == "ALL" or _matches(code, sel)
-    }
+    chosen = {code for code in RULES for sel in select + extend_select if sel == "ALL" or _matches(code, sel)}
     chosen -= {code for code in chosen for sel in ignore if sel == "ALL" or _matches(code, sel)}
     return sorted(chosen)

@@ -57,14 +57,15 @@ class RepeatedWord(Rule):
         allowed = self._allowed()
         langs = chunk["tgt_lang"].tolist()
         sources = [s.casefold() for s in chunk["source"].tolist()]
+        texts: list[str] = chunk["target"].tolist()
         hits = regex_hits(
-            chunk["target"].tolist(),
+            texts,
             self._pattern,
             "Word '{word}' is repeated",
             lambda m: m.group("word"),
         )
         for hit in hits:
-            text = chunk.at[hit.row, "target"][hit.start : hit.end]
+            text = texts[hit.row][hit.start : hit.end]
             word = text.split()[0].casefold()
             lang = langs[hit.row]
             ok = allowed.get(lang, set()) | allowed.get("*", set())
@@ -81,7 +82,8 @@ class RepetitionLoop(Rule):
 
     ## What it does
     Flags a sequence of one to eight words that repeats back to back at least
-    `min_repeats` times (default 4; rhetoric such as "never, never, never" repeats three), the signature of an MT decoder stuck in a loop.
+    `min_repeats` times (default 4; rhetoric such as "never, never, never" repeats
+    three), the signature of an MT decoder stuck in a loop.
 
     ## Why is this bad?
     Degenerate repetition is a hallucination: the translation stops carrying the source's
@@ -113,6 +115,7 @@ class RepetitionLoop(Rule):
             rf"(?:[\s,;]+(?P=unit)(?!\w)){{{copies},}}",
             re.IGNORECASE,
         )
-        for hit in regex_hits(chunk["target"].tolist(), pattern, "", ""):
-            text = chunk.at[hit.row, "target"][hit.start : hit.end]
+        texts: list[str] = chunk["target"].tolist()
+        for hit in regex_hits(texts, pattern, "", ""):
+            text = texts[hit.row][hit.start : hit.end]
             yield Hit(hit.row, hit.start, hit.end, f"Repetition loop '{' '.join(text.split())}'")

@@ -60,7 +60,12 @@ class LegacyToponym(Rule):
             r"(?:" + "|".join(map(re.escape, markers)) + r")[\s(]*$" if markers else r"(?!x)x",
             re.IGNORECASE,
         )
-        return names, literal_alternation(names), literal_alternation(pack.header.get("exceptions", [])), marker_re
+        return (
+            names,
+            literal_alternation(names),
+            literal_alternation(pack.header.get("exceptions", [])),
+            marker_re,
+        )
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
         names, pattern, exceptions, marker = self._table()

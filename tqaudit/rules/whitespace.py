@@ -155,9 +155,10 @@ class InvisibleCharacter(Rule):
     fix = Applicability.SAFE
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources = chunk["source"].tolist()
-        for hit in regex_hits(chunk["target"].tolist(), invisible_pattern(), "", ""):
-            chars = chunk.at[hit.row, "target"][hit.start : hit.end]
+        sources: list[str] = chunk["source"].tolist()
+        texts: list[str] = chunk["target"].tolist()
+        for hit in regex_hits(texts, invisible_pattern(), "", ""):
+            chars = texts[hit.row][hit.start : hit.end]
             if all(c in sources[hit.row] for c in chars):
                 continue
             names = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))

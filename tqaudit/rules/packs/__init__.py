@@ -14,7 +14,7 @@ import hashlib
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -70,7 +70,7 @@ def _read(path_text: str, origin: str) -> dict[str, Any]:
         raise ConfigError(f"{origin}: invalid TOML ({exc})") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _builtin(name: str) -> Pack | None:
     ref = resources.files("tqaudit.rules.packs").joinpath(f"{name}.toml")
     if not ref.is_file():
