@@ -1,0 +1,383 @@
+"""Audit throughput: tqaudit (library call, all rules, with source) against translate-toolkit's pofilter.
+
+Usage::
+
+    python benchmarks/audit_speed.py [WMT_DIR] [--lines-per-file N] [--out benchmarks/results/audit_speed.md]
+
+WMT_DIR (default ``../shared/data/wmt`` relative to the repository root) holds one folder per
+pair ``<src>-<tgt>`` with ``src.<src>`` and ``sys/*.<tgt>``. Every system output of every pair
+is concatenated into one feed (about 100k segments; ``--lines-per-file N`` keeps the first N
+lines of each file, 0 = all), with its source and its languages.
+
+What each side does (each measurement runs in a fresh child process, so caches start cold and
+peak memory belongs to that measurement alone):
+
+- **tqaudit**: ``tqaudit.audit(frame, Config(fail_on="never", jobs=J))`` on the whole feed as a
+  segments DataFrame (built before the clock starts): every registered rule, language
+  identification of target and source (langdetect, cached per distinct text within a process),
+  findings table with excerpts. Measured at ``jobs=1`` and ``jobs=2``, plus ``jobs=1`` without
+  LG001/LG002 to show what the language model costs.
+- **pofilter**: one PO file per system output (``msgid`` = source, ``msgstr`` = target), written to
+  a temporary folder before the clock starts. Then, as the ``pofilter`` command does per file:
+  parse the PO file and run ``pocheckfilter.filterfile`` with the default checkers
+  (``StandardChecker`` + ``StandardUnitChecker``, all their filters: the list is printed) and
+  ``--language`` set to the target language. Measured in one process, and in two processes
+  (the files split over a ``multiprocessing`` pool of 2) to compare with ``jobs=2``.
+  Writing pofilter's output file is not timed (tqaudit's reports are not timed either).
+  The ``pofilter`` command itself is also timed end to end on the same files (one invocation
+  per pair, output files written, interpreter start-up included) as a cross-check.
+
+Peak memory is ``resource.getrusage(...).ru_maxrss`` of the measuring child (and of its largest
+pool worker for ``jobs=2``), with the RSS after loading the data and the libraries shown apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WMT = ROOT.parent / "shared" / "data" / "wmt"
+DEFAULT_OUT = ROOT / "benchmarks" / "results" / "audit_speed.md"
+
+
+# --------------------------------------------------------------------------- data
+
+
+def read_lines(path: Path) -> list[str]:
+    """Lines of a UTF-8 file, verbatim (a BOM stays: both tools see the same text)."""
+    return path.read_text("utf-8").split("\n")[:-1]
+
+
+def system_files(wmt: Path) -> list[tuple[str, str, str, Path, Path]]:
+    """(pair, src_lang, tgt_lang, source file, system file) for every system output."""
+    out = []
+    for pair in sorted(p for p in wmt.iterdir() if p.is_dir() and "-" in p.name):
+        src_lang, tgt_lang = pair.name.split("-")
+        for sys_file in sorted((pair / "sys").iterdir()):
+            out.append((pair.name, src_lang, tgt_lang, pair / f"src.{src_lang}", sys_file))
+    return out
+
+
+def load_rows(wmt: Path, limit: int) -> list[tuple[str, str, str, str, str, str]]:
+    """(segment_id, file label, source, target, src_lang, tgt_lang) for the whole feed."""
+    rows = []
+    for pair, src_lang, tgt_lang, src_file, sys_file in system_files(wmt):
+        sources, targets = read_lines(src_file), read_lines(sys_file)
+        if limit:
+            sources, targets = sources[:limit], targets[:limit]
+        label = f"{pair}/{sys_file.stem}"
+        for i, (s, t) in enumerate(zip(sources, targets, strict=True)):
+            rows.append((f"{label}:{i + 1}", label, s, t, src_lang, tgt_lang))
+    return rows
+
+
+def rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: kilobytes
+
+
+def current_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+# --------------------------------------------------------------------------- measurements (children)
+
+
+def measure_tqaudit(wmt: Path, limit: int, jobs: int, no_langid: bool) -> dict[str, Any]:
+    import pandas as pd
+
+    import tqaudit
+    from tqaudit import langid
+
+    rows = load_rows(wmt, limit)
+    frame = pd.DataFrame(
+        {
+            "segment_id": [r[0] for r in rows],
+            "source": [r[2] for r in rows],
+            "target": [r[3] for r in rows],
+            "src_lang": [r[4] for r in rows],
+            "tgt_lang": [r[5] for r in rows],
+        }
+    )
+    ignore = ("LG001", "LG002") if no_langid else ()
+    config = tqaudit.Config(fail_on="never", jobs=jobs, ignore=ignore)
+    langid.cache_clear()
+    before = current_rss_mb()
+    start = time.perf_counter()
+    result = tqaudit.audit(frame, config)
+    seconds = time.perf_counter() - start
+    return {
+        "segments": len(frame),
+        "seconds": seconds,
+        "findings": len(result.findings),
+        "by_rule": {str(k): int(v) for k, v in result.findings["rule"].value_counts().sort_index().items()},
+        "rules": result.rules,
+        "rss_before_mb": before,
+        "peak_self_mb": rss_mb(),
+        "peak_children_mb": rss_mb(resource.RUSAGE_CHILDREN),
+    }
+
+
+class _Options:
+    """The pofilter command's defaults (``pofilter --language L in out``)."""
+
+    excludefilters: dict[str, Any] = {}  # noqa: RUF012 - mirrors optparse's attribute
+    limitfilters = None
+    includefuzzy = True
+    includereview = True
+    autocorrect = False
+    addnotes = True
+
+
+def _checkfilter(lang: str) -> Any:
+    from translate.filters import checks, pofilter
+
+    config = checks.CheckerConfig(targetlanguage=lang)
+    return pofilter.pocheckfilter(_Options(), None, config)
+
+
+def pofilter_file(job: tuple[str, str]) -> tuple[int, int, dict[str, int], float]:
+    """Parse one PO file and run pofilter's checks on it: (units, failing units, per check, parse s)."""
+    from translate.storage import po
+
+    path, lang = job
+    start = time.perf_counter()
+    store = po.pofile.parsefile(path)
+    parsed = time.perf_counter() - start
+    checker = _checkfilter(lang)
+    units = failing = 0
+    per_check: dict[str, int] = {}
+    for unit in store.units:
+        if unit.isheader():
+            continue
+        units += 1
+        failures = checker.filterunit(unit)
+        if failures:
+            failing += 1
+            for name in failures:
+                per_check[name] = per_check.get(name, 0) + 1
+    return units, failing, per_check, parsed
+
+
+def measure_pofilter(po_dir: Path, processes: int) -> dict[str, Any]:
+    jobs = [(str(p), p.parent.name.split("-")[1]) for p in sorted(po_dir.glob("*/*.po"))]
+    before = current_rss_mb()
+    start = time.perf_counter()
+    if processes > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            results = pool.map(pofilter_file, jobs, chunksize=1)
+    else:
+        results = [pofilter_file(job) for job in jobs]
+    seconds = time.perf_counter() - start
+    per_check: dict[str, int] = {}
+    for _, _, checks_hit, _ in results:
+        for name, n in checks_hit.items():
+            per_check[name] = per_check.get(name, 0) + n
+    filters = sorted(_checkfilter("en").checker.getfilters())
+    return {
+        "segments": sum(r[0] for r in results),
+        "seconds": seconds,
+        "parse_seconds": sum(r[3] for r in results),
+        "failing_units": sum(r[1] for r in results),
+        "by_check": dict(sorted(per_check.items())),
+        "filters": filters,
+        "rss_before_mb": before,
+        "peak_self_mb": rss_mb(),
+        "peak_children_mb": rss_mb(resource.RUSAGE_CHILDREN),
+    }
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def write_po_files(wmt: Path, limit: int, out: Path) -> int:
+    """One PO file per system output under ``out/<pair>/``; returns the number of units."""
+    from translate.storage import po
+
+    total = 0
+    for pair, _src_lang, tgt_lang, src_file, sys_file in system_files(wmt):
+        sources, targets = read_lines(src_file), read_lines(sys_file)
+        if limit:
+            sources, targets = sources[:limit], targets[:limit]
+        store = po.pofile()
+        store.settargetlanguage(tgt_lang)
+        for i, (s, t) in enumerate(zip(sources, targets, strict=True)):
+            unit = store.addsourceunit(s)
+            unit.target = t
+            unit.setcontext(f"{sys_file.stem}:{i + 1}")  # msgctxt keeps repeated sources distinct
+        folder = out / pair
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{sys_file.stem}.po").write_bytes(bytes(store))
+        total += len(sources)
+    return total
+
+
+def run_child(args: list[str]) -> dict[str, Any]:
+    proc = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"child {args} failed:\n{proc.stderr}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def time_pofilter_cli(po_dir: Path) -> tuple[float, int] | None:
+    exe = shutil.which("pofilter")
+    if exe is None:
+        return None
+    out_dir = po_dir.parent / "pofilter-out"
+    out_dir.mkdir(exist_ok=True)
+    start = time.perf_counter()
+    runs = 0
+    for pair_dir in sorted(p for p in po_dir.iterdir() if p.is_dir()):
+        lang = pair_dir.name.split("-")[1]
+        command = [exe, "--language", lang, "--progress", "none"]
+        command += ["-i", str(pair_dir), "-o", str(out_dir / pair_dir.name)]
+        subprocess.run(command, check=True, capture_output=True)
+        runs += 1
+    return time.perf_counter() - start, runs
+
+
+def md_table(rows: list[list[str]]) -> str:
+    head, *body = rows
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in body]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("wmt", nargs="?", default=str(DEFAULT_WMT))
+    parser.add_argument("--lines-per-file", type=int, default=0, help="first N lines of each file (0 = all)")
+    parser.add_argument("--out", default=str(DEFAULT_OUT))
+    parser.add_argument("--child", choices=["tqaudit", "pofilter"], help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--no-langid", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--po-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    wmt, limit = Path(args.wmt), args.lines_per_file
+
+    if args.child == "tqaudit":
+        print(json.dumps(measure_tqaudit(wmt, limit, args.jobs, args.no_langid)))
+        return 0
+    if args.child == "pofilter":
+        print(json.dumps(measure_pofilter(Path(args.po_dir), args.jobs)))
+        return 0
+
+    import translate
+
+    import tqaudit
+
+    common = [str(wmt), "--lines-per-file", str(limit)]
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="tqaudit-bench-") as tmp:
+        po_dir = Path(tmp) / "po"
+        n_po = write_po_files(wmt, limit, po_dir)
+        for procs in (1, 2):
+            print(f"pofilter, {procs} process(es) …", file=sys.stderr)
+            results[f"pofilter p{procs}"] = run_child(
+                [*common, "--child", "pofilter", "--jobs", str(procs), "--po-dir", str(po_dir)]
+            )
+        cli = time_pofilter_cli(po_dir)
+        for jobs, no_langid in ((1, False), (2, False), (1, True)):
+            print(f"tqaudit, jobs={jobs}{' no langid' if no_langid else ''} …", file=sys.stderr)
+            extra = ["--no-langid"] if no_langid else []
+            results[f"tqaudit j{jobs}{' nolg' if no_langid else ''}"] = run_child(
+                [*common, "--child", "tqaudit", "--jobs", str(jobs), *extra]
+            )
+
+    tq1, tq2, tqn = results["tqaudit j1"], results["tqaudit j2"], results["tqaudit j1 nolg"]
+    pf1, pf2 = results["pofilter p1"], results["pofilter p2"]
+    n = tq1["segments"]
+    assert n == pf1["segments"] == n_po, (n, pf1["segments"], n_po)
+
+    def rate(r: dict[str, Any]) -> float:
+        return float(r["segments"]) / float(r["seconds"])
+
+    out = ["# Audit throughput: tqaudit vs pofilter (translate-toolkit)", ""]
+    subset = f"first {limit} lines of each file" if limit else "every line"
+    out.append(
+        f"Feed: every WMT22 system output of the 8 pairs in `{wmt.name}/` concatenated ({subset}): "
+        f"**{n:,} segments** from {len(system_files(wmt))} files, with their sources."
+    )
+    out.append(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}; tqaudit {tqaudit.__version__}, translate-toolkit "
+        f"{translate.__version__.sver}. Each row ran in a fresh child process (cold caches)."
+    )
+    out += ["", "## Throughput", ""]
+    rows = [["tool", "what runs", "processes", "seconds", "segments/s", "findings / failing units"]]
+    rows.append(["tqaudit", f"{len(tq1['rules'])} rules incl. langid (target + source)", "1",
+                 f"{tq1['seconds']:.1f}", f"{rate(tq1):,.0f}", f"{tq1['findings']:,} findings"])
+    rows.append(["tqaudit", f"{len(tq2['rules'])} rules incl. langid (target + source)", "2 (jobs=2)",
+                 f"{tq2['seconds']:.1f}", f"{rate(tq2):,.0f}", f"{tq2['findings']:,} findings"])
+    rows.append(["tqaudit", f"{len(tqn['rules'])} rules, LG001/LG002 off (no language model)", "1",
+                 f"{tqn['seconds']:.1f}", f"{rate(tqn):,.0f}", f"{tqn['findings']:,} findings"])
+    rows.append(["pofilter", f"{len(pf1['filters'])} checks, parse PO + check", "1",
+                 f"{pf1['seconds']:.1f}", f"{rate(pf1):,.0f}", f"{pf1['failing_units']:,} units"])
+    rows.append(["pofilter", f"{len(pf2['filters'])} checks, parse PO + check", "2 (pool)",
+                 f"{pf2['seconds']:.1f}", f"{rate(pf2):,.0f}", f"{pf2['failing_units']:,} units"])
+    if cli:
+        rows.append(["`pofilter` command", "same, plus writing output PO, 1 run per pair", "1",
+                     f"{cli[0]:.1f}", f"{n / cli[0]:,.0f}", "-"])
+    out += [md_table(rows), ""]
+    out.append(f"pofilter spent {pf1['parse_seconds']:.1f} s of its single-process time parsing PO "
+               f"files; checks alone: {n / (pf1['seconds'] - pf1['parse_seconds']):,.0f} segments/s.")
+    out += ["", "**Throughput ratio tqaudit / pofilter** (segments/s, same processes):", ""]
+    out.append(f"- 1 process: {rate(tq1):,.0f} / {rate(pf1):,.0f} = **{rate(tq1) / rate(pf1):.2f}×**")
+    out.append(f"- 2 processes: {rate(tq2):,.0f} / {rate(pf2):,.0f} = **{rate(tq2) / rate(pf2):.2f}×**")
+    out.append(f"- tqaudit without the language model, 1 process: {rate(tqn):,.0f} / {rate(pf1):,.0f} = "
+               f"**{rate(tqn) / rate(pf1):.2f}×**")
+    out.append(f"- tqaudit jobs=2 speed-up over jobs=1: {rate(tq2) / rate(tq1):.2f}×")
+
+    out += ["", "## Peak memory (ru_maxrss)", ""]
+    rows = [["run", "RSS after loading data (MB)", "peak, measuring process (MB)",
+             "peak, largest worker (MB)"]]
+    for key, label in (("tqaudit j1", "tqaudit jobs=1"), ("tqaudit j2", "tqaudit jobs=2"),
+                       ("tqaudit j1 nolg", "tqaudit jobs=1, no LG001/LG002"),
+                       ("pofilter p1", "pofilter, 1 process"), ("pofilter p2", "pofilter, pool of 2")):
+        r = results[key]
+        worker = f"{r['peak_children_mb']:.0f}" if r["peak_children_mb"] > 0 else "-"
+        rows.append([label, f"{r['rss_before_mb']:.0f}", f"{r['peak_self_mb']:.0f}", worker])
+    out += [md_table(rows), ""]
+    out.append("tqaudit's measuring process holds the whole feed as a DataFrame plus the findings table; "
+               "pofilter's holds one parsed PO file at a time.")
+
+    out += ["", "## What each side checked", ""]
+    out.append(f"- tqaudit rules ({len(tq1['rules'])}): {', '.join(tq1['rules'])}. Findings by rule: "
+               + ", ".join(f"{k} {v:,}" for k, v in tq1["by_rule"].items()) + ".")
+    out.append(f"- pofilter filters ({len(pf1['filters'])}, `StandardChecker` + `StandardUnitChecker`, "
+               f"default options): {', '.join(pf1['filters'])}. `spellcheck` does nothing without an "
+               "enchant dictionary; `isfuzzy`/`isreview`/`hassuggestion`/`nplurals` look at PO metadata. "
+               "Failing units by check: " + ", ".join(f"{k} {v:,}" for k, v in pf1["by_check"].items()) + ".")
+    out += ["", "The two tools overlap only partly: pofilter compares source and target (numbers, "
+            "punctuation, capitals, placeholders, length) with string checks; tqaudit looks for MT "
+            "artifacts in the target and runs a statistical language identifier on target and source, "
+            "which is most of its time (compare the row without LG001/LG002).", ""]
+    report = "\n".join(out)
+    print(report)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(report, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
