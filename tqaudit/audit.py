@@ -35,8 +35,14 @@ class AuditResult:
     rules: list[str]
     signature: str
     corpus_scores: dict[str, Any] = field(default_factory=dict)
-    gate_failures: list[str] = field(default_factory=list)
+    finding_failures: list[str] = field(default_factory=list)
+    score_failures: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gate_failures(self) -> list[str]:
+        """Why the gate failed: findings at or above ``fail_on``, then score thresholds."""
+        return self.finding_failures + self.score_failures
 
     @property
     def passed(self) -> bool:
@@ -66,10 +72,17 @@ class AuditResult:
         }
 
 
-def _gate(findings: pd.DataFrame, fail_on: str) -> list[str]:
+def failing_severities(fail_on: str) -> list[str]:
+    """The severities that fail the gate under ``--fail-on fail_on`` (none for ``never``)."""
     if fail_on == "never":
         return []
-    levels = [s for s in SEVERITIES if _RANK[s] <= _RANK[fail_on]]
+    return [s for s in SEVERITIES if _RANK[s] <= _RANK[fail_on]]
+
+
+def _gate(findings: pd.DataFrame, fail_on: str) -> list[str]:
+    levels = failing_severities(fail_on)
+    if not levels:
+        return []
     failing = findings[findings["severity"].isin(levels)]
     if failing.empty:
         return []
@@ -116,7 +129,8 @@ def audit(
     corpus_scores: dict[str, Any] = {}
     findings = run_rules(table, rules, config)
 
-    gate_failures = _gate(findings, config.fail_on)
+    finding_failures = _gate(findings, config.fail_on)
+    score_failures: list[str] = []
     packs = rules[0].packs if rules else PackSet.default()
     return AuditResult(
         segments=table,
@@ -125,6 +139,7 @@ def audit(
         rules=codes,
         signature=run_signature(codes, packs),
         corpus_scores=corpus_scores,
-        gate_failures=gate_failures,
+        finding_failures=finding_failures,
+        score_failures=score_failures,
         inputs=inputs,
     )

@@ -3,7 +3,8 @@
 Columns (DESIGN.md): ``segment_id``, ``doc_id``, ``source``, ``target``, ``reference``
 (extra references in ``reference_2``, ``reference_3``, …), ``src_lang``, ``tgt_lang``.
 Every text column is a plain ``str`` column with no missing values, so rules never
-have to test for NaN.
+have to test for NaN. ``line`` (1-based line of the input file where the segment starts)
+lets SARIF and annotations point into the file.
 """
 
 from __future__ import annotations
@@ -63,10 +64,12 @@ def build_segments(
 def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
     """Validate and complete a segments table.
 
+    Accepts the file tables' ``id`` column as ``segment_id``.
     Adds missing optional columns as empty strings, turns missing values into empty
     strings, gives segment ids 1..n where absent, and checks that ``target`` exists and
     that ids are unique. ``origin`` names the file in error messages.
     """
+    frame = frame.rename(columns={"id": "segment_id"}) if "segment_id" not in frame.columns else frame
     if "target" not in frame.columns:
         raise InputError(f"{origin}: no 'target' column (found: {', '.join(map(str, frame.columns))})")
     out = frame.copy()
@@ -78,6 +81,9 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
     text_cols = [c for c in out.columns if c in BASE_COLUMNS or _EXTRA_REF.match(str(c))]
     for col in text_cols:
         out[col] = out[col].fillna("").astype(str).astype(object)
+    if "line" not in out.columns:
+        out["line"] = range(1, len(out) + 1)
+    out["line"] = out["line"].astype("int64")
     dupes = out["segment_id"][out["segment_id"].duplicated()]
     if len(dupes):
         raise InputError(f"{origin}: duplicate segment id {dupes.iloc[0]!r}")

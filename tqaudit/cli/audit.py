@@ -27,9 +27,10 @@ def audit(
     out: Annotated[
         Path | None, typer.Option("--out", help="Report folder [default: reports/INPUT-NAME].")
     ] = None,
-    formats: Annotated[str, typer.Option("--format", help="Reports to write, comma-separated.")] = ",".join(
-        DEFAULT_FORMATS
-    ),
+    formats: Annotated[
+        str,
+        typer.Option("--format", help="Reports, comma-separated: csv, json, md, html, sarif, junit, github."),
+    ] = ",".join(DEFAULT_FORMATS),
     fail_on: Annotated[
         str | None,
         typer.Option(

@@ -26,8 +26,6 @@ FORMATS: dict[str, str] = {
     ".ndjson": "jsonl",
     ".parquet": "parquet",
 }
-# Table columns that are not segments-table names (DESIGN: tables use ``id``).
-_RENAMES = {"id": "segment_id"}
 
 
 def read_text(path: Path) -> str:
@@ -90,7 +88,24 @@ def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError(f"{path}: {str(exc).splitlines()[0]}") from None
+    lines = _record_lines(text, sep)
+    if len(lines) == len(frame):
+        frame["line"] = lines
     return frame
+
+
+def _record_lines(text: str, sep: str) -> list[int]:
+    """The line on which each data record starts (quoted cells may span lines)."""
+    if sep == "\t":
+        reader = csv.reader(io.StringIO(text), delimiter=sep, quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.reader(io.StringIO(text), delimiter=sep)
+    starts, previous = [], 0
+    for row in reader:
+        if row:
+            starts.append(previous + 1)
+        previous = reader.line_num
+    return starts[1:]  # the first record is the header
 
 
 def _read_jsonl(path: Path) -> pd.DataFrame:
@@ -104,7 +119,7 @@ def _read_jsonl(path: Path) -> pd.DataFrame:
             raise InputError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
         if not isinstance(row, dict):
             raise InputError(f"{path}:{number}: expected a JSON object per line")
-        rows.append(row)
+        rows.append({**row, "line": number})
     return pd.DataFrame(rows)
 
 
@@ -157,7 +172,7 @@ def read_segments(
     if kind == "txt":
         frame = _read_txt(path, Path(src) if src else None, [Path(r) for r in refs])
     else:
-        frame = _TABLE_READERS[kind](path).rename(columns=_RENAMES)
+        frame = _TABLE_READERS[kind](path)
         if frame.empty:
             raise InputError(f"{path}: no rows")
         frame = _attach_side_files(frame, path, src, refs)

@@ -6,19 +6,24 @@ the files (each atomically), so a failure in one renderer leaves no partial repo
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError
 from tqaudit.io.writers import write_text
-from tqaudit.report import csv, json, markdown
+from tqaudit.report import csv, github, html, json, junit, markdown, sarif
 
 # format name -> (renderer returning {file name: text})
 RENDERERS: dict[str, Callable[[AuditResult], dict[str, str]]] = {
     "csv": csv.render,
     "json": json.render,
     "md": markdown.render,
+    "html": html.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": github.render,
 }
 DEFAULT_FORMATS = ("csv", "json", "md")
 
@@ -39,6 +44,9 @@ def write_reports(result: AuditResult, out: Path, formats: Iterable[str]) -> lis
         files.update(RENDERERS[name](result))
     written = []
     for filename, text in files.items():
+        if filename == github.STDOUT:
+            sys.stdout.write(text)
+            continue
         path = out / filename
         write_text(path, text)
         written.append(path)

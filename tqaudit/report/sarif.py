@@ -1,0 +1,115 @@
+"""``findings.sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+Follows the OASIS schema and GitHub's ingestion requirements (rules with descriptions and
+help, a physical location with ``region.startLine`` per result, a
+``primaryLocationLineHash`` fingerprint). Locations point at the input file: the line is
+where the segment starts; columns are given for plain-text input, where the target is the
+whole line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from tqaudit import __version__
+from tqaudit.audit import AuditResult
+from tqaudit.rules import RULES, Rule
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/tqaudit/tqaudit"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def artifact_uri(result: AuditResult) -> str:
+    """The input as a relative, percent-encoded URI (``segments`` for an in-memory table)."""
+    name = result.inputs.get("input")
+    if not name:
+        return "segments"
+    path = Path(name)
+    try:
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        path = Path(path.name) if path.is_absolute() else path
+    return quote(path.as_posix(), safe="/-._~")
+
+
+def _section(doc: str, heading: str) -> str:
+    match = re.search(rf"## {re.escape(heading)}\n(.*?)(?=\n## |\Z)", doc, re.S)
+    return " ".join(match.group(1).split()) if match else ""
+
+
+def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    doc = rule.documentation()
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary()[:1024]},
+        "fullDescription": {"text": (_section(doc, "What it does") or rule.summary())[:1024]},
+        "help": {"text": doc, "markdown": doc},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": [rule.category, "translation"], "fix": rule.fix.value},
+    }
+
+
+def _fingerprint(row: dict[str, Any], target: str) -> str:
+    key = f"{row['rule']}|{target}|{row['start']}|{row['end']}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def _result(
+    row: dict[str, Any], index: dict[str, int], uri: str, line: int, target: str, txt: bool
+) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": line}
+    if txt and row["start"] >= 0:
+        region.update(startColumn=row["start"] + 1, endColumn=max(row["end"], row["start"] + 1) + 1)
+    out: dict[str, Any] = {
+        "ruleId": row["rule"],
+        "ruleIndex": index[row["rule"]],
+        "level": LEVELS[row["severity"]],
+        "message": {"text": f"{row['message']} [segment {row['segment_id']}]"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+        "partialFingerprints": {"primaryLocationLineHash": _fingerprint(row, target)},
+    }
+    if row["suggestion"]:
+        out["properties"] = {"suggestion": row["suggestion"]}
+    return out
+
+
+def render(result: AuditResult) -> dict[str, str]:
+    codes = sorted(set(result.rules) | set(result.findings["rule"]))
+    index = {code: i for i, code in enumerate(codes)}
+    uri = artifact_uri(result)
+    seg = result.segments.set_index("segment_id")
+    lines = seg["line"].to_dict()
+    targets = seg["target"].to_dict()
+    txt = str(result.inputs.get("input", "")).endswith(".txt")
+    rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
+    results = [
+        _result(row, index, uri, int(lines[row["segment_id"]]), targets[row["segment_id"]], txt)
+        for row in rows
+    ]
+    log = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "tqaudit",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [rule_descriptor(RULES[code]) for code in codes],
+                    }
+                },
+                "invocations": [{"executionSuccessful": True}],
+                "results": results,
+                "properties": {"signature": result.signature, "passed": result.passed},
+            }
+        ],
+    }
+    return {"findings.sarif": json.dumps(log, indent=2, ensure_ascii=False) + "\n"}
