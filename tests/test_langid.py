@@ -1,7 +1,5 @@
 """Language identification: verdicts, no-verdict cases, script fallback, cache, determinism."""
 
-# ruff: noqa: RUF001  (the test texts are Cyrillic, CJK and full-width on purpose)
-
 from __future__ import annotations
 
 import json

@@ -56,7 +56,8 @@ _HAN_COMPANIONS = {"KANA": "ja", "HANGUL": "ko"}
 # letters against ``min_letters`` (a five-character Chinese sentence is a sentence).
 CJK_WEIGHT = 3
 _CJK = frozenset({"HAN", "KANA", "HANGUL"})
-_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+")
+# URLs, e-mail addresses, @handles and #hashtags: not language, often in another script.
+NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
 
@@ -140,6 +141,7 @@ class Settings:
     min_letter_ratio: float = 0.5
     max_name_ratio: float = 0.7
     script_decides: float = 0.8
+    declared_prior: float = 0.5
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any] | None) -> Settings:
@@ -173,7 +175,7 @@ class Settings:
             )
         if self.min_letters < 0:
             raise ConfigError(f"langid option 'min_letters' must be >= 0, got {self.min_letters}")
-        for key in ("min_letter_ratio", "max_name_ratio", "script_decides"):
+        for key in ("min_letter_ratio", "max_name_ratio", "script_decides", "declared_prior"):
             value = getattr(self, key)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"langid option {key!r} must be between 0 and 1, got {value}")
@@ -190,6 +192,9 @@ OPTION_DOCS: dict[str, str] = {
     "start with a capital (lists of names, titles)",
     "script_decides": "share of letters in a script used by one language alone (Thai, "
     "hangul, kana) above which that language is given without a model",
+    "declared_prior": "prior probability given to the declared language when the model first "
+    "disagrees with it (0 turns this off): short sentences are often misread, and the "
+    "declaration is evidence too",
 }
 
 
@@ -209,7 +214,7 @@ NO_VERDICT = Verdict("", math.nan)
 class Backend(Protocol):
     supported: frozenset[str]
 
-    def detect(self, text: str) -> Verdict: ...
+    def detect(self, text: str, prior: tuple[str, float] | None = None) -> Verdict: ...
 
 
 class LangdetectBackend:
@@ -225,10 +230,13 @@ class LangdetectBackend:
         self._factory.set_seed(SEED)
         self.supported = frozenset(base_language(c) for c in self._factory.get_lang_list())
 
-    def detect(self, text: str) -> Verdict:
+    def detect(self, text: str, prior: tuple[str, float] | None = None) -> Verdict:
         from langdetect.lang_detect_exception import LangDetectException
 
         detector = self._factory.create()
+        if prior is not None:
+            codes = self._factory.get_lang_list()
+            detector.set_prior_map(_prior_map(codes, *prior))
         detector.append(text)
         try:
             probs = detector.get_probabilities()
@@ -243,12 +251,12 @@ class Py3langidBackend:
     def __init__(self) -> None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-        self._ident = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+        self._ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
         self.supported = frozenset(base_language(c) for c in self._ident.nb_classes)
 
-    def detect(self, text: str) -> Verdict:
-        lang, prob = self._ident.classify(text)
-        return Verdict(base_language(str(lang)), float(prob))
+    def detect(self, text: str, prior: tuple[str, float] | None = None) -> Verdict:
+        ranked = [(str(lang), float(p)) for lang, p in self._ident.rank(text)]
+        return _best(_apply_prior(ranked, prior))
 
 
 class LinguaBackend:
@@ -268,9 +276,10 @@ class LinguaBackend:
 
         return Language.all()
 
-    def detect(self, text: str) -> Verdict:
+    def detect(self, text: str, prior: tuple[str, float] | None = None) -> Verdict:
         values = self._detector.compute_language_confidence_values(text)
-        return _best((v.language.iso_code_639_1.name, v.value) for v in values)
+        ranked = [(v.language.iso_code_639_1.name, float(v.value)) for v in values]
+        return _best(_apply_prior(ranked, prior))
 
 
 BACKENDS: dict[str, type] = {
@@ -293,6 +302,25 @@ def get_backend(name: str) -> Backend:
     return _LOADED[name]
 
 
+def _prior_map(codes: Sequence[str], lang: str, weight: float) -> dict[str, float]:
+    """Prior over a backend's codes: ``weight`` on ``lang``, the rest spread evenly."""
+    mine = [c for c in codes if base_language(c) == lang]
+    rest = max(1, len(codes) - len(mine))
+    return {c: (weight / len(mine) if c in mine else (1 - weight) / rest) for c in codes}
+
+
+def _apply_prior(
+    ranked: Sequence[tuple[str, float]], prior: tuple[str, float] | None
+) -> list[tuple[str, float]]:
+    """Posterior from a backend's probabilities over all its languages and a prior."""
+    if prior is None:
+        return list(ranked)
+    weights = _prior_map([lang for lang, _ in ranked], *prior)
+    scored = [(lang, p * weights[lang]) for lang, p in ranked]
+    total = sum(p for _, p in scored) or 1.0
+    return [(lang, p / total) for lang, p in scored]
+
+
 def _best(pairs: Iterable[tuple[str, float]]) -> Verdict:
     """The most probable language after merging aliases (zh-cn + zh-tw -> zh)."""
     merged: dict[str, float] = {}
@@ -308,7 +336,7 @@ def _best(pairs: Iterable[tuple[str, float]]) -> Verdict:
 # --------------------------------------------------------------------------- identification
 
 MODEL_CALLS = Counter[str]()  # model calls per backend in this process, for tests/benchmarks
-_CACHE: dict[tuple[Settings, str], Verdict] = {}
+_CACHE: dict[tuple[Settings, str, str], Verdict] = {}
 _CACHE_LIMIT = 500_000
 
 
@@ -317,10 +345,15 @@ def cache_clear() -> None:
     _CACHE.clear()
 
 
+def letter_count(text: str) -> int:
+    """Letters in ``text``, a Han, kana or hangul character counting ``CJK_WEIGHT`` times."""
+    return sum(n * (CJK_WEIGHT if s in _CJK else 1) for s, n in script_counts(text).items())
+
+
 def too_vague(text: str, settings: Settings) -> bool:
     """True when ``text`` is too short, mostly non-letters, or mostly names to judge."""
     counts = script_counts(text)
-    letters: float = sum(n * (CJK_WEIGHT if s in _CJK else 1) for s, n in counts.items())
+    letters = sum(n * (CJK_WEIGHT if s in _CJK else 1) for s, n in counts.items())
     if letters < settings.min_letters or not counts:
         return True
     visible = sum(1 for ch in text if not ch.isspace())
@@ -350,45 +383,69 @@ def by_script(counts: Counter[str], settings: Settings) -> Verdict | None:
     return None
 
 
-def _identify_uncached(text: str, settings: Settings) -> Verdict:
-    clean = _NOISE.sub(" ", text)
+def _identify_uncached(text: str, settings: Settings, declared: str) -> Verdict:
+    clean = NOISE.sub(" ", text)
     if too_vague(clean, settings):
         return NO_VERDICT
     decided = by_script(script_counts(clean), settings)
     if decided is not None:
         return decided
+    backend = get_backend(settings.backend)
     MODEL_CALLS[settings.backend] += 1
-    return get_backend(settings.backend).detect(clean)
+    verdict = backend.detect(clean)
+    if (
+        declared
+        and verdict.lang != declared
+        and settings.declared_prior > 0
+        and declared in backend.supported
+    ):
+        # Second look with the declared language favoured: only evidence strong enough to
+        # beat the prior makes a verdict against the declaration.
+        MODEL_CALLS[settings.backend] += 1
+        verdict = backend.detect(clean, (declared, settings.declared_prior))
+    return verdict
 
 
-def identify(text: str, settings: Settings | None = None) -> Verdict:
-    """The language of one text, from the cache when this process has seen it."""
+def identify(text: str, settings: Settings | None = None, declared: str = "") -> Verdict:
+    """The language of one text, from the cache when this process has seen it.
+
+    ``declared`` is the language the text is supposed to be in (a base code, or ""); a
+    model verdict against it is re-checked with ``settings.declared_prior``.
+    """
     settings = settings or Settings()
-    key = (settings, text)
+    key = (settings, text, declared)
     hit = _CACHE.get(key)
     if hit is None:
         if len(_CACHE) >= _CACHE_LIMIT:
             _CACHE.clear()
-        hit = _CACHE[key] = _identify_uncached(text, settings)
+        hit = _CACHE[key] = _identify_uncached(text, settings, declared)
     return hit
 
 
-def _identify_batch(texts: Sequence[str], settings: Settings) -> list[Verdict]:
-    return [identify(t, settings) for t in texts]
+Item = tuple[str, str]  # (text, declared language)
 
 
-def identify_many(texts: Sequence[str], settings: Settings, jobs: int = 1) -> list[Verdict]:
-    """Verdicts for ``texts`` in order; each distinct text is identified once."""
-    unique = list(dict.fromkeys(texts))
-    todo = [t for t in unique if (settings, t) not in _CACHE]
+def _identify_batch(items: Sequence[Item], settings: Settings) -> list[Verdict]:
+    return [identify(text, settings, declared) for text, declared in items]
+
+
+def identify_many(
+    texts: Sequence[str],
+    settings: Settings,
+    jobs: int = 1,
+    declared: Sequence[str] | None = None,
+) -> list[Verdict]:
+    """Verdicts for ``texts`` in order; each distinct (text, declared) is identified once."""
+    items = list(zip(texts, declared if declared is not None else [""] * len(texts), strict=True))
+    todo = [it for it in dict.fromkeys(items) if (settings, *it) not in _CACHE]
     if jobs > 1 and len(todo) > 1:
         size = max(1, math.ceil(len(todo) / (jobs * 4)))
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = pool.map(_identify_batch, batches, [settings] * len(batches))
             for batch, verdicts in zip(batches, results, strict=True):
-                _CACHE.update({(settings, t): v for t, v in zip(batch, verdicts, strict=True)})
-    return [identify(t, settings) for t in texts]
+                _CACHE.update({(settings, *it): v for it, v in zip(batch, verdicts, strict=True)})
+    return [identify(text, settings, lang) for text, lang in items]
 
 
 # --------------------------------------------------------------------------- annotation
@@ -427,8 +484,14 @@ def _column_verdicts(
         fb and (not language_script(lang) or dominant_script(text) == language_script(lang))
         for text, lang, fb in zip(texts, langs, fallback, strict=True)
     ]
-    to_model = [t for t, s in zip(texts, skip, strict=True) if not s and t.strip()]
-    verdicts = iter(identify_many(to_model, settings, jobs))
+    chosen = [
+        (t, lang if not fb else "")
+        for t, lang, s, fb in zip(texts, langs, skip, fallback, strict=True)
+        if not s and t.strip()
+    ]
+    verdicts = iter(
+        identify_many([t for t, _ in chosen], settings, jobs, [d for _, d in chosen])
+    )
     return [
         NO_VERDICT if s or not t.strip() else next(verdicts)
         for t, s in zip(texts, skip, strict=True)
