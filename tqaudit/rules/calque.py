@@ -14,7 +14,7 @@ from tqaudit.rules.registry import register
 
 @register
 class Calque(Rule):
-    """Phrase calqued from the source language (`within the framework of` for в рамках).
+    """Source-language phrasing carried word for word (`within the framework of`).
 
     ## What it does
     Flags phrases listed in the `calque.<src>-<tgt>` packs: grammatical in the target
@@ -60,11 +60,12 @@ class Calque(Rule):
             sources = set(pack.header.get("source_languages", [pack.name.split(".")[1].split("-")[0]]))
             fixes = {e["pattern"].casefold(): e["suggestion"] for e in pack.entries}
             pattern = literal_alternation(fixes, flags=re.IGNORECASE)
+            suggest = fixes.__getitem__
             for hit in regex_hits(
                 texts,
                 pattern,
                 "Calque '{text}'; consider '{suggestion}'",
-                lambda m: fixes[m.group().casefold()],
+                lambda m, suggest=suggest: suggest(m.group().casefold()),
             ):
                 if tgt[hit.row] in ("", target_lang) and src[hit.row] in ("", *sources):
                     yield hit
