@@ -13,6 +13,7 @@ import typer
 
 from tqaudit import __version__
 from tqaudit.cli import audit as audit_cmd
+from tqaudit.cli import fix as fix_cmd
 from tqaudit.cli import rules as rules_cmd
 
 app = typer.Typer(
@@ -41,6 +42,7 @@ def _root(
 
 
 app.command("audit")(audit_cmd.audit)
+app.command("fix")(fix_cmd.fix)
 app.command("rules")(rules_cmd.rules)
 
 
