@@ -111,3 +111,54 @@ def test_misaligned_reference_is_an_error(tmp_path: Path) -> None:
 def test_unknown_input_format(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown input format 'xls'"):
         read_segments(write(tmp_path, "t.txt", "a\n"), fmt="xls")
+
+
+XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file://{secret}">]>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="feed" source-language="ru" target-language="en" datatype="plaintext">
+  <body>
+   <trans-unit id="kz-1"><source>Алма-Ата</source><target>Alma-Ata &amp; mdash; &secret;</target></trans-unit>
+   <trans-unit id="kz-2"><source>Привет</source><target>Hello</target></trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+
+
+def test_xliff_keeps_ids_languages_lines_and_resolves_no_entities(tmp_path: Path) -> None:
+    secret = write(tmp_path, "secret.txt", "TOP-SECRET")
+    path = write(tmp_path, "feed.xlf", XLIFF.format(secret=secret))
+    seg = read_segments(path)
+    assert seg["segment_id"].tolist() == ["kz-1", "kz-2"]
+    assert seg["source"].tolist() == ["Алма-Ата", "Привет"]
+    assert seg["target"].iloc[0].startswith("Alma-Ata & mdash;")
+    assert "TOP-SECRET" not in "".join(seg["target"])
+    assert set(seg["src_lang"]) == {"ru"} and set(seg["tgt_lang"]) == {"en"}
+    assert seg["line"].tolist() == [6, 7]
+
+
+def test_po_and_tmx(tmp_path: Path) -> None:
+    po = write(
+        tmp_path,
+        "feed.po",
+        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "Алма-Ата"\nmsgstr "Alma-Ata"\n\nmsgid "Да"\nmsgstr ""\n',
+    )
+    seg = read_segments(po)
+    assert seg["target"].tolist() == ["Alma-Ata", ""]
+    assert seg["tgt_lang"].iloc[0] == "en"
+    tmx = write(
+        tmp_path,
+        "mem.tmx",
+        '<?xml version="1.0"?><tmx version="1.4"><header srclang="ru" datatype="plaintext" segtype="sentence"'
+        ' adminlang="en" o-tmf="x" creationtool="x" creationtoolversion="1"/><body><tu><tuv xml:lang="ru">'
+        '<seg>Киев</seg></tuv><tuv xml:lang="en"><seg>Kiev</seg></tuv></tu></body></tmx>',
+    )
+    seg = read_segments(tmx)
+    assert (seg["source"].iloc[0], seg["target"].iloc[0], seg["src_lang"].iloc[0]) == ("Киев", "Kiev", "ru")
+
+
+def test_broken_xliff_is_one_line_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "bad.xlf", "<xliff><file><body><trans-unit>")
+    with pytest.raises(InputError, match=r"bad\.xlf: not a valid XLF file"):
+        read_segments(path)

@@ -56,7 +56,7 @@ def audit(
     ] = None,
     input_format: Annotated[
         str | None,
-        typer.Option("--input-format", help="txt, tsv, csv, jsonl or parquet (default: from the extension)."),
+        typer.Option("--input-format", help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po (default: from the extension)."),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,

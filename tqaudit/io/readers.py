@@ -25,6 +25,10 @@ FORMATS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".parquet": "parquet",
+    ".xlf": "xliff",
+    ".xliff": "xliff",
+    ".tmx": "tmx",
+    ".po": "po",
 }
 
 
@@ -134,7 +138,49 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: not a Parquet file ({type(exc).__name__})") from None
 
 
+def _read_l10n(path: Path) -> pd.DataFrame:
+    """XLIFF, TMX or PO through translate-toolkit, whose XML parser resolves no entities.
+
+    XLIFF keeps its ``trans-unit`` ids and source lines; PO and TMX units are numbered.
+    The store's declared languages fill ``src_lang``/``tgt_lang``.
+    """
+    try:
+        from translate.storage import factory
+    except ImportError:
+        raise InputError(
+            f"{path}: reading XLIFF, TMX and PO needs translate-toolkit (pip install 'tqaudit[l10n]')"
+        ) from None
+    read_text(path)  # the same missing/empty/encoding errors as every other reader
+    try:
+        store = factory.getobject(str(path))
+    except Exception as exc:  # translate-toolkit raises parser-specific types
+        raise InputError(
+            f"{path}: not a valid {path.suffix[1:].upper()} file ({str(exc).splitlines()[0]})"
+        ) from None
+    rows = []
+    for number, unit in enumerate((u for u in store.units if not u.isheader()), start=1):
+        element = getattr(unit, "xmlelement", None)
+        unit_id = (
+            str(unit.getid() or "").split("\x04")[-1] if path.suffix.lower() in (".xlf", ".xliff") else ""
+        )
+        rows.append(
+            {
+                "segment_id": unit_id or str(number),
+                "source": str(unit.source or ""),
+                "target": str(unit.target or ""),
+                "line": getattr(element, "sourceline", None) or number,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["src_lang"] = store.getsourcelanguage() or ""
+    frame["tgt_lang"] = store.gettargetlanguage() or ""
+    return frame
+
+
 _TABLE_READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
+    "xliff": _read_l10n,
+    "tmx": _read_l10n,
+    "po": _read_l10n,
     "tsv": lambda p: _read_delimited(p, "\t"),
     "csv": lambda p: _read_delimited(p, ","),
     "jsonl": _read_jsonl,
