@@ -142,7 +142,8 @@ def test_po_and_tmx(tmp_path: Path) -> None:
     po = write(
         tmp_path,
         "feed.po",
-        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "Алма-Ата"\nmsgstr "Alma-Ata"\n\nmsgid "Да"\nmsgstr ""\n',
+        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
+        'msgid "Алма-Ата"\nmsgstr "Alma-Ata"\n\nmsgid "Да"\nmsgstr ""\n',
     )
     seg = read_segments(po)
     assert seg["target"].tolist() == ["Alma-Ata", ""]
