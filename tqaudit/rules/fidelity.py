@@ -138,3 +138,38 @@ class NumberMismatch(Rule):
             if _accounted(m.group(), value, targets[row][start + len(m.group()) : start + 40], have):
                 continue
             yield Hit(row, start, start + len(m.group()), f"Number '{m.group()}' is not in the source")
+
+
+@register
+class EmptyTarget(Rule):
+    """Target empty or only whitespace while the source has text.
+
+    ## What it does
+    Flags a segment whose target is empty or only whitespace when its source is not:
+    the unit was never translated, or the MT call failed and returned nothing.
+
+    ## Why is this bad?
+    An empty segment silently drops content from the published text; pipelines that
+    retry failed MT calls often write the empty response instead of an error.
+
+    ## Example
+    Source: `Протесты начались 2 января.`
+    Target: ``
+
+    Use instead:
+    `Protests began on January 2.`
+
+    ## Known problems
+    A source that is itself only markup or a placeholder may legitimately have an empty
+    translation in some localisation workflows.
+    """
+
+    code = "FD002"
+    name = "empty-target"
+    category = "fidelity"
+    severity = "error"
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        blank = chunk["target"].str.strip().eq("") & chunk["source"].str.strip().ne("")
+        for row in blank[blank].index:
+            yield Hit(int(row), -1, -1, "Target is empty but the source is not")
