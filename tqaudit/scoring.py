@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import inspect
 import logging
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ class ScoringOptions:
 def _constructor_params(name: str) -> set[str]:
     from sacrebleu.metrics import METRICS
 
-    params = inspect.signature(METRICS[METRIC_CLASSES[name]].__init__).parameters
+    params = inspect.signature(METRICS[METRIC_CLASSES[name]]).parameters
     return set(params) - _RESERVED
 
 
@@ -173,9 +174,12 @@ def _extract(metric: Any, hyps: Sequence[str], refs: Sequence[Sequence[str | Non
     return out
 
 
-def _stats_job(
-    args: tuple[tuple[str, ...], Mapping[str, Mapping[str, Any]], Sequence[str], Sequence[Sequence[str | None]]],
-) -> dict[str, list[Any]]:
+_StatsTask = tuple[
+    tuple[str, ...], Mapping[str, Mapping[str, Any]], Sequence[str], Sequence[Sequence[str | None]]
+]
+
+
+def _stats_job(args: _StatsTask) -> dict[str, list[Any]]:
     names, kwargs, hyps, refs = args
     return {n: _extract(make_metric(n, kwargs.get(n, {})), hyps, refs) for n in names}
 
@@ -186,10 +190,20 @@ def _slices(n: int, parts: int) -> list[slice]:
 
 
 def _map_jobs(func: Any, tasks: list[Any], jobs: int) -> list[Any]:
-    """``map(func, tasks)`` in ``jobs`` processes, results in task order."""
+    """``map(func, tasks)`` in ``jobs`` processes, results in task order.
+
+    Workers come from a fork server, not a plain fork: fastchrf runs a Rust thread pool,
+    and a process forked after it has started deadlocks the next time it uses it.
+    """
     if jobs <= 1 or len(tasks) <= 1:
         return [func(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        ctx.set_forkserver_preload([__name__])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
         return list(pool.map(func, tasks))
 
 
@@ -285,6 +299,7 @@ def _fast_chrf_ok(kwargs: Mapping[str, Any], refs: Sequence[Sequence[str | None]
 
 
 def _fast_chrf_job(args: tuple[Sequence[str], Sequence[str]]) -> list[float]:
+    _pin_rayon()
     import fastchrf
 
     hyps, refs = args
@@ -292,8 +307,17 @@ def _fast_chrf_job(args: tuple[Sequence[str], Sequence[str]]) -> list[float]:
     return [row[0][0] for row in rows]
 
 
+def _pin_rayon() -> None:
+    """Keep fastchrf's Rust thread pool to one thread, so that ``jobs`` alone sets the cores.
+
+    Rayon reads the variable once, when its pool first starts; a value set by the user wins.
+    """
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
+
+
 def _chrf_fast(hyps: Sequence[str], refs: Sequence[str], jobs: int) -> list[float] | None:
     """Sentence chrF by fastchrf; unsafe segments are rescored by sacrebleu. None if absent."""
+    _pin_rayon()
     try:
         import fastchrf  # noqa: F401
     except ImportError:
@@ -352,9 +376,9 @@ def check_references(
     name the file and line (a plain-text file's row i is its line i + 1).
     """
     for col in columns:
-        empty = segments.index[segments[col].map(lambda t: not str(t).strip())]
-        if len(empty):
-            pos = int(segments.index.get_loc(empty[0]))
+        blank = [i for i, t in enumerate(segments[col].astype(str)) if not t.strip()]
+        if blank:
+            pos = blank[0]
             if origins and col in origins:
                 raise InputError(f"{origins[col]}:{pos + 1}: empty reference line")
             sid = segments["segment_id"].iloc[pos]
@@ -362,7 +386,7 @@ def check_references(
 
 
 def _streams(segments: pd.DataFrame, columns: Sequence[str]) -> list[list[str | None]]:
-    return [segments[c].astype(str).tolist() for c in columns]
+    return [list(segments[c].astype(str)) for c in columns]
 
 
 def annotate(
