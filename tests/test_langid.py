@@ -203,3 +203,53 @@ def test_scripts():
     assert langid.language_script("kk") == "CYRILLIC"
     assert langid.decisive_scripts()["THAI"] == "th"
     assert "CYRILLIC" not in langid.decisive_scripts()
+
+
+def test_words_copied_from_source_are_no_evidence():
+    settings = langid.Settings()
+    target = "Buses will also go to Světlá nad Sázavou, Blatno u Jesenice and Staré Splavy."
+    source = "Autobusy pojedou také do Světlé nad Sázavou, Blatna u Jesenice a Starých Splav."
+    own = langid.own_words(target, source, settings)
+    assert "Sázavou" not in own and "Buses will also go" in own
+    # A target copied from its source keeps its full text, so it is still seen as Czech.
+    assert langid.own_words(source, source, settings) == source
+    out = langid.annotate(frame([target, source], sources=[source, source], tgt_lang="en"))
+    assert list(out["target_lang"]) == ["en", "cs"]
+
+
+def test_han_only_text_gets_no_verdict_when_japanese_is_declared():
+    kanji_title = "東京都知事選挙結果速報"
+    assert langid.identify(kanji_title).lang == "zh"
+    out = langid.annotate(frame([kanji_title, JA], tgt_lang="ja"))
+    assert list(out["target_lang"]) == ["", "ja"]
+
+
+def test_declared_prior_settles_doubtful_short_sentences():
+    pytest.importorskip("py3langid")
+    text = "Natural fabric does not accumulate static electricity."
+    settings = langid.Settings(backend="py3langid")
+    assert langid.identify(text, settings, "en").lang == "en"
+    # The prior does not overrule clear evidence.
+    assert langid.identify(DE, settings, "en").lang == "de"
+
+
+def test_missing_backend_is_a_config_error(monkeypatch):
+    class Missing:
+        def __init__(self) -> None:
+            raise ImportError("no module named 'nothing'")
+
+    monkeypatch.setitem(langid.BACKENDS, "nothing", Missing)
+    with pytest.raises(ConfigError, match=r"pip install 'tqaudit\[nothing\]'"):
+        langid.annotate(frame([EN]), {"backend": "nothing"})
+
+
+def test_rules_use_the_pipeline_columns_when_present():
+    from tqaudit.rules import RULES, load_rules
+
+    load_rules()
+    segs = langid.annotate(frame([EN], sources=[RU], tgt_lang="en", src_lang="ru"))
+    assert list(RULES["LG001"]().check(segs)) == []
+    # The rule trusts the annotation it is given rather than detecting again.
+    segs["target_lang"] = "fr"
+    hits = list(RULES["LG001"]().check(segs))
+    assert len(hits) == 1 and "'fr'" in hits[0].message

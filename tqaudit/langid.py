@@ -139,7 +139,7 @@ class Settings:
     backend: str = "langdetect"
     min_letters: int = 12
     min_letter_ratio: float = 0.5
-    max_name_ratio: float = 0.7
+    max_name_ratio: float = 0.6
     script_decides: float = 0.8
     declared_prior: float = 0.5
 
@@ -389,6 +389,8 @@ def _identify_uncached(text: str, settings: Settings, declared: str) -> Verdict:
         return NO_VERDICT
     decided = by_script(script_counts(clean), settings)
     if decided is not None:
+        if decided.lang == "zh" and declared in _HAN_COMPANIONS.values():
+            return NO_VERDICT  # Han alone cannot tell Chinese from a kanji-only Japanese title
         return decided
     backend = get_backend(settings.backend)
     MODEL_CALLS[settings.backend] += 1
@@ -498,6 +500,21 @@ def _column_verdicts(
     ]
 
 
+def own_words(target: str, source: str, settings: Settings) -> str:
+    """``target`` without the words it shares with ``source``, when enough text remains.
+
+    Names, numbers and brands copied from the source are no evidence of the target's
+    language: "Buses will go to Světlá nad Sázavou and Staré Splavy" reads as Czech to a
+    model. A target mostly copied from its source keeps its full text, so that an
+    untranslated segment is still seen in the source language.
+    """
+    if not source:
+        return target
+    shared = set(_WORD.findall(source))
+    own = _WORD.sub(lambda m: " " if m.group() in shared else m.group(), target)
+    return target if too_vague(NOISE.sub(" ", own), settings) else own
+
+
 def _declared(frame: pd.DataFrame, column: str) -> list[str]:
     if column in frame.columns:
         return [str(v) for v in frame[column].fillna("")]
@@ -511,6 +528,9 @@ def annotate(
     target_lang, target_lang_conf (float, NaN when no verdict), and where any source is
     non-empty source_lang, source_lang_conf. Empty string = no verdict.
 
+    The target is judged on its own words (``own_words``): words copied from the source
+    are left out when enough text remains.
+
     ``options`` are the ``[tool.tqaudit.langid]`` keys (see ``OPTION_DOCS``); unknown keys
     or values raise ``ConfigError``. ``jobs`` > 1 identifies distinct texts across processes.
     """
@@ -520,8 +540,11 @@ def annotate(
     sides = [("target", "tgt_lang")]
     if "source" in out.columns and out["source"].fillna("").astype(str).str.strip().any():
         sides.append(("source", "src_lang"))
+    sources = [str(t) for t in out["source"].fillna("")] if len(sides) > 1 else []
     for column, declared_column in sides:
         texts = [str(t) for t in out[column].fillna("")]
+        if column == "target" and sources:
+            texts = [own_words(t, s, settings) for t, s in zip(texts, sources, strict=True)]
         verdicts = _column_verdicts(texts, _declared(out, declared_column), settings, jobs)
         out[f"{column}_lang"] = [v.lang for v in verdicts]
         out[f"{column}_lang_conf"] = pd.Series([v.conf for v in verdicts], dtype="float64",

@@ -152,9 +152,12 @@ class Untranslated(_LanguageRule):
     name = "untranslated"
     category = "language"
     severity = "error"
-    options = {"min_confidence": 0.9}
+    options = {"min_confidence": 0.9, "min_letters": 20}
     option_docs = {
-        "min_confidence": "lowest detector confidence (0-1) for the target's source-language verdict"
+        "min_confidence": "lowest detector confidence (0-1) for the target's source-language "
+        "verdict",
+        "min_letters": "targets with fewer letters are not flagged (short lines are often "
+        "misread; LG003 still catches a short one in another script)",
     }
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
@@ -171,6 +174,8 @@ class Untranslated(_LanguageRule):
             if not got or got != source_lang or got == declared[row]:
                 continue
             if not conf[row] >= self.opts["min_confidence"]:
+                continue
+            if langid.letter_count(targets[row]) < self.opts["min_letters"]:
                 continue
             if targets[row].strip() == sources[row].strip():
                 message = f"Target is identical to the source (in {got!r})"
