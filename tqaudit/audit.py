@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from tqaudit import __version__
+from tqaudit import __version__, scoring
 from tqaudit.config import Config
 from tqaudit.engine import build_rules, run_rules
 from tqaudit.io.readers import read_segments
@@ -126,11 +126,11 @@ def audit(
     codes = [r.code for r in rules]
 
     # Pipeline stages, in order: annotate (languages, scores), then rules, then the gate.
-    corpus_scores: dict[str, Any] = {}
+    table, corpus_scores = scoring.annotate(table, config.scoring, config.jobs)
     findings = run_rules(table, rules, config)
 
     finding_failures = _gate(findings, config.fail_on)
-    score_failures: list[str] = []
+    score_failures = scoring.gate(corpus_scores, config.min_bleu, config.min_chrf, config.max_ter)
     packs = rules[0].packs if rules else PackSet.default()
     return AuditResult(
         segments=table,
