@@ -150,6 +150,11 @@ def make_metric(name: str, kwargs: Mapping[str, Any], *, sentence: bool = False)
     except (AssertionError, KeyError, ValueError, TypeError) as exc:
         shown = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
         detail = str(exc).replace("{self.smooth_method!r}", repr(args.get("smooth_method")))
+        if isinstance(exc, KeyError) and name == "bleu":  # sacrebleu's tokenizer table lookup
+            from sacrebleu.metrics.bleu import BLEU
+
+            known = ", ".join(BLEU.TOKENIZERS)
+            detail = f"unknown tokenizer {args.get('tokenize')!r} (known: {known})"
         raise ConfigError(f"invalid {name} options ({shown}): {detail}") from None
 
 
