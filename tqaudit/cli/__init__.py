@@ -15,6 +15,7 @@ from tqaudit import __version__
 from tqaudit.cli import audit as audit_cmd
 from tqaudit.cli import fix as fix_cmd
 from tqaudit.cli import rules as rules_cmd
+from tqaudit.cli import score as score_cmd
 
 app = typer.Typer(
     name="tqaudit",
@@ -42,6 +43,8 @@ def _root(
 
 
 app.command("audit")(audit_cmd.audit)
+app.command("score")(score_cmd.score)
+app.command("compare")(score_cmd.compare)
 app.command("fix")(fix_cmd.fix)
 app.command("rules")(rules_cmd.rules)
 
