@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -562,8 +563,9 @@ def mqm_section(data: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], examples
 
 
 def _task(job: tuple[str, str, int]) -> tuple[str, str, Any, float]:
+    """Run one job; returns its result and the CPU seconds it took (robust to a busy machine)."""
     kind, arg, n = job
-    start = time.perf_counter()
+    start = time.process_time()
     result: Any
     if kind == "wmt":
         result = audit_pair(Path(arg), n)
@@ -571,7 +573,7 @@ def _task(job: tuple[str, str, int]) -> tuple[str, str, Any, float]:
         result = audit_pofilter_cases(Path(arg))
     else:
         result = audit_mqm(Path(arg))
-    return kind, arg, result, time.perf_counter() - start
+    return kind, arg, result, time.process_time() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -605,7 +607,7 @@ def main(argv: list[str] | None = None) -> int:
         for kind, arg, result, seconds in pool.imap_unordered(_task, jobs):
             results[(kind, arg)] = result
             timings.append((f"{kind} {Path(arg).parent.name}/{Path(arg).name}", seconds))
-            print(f"done {kind} {arg} in {seconds:.1f}s", file=sys.stderr)
+            print(f"done {kind} {arg}: {seconds:.1f} CPU-s", file=sys.stderr)
 
     file_results: list[FileResult] = []
     for p in pair_dirs:
@@ -627,8 +629,11 @@ def main(argv: list[str] | None = None) -> int:
                 if ("mqm", str(mqm_dir / f)) in results]
     out += mqm_section(mqm_data, min(3, args.examples))
     wall = time.perf_counter() - started
-    out.append(f"_Run time: {wall:.0f} s wall on {args.processes} processes; per task: "
-               + ", ".join(f"{k} {v:.0f} s" for k, v in sorted(timings)) + "._")
+    cpu = sum(v for _, v in timings)
+    out.append(f"_Run time: {wall:.0f} s wall on {args.processes} processes (1-minute load average at the "
+               f"end {os.getloadavg()[0]:.1f}); {cpu:.0f} CPU-seconds in the tasks, i.e. about "
+               f"{cpu / args.processes:.0f} s on {args.processes} idle cores. CPU-seconds per task: "
+               + ", ".join(f"{k} {v:.0f}" for k, v in sorted(timings)) + "._")
     out.append("")
     report = "\n".join(out)
     print(report)
