@@ -93,3 +93,32 @@ def test_excerpt_keeps_spaces_and_marks_cuts() -> None:
     assert "every  five" in snippet
     assert snippet.startswith("…") and snippet.endswith("…")
     assert excerpt("one\nline", -1, -1) == "one line"
+
+
+def test_corpus_rule_sees_every_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tqaudit.engine as engine
+
+    monkeypatch.setattr(engine, "CHUNK_SIZE", 2)
+    src = "Подписывайтесь на наш канал в Telegram"
+    frame = pd.DataFrame(
+        {
+            "source": [src, "Другое предложение здесь и сейчас", src, src, src],
+            "target": [
+                "Subscribe to our channel",
+                "Other",
+                "Follow our channel",
+                "Subscribe to our channel",
+                "x",
+            ],
+        }
+    )
+    findings = tqaudit.audit(frame, Config(select=("CN001",))).findings
+    assert findings["segment_id"].tolist() == ["3", "5"]
+    assert findings["suggestion"].tolist() == ["Subscribe to our channel"] * 2
+    assert "in segment 1" in findings["message"].iloc[0]
+
+
+def test_consistency_is_per_document() -> None:
+    src = "Подписывайтесь на наш канал в Telegram"
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "source": [src, src], "target": ["Subscribe", "Follow us"]})
+    assert tqaudit.audit(frame, Config(select=("CN001",))).findings.empty

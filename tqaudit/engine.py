@@ -115,12 +115,16 @@ def _check_chunk_star(args: tuple[Sequence[Rule], pd.DataFrame, int, dict[str, s
 def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> pd.DataFrame:
     """All findings of ``rules`` on ``segments``, sorted by segment order, offset and rule."""
     severity = dict(config.severity)
-    jobs = [(rules, chunk, offset, severity) for offset, chunk in _chunks(segments, CHUNK_SIZE)]
+    per_chunk = [r for r in rules if r.scope == "chunk"]
+    corpus = [r for r in rules if r.scope == "corpus"]
+    jobs = [(per_chunk, chunk, offset, severity) for offset, chunk in _chunks(segments, CHUNK_SIZE)]
     if config.jobs > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=config.jobs) as pool:
             results = list(pool.map(_check_chunk_star, jobs))
     else:
         results = [_check_chunk_star(job) for job in jobs]
+    if corpus and len(segments):
+        results.append(check_chunk(corpus, segments.reset_index(drop=True), 0, severity))
     rows = [row for part in results for row in part]
     if not rows:
         return empty_findings()

@@ -63,6 +63,7 @@ def test_every_rule_has_cases() -> None:
     counts: dict[str, dict[str, int]] = {}
     for code, kind, _, _ in _load():
         counts.setdefault(code, {"pass": 0, "fail": 0})[kind] += 1
-    for code in RULES:
+    for code, rule in RULES.items():
         assert counts.get(code, {}).get("pass", 0) >= 2, f"{code} needs 2 pass cases"
-        assert counts.get(code, {}).get("fail", 0) >= 2, f"{code} needs 2 fail cases"
+        if rule.scope == "chunk":  # corpus rules need several segments: see test_engine.py
+            assert counts.get(code, {}).get("fail", 0) >= 2, f"{code} needs 2 fail cases"

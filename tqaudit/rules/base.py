@@ -91,6 +91,9 @@ class Rule:
     option_docs: ClassVar[dict[str, str]] = {}
     # Languages the rule applies to (target language, ISO 639-1); empty = every language.
     languages: ClassVar[tuple[str, ...]] = ()
+    # "chunk": the engine may split the table; "corpus": the rule sees the whole table at
+    # once (consistency across segments), in one call.
+    scope: ClassVar[str] = "chunk"
 
     def __init__(self, options: Mapping[str, Any] | None = None, packs: PackSet | None = None):
         given = dict(options or {})
