@@ -140,3 +140,36 @@ def test_default_out_is_under_reports(
         os.chdir(cwd)
     assert result.exit_code == 0
     assert (tmp_path / "reports" / "clean-feed" / "summary.json").is_file()
+
+
+def test_baseline_leaves_known_findings_out(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    assert runner.invoke(app, ["audit", str(sample_feed), "--out", str(first), "-q"]).exit_code == 1
+    feed = tmp_path / "feed.tsv"
+    text = (
+        sample_feed.read_text("utf-8")
+        .replace("metro-05\t", "metro-05\t=")
+        .replace("90 billion tenge.", "90 billion tenge & mdash; said.")
+    )
+    feed.write_text(text, encoding="utf-8")
+    args = ["audit", str(feed), "--baseline", str(first / "findings.csv"), "--format", "json,csv", "-q"]
+    second = tmp_path / "second"
+    assert runner.invoke(app, [*args, "--out", str(second)]).exit_code == 1  # one new error
+    summary = json.loads((second / "summary.json").read_text("utf-8"))
+    assert summary["by_rule"] == {"MK001": 1}
+    assert summary["totals"]["baseline_suppressed"] > 10
+    # with both runs' findings as the baseline everything is known and the gate passes
+    both = tmp_path / "both.csv"
+    new_rows = (second / "findings.csv").read_text("utf-8").splitlines(True)[1:]
+    both.write_text((first / "findings.csv").read_text("utf-8") + "".join(new_rows), encoding="utf-8")
+    result = runner.invoke(
+        app, ["audit", str(feed), "--baseline", str(both), "--out", str(tmp_path / "3"), "-q"]
+    )
+    assert result.exit_code == 0
+
+
+def test_baseline_that_is_not_findings_csv(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
+    args = ["audit", str(clean_feed), "--baseline", str(clean_feed), "--out", str(tmp_path / "r")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "not a findings.csv" in result.stderr

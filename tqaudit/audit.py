@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from tqaudit import __version__, scoring
+from tqaudit.baseline import apply_baseline, load_baseline
 from tqaudit.config import Config
 from tqaudit.engine import build_rules, run_rules
 from tqaudit.io.readers import read_segments
@@ -38,6 +39,7 @@ class AuditResult:
     finding_failures: list[str] = field(default_factory=list)
     score_failures: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
+    baseline_suppressed: int = 0
 
     @property
     def gate_failures(self) -> list[str]:
@@ -62,6 +64,7 @@ class AuditResult:
                 "segments": len(self.segments),
                 "segments_with_findings": int(f["segment_id"].nunique()),
                 "findings": len(f),
+                "baseline_suppressed": self.baseline_suppressed,
             },
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
             "by_category": {c: n for c in CATEGORIES if (n := int((f["category"] == c).sum()))},
@@ -128,6 +131,9 @@ def audit(
     # Pipeline stages, in order: annotate (languages, scores), then rules, then the gate.
     table, corpus_scores = scoring.annotate(table, config.scoring, config.jobs)
     findings = run_rules(table, rules, config)
+    suppressed = 0
+    if config.baseline is not None:
+        findings, suppressed = apply_baseline(findings, load_baseline(config.baseline))
 
     finding_failures = _gate(findings, config.fail_on)
     score_failures = scoring.gate(corpus_scores, config.min_bleu, config.min_chrf, config.max_ter)
@@ -142,4 +148,5 @@ def audit(
         finding_failures=finding_failures,
         score_failures=score_failures,
         inputs=inputs,
+        baseline_suppressed=suppressed,
     )

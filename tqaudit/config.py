@@ -50,6 +50,7 @@ class Config:
     severity: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     packs: tuple[Path, ...] = ()
+    baseline: Path | None = None
     langid: Mapping[str, Any] = field(default_factory=dict)
     scoring: Mapping[str, Any] = field(default_factory=dict)
     min_bleu: float | None = None
@@ -74,6 +75,7 @@ class Config:
         """The configuration as plain JSON data, for summary.json."""
         out = dataclasses.asdict(self)
         out["packs"] = [str(p) for p in self.packs]
+        out["baseline"] = str(self.baseline) if self.baseline else None
         return out
 
 
@@ -97,6 +99,8 @@ def from_mapping(data: Mapping[str, Any], origin: str, base_dir: Path) -> Config
             kwargs[key] = _scalar(value, _SCALARS[key], raw_key, origin)
         elif key == "packs":
             kwargs[key] = tuple(base_dir / p for p in _str_list(value, raw_key, origin))
+        elif key == "baseline":
+            kwargs[key] = base_dir / _scalar(value, str, raw_key, origin)
         elif key in _TABLES:
             kwargs[key] = {_key(k): v for k, v in _table(value, raw_key, origin).items()}
         elif key == "rules":

@@ -51,12 +51,18 @@ def audit(
     ignore: Annotated[
         list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to skip.")
     ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="findings.csv of known findings to leave out.")
+    ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", help="tqaudit.toml or pyproject.toml to read.")
     ] = None,
     input_format: Annotated[
         str | None,
-        typer.Option("--input-format", help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po (default: from the extension)."),
+        typer.Option(
+            "--input-format",
+            help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po (default: from the extension).",
+        ),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
@@ -73,6 +79,7 @@ def audit(
         min_chrf=min_chrf,
         max_ter=max_ter,
         jobs=jobs,
+        baseline=baseline,
     )
     result = run_audit(
         input,
