@@ -182,6 +182,7 @@ def test_declared_codes_are_normalised():
         ({"backend": "cld9"}, "unknown langid backend 'cld9'"),
         ({"min_letters": "ten"}, "must be int"),
         ({"max_name_ratio": 1.5}, "between 0 and 1"),
+        ({"declared_prior": 1}, "below 1"),
     ],
 )
 def test_bad_options_raise_config_error(options, fragment):
@@ -253,3 +254,9 @@ def test_rules_use_the_pipeline_columns_when_present():
     segs["target_lang"] = "fr"
     hits = list(RULES["LG001"]().check(segs))
     assert len(hits) == 1 and "'fr'" in hits[0].message
+
+
+def test_every_option_is_documented():
+    from dataclasses import fields
+
+    assert {f.name for f in fields(langid.Settings)} == set(langid.OPTION_DOCS)

@@ -175,10 +175,16 @@ class Settings:
             )
         if self.min_letters < 0:
             raise ConfigError(f"langid option 'min_letters' must be >= 0, got {self.min_letters}")
-        for key in ("min_letter_ratio", "max_name_ratio", "script_decides", "declared_prior"):
+        for key in ("min_letter_ratio", "max_name_ratio", "script_decides"):
             value = getattr(self, key)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"langid option {key!r} must be between 0 and 1, got {value}")
+        if not 0.0 <= self.declared_prior < 1.0:
+            # A prior of 1 would make every verdict agree with the declaration.
+            raise ConfigError(
+                f"langid option 'declared_prior' must be at least 0 and below 1, "
+                f"got {self.declared_prior}"
+            )
 
 
 OPTION_DOCS: dict[str, str] = {

@@ -1,0 +1,259 @@
+"""Language identification on the WMT22 test sets: throughput, accuracy, rule false positives.
+
+Usage::
+
+    python benchmarks/langid_bench.py [WMT_DIR] [--backends langdetect,py3langid,lingua]
+                                      [--out benchmarks/results/langid.md] [--examples N]
+
+WMT_DIR (default ``../shared/data/wmt``) holds one folder per pair ``<src>-<tgt>`` with
+``src.<src>``, ``ref.<tgt>`` and optionally ``ref2.<tgt>``; every text's language is known
+from its file name. The script measures
+
+- throughput in segments per second over every source and reference line: cold (empty
+  cache) with ``jobs=1`` and ``jobs=2``, and warm (everything cached);
+- per-language accuracy (correct / segments given a verdict) and no-verdict rate, overall
+  and on short segments (at most 60 characters), for each backend installed;
+- findings of the LG rules on each human reference (with its source): false positives.
+
+It writes a Markdown report to stdout and to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tqaudit import langid  # noqa: E402
+from tqaudit.rules import RULES, load_rules  # noqa: E402
+
+SHORT = 60  # characters: what counts as a short segment
+
+
+def read_lines(path: Path) -> list[str]:
+    return path.read_text("utf-8").lstrip("\ufeff").splitlines()
+
+
+def load_wmt(wmt: Path) -> tuple[list[tuple[str, str, str]], list[pd.DataFrame]]:
+    """(text, language, file) for every source and reference line; and one table per reference."""
+    texts: list[tuple[str, str, str]] = []
+    tables: list[pd.DataFrame] = []
+    for pair in sorted(p for p in wmt.iterdir() if p.is_dir() and "-" in p.name):
+        src_lang, tgt_lang = pair.name.split("-")
+        sources = read_lines(pair / f"src.{src_lang}")
+        texts += [(t, src_lang, f"{pair.name}/src.{src_lang}") for t in sources]
+        for ref_name in (f"ref.{tgt_lang}", f"ref2.{tgt_lang}"):
+            ref_path = pair / ref_name
+            if not ref_path.exists():
+                continue
+            refs = read_lines(ref_path)
+            texts += [(t, tgt_lang, f"{pair.name}/{ref_name}") for t in refs]
+            n = len(refs)
+            table = pd.DataFrame(
+                {
+                    "segment_id": [str(i + 1) for i in range(n)],
+                    "doc_id": [""] * n,
+                    "source": sources,
+                    "target": refs,
+                    "reference": [""] * n,
+                    "src_lang": [src_lang] * n,
+                    "tgt_lang": [tgt_lang] * n,
+                }
+            )
+            table.attrs["file"] = f"{pair.name}/{ref_name}"
+            tables.append(table)
+    return texts, tables
+
+
+def frame_of(texts: list[tuple[str, str, str]]) -> pd.DataFrame:
+    n = len(texts)
+    return pd.DataFrame(
+        {
+            "segment_id": [str(i) for i in range(n)],
+            "source": [""] * n,
+            "target": [t for t, _, _ in texts],
+            "tgt_lang": [""] * n,  # undeclared: measure the detector, not the fallback
+            "src_lang": [""] * n,
+        }
+    )
+
+
+def throughput(texts: list[tuple[str, str, str]], backend: str) -> list[tuple[str, float, float]]:
+    frame = frame_of(texts)
+    options = {"backend": backend}
+    rows = []
+    for label, jobs, cold in (("cold, jobs=1", 1, True), ("cold, jobs=2", 2, True),
+                              ("cached, jobs=1", 1, False)):
+        if cold:
+            langid.cache_clear()
+        start = time.perf_counter()
+        langid.annotate(frame, options, jobs=jobs)
+        seconds = time.perf_counter() - start
+        rows.append((label, seconds, len(frame) / seconds))
+    return rows
+
+
+def accuracy(
+    texts: list[tuple[str, str, str]], backend: str, options: dict[str, object] | None = None
+) -> dict[str, Counter[str]]:
+    """Per language: n, correct, wrong, none (no verdict); overall and short segments."""
+    settings = langid.Settings.from_options({"backend": backend, **(options or {})})
+    verdicts = langid.identify_many([t for t, _, _ in texts], settings)
+    stats: dict[str, Counter[str]] = defaultdict(Counter)
+    for (text, lang, _), v in zip(texts, verdicts, strict=True):
+        keys = [lang, "all"] + ([f"{lang} short", "all short"] if len(text) <= SHORT else [])
+        outcome = "none" if not v.lang else "correct" if v.lang == lang else "wrong"
+        for key in keys:
+            stats[key]["n"] += 1
+            stats[key][outcome] += 1
+    return stats
+
+
+def confusions(texts: list[tuple[str, str, str]], backend: str, limit: int) -> list[str]:
+    settings = langid.Settings.from_options({"backend": backend})
+    wrong = Counter()
+    examples: dict[tuple[str, str], str] = {}
+    for text, lang, _ in texts:
+        v = langid.identify(text, settings)
+        if v.lang and v.lang != lang:
+            wrong[(lang, v.lang)] += 1
+            examples.setdefault((lang, v.lang), text[:70])
+    return [f"{a}->{b}: {n} (e.g. {examples[(a, b)]!r})" for (a, b), n in wrong.most_common(limit)]
+
+
+def rule_findings(tables: list[pd.DataFrame], examples: int) -> tuple[list[list[str]], list[str]]:
+    load_rules()
+    codes = sorted(c for c in RULES if c.startswith("LG"))
+    rules = [RULES[c]() for c in codes]
+    rows, shown = [], []
+    for table in tables:
+        annotated = langid.annotate(table)
+        counts = []
+        for rule in rules:
+            hits = list(rule.check(annotated))
+            counts.append(str(len(hits)))
+            for h in hits[:examples]:
+                shown.append(f"{table.attrs['file']}:{h.row + 1} {rule.code} {h.message} "
+                             f"| {annotated.at[h.row, 'target'][:80]!r}")
+        rows.append([table.attrs["file"], str(len(table)), *counts])
+    return [["reference", "segments", *codes], *rows], shown
+
+
+def monolingual_findings(texts: list[tuple[str, str, str]]) -> list[list[str]]:
+    """LG rule findings on each source file taken as a target in its own language."""
+    load_rules()
+    codes = sorted(c for c in RULES if c.startswith("LG"))
+    rules = [RULES[c]() for c in codes]
+    by_file: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for item in texts:
+        if "/src." in item[2]:
+            by_file[item[2]].append(item)
+    rows = [["source file as target", "segments", *codes]]
+    for name, items in sorted(by_file.items()):
+        frame = frame_of(items)
+        frame["tgt_lang"] = items[0][1]
+        annotated = langid.annotate(frame)
+        rows.append([name, str(len(items)), *(str(len(list(r.check(annotated)))) for r in rules)])
+    return rows
+
+
+def md_table(rows: list[list[str]]) -> str:
+    head, *body = rows
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in body]
+    return "\n".join(lines)
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f}" if whole else "-"
+
+
+def accuracy_rows(stats: dict[str, dict[str, Counter[str]]]) -> list[list[str]]:
+    backends = list(stats)
+    langs = sorted({k for s in stats.values() for k in s if " " not in k and k != "all"})
+    head = ["language", "segments"]
+    for b in backends:
+        head += [f"{b} acc %", f"{b} no-verdict %", f"{b} short acc %", f"{b} short no-verdict %"]
+    rows = [head]
+    for lang in [*langs, "all"]:
+        first = stats[backends[0]]
+        row = [lang, str(first[lang]["n"])]
+        for b in backends:
+            s, short = stats[b][lang], stats[b][f"{lang} short"]
+            row += [
+                pct(s["correct"], s["correct"] + s["wrong"]), pct(s["none"], s["n"]),
+                pct(short["correct"], short["correct"] + short["wrong"]) + f" (n={short['n']})",
+                pct(short["none"], short["n"]),
+            ]
+        rows.append(row)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("wmt", nargs="?", default=str(ROOT.parent / "shared" / "data" / "wmt"))
+    parser.add_argument("--backends", default="langdetect,py3langid,lingua")
+    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "langid.md"))
+    parser.add_argument("--examples", type=int, default=0, help="rule findings to print per file")
+    args = parser.parse_args(argv)
+    texts, tables = load_wmt(Path(args.wmt))
+    backends = []
+    for name in args.backends.split(","):
+        try:
+            langid.get_backend(name)
+            backends.append(name)
+        except Exception as exc:  # an optional backend that is not installed
+            print(f"skipping backend {name}: {exc}", file=sys.stderr)
+
+    out = ["# Language identification on WMT22 (sources and references)", ""]
+    out.append(f"{len(texts)} segments ({len({t for t, _, _ in texts})} distinct) from "
+               f"{len(tables)} reference files and their sources; default options "
+               f"({langid.Settings()}); short = at most {SHORT} characters.")
+    out += ["", "## Throughput (segments/second, `annotate` on every segment)", ""]
+    rows = [["backend", "run", "seconds", "segments/s"]]
+    for b in backends:
+        for label, seconds, rate in throughput(texts, b):
+            rows.append([b, label, f"{seconds:.2f}", f"{rate:,.0f}"])
+    out += [md_table(rows), ""]
+
+    out += ["## Accuracy (correct / segments given a verdict) and no-verdict rate", ""]
+    stats = {b: accuracy(texts, b) for b in backends}
+    out += [md_table(accuracy_rows(stats)), ""]
+    out += ["Ungated (`min_letters=1`, `max_name_ratio=1`, `min_letter_ratio=0`): the models "
+            "alone on the short segments.", ""]
+    ungated = {"min_letters": 1, "max_name_ratio": 1.0, "min_letter_ratio": 0.0}
+    short_texts = [t for t in texts if len(t[0]) <= SHORT]
+    ustats = {b: accuracy(short_texts, b, ungated) for b in backends}
+    rows = [["backend", "short segments", "accuracy %", "no-verdict %"]]
+    for b in backends:
+        s = ustats[b]["all"]
+        rows.append([b, str(s["n"]), pct(s["correct"], s["correct"] + s["wrong"]),
+                     pct(s["none"], s["n"])])
+    out += [md_table(rows), ""]
+    out += ["Most frequent confusions (langdetect, default options):", ""]
+    out += [f"- {line}" for line in confusions(texts, "langdetect", 8)] + [""]
+
+    out += ["## Findings of the language rules on human references (false positives)", ""]
+    table, shown = rule_findings(tables, args.examples)
+    out += [md_table(table), ""]
+    out += ["Each source file taken as a target in its declared language (no source): "
+            "LG001 on human text in seven languages.", ""]
+    out += [md_table(monolingual_findings(texts)), ""]
+    report = "\n".join(out)
+    print(report)
+    for line in shown:
+        print(line, file=sys.stderr)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(report, "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
