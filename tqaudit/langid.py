@@ -71,7 +71,7 @@ def script_of(char: str) -> str:
     Taken from the first word of the Unicode character name, which is the script for
     letters of every alphabet; CJK ideographs, kana and width variants are folded.
     """
-    if not char.isalpha():
+    if len(char) != 1 or not char.isalpha():
         return ""
     name = unicodedata.name(char, "")
     words = name.split()

@@ -43,6 +43,11 @@ def _confidences(chunk: pd.DataFrame, name: str) -> list[float]:
     return [float(v) for v in pd.to_numeric(chunk[name], errors="coerce")]
 
 
+def _homoglyphs(rule: Rule) -> dict[str, str]:
+    pack = rule.packs.get("language.homoglyphs")
+    return {e["pattern"]: e["suggestion"] for e in pack.entries} if pack else {}
+
+
 def _script_label(script: str) -> str:
     return {"HAN": "Han", "KANA": "kana"}.get(script, script.title())
 
@@ -202,6 +207,8 @@ class SourceScriptLeak(_LanguageRule):
     An MT engine leaves words it cannot translate (rare names, typos, inflected forms) in the
     source script; readers of the target cannot even pronounce them. A short untranslated
     segment ("Подписаться") is too short for language identification but not for this rule.
+    A lone letter with a look-alike in the target's script (`105х195`) is left to LG004,
+    which can suggest the replacement.
 
     ## Example
     Source: `Подписывайтесь на РБК во ВКонтакте`
@@ -242,6 +249,11 @@ class SourceScriptLeak(_LanguageRule):
                 continue
             yield from self._leaks(row, target, leaked, expected)
 
+    def _lookalike(self, word: str, expected: str) -> bool:
+        """A lone letter with a look-alike in the target's script is LG004's finding."""
+        glyphs = _homoglyphs(self)
+        return len(word) == 1 and langid.script_of(glyphs.get(word, "")) == expected
+
     def _leaks(self, row: int, target: str, leaked: str, expected: str) -> Iterator[Hit]:
         if langid.dominant_script(target) == leaked:
             yield Hit(
@@ -254,6 +266,8 @@ class SourceScriptLeak(_LanguageRule):
         for m in _WORD.finditer(target):
             scripts = {langid.script_of(ch) for ch in m.group()} - {""}
             if scripts == {leaked} and m.start() not in masked:
+                if self._lookalike(m.group(), expected):
+                    continue
                 yield Hit(
                     row, m.start(), m.end(),
                     f"{_script_label(leaked)} word {m.group()!r} left in "
@@ -268,7 +282,9 @@ class MixedScriptWord(_LanguageRule):
     ## What it does
     Finds words made of letters from two of the `scripts` (Latin, Cyrillic, Greek by
     default) where every letter of the minority script has a look-alike in the majority
-    script (`language.homoglyphs` pack), and suggests the word in one script.
+    script (`language.homoglyphs` pack), and suggests the word in one script. A lone
+    look-alike letter of another script in the target's script is reported too: the
+    Cyrillic `х` of `105х195` or the Cyrillic `С` of `50°С` in English.
 
     ## Why is this bad?
     Homoglyphs come from OCR, from keyboard-layout slips and from MT subword vocabularies
@@ -299,22 +315,41 @@ class MixedScriptWord(_LanguageRule):
     options = {"scripts": ["LATIN", "CYRILLIC", "GREEK"]}
     option_docs = {"scripts": "alphabets checked for look-alike mixing within a word"}
 
-    def _homoglyphs(self) -> dict[str, str]:
-        pack = self.packs.get("language.homoglyphs")
-        return {e["pattern"]: e["suggestion"] for e in pack.entries} if pack else {}
-
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        glyphs = self._homoglyphs()
+        glyphs = _homoglyphs(self)
         scripts = {str(s).upper() for s in self.opts["scripts"]}
         table = self.script_table()
         for row, (target, tgt_lang) in enumerate(
             zip(_column(chunk, "target"), _column(chunk, "tgt_lang"), strict=True)
         ):
-            preferred = langid.language_script(tgt_lang, table)
+            preferred = langid.language_script(tgt_lang, table) or langid.dominant_script(target)
             for m in _WORD.finditer(target):
                 hit = self._word(row, m, glyphs, scripts, preferred)
+                if hit is None:
+                    hit = self._lone(row, m, glyphs, scripts, preferred)
                 if hit is not None:
                     yield hit
+
+    def _lone(
+        self, row: int, m: re.Match[str], glyphs: dict[str, str], scripts: set[str], preferred: str
+    ) -> Hit | None:
+        """A single letter of another script that looks like one of ``preferred`` (105х195)."""
+        char = m.group()
+        if len(char) != 1:
+            return None
+        script = langid.script_of(char)
+        new = glyphs.get(char, "")
+        # Lone Latin letters are normal in any script (vitamin C, plan B, class A).
+        if script in (preferred, "LATIN") or script not in scripts or not new:
+            return None
+        if langid.script_of(new) != preferred:
+            return None
+        return Hit(
+            row, m.start(), m.end(),
+            f"{_script_label(script)} {char!r} in {_script_label(preferred)} text; "
+            f"did you mean {new!r}?",
+            new,
+        )
 
     def _word(
         self, row: int, m: re.Match[str], glyphs: dict[str, str], scripts: set[str], preferred: str
