@@ -115,6 +115,7 @@ def measure_tqaudit(wmt: Path, limit: int, jobs: int, no_langid: bool) -> dict[s
     frame = pd.DataFrame(
         {
             "segment_id": [r[0] for r in rows],
+            "doc_id": [r[1] for r in rows],  # one system file = one corpus for CN001
             "source": [r[2] for r in rows],
             "target": [r[3] for r in rows],
             "src_lang": [r[4] for r in rows],
@@ -137,6 +138,8 @@ def measure_tqaudit(wmt: Path, limit: int, jobs: int, no_langid: bool) -> dict[s
         "findings": len(result.findings),
         "by_rule": {str(k): int(v) for k, v in result.findings["rule"].value_counts().sort_index().items()},
         "rules": result.rules,
+        "signature": result.signature,
+        "module": tqaudit.__file__,
         "rss_before_mb": before,
         "peak_self_mb": rss_mb(),
         "peak_children_mb": rss_mb(resource.RUSAGE_CHILDREN),
@@ -319,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     tq1, tq2, tqn = results["tqaudit j1"], results["tqaudit j2"], results["tqaudit j1 nolg"]
     pf1, pf2 = results["pofilter p1"], results["pofilter p2"]
     n = tq1["segments"]
+    signatures = {r["signature"] for r in (tq1, tq2)}
     assert n == pf1["segments"] == n_po, (n, pf1["segments"], n_po)
 
     def rate(r: dict[str, Any]) -> float:
@@ -338,6 +342,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.python_version()}; tqaudit {tqaudit.__version__}, translate-toolkit "
         f"{translate.__version__.sver}. Each row ran in a fresh child process (cold caches)."
     )
+    where = Path(tq1["module"]).parent
+    out.append(f"tqaudit run signature: {', '.join(sorted(signatures))} (package at `{where}`).")
+    if len(signatures) > 1:
+        out.append("**Warning: the tqaudit runs used different rule sets; the code changed during the run.**")
     out += ["", "## Throughput", ""]
     out.append(
         "*segments/s* is wall-clock throughput; *segments/CPU-s* divides by the CPU time (user + "

@@ -66,12 +66,14 @@ def run_audit(frame: pd.DataFrame, ignore: Sequence[str] = ()) -> pd.DataFrame:
 
 
 def frame_of(
-    ids: Sequence[str], sources: Sequence[str], targets: Sequence[str], src_lang: str, tgt_lang: str
+    ids: Sequence[str], sources: Sequence[str], targets: Sequence[str], src_lang: str, tgt_lang: str,
+    doc_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     n = len(targets)
     return pd.DataFrame(
         {
             "segment_id": list(ids),
+            "doc_id": list(doc_ids) if doc_ids is not None else [""] * n,
             "source": list(sources),
             "target": list(targets),
             "src_lang": [src_lang] * n,
@@ -128,19 +130,23 @@ def audit_pair(pair_dir: Path, sys_langid_lines: int) -> list[FileResult]:
     src_lang, tgt_lang = pair_dir.name.split("-")
     sources = read_lines(pair_dir / f"src.{src_lang}")
     ids = [str(i + 1) for i in range(len(sources))]
+    docids_file = pair_dir / "docids.tsv"  # document of each line, where known (CN001 groups by it)
+    docs = [""] * len(ids)
+    if docids_file.exists():
+        docs = [line.split("\t")[0] for line in read_lines(docids_file)]
     out: list[FileResult] = []
     refs = sorted(p for p in pair_dir.glob(f"ref*.{tgt_lang}"))
     for path in refs:
         targets = read_lines(path)
-        found = run_audit(frame_of(ids, sources, targets, src_lang, tgt_lang))
+        found = run_audit(frame_of(ids, sources, targets, src_lang, tgt_lang, docs))
         out.append(FileResult(pair_dir.name, path.name, "ref", len(targets), len(targets), found))
     for path in sorted((pair_dir / "sys").iterdir()):
         targets = read_lines(path)
         n = len(targets)
         cut = n if sys_langid_lines <= 0 else min(n, sys_langid_lines)
-        parts = [run_audit(frame_of(ids[:cut], sources[:cut], targets[:cut], src_lang, tgt_lang))]
+        parts = [run_audit(frame_of(ids[:cut], sources[:cut], targets[:cut], src_lang, tgt_lang, docs[:cut]))]
         if cut < n:
-            rest = frame_of(ids[cut:], sources[cut:], targets[cut:], src_lang, tgt_lang)
+            rest = frame_of(ids[cut:], sources[cut:], targets[cut:], src_lang, tgt_lang, docs[cut:])
             parts.append(run_audit(rest, ignore=LANGID_RULES))
         found = pd.concat(parts, ignore_index=True)
         out.append(FileResult(pair_dir.name, f"sys/{path.name}", "sys", n, cut, found))
@@ -195,7 +201,8 @@ def references_section(results: Sequence[FileResult], rules: Sequence[str], exam
     out += [md_table(rows), ""]
     out += [f"### Examples on references (up to {examples} per rule, spread over the files)", ""]
     for code in fired:
-        out.append(f"**{code}** ({RULES[code].name}, {total_counts[code]} findings)")
+        name = RULES[code].name if code in RULES else "?"
+        out.append(f"**{code}** ({name}, {total_counts[code]} findings)")
         out.append("")
         out += [f"- {line}" for line in spread_examples(refs, code, examples)]
         out.append("")
@@ -296,6 +303,7 @@ def audit_pofilter_cases(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = pd.DataFrame(
         {
             "segment_id": cases["id"],
+            "doc_id": cases["id"],  # every case stands alone
             "source": cases["source"],
             "target": cases["target"],
             "src_lang": cases["src_lang"],
@@ -436,6 +444,7 @@ def audit_mqm(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = pd.DataFrame(
         {
             "segment_id": rows["id"],
+            "doc_id": rows["system"],  # one system's outputs form a corpus (CN001 compares within it)
             "source": rows["source"],
             "target": rows["target"],
             "src_lang": rows["src_lang"],
@@ -484,7 +493,6 @@ def mqm_section(data: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], examples
     rule_rows = [["data", "rule", "rows flagged", "P(any)", "P(mapped)", "no-error rows flagged",
                   "span overlap (mapped)", "span overlap (any MQM)"]]
     clean_examples: dict[str, list[str]] = defaultdict(list)
-    load_rules()
     for name, rows_df, found in data:
         items = {str(r.id): parse_mqm(str(r.mqm), str(r.target)) for r in rows_df.itertuples(index=False)}
         n_rows = len(items)
@@ -528,8 +536,9 @@ def mqm_section(data: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], examples
                 ratio(span_hit, len(hits)), ratio(covered, len(spans)),
             ])
             base = ""
+        category_of = dict(zip(found["rule"], found["category"], strict=True))
         for code in sorted(flagged_rule):
-            cat = RULES[code].category
+            cat = str(category_of[code])
             fl = flagged_rule[code]
             hits = found[(found["rule"] == code) & (found["start"] >= 0)]
             mapped_hit = any_hit = 0
@@ -613,12 +622,21 @@ def main(argv: list[str] | None = None) -> int:
     for p in pair_dirs:
         file_results += results[("wmt", str(p))]
     file_results.sort(key=lambda r: (r.kind, r.pair, r.name))
+    # Rules may be added to the package while this runs: report every code that produced a finding.
+    load_rules()
+    found_codes = {c for r in file_results for c in r.findings["rule"]}
+    for key, value in results.items():
+        if key[0] != "wmt":
+            found_codes |= set(value[1]["rule"])
+    rules = sorted(set(RULES) | found_codes)
 
     out = ["# tqaudit rules against external data", ""]
     out.append(
         f"tqaudit {tqaudit.__version__}, {len(rules)} rules ({', '.join(rules)}), default options, "
         f"`fail_on=never`. Generated by `python benchmarks/evaluate_rules.py` "
-        f"(`--sys-langid-lines {args.sys_langid_lines}`); data read from `{wmt.parent}` (not copied)."
+        f"(`--sys-langid-lines {args.sys_langid_lines}`); data read from `{wmt.parent}` (not copied). "
+        "WMT segments carry the pair's `docids.tsv` document ids where it exists, MQM rows their "
+        "system, as `doc_id` (CN001 compares translations within one document)."
     )
     out.append("")
     out += references_section(file_results, rules, args.examples)
