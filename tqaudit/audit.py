@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from tqaudit import __version__, scoring
+from tqaudit import __version__, langid, scoring
 from tqaudit.baseline import apply_baseline, load_baseline
 from tqaudit.config import Config
 from tqaudit.engine import build_rules, run_rules
@@ -129,6 +129,7 @@ def audit(
     codes = [r.code for r in rules]
 
     # Pipeline stages, in order: annotate (languages, scores), then rules, then the gate.
+    table = langid.annotate(table, config.langid, jobs=config.jobs)
     table, corpus_scores = scoring.annotate(table, config.scoring, config.jobs)
     findings = run_rules(table, rules, config)
     suppressed = 0
