@@ -173,3 +173,19 @@ def test_baseline_that_is_not_findings_csv(runner: CliRunner, clean_feed: Path, 
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "not a findings.csv" in result.stderr
+
+
+def test_glossary_option(runner: CliRunner, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.tsv"
+    feed.write_text("id\tsource\ttarget\n1\tЗдания КНБ\tKNB buildings\n", encoding="utf-8")
+    glossary = Path(__file__).parent / "fixtures" / "glossary.tsv"
+    out = tmp_path / "r"
+    args = ["audit", str(feed), "--glossary", str(glossary), "--out", str(out), "-q", "--select", "TM"]
+    assert runner.invoke(app, args).exit_code == 0  # TM001 is a warning
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["by_rule"] == {"TM001": 1}
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("term\ttranslation\nx\ty\n", encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(feed), "--glossary", str(bad), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 2
+    assert "needs 'source' and 'target' columns" in result.stderr

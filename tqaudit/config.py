@@ -51,6 +51,7 @@ class Config:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     packs: tuple[Path, ...] = ()
     baseline: Path | None = None
+    glossary: Path | None = None
     langid: Mapping[str, Any] = field(default_factory=dict)
     scoring: Mapping[str, Any] = field(default_factory=dict)
     min_bleu: float | None = None
@@ -76,6 +77,7 @@ class Config:
         out = dataclasses.asdict(self)
         out["packs"] = [str(p) for p in self.packs]
         out["baseline"] = str(self.baseline) if self.baseline else None
+        out["glossary"] = str(self.glossary) if self.glossary else None
         return out
 
 
@@ -99,7 +101,7 @@ def from_mapping(data: Mapping[str, Any], origin: str, base_dir: Path) -> Config
             kwargs[key] = _scalar(value, _SCALARS[key], raw_key, origin)
         elif key == "packs":
             kwargs[key] = tuple(base_dir / p for p in _str_list(value, raw_key, origin))
-        elif key == "baseline":
+        elif key in ("baseline", "glossary"):
             kwargs[key] = base_dir / _scalar(value, str, raw_key, origin)
         elif key in _TABLES:
             kwargs[key] = {_key(k): v for k, v in _table(value, raw_key, origin).items()}

@@ -34,7 +34,10 @@ def build_rules(config: Config) -> list[Rule]:
 
             raise ConfigError(f"unknown rule code {code!r} in [rules] config")
     packs = PackSet(tuple(config.packs)) if config.packs else PackSet.default()
-    return [RULES[code](config.rule_options.get(code), packs) for code in codes]
+    options = {code: dict(opts) for code, opts in config.rule_options.items()}
+    if config.glossary is not None:  # --glossary is the glossary-term rule's option
+        options.setdefault("TM001", {})["glossary"] = str(config.glossary)
+    return [RULES[code](options.get(code), packs) for code in codes]
 
 
 def empty_findings() -> pd.DataFrame:

@@ -24,6 +24,7 @@ else:  # pragma: no cover
 import pandas as pd
 
 CASES = Path(__file__).parent / "cases"
+ROOT = Path(__file__).resolve().parents[2]
 _FIELDS = ("source", "target", "reference", "src_lang", "tgt_lang")
 
 
@@ -40,7 +41,10 @@ def _load() -> list[tuple[str, str, int, dict[str, Any]]]:
 def _run(code: str, case: dict[str, Any]) -> list[Any]:
     load_rules()
     frame = normalize(pd.DataFrame([{k: case[k] for k in _FIELDS if k in case}]))
-    rule = RULES[code](case.get("options"))
+    options = dict(case.get("options", {}))
+    if "glossary" in options:  # case files name fixtures relative to the repository root
+        options["glossary"] = str(ROOT / options["glossary"])
+    rule = RULES[code](options)
     return list(rule.check(frame))
 
 

@@ -51,6 +51,9 @@ def audit(
     ignore: Annotated[
         list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to skip.")
     ] = None,
+    glossary: Annotated[
+        Path | None, typer.Option("--glossary", help="TSV/CSV glossary (source, target) for TM001.")
+    ] = None,
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="findings.csv of known findings to leave out.")
     ] = None,
@@ -80,6 +83,7 @@ def audit(
         max_ter=max_ter,
         jobs=jobs,
         baseline=baseline,
+        glossary=glossary,
     )
     result = run_audit(
         input,
