@@ -122,3 +122,12 @@ def test_consistency_is_per_document() -> None:
     src = "Подписывайтесь на наш канал в Telegram"
     frame = pd.DataFrame({"doc_id": ["a", "b"], "source": [src, src], "target": ["Subscribe", "Follow us"]})
     assert tqaudit.audit(frame, Config(select=("CN001",))).findings.empty
+
+
+def test_preview_rules_need_their_exact_code() -> None:
+    load_rules()
+    assert RULES["PU002"].preview
+    assert "PU002" not in select_rules(["ALL"])
+    assert "PU002" not in select_rules(["PU"])
+    assert "PU002" in select_rules(["PU002"])
+    assert "PU002" in select_rules(["ALL"], [], ["PU002"])

@@ -25,7 +25,8 @@ def rules(
         for col in ("code", "name", "category", "severity", "fix", "summary"):
             table.add_column(col, overflow="fold")
         for rule_code, rule in sorted(registry.items()):
-            table.add_row(rule_code, rule.name, rule.category, rule.severity, rule.fix.value, rule.summary())
+            summary = ("(preview) " if rule.preview else "") + rule.summary()
+            table.add_row(rule_code, rule.name, rule.category, rule.severity, rule.fix.value, summary)
         Console(width=160).print(table)
         return
     wanted = code.strip().upper()

@@ -94,6 +94,9 @@ class Rule:
     # "chunk": the engine may split the table; "corpus": the rule sees the whole table at
     # once (consistency across segments), in one call.
     scope: ClassVar[str] = "chunk"
+    # Preview rules (ruff's term) run only when selected by their exact code: they are
+    # kept out of ALL and prefix selections until they are quiet on human translations.
+    preview: ClassVar[bool] = False
 
     def __init__(self, options: Mapping[str, Any] | None = None, packs: PackSet | None = None):
         given = dict(options or {})
@@ -128,6 +131,8 @@ class Rule:
         text = inspect.cleandoc(cls.__doc__ or "")
         lines = [f"# {cls.code} {cls.name}", "", text, ""]
         lines.append(f"Category: {cls.category} · default severity: {cls.severity} · fix: {cls.fix.value}")
+        if cls.preview:
+            lines.append(f"Preview: runs only when selected by its code (`--select {cls.code}`)")
         if cls.languages:
             lines.append(f"Target languages: {', '.join(cls.languages)}")
         if cls.options:

@@ -149,13 +149,17 @@ class UnpairedQuote(Rule):
     ## Known problems
     A quotation that spans several segments (a long quote split into sentences) opens in
     one segment and closes in another; such segments are skipped when their source is
-    unbalanced too (straight `"` counted by parity), so the rule needs a source.
+    unbalanced too (straight `"` counted by parity), so the rule needs a source. On
+    WMT22 it still fired more often on human references (2.0 per 1,000 segments) than
+    on MT output (1.2), because sentence splitting differs between source and target:
+    it is a preview rule, run only with `--select PU002`.
     """
 
     code = "PU002"
     name = "unpaired-quote"
     category = "punctuation"
     severity = "warning"
+    preview = True
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
         style = quote_style(self)

@@ -66,11 +66,19 @@ def select_rules(
     ignore: Iterable[str] = (),
     extend_select: Iterable[str] = (),
 ) -> list[str]:
-    """Codes chosen by ``select`` + ``extend_select`` minus ``ignore`` (prefix matching), sorted."""
+    """Codes chosen by ``select`` + ``extend_select`` minus ``ignore`` (prefix matching), sorted.
+
+    A preview rule is chosen only by its exact code.
+    """
     select, ignore, extend_select = list(select), list(ignore), list(extend_select)
     _check_selectors(select, "--select")
     _check_selectors(ignore, "--ignore")
     _check_selectors(extend_select, "extend-select")
-    chosen = {code for code in RULES for sel in select + extend_select if sel == "ALL" or _matches(code, sel)}
+    chosen = {
+        code
+        for code in RULES
+        for sel in select + extend_select
+        if sel == code or (not RULES[code].preview and (sel == "ALL" or _matches(code, sel)))
+    }
     chosen -= {code for code in chosen for sel in ignore if sel == "ALL" or _matches(code, sel)}
     return sorted(chosen)
