@@ -246,9 +246,7 @@ def write_po_files(wmt: Path, limit: int, out: Path) -> int:
 
 
 def run_child(args: list[str]) -> dict[str, Any]:
-    proc = subprocess.run(
-        [sys.executable, __file__, *args], capture_output=True, text=True, check=False
-    )
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"child {args} failed:\n{proc.stderr}")
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
@@ -354,34 +352,96 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} the machine was shared and the wall-clock figures are pessimistic."
     )
     out.append("")
-    rows = [["tool", "what runs", "processes", "seconds", "segments/s", "CPU s", "segments/CPU-s",
-             "load", "findings / failing units"]]
-    entries = [
-        ("tqaudit", f"{len(tq1['rules'])} rules incl. langid (target + source)", "1", tq1,
-         f"{tq1['findings']:,} findings"),
-        ("tqaudit", f"{len(tq2['rules'])} rules incl. langid (target + source)", "2 (jobs=2)", tq2,
-         f"{tq2['findings']:,} findings"),
-        ("tqaudit", f"{len(tqn['rules'])} rules, LG001/LG002 off (no language model)", "1", tqn,
-         f"{tqn['findings']:,} findings"),
-        ("pofilter", f"{len(pf1['filters'])} checks, parse PO + check", "1", pf1,
-         f"{pf1['failing_units']:,} units"),
-        ("pofilter", f"{len(pf2['filters'])} checks, parse PO + check", "2 (pool)", pf2,
-         f"{pf2['failing_units']:,} units"),
+    rows = [
+        [
+            "tool",
+            "what runs",
+            "processes",
+            "seconds",
+            "segments/s",
+            "CPU s",
+            "segments/CPU-s",
+            "load",
+            "findings / failing units",
+        ]
     ]
-    for tool, what, procs, r, found in entries:
-        rows.append([tool, what, procs, f"{r['seconds']:.1f}", f"{rate(r):,.0f}", f"{r['cpu_seconds']:.1f}",
-                     f"{cpu_rate(r):,.0f}", "/".join(f"{x:.1f}" for x in r["load"]), found])
+    entries = [
+        (
+            "tqaudit",
+            f"{len(tq1['rules'])} rules incl. langid (target + source)",
+            "1",
+            tq1,
+            f"{tq1['findings']:,} findings",
+        ),
+        (
+            "tqaudit",
+            f"{len(tq2['rules'])} rules incl. langid (target + source)",
+            "2 (jobs=2)",
+            tq2,
+            f"{tq2['findings']:,} findings",
+        ),
+        (
+            "tqaudit",
+            f"{len(tqn['rules'])} rules, LG001/LG002 off (no language model)",
+            "1",
+            tqn,
+            f"{tqn['findings']:,} findings",
+        ),
+        (
+            "pofilter",
+            f"{len(pf1['filters'])} checks, parse PO + check",
+            "1",
+            pf1,
+            f"{pf1['failing_units']:,} units",
+        ),
+        (
+            "pofilter",
+            f"{len(pf2['filters'])} checks, parse PO + check",
+            "2 (pool)",
+            pf2,
+            f"{pf2['failing_units']:,} units",
+        ),
+    ]
+    for tool, what, processes, r, found in entries:
+        rows.append(
+            [
+                tool,
+                what,
+                processes,
+                f"{r['seconds']:.1f}",
+                f"{rate(r):,.0f}",
+                f"{r['cpu_seconds']:.1f}",
+                f"{cpu_rate(r):,.0f}",
+                "/".join(f"{x:.1f}" for x in r["load"]),
+                found,
+            ]
+        )
     if cli:
-        rows.append(["`pofilter` command", "same, plus writing output PO, 1 run per pair", "1",
-                     f"{cli[0]:.1f}", f"{n / cli[0]:,.0f}", "-", "-", "-", "-"])
+        rows.append(
+            [
+                "`pofilter` command",
+                "same, plus writing output PO, 1 run per pair",
+                "1",
+                f"{cli[0]:.1f}",
+                f"{n / cli[0]:,.0f}",
+                "-",
+                "-",
+                "-",
+                "-",
+            ]
+        )
     out += [md_table(rows), ""]
-    out.append(f"pofilter spent {pf1['parse_seconds']:.1f} s of its single-process time parsing PO "
-               f"files; checks alone: {n / (pf1['seconds'] - pf1['parse_seconds']):,.0f} segments/s.")
+    out.append(
+        f"pofilter spent {pf1['parse_seconds']:.1f} s of its single-process time parsing PO "
+        f"files; checks alone: {n / (pf1['seconds'] - pf1['parse_seconds']):,.0f} segments/s."
+    )
     out += ["", "**Throughput ratio tqaudit / pofilter** (wall segments/s; per CPU-second in brackets):", ""]
 
     def both(a: dict[str, Any], b: dict[str, Any]) -> str:
-        return (f"{rate(a):,.0f} / {rate(b):,.0f} = **{rate(a) / rate(b):.2f}×** "
-                f"({cpu_rate(a):,.0f} / {cpu_rate(b):,.0f} = {cpu_rate(a) / cpu_rate(b):.2f}×)")
+        return (
+            f"{rate(a):,.0f} / {rate(b):,.0f} = **{rate(a) / rate(b):.2f}×** "
+            f"({cpu_rate(a):,.0f} / {cpu_rate(b):,.0f} = {cpu_rate(a) / cpu_rate(b):.2f}×)"
+        )
 
     out.append(f"- 1 process: {both(tq1, pf1)}")
     out.append(f"- 2 processes: {both(tq2, pf2)}")
@@ -389,29 +449,45 @@ def main(argv: list[str] | None = None) -> int:
     out.append(f"- tqaudit jobs=2 speed-up over jobs=1 (wall): {rate(tq2) / rate(tq1):.2f}×")
 
     out += ["", "## Peak memory (ru_maxrss)", ""]
-    rows = [["run", "RSS after loading data (MB)", "peak, measuring process (MB)",
-             "peak, largest worker (MB)"]]
-    for key, label in (("tqaudit j1", "tqaudit jobs=1"), ("tqaudit j2", "tqaudit jobs=2"),
-                       ("tqaudit j1 nolg", "tqaudit jobs=1, no LG001/LG002"),
-                       ("pofilter p1", "pofilter, 1 process"), ("pofilter p2", "pofilter, pool of 2")):
+    rows = [
+        ["run", "RSS after loading data (MB)", "peak, measuring process (MB)", "peak, largest worker (MB)"]
+    ]
+    for key, label in (
+        ("tqaudit j1", "tqaudit jobs=1"),
+        ("tqaudit j2", "tqaudit jobs=2"),
+        ("tqaudit j1 nolg", "tqaudit jobs=1, no LG001/LG002"),
+        ("pofilter p1", "pofilter, 1 process"),
+        ("pofilter p2", "pofilter, pool of 2"),
+    ):
         r = results[key]
         worker = f"{r['peak_children_mb']:.0f}" if r["peak_children_mb"] > 0 else "-"
         rows.append([label, f"{r['rss_before_mb']:.0f}", f"{r['peak_self_mb']:.0f}", worker])
     out += [md_table(rows), ""]
-    out.append("tqaudit's measuring process holds the whole feed as a DataFrame plus the findings table; "
-               "pofilter's holds one parsed PO file at a time.")
+    out.append(
+        "tqaudit's measuring process holds the whole feed as a DataFrame plus the findings table; "
+        "pofilter's holds one parsed PO file at a time."
+    )
 
     out += ["", "## What each side checked", ""]
-    out.append(f"- tqaudit rules ({len(tq1['rules'])}): {', '.join(tq1['rules'])}. Findings by rule: "
-               + ", ".join(f"{k} {v:,}" for k, v in tq1["by_rule"].items()) + ".")
-    out.append(f"- pofilter filters ({len(pf1['filters'])}, `StandardChecker` + `StandardUnitChecker`, "
-               f"default options): {', '.join(pf1['filters'])}. `spellcheck` does nothing without an "
-               "enchant dictionary; `isfuzzy`/`isreview`/`hassuggestion`/`nplurals` look at PO metadata. "
-               "Failing units by check: " + ", ".join(f"{k} {v:,}" for k, v in pf1["by_check"].items()) + ".")
-    out += ["", "The two tools overlap only partly: pofilter compares source and target (numbers, "
-            "punctuation, capitals, placeholders, length) with string checks; tqaudit looks for MT "
-            "artifacts in the target and runs a statistical language identifier on target and source, "
-            "which is most of its time (compare the row without LG001/LG002).", ""]
+    out.append(
+        f"- tqaudit rules ({len(tq1['rules'])}): {', '.join(tq1['rules'])}. Findings by rule: "
+        + ", ".join(f"{k} {v:,}" for k, v in tq1["by_rule"].items())
+        + "."
+    )
+    out.append(
+        f"- pofilter filters ({len(pf1['filters'])}, `StandardChecker` + `StandardUnitChecker`, "
+        f"default options): {', '.join(pf1['filters'])}. `spellcheck` does nothing without an "
+        "enchant dictionary; `isfuzzy`/`isreview`/`hassuggestion`/`nplurals` look at PO metadata. "
+        "Failing units by check: " + ", ".join(f"{k} {v:,}" for k, v in pf1["by_check"].items()) + "."
+    )
+    out += [
+        "",
+        "The two tools overlap only partly: pofilter compares source and target (numbers, "
+        "punctuation, capitals, placeholders, length) with string checks; tqaudit looks for MT "
+        "artifacts in the target and runs a statistical language identifier on target and source, "
+        "which is most of its time (compare the row without LG001/LG002).",
+        "",
+    ]
     report = "\n".join(out)
     print(report)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

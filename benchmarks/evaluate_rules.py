@@ -66,7 +66,11 @@ def run_audit(frame: pd.DataFrame, ignore: Sequence[str] = ()) -> pd.DataFrame:
 
 
 def frame_of(
-    ids: Sequence[str], sources: Sequence[str], targets: Sequence[str], src_lang: str, tgt_lang: str,
+    ids: Sequence[str],
+    sources: Sequence[str],
+    targets: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
     doc_ids: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     n = len(targets)
@@ -193,11 +197,23 @@ def references_section(results: Sequence[FileResult], rules: Sequence[str], exam
     for r in refs:
         c = counts[r.label]
         n_all = sum(c.values())
-        rows.append([r.label, f"{r.segments:,}", f"{n_all} ({per_k(n_all, r.segments)})",
-                     *(f"{c[k]} ({per_k(c[k], r.segments)})" if c[k] else "·" for k in fired)])
+        rows.append(
+            [
+                r.label,
+                f"{r.segments:,}",
+                f"{n_all} ({per_k(n_all, r.segments)})",
+                *(f"{c[k]} ({per_k(c[k], r.segments)})" if c[k] else "·" for k in fired),
+            ]
+        )
     n_all = sum(total_counts.values())
-    rows.append(["**all references**", f"{total_segments:,}", f"{n_all} ({per_k(n_all, total_segments)})",
-                 *(f"**{total_counts[k]} ({per_k(total_counts[k], total_segments)})**" for k in fired)])
+    rows.append(
+        [
+            "**all references**",
+            f"{total_segments:,}",
+            f"{n_all} ({per_k(n_all, total_segments)})",
+            *(f"**{total_counts[k]} ({per_k(total_counts[k], total_segments)})**" for k in fired),
+        ]
+    )
     out += [md_table(rows), ""]
     out += [f"### Examples on references (up to {examples} per rule, spread over the files)", ""]
     for code in fired:
@@ -209,17 +225,21 @@ def references_section(results: Sequence[FileResult], rules: Sequence[str], exam
     return out
 
 
-def systems_section(results: Sequence[FileResult], rules: Sequence[str], examples: int,
-                    sys_langid_lines: int) -> list[str]:
+def systems_section(
+    results: Sequence[FileResult], rules: Sequence[str], examples: int, sys_langid_lines: int
+) -> list[str]:
     systems = [r for r in results if r.kind == "sys"]
     refs = [r for r in results if r.kind == "ref"]
     pairs = sorted({r.pair for r in systems})
     all_counts: Counter[str] = sum((rule_counts(r) for r in systems), Counter())
     fired = [c for c in rules if all_counts[c]]
     out = ["## 2. Hits on system outputs", ""]
-    lg_note = (f"LG001/LG002 ran on the first {sys_langid_lines} lines of each system file "
-               "(their rates use that denominator); " if sys_langid_lines > 0 else
-               "LG001/LG002 ran on every line; ")
+    lg_note = (
+        f"LG001/LG002 ran on the first {sys_langid_lines} lines of each system file "
+        "(their rates use that denominator); "
+        if sys_langid_lines > 0
+        else "LG001/LG002 ran on every line; "
+    )
     out.append(
         f"{len(systems)} system files, {sum(r.segments for r in systems):,} segments. {lg_note}every "
         "other rule on every line. Cells: findings per 1,000 segments over the pair's systems, "
@@ -249,8 +269,15 @@ def systems_section(results: Sequence[FileResult], rules: Sequence[str], example
     out += [md_table(rows), ""]
 
     out += ["### TL001 legacy toponyms per system", ""]
-    rows = [["pair", "systems with TL001", "systems writing 'Kiev'", "references writing 'Kiev'",
-             "flagged names (findings)"]]
+    rows = [
+        [
+            "pair",
+            "systems with TL001",
+            "systems writing 'Kiev'",
+            "references writing 'Kiev'",
+            "flagged names (findings)",
+        ]
+    ]
     for pair in pairs:
         sel = [r for r in systems if r.pair == pair]
         tl = [r for r in sel if (r.findings["rule"] == "TL001").any()]
@@ -265,9 +292,15 @@ def systems_section(results: Sequence[FileResult], rules: Sequence[str], example
         per_system = ", ".join(
             f"{Path(r.name).stem} {int((r.findings['rule'] == 'TL001').sum())}" for r in tl
         )
-        rows.append([pair, f"{len(tl)}/{len(sel)} ({per_system})", f"{len(kiev)}/{len(sel)}",
-                     f"{len(rkiev)}/{len([r for r in refs if r.pair == pair])}",
-                     ", ".join(f"{k} {v}" for k, v in names.most_common(8))])
+        rows.append(
+            [
+                pair,
+                f"{len(tl)}/{len(sel)} ({per_system})",
+                f"{len(kiev)}/{len(sel)}",
+                f"{len(rkiev)}/{len([r for r in refs if r.pair == pair])}",
+                ", ".join(f"{k} {v}" for k, v in names.most_common(8)),
+            ]
+        )
     out += [md_table(rows), ""]
 
     out += [f"### Examples on system outputs (up to {examples} per rule)", ""]
@@ -338,13 +371,23 @@ def pofilter_section(cases: pd.DataFrame, found: pd.DataFrame) -> list[str]:
         p = tp / (tp + fp) if tp + fp else float("nan")
         r = tp / (tp + fn) if tp + fn else float("nan")
         f = 2 * p * r / (p + r) if p + r and p == p and r == r else float("nan")
-        rows.append([cat, str(tp + fn), str(tp + fp), str(tp), str(fp), str(fn),
-                     _f(p), _f(r), _f(f)])
+        rows.append([cat, str(tp + fn), str(tp + fp), str(tp), str(fp), str(fn), _f(p), _f(r), _f(f)])
     p = tp_all / (tp_all + fp_all) if tp_all + fp_all else float("nan")
     r = tp_all / (tp_all + fn_all) if tp_all + fn_all else float("nan")
     f = 2 * p * r / (p + r) if p + r else float("nan")
-    rows.append(["**micro-average**", str(tp_all + fn_all), str(tp_all + fp_all), str(tp_all),
-                 str(fp_all), str(fn_all), _f(p), _f(r), _f(f)])
+    rows.append(
+        [
+            "**micro-average**",
+            str(tp_all + fn_all),
+            str(tp_all + fp_all),
+            str(tp_all),
+            str(fp_all),
+            str(fn_all),
+            _f(p),
+            _f(r),
+            _f(f),
+        ]
+    )
     out += [md_table(rows), ""]
     clean = [i for i, e in expected.items() if not e]
     flagged_clean = [i for i in clean if by_case[i]]
@@ -356,8 +399,10 @@ def pofilter_section(cases: pd.DataFrame, found: pd.DataFrame) -> list[str]:
     def line(i: str) -> str:
         c = info[i]
         found_txt = ", ".join(sorted(rules_by_case[i])) or "nothing"
-        return (f"`{i}` {c.src_lang}→{c.tgt_lang} expect **{c.expect or '-'}**, found {found_txt}: "
-                f"«{md_cell(c.source, 60)}» → «{md_cell(c.target, 60)}» ({c.note})")
+        return (
+            f"`{i}` {c.src_lang!s}→{c.tgt_lang!s} expect **{c.expect or '-'!s}**, found {found_txt}: "
+            f"«{md_cell(str(c.source), 60)}» → «{md_cell(str(c.target), 60)}» ({c.note!s})"
+        )
 
     misses = [i for i, e in expected.items() if e and not e <= by_case[i]]
     out += [f"### Misses ({len(misses)}: expected category not found)", ""]
@@ -475,8 +520,13 @@ def mqm_section(data: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], examples
     for cat, mapped in MQM_MAP.items():
         rows.append([cat, ", ".join(mapped) or "none"])
     rows.append(["Fluency/Punctuation or Fluency/Spelling whose span is only whitespace", "whitespace"])
-    rows.append(["Fluency/Grammar, Fluency/Register, Fluency/Text-Breaking, Accuracy/Gender Mismatch, "
-                 "Accuracy/Creative Reinterpretation, Style/Archaic…, Other", "none"])
+    rows.append(
+        [
+            "Fluency/Grammar, Fluency/Register, Fluency/Text-Breaking, Accuracy/Gender Mismatch, "
+            "Accuracy/Creative Reinterpretation, Style/Archaic…, Other",
+            "none",
+        ]
+    )
     rows.append([", ".join(MQM_IGNORED), "ignored"])
     out += [md_table(rows), ""]
     out.append(
@@ -488,10 +538,32 @@ def mqm_section(data: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], examples
         "*span R* = mapped target-side MQM spans overlapped by a finding of the category."
     )
     out.append("")
-    cat_rows = [["data", "category", "rows flagged", "P(any)", "P(mapped)", "mapped rows", "recall",
-                 "no-error rate", "span P", "span R"]]
-    rule_rows = [["data", "rule", "rows flagged", "P(any)", "P(mapped)", "no-error rows flagged",
-                  "span overlap (mapped)", "span overlap (any MQM)"]]
+    cat_rows = [
+        [
+            "data",
+            "category",
+            "rows flagged",
+            "P(any)",
+            "P(mapped)",
+            "mapped rows",
+            "recall",
+            "no-error rate",
+            "span P",
+            "span R",
+        ]
+    ]
+    rule_rows = [
+        [
+            "data",
+            "rule",
+            "rows flagged",
+            "P(any)",
+            "P(mapped)",
+            "no-error rows flagged",
+            "span overlap (mapped)",
+            "span overlap (any MQM)",
+        ]
+    ]
     clean_examples: dict[str, list[str]] = defaultdict(list)
     for name, rows_df, found in data:
         items = {str(r.id): parse_mqm(str(r.mqm), str(r.target)) for r in rows_df.itertuples(index=False)}
@@ -530,11 +602,20 @@ def mqm_section(data: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], examples
                     g = by_seg.get_group(i)
                     if any(_overlaps(int(s), int(e), it) for s, e in zip(g["start"], g["end"], strict=True)):
                         covered += 1
-            cat_rows.append([
-                base, cat, str(len(fl)), ratio(len(fl & with_error), len(fl)), ratio(len(fl & mr), len(fl)),
-                str(len(mr)), ratio(len(fl & mr), len(mr)), ratio(len(fl & clean), len(clean)),
-                ratio(span_hit, len(hits)), ratio(covered, len(spans)),
-            ])
+            cat_rows.append(
+                [
+                    base,
+                    cat,
+                    str(len(fl)),
+                    ratio(len(fl & with_error), len(fl)),
+                    ratio(len(fl & mr), len(fl)),
+                    str(len(mr)),
+                    ratio(len(fl & mr), len(mr)),
+                    ratio(len(fl & clean), len(clean)),
+                    ratio(span_hit, len(hits)),
+                    ratio(covered, len(spans)),
+                ]
+            )
             base = ""
         category_of = dict(zip(found["rule"], found["category"], strict=True))
         for code in sorted(flagged_rule):
@@ -548,11 +629,18 @@ def mqm_section(data: Sequence[tuple[str, pd.DataFrame, pd.DataFrame]], examples
                     any_hit += 1
                     if any(cat in it.mapped and _overlaps(int(h.start), int(h.end), it) for it in its):
                         mapped_hit += 1
-            rule_rows.append([
-                name, code, str(len(fl)), ratio(len(fl & with_error), len(fl)),
-                ratio(len(fl & mapped_rows[cat]), len(fl)), ratio(len(fl & clean), len(clean)),
-                ratio(mapped_hit, len(hits)), ratio(any_hit, len(hits)),
-            ])
+            rule_rows.append(
+                [
+                    name,
+                    code,
+                    str(len(fl)),
+                    ratio(len(fl & with_error), len(fl)),
+                    ratio(len(fl & mapped_rows[cat]), len(fl)),
+                    ratio(len(fl & clean), len(clean)),
+                    ratio(mapped_hit, len(hits)),
+                    ratio(any_hit, len(hits)),
+                ]
+            )
             for h in found[found["rule"] == code].itertuples(index=False):
                 if str(h.segment_id) in clean and len(clean_examples[code]) < examples:
                     clean_examples[code].append(
@@ -590,8 +678,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wmt", default=str(SHARED / "wmt"))
     parser.add_argument("--pofilter", default=str(SHARED / "pofilter-cases.tsv"))
     parser.add_argument("--mqm", default=str(SHARED / "mqm"))
-    parser.add_argument("--sys-langid-lines", type=int, default=300,
-                        help="LG001/LG002 on the first N lines of each system file (0 = all)")
+    parser.add_argument(
+        "--sys-langid-lines",
+        type=int,
+        default=300,
+        help="LG001/LG002 on the first N lines of each system file (0 = all)",
+    )
     parser.add_argument("--examples", type=int, default=5, help="examples per rule on references")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "evaluation.md"))
@@ -607,8 +699,11 @@ def main(argv: list[str] | None = None) -> int:
     jobs += [("mqm", str(mqm_dir / f), 0) for f, _ in MQM_DATASETS if (mqm_dir / f).exists()]
     jobs.append(("pofilter", args.pofilter, 0))
     # Biggest first so that two workers finish together.
-    jobs.sort(key=lambda j: -(Path(j[1]).stat().st_size if j[0] != "wmt" else 10**9 * len(list(
-        Path(j[1]).glob("ref*")))))
+    jobs.sort(
+        key=lambda j: (
+            -(Path(j[1]).stat().st_size if j[0] != "wmt" else 10**9 * len(list(Path(j[1]).glob("ref*"))))
+        )
+    )
     results: dict[tuple[str, str], Any] = {}
     timings: list[tuple[str, float]] = []
     ctx = multiprocessing.get_context("fork")
@@ -643,15 +738,21 @@ def main(argv: list[str] | None = None) -> int:
     out += systems_section(file_results, rules, min(3, args.examples), args.sys_langid_lines)
     cases, found = results[("pofilter", args.pofilter)]
     out += pofilter_section(cases, found)
-    mqm_data = [(label, *results[("mqm", str(mqm_dir / f))]) for f, label in MQM_DATASETS
-                if ("mqm", str(mqm_dir / f)) in results]
+    mqm_data = [
+        (label, *results[("mqm", str(mqm_dir / f))])
+        for f, label in MQM_DATASETS
+        if ("mqm", str(mqm_dir / f)) in results
+    ]
     out += mqm_section(mqm_data, min(3, args.examples))
     wall = time.perf_counter() - started
     cpu = sum(v for _, v in timings)
-    out.append(f"_Run time: {wall:.0f} s wall on {args.processes} processes (1-minute load average at the "
-               f"end {os.getloadavg()[0]:.1f}); {cpu:.0f} CPU-seconds in the tasks, i.e. about "
-               f"{cpu / args.processes:.0f} s on {args.processes} idle cores. CPU-seconds per task: "
-               + ", ".join(f"{k} {v:.0f}" for k, v in sorted(timings)) + "._")
+    out.append(
+        f"_Run time: {wall:.0f} s wall on {args.processes} processes (1-minute load average at the "
+        f"end {os.getloadavg()[0]:.1f}); {cpu:.0f} CPU-seconds in the tasks, i.e. about "
+        f"{cpu / args.processes:.0f} s on {args.processes} idle cores. CPU-seconds per task: "
+        + ", ".join(f"{k} {v:.0f}" for k, v in sorted(timings))
+        + "._"
+    )
     out.append("")
     report = "\n".join(out)
     print(report)
