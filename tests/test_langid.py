@@ -44,8 +44,17 @@ def frame(targets, sources=None, tgt_lang="", src_lang=""):
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [(RU, "ru"), (EN, "en"), (DE, "de"), (UK, "uk"), (CS, "cs"), (JA, "ja"), (ZH, "zh"),
-     (KO, "ko"), (TH, "th")],
+    [
+        (RU, "ru"),
+        (EN, "en"),
+        (DE, "de"),
+        (UK, "uk"),
+        (CS, "cs"),
+        (JA, "ja"),
+        (ZH, "zh"),
+        (KO, "ko"),
+        (TH, "th"),
+    ],
 )
 def test_identifies_sentences(text, lang):
     verdict = langid.identify(text)
@@ -145,8 +154,12 @@ def test_same_verdicts_in_every_process():
     for hashseed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": hashseed}
         done = subprocess.run(
-            [sys.executable, "-c", _CHILD], input=json.dumps(texts), capture_output=True,
-            text=True, env=env, check=True,
+            [sys.executable, "-c", _CHILD],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         )
         results.append(done.stdout)
     assert results[0] == results[1] == results[2]
@@ -226,7 +239,6 @@ def test_han_only_text_gets_no_verdict_when_japanese_is_declared():
 
 
 def test_declared_prior_settles_doubtful_short_sentences():
-    pytest.importorskip("py3langid")
     text = "Natural fabric does not accumulate static electricity."
     settings = langid.Settings(backend="py3langid")
     assert langid.identify(text, settings, "en").lang == "en"

@@ -94,12 +94,19 @@ def _gate(findings: pd.DataFrame, fail_on: str) -> list[str]:
     return [f"{parts} finding(s) at or above --fail-on {fail_on}"]
 
 
-def run_signature(rules: Sequence[str], packs: PackSet) -> str:
-    """``tqaudit:<ver>|rules:<n>@<hash>|packs:<hash>``: re-runs with the same signature match."""
+def run_signature(rules: Sequence[str], packs: PackSet, config: Config) -> str:
+    """``tqaudit:<ver>|rules:<n>@<hash>|packs:<hash>|langid:<backend>:seed0``.
+
+    Two runs with the same signature on the same input give byte-identical reports.
+    """
     import hashlib
 
     rules_hash = hashlib.sha256(",".join(rules).encode()).hexdigest()[:8]
-    return f"tqaudit:{__version__}|rules:{len(rules)}@{rules_hash}|packs:{packs.signature()}"
+    backend = langid.Settings.from_options(config.langid).backend
+    return (
+        f"tqaudit:{__version__}|rules:{len(rules)}@{rules_hash}|packs:{packs.signature()}"
+        f"|{langid.SIGNATURE.replace('langid:', f'langid:{backend}:')}"
+    )
 
 
 def audit(
@@ -144,7 +151,7 @@ def audit(
         findings=findings,
         config=config,
         rules=codes,
-        signature=run_signature(codes, packs),
+        signature=run_signature(codes, packs, config),
         corpus_scores=corpus_scores,
         finding_failures=finding_failures,
         score_failures=score_failures,

@@ -47,7 +47,13 @@ SIGNATURE = f"langid:seed{SEED}"
 # Codes that name the same language in different backends or standards (ISO 639-1 old
 # codes, Norwegian written standards, langdetect's Chinese variants).
 _ALIASES = {
-    "iw": "he", "in": "id", "ji": "yi", "nb": "no", "nn": "no", "zh-cn": "zh", "zh-tw": "zh",
+    "iw": "he",
+    "in": "id",
+    "ji": "yi",
+    "nb": "no",
+    "nn": "no",
+    "zh-cn": "zh",
+    "zh-tw": "zh",
 }
 
 # Han characters are shared: Japanese writes them with kana, Korean sometimes with hangul.
@@ -154,13 +160,9 @@ class Settings:
                     f"unknown langid option {key!r} (known options: {', '.join(sorted(known))})"
                 )
             default = known[key].default
-            ok = isinstance(value, type(default)) or (
-                isinstance(default, float) and isinstance(value, int)
-            )
+            ok = isinstance(value, type(default)) or (isinstance(default, float) and isinstance(value, int))
             if not ok or isinstance(value, bool):
-                raise ConfigError(
-                    f"langid option {key!r} must be {type(default).__name__}, got {value!r}"
-                )
+                raise ConfigError(f"langid option {key!r} must be {type(default).__name__}, got {value!r}")
         values: dict[str, Any] = {
             k: (float(v) if isinstance(known[k].default, float) else v) for k, v in given.items()
         }
@@ -170,9 +172,7 @@ class Settings:
 
     def _check(self) -> None:
         if self.backend not in BACKENDS:
-            raise ConfigError(
-                f"unknown langid backend {self.backend!r} (known: {', '.join(BACKENDS)})"
-            )
+            raise ConfigError(f"unknown langid backend {self.backend!r} (known: {', '.join(BACKENDS)})")
         if self.min_letters < 0:
             raise ConfigError(f"langid option 'min_letters' must be >= 0, got {self.min_letters}")
         for key in ("min_letter_ratio", "max_name_ratio", "script_decides"):
@@ -182,8 +182,7 @@ class Settings:
         if not 0.0 <= self.declared_prior < 1.0:
             # A prior of 1 would make every verdict agree with the declaration.
             raise ConfigError(
-                f"langid option 'declared_prior' must be at least 0 and below 1, "
-                f"got {self.declared_prior}"
+                f"langid option 'declared_prior' must be at least 0 and below 1, got {self.declared_prior}"
             )
 
 
@@ -272,9 +271,7 @@ class LinguaBackend:
         from lingua import LanguageDetectorBuilder
 
         self._detector = LanguageDetectorBuilder.from_all_languages().build()
-        self.supported = frozenset(
-            base_language(lang.iso_code_639_1.name) for lang in self._all_languages()
-        )
+        self.supported = frozenset(base_language(lang.iso_code_639_1.name) for lang in self._all_languages())
 
     @staticmethod
     def _all_languages() -> Iterable[Any]:
@@ -497,13 +494,8 @@ def _column_verdicts(
         for t, lang, s, fb in zip(texts, langs, skip, fallback, strict=True)
         if not s and t.strip()
     ]
-    verdicts = iter(
-        identify_many([t for t, _ in chosen], settings, jobs, [d for _, d in chosen])
-    )
-    return [
-        NO_VERDICT if s or not t.strip() else next(verdicts)
-        for t, s in zip(texts, skip, strict=True)
-    ]
+    verdicts = iter(identify_many([t for t, _ in chosen], settings, jobs, [d for _, d in chosen]))
+    return [NO_VERDICT if s or not t.strip() else next(verdicts) for t, s in zip(texts, skip, strict=True)]
 
 
 def own_words(target: str, source: str, settings: Settings) -> str:
@@ -527,9 +519,7 @@ def _declared(frame: pd.DataFrame, column: str) -> list[str]:
     return [""] * len(frame)
 
 
-def annotate(
-    segments: pd.DataFrame, options: Mapping[str, Any] | None = None, jobs: int = 1
-) -> pd.DataFrame:
+def annotate(segments: pd.DataFrame, options: Mapping[str, Any] | None = None, jobs: int = 1) -> pd.DataFrame:
     """Return a copy of the segments table with columns added:
     target_lang, target_lang_conf (float, NaN when no verdict), and where any source is
     non-empty source_lang, source_lang_conf. Empty string = no verdict.
@@ -553,6 +543,5 @@ def annotate(
             texts = [own_words(t, s, settings) for t, s in zip(texts, sources, strict=True)]
         verdicts = _column_verdicts(texts, _declared(out, declared_column), settings, jobs)
         out[f"{column}_lang"] = [v.lang for v in verdicts]
-        out[f"{column}_lang_conf"] = pd.Series([v.conf for v in verdicts], dtype="float64",
-                                               index=out.index)
+        out[f"{column}_lang_conf"] = pd.Series([v.conf for v in verdicts], dtype="float64", index=out.index)
     return out

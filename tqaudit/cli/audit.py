@@ -54,6 +54,10 @@ def audit(
     glossary: Annotated[
         Path | None, typer.Option("--glossary", help="TSV/CSV glossary (source, target) for TM001.")
     ] = None,
+    langid_backend: Annotated[
+        str | None,
+        typer.Option("--langid", help="Language identifier: langdetect (default), py3langid or lingua."),
+    ] = None,
     baseline: Annotated[
         Path | None, typer.Option("--baseline", help="findings.csv of known findings to leave out.")
     ] = None,
@@ -74,7 +78,10 @@ def audit(
     if fail_on is not None and fail_on not in FAIL_ON:
         raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
     chosen_formats = parse_formats(formats)
-    cfg = load_config(config).replace(
+    cfg = load_config(config)
+    if langid_backend is not None:
+        cfg = cfg.replace(langid={**cfg.langid, "backend": langid_backend})
+    cfg = cfg.replace(
         select=split_codes(select),
         ignore=split_codes(ignore),
         fail_on=fail_on,

@@ -99,8 +99,7 @@ class WrongLanguage(_LanguageRule):
     severity = "error"
     options = {"min_confidence": 0.9, "min_letters": 40}
     option_docs = {
-        "min_confidence": "lowest detector confidence (0-1) at which a differing language is "
-        "flagged",
+        "min_confidence": "lowest detector confidence (0-1) at which a differing language is flagged",
         "min_letters": "targets with fewer letters are not flagged: on a short sentence "
         "langdetect names a wrong language with confidence 1.0 (measured on WMT references)",
     }
@@ -121,7 +120,9 @@ class WrongLanguage(_LanguageRule):
             if got == (src[row] or src_found[row]):
                 continue  # in the source language: LG002 reports it
             yield Hit(
-                row, -1, -1,
+                row,
+                -1,
+                -1,
                 f"Target detected as {got!r} (confidence {p:.2f}), not the declared {want!r}",
             )
 
@@ -159,8 +160,7 @@ class Untranslated(_LanguageRule):
     severity = "error"
     options = {"min_confidence": 0.9, "min_letters": 20}
     option_docs = {
-        "min_confidence": "lowest detector confidence (0-1) for the target's source-language "
-        "verdict",
+        "min_confidence": "lowest detector confidence (0-1) for the target's source-language verdict",
         "min_letters": "targets with fewer letters are not flagged (short lines are often "
         "misread; LG003 still catches a short one in another script)",
     }
@@ -237,8 +237,11 @@ class SourceScriptLeak(_LanguageRule):
         table = self.script_table()
         allowed = {str(s).upper() for s in self.opts["allowed_scripts"]}
         rows = zip(
-            _column(chunk, "source"), _column(chunk, "target"),
-            _column(chunk, "src_lang"), _column(chunk, "tgt_lang"), strict=True,
+            _column(chunk, "source"),
+            _column(chunk, "target"),
+            _column(chunk, "src_lang"),
+            _column(chunk, "tgt_lang"),
+            strict=True,
         )
         for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
             leaked = langid.language_script(src_lang, table) or langid.dominant_script(source)
@@ -257,7 +260,9 @@ class SourceScriptLeak(_LanguageRule):
     def _leaks(self, row: int, target: str, leaked: str, expected: str) -> Iterator[Hit]:
         if langid.dominant_script(target) == leaked:
             yield Hit(
-                row, -1, -1,
+                row,
+                -1,
+                -1,
                 f"Target is written in {_script_label(leaked)}, the source's script, "
                 f"not {_script_label(expected)}",
             )
@@ -269,7 +274,9 @@ class SourceScriptLeak(_LanguageRule):
                 if self._lookalike(m.group(), expected):
                     continue
                 yield Hit(
-                    row, m.start(), m.end(),
+                    row,
+                    m.start(),
+                    m.end(),
                     f"{_script_label(leaked)} word {m.group()!r} left in "
                     f"{_script_label(expected)}-script target",
                 )
@@ -345,9 +352,10 @@ class MixedScriptWord(_LanguageRule):
         if langid.script_of(new) != preferred:
             return None
         return Hit(
-            row, m.start(), m.end(),
-            f"{_script_label(script)} {char!r} in {_script_label(preferred)} text; "
-            f"did you mean {new!r}?",
+            row,
+            m.start(),
+            m.end(),
+            f"{_script_label(script)} {char!r} in {_script_label(preferred)} text; did you mean {new!r}?",
             new,
         )
 
@@ -373,8 +381,9 @@ class MixedScriptWord(_LanguageRule):
         means = ", ".join(repr(f) for f in dict.fromkeys(fixed))
         suggestion = "".join(glyphs[ch] if ch in minority else ch for ch in word)
         return Hit(
-            row, m.start(), m.end(),
-            f"Word {word!r} mixes {other} {found} into {_script_label(major)}; "
-            f"did you mean {means}?",
+            row,
+            m.start(),
+            m.end(),
+            f"Word {word!r} mixes {other} {found} into {_script_label(major)}; did you mean {means}?",
             suggestion,
         )
