@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -24,13 +25,26 @@ _CLOCK = re.compile(r"^\s*(?:[:.]\d\d\s*)?(?:[ap]\.?m\b|[AP]\.?M\b)")
 _GROUPED = re.compile(r"^\d{1,3}(?:([,.\u00a0\u202f\u2009' ])\d{3})+$")
 
 
+@functools.lru_cache(maxsize=1)
+def _digit_table() -> dict[int, str]:
+    """Every Unicode decimal digit (full-width ３, Arabic-Indic ٣, Persian ۳, Bengali ৩, …) to 0-9."""
+    return {
+        c: str(unicodedata.decimal(chr(c))) for c in range(0x110000) if unicodedata.category(chr(c)) == "Nd"
+    }
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit written as an ASCII digit."""
+    return text if text.isascii() else text.translate(_digit_table())
+
+
 def canonical(text: str) -> str:
     """One spelling per value: ``1 000,5``, ``1,000.5`` and ``1.000,5`` all become ``1000.5``.
 
     A single separator followed by exactly three digits is read as grouping (``1,000``),
     because that is how it is used in every locale where it is ambiguous with a decimal.
     """
-    text = unicodedata.normalize("NFKC", text)  # full-width digits (３０) -> 30
+    text = ascii_digits(text)
     text = re.sub(r"[\u00a0\u202f\u2009' ]", " ", text)
     match = re.match(r"^(.*?)(?:([.,])(\d{1,2}|\d{4,}))?$", text)
     integer, decimal = (match.group(1), match.group(3)) if match else (text, None)
@@ -49,7 +63,7 @@ def _numbers(texts: list[str]) -> list[Counter[str]]:
         found[row][value] += 1
         found[row]["~" + significant(value)] += 1
     for row, m in iter_matches(texts, _DIGIT_RUN):
-        found[row]["#" + (unicodedata.normalize("NFKC", m.group()).lstrip("0") or "0")] += 1
+        found[row]["#" + (ascii_digits(m.group()).lstrip("0") or "0")] += 1
     return found
 
 
@@ -57,7 +71,7 @@ def _accounted(number: str, value: str, after: str, have: Counter[str]) -> bool:
     """Whether the source has this number in some spelling a translator may choose."""
     if value in have or "~" + significant(value) in have:
         return True
-    runs = ["#" + (r.lstrip("0") or "0") for r in _DIGIT_RUN.findall(unicodedata.normalize("NFKC", number))]
+    runs = ["#" + (r.lstrip("0") or "0") for r in _DIGIT_RUN.findall(ascii_digits(number))]
     if all(r in have for r in runs):  # dates and times written with other separators
         return True
     hour = int(float(value)) if value.replace(".", "").isdigit() else -1

@@ -90,8 +90,11 @@ class SpaceInsideQuotes(Rule):
     option_docs = {"spaced_guillemets": "target languages that space the inside of « » (ISO 639-1)"}
     # An opening mark starts the text or follows a space or bracket; a mark glued to the
     # preceding word (German „Wort“, or a closing “ typed for ”) is a closing mark.
+    # A closing mark is followed by a space, punctuation or the end (German »Wort« opens
+    # with », so a » before a word is not a closing mark).
     _pattern = re.compile(
-        r"(?:^|(?<=[\s(\[\x00]))(?P<open>[“„«])[ \t]+(?=\w)|(?<=[\w.,!?;:])[ \t]+(?P<close>[”»])"
+        r"(?:^|(?<=[\s(\[\x00]))(?P<open>[“„«])[ \t]+(?=\w)"
+        r"|(?<=[\w.,!?;:])[ \t]+(?P<close>[”»])(?=[\s.,;:!?)\]]|$|\x00)"
     )
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
@@ -142,7 +145,9 @@ class InvisibleCharacter(Rule):
     `Almaty`
 
     ## Known problems
-    A soft hyphen put in on purpose for hyphenation is flagged.
+    A soft hyphen put in on purpose for hyphenation is flagged. Bidirectional marks in
+    right-to-left targets and U+200B in Thai, Lao, Khmer, Myanmar and Tibetan are allowed
+    (the `whitespace.invisible` pack); they need `tgt_lang` to be known.
 
     ## Fix safety
     Safe: the characters are removed; nothing visible changes.
@@ -154,12 +159,24 @@ class InvisibleCharacter(Rule):
     severity = "warning"
     fix = Applicability.SAFE
 
+    def _allowed(self) -> dict[str, set[str]]:
+        """Characters each target language legitimately uses (``whitespace.invisible`` pack)."""
+        pack = self.packs.get("whitespace.invisible")
+        allowed: dict[str, set[str]] = {}
+        for entry in pack.entries if pack else ():
+            for lang in entry.get("languages", []):
+                allowed.setdefault(lang, set()).update(entry["pattern"])
+        return allowed
+
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
         sources: list[str] = chunk["source"].tolist()
         texts: list[str] = chunk["target"].tolist()
+        langs: list[str] = chunk["tgt_lang"].tolist()
+        allowed = self._allowed()
         for hit in regex_hits(texts, invisible_pattern(), "", ""):
             chars = texts[hit.row][hit.start : hit.end]
-            if all(c in sources[hit.row] for c in chars):
+            ok = allowed.get(langs[hit.row], set())
+            if all(c in sources[hit.row] or c in ok for c in chars):
                 continue
             names = ", ".join(sorted({f"U+{ord(c):04X}" for c in chars}))
             yield Hit(hit.row, hit.start, hit.end, f"Invisible character {names}", "")
