@@ -11,6 +11,14 @@ from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
 from tqaudit.rules.registry import register
 
 
+def _name_or_emphasis(words: list[str], sentence_start: bool) -> bool:
+    """``Run Run`` inside a sentence is a name (Sir Run Run Shaw); ``sehr SEHR`` is emphasis."""
+    first, second = words[0], words[-1]
+    if second.isupper() and not first.isupper() and len(second) > 1:
+        return True
+    return not sentence_start and first[:1].isupper() and second[:1].isupper()
+
+
 @register
 class RepeatedWord(Rule):
     """The same word twice in a row (`the the`).
@@ -32,7 +40,8 @@ class RepeatedWord(Rule):
 
     ## Known problems
     Reduplication for emphasis ("very very") in informal text; add such words to a user
-    pack. Numbers are never flagged.
+    pack. Numbers are never flagged, nor are a capitalised pair inside a sentence (a
+    name: "Sir Run Run Shaw") and a repetition in capitals ("sehr SEHR gut").
 
     ## Fix safety
     Unsafe: the second word is deleted, which is wrong where the repetition is intended.
@@ -73,6 +82,10 @@ class RepeatedWord(Rule):
                 ok = {w for words in allowed.values() for w in words}
             if word in ok or " ".join(text.split()).casefold() in sources[hit.row]:
                 continue
+            if _name_or_emphasis(
+                text.split(), hit.start == 0 or texts[hit.row][: hit.start].rstrip()[-1:] in ".!?"
+            ):
+                continue
             yield hit
 
 
@@ -98,7 +111,9 @@ class RepetitionLoop(Rule):
 
     ## Known problems
     Song lyrics and chants ("go, go, go") repeat on purpose; raise `min_repeats` or
-    ignore the rule for such content.
+    ignore the rule for such content. A word repeated with a conjunction ("again and
+    again and again and again") is rhetoric; the conjunctions are listed per language in
+    the `repetition` pack (`rhetorical_joiners`).
     """
 
     code = "RP002"
@@ -116,6 +131,11 @@ class RepetitionLoop(Rule):
             re.IGNORECASE,
         )
         texts: list[str] = chunk["target"].tolist()
+        pack = self.packs.get("repetition")
+        joiners = {w.casefold() for w in (pack.header.get("rhetorical_joiners", []) if pack else [])}
         for hit in regex_hits(texts, pattern, "", ""):
             text = texts[hit.row][hit.start : hit.end]
+            words = text.replace(",", " ").replace(";", " ").split()
+            if len(words) > 1 and words[1].casefold() in joiners:  # "again and again and again"
+                continue
             yield Hit(hit.row, hit.start, hit.end, f"Repetition loop '{' '.join(text.split())}'")

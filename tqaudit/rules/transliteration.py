@@ -19,7 +19,9 @@ class LegacyToponym(Rule):
     Flags place names spelt as in Soviet-era Russian transliteration where an official
     current name exists, using the `transliteration.<lang>` pack of the target language.
     A name right after a historical marker ("formerly Alma-Ata") and established compounds
-    listed in the pack's `exceptions` ("Chicken Kiev") are not flagged.
+    listed in the pack's `exceptions` ("Chicken Kiev") are not flagged. A name that is
+    ambiguous elsewhere carries the source languages it applies to (`Rovno` is Rivne only
+    when translated from Ukrainian or Russian; a Czech village otherwise).
 
     ## Why is this bad?
     MT trained on old parallel text reproduces names that the countries concerned
@@ -49,12 +51,14 @@ class LegacyToponym(Rule):
     options = {"language": "en"}
     option_docs = {"language": "which transliteration pack to read for segments without a tgt_lang"}
 
-    def _table(self) -> tuple[dict[str, str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    def _table(
+        self,
+    ) -> tuple[dict[str, tuple[str, set[str]]], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
         pack = self.packs.get(f"transliteration.{self.opts['language']}")
         if pack is None:
             never = re.compile(r"(?!x)x")
             return {}, never, never, never
-        names = {e["pattern"]: e["suggestion"] for e in pack.entries}
+        names = {e["pattern"]: (e["suggestion"], set(e.get("languages", []))) for e in pack.entries}
         markers = pack.header.get("historical_markers", [])
         marker_re = re.compile(
             r"(?:" + "|".join(map(re.escape, markers)) + r")[\s(]*$" if markers else r"(?!x)x",
@@ -70,6 +74,7 @@ class LegacyToponym(Rule):
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
         names, pattern, exceptions, marker = self._table()
         texts = chunk["target"].tolist()
+        src_langs: list[str] = chunk["src_lang"].tolist()
         offsets = row_offsets(texts)
         excepted = {
             (row, m.start() - offsets[row] + i)
@@ -81,5 +86,7 @@ class LegacyToponym(Rule):
             text = texts[row]
             if (row, start) in excepted or marker.search(text[max(0, start - 30) : start]):
                 continue
-            new = names[m.group()]
+            new, only_from = names[m.group()]
+            if only_from and src_langs[row] and src_langs[row] not in only_from:
+                continue
             yield Hit(row, start, end, f"Legacy toponym '{m.group()}'; did you mean '{new}'?", new)
