@@ -66,12 +66,18 @@ def build(wmt: Path, pairs: list[str], folder: Path) -> tuple[Path, Path]:
     return hyp_path, ref_path
 
 
-def best_of(repeat: int, func: Callable[[], Any]) -> tuple[float, Any]:
+CPU: dict[str, float] = {}
+
+
+def best_of(repeat: int, func: Callable[[], Any], label: str = "") -> tuple[float, Any]:
+    """Best wall time of ``repeat`` runs; the CPU time of this process is kept in CPU[label]."""
     best, result = float("inf"), None
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = func()
-        best = min(best, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        if elapsed < best:
+            best, CPU[label] = elapsed, time.process_time() - cpu
     return best, result
 
 
@@ -106,19 +112,19 @@ def main() -> int:
             f"{os.cpu_count()} CPUs; Python {platform.python_version()}; best of {args.repeat}."
         )
         print()
-        base_t, base = best_of(args.repeat, lambda: sacrebleu_sl(hyps, refs))
-        rows: list[tuple[str, float, float | None]] = [
-            ("sacrebleu API, sentence_score per segment (bleu + chrf)", base_t, None)
-        ]
+        load = os.getloadavg()[0]
+        base_label = "sacrebleu API, sentence_score per segment (bleu + chrf)"
+        base_t, base = best_of(args.repeat, lambda: sacrebleu_sl(hyps, refs), base_label)
+        rows: list[tuple[str, float, float | None]] = [(base_label, base_t, None)]
         for jobs in (1, 2):
+            label = f"tqaudit segment_scores, jobs {jobs}"
             t, seg = best_of(
                 args.repeat,
-                functools.partial(
-                    scoring.segment_scores, hyps, [refs], {"metrics": "bleu,chrf"}, jobs=jobs
-                ),
+                functools.partial(scoring.segment_scores, hyps, [refs], {"metrics": "bleu,chrf"}, jobs=jobs),
+                label,
             )
             assert list(seg["bleu"]) == base["bleu"] and list(seg["chrf"]) == base["chrf"]
-            rows.append((f"tqaudit segment_scores, jobs {jobs}", t, base_t / t))
+            rows.append((label, t, base_t / t))
         for jobs in (1, 2):
             t, res = best_of(
                 args.repeat,
@@ -130,15 +136,22 @@ def main() -> int:
                     sentence_level=True,
                     jobs=jobs,
                 ),
+                label := f"tqaudit score_texts (segments + corpus), jobs {jobs}",
             )
             assert list(res.segments["bleu"]) == base["bleu"]
             assert list(res.segments["chrf"]) == base["chrf"]
-            rows.append((f"tqaudit score_texts (segments + corpus), jobs {jobs}", t, base_t / t))
-        print("| in one process | seconds | segments/s | speed-up vs sacrebleu |")
-        print("|---|---:|---:|---:|")
+            rows.append((label, t, base_t / t))
+        print(
+            f"Load average (1 min) at the start: {load:.2f}; at the end of this table: "
+            f"{os.getloadavg()[0]:.2f}."
+        )
+        print()
+        print("| in one process | wall s | segments/s | speed-up (wall) | CPU s of this process |")
+        print("|---|---:|---:|---:|---:|")
         for name, t, ratio in rows:
             shown = "1.00x (baseline)" if ratio is None else f"{ratio:.2f}x"
-            print(f"| {name} | {t:.2f} | {n / t:,.0f} | {shown} |")
+            cpu = f"{CPU[name]:.2f}" + (" (workers not counted)" if "jobs 2" in name else "")
+            print(f"| {name} | {t:.2f} | {n / t:,.0f} | {shown} | {cpu} |")
 
         sl = sum(wall(["sacrebleu", str(ref), "-i", str(hyp), "-m", m, "-sl"]) for m in ("bleu", "chrf"))
         cli: list[tuple[str, float, float | None]] = [
