@@ -76,8 +76,9 @@ def test_junit_is_well_formed_with_control_characters(
     assert suite is not None
     cases = suite.findall("testcase")
     failed = [c.get("name") for c in cases if c.find("failure") is not None]
-    assert failed == ["MK001 broken-entity"]
-    assert suite.get("tests") == str(len(cases)) and suite.get("failures") == "1"
+    # MK003: the hostile target lost the source's <b>…</b>
+    assert failed == ["MK001 broken-entity", "MK003 markup-mismatch"]
+    assert suite.get("tests") == str(len(cases)) and suite.get("failures") == "2"
 
 
 def test_junit_respects_fail_on(sample_feed: Path, tmp_path: Path) -> None:

@@ -1,15 +1,16 @@
-"""Markup rules: HTML entities that machine translation broke or left undecoded."""
+"""Markup rules: HTML entities broken or left undecoded; tags and placeholders lost."""
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from html.entities import html5
 
 import pandas as pd
 
-from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, iter_matches, regex_hits, row_offsets
 from tqaudit.rules.registry import register
 
 # Every named entity of HTML5 (WHATWG's list as shipped in Python's html.entities), longest
@@ -118,3 +119,157 @@ class LiteralEntity(Rule):
             entity = texts[hit.row][hit.start : hit.end]
             if entity not in sources[hit.row]:
                 yield hit
+
+
+# Markup that must survive translation unchanged, one alternative per kind (the group name).
+# Tags: an opening, closing or empty XML/HTML tag with any attributes. printf: C and Python
+# conversions (`%s`, `%1$d`, `%(name)s`, Mozilla's `%S`), not a per cent sign after a number
+# (`50 %ige`). brace: Python/.NET/ICU-style `{}`, `{0}`, `{name}`. token: the `#PRS_ORG#`
+# anonymisation tokens of WMT and similar `#NAME#` slots. escape: backslash escapes written
+# out in the text (`\n`, `\t`, `\"`, `\\`, `\u00a0`).
+_MARKUP = re.compile(
+    r"(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][\w:.-]*)(?P<attrs>(?:\s[^<>]*)?|/)>)"
+    r"|(?P<printf>(?<![\w%])(?<!\d )%(?:\d+\$)?(?:\([A-Za-z_]\w*\))?[-+#0]*(?:\d+|\*)?(?:\.\d+)?"
+    r"(?:hh|ll|[hlLqjzt])?[diouxXeEfFgGcsS@](?![^\W\d_]))"
+    r"|(?P<brace>\{(?:\d+|[A-Za-z_][\w.]*)?(?:![rsa])?(?::[^{}\s]*)?\})"
+    r"|(?P<token>(?<![^\W\d_])#[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*#)"
+    r"|(?P<escape>\\(?:u[0-9a-fA-F]{4}|[nrt\"'\\]))"
+)
+_ATTRIBUTE = re.compile(r"\s+([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+
+
+def _markup_key(m: re.Match[str], translatable: frozenset[str]) -> str:
+    """Comparison form of a markup item: tags without translatable attributes, spacing."""
+    if not m.group("tag"):
+        return m.group()
+    attrs = m.group("attrs")
+    empty = attrs.rstrip().endswith("/")
+    body = attrs.rstrip()[:-1] if empty else attrs
+    kept = [
+        f" {name}{'=' + value if value else ''}"
+        for name, value in _ATTRIBUTE.findall(body)
+        if name.lower() not in translatable
+    ]
+    return f"<{m.group('close')}{m.group('name')}{''.join(kept)}{'/' if empty else ''}>"
+
+
+def _markup_kind(m: re.Match[str]) -> str:
+    """What a changed item is compared by: a tag's name, else the kind of placeholder."""
+    if m.group("tag"):
+        return f"tag {m.group('close')}{m.group('name').lower()}"
+    return str(m.lastgroup)
+
+
+@register
+class MarkupMismatch(Rule):
+    """Tag, placeholder or escape of the source missing or changed in the target.
+
+    ## What it does
+    Collects the markup of the source and of the target: XML/HTML tags (`<b>`, `</b>`,
+    `<br/>`, `<a href="…">`), printf and brace placeholders (`%s`, `%1$d`, `%(name)s`,
+    `{0}`, `{name}`), anonymisation tokens (`#PRS_ORG#`) and written-out escapes (`\\n`,
+    `\\t`, `\\"`), and compares them as multisets. A target item the source does not have
+    is flagged where it stands (as *changed* when the source lost an item of the same
+    kind, with the source's item as the suggestion); a source item the target lacks is
+    flagged for the whole segment. Attributes people translate (`title`, `alt`, `lang` …;
+    `translatable_attributes`) are left out of the comparison, and spacing inside a tag
+    does not count (`<br />` = `<br/>`). Only segments whose source has markup are checked.
+
+    ## Why is this bad?
+    MT engines translate tag names and attribute values, drop closing tags, renumber or
+    translate placeholders and turn `#PRS_ORG#` into words. The result breaks the page
+    or the program that fills the placeholders, or leaks the anonymised slot.
+
+    ## Example
+    Source: `Click <a href="page.html">here</a> to see %d new messages.`
+    Target: `Klicken Sie <a href="seite.html">hier</a>, um %d neue Nachrichten zu sehen.`
+
+    Use instead:
+    `Klicken Sie <a href="page.html">hier</a>, um %d neue Nachrichten zu sehen.`
+
+    ## Known problems
+    Placeholders legitimately reordered are fine (multisets), but a translation that
+    needs a placeholder twice or once fewer (`%s` of a plural form) is flagged. Text
+    comparisons such as `x<y and z>w` read as a tag. A source that is only one tag
+    (`<Error>`) is prose in angle brackets and is not checked. Markup the source lacks is
+    not checked at all, so an escape or tag invented in a target whose source has no
+    markup (`bleah.\\n'n leer`) goes unreported.
+
+    ## Fix safety
+    Unsafe: the suggestion restores the source's tag or placeholder, which is right
+    unless the translator meant to change it.
+    """
+
+    code = "MK003"
+    name = "markup-mismatch"
+    category = "markup"
+    severity = "error"
+    fix = Applicability.UNSAFE
+    options = {
+        "translatable_attributes": [
+            "alt",
+            "aria-label",
+            "dir",
+            "label",
+            "lang",
+            "placeholder",
+            "summary",
+            "title",
+            "xml-lang",
+            "xml:lang",
+        ]
+    }
+    option_docs = {
+        "translatable_attributes": "tag attributes whose values are translated (compared "
+        "by neither name nor value)",
+    }
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        sources: list[str] = chunk["source"].tolist()
+        targets: list[str] = chunk["target"].tolist()
+        translatable = frozenset(a.lower() for a in self.opts["translatable_attributes"])
+        wanted: dict[int, Counter[str]] = {}
+        kinds: dict[int, dict[str, list[str]]] = {}
+        for row, m in iter_matches(sources, _MARKUP):
+            key = _markup_key(m, translatable)
+            wanted.setdefault(row, Counter())[key] += 1
+            kinds.setdefault(row, {}).setdefault(key, []).append(_markup_kind(m))
+        for row, m in list(iter_matches(sources, _MARKUP)):
+            if m.group("tag") and sources[row].strip() == m.group():
+                wanted.pop(row, None)  # `<Error>`: a word in angle brackets, not markup
+        found: dict[int, list[tuple[int, int, str, str]]] = {}
+        offsets = row_offsets(targets)
+        for row, m in iter_matches(targets, _MARKUP):
+            if row in wanted:
+                start = m.start() - offsets[row]
+                found.setdefault(row, []).append(
+                    (start, start + len(m.group()), _markup_key(m, translatable), _markup_kind(m))
+                )
+        for row in sorted(wanted):
+            yield from self._compare(row, wanted[row], kinds[row], found.get(row, []))
+
+    @staticmethod
+    def _compare(
+        row: int,
+        want: Counter[str],
+        kinds: dict[str, list[str]],
+        have: list[tuple[int, int, str, str]],
+    ) -> Iterator[Hit]:
+        missing = want - Counter(key for _, _, key, _ in have)
+        left = Counter(want)
+        extras = []
+        for start, end, key, kind in have:
+            if left[key] > 0:
+                left[key] -= 1
+            else:
+                extras.append((start, end, key, kind))
+        for start, end, key, kind in extras:
+            lost = next((k for k in missing if missing[k] > 0 and kind in kinds[k]), None)
+            if lost is None:
+                yield Hit(row, start, end, f"Markup '{key}' is not in the source")
+                continue
+            missing[lost] -= 1
+            yield Hit(row, start, end, f"Markup '{key}' differs from the source's '{lost}'", lost)
+        for key, count in sorted(missing.items()):
+            for _ in range(count):
+                yield Hit(row, -1, -1, f"Markup '{key}' of the source is missing from the target")
