@@ -1,4 +1,4 @@
-"""Fidelity rules: what the translation must carry over unchanged (numbers)."""
+"""Fidelity rules: what the translation must carry over unchanged (numbers, addresses)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from tqaudit.rules.base import Hit, Rule, iter_matches, row_offsets
+from tqaudit.rules.base import Applicability, Hit, Rule, iter_matches, row_offsets
 from tqaudit.rules.registry import register
 
 # A number as written in running text, in any common locale: digits with optional group
@@ -187,3 +187,96 @@ class EmptyTarget(Rule):
         blank = chunk["target"].str.strip().eq("") & chunk["source"].str.strip().ne("")
         for row in blank[blank].index:
             yield Hit(int(row), -1, -1, "Target is empty but the source is not")
+
+
+# Addresses that a translation copies character for character. A URL runs to the first
+# space, quotation mark, angle bracket or CJK character (Chinese text runs on without a
+# space: `链接https://zhuanlan.zhihu.com/p/1，或`); trailing sentence punctuation is cut.
+_URL_CHARS = r"[^\s<>\"'«»“”‘’\x00\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]"
+_ADDRESS = re.compile(
+    rf"(?P<url>(?<![\w@.])(?:(?:https?|ftp)://|www\.){_URL_CHARS}+)"
+    r"|(?P<email>(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    r"|(?P<path>(?<![\w/.:~])(?:~|[A-Za-z]:)?(?:/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*){2,}/?(?![\w/]))"
+)
+_ADDRESS_LABEL = {"url": "URL", "email": "E-mail address", "path": "File path"}
+
+
+def _address(m: re.Match[str]) -> str:
+    """The matched address without the sentence punctuation that follows it."""
+    text = m.group()
+    if m.lastgroup == "url":
+        text = text.rstrip(".,;:!?")
+        if text.endswith(")") and text.count("(") < text.count(")"):
+            text = text[:-1].rstrip(".,;:!?")
+    return text
+
+
+@register
+class AddressChanged(Rule):
+    """URL, e-mail address or file path of the source not copied unchanged.
+
+    ## What it does
+    Finds the URLs (`https://…`, `www.…`), e-mail addresses and file paths (`/etc/hosts`,
+    two components or more) of the source and flags each one that the target does not
+    contain character for character. When the target has an address of the same kind
+    that the source lacks, that one is flagged as the changed copy, with the source's
+    address as the suggestion; otherwise the finding is about the whole segment.
+
+    ## Why is this bad?
+    MT engines translate the words inside addresses (`translate.org.za` →
+    `vertaal.org.za`), respell them, insert spaces or drop them: the link or the
+    address no longer works, and nothing in the text looks wrong to a reader.
+
+    ## Example
+    Source: `Die Registrierung kann nur unter www.bosch-pt.com/warranty erfolgen.`
+    Target: `Registration is only possible at www.bosch-pt.com/guarantee.`
+
+    Use instead:
+    `Registration is only possible at www.bosch-pt.com/warranty.`
+
+    ## Known problems
+    A localised site (`example.com/de/` → `example.com/en/`) or an address a translator
+    deliberately replaces is flagged. An internationalised domain written in Punycode in
+    one text and in Unicode in the other counts as changed. Paths are recognised only
+    when they start with `/`, `~/` or a drive letter and are written in ASCII (so an
+    acronym between slashes, `/ККСРМТ/`, is not a path).
+
+    ## Fix safety
+    Unsafe: the suggestion restores the source's address, which is wrong for a
+    deliberately localised link.
+    """
+
+    code = "FD003"
+    name = "address-changed"
+    category = "fidelity"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        sources: list[str] = chunk["source"].tolist()
+        targets: list[str] = chunk["target"].tolist()
+        wanted: dict[int, list[tuple[str, str]]] = {}
+        for row, m in iter_matches(sources, _ADDRESS):
+            address = _address(m)
+            if address not in targets[row]:
+                wanted.setdefault(row, []).append((str(m.lastgroup), address))
+        if not wanted:
+            return
+        offsets = row_offsets(targets)
+        changed: dict[int, list[tuple[int, str, str]]] = {}
+        for row, m in iter_matches(targets, _ADDRESS):
+            address = _address(m)
+            if row in wanted and address not in sources[row]:
+                changed.setdefault(row, []).append((m.start() - offsets[row], str(m.lastgroup), address))
+        for row, lost in wanted.items():
+            candidates = changed.get(row, [])
+            for kind, address in lost:
+                label = _ADDRESS_LABEL[kind]
+                near = next((c for c in candidates if c[1] == kind), None)
+                if near is None:
+                    yield Hit(row, -1, -1, f"{label} '{address}' of the source is not in the target")
+                    continue
+                candidates.remove(near)
+                start, _, copy = near
+                message = f"{label} '{copy}' differs from the source's '{address}'"
+                yield Hit(row, start, start + len(copy), message, address)
