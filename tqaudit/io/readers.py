@@ -133,7 +133,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     try:
         return pd.read_parquet(path)
     except ImportError:
-        raise InputError(f"{path}: reading Parquet needs pyarrow (pip install pyarrow)") from None
+        raise InputError(f"{path}: reading Parquet needs pyarrow (pip install 'tqaudit[parquet]')") from None
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
         raise InputError(f"{path}: not a Parquet file ({type(exc).__name__})") from None
 
