@@ -1,0 +1,122 @@
+"""Language rules without a model: a target that is a copy of its source (pofilter's unchanged).
+
+LG002 (in ``language.py``) finds an untranslated target by language identification, which
+needs about twenty letters. LG005 catches the copies too short for a verdict, by comparing
+the texts, and leaves alone copies that LG002 already reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from tqaudit import langid
+from tqaudit.rules.base import Hit, Rule
+from tqaudit.rules.registry import register
+
+# Parts of a text that every language copies: URLs, e-mail addresses, @handles, r/forums,
+# #hashtags and #PRS_ORG#-style tokens, numbers. What remains is what should be translated.
+_COPIED = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)[@#][\w#]+|(?<!\w)r/\w+|\d+(?:[.,:]\d+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
+
+
+def _name_like(words: list[str]) -> bool:
+    """Every word capitalised (`Teath-In`, `Hey Military`): a name or title, kept as is."""
+    return all(w[0].isupper() for w in words)
+
+
+@register
+class CopiedSource(Rule):
+    """Target identical to the source (left untranslated).
+
+    ## What it does
+    Flags a segment whose target equals its source (ignoring surrounding spaces) when the
+    source and target languages differ and the text has at least `min_letters` letters
+    once URLs, e-mail addresses, handles, `#TOKENS#` and numbers are taken out. A copy is
+    not flagged when it is plausibly meant: the source is not written in its own
+    language's script (an English phrase in a Chinese source), or, for languages sharing a
+    script, every word is capitalised (a name such as `Teath-In.`). Copies that LG002
+    reports (detected in the source language by langid) are left to it.
+
+    ## Why is this bad?
+    MT pipelines pass the source through when the engine fails or takes a segment for
+    code; short segments (menu items, headings, `Tap Accounts.`) are too short for
+    language identification, so only the comparison with the source finds them.
+
+    ## Example
+    Source: `Missed Out on Shiba Inu?` (English to Russian)
+    Target: `Missed Out on Shiba Inu?`
+
+    Use instead:
+    `Пропустили Shiba Inu?`
+
+    ## Known problems
+    A one-word copy between languages that share a script is taken for a name when it is
+    capitalised (`Unchanged`), and a copied phrase of names joined by a lowercase word
+    (`Vojtěch versus Hamáček.`, a Czech headline kept in English) is flagged. Words that
+    are the same in both languages (`Hotel`, `Taxi`, `OK`) are copies only by accident;
+    raise `min_letters` for UI strings.
+    """
+
+    code = "LG005"
+    name = "copied-source"
+    category = "language"
+    severity = "warning"
+    options = {"min_letters": 3, "lg002_min_letters": 20, "lg002_min_confidence": 0.9}
+    option_docs = {
+        "min_letters": "copies with fewer letters (after URLs, tokens and numbers are taken "
+        "out) are not flagged",
+        "lg002_min_letters": "LG002's `min_letters`: copies it can report are left to it",
+        "lg002_min_confidence": "LG002's `min_confidence`: copies it can report are left to it",
+    }
+
+    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+        source = chunk["source"].fillna("").str.strip()
+        target = chunk["target"].fillna("").str.strip()
+        same = source.ne("") & source.eq(target)
+        if not same.any():
+            return
+        src_lang = chunk["src_lang"].fillna("").map(langid.base_language)
+        tgt_lang = chunk["tgt_lang"].fillna("").map(langid.base_language)
+        same &= ~(src_lang.ne("") & src_lang.eq(tgt_lang))
+        for row in same[same].index:
+            text = str(source[row])
+            words = _WORD.findall(_COPIED.sub(" ", text))
+            if sum(len(w) for w in words) < self.opts["min_letters"]:
+                continue
+            src_script = langid.language_script(src_lang[row]) or langid.dominant_script(text)
+            tgt_script = langid.language_script(tgt_lang[row]) or src_script
+            if langid.dominant_script(text) != src_script:
+                continue  # not in the source language: a quotation already in another language
+            if tgt_script == src_script and _name_like(words):
+                continue
+            verdict = self._verdict(chunk, int(row), text)
+            if verdict.lang and verdict.lang == tgt_lang[row]:
+                continue  # the source is already in the target language
+            if self._lg002_reports(text, verdict, src_lang[row]):
+                continue
+            yield Hit(int(row), -1, -1, f"Target is identical to the source: {_short(text)!r}")
+
+    @staticmethod
+    def _verdict(chunk: pd.DataFrame, row: int, text: str) -> langid.Verdict:
+        """The language of the copied text: the pipeline's langid columns, else langid now."""
+        if "target_lang" in chunk.columns:
+            lang = chunk.at[row, "target_lang"]
+            conf = chunk.at[row, "target_lang_conf"] if "target_lang_conf" in chunk.columns else None
+            number = pd.to_numeric(pd.Series([conf]), errors="coerce").iloc[0]
+            return langid.Verdict(lang if isinstance(lang, str) else "", float(number))
+        return langid.identify(text)
+
+    def _lg002_reports(self, text: str, verdict: langid.Verdict, src_lang: str) -> bool:
+        return (
+            bool(verdict.lang)
+            and verdict.lang == src_lang
+            and verdict.conf >= self.opts["lg002_min_confidence"]
+            and langid.letter_count(text) >= self.opts["lg002_min_letters"]
+        )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
