@@ -253,7 +253,7 @@ def _unpaired(texts: list[str]) -> dict[int, list[tuple[int, str]]]:
 
 @register
 class UnbalancedBrackets(Rule):
-    """Bracket opened and not closed (or closed and not opened) where the source's pair up.
+    """Bracket left unpaired in the target where the source's brackets pair up.
 
     ## What it does
     Pairs the round, square and curly brackets (ASCII and full-width) of source and target
