@@ -66,8 +66,16 @@ def test_score_prints_sacrebleu_lines(files: dict[str, Path]) -> None:
 
 def test_score_json_with_sentence_level(files: dict[str, Path]) -> None:
     result = _invoke(
-        "score", files["good"], "--ref", files["ref"], "-m", "chrf", "--chrf-word-order", "2",
-        "--sentence-level", "--json",
+        "score",
+        files["good"],
+        "--ref",
+        files["ref"],
+        "-m",
+        "chrf",
+        "--chrf-word-order",
+        "2",
+        "--sentence-level",
+        "--json",
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -106,9 +114,7 @@ def test_multiple_references(files: dict[str, Path], tmp_path: Path) -> None:
         (["--jobs", "0"], "--jobs must be at least 1"),
     ],
 )
-def test_bad_options_exit_2_with_one_line(
-    files: dict[str, Path], extra: list[str], fragment: str
-) -> None:
+def test_bad_options_exit_2_with_one_line(files: dict[str, Path], extra: list[str], fragment: str) -> None:
     result = _invoke("score", files["good"], "--ref", files["ref"], *extra)
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("Error: ")
@@ -140,8 +146,16 @@ def test_score_without_reference_exits_2(files: dict[str, Path]) -> None:
 
 def test_compare_gate_fails_on_significant_drop(files: dict[str, Path]) -> None:
     result = _invoke(
-        "compare", files["good"], files["bad"], "--ref", files["ref"], "--max-drop", "5",
-        "--resamples", "200", "--json",
+        "compare",
+        files["good"],
+        files["bad"],
+        "--ref",
+        files["ref"],
+        "--max-drop",
+        "5",
+        "--resamples",
+        "200",
+        "--json",
     )
     assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
@@ -153,8 +167,15 @@ def test_compare_gate_fails_on_significant_drop(files: dict[str, Path]) -> None:
 def test_compare_passes_without_gate_and_writes_csv(files: dict[str, Path], tmp_path: Path) -> None:
     out = tmp_path / "deltas.csv"
     result = _invoke(
-        "compare", files["good"], files["bad"], "--ref", files["ref"], "--resamples", "100",
-        "--out", out,
+        "compare",
+        files["good"],
+        files["bad"],
+        "--ref",
+        files["ref"],
+        "--resamples",
+        "100",
+        "--out",
+        out,
     )
     assert result.exit_code == 0, result.output
     assert "Paired bootstrap test" in result.stdout

@@ -23,8 +23,7 @@ def _corpus(n: int = 120) -> tuple[list[str], list[str], list[str]]:
     refs = [" ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))) + "." for _ in range(n)]
     good = [r.replace("the", "a", 1) for r in refs]
     bad = [
-        " ".join(reversed(r.rstrip(".").split())) + "." if i % 2 else "no output"
-        for i, r in enumerate(refs)
+        " ".join(reversed(r.rstrip(".").split())) + "." if i % 2 else "no output" for i, r in enumerate(refs)
     ]
     return refs, good, bad
 

@@ -19,15 +19,11 @@ from tqaudit.errors import ConfigError
 from tqaudit.io.writers import atomic_write, neutralize_formula
 from tqaudit.scoring import ScoreResult, score_file
 
-MetricsOpt = Annotated[
-    str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf, ter.")
-]
+MetricsOpt = Annotated[str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf, ter.")]
 RefOpt = Annotated[list[Path], typer.Option("--ref", "-r", help="Reference file (repeatable).")]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write per-segment rows to this CSV.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
-FormatOpt = Annotated[
-    str | None, typer.Option("--input-format", help="txt, tsv, csv, jsonl or parquet.")
-]
+FormatOpt = Annotated[str | None, typer.Option("--input-format", help="txt, tsv, csv, jsonl or parquet.")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")]
 
 
