@@ -421,18 +421,26 @@ def score_segments(
     options: Mapping[str, Any] | None = None,
     *,
     sentence_level: bool = False,
+    corpus: bool = True,
     jobs: int = 1,
     origins: Mapping[str, str] | None = None,
 ) -> ScoreResult:
     """``tqaudit score`` on a segments table: corpus scores, and segment rows when asked.
 
-    The segment rows carry ``segment_id`` and one column per metric.
+    The segment rows carry ``segment_id`` and one column per metric. ``corpus=False``
+    with ``sentence_level=True`` is ``sacrebleu -sl``: segment scores only, by the fastest
+    route (:func:`segment_scores`).
     """
     opts = parse_options(options)
     columns = reference_columns(segments)
     if not columns:
         raise InputError("no reference text to score against (give --ref or a 'reference' column)")
     check_references(segments, columns, origins)
+    if sentence_level and not corpus:
+        hyps = segments["target"].astype(str).tolist()
+        rows = segment_scores(hyps, _streams(segments, columns), opts, jobs=jobs)
+        rows.insert(0, "segment_id", segments["segment_id"].to_numpy())
+        return ScoreResult({}, rows)
     result = score_texts(
         segments["target"].astype(str).tolist(),
         _streams(segments, columns),
@@ -451,16 +459,23 @@ def score_file(
     options: Mapping[str, Any] | None = None,
     *,
     sentence_level: bool = False,
+    corpus: bool = True,
     jobs: int = 1,
     fmt: str | None = None,
 ) -> ScoreResult:
-    """Read ``hyp`` (plain text or a table) with line-aligned ``refs`` files and score it."""
+    """Read ``hyp`` (plain text or a table) with line-aligned ``refs`` files and score it.
+
+    A byte-order mark is kept as text, as sacrebleu's command line keeps it, so that the
+    numbers stay equal to sacrebleu's on such files (the audit reader drops it).
+    """
     from tqaudit.io.readers import read_segments
 
     parse_options(options)  # a bad option is reported before any file is read
-    segments = read_segments(hyp, fmt=fmt, refs=refs)
+    segments = read_segments(hyp, fmt=fmt, refs=refs, keep_bom=True)
     origins = {("reference" if i == 0 else f"reference_{i + 1}"): str(r) for i, r in enumerate(refs)}
-    return score_segments(segments, options, sentence_level=sentence_level, jobs=jobs, origins=origins)
+    return score_segments(
+        segments, options, sentence_level=sentence_level, corpus=corpus, jobs=jobs, origins=origins
+    )
 
 
 # --------------------------------------------------------------------------------------

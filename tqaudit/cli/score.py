@@ -77,7 +77,12 @@ def score(
     ] = False,
     sentence_level: Annotated[
         bool,
-        typer.Option("--sentence-level", "-sl", help="Also score every segment."),
+        typer.Option(
+            "--sentence-level",
+            "-sl",
+            help="Score every segment. Plain output is sacrebleu -sl's (segments only, the fast route); "
+            "with --json or --out the corpus scores come too.",
+        ),
     ] = False,
     json_out: JsonOpt = False,
     out: OutOpt = None,
@@ -102,6 +107,7 @@ def score(
         [str(r) for r in ref],
         options,
         sentence_level=sentence_level or out is not None,
+        corpus=json_out or out is not None or not sentence_level,
         jobs=jobs,
         fmt=input_format,
     )

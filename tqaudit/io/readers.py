@@ -32,8 +32,8 @@ FORMATS: dict[str, str] = {
 }
 
 
-def read_text(path: Path) -> str:
-    """The whole file as UTF-8 text (a BOM is dropped); errors name the file and line."""
+def read_text(path: Path, *, keep_bom: bool = False) -> str:
+    """The whole file as UTF-8 text (a BOM is dropped unless ``keep_bom``); errors name the file and line."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -49,23 +49,24 @@ def read_text(path: Path) -> str:
         raise InputError(
             f"{path}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
+    if not keep_bom:
+        text = text.removeprefix("\ufeff")
+    if not text.strip("\ufeff \t\r\n"):
         raise InputError(f"{path}: empty file")
     return text
 
 
-def read_lines(path: Path) -> list[str]:
+def read_lines(path: Path, *, keep_bom: bool = False) -> list[str]:
     """Lines of a text file without their line ends (``\\n`` or ``\\r\\n``)."""
-    text = read_text(path)
+    text = read_text(path, keep_bom=keep_bom)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return [line.removesuffix("\r") for line in lines]
 
 
-def _aligned(path: Path, expected: int, target: Path) -> list[str]:
-    lines = read_lines(path)
+def _aligned(path: Path, expected: int, target: Path, keep_bom: bool = False) -> list[str]:
+    lines = read_lines(path, keep_bom=keep_bom)
     if len(lines) != expected:
         raise InputError(
             f"{path}: {len(lines)} lines, but {target} has {expected} (files must be line-aligned)"
@@ -73,10 +74,10 @@ def _aligned(path: Path, expected: int, target: Path) -> list[str]:
     return lines
 
 
-def _read_txt(path: Path, src: Path | None, refs: Sequence[Path]) -> pd.DataFrame:
-    target = read_lines(path)
-    source = _aligned(src, len(target), path) if src else None
-    references = [_aligned(ref, len(target), path) for ref in refs]
+def _read_txt(path: Path, src: Path | None, refs: Sequence[Path], keep_bom: bool = False) -> pd.DataFrame:
+    target = read_lines(path, keep_bom=keep_bom)
+    source = _aligned(src, len(target), path, keep_bom) if src else None
+    references = [_aligned(ref, len(target), path, keep_bom) for ref in refs]
     return build_segments(target, source=source, references=references)
 
 
@@ -206,6 +207,7 @@ def read_segments(
     refs: Sequence[str | Path] = (),
     src_lang: str = "",
     tgt_lang: str = "",
+    keep_bom: bool = False,
 ) -> pd.DataFrame:
     """Read ``path`` into a validated segments table.
 
@@ -216,7 +218,7 @@ def read_segments(
     path = Path(path)
     kind = detect_format(path, fmt)
     if kind == "txt":
-        frame = _read_txt(path, Path(src) if src else None, [Path(r) for r in refs])
+        frame = _read_txt(path, Path(src) if src else None, [Path(r) for r in refs], keep_bom)
     else:
         frame = _TABLE_READERS[kind](path)
         if frame.empty:
