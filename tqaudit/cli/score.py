@@ -10,13 +10,12 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
 
 from tqaudit.cli.common import handle_errors
 from tqaudit.compare import Comparison, compare_files, most_changed
 from tqaudit.errors import ConfigError
-from tqaudit.io.writers import atomic_write, neutralize_formula
+from tqaudit.io.writers import write_csv
 from tqaudit.scoring import ScoreResult, score_file
 
 MetricsOpt = Annotated[str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf, ter.")]
@@ -25,12 +24,6 @@ OutOpt = Annotated[Path | None, typer.Option("--out", help="Write per-segment ro
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
 FormatOpt = Annotated[str | None, typer.Option("--input-format", help="txt, tsv, csv, jsonl or parquet.")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")]
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    safe = frame.apply(lambda col: col.map(neutralize_formula) if col.dtype == object else col)
-    with atomic_write(path) as fh:
-        safe.to_csv(fh, index=False)
 
 
 def _check_jobs(jobs: int) -> None:
@@ -112,7 +105,7 @@ def score(
         fmt=input_format,
     )
     if out is not None and result.segments is not None:
-        _write_csv(result.segments, out)
+        write_csv(out, result.segments)
     typer.echo(render_score(result, as_json=json_out, with_segments=sentence_level and out is None))
 
 
@@ -190,7 +183,7 @@ def compare(
         jobs=jobs,
     )
     if out is not None:
-        _write_csv(result.segments, out)
+        write_csv(out, result.segments)
     failures = result.drops(max_drop) if max_drop is not None else []
     typer.echo(render_compare(result, top, failures, as_json=json_out))
     raise typer.Exit(1 if failures else 0)

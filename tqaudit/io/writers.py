@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+import pandas as pd
+
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google
 # Sheets (OWASP "CSV Injection"); tab and CR are included because some importers strip them.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -44,3 +46,17 @@ def write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8, ``\\n`` line ends)."""
     with atomic_write(path) as fh:
         fh.write(text)
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """``frame`` as CSV with every text cell neutralised against formula injection."""
+    safe = frame.copy()
+    for col in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[col]):
+            safe[col] = safe[col].map(neutralize_formula)
+    return safe.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` to ``path`` atomically as spreadsheet-safe CSV."""
+    write_text(path, csv_text(frame))

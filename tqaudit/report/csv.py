@@ -9,16 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tqaudit.audit import AuditResult
-from tqaudit.io.writers import neutralize_formula
-
-
-def to_csv(frame: pd.DataFrame) -> str:
-    """``frame`` as CSV text with every text cell neutralised against formula injection."""
-    safe = frame.copy()
-    for col in safe.columns:
-        if not pd.api.types.is_numeric_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralize_formula)
-    return safe.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+from tqaudit.io.writers import csv_text
 
 
 def segments_with_counts(result: AuditResult) -> pd.DataFrame:
@@ -33,6 +24,6 @@ def segments_with_counts(result: AuditResult) -> pd.DataFrame:
 
 def render(result: AuditResult) -> dict[str, str]:
     return {
-        "findings.csv": to_csv(result.findings),
-        "segments.csv": to_csv(segments_with_counts(result)),
+        "findings.csv": csv_text(result.findings),
+        "segments.csv": csv_text(segments_with_counts(result)),
     }
