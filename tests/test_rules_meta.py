@@ -70,3 +70,9 @@ def test_every_builtin_pack_is_valid_and_sourced() -> None:
         pack = packs.get(name)
         assert pack is not None and pack.entries, name
         assert all(e["source"] for e in pack.entries), name
+
+
+def test_readme_lists_every_rule() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    for code, rule in RULES.items():
+        assert f"| {code} | {rule.name}" in readme, f"README's rule table lacks {code}"
