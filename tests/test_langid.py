@@ -272,3 +272,109 @@ def test_every_option_is_documented():
     from dataclasses import fields
 
     assert {f.name for f in fields(langid.Settings)} == set(langid.OPTION_DOCS)
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def _model_calls() -> int:
+    return sum(langid.MODEL_CALLS.values())
+
+
+def test_fast_detector_gives_langdetects_exact_probabilities():
+    from langdetect.detector import Detector
+
+    backend = langid.get_backend("langdetect")
+    factory = backend._factory
+    texts = [EN, DE, RU, UK, CS, "Good news", "Es ist gut so", "Закривати в банки неможна"]
+    for text in texts:
+        for prior in (None, ("en", 0.5), ("uk", 0.5)):
+            ours, theirs = backend._detector(factory), Detector(factory)
+            for d in (ours, theirs):
+                if prior:
+                    d.set_prior_map(langid._prior_map(factory.get_lang_list(), *prior))
+                d.append(text)
+            # Probabilities equal to the last bit, not approximately.
+            assert [(p.lang, p.prob) for p in ours.get_probabilities()] == [
+                (p.lang, p.prob) for p in theirs.get_probabilities()
+            ]
+
+
+EN_CLEAR = "They said that the new bridge would be open to traffic after the summer, and it was."
+RU_CLEAR = "Он сказал, что это было очень важно для всех, кто был там в тот день."
+
+
+@pytest.mark.parametrize(("text", "lang"), [(EN_CLEAR, "en"), (RU_CLEAR, "ru")])
+def test_function_words_decide_the_declared_language_without_model(text, lang):
+    langid.cache_clear()
+    before = _model_calls()
+    assert langid.identify(text, declared=lang) == langid.Verdict(lang, 1.0)
+    assert _model_calls() == before
+    # The model agrees: the fast path only saves the call.
+    assert langid.identify(text).lang == lang
+    assert _model_calls() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "why"),
+    [
+        (EN_CLEAR, "", "nothing declared"),
+        (EN_CLEAR, "de", "no marker list for German, and the text is not German"),
+        (EN_CLEAR.replace("bridge", "café"), "en", "a letter English does not write"),
+        ("The Kremlin and the White House: Путин и Байден встретятся в Женеве", "en", "mixed scripts"),
+        ("Le président a dit que the bridge would open après l'été prochain.", "en", "mixed French"),
+        ("Bridge reopens after summer repairs downtown, officials said", "en", "one marker word"),
+        ("Президент сказав, що це було дуже важливо для всіх, хто був там.", "ru", "Ukrainian letters"),
+        (RU_CLEAR, "uk", "no marker list for Ukrainian"),
+    ],
+)
+def test_function_words_defer_to_model_when_not_conclusive(text, declared, why):
+    langid.cache_clear()
+    before = _model_calls()
+    langid.identify(text, declared=declared)
+    assert _model_calls() > before, why
+
+
+def test_function_words_need_a_share_of_the_words():
+    # Three English marker words in a long line of German are no evidence it is English.
+    text = "Die Regierung hat am Montag the new plan vorgestellt, den sie that week with Partnern besprach."
+    assert not langid.by_function_words(text, "en", langid.Settings())
+    assert langid.identify(text, declared="en").lang == "de"
+
+
+def test_function_words_can_be_turned_off():
+    langid.cache_clear()
+    settings = langid.Settings.from_options({"function_words": 0})
+    before = _model_calls()
+    assert langid.identify(EN_CLEAR, settings, "en").lang == "en"
+    assert _model_calls() == before + 1
+    with pytest.raises(ConfigError, match="must be >= 0"):
+        langid.Settings.from_options({"function_words": -1})
+
+
+def test_annotate_uses_the_fast_path_on_declared_targets():
+    langid.cache_clear()
+    before = _model_calls()
+    out = langid.annotate(frame([EN_CLEAR, DE], tgt_lang="en"))
+    assert list(out["target_lang"]) == ["en", "de"]
+    assert out["target_lang_conf"].iloc[0] == 1.0
+    assert _model_calls() - before >= 1  # DE went to the model (twice: against the prior too)
+    langid.cache_clear()
+    before = _model_calls()
+    langid.annotate(frame([EN_CLEAR], tgt_lang="en"))
+    assert _model_calls() == before
+
+
+def test_audit_skips_language_identification_when_no_rule_reads_it():
+    import tqaudit
+
+    table = pd.DataFrame({"source": [RU], "target": [DE]})
+    langid.cache_clear()
+    before = _model_calls()
+    result = tqaudit.audit(table, tqaudit.Config(select=["MK", "LG003"]), src_lang="ru", tgt_lang="en")
+    assert _model_calls() == before
+    assert "target_lang" not in result.segments.columns
+    result = tqaudit.audit(table, tqaudit.Config(select=["LG001"]), src_lang="ru", tgt_lang="en")
+    assert _model_calls() > before
+    assert list(result.segments["target_lang"]) == ["de"]
+    assert list(result.findings["rule"]) == ["LG001"]

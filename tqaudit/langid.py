@@ -7,7 +7,11 @@ Every target (and source) text gets a verdict from the cheapest step that can de
    and a wrong verdict is worse than none because the language rules act on it.
 2. *Script*: text wholly (``script_decides``) in a script that one language alone uses
    (Thai, Hangul, kana with kanji, Georgian, ...) needs no model.
-3. *Model*: langdetect by default (or an optional backend). langdetect is random unless
+3. *Function words*: text in a declared language's own alphabet with enough of that
+   language's frequent function words, and no letter its alphabet lacks, is that language
+   (``language.function-words`` pack; verified against the model on WMT22, see
+   ``benchmarks/results/langid.md``). Anything less clear-cut goes to the model.
+4. *Model*: langdetect by default (or an optional backend). langdetect is random unless
    seeded; its detector re-seeds its own ``random.Random`` from the factory seed on every
    call, so with ``seed = 0`` a text gets the same verdict in any order and any process.
 
@@ -148,6 +152,7 @@ class Settings:
     max_name_ratio: float = 0.6
     script_decides: float = 0.8
     declared_prior: float = 0.5
+    function_words: int = 3
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any] | None) -> Settings:
@@ -173,8 +178,9 @@ class Settings:
     def _check(self) -> None:
         if self.backend not in BACKENDS:
             raise ConfigError(f"unknown langid backend {self.backend!r} (known: {', '.join(BACKENDS)})")
-        if self.min_letters < 0:
-            raise ConfigError(f"langid option 'min_letters' must be >= 0, got {self.min_letters}")
+        for key in ("min_letters", "function_words"):
+            if getattr(self, key) < 0:
+                raise ConfigError(f"langid option {key!r} must be >= 0, got {getattr(self, key)}")
         for key in ("min_letter_ratio", "max_name_ratio", "script_decides"):
             value = getattr(self, key)
             if not 0.0 <= value <= 1.0:
@@ -200,6 +206,9 @@ OPTION_DOCS: dict[str, str] = {
     "declared_prior": "prior probability given to the declared language when the model first "
     "disagrees with it (0 turns this off): short sentences are often misread, and the "
     "declaration is evidence too",
+    "function_words": "marker function words of the declared language (language.function-words "
+    "pack) that let it be accepted without a model, when they are also a fifth of the words and "
+    "every letter is in its alphabet (0 turns this off)",
 }
 
 
@@ -233,21 +242,81 @@ class LangdetectBackend:
         self._factory = DetectorFactory()
         self._factory.load_profile(PROFILES_DIRECTORY)
         self._factory.set_seed(SEED)
-        self.supported = frozenset(base_language(c) for c in self._factory.get_lang_list())
+        self._codes = self._factory.get_lang_list()
+        self._priors: dict[tuple[str, float], dict[str, float]] = {}
+        self._detector = _fast_detector_class()
+        self.supported = frozenset(base_language(c) for c in self._codes)
 
     def detect(self, text: str, prior: tuple[str, float] | None = None) -> Verdict:
         from langdetect.lang_detect_exception import LangDetectException
 
-        detector = self._factory.create()
+        detector = self._detector(self._factory)
         if prior is not None:
-            codes = self._factory.get_lang_list()
-            detector.set_prior_map(_prior_map(codes, *prior))
+            if prior not in self._priors:
+                self._priors[prior] = _prior_map(self._codes, *prior)
+            detector.set_prior_map(self._priors[prior])
         detector.append(text)
         try:
             probs = detector.get_probabilities()
         except LangDetectException:
             return NO_VERDICT
         return _best((p.lang, p.prob) for p in probs)
+
+
+_NGRAM_ROWS: dict[str, Any] = {}  # n-gram -> its profile row as a numpy array (shared by calls)
+_NGRAM_ROWS_LIMIT = 200_000
+
+
+@lru_cache(maxsize=1)
+def _fast_detector_class() -> type:
+    """langdetect's ``Detector`` with its sampling loop on numpy rows: the same verdicts, bit for bit.
+
+    ``Detector._detect_block`` spends most of its time multiplying 55 probabilities by an
+    n-gram's profile row in a Python loop. Here each row is a float64 array (made once per
+    n-gram and process) and the loop does the same IEEE operations in the same order:
+    ``prob[i] * (weight + row[i])`` element-wise, ``sum`` of the Python floats left to right
+    for normalisation, the same random draws (``choice``, ``gauss``) from the same seed.
+    ``tests/test_langid.py`` checks the probabilities are identical to langdetect's own.
+    """
+    import numpy as np
+    from langdetect.detector import Detector
+    from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+    class FastDetector(Detector):
+        def _detect_block(self) -> None:
+            self.cleaning_text()
+            ngrams = self._extract_ngrams()
+            if not ngrams:
+                raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+            if len(_NGRAM_ROWS) > _NGRAM_ROWS_LIMIT:
+                _NGRAM_ROWS.clear()
+            rows = {}
+            for gram in set(ngrams):
+                row = _NGRAM_ROWS.get(gram)
+                if row is None:
+                    row = _NGRAM_ROWS[gram] = np.array(self.word_lang_prob_map[gram], dtype=np.float64)
+                rows[gram] = row
+            langprob = [0.0] * len(self.langlist)
+            rnd = self.random
+            rnd.seed(self.seed)
+            choice = rnd.choice
+            conv, limit, trials = self.CONV_THRESHOLD, self.ITERATION_LIMIT, self.n_trial
+            for _ in range(trials):
+                prob = np.array(self._init_probability(), dtype=np.float64)
+                alpha = self.alpha + rnd.gauss(0.0, 1.0) * self.ALPHA_WIDTH
+                weight = alpha / self.BASE_FREQ
+                i = 0
+                while True:
+                    prob *= weight + rows[choice(ngrams)]
+                    if i % 5 == 0:
+                        prob /= sum(prob.tolist())
+                        if prob.max() > conv or i >= limit:
+                            break
+                    i += 1
+                langprob = [a + p / trials for a, p in zip(langprob, prob.tolist(), strict=True)]
+            self.langprob = langprob
+
+    return FastDetector
 
 
 class Py3langidBackend:
@@ -338,6 +407,9 @@ def _best(pairs: Iterable[tuple[str, float]]) -> Verdict:
 
 # --------------------------------------------------------------------------- identification
 
+# The rules that read the columns ``annotate`` adds: with none of them selected, an audit
+# skips language identification (LG003 and LG004 look at scripts only).
+READ_BY = frozenset({"LG001", "LG002"})
 MODEL_CALLS = Counter[str]()  # model calls per backend in this process, for tests/benchmarks
 _CACHE: dict[tuple[Settings, str, str], Verdict] = {}
 _CACHE_LIMIT = 500_000
@@ -386,6 +458,55 @@ def by_script(counts: Counter[str], settings: Settings) -> Verdict | None:
     return None
 
 
+class _Markers(NamedTuple):
+    words: frozenset[str]
+    alphabet: frozenset[str]
+    script: str
+
+
+@lru_cache(maxsize=1)
+def _marker_table() -> dict[str, _Markers]:
+    from tqaudit.rules.packs import PackSet
+
+    pack = PackSet.default().get("language.function-words")
+    table: dict[str, _Markers] = {}
+    for e in pack.entries if pack else ():
+        lang = base_language(e["pattern"])
+        script = language_script(lang)
+        letters = "".join(e.get("alternatives", ()))
+        if script and letters:
+            table[lang] = _Markers(frozenset(e["suggestion"].lower().split()), frozenset(letters), script)
+    return table
+
+
+# A fifth of the words must be marker words: one "the" in a line of French does not count.
+MARKER_SHARE = 0.2
+
+
+def by_function_words(text: str, declared: str, settings: Settings) -> bool:
+    """True when ``text`` is clearly in ``declared`` without asking a model.
+
+    Needs, from the ``language.function-words`` pack: at least ``settings.function_words``
+    of the language's marker words, and a fifth of all words; its script for
+    ``script_decides`` of the letters; and no letter of that script outside its alphabet
+    (an é, a Ukrainian і or a Czech ř sends the text to the model).
+    """
+    markers = _marker_table().get(declared)
+    if markers is None:
+        return False
+    counts = script_counts(text)
+    total = sum(counts.values())
+    if not total or counts[markers.script] < settings.script_decides * total:
+        return False
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return False
+    hits = sum(1 for w in words if w in markers.words)
+    if hits < settings.function_words or hits < MARKER_SHARE * len(words):
+        return False
+    return all(ch in markers.alphabet for w in words for ch in w if script_of(ch) == markers.script)
+
+
 def _identify_uncached(text: str, settings: Settings, declared: str) -> Verdict:
     clean = NOISE.sub(" ", text)
     if too_vague(clean, settings):
@@ -395,6 +516,8 @@ def _identify_uncached(text: str, settings: Settings, declared: str) -> Verdict:
         if decided.lang == "zh" and declared in _HAN_COMPANIONS.values():
             return NO_VERDICT  # Han alone cannot tell Chinese from a kanji-only Japanese title
         return decided
+    if declared and settings.function_words and by_function_words(clean, declared, settings):
+        return Verdict(declared, 1.0)
     backend = get_backend(settings.backend)
     MODEL_CALLS[settings.backend] += 1
     verdict = backend.detect(clean)
