@@ -9,11 +9,15 @@ WMT_DIR (default ``../shared/data/wmt``) holds one folder per pair ``<src>-<tgt>
 ``src.<src>``, ``ref.<tgt>`` and optionally ``ref2.<tgt>``; every text's language is known
 from its file name. The script measures
 
-- throughput in segments per second over every source and reference line: cold (empty
-  cache) with ``jobs=1`` and ``jobs=2``, and warm (everything cached);
+- throughput in segments per second (wall clock and per CPU-second) over every source and
+  reference line: cold (empty cache) with ``jobs=1`` and ``jobs=2``, and warm (everything
+  cached), with no declared language; and with each line's language declared (as in an
+  audit), with the fast paths off (langdetect's own ``Detector``, ``function_words = 0``:
+  tqaudit before them) and on, counting the verdicts that differ between the two;
 - per-language accuracy (correct / segments given a verdict) and no-verdict rate, overall
   and on short segments (at most 60 characters), for each backend installed;
-- findings of the LG rules on each human reference (with its source): false positives.
+- findings of the LG rules on each human reference (with its source): false positives, with
+  the fast paths on and off (the findings must be the same).
 
 It writes a Markdown report to stdout and to ``--out``.
 """
@@ -21,9 +25,12 @@ It writes a Markdown report to stdout and to ``--out``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import resource
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -72,32 +79,94 @@ def load_wmt(wmt: Path) -> tuple[list[tuple[str, str, str]], list[pd.DataFrame]]
     return texts, tables
 
 
-def frame_of(texts: list[tuple[str, str, str]]) -> pd.DataFrame:
+def frame_of(texts: list[tuple[str, str, str]], declared: bool = False) -> pd.DataFrame:
     n = len(texts)
     return pd.DataFrame(
         {
             "segment_id": [str(i) for i in range(n)],
             "source": [""] * n,
             "target": [t for t, _, _ in texts],
-            "tgt_lang": [""] * n,  # undeclared: measure the detector, not the fallback
+            # undeclared: measure the detector, not the fallback and fast paths
+            "tgt_lang": [lang for _, lang, _ in texts] if declared else [""] * n,
             "src_lang": [""] * n,
         }
     )
 
 
-def throughput(texts: list[tuple[str, str, str]], backend: str) -> list[tuple[str, float, float]]:
+# Options that turn the function-word fast path off; ``slow_detector`` restores langdetect's
+# own Detector class: together, tqaudit's language identification before the fast paths.
+SLOW = {"function_words": 0}
+
+
+@contextlib.contextmanager
+def slow_detector(on: bool = True) -> Iterator[None]:
+    """Use langdetect's own ``Detector`` (not tqaudit's numpy loop) inside the block."""
+    backend = langid.get_backend("langdetect")
+    fast = backend._detector  # type: ignore[attr-defined]
+    if on:
+        from langdetect.detector import Detector
+
+        backend._detector = Detector  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        backend._detector = fast  # type: ignore[attr-defined]
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed(frame: pd.DataFrame, options: dict[str, object], jobs: int) -> tuple[float, float, pd.DataFrame]:
+    start, cpu = time.perf_counter(), cpu_seconds()
+    out = langid.annotate(frame, options, jobs=jobs)
+    return time.perf_counter() - start, cpu_seconds() - cpu, out
+
+
+def throughput(
+    texts: list[tuple[str, str, str]], backend: str
+) -> tuple[list[tuple[str, float, float, int]], str]:
+    """(run, seconds, CPU seconds, segments) rows, and the verdict agreement of fast/slow."""
     frame = frame_of(texts)
-    options = {"backend": backend}
+    options: dict[str, object] = {"backend": backend}
     rows = []
-    for label, jobs, cold in (("cold, jobs=1", 1, True), ("cold, jobs=2", 2, True),
-                              ("cached, jobs=1", 1, False)):
+    for label, jobs, cold in (
+        ("cold, jobs=1", 1, True),
+        ("cold, jobs=2", 2, True),
+        ("cached, jobs=1", 1, False),
+    ):
         if cold:
             langid.cache_clear()
-        start = time.perf_counter()
-        langid.annotate(frame, options, jobs=jobs)
-        seconds = time.perf_counter() - start
-        rows.append((label, seconds, len(frame) / seconds))
-    return rows
+        seconds, cpu, _ = timed(frame, options, jobs)
+        rows.append((label, seconds, cpu, len(frame)))
+    if backend != "langdetect":
+        return rows, ""
+    declared = frame_of(texts, declared=True)
+    langid.cache_clear()
+    calls = sum(langid.MODEL_CALLS.values())
+    with slow_detector():
+        seconds, cpu, before = timed(declared, {**options, **SLOW}, 1)
+    slow_calls = sum(langid.MODEL_CALLS.values()) - calls
+    rows.append(("declared, cold, jobs=1, fast paths off (before)", seconds, cpu, len(frame)))
+    langid.cache_clear()
+    calls = sum(langid.MODEL_CALLS.values())
+    seconds, cpu, after = timed(declared, options, 1)
+    fast_calls = sum(langid.MODEL_CALLS.values()) - calls
+    rows.append(("declared, cold, jobs=1, fast paths on (after)", seconds, cpu, len(frame)))
+    old, new = list(before["target_lang"]), list(after["target_lang"])
+    changed = [(a, b, t) for a, b, t in zip(old, new, frame["target"], strict=True) if a != b]
+    note = (
+        f"Declared runs: {slow_calls:,} model calls before, {fast_calls:,} after; "
+        f"**{len(changed)} of {len(old):,} verdicts differ** between them"
+    )
+    if changed:
+        pairs = Counter((a or "-", b or "-") for a, b, _ in changed)
+        note += " (before->after: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in pairs.most_common()) + ")"
+        note += f"; e.g. {changed[0][2][:70]!r}"
+    return rows, note + "."
 
 
 def accuracy(
@@ -118,7 +187,7 @@ def accuracy(
 
 def confusions(texts: list[tuple[str, str, str]], backend: str, limit: int) -> list[str]:
     settings = langid.Settings.from_options({"backend": backend})
-    wrong = Counter()
+    wrong: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], str] = {}
     for text, lang, _ in texts:
         v = langid.identify(text, settings)
@@ -128,22 +197,28 @@ def confusions(texts: list[tuple[str, str, str]], backend: str, limit: int) -> l
     return [f"{a}->{b}: {n} (e.g. {examples[(a, b)]!r})" for (a, b), n in wrong.most_common(limit)]
 
 
-def rule_findings(tables: list[pd.DataFrame], examples: int) -> tuple[list[list[str]], list[str]]:
+def rule_findings(
+    tables: list[pd.DataFrame], examples: int, slow: bool = False
+) -> tuple[list[list[str]], list[str], list[tuple[str, str, int, str]]]:
     load_rules()
     codes = sorted(c for c in RULES if c.startswith("LG"))
     rules = [RULES[c]() for c in codes]
-    rows, shown = [], []
+    rows, shown, hits_all = [], [], []
     for table in tables:
-        annotated = langid.annotate(table)
+        with slow_detector(slow):
+            annotated = langid.annotate(table, SLOW if slow else None)
         counts = []
         for rule in rules:
             hits = list(rule.check(annotated))
             counts.append(str(len(hits)))
+            hits_all += [(table.attrs["file"], rule.code, h.row, h.message) for h in hits]
             for h in hits[:examples]:
-                shown.append(f"{table.attrs['file']}:{h.row + 1} {rule.code} {h.message} "
-                             f"| {annotated.at[h.row, 'target'][:80]!r}")
+                shown.append(
+                    f"{table.attrs['file']}:{h.row + 1} {rule.code} {h.message} "
+                    f"| {str(annotated.at[h.row, 'target'])[:80]!r}"
+                )
         rows.append([table.attrs["file"], str(len(table)), *counts])
-    return [["reference", "segments", *codes], *rows], shown
+    return [["reference", "segments", *codes], *rows], shown, hits_all
 
 
 def monolingual_findings(texts: list[tuple[str, str, str]]) -> list[list[str]]:
@@ -188,7 +263,8 @@ def accuracy_rows(stats: dict[str, dict[str, Counter[str]]]) -> list[list[str]]:
         for b in backends:
             s, short = stats[b][lang], stats[b][f"{lang} short"]
             row += [
-                pct(s["correct"], s["correct"] + s["wrong"]), pct(s["none"], s["n"]),
+                pct(s["correct"], s["correct"] + s["wrong"]),
+                pct(s["none"], s["n"]),
                 pct(short["correct"], short["correct"] + short["wrong"]) + f" (n={short['n']})",
                 pct(short["none"], short["n"]),
             ]
@@ -213,38 +289,73 @@ def main(argv: list[str] | None = None) -> int:
             print(f"skipping backend {name}: {exc}", file=sys.stderr)
 
     out = ["# Language identification on WMT22 (sources and references)", ""]
-    out.append(f"{len(texts)} segments ({len({t for t, _, _ in texts})} distinct) from "
-               f"{len(tables)} reference files and their sources; default options "
-               f"({langid.Settings()}); short = at most {SHORT} characters.")
+    out.append(
+        f"{len(texts)} segments ({len({t for t, _, _ in texts})} distinct) from "
+        f"{len(tables)} reference files and their sources; default options "
+        f"({langid.Settings()}); short = at most {SHORT} characters."
+    )
     out += ["", "## Throughput (segments/second, `annotate` on every segment)", ""]
-    rows = [["backend", "run", "seconds", "segments/s"]]
+    rows = [["backend", "run", "seconds", "segments/s", "CPU s", "segments/CPU-s"]]
+    notes = []
     for b in backends:
-        for label, seconds, rate in throughput(texts, b):
-            rows.append([b, label, f"{seconds:.2f}", f"{rate:,.0f}"])
+        measured, note = throughput(texts, b)
+        for label, seconds, cpu, n in measured:
+            rows.append(
+                [
+                    b,
+                    label,
+                    f"{seconds:.2f}",
+                    f"{n / seconds:,.0f}",
+                    f"{cpu:.2f}",
+                    f"{n / cpu:,.0f}" if cpu else "-",
+                ]
+            )
+        notes += [note] if note else []
     out += [md_table(rows), ""]
+    out += [
+        "CPU s counts this process and its workers: other load on the shared machine "
+        "inflates the wall clock, not this.",
+        "",
+    ]
+    out += notes + ([""] if notes else [])
 
     out += ["## Accuracy (correct / segments given a verdict) and no-verdict rate", ""]
     stats = {b: accuracy(texts, b) for b in backends}
     out += [md_table(accuracy_rows(stats)), ""]
-    out += ["Ungated (`min_letters=1`, `max_name_ratio=1`, `min_letter_ratio=0`): the models "
-            "alone on the short segments.", ""]
-    ungated = {"min_letters": 1, "max_name_ratio": 1.0, "min_letter_ratio": 0.0}
+    out += [
+        "Ungated (`min_letters=1`, `max_name_ratio=1`, `min_letter_ratio=0`): the models "
+        "alone on the short segments.",
+        "",
+    ]
+    ungated: dict[str, object] = {"min_letters": 1, "max_name_ratio": 1.0, "min_letter_ratio": 0.0}
     short_texts = [t for t in texts if len(t[0]) <= SHORT]
     ustats = {b: accuracy(short_texts, b, ungated) for b in backends}
     rows = [["backend", "short segments", "accuracy %", "no-verdict %"]]
     for b in backends:
         s = ustats[b]["all"]
-        rows.append([b, str(s["n"]), pct(s["correct"], s["correct"] + s["wrong"]),
-                     pct(s["none"], s["n"])])
+        rows.append([b, str(s["n"]), pct(s["correct"], s["correct"] + s["wrong"]), pct(s["none"], s["n"])])
     out += [md_table(rows), ""]
     out += ["Most frequent confusions (langdetect, default options):", ""]
     out += [f"- {line}" for line in confusions(texts, "langdetect", 8)] + [""]
 
     out += ["## Findings of the language rules on human references (false positives)", ""]
-    table, shown = rule_findings(tables, args.examples)
+    table, shown, hits = rule_findings(tables, args.examples)
     out += [md_table(table), ""]
-    out += ["Each source file taken as a target in its declared language (no source): "
-            "LG001 on human text in seven languages.", ""]
+    if "langdetect" in backends:
+        langid.cache_clear()
+        _, _, slow_hits = rule_findings(tables, 0, slow=True)
+        same = "identical" if slow_hits == hits else "DIFFERENT"
+        out += [
+            f"With the fast paths off (langdetect's own Detector, `function_words = 0`) the "
+            f"{len(slow_hits)} findings are **{same}** to the {len(hits)} above "
+            f"(same file, rule, segment and message).",
+            "",
+        ]
+    out += [
+        "Each source file taken as a target in its declared language (no source): "
+        "LG001 on human text in seven languages.",
+        "",
+    ]
     out += [md_table(monolingual_findings(texts)), ""]
     report = "\n".join(out)
     print(report)

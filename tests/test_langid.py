@@ -335,6 +335,13 @@ def test_function_words_defer_to_model_when_not_conclusive(text, declared, why):
     assert _model_calls() > before, why
 
 
+def test_function_words_leave_short_lines_to_the_model():
+    # Clear English, but short: langdetect's verdict (Welsh) is kept, as LG001 ignores it anyway.
+    text = "If you do well you can get a pro offer."
+    assert not langid.by_function_words(text, "en", langid.Settings())
+    assert langid.identify(text, declared="en").lang == "cy"
+
+
 def test_function_words_need_a_share_of_the_words():
     # Three English marker words in a long line of German are no evidence it is English.
     text = "Die Regierung hat am Montag the new plan vorgestellt, den sie that week with Partnern besprach."

@@ -481,18 +481,23 @@ def _marker_table() -> dict[str, _Markers]:
 
 # A fifth of the words must be marker words: one "the" in a line of French does not count.
 MARKER_SHARE = 0.2
+# Shorter texts go to the model: there langdetect misreads even clear English ("If you do
+# well you can get a pro offer." is Welsh to it), and the fast path is meant to skip the
+# model only where it would agree (measured on WMT22: benchmarks/results/langid.md).
+MARKER_MIN_LETTERS = 40
 
 
 def by_function_words(text: str, declared: str, settings: Settings) -> bool:
     """True when ``text`` is clearly in ``declared`` without asking a model.
 
-    Needs, from the ``language.function-words`` pack: at least ``settings.function_words``
-    of the language's marker words, and a fifth of all words; its script for
+    Needs ``MARKER_MIN_LETTERS`` letters and, from the ``language.function-words`` pack: at
+    least ``settings.function_words`` of the language's marker words, and a fifth of all
+    words; its script for
     ``script_decides`` of the letters; and no letter of that script outside its alphabet
     (an é, a Ukrainian і or a Czech ř sends the text to the model).
     """
     markers = _marker_table().get(declared)
-    if markers is None:
+    if markers is None or letter_count(text) < MARKER_MIN_LETTERS:
         return False
     counts = script_counts(text)
     total = sum(counts.values())
