@@ -157,26 +157,15 @@ def main() -> int:
         cli: list[tuple[str, float, float | None]] = [
             ("sacrebleu -sl -m bleu, then -sl -m chrf (two runs)", sl, None)
         ]
+        base = [sys.executable, "-c", CLI_APP, "score", str(hyp), "--ref", str(ref), "-m", "bleu,chrf"]
+        for jobs in (1, 2):
+            t = wall([*base, "--sentence-level", "--jobs", str(jobs)])
+            cli.append(
+                (f"tqaudit score --sentence-level --jobs {jobs} (segments, as sacrebleu -sl)", t, sl / t)
+            )
         for jobs in (1, 2):
             out = Path(tmp) / f"seg{jobs}.csv"
-            t = wall(
-                [
-                    sys.executable,
-                    "-c",
-                    CLI_APP,
-                    "score",
-                    str(hyp),
-                    "--ref",
-                    str(ref),
-                    "-m",
-                    "bleu,chrf",
-                    "--sentence-level",
-                    "--out",
-                    str(out),
-                    "--jobs",
-                    str(jobs),
-                ]
-            )
+            t = wall([*base, "--sentence-level", "--out", str(out), "--jobs", str(jobs)])
             cli.append(
                 (f"tqaudit score --sentence-level --out CSV --jobs {jobs} (adds corpus scores)", t, sl / t)
             )
