@@ -81,7 +81,7 @@ def _scores(result: AuditResult) -> str:
     if not result.corpus_scores:
         return ""
     rows = "".join(
-        f"<tr><td>{escape(name)}</td><td class='n'>{float(s['score']):.2f}</td>"
+        f"<tr><td>{escape(str(s.get('name', name)))}</td><td class='n'>{float(s['score']):.2f}</td>"
         f"<td><code>{escape(str(s.get('signature', '')))}</code></td></tr>"
         for name, s in result.corpus_scores.items()
     )

@@ -23,7 +23,8 @@ def print_summary(result: AuditResult, console: Console, written: list[str]) -> 
     if len(f):
         console.print(table)
     for name, score in result.corpus_scores.items():
-        console.print(f"{name} {score['score']:.2f}  [dim]{score.get('signature', '')}[/dim]")
+        label = score.get("name", name)
+        console.print(f"{label} {score['score']:.2f}  [dim]{score.get('signature', '')}[/dim]", highlight=False)
     for path in written:
         console.print(f"wrote {path}", style="dim", markup=False, highlight=False)
     if result.passed:
