@@ -24,7 +24,8 @@ def print_summary(result: AuditResult, console: Console, written: list[str]) -> 
         console.print(table)
     for name, score in result.corpus_scores.items():
         label = score.get("name", name)
-        console.print(f"{label} {score['score']:.2f}  [dim]{score.get('signature', '')}[/dim]", highlight=False)
+        signature = score.get("signature", "")
+        console.print(f"{label} {score['score']:.2f}  [dim]{signature}[/dim]", highlight=False)
     for path in written:
         console.print(f"wrote {path}", style="dim", markup=False, highlight=False)
     if result.passed:
