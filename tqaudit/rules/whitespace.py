@@ -20,7 +20,8 @@ class DoubleSpace(Rule):
     ## What it does
     Flags runs of two or more spaces (or no-break spaces) inside a target, between two
     non-space characters, unless the source has a run of spaces too. Two spaces after
-    sentence-final punctuation (the typewriter convention) are not flagged.
+    sentence-final punctuation (the typewriter convention) are flagged only when the
+    source puts a single space after its sentences.
 
     ## Why is this bad?
     Doubled spaces come from joined tokens or dropped words; they show in HTML as stray
@@ -45,13 +46,24 @@ class DoubleSpace(Rule):
     category = "whitespace"
     severity = "warning"
     fix = Applicability.SAFE
-    # Two spaces after a full stop is an old typing convention, not an artifact.
-    _pattern = re.compile(r"(?<=[^\s.!?:\"”])[ \u00a0]{2,}(?=\S)")
+    _pattern = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+    _after_sentence = re.compile(r"[.!?:\"”][ \u00a0]{2,}$")
+    _single_after_sentence = re.compile(r"[.!?] (?=\S)")
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources = chunk["source"].tolist()
-        hits = regex_hits(chunk["target"].tolist(), self._pattern, "Double space", " ")
-        return (h for h in hits if not self._pattern.search(sources[h.row]))
+        sources: list[str] = chunk["source"].tolist()
+        texts: list[str] = chunk["target"].tolist()
+        for hit in regex_hits(texts, self._pattern, "Double space", " "):
+            source = sources[hit.row]
+            if self._pattern.search(source):
+                continue
+            # Two spaces after a sentence are the typewriter convention, or join sentences of
+            # a source written without spaces (Japanese): flagged only against a source
+            # that puts one space after its sentences.
+            after = self._after_sentence.search(texts[hit.row][: hit.end])
+            if after and not self._single_after_sentence.search(source):
+                continue
+            yield hit
 
 
 @register
@@ -86,7 +98,7 @@ class SpaceInsideQuotes(Rule):
     category = "whitespace"
     severity = "warning"
     fix = Applicability.SAFE
-    options = {"spaced_guillemets": ["fr"]}
+    options = {"spaced_guillemets": ["fr", "vi"]}
     option_docs = {"spaced_guillemets": "target languages that space the inside of « » (ISO 639-1)"}
     # An opening mark starts the text or follows a space or bracket; a mark glued to the
     # preceding word (German „Wort“, or a closing “ typed for ”) is a closing mark.
