@@ -100,7 +100,7 @@ def check_one(pair: Path, hyp: Path, refs: list[Path], with_ter: bool, jobs: int
         sent_ok &= cli_sent == stats_path == fast_path
     row["sentence"] = "equal" if sent_ok else "MISMATCH"
     if hyp.read_bytes().startswith(b"\xef\xbb\xbf"):
-        row["sentence"] += " (HYP starts with a BOM: tqaudit's reader drops it, sacrebleu keeps it)"
+        row["sentence"] += " (HYP starts with a BOM, kept as text by both)"
     row["ok"] = corpus_ok and sent_ok
     return row
 
