@@ -7,11 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from sacrebleu.metrics import BLEU, CHRF
 from typer.testing import CliRunner, Result
 
-from tqaudit.cli import score as score_cmd
+from tqaudit.cli import app
 
 REFS = [
     "The meeting was postponed until Friday.",
@@ -28,19 +27,6 @@ GOOD = [
 BAD = ["Subscribe to our channel", "Leave a Reply", "the the the", "Read more"]
 
 
-def _app() -> typer.Typer:
-    """The project's app when it has the commands, else a local one around them."""
-    from tqaudit.cli import app
-
-    names = {c.name for c in app.registered_commands}
-    if {"score", "compare"} <= names:
-        return app
-    local = typer.Typer()
-    local.command("score")(score_cmd.score)
-    local.command("compare")(score_cmd.compare)
-    return local
-
-
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, Path]:
     out = {}
@@ -51,7 +37,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 
 def _invoke(*args: object) -> Result:
-    return CliRunner().invoke(_app(), [str(a) for a in args])
+    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 def test_score_prints_sacrebleu_lines(files: dict[str, Path]) -> None:
