@@ -132,3 +132,15 @@ def test_preview_rules_need_their_exact_code() -> None:
     assert "PU002" not in select_rules(["PU"])
     assert "PU002" in select_rules(["PU002"])
     assert "PU002" in select_rules(["ALL"], [], ["PU002"])
+
+
+def test_length_outlier_flags_an_omission_against_the_corpus() -> None:
+    src = [f"Протесты в городе номер {i} начались из-за роста цен на сжиженный газ." for i in range(60)]
+    tgt = [f"Protests in city number {i} began over rising prices of liquefied gas." for i in range(60)]
+    tgt[17] = "Protests began."
+    frame = pd.DataFrame({"source": src, "target": tgt, "src_lang": "ru", "tgt_lang": "en"})
+    findings = tqaudit.audit(frame, Config(select=("FD005",))).findings
+    assert findings["segment_id"].tolist() == ["18"]
+    assert "shorter than usual" in findings["message"].iloc[0]
+    few = tqaudit.audit(frame.head(20), Config(select=("FD005",))).findings
+    assert few.empty  # too few segments to know the pair's usual ratio
