@@ -189,3 +189,11 @@ def test_glossary_option(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", str(feed), "--glossary", str(bad), "--out", str(tmp_path / "b")])
     assert result.exit_code == 2
     assert "needs 'source' and 'target' columns" in result.stderr
+
+
+def test_unwritable_report_folder_exits_2(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(clean_feed), "--out", str(blocker / "reports")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "cannot write" in result.stderr

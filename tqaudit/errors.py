@@ -23,5 +23,9 @@ class ConfigError(TqauditError):
     """A bad option, config key, rule code or data pack (exit code 2)."""
 
 
+class OutputError(TqauditError):
+    """A report or output file that cannot be written (exit code 2)."""
+
+
 class RuleError(TqauditError):
     """A rule crashed; the message names the rule code and the segment (exit code 2)."""

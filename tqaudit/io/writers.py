@@ -15,6 +15,8 @@ from typing import IO
 
 import pandas as pd
 
+from tqaudit.errors import OutputError
+
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google
 # Sheets (OWASP "CSV Injection"); tab and CR are included because some importers strip them.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -44,8 +46,11 @@ def atomic_write(path: Path) -> Iterator[IO[str]]:
 
 def write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically (UTF-8, ``\\n`` line ends)."""
-    with atomic_write(path) as fh:
-        fh.write(text)
+    try:
+        with atomic_write(path) as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
 def csv_text(frame: pd.DataFrame) -> str:
