@@ -58,11 +58,12 @@ def test_csv_with_quoted_commas_and_missing_optional_columns(tmp_path: Path) -> 
 
 
 def test_jsonl_with_extra_references(tmp_path: Path) -> None:
-    rows = [{"id": "a", "target": "x", "reference": "y", "reference_2": "z"}, {"id": "b", "target": "w"}]
+    rows = [{"id": "a", "target": "x", "reference": "y", "reference_2": "z"}, {"id": "b", "target": 5}]
     path = write(tmp_path, "t.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n")
     seg = read_segments(path)
     assert seg["segment_id"].tolist() == ["a", "b"]
     assert seg["reference_2"].tolist() == ["z", ""]
+    assert seg["target"].tolist() == ["x", "5"]
 
 
 def test_parquet_round_trip(tmp_path: Path) -> None:
@@ -162,4 +163,11 @@ def test_po_and_tmx(tmp_path: Path) -> None:
 def test_broken_xliff_is_one_line_error(tmp_path: Path) -> None:
     path = write(tmp_path, "bad.xlf", "<xliff><file><body><trans-unit>")
     with pytest.raises(InputError, match=r"bad\.xlf: not a valid XLF file"):
+        read_segments(path)
+
+
+def test_row_with_more_fields_than_the_header(tmp_path: Path) -> None:
+    # on the first data row pandas would silently take the extra fields as an index
+    path = write(tmp_path, "ragged.tsv", "id\ttarget\n1\ta\tb\tc\n2\tfine\n")
+    with pytest.raises(InputError, match=r"ragged\.tsv:2: 4 fields, but the header has 2"):
         read_segments(path)

@@ -93,21 +93,28 @@ def _read_delimited(path: Path, sep: str) -> pd.DataFrame:
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError(f"{path}: {str(exc).splitlines()[0]}") from None
-    lines = _record_lines(text, sep)
+    lines = _record_lines(text, sep, path)
     if len(lines) == len(frame):
         frame["line"] = lines
     return frame
 
 
-def _record_lines(text: str, sep: str) -> list[int]:
-    """The line on which each data record starts (quoted cells may span lines)."""
+def _record_lines(text: str, sep: str, path: Path) -> list[int]:
+    """The line on which each data record starts (quoted cells may span lines).
+
+    A record with more fields than the header is an error: pandas would silently turn
+    the extra leading fields into an index and shift every column.
+    """
     if sep == "\t":
         reader = csv.reader(io.StringIO(text), delimiter=sep, quoting=csv.QUOTE_NONE)
     else:
         reader = csv.reader(io.StringIO(text), delimiter=sep)
-    starts, previous = [], 0
+    starts, previous, width = [], 0, 0
     for row in reader:
         if row:
+            width = width or len(row)
+            if len(row) > width:
+                raise InputError(f"{path}:{previous + 1}: {len(row)} fields, but the header has {width}")
             starts.append(previous + 1)
         previous = reader.line_num
     return starts[1:]  # the first record is the header
@@ -125,7 +132,9 @@ def _read_jsonl(path: Path) -> pd.DataFrame:
         if not isinstance(row, dict):
             raise InputError(f"{path}:{number}: expected a JSON object per line")
         rows.append({**row, "line": number})
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, dtype=object)  # object: a number stays "5", not "5.0"
+    frame["line"] = frame["line"].astype("int64")
+    return frame
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
