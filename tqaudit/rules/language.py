@@ -244,6 +244,8 @@ class SourceScriptLeak(_LanguageRule):
             strict=True,
         )
         for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
+            if target.isascii() and "LATIN" in allowed:  # only Latin letters: nothing to leak
+                continue
             leaked = langid.language_script(src_lang, table) or langid.dominant_script(source)
             expected = langid.language_script(tgt_lang, table) or langid.dominant_script(target)
             if not leaked or not expected or leaked in allowed:
@@ -329,6 +331,8 @@ class MixedScriptWord(_LanguageRule):
         for row, (target, tgt_lang) in enumerate(
             zip(_column(chunk, "target"), _column(chunk, "tgt_lang"), strict=True)
         ):
+            if target.isascii():  # one script only: no mix, no lone look-alike
+                continue
             preferred = langid.language_script(tgt_lang, table) or langid.dominant_script(target)
             for m in _WORD.finditer(target):
                 hit = self._word(row, m, glyphs, scripts, preferred)
