@@ -46,6 +46,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tqaudit.io.writers import write_text
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WMT = ROOT.parent / "shared" / "data" / "wmt"
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "audit_speed.md"
@@ -490,8 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     report = "\n".join(out)
     print(report)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(report, "utf-8")
+    write_text(Path(args.out), report)  # atomic: never a half-written result file
     return 0
 
 

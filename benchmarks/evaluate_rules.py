@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 
 import tqaudit  # noqa: E402
+from tqaudit.io.writers import write_text  # noqa: E402
 from tqaudit.rules import RULES, load_rules  # noqa: E402
 
 LANGID_RULES = ("LG001", "LG002")  # the rules that call the language model
@@ -756,8 +757,7 @@ def main(argv: list[str] | None = None) -> int:
     out.append("")
     report = "\n".join(out)
     print(report)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(report, "utf-8")
+    write_text(Path(args.out), report)  # atomic: never a half-written result file
     return 0
 
 

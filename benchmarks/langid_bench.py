@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tqaudit import langid  # noqa: E402
+from tqaudit.io.writers import write_text  # noqa: E402
 from tqaudit.rules import RULES, load_rules  # noqa: E402
 
 SHORT = 60  # characters: what counts as a short segment
@@ -361,8 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     for line in shown:
         print(line, file=sys.stderr)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(report, "utf-8")
+    write_text(Path(args.out), report)  # atomic: never a half-written result file
     return 0
 
 
