@@ -115,7 +115,7 @@ def _script_table() -> dict[str, str]:
     from tqaudit.rules.packs import PackSet
 
     pack = PackSet.default().get("language.scripts")
-    return {e["pattern"]: e["suggestion"] for e in pack.entries} if pack else {}
+    return pack.mapping() if pack else {}
 
 
 def language_script(lang: str, table: Mapping[str, str] | None = None) -> str:

@@ -45,7 +45,7 @@ def _confidences(chunk: pd.DataFrame, name: str) -> list[float]:
 
 def _homoglyphs(rule: Rule) -> dict[str, str]:
     pack = rule.packs.get("language.homoglyphs")
-    return {e["pattern"]: e["suggestion"] for e in pack.entries} if pack else {}
+    return pack.mapping() if pack else {}
 
 
 def _script_label(script: str) -> str:
@@ -57,7 +57,7 @@ class _LanguageRule(Rule):
 
     def script_table(self) -> dict[str, str]:
         pack = self.packs.get("language.scripts")
-        return {e["pattern"]: e["suggestion"] for e in pack.entries} if pack else {}
+        return pack.mapping() if pack else {}
 
     def native(self, script: str) -> frozenset[str]:
         """Scripts that belong in text of ``script``: Han beside kana or hangul."""

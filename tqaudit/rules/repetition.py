@@ -56,11 +56,8 @@ class RepeatedWord(Rule):
 
     def _allowed(self) -> dict[str, set[str]]:
         pack = self.packs.get("repetition")
-        allowed: dict[str, set[str]] = {}
-        for e in pack.entries if pack else ():
-            for lang in e.get("languages", ["*"]):
-                allowed.setdefault(lang, set()).add(e["pattern"].casefold())
-        return allowed
+        by_language = pack.by_language() if pack else {}
+        return {lang: {w.casefold() for w in words} for lang, words in by_language.items()}
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
         allowed = self._allowed()

@@ -174,11 +174,8 @@ class InvisibleCharacter(Rule):
     def _allowed(self) -> dict[str, set[str]]:
         """Characters each target language legitimately uses (``whitespace.invisible`` pack)."""
         pack = self.packs.get("whitespace.invisible")
-        allowed: dict[str, set[str]] = {}
-        for entry in pack.entries if pack else ():
-            for lang in entry.get("languages", []):
-                allowed.setdefault(lang, set()).update(entry["pattern"])
-        return allowed
+        by_language = pack.by_language() if pack else {}
+        return {lang: set("".join(chars)) for lang, chars in by_language.items()}
 
     def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
         sources: list[str] = chunk["source"].tolist()

@@ -42,6 +42,18 @@ class Pack:
     def patterns(self) -> list[str]:
         return [e["pattern"] for e in self.entries]
 
+    def mapping(self) -> dict[str, str]:
+        """``{pattern: suggestion}``: the pack as a lookup table."""
+        return {e["pattern"]: e["suggestion"] for e in self.entries}
+
+    def by_language(self) -> dict[str, set[str]]:
+        """``{language: patterns}`` from each entry's ``languages`` (``*`` when it has none)."""
+        out: dict[str, set[str]] = {}
+        for entry in self.entries:
+            for lang in entry.get("languages", ["*"]):
+                out.setdefault(lang, set()).add(entry["pattern"])
+        return out
+
 
 def _validate(name: str, origin: str, data: dict[str, Any]) -> Pack:
     header = data.get("pack", {})
