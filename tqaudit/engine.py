@@ -74,6 +74,8 @@ def check_chunk(
 ) -> list[dict[str, Any]]:
     """Run every rule on one chunk; rows carry ``_pos`` (segment position) for sorting."""
     rows: list[dict[str, Any]] = []
+    targets: list[str] = chunk["target"].tolist()
+    ids: list[str] = chunk["segment_id"].tolist()
     for rule in rules:
         part = _rows_for(rule, chunk)
         if part.empty:
@@ -89,8 +91,6 @@ def check_chunk(
                 f"{type(exc).__name__}: {exc}"
             ) from exc
         sev = severity.get(rule.code, rule.severity)
-        targets: list[str] = chunk["target"].tolist()
-        ids: list[str] = chunk["segment_id"].tolist()
         for hit in hits:
             pos = int(positions[hit.row])
             target = targets[pos]
