@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tqaudit.packs import PackSet
 from tqaudit.rules import CATEGORIES, RULES, Applicability, Rule, load_rules, register
-from tqaudit.rules.packs import PackSet
 
 load_rules()
 CASES = Path(__file__).parent / "rules" / "cases"

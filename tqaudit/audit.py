@@ -17,9 +17,9 @@ from tqaudit import __version__, langid, scoring
 from tqaudit.baseline import apply_baseline, load_baseline
 from tqaudit.config import Config
 from tqaudit.engine import build_rules, run_rules
+from tqaudit.findings import CATEGORIES, SEVERITIES
 from tqaudit.io.readers import read_segments
-from tqaudit.rules.base import CATEGORIES, SEVERITIES
-from tqaudit.rules.packs import PackSet
+from tqaudit.packs import PackSet
 from tqaudit.segments import normalize
 
 # --fail-on LEVEL fails the gate on findings at LEVEL or above.

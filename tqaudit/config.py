@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tqaudit.errors import ConfigError
-from tqaudit.rules.base import SEVERITIES
+from tqaudit.findings import SEVERITIES
 
 if sys.version_info >= (3, 11):
     import tomllib

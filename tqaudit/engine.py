@@ -16,8 +16,8 @@ import pandas as pd
 
 from tqaudit.config import Config
 from tqaudit.errors import RuleError
+from tqaudit.packs import PackSet
 from tqaudit.rules import FINDING_COLUMNS, RULES, Rule, load_rules, select_rules
-from tqaudit.rules.packs import PackSet
 
 CHUNK_SIZE = 2000
 _LINE_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x85\u2028\u2029]")
@@ -106,6 +106,7 @@ def check_chunk(
                     "end": hit.end,
                     "excerpt": excerpt(target, hit.start, hit.end),
                     "suggestion": hit.suggestion,
+                    "fix": rule.fix.value if hit.suggestion else "none",
                 }
             )
     return rows

@@ -112,7 +112,7 @@ def dominant_script(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _script_table() -> dict[str, str]:
-    from tqaudit.rules.packs import PackSet
+    from tqaudit.packs import PackSet
 
     pack = PackSet.default().get("language.scripts")
     return pack.mapping() if pack else {}
@@ -466,7 +466,7 @@ class _Markers(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _marker_table() -> dict[str, _Markers]:
-    from tqaudit.rules.packs import PackSet
+    from tqaudit.packs import PackSet
 
     pack = PackSet.default().get("language.function-words")
     table: dict[str, _Markers] = {}

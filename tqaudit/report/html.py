@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from tqaudit.audit import AuditResult
+from tqaudit.findings import CATEGORIES, SEVERITIES
 from tqaudit.rules import RULES
-from tqaudit.rules.base import CATEGORIES, SEVERITIES
 
 MAX_SEGMENTS_SHOWN = 2000
 

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tqaudit.audit import AuditResult
-from tqaudit.rules.base import CATEGORIES, SEVERITIES
+from tqaudit.findings import CATEGORIES, SEVERITIES
 
 
 def print_summary(result: AuditResult, console: Console, written: list[str]) -> None:

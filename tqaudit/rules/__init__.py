@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from tqaudit.rules.base import CATEGORIES, FINDING_COLUMNS, Applicability, Hit, Rule
+from tqaudit.findings import CATEGORIES, FINDING_COLUMNS, Applicability
+from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import RULES, register, select_rules
 
 _INFRASTRUCTURE = frozenset({"base", "registry", "text"})

@@ -7,7 +7,6 @@ text (:func:`iter_matches`) instead of a Python loop per row.
 
 from __future__ import annotations
 
-import enum
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -18,47 +17,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pandas as pd
 
 from tqaudit.errors import ConfigError
+from tqaudit.findings import Applicability
 
 if TYPE_CHECKING:
-    from tqaudit.rules.packs import PackSet
+    from tqaudit.packs import PackSet
 
-CATEGORIES: tuple[str, ...] = (
-    "markup",
-    "punctuation",
-    "whitespace",
-    "transliteration",
-    "calque",
-    "language",
-    "boilerplate",
-    "fidelity",
-    "repetition",
-    "terminology",
-    "consistency",
-    "score",
-)
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
-FINDING_COLUMNS: tuple[str, ...] = (
-    "segment_id",
-    "rule",
-    "category",
-    "severity",
-    "message",
-    "start",
-    "end",
-    "excerpt",
-    "suggestion",
-)
 # Sections every rule docstring must have (ruff's doc template); checked at registration.
 REQUIRED_SECTIONS: tuple[str, ...] = ("## What it does", "## Why is this bad?", "## Example")
-
-
-class Applicability(str, enum.Enum):
-    """Fix safety, after ruff: SAFE fixes apply by default, UNSAFE only on request."""
-
-    SAFE = "safe"
-    UNSAFE = "unsafe"
-    DISPLAY_ONLY = "display-only"
-    NONE = "none"
 
 
 @dataclass(frozen=True)
@@ -113,7 +78,7 @@ class Rule:
                 )
         self.opts: dict[str, Any] = {**self.options, **given}
         if packs is None:
-            from tqaudit.rules.packs import PackSet
+            from tqaudit.packs import PackSet
 
             packs = PackSet.default()
         self.packs = packs

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from tqaudit.packs import Pack
 from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits
-from tqaudit.rules.packs import Pack
 from tqaudit.rules.registry import register
 
 

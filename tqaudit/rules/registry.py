@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 
 from tqaudit.errors import ConfigError
-from tqaudit.rules.base import CATEGORIES, REQUIRED_SECTIONS, SEVERITIES, Applicability, Rule
+from tqaudit.findings import CATEGORIES, SEVERITIES, Applicability
+from tqaudit.rules.base import REQUIRED_SECTIONS, Rule
 
 RULES: dict[str, type[Rule]] = {}
 _CODE = re.compile(r"^[A-Z]{2}\d{3}$")

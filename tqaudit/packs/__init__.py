@@ -3,7 +3,7 @@
 A pack is a TOML file named ``<category>.<lang>.toml`` (or ``<category>.<src>-<tgt>.toml``
 for a language pair) with a ``[pack]`` table and a list of ``[[entry]]`` tables. Every entry
 has ``pattern``, ``suggestion``, ``note`` and ``source``. Packs ship inside the package
-(``tqaudit/rules/packs/``) and users add their own from config (``packs = ["my.toml"]``);
+(``tqaudit/packs/``) and users add their own from config (``packs = ["my.toml"]``);
 a user pack with the same name extends the built-in one. Packs are validated at load and
 an error names the file and the entry index.
 """
@@ -84,7 +84,7 @@ def _read(path_text: str, origin: str) -> dict[str, Any]:
 
 @cache
 def _builtin(name: str) -> Pack | None:
-    ref = resources.files("tqaudit.rules.packs").joinpath(f"{name}.toml")
+    ref = resources.files("tqaudit.packs").joinpath(f"{name}.toml")
     if not ref.is_file():
         return None
     return _validate(name, f"pack {name}.toml", _read(ref.read_text("utf-8"), f"pack {name}.toml"))
@@ -143,7 +143,7 @@ class PackSet:
     def names(self) -> Sequence[str]:
         builtin = [
             p.name.removesuffix(".toml")
-            for p in resources.files("tqaudit.rules.packs").iterdir()
+            for p in resources.files("tqaudit.packs").iterdir()
             if p.name.endswith(".toml")
         ]
         return sorted(set(builtin) | set(self._user))

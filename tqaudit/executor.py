@@ -1,0 +1,83 @@
+"""The one place that runs work in other processes.
+
+Every stage of an audit, and the ``score`` command's statistics, is a pure function of its
+arguments; an :class:`Executor` maps such a function over tasks in this process or in a
+pool of worker processes, and gives the results back in task order. A cluster engine
+(Dask) plugs in here as another ``Executor`` with the same ``map``.
+
+Workers start from a fork server, not a plain fork: fastchrf runs a Rust thread pool, and a
+process forked after that pool has started deadlocks the next time it uses it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor as _FuturesExecutor
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Executor:
+    """Runs ``func`` over tasks: in-process for ``jobs <= 1``, else in ``jobs`` processes.
+
+    Use as a context manager so the pool (started on first use) is shut down once; the
+    same pool serves every stage of a run instead of one pool per stage.
+    """
+
+    def __init__(self, jobs: int = 1) -> None:
+        self.jobs = max(1, int(jobs))
+        self._pool: _FuturesExecutor | None = None
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    @property
+    def parallel(self) -> bool:
+        return self.jobs > 1
+
+    def _get_pool(self) -> _FuturesExecutor:
+        if self._pool is None:
+            # Rayon (fastchrf) reads this once, when its pool starts: one thread per worker,
+            # so that ``jobs`` alone sets how many cores a run takes. A user's value wins.
+            os.environ.setdefault("RAYON_NUM_THREADS", "1")
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+            if "forkserver" in methods:
+                ctx.set_forkserver_preload(["tqaudit.engine"])
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=ctx)
+        return self._pool
+
+    def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """``func(task)`` for every task, in task order (lazily, so results can stream)."""
+        items = list(tasks) if not self.parallel else tasks
+        if not self.parallel:
+            return (func(t) for t in items)
+        return self._get_pool().map(func, items)
+
+    def map_list(self, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
+        """``map`` collected: a small task list runs in-process, where a pool costs more."""
+        todo = list(tasks)
+        if len(todo) <= 1:
+            return [func(t) for t in todo]
+        return list(self.map(func, todo))
+
+
+def run_in(executor: Executor | None, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
+    """``func`` over ``tasks`` with ``executor``, or in this process when there is none."""
+    if executor is None:
+        return [func(t) for t in tasks]
+    return executor.map_list(func, tasks)
+

@@ -1,0 +1,118 @@
+"""The findings contract: categories, severities, fix safety, columns, edits and fingerprints.
+
+Everything that reads or writes a findings table (the engine, ``fix``, every report, the
+baseline) takes these names from here, so the contract in ``DESIGN.md`` is stated once.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+CATEGORIES: tuple[str, ...] = (
+    "markup",
+    "punctuation",
+    "casing",
+    "whitespace",
+    "transliteration",
+    "calque",
+    "language",
+    "boilerplate",
+    "fidelity",
+    "repetition",
+    "terminology",
+    "consistency",
+    "score",
+)
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+# --fail-on LEVEL fails the gate on findings at LEVEL or above.
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+FINDING_COLUMNS: tuple[str, ...] = (
+    "segment_id",
+    "rule",
+    "category",
+    "severity",
+    "message",
+    "start",
+    "end",
+    "excerpt",
+    "suggestion",
+    "fix",
+)
+
+
+class Applicability(str, enum.Enum):
+    """Fix safety, after ruff: SAFE fixes apply by default, UNSAFE only on request.
+
+    ``NONE`` is what a finding without an edit carries, whatever its rule declares.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY_ONLY = "display-only"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``target[start:end]`` with ``content`` (ruff's ``Edit``).
+
+    An empty ``content`` is a deletion on purpose; a finding that knows no fix carries no
+    ``Edit`` at all, so "no fix" and "delete" can never be confused.
+    """
+
+    start: int
+    end: int
+    content: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"an edit needs 0 <= start <= end, got {self.start}..{self.end}")
+
+    def apply(self, text: str) -> str:
+        return text[: self.start] + self.content + text[self.end :]
+
+
+def fix_value(edit: Edit | None, safety: Applicability) -> str:
+    """The ``fix`` column of a finding: the rule's safety when it carries an edit, else ``none``."""
+    return safety.value if edit is not None else Applicability.NONE.value
+
+
+def fixable(applicability: str, unsafe: bool) -> bool:
+    """Whether ``tqaudit fix`` applies an edit of this applicability (never display-only)."""
+    allowed = {Applicability.SAFE.value, Applicability.UNSAFE.value} if unsafe else {Applicability.SAFE.value}
+    return applicability in allowed
+
+
+def empty_findings() -> pd.DataFrame:
+    """A findings table with no rows and the contract's columns and dtypes."""
+    frame = pd.DataFrame({col: pd.Series(dtype=object) for col in FINDING_COLUMNS})
+    return frame.astype({"start": "int64", "end": "int64"})
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x85\u2028\u2029]")
+EXCERPT_CONTEXT = 30
+
+
+def excerpt(text: str, start: int, end: int) -> str:
+    """The flagged text with a little context, on one line (the whole segment, shortened, for -1)."""
+    if start < 0:
+        start, end = 0, min(len(text), 2 * EXCERPT_CONTEXT)
+    left = max(0, start - EXCERPT_CONTEXT)
+    right = min(len(text), end + EXCERPT_CONTEXT)
+    snippet = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+    return _LINE_BREAKS.sub(" ", snippet)
+
+
+def fingerprint(rule: str, target: str, start: int, end: int) -> str:
+    """A stable identity of a finding from its rule and the text it is about.
+
+    It does not depend on the segment id or the message, so it survives lines inserted
+    elsewhere in the file and messages that quote corpus-wide figures.
+    """
+    key = f"{rule}|{target}|{start}|{end}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
