@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -9,10 +11,13 @@ import pandas as pd
 import pytest
 
 import tqaudit
+from tqaudit.chunk import Chunk
 from tqaudit.config import Config
-from tqaudit.engine import excerpt, run_rules
+from tqaudit.engine import run_rules
 from tqaudit.errors import ConfigError, RuleError
+from tqaudit.findings import excerpt
 from tqaudit.rules import FINDING_COLUMNS, RULES, Hit, Rule, load_rules, select_rules
+from tqaudit.segments import build_segments, normalize
 
 
 def test_library_audit_on_a_dataframe() -> None:
@@ -70,7 +75,7 @@ class _Crashing(Rule):
     name = "crashing"
     category = "markup"
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         raise ValueError("boom")
 
 
@@ -144,3 +149,66 @@ def test_length_outlier_flags_an_omission_against_the_corpus() -> None:
     assert "shorter than usual" in findings["message"].iloc[0]
     few = tqaudit.audit(frame.head(20), Config(select=("FD005",))).findings
     assert few.empty  # too few segments to know the pair's usual ratio
+
+
+def test_rules_read_the_annotations_they_declare() -> None:
+    load_rules()
+    en = "The government announced new measures to support small businesses this winter."
+    chunk = Chunk.from_frame(
+        build_segments([en], source=["Правительство объявило новые меры."], src_lang="ru", tgt_lang="en"),
+        {"target_lang": ["en"], "target_lang_conf": [0.99], "source_lang": ["ru"]},
+    )
+    assert list(RULES["LG001"]().check(chunk)) == []
+    # The rule trusts the annotation it is given rather than detecting again.
+    chunk = dataclasses.replace(chunk, annotations={**chunk.annotations, "target_lang": ("fr",)})
+    hits = list(RULES["LG001"]().check(chunk))
+    assert len(hits) == 1 and "'fr'" in hits[0].message
+
+
+def test_annotations_stay_beside_the_segments_and_run_only_when_declared() -> None:
+    ru = "Правительство объявило о новых мерах поддержки малого бизнеса этой зимой."
+    de = "Die Regierung hat neue Maßnahmen zur Unterstützung kleiner Unternehmen angekündigt."
+    table = pd.DataFrame({"source": [ru], "target": [de], "reference": ["The government announced."]})
+    result = tqaudit.audit(table, Config(select=("MK", "LG003")), src_lang="ru", tgt_lang="en")
+    assert result.languages is None  # no selected rule reads a language verdict
+    assert result.scores is not None and list(result.scores.columns) == ["bleu", "chrf", "ter"]
+    assert list(result.segments.columns) == list(normalize(table).columns)
+    result = tqaudit.audit(table, Config(select=("LG001",)), src_lang="ru", tgt_lang="en")
+    assert result.languages is not None and list(result.languages["target_lang"]) == ["de"]
+    assert "target_lang" not in result.segments.columns
+    assert list(result.findings["rule"]) == ["LG001"]
+    assert "target_lang" in result.annotated_segments().columns
+
+
+def test_run_signature_changes_with_options_and_severities() -> None:
+    frame = pd.DataFrame({"target": ["loop, loop, loop."]})
+    plain = tqaudit.audit(frame).signature
+    assert tqaudit.audit(frame).signature == plain
+    assert tqaudit.audit(frame, Config(rule_options={"RP002": {"min_repeats": 3}})).signature != plain
+    assert tqaudit.audit(frame, Config(severity={"RP002": "info"})).signature != plain
+
+
+def test_user_pack_for_another_target_language_fires(tmp_path: Path) -> None:
+    pack = tmp_path / "transliteration.de.toml"
+    pack.write_text(
+        '[pack]\ndescription = "German legacy names"\n\n[[entry]]\npattern = "Alma-Ata"\n'
+        'suggestion = "Almaty"\nnote = "renamed 1993"\nsource = "test"\n',
+        encoding="utf-8",
+    )
+    frame = pd.DataFrame({"target": ["Kämpfe in Alma-Ata", "Battles in Alma-Ata"], "tgt_lang": ["de", "en"]})
+    findings = tqaudit.audit(frame, Config(select=("TL001",), packs=(pack,))).findings
+    assert findings["segment_id"].tolist() == ["1", "2"]
+    assert findings["suggestion"].tolist() == ["Almaty", "Almaty"]
+    # without the user pack there is no German pack, so German targets are left alone
+    findings = tqaudit.audit(frame, Config(select=("TL001",))).findings
+    assert findings["segment_id"].tolist() == ["2"]
+
+
+def test_patterns_see_one_segment_at_a_time() -> None:
+    from tqaudit.chunk import finditer
+
+    texts = ["first", "second one", "third"]
+    starts = [(row, m.start()) for row, m in finditer(texts, re.compile(r"^\w+"))]
+    assert starts == [(0, 0), (1, 0), (2, 0)]
+    ends = [(row, m.group()) for row, m in finditer(texts, re.compile(r"(?<!\S)\w+$"))]
+    assert ends == [(0, "first"), (1, "one"), (2, "third")]

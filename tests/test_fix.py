@@ -9,14 +9,16 @@ from typer.testing import CliRunner
 
 import tqaudit
 from tqaudit.cli import app
-from tqaudit.fix import apply_fixes, fix
+from tqaudit.findings import Edit
+from tqaudit.fix import apply_edits, fix
 from tqaudit.rules import RULES, Applicability
 
 FEED = "Battles in Alma-Ata & mdash; he said  twice .\n“ Fine”\nLeave a Reply\n"
 
 
 def test_apply_fixes_keeps_offsets_and_skips_overlaps() -> None:
-    text, done = apply_fixes("ab cd ef", [(6, 8, "EF", "X1"), (0, 2, "AB", "X2"), (1, 4, "zz", "X3")])
+    edits = [(Edit(6, 8, "EF"), "X1"), (Edit(0, 2, "AB"), "X2"), (Edit(1, 4, "zz"), "X3")]
+    text, done = apply_edits("ab cd ef", edits)
     assert text == "AB cd EF"
     assert done == ["X2", "X1"]
 
@@ -25,13 +27,13 @@ def test_safe_fixes_only_by_default_and_idempotent(tmp_path: Path) -> None:
     path = tmp_path / "feed.txt"
     path.write_text(FEED, encoding="utf-8")
     result = fix(path, tgt_lang="en")
-    assert result.segments["target"].tolist() == [
+    assert result.fixed == [
         "Battles in Alma-Ata — he said twice.",
         "“Fine”",
         "Leave a Reply",
     ]
     assert set(result.applied) == {"MK001", "WS001", "PU003", "WS002"}
-    again = tqaudit.audit(result.segments).findings
+    again = tqaudit.audit(result.segments.assign(target=result.fixed)).findings
     safe = {c for c, r in RULES.items() if r.fix is Applicability.SAFE}
     assert not set(again["rule"]) & safe  # nothing safe is left to fix
     assert set(again["rule"]) == {"TL001", "BP001"}  # unsafe and display-only stay reported
@@ -40,7 +42,7 @@ def test_safe_fixes_only_by_default_and_idempotent(tmp_path: Path) -> None:
 def test_unsafe_fixes_on_request(tmp_path: Path) -> None:
     path = tmp_path / "feed.txt"
     path.write_text(FEED, encoding="utf-8")
-    fixed = fix(path, unsafe=True, tgt_lang="en").segments["target"].tolist()
+    fixed = fix(path, unsafe=True, tgt_lang="en").fixed
     assert fixed[0] == "Battles in Almaty — he said twice."
     assert fixed[2] == "Leave a Reply"  # display-only: never applied
 

@@ -256,18 +256,6 @@ def test_missing_backend_is_a_config_error(monkeypatch):
         langid.annotate(frame([EN]), {"backend": "nothing"})
 
 
-def test_rules_use_the_pipeline_columns_when_present():
-    from tqaudit.rules import RULES, load_rules
-
-    load_rules()
-    segs = langid.annotate(frame([EN], sources=[RU], tgt_lang="en", src_lang="ru"))
-    assert list(RULES["LG001"]().check(segs)) == []
-    # The rule trusts the annotation it is given rather than detecting again.
-    segs["target_lang"] = "fr"
-    hits = list(RULES["LG001"]().check(segs))
-    assert len(hits) == 1 and "'fr'" in hits[0].message
-
-
 def test_every_option_is_documented():
     from dataclasses import fields
 
@@ -370,18 +358,3 @@ def test_annotate_uses_the_fast_path_on_declared_targets():
     before = _model_calls()
     langid.annotate(frame([EN_CLEAR], tgt_lang="en"))
     assert _model_calls() == before
-
-
-def test_audit_skips_language_identification_when_no_rule_reads_it():
-    import tqaudit
-
-    table = pd.DataFrame({"source": [RU], "target": [DE]})
-    langid.cache_clear()
-    before = _model_calls()
-    result = tqaudit.audit(table, tqaudit.Config(select=["MK", "LG003"]), src_lang="ru", tgt_lang="en")
-    assert _model_calls() == before
-    assert "target_lang" not in result.segments.columns
-    result = tqaudit.audit(table, tqaudit.Config(select=["LG001"]), src_lang="ru", tgt_lang="en")
-    assert _model_calls() > before
-    assert list(result.segments["target_lang"]) == ["de"]
-    assert list(result.findings["rule"]) == ["LG001"]

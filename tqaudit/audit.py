@@ -1,11 +1,13 @@
 """One audit: segments in, findings + languages + scores + verdict out.
 
 ``audit()`` is the library entry point the CLI is a thin layer over (sqlfluff's
-``api.simple.lint``). The stages are listed once, in order, in ``audit()``.
+``api.simple.lint``): read → engine (annotate → rules → merge) → baseline → gate.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,33 +15,42 @@ from typing import Any
 
 import pandas as pd
 
-from tqaudit import __version__, langid, scoring
+from tqaudit import __version__, engine, gate, langid
 from tqaudit.baseline import apply_baseline, load_baseline
 from tqaudit.config import Config
-from tqaudit.engine import build_rules, run_rules
-from tqaudit.findings import CATEGORIES, SEVERITIES
+from tqaudit.executor import Executor
+from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable
 from tqaudit.io.readers import read_segments
 from tqaudit.packs import PackSet
+from tqaudit.rules import Rule
 from tqaudit.segments import normalize
-
-# --fail-on LEVEL fails the gate on findings at LEVEL or above.
-_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 @dataclass
 class AuditResult:
-    """What an audit produced; every report renders from this one object."""
+    """What an audit produced; every report renders from this one object.
+
+    ``segments`` is the table as read; ``languages`` and ``scores`` are the annotation
+    frames beside it (same row order), or None when no stage needed them.
+    """
 
     segments: pd.DataFrame
     findings: pd.DataFrame
     config: Config
-    rules: list[str]
+    catalogue: dict[str, RuleInfo]
     signature: str
+    languages: pd.DataFrame | None = None
+    scores: pd.DataFrame | None = None
     corpus_scores: dict[str, Any] = field(default_factory=dict)
     finding_failures: list[str] = field(default_factory=list)
     score_failures: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
     baseline_suppressed: int = 0
+
+    @property
+    def rules(self) -> list[str]:
+        """The codes of the rules that ran, in order."""
+        return list(self.catalogue)
 
     @property
     def gate_failures(self) -> list[str]:
@@ -49,6 +60,12 @@ class AuditResult:
     @property
     def passed(self) -> bool:
         return not self.gate_failures
+
+    def annotated_segments(self) -> pd.DataFrame:
+        """The segments with the language and score columns beside them (for reports)."""
+        parts = [self.segments.reset_index(drop=True)]
+        parts += [f.reset_index(drop=True) for f in (self.languages, self.scores) if f is not None]
+        return pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -64,49 +81,48 @@ class AuditResult:
                 "segments": len(self.segments),
                 "segments_with_findings": int(f["segment_id"].nunique()),
                 "findings": len(f),
+                "fixable": sum(fixable(v, unsafe=False) for v in f["fix"]),
+                "fixable_unsafe": sum(v == "unsafe" for v in f["fix"]),
                 "baseline_suppressed": self.baseline_suppressed,
             },
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
             "by_category": {c: n for c in CATEGORIES if (n := int((f["category"] == c).sum()))},
             "by_rule": {r: int(n) for r, n in sorted(f["rule"].value_counts().items())},
-            "corpus_scores": self.corpus_scores,
+            "corpus_scores": {k: _plain(v) for k, v in self.corpus_scores.items()},
             "rules": self.rules,
             "options": self.config.options_used(),
         }
 
 
-def failing_severities(fail_on: str) -> list[str]:
-    """The severities that fail the gate under ``--fail-on fail_on`` (none for ``never``)."""
-    if fail_on == "never":
-        return []
-    return [s for s in SEVERITIES if _RANK[s] <= _RANK[fail_on]]
+def _plain(score: Any) -> Any:
+    """A corpus score as JSON data (typed scores have ``to_dict``)."""
+    return score.to_dict() if hasattr(score, "to_dict") else score
 
 
-def _gate(findings: pd.DataFrame, fail_on: str) -> list[str]:
-    levels = failing_severities(fail_on)
-    if not levels:
-        return []
-    failing = findings[findings["severity"].isin(levels)]
-    if failing.empty:
-        return []
-    counts = failing["severity"].value_counts()
-    parts = ", ".join(f"{int(counts[s])} {s}" for s in levels if s in counts)
-    return [f"{parts} finding(s) at or above --fail-on {fail_on}"]
+def catalogue(rules: Sequence[Rule]) -> dict[str, RuleInfo]:
+    """The reports' view of ``rules``, in run order."""
+    return {r.code: r.info() for r in rules}
 
 
-def run_signature(rules: Sequence[str], packs: PackSet, config: Config) -> str:
-    """``tqaudit:<ver>|rules:<n>@<hash>|packs:<hash>|langid:<backend>:seed0``.
+def run_signature(rules: Sequence[Rule], packs: PackSet, config: Config, corpus: dict[str, Any]) -> str:
+    """``tqaudit:<ver>|rules:<n>@<hash>|packs:<hash>|<langid>|<sacrebleu signatures>``.
 
-    Two runs with the same signature on the same input give byte-identical reports.
+    The rules hash covers the codes, their options and the severity overrides, so equal
+    signatures on the same input mean byte-identical reports.
     """
-    import hashlib
-
-    rules_hash = hashlib.sha256(",".join(rules).encode()).hexdigest()[:8]
-    backend = langid.Settings.from_options(config.langid).backend
-    return (
-        f"tqaudit:{__version__}|rules:{len(rules)}@{rules_hash}|packs:{packs.signature()}"
-        f"|{langid.SIGNATURE.replace('langid:', f'langid:{backend}:')}"
-    )
+    setup = [[r.code, r.opts, r.__class__.severity, dict(config.severity).get(r.code)] for r in rules]
+    blob = json.dumps(setup, sort_keys=True, default=str).encode()
+    rules_hash = hashlib.sha256(blob).hexdigest()[:8]
+    parts = [
+        f"tqaudit:{__version__}",
+        f"rules:{len(rules)}@{rules_hash}",
+        f"packs:{packs.signature()}",
+        langid.SIGNATURE.replace("langid:", f"langid:{langid.Settings.from_options(config.langid).backend}:"),
+    ]
+    for key, score in sorted(corpus.items()):
+        plain = _plain(score)
+        parts.append(f"{key}:{plain.get('signature', '')}")
+    return "|".join(parts)
 
 
 def audit(
@@ -132,30 +148,28 @@ def audit(
         for column, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
             if value:
                 table[column] = table[column].where(table[column] != "", value)
-    rules = build_rules(config)
-    codes = [r.code for r in rules]
-
-    # Pipeline stages, in order: annotate (languages, scores), then rules, then the gate.
-    if langid.READ_BY.intersection(codes):  # else no rule reads the language columns
-        table = langid.annotate(table, config.langid, jobs=config.jobs)
-    table, corpus_scores = scoring.annotate(table, config.scoring, config.jobs)
-    findings = run_rules(table, rules, config)
+    rules = engine.build_rules(config)
+    plan = engine.make_plan(config, rules)
+    with Executor(config.jobs) as executor:
+        result = engine.run(table, plan, executor, rules)
+    findings = result.findings
     suppressed = 0
     if config.baseline is not None:
         findings, suppressed = apply_baseline(findings, load_baseline(config.baseline))
-
-    finding_failures = _gate(findings, config.fail_on)
-    score_failures = scoring.gate(corpus_scores, config.min_bleu, config.min_chrf, config.max_ter)
     packs = rules[0].packs if rules else PackSet.default()
     return AuditResult(
         segments=table,
         findings=findings,
         config=config,
-        rules=codes,
-        signature=run_signature(codes, packs, config),
-        corpus_scores=corpus_scores,
-        finding_failures=finding_failures,
-        score_failures=score_failures,
+        catalogue=catalogue(rules),
+        signature=run_signature(rules, packs, config, result.corpus_scores),
+        languages=result.languages,
+        scores=result.scores,
+        corpus_scores=result.corpus_scores,
+        finding_failures=gate.finding_failures(findings, config.fail_on),
+        score_failures=gate.score_failures(
+            result.corpus_scores, config.min_bleu, config.min_chrf, config.max_ter
+        ),
         inputs=inputs,
         baseline_suppressed=suppressed,
     )

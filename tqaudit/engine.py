@@ -1,137 +1,253 @@
-"""Running rules over the segments table, in chunks, in-process or across processes.
+"""The one orchestrator: segments in chunks through annotate → rules → merge.
 
-The only module that knows about parallelism. Rules see chunks (DataFrame slices with a
-0..n-1 index) and return ``Hit`` rows; the engine adds the segment id, category, severity
-and excerpt, and sorts findings so the same input always gives the same table.
+Every per-chunk stage is a pure function of its task (:func:`run_chunk`), so the same code
+runs in-process or across worker processes through the one :class:`~tqaudit.executor.Executor`.
+Annotators (language identification, segment scores) return their own frames, kept beside
+the segments table and never written into it; they run only when a selected rule declares
+one of their columns in ``requires`` (scores also run when references exist, for the report).
+Corpus-scope rules see the whole table once, after the chunks are merged.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
+import json
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from tqaudit import langid, scoring
+from tqaudit.chunk import LANGUAGE_COLUMNS, SCORE_COLUMNS, Chunk
 from tqaudit.config import Config
-from tqaudit.errors import RuleError
+from tqaudit.errors import ConfigError, RuleError
+from tqaudit.executor import Executor, run_in
+from tqaudit.findings import FINDING_COLUMNS, empty_findings, excerpt, fix_value
 from tqaudit.packs import PackSet
-from tqaudit.rules import FINDING_COLUMNS, RULES, Rule, load_rules, select_rules
+from tqaudit.rules import RULES, Rule, load_rules, select_rules
+from tqaudit.segments import reference_columns
 
 CHUNK_SIZE = 2000
-_LINE_BREAKS = re.compile(r"[\r\n\t\x0b\x0c\x85\u2028\u2029]")
-EXCERPT_CONTEXT = 30
 
 
-def build_rules(config: Config) -> list[Rule]:
-    """Instances of the selected rules, with options and severities from ``config``."""
+def build_rules(config: Config, codes: Sequence[str] | None = None) -> list[Rule]:
+    """Prepared instances of the selected rules (or of ``codes``), with options from ``config``."""
     load_rules()
-    codes = select_rules(config.select, config.ignore, config.extend_select)
+    if codes is None:
+        codes = select_rules(config.select, config.ignore, config.extend_select)
     for code in list(config.rule_options) + list(config.severity):
         if code not in RULES:
-            from tqaudit.errors import ConfigError
-
             raise ConfigError(f"unknown rule code {code!r} in [rules] config")
     packs = PackSet(tuple(config.packs)) if config.packs else PackSet.default()
     options = {code: dict(opts) for code, opts in config.rule_options.items()}
     if config.glossary is not None:  # --glossary is the glossary-term rule's option
         options.setdefault("TM001", {})["glossary"] = str(config.glossary)
-    return [RULES[code](options.get(code), packs) for code in codes]
-
-
-def empty_findings() -> pd.DataFrame:
-    """A findings table with no rows and the contract's columns and dtypes."""
-    frame = pd.DataFrame({col: pd.Series(dtype=object) for col in FINDING_COLUMNS})
-    return frame.astype({"start": "int64", "end": "int64"})
-
-
-def excerpt(text: str, start: int, end: int) -> str:
-    """The flagged text with a little context, on one line (the whole segment, shortened, for -1)."""
-    if start < 0:
-        start, end = 0, min(len(text), 2 * EXCERPT_CONTEXT)
-    left = max(0, start - EXCERPT_CONTEXT)
-    right = min(len(text), end + EXCERPT_CONTEXT)
-    snippet = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
-    return _LINE_BREAKS.sub(" ", snippet)
-
-
-def _chunks(segments: pd.DataFrame, size: int) -> Iterator[tuple[int, pd.DataFrame]]:
-    for offset in range(0, len(segments), size):
-        yield offset, segments.iloc[offset : offset + size].reset_index(drop=True)
-
-
-def _rows_for(rule: Rule, chunk: pd.DataFrame) -> pd.DataFrame:
-    """The chunk rows the rule applies to (by target language), re-indexed, with positions."""
-    if not rule.languages:
-        return chunk
-    mask = (chunk["tgt_lang"] == "") | chunk["tgt_lang"].isin(rule.languages)
-    return chunk[mask]
-
-
-def check_chunk(
-    rules: Sequence[Rule], chunk: pd.DataFrame, offset: int, severity: dict[str, str]
-) -> list[dict[str, Any]]:
-    """Run every rule on one chunk; rows carry ``_pos`` (segment position) for sorting."""
-    rows: list[dict[str, Any]] = []
-    targets: list[str] = chunk["target"].tolist()
-    ids: list[str] = chunk["segment_id"].tolist()
+    rules = [RULES[code](options.get(code), packs) for code in codes]
     for rule in rules:
-        part = _rows_for(rule, chunk)
-        if part.empty:
+        rule.prepare()
+    return rules
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run computes: which rules, and which annotators they need.
+
+    Picklable and small: it is what a worker process receives to rebuild the rules once.
+    """
+
+    config: Config
+    codes: tuple[str, ...]
+    languages: bool
+    metrics: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        data = json.dumps([self.config.options_used(), self.codes], sort_keys=True, default=str)
+        return hashlib.sha256(data.encode()).hexdigest()
+
+
+def make_plan(config: Config, rules: Sequence[Rule], *, scores: bool = True) -> Plan:
+    """The annotators that ``rules`` declare; score metrics also when ``scores`` (the report)."""
+    needs = {name for rule in rules for name in rule.requires}
+    unknown = needs - set(LANGUAGE_COLUMNS) - set(SCORE_COLUMNS)
+    if unknown:
+        raise ConfigError(f"a rule requires unknown annotation(s): {', '.join(sorted(unknown))}")
+    wanted = scoring.parse_options(config.scoring).metrics if scores else ()
+    metrics = tuple(dict.fromkeys([*wanted, *(m for m in SCORE_COLUMNS if m in needs)]))
+    return Plan(config, tuple(r.code for r in rules), bool(needs & set(LANGUAGE_COLUMNS)), metrics)
+
+
+# The rules of the plans this process has run, built and prepared once per process.
+_PREPARED: dict[str, list[Rule]] = {}
+
+
+def rules_of(plan: Plan) -> list[Rule]:
+    """The plan's prepared rules; a worker process builds them on its first chunk only."""
+    key = plan.key
+    if key not in _PREPARED:
+        if len(_PREPARED) >= 4:
+            _PREPARED.clear()
+        _PREPARED[key] = build_rules(plan.config, plan.codes)
+    return _PREPARED[key]
+
+
+# --------------------------------------------------------------------------- annotators
+
+
+def annotate_languages(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Language verdicts for a chunk: a frame of ``LANGUAGE_COLUMNS``, index 0..n-1."""
+    annotated = langid.annotate(frame, plan.config.langid)
+    out = pd.DataFrame(index=range(len(frame)))
+    for column in LANGUAGE_COLUMNS:
+        if column in annotated.columns:
+            out[column] = annotated[column].to_numpy()
+        else:
+            out[column] = "" if not column.endswith("_conf") else float("nan")
+    return out
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _rows_for(rule: Rule, chunk: Chunk) -> list[int] | None:
+    """The chunk rows a language-restricted rule applies to (None: every row)."""
+    if not rule.languages:
+        return None
+    return [i for i, lang in enumerate(chunk.tgt_langs) if rule.applies_to(lang)]
+
+
+def check(rules: Sequence[Rule], chunk: Chunk, config: Config, offset: int = 0) -> list[dict[str, Any]]:
+    """Findings rows of ``rules`` on ``chunk``; ``_pos`` (offset + chunk position) sorts them."""
+    rows: list[dict[str, Any]] = []
+    for rule in rules:
+        wanted = _rows_for(rule, chunk)
+        part = chunk if wanted is None else chunk.subset(wanted)
+        if not len(part):
             continue
-        positions = part.index.to_numpy()
-        local = part.reset_index(drop=True)
         try:
-            hits = list(rule.check(local))
+            hits = list(rule.check(part))
         except Exception as exc:
-            first = local["segment_id"].iloc[0]
             raise RuleError(
-                f"rule {rule.code} crashed on the chunk starting at segment {first!r}: "
+                f"rule {rule.code} crashed on the chunk starting at segment {part.ids[0]!r}: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
-        sev = severity.get(rule.code, rule.severity)
+        severity = config.severity.get(rule.code, rule.severity)
         for hit in hits:
-            pos = int(positions[hit.row])
-            target = targets[pos]
+            target = part.targets[hit.row]
+            edit = hit.edit
             rows.append(
                 {
-                    "_pos": offset + pos,
-                    "segment_id": ids[pos],
+                    "_pos": offset + part.positions[hit.row],
+                    "segment_id": part.ids[hit.row],
                     "rule": rule.code,
                     "category": rule.category,
-                    "severity": sev,
+                    "severity": severity,
                     "message": hit.message,
                     "start": hit.start,
                     "end": hit.end,
                     "excerpt": excerpt(target, hit.start, hit.end),
-                    "suggestion": hit.suggestion,
-                    "fix": rule.fix.value if hit.suggestion else "none",
+                    "suggestion": hit.suggestion or "",
+                    "fix": fix_value(edit, rule.fix),
                 }
             )
     return rows
 
 
-def _check_chunk_star(args: tuple[Sequence[Rule], pd.DataFrame, int, dict[str, str]]) -> list[dict[str, Any]]:
-    return check_chunk(*args)
+# --------------------------------------------------------------------------- stages
 
 
-def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> pd.DataFrame:
-    """All findings of ``rules`` on ``segments``, sorted by segment order, offset and rule."""
-    severity = dict(config.severity)
-    per_chunk = [r for r in rules if r.scope == "chunk"]
-    corpus = [r for r in rules if r.scope == "corpus"]
-    jobs = [(per_chunk, chunk, offset, severity) for offset, chunk in _chunks(segments, CHUNK_SIZE)]
-    if config.jobs > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=config.jobs) as pool:
-            results = list(pool.map(_check_chunk_star, jobs))
-    else:
-        results = [_check_chunk_star(job) for job in jobs]
-    if corpus and len(segments):
-        results.append(check_chunk(corpus, segments.reset_index(drop=True), 0, severity))
-    rows = [row for part in results for row in part]
+@dataclass
+class ChunkResult:
+    """What the stages made of one chunk."""
+
+    offset: int
+    rows: list[dict[str, Any]]
+    languages: pd.DataFrame | None
+
+
+def _chunk_view(frame: pd.DataFrame, languages: pd.DataFrame | None, scores: pd.DataFrame | None) -> Chunk:
+    annotations: dict[str, Sequence[Any]] = {}
+    if languages is not None:
+        annotations.update({c: languages[c].tolist() for c in LANGUAGE_COLUMNS})
+    if scores is not None:
+        annotations.update({c: scores[c].tolist() for c in scores.columns})
+    return Chunk.from_frame(frame, annotations, reference_columns(frame))
+
+
+def run_chunk(task: tuple[Plan, pd.DataFrame, pd.DataFrame | None, int]) -> ChunkResult:
+    """annotate → rules for one chunk (a pure function of its task: runs in any process)."""
+    plan, frame, scores, offset = task
+    frame = frame.reset_index(drop=True)
+    languages = annotate_languages(frame, plan) if plan.languages else None
+    rules = [r for r in rules_of(plan) if r.scope == "chunk"]
+    chunk = _chunk_view(frame, languages, scores)
+    return ChunkResult(offset, check(rules, chunk, plan.config, offset), languages)
+
+
+def _slices(segments: pd.DataFrame, size: int) -> Iterator[tuple[int, slice]]:
+    for offset in range(0, len(segments), size):
+        yield offset, slice(offset, offset + size)
+
+
+@dataclass
+class EngineResult:
+    """Findings and the annotation frames beside the segments (same row order)."""
+
+    findings: pd.DataFrame
+    languages: pd.DataFrame | None = None
+    scores: pd.DataFrame | None = None
+    corpus_scores: dict[str, Any] = field(default_factory=dict)
+
+
+def _scores(segments: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+    if not plan.metrics or not reference_columns(segments):
+        return None, {}
+    options = {**plan.config.scoring, "metrics": list(plan.metrics)}
+    scored, corpus = scoring.annotate(segments, options)
+    frame = pd.DataFrame({m: scored[m].to_numpy() for m in plan.metrics})
+    return frame, corpus
+
+
+def _sorted(rows: list[dict[str, Any]]) -> pd.DataFrame:
     if not rows:
         return empty_findings()
     frame = pd.DataFrame(rows)
     frame = frame.sort_values(["_pos", "start", "end", "rule", "message"], kind="mergesort")
     return frame.drop(columns="_pos").reset_index(drop=True)[list(FINDING_COLUMNS)]
+
+
+def run(
+    segments: pd.DataFrame,
+    plan: Plan,
+    executor: Executor | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> EngineResult:
+    """Run the plan over ``segments``: per-chunk stages through ``executor``, then merge."""
+    segments = segments.reset_index(drop=True)
+    scores, corpus = _scores(segments, plan)
+    tasks = [
+        (plan, segments.iloc[s], None if scores is None else scores.iloc[s].reset_index(drop=True), offset)
+        for offset, s in _slices(segments, CHUNK_SIZE)
+    ]
+    results = run_in(executor, run_chunk, tasks)
+    rows = [row for part in results for row in part.rows]
+    languages = None
+    if plan.languages:
+        languages = pd.concat([r.languages for r in results if r.languages is not None], ignore_index=True)
+    corpus_rules = [r for r in (rules if rules is not None else rules_of(plan)) if r.scope == "corpus"]
+    if corpus_rules and len(segments):
+        rows += check(corpus_rules, _chunk_view(segments, languages, scores), plan.config)
+    return EngineResult(_sorted(rows), languages, scores, corpus)
+
+
+def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> pd.DataFrame:
+    """Findings of ``rules`` alone on ``segments`` (no scores unless a rule needs them), in-process."""
+    segments = segments.reset_index(drop=True)
+    plan = make_plan(config, rules, scores=False)
+    languages = None
+    if plan.languages:
+        languages = annotate_languages(segments, plan)
+    scores, _ = _scores(segments, plan)
+    chunk = _chunk_view(segments, languages, scores)
+    return _sorted(check(rules, chunk, config))

@@ -116,3 +116,29 @@ def fingerprint(rule: str, target: str, start: int, end: int) -> str:
     """
     key = f"{rule}|{target}|{start}|{end}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What reports show of a rule: its catalogue entry, carried by the audit result.
+
+    Reports read these instead of importing the rules, so a report can be rendered from a
+    result alone (and the rules never depend on how they are reported).
+    """
+
+    code: str
+    name: str
+    category: str
+    severity: str
+    fix: str
+    summary: str
+    documentation: str
+    preview: bool = False
+
+    def section(self, heading: str) -> str:
+        """The text of a ``## heading`` section of the documentation ("" if absent)."""
+        marker = f"## {heading}"
+        if marker not in self.documentation:
+            return ""
+        rest = self.documentation.split(marker, 1)[1]
+        return rest.split("\n## ", 1)[0].strip()

@@ -1,60 +1,126 @@
-"""Applying rule suggestions: ``tqaudit fix``.
+"""Applying the edits that findings carry: ``tqaudit fix``.
 
-Only fixes whose rule is SAFE are applied by default; ``unsafe=True`` adds UNSAFE ones
-(ruff's model). DISPLAY_ONLY suggestions are never applied. Overlapping fixes in a segment
-are applied one at a time over repeated passes, so the result is the same as fixing by
-hand in order, and re-auditing the output leaves the fixed rules silent.
+Only the fixable selected rules run (ruff's model: SAFE edits by default, UNSAFE ones with
+``unsafe=True``, DISPLAY_ONLY never), and never language identification or scoring: a rule
+that needs them is not a fixing rule. Edits that overlap in a segment are applied one at a
+time over repeated passes, and each pass re-checks only the segments the previous one
+changed, so the result is what fixing by hand in order gives, and fixing again changes
+nothing. Writing the fixed file back in the input's own format is :mod:`tqaudit.io`'s job.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from tqaudit.audit import audit
+from tqaudit import engine
 from tqaudit.config import Config
-from tqaudit.rules import RULES, Applicability
+from tqaudit.findings import Applicability, Edit, fixable
+from tqaudit.io.readers import read_segments
+from tqaudit.rules import Rule
+from tqaudit.segments import normalize
 
 MAX_PASSES = 5
 
 
 @dataclass
 class FixResult:
-    """The fixed segments table, the original targets and what was applied."""
+    """The segments as read, their fixed targets and which rules' edits were applied."""
 
     segments: pd.DataFrame
-    original: list[str]
+    fixed: list[str]
     applied: Counter[str] = field(default_factory=Counter)
 
     @property
+    def original(self) -> list[str]:
+        return [str(t) for t in self.segments["target"]]
+
+    @property
+    def changes(self) -> dict[int, str]:
+        """``{position: new target}`` for every segment whose target changed."""
+        pairs = enumerate(zip(self.original, self.fixed, strict=True))
+        return {i: new for i, (old, new) in pairs if old != new}
+
+    @property
     def changed(self) -> int:
-        return sum(a != b for a, b in zip(self.original, self.segments["target"], strict=True))
+        return len(self.changes)
 
 
-def _applicable(codes: set[str], unsafe: bool) -> set[str]:
-    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
-    return {code for code in codes if RULES[code].fix in allowed}
+def fixing_rules(config: Config, unsafe: bool = False) -> list[Rule]:
+    """The selected rules whose edits ``fix`` may apply and that need no annotation."""
+    allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe else set())
+    return [
+        rule
+        for rule in engine.build_rules(config)
+        if rule.fix in allowed and rule.scope == "chunk" and not rule.requires
+    ]
 
 
-def apply_fixes(target: str, fixes: list[tuple[int, int, str, str]]) -> tuple[str, list[str]]:
-    """Apply non-overlapping (start, end, replacement, rule) fixes; returns text and rules applied.
+def apply_edits(target: str, edits: Sequence[tuple[Edit, str]]) -> tuple[str, list[str]]:
+    """Apply non-overlapping ``(edit, rule)`` pairs; returns the text and the rules applied.
 
-    Fixes are taken in order of position; one overlapping an earlier one is left for the
+    Edits are taken in order of position; one overlapping an earlier one is left for the
     next pass, when offsets are fresh.
     """
-    chosen: list[tuple[int, int, str, str]] = []
+    chosen: list[tuple[Edit, str]] = []
     last_end = -1
-    for start, end, replacement, rule in sorted(fixes):
-        if start >= last_end:
-            chosen.append((start, end, replacement, rule))
-            last_end = end
-    for start, end, replacement, _ in reversed(chosen):
-        target = target[:start] + replacement + target[end:]
-    return target, [rule for *_, rule in chosen]
+    for edit, rule in sorted(edits, key=lambda e: (e[0].start, e[0].end, e[1])):
+        if edit.start >= last_end and edit.start <= len(target) and edit.end <= len(target):
+            chosen.append((edit, rule))
+            last_end = max(edit.end, edit.start + 1)
+    for edit, _ in reversed(chosen):
+        target = edit.apply(target)
+    return target, [rule for _, rule in chosen]
+
+
+def _edits(findings: pd.DataFrame, unsafe: bool) -> dict[str, list[tuple[Edit, str]]]:
+    """The applicable edits of a findings table, by segment id."""
+    out: dict[str, list[tuple[Edit, str]]] = {}
+    rows = zip(
+        findings["segment_id"],
+        findings["start"],
+        findings["end"],
+        findings["suggestion"],
+        findings["fix"],
+        findings["rule"],
+        strict=True,
+    )
+    for sid, start, end, suggestion, applicability, rule in rows:
+        if start >= 0 and fixable(applicability, unsafe):
+            out.setdefault(sid, []).append((Edit(int(start), int(end), str(suggestion)), str(rule)))
+    return out
+
+
+def fix_segments(table: pd.DataFrame, config: Config | None = None, *, unsafe: bool = False) -> FixResult:
+    """Fix the targets of a segments table with the edits of the fixable selected rules."""
+    config = config or Config()
+    table = table.reset_index(drop=True)
+    rules = fixing_rules(config, unsafe)
+    fixed = [str(t) for t in table["target"]]
+    applied: Counter[str] = Counter()
+    todo = list(range(len(table)))
+    for _ in range(MAX_PASSES):
+        if not todo or not rules:
+            break
+        part = table.iloc[todo].copy()
+        part["target"] = [fixed[i] for i in todo]
+        edits = _edits(engine.run_rules(part, rules, config), unsafe)
+        position = dict(zip(part["segment_id"], todo, strict=True))
+        todo = []
+        for sid, pending in edits.items():
+            row = position[sid]
+            new, done = apply_edits(fixed[row], pending)
+            if new != fixed[row]:
+                fixed[row] = new
+                todo.append(row)
+                applied.update(done)
+        todo.sort()
+    return FixResult(table, fixed, applied)
 
 
 def fix(
@@ -64,25 +130,17 @@ def fix(
     unsafe: bool = False,
     **read_options: Any,
 ) -> FixResult:
-    """Fix ``segments`` (a table or a path) with the suggestions of the selected rules."""
-    config = (config or Config()).replace(fail_on="never")
-    result = audit(segments, config, **read_options)
-    table = result.segments.copy()
-    original = table["target"].tolist()
-    codes = _applicable(set(result.rules), unsafe)
-    applied: Counter[str] = Counter()
-    for _ in range(MAX_PASSES):
-        findings = result.findings
-        findings = findings[findings["rule"].isin(codes) & (findings["start"] >= 0)]
-        if findings.empty:
-            break
-        position = {sid: i for i, sid in enumerate(table["segment_id"])}
-        targets = table["target"].tolist()
-        for sid, group in findings.groupby("segment_id", sort=False):
-            row = position[sid]
-            todo = list(zip(group["start"], group["end"], group["suggestion"], group["rule"], strict=True))
-            targets[row], done = apply_fixes(targets[row], todo)
-            applied.update(done)
-        table["target"] = targets
-        result = audit(table, config)
-    return FixResult(table, original, applied)
+    """Fix ``segments`` (a table, or a path read with ``read_options``)."""
+    if isinstance(segments, (str, Path)):
+        table = read_segments(segments, **_reader_options(read_options))
+    else:
+        table = normalize(segments)
+    return fix_segments(table, config, unsafe=unsafe)
+
+
+def _reader_options(options: dict[str, Any]) -> dict[str, Any]:
+    """``audit()``-style keyword names to ``read_segments``' (``input_format`` is ``fmt``)."""
+    out = dict(options)
+    if "input_format" in out:
+        out["fmt"] = out.pop("input_format")
+    return out

@@ -1,8 +1,15 @@
 """One runner for every rule case file in ``tests/rules/cases`` (sqlfluff's YAML tests).
 
 A case file names its ``rule`` and lists ``[[pass]]`` cases (the rule stays silent) and
-``[[fail]]`` cases (the rule fires; the first finding has the given ``start``, ``end``,
-message substring and, where given, ``suggestion``). A case may set ``options`` for the rule.
+``[[fail]]`` cases. A fail case describes its one finding with ``start``, ``end``, a
+``message`` substring and, where the rule suggests something, ``suggestion``; a case with
+several findings lists every one under ``hits``. A fail case whose finding carries an edit
+states the text after fixing as ``fixed`` (sqlfluff's ``fix_str``). A case may set
+``options`` for the rule.
+
+Cases run through the engine, as an audit does, so language filters, annotations,
+severities and excerpts are exercised; fixing runs through ``tqaudit.fix`` and must be
+idempotent.
 """
 
 from __future__ import annotations
@@ -11,8 +18,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
+import tqaudit
+from tqaudit.config import Config
+from tqaudit.findings import Applicability
+from tqaudit.fix import fix_segments
 from tqaudit.rules import RULES, load_rules
 from tqaudit.segments import normalize
 
@@ -20,8 +32,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-import pandas as pd
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,28 +48,48 @@ def _load() -> list[tuple[str, str, int, dict[str, Any]]]:
     return out
 
 
-def _run(code: str, case: dict[str, Any]) -> list[Any]:
-    load_rules()
-    frame = normalize(pd.DataFrame([{k: case[k] for k in _FIELDS if k in case}]))
+def _config(code: str, case: dict[str, Any]) -> Config:
     options = dict(case.get("options", {}))
     if "glossary" in options:  # case files name fixtures relative to the repository root
         options["glossary"] = str(ROOT / options["glossary"])
-    rule = RULES[code](options)
-    return list(rule.check(frame))
+    return Config(select=(code,), rule_options={code: options} if options else {}, fail_on="never")
+
+
+def _segments(case: dict[str, Any]) -> pd.DataFrame:
+    return normalize(pd.DataFrame([{k: case[k] for k in _FIELDS if k in case}]))
+
+
+def _expected(case: dict[str, Any]) -> list[dict[str, Any]]:
+    if "hits" in case:
+        return list(case["hits"])
+    return [{k: case[k] for k in ("start", "end", "message", "suggestion") if k in case}]
 
 
 @pytest.mark.parametrize(("code", "kind", "index", "case"), _load(), ids=lambda v: str(v)[:40])
 def test_rule_case(code: str, kind: str, index: int, case: dict[str, Any]) -> None:
-    hits = _run(code, case)
+    load_rules()
+    config = _config(code, case)
+    findings = tqaudit.audit(_segments(case), config).findings
     if kind == "pass":
-        assert hits == [], f"{code} pass case {index} fired: {hits}"
+        assert findings.empty, f"{code} pass case {index} fired: {findings.to_dict('records')}"
         return
-    assert hits, f"{code} fail case {index} did not fire on {case['target']!r}"
-    first = hits[0]
-    assert (first.start, first.end) == (case["start"], case["end"])
-    assert case["message"] in first.message
-    if "suggestion" in case:
-        assert first.suggestion == case["suggestion"]
+    got = findings.to_dict("records")
+    want = _expected(case)
+    assert len(got) == len(want), f"{code} fail case {index}: expected {len(want)} finding(s), got {got}"
+    for hit, expect in zip(got, want, strict=True):
+        assert hit["rule"] == code
+        assert (hit["start"], hit["end"]) == (expect["start"], expect["end"]), hit
+        assert expect["message"] in hit["message"], hit
+        if "suggestion" in expect:
+            assert hit["suggestion"] == expect["suggestion"], hit
+    fixable = [h for h in got if h["fix"] in ("safe", "unsafe")]
+    if fixable:
+        assert "fixed" in case, f"{code} fail case {index} has an edit: state the fixed text"
+    if "fixed" in case:
+        result = fix_segments(_segments(case), config, unsafe=True)
+        assert result.fixed == [case["fixed"]]
+        again = fix_segments(_segments({**case, "target": case["fixed"]}), config, unsafe=True)
+        assert again.fixed == [case["fixed"]], "fixing is not idempotent"
 
 
 def test_every_rule_has_cases() -> None:
@@ -71,3 +101,12 @@ def test_every_rule_has_cases() -> None:
         assert counts.get(code, {}).get("pass", 0) >= 2, f"{code} needs 2 pass cases"
         if rule.scope == "chunk":  # corpus rules need several segments: see test_engine.py
             assert counts.get(code, {}).get("fail", 0) >= 2, f"{code} needs 2 fail cases"
+
+
+def test_fixable_rules_state_fixed_text() -> None:
+    """Every rule with a fix has at least one case showing the text after fixing."""
+    load_rules()
+    with_fixed = {code for code, kind, _, case in _load() if kind == "fail" and "fixed" in case}
+    for code, rule in RULES.items():
+        if rule.fix in (Applicability.SAFE, Applicability.UNSAFE) and not rule.requires:
+            assert code in with_fixed, f"{code} has a fix but no case with 'fixed'"

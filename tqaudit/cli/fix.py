@@ -21,15 +21,16 @@ from tqaudit.io.writers import write_text
 
 def _table_for_output(result: FixResult) -> pd.DataFrame:
     """The fixed table with the input's column names (``id``), without derived columns."""
-    keep = [c for c in result.segments.columns if c != "line" and result.segments[c].astype(bool).any()]
+    table = result.segments.assign(target=result.fixed)
+    keep = [c for c in table.columns if c != "line" and table[c].astype(bool).any()]
     keep = list(dict.fromkeys(["segment_id", *keep, "target"]))
-    return result.segments[keep].rename(columns={"segment_id": "id"})
+    return table[keep].rename(columns={"segment_id": "id"})
 
 
 def render_fixed(result: FixResult, fmt: str) -> str:
     """The fixed input in its own format (txt, tsv, csv or jsonl)."""
     if fmt == "txt":
-        return "".join(t + "\n" for t in result.segments["target"])
+        return "".join(t + "\n" for t in result.fixed)
     table = _table_for_output(result)
     if fmt in ("tsv", "csv"):
         return table.to_csv(index=False, sep="\t" if fmt == "tsv" else ",", lineterminator="\n")
@@ -39,7 +40,7 @@ def render_fixed(result: FixResult, fmt: str) -> str:
 def render_diff(result: FixResult, name: str) -> str:
     """A unified diff of the targets, one line per segment."""
     before = [t + "\n" for t in result.original]
-    after = [t + "\n" for t in result.segments["target"]]
+    after = [t + "\n" for t in result.fixed]
     return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
 
 

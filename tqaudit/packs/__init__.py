@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -131,13 +131,30 @@ class PackSet:
         extra = self._user.get(name)
         return _merge(base, extra) if extra else base
 
-    def find(self, category: str, languages: Iterable[str]) -> list[Pack]:
-        """Packs of ``category`` for any of ``languages`` (``en`` or pairs like ``ru-en``)."""
-        found = []
-        for lang in languages:
-            pack = self.get(f"{category}.{lang}")
-            if pack is not None:
+    def for_languages(self, category: str, src: str, tgt: str) -> list[Pack]:
+        """The packs of ``category`` for a segment translated from ``src`` into ``tgt``.
+
+        The one convention: ``<category>.<src>-<tgt>`` (a pair pack, which may also name more
+        ``source_languages`` in its header: Ukrainian shares Russian's calques) and then
+        ``<category>.<tgt>``. An unknown source language (``""``) takes every pair pack into
+        ``tgt``. Built-in and user packs are found alike.
+        """
+        if not tgt:
+            return []
+        found: list[Pack] = []
+        prefix, suffix = f"{category}.", f"-{tgt}"
+        for name in self.names():
+            if not (name.startswith(prefix) and name.endswith(suffix)):
+                continue
+            pack = self.get(name)
+            pair_src = name[len(prefix) : -len(suffix)]
+            if pack is None or "-" in pair_src:
+                continue
+            if not src or src in (pair_src, *pack.header.get("source_languages", ())):
                 found.append(pack)
+        own = self.get(f"{category}.{tgt}")
+        if own is not None:
+            found.append(own)
         return found
 
     def names(self) -> Sequence[str]:

@@ -13,8 +13,8 @@ from tqaudit.io.writers import csv_text
 
 
 def segments_with_counts(result: AuditResult) -> pd.DataFrame:
-    """The segments table plus how many findings each segment has, by severity."""
-    seg = result.segments.copy()
+    """The segments with their languages and scores, and how many findings each has, by severity."""
+    seg = result.annotated_segments()
     counts = result.findings.groupby(["segment_id", "severity"]).size().unstack(fill_value=0)
     for sev in ("error", "warning", "info"):
         col = counts[sev] if sev in counts else pd.Series(dtype="int64")

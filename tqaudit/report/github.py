@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from tqaudit.audit import AuditResult
 from tqaudit.report.sarif import artifact_uri
-from tqaudit.rules import RULES
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 STDOUT = "-"
@@ -28,7 +27,7 @@ def render(result: AuditResult) -> dict[str, str]:
     lines_by_id = result.segments.set_index("segment_id")["line"].to_dict()
     out = []
     for row in result.findings.itertuples():
-        rule = RULES[str(row.rule)]
+        rule = result.catalogue[str(row.rule)]
         line = int(lines_by_id[row.segment_id])
         props = f"file={_prop(path)},line={line},title={_prop(f'{row.rule} {rule.name}')}"
         message = f"{row.message} [segment {row.segment_id}]"

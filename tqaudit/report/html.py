@@ -13,11 +13,8 @@ from collections.abc import Iterable
 from html import escape
 from typing import Any
 
-import pandas as pd
-
 from tqaudit.audit import AuditResult
 from tqaudit.findings import CATEGORIES, SEVERITIES
-from tqaudit.rules import RULES
 
 MAX_SEGMENTS_SHOWN = 2000
 
@@ -88,10 +85,10 @@ def _scores(result: AuditResult) -> str:
     return f"<h2>Scores</h2><table><thead><tr><th>metric</th><th>score</th><th>signature</th></tr></thead><tbody>{rows}</tbody></table>"
 
 
-def _findings_table(f: pd.DataFrame) -> str:
+def _findings_table(result: AuditResult) -> str:
     rows = []
-    for r in f.itertuples():
-        rule = RULES.get(str(r.rule))
+    for r in result.findings.itertuples():
+        rule = result.catalogue.get(str(r.rule))
         name = rule.name if rule else ""
         rows.append(
             f'<tr data-sev="{escape(str(r.severity))}" data-cat="{escape(str(r.category))}">'
@@ -154,7 +151,7 @@ def render(result: AuditResult) -> dict[str, str]:
 <div id="filters"><select id="sev"><option value="">all severities</option>{_options(SEVERITIES)}</select>
 <select id="cat"><option value="">all categories</option>{_options(sorted(set(f["category"])))}</select>
 <input id="txt" type="search" placeholder="filter text"></div>
-{_findings_table(f)}
+{_findings_table(result)}
 <h2>Segments with findings</h2>
 {_segments(result)}
 <p class="sig">input: {escape(str(s["inputs"].get("input", "DataFrame")))} · signature: <code>{escape(result.signature)}</code></p>

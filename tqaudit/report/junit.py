@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from tqaudit.audit import AuditResult, failing_severities
-from tqaudit.rules import RULES
+from tqaudit.audit import AuditResult
+from tqaudit.gate import failing_severities
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_LISTED = 200
@@ -26,7 +26,7 @@ def render(result: AuditResult) -> dict[str, str]:
     suite = ET.Element("testsuite", name="tqaudit", timestamp="1970-01-01T00:00:00")
     failures = 0
     for code in result.rules:
-        rule = RULES[code]
+        rule = result.catalogue[code]
         rows = result.findings[result.findings["rule"] == code]
         case = ET.SubElement(
             suite, "testcase", classname=f"tqaudit.{rule.category}", name=f"{code} {rule.name}"
@@ -44,7 +44,7 @@ def render(result: AuditResult) -> dict[str, str]:
         failure = ET.SubElement(
             case,
             "failure",
-            message=_clean(f"{len(failing)} finding(s): {rule.summary()}"),
+            message=_clean(f"{len(failing)} finding(s): {rule.summary}"),
             type=rule.severity,
         )
         failure.text = _clean("\n".join(listed))

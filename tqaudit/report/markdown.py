@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tqaudit.audit import AuditResult
-from tqaudit.rules import RULES
 
 
 def _cell(text: object) -> str:
@@ -32,7 +31,7 @@ def render(result: AuditResult) -> dict[str, str]:
     if s["by_rule"]:
         lines += ["", "## Findings by rule", "", "| rule | name | category | count |", "|---|---|---|---:|"]
         for code, count in s["by_rule"].items():
-            rule = RULES.get(code)
+            rule = result.catalogue.get(code)
             name = rule.name if rule else ""
             category = rule.category if rule else ""
             lines.append(f"| {code} | {name} | {category} | {count} |")

@@ -9,16 +9,14 @@ whole line.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from tqaudit import __version__
 from tqaudit.audit import AuditResult
-from tqaudit.rules import RULES, Rule
+from tqaudit.findings import RuleInfo, fingerprint
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tqaudit/tqaudit"
@@ -38,27 +36,21 @@ def artifact_uri(result: AuditResult) -> str:
     return quote(path.as_posix(), safe="/-._~")
 
 
-def _section(doc: str, heading: str) -> str:
-    match = re.search(rf"## {re.escape(heading)}\n(.*?)(?=\n## |\Z)", doc, re.S)
-    return " ".join(match.group(1).split()) if match else ""
-
-
-def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
-    doc = rule.documentation()
+def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
+    doc = rule.documentation
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": rule.summary()[:1024]},
-        "fullDescription": {"text": (_section(doc, "What it does") or rule.summary())[:1024]},
+        "shortDescription": {"text": rule.summary[:1024]},
+        "fullDescription": {"text": (rule.section("What it does") or rule.summary)[:1024]},
         "help": {"text": doc, "markdown": doc},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": [rule.category, "translation"], "fix": rule.fix.value},
+        "properties": {"tags": [rule.category, "translation"], "fix": rule.fix},
     }
 
 
 def _fingerprint(row: dict[str, Any], target: str) -> str:
-    key = f"{row['rule']}|{target}|{row['start']}|{row['end']}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    return fingerprint(str(row["rule"]), target, int(row["start"]), int(row["end"]))
 
 
 def _result(
@@ -103,7 +95,7 @@ def render(result: AuditResult) -> dict[str, str]:
                         "name": "tqaudit",
                         "version": __version__,
                         "informationUri": INFORMATION_URI,
-                        "rules": [rule_descriptor(RULES[code]) for code in codes],
+                        "rules": [rule_descriptor(result.catalogue[code]) for code in codes],
                     }
                 },
                 "invocations": [{"executionSuccessful": True}],

@@ -1,23 +1,24 @@
 """What a rule is: metadata declared once, logic in one method, findings as ``Hit`` rows.
 
-A rule sees a whole chunk of the segments table (a DataFrame with a 0..n-1 index), not one
-segment at a time, so that a pattern rule runs one compiled regex over the chunk's joined
-text (:func:`iter_matches`) instead of a Python loop per row.
+A rule sees a prepared, read-only :class:`~tqaudit.chunk.Chunk` (targets, sources and
+languages as tuples, and the annotations it declares in ``requires``), never the segments
+table, and never calls language identification or scoring itself: the engine computes what
+the selected rules declare. Compiled patterns are built once per run in ``prepare()`` or
+memoised per language pair with :meth:`Rule.memo`, not once per chunk.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-import pandas as pd
-
+from tqaudit.chunk import Chunk, finditer
 from tqaudit.errors import ConfigError
-from tqaudit.findings import Applicability
+from tqaudit.findings import Applicability, Edit, RuleInfo
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from tqaudit.packs import PackSet
@@ -28,16 +29,25 @@ REQUIRED_SECTIONS: tuple[str, ...] = ("## What it does", "## Why is this bad?", 
 
 @dataclass(frozen=True)
 class Hit:
-    """One finding inside a chunk: ``row`` is the chunk position, offsets index ``target``.
+    """One finding inside a chunk: ``row`` is the chunk row, offsets index ``target``.
 
-    ``start``/``end`` are -1 when the finding is about the whole segment.
+    ``start``/``end`` are -1 when the finding is about the whole segment. ``suggestion`` is
+    the replacement for ``target[start:end]``: ``None`` when no fix is known, ``""`` for a
+    deletion on purpose (the two are never confused).
     """
 
     row: int
     start: int
     end: int
     message: str
-    suggestion: str = ""
+    suggestion: str | None = None
+
+    @property
+    def edit(self) -> Edit | None:
+        """The fix as an edit of the target, or None (whole-segment findings have none)."""
+        if self.suggestion is None or self.start < 0:
+            return None
+        return Edit(self.start, self.end, self.suggestion)
 
 
 class Rule:
@@ -59,6 +69,9 @@ class Rule:
     # "chunk": the engine may split the table; "corpus": the rule sees the whole table at
     # once (consistency across segments), in one call.
     scope: ClassVar[str] = "chunk"
+    # Annotation columns the rule reads (``target_lang``, ``source_lang``, ``chrf``, ...): the
+    # engine runs exactly the annotators that the selected rules declare.
+    requires: ClassVar[tuple[str, ...]] = ()
     # Preview rules (ruff's term) run only when selected by their exact code: they are
     # kept out of ALL and prefix selections until they are quiet on human translations.
     preview: ClassVar[bool] = False
@@ -82,6 +95,16 @@ class Rule:
 
             packs = PackSet.default()
         self.packs = packs
+        self._memo: dict[Any, Any] = {}
+
+    def prepare(self) -> None:
+        """Build what ``check`` needs for the whole run (compiled patterns); called once."""
+
+    def memo(self, key: Any, build: Callable[[], T]) -> T:
+        """``build()`` once per run for ``key`` (a pack's table per language pair, say)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     @classmethod
     def summary(cls) -> str:
@@ -100,70 +123,80 @@ class Rule:
             lines.append(f"Preview: runs only when selected by its code (`--select {cls.code}`)")
         if cls.languages:
             lines.append(f"Target languages: {', '.join(cls.languages)}")
+        if cls.requires:
+            lines.append(f"Reads: {', '.join(cls.requires)}")
         if cls.options:
             lines += ["", "## Options", ""]
             for key, default in cls.options.items():
                 lines.append(f"- `{key}` (default `{default!r}`): {cls.option_docs.get(key, '')}")
         return "\n".join(lines).rstrip() + "\n"
 
+    @classmethod
+    def info(cls) -> RuleInfo:
+        """The rule's catalogue entry, which reports read instead of the rule class."""
+        return RuleInfo(
+            code=cls.code,
+            name=cls.name,
+            category=cls.category,
+            severity=cls.severity,
+            fix=cls.fix.value,
+            summary=cls.summary(),
+            documentation=cls.documentation(),
+            preview=cls.preview,
+        )
+
     def applies_to(self, tgt_lang: str) -> bool:
         """Whether this rule runs for segments whose target language is ``tgt_lang``."""
         return not self.languages or not tgt_lang or tgt_lang in self.languages
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         """Yield a ``Hit`` per artifact in the chunk (positions are chunk rows)."""
         raise NotImplementedError
-
-
-# Separator between segments when a chunk's texts are joined for one regex pass. Patterns
-# must not match it; no real segment text contains U+0000.
-JOIN = "\x00"
-
-
-def iter_matches(texts: Sequence[str], pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
-    """Run ``pattern`` once over all ``texts`` joined; yield (row, match) with row-local offsets.
-
-    The match object's offsets are into the joined string; use :func:`local_span` to get
-    offsets into the row's text. One ``finditer`` over the chunk is much faster than a
-    Python-level loop calling ``finditer`` per segment.
-    """
-    starts = [0, *accumulate(len(t) + 1 for t in texts)]
-    joined = JOIN.join(texts)
-    for match in pattern.finditer(joined):
-        row = bisect_right(starts, match.start()) - 1
-        yield row, match
-
-
-def row_offsets(texts: Sequence[str]) -> list[int]:
-    """Start offset of each text in ``JOIN.join(texts)``."""
-    return [0, *accumulate(len(t) + 1 for t in texts)][:-1]
 
 
 def regex_hits(
     texts: Sequence[str],
     pattern: re.Pattern[str],
     message: str,
-    suggestion: Any = "",
+    suggestion: str | Callable[[re.Match[str]], str] | None = None,
     group: int | str = 0,
 ) -> Iterator[Hit]:
-    """Hits for every match of ``pattern`` in ``texts`` (one regex pass over the chunk).
+    """Hits for every match of ``pattern`` in ``texts`` (each text matched on its own).
 
-    ``message`` is formatted with ``text`` (the matched text) and the match's named groups;
-    ``suggestion`` is a string (formatted the same way) or a callable taking the match.
+    ``message`` is formatted with ``text`` (the matched text), ``suggestion`` and the match's
+    named groups; ``suggestion`` is a string (formatted the same way), a callable taking the
+    match, or None when the rule knows no fix.
     """
-    offsets = row_offsets(texts)
-    for row, m in iter_matches(texts, pattern):
-        base = offsets[row]
+    for row, m in finditer(texts, pattern):
         text = m.group(group)
         fields = {k: v or "" for k, v in m.groupdict().items()}
-        sugg = suggestion(m) if callable(suggestion) else suggestion.format(text=text, **fields)
+        if suggestion is None:
+            sugg = None
+        elif callable(suggestion):
+            sugg = suggestion(m)
+        else:
+            sugg = suggestion.format(text=text, **fields)
         yield Hit(
             row,
-            m.start(group) - base,
-            m.end(group) - base,
-            message.format(text=text, suggestion=sugg, **fields),
+            m.start(group),
+            m.end(group),
+            message.format(text=text, suggestion=sugg or "", **fields),
             sugg,
         )
+
+
+def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, str], list[int]]:
+    """Chunk rows grouped by (source, target) base language, for rules that read packs per pair.
+
+    ``default_tgt`` stands in for segments without a target language.
+    """
+    from tqaudit.langid import base_language  # transition: moves to tqaudit.scripts
+
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row, (src, tgt) in enumerate(zip(chunk.src_langs, chunk.tgt_langs, strict=True)):
+        key = (base_language(src), base_language(tgt) or default_tgt)
+        groups.setdefault(key, []).append(row)
+    return groups
 
 
 def literal_alternation(

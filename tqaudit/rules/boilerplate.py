@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Iterable
 
-import pandas as pd
-
-from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits
+from tqaudit.chunk import Chunk
+from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, literal_alternation, regex_hits
 from tqaudit.rules.registry import register
 
 
@@ -47,21 +48,28 @@ class ScrapedBoilerplate(Rule):
     category = "boilerplate"
     severity = "error"
     fix = Applicability.DISPLAY_ONLY
-    languages = ("en",)
     options = {"language": "en", "min_share": 0.5}
     option_docs = {
-        "language": "which boilerplate pack to read",
+        "language": "target language assumed for segments without a tgt_lang (picks the "
+        "boilerplate.<lang> pack)",
         "min_share": "fraction of the segment's letters the phrases must cover: chrome stands alone, "
         "a phrase inside real prose ('if you leave a comment, …') is not chrome",
     }
 
-    def _pattern(self) -> re.Pattern[str]:
-        pack = self.packs.get(f"boilerplate.{self.opts['language']}")
-        return literal_alternation(pack.patterns() if pack else [], flags=re.IGNORECASE)
+    def _pattern(self, src: str, tgt: str) -> re.Pattern[str] | None:
+        packs = self.packs.for_languages("boilerplate", src, tgt)
+        phrases = [p for pack in packs for p in pack.patterns()]
+        return literal_alternation(phrases, flags=re.IGNORECASE) if phrases else None
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        texts: list[str] = chunk["target"].tolist()
-        hits = list(regex_hits(texts, self._pattern(), "Scraped boilerplate '{text}'"))
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        texts = chunk.targets
+        hits: list[Hit] = []
+        for (src, tgt), rows in group_by_languages(chunk, self.opts["language"]).items():
+            pattern = self.memo((src, tgt), functools.partial(self._pattern, src, tgt))
+            if pattern is not None:
+                found = regex_hits([texts[r] for r in rows], pattern, "Scraped boilerplate '{text}'")
+                hits += [dataclasses.replace(h, row=rows[h.row]) for h in found]
+        hits.sort(key=lambda h: (h.row, h.start))
         covered: dict[int, int] = {}
         for hit in hits:
             covered[hit.row] = covered.get(hit.row, 0) + _letters(texts[hit.row][hit.start : hit.end])

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Iterable
 
-import pandas as pd
-
-from tqaudit.packs import Pack
-from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits
+from tqaudit.chunk import Chunk
+from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, literal_alternation, regex_hits
 from tqaudit.rules.registry import register
 
 
@@ -19,8 +19,9 @@ class Calque(Rule):
     ## What it does
     Flags phrases listed in the `calque.<src>-<tgt>` packs: grammatical in the target
     language but a word-for-word rendering of a source idiom, with the phrasing a native
-    editor would use as the suggestion. A pack applies to segments whose source language
-    is one of its `source_languages`, or whose source language is not given.
+    editor would use as the suggestion. A pack applies to segments translated into its
+    target language whose source language is its own or one of its `source_languages`, or
+    is not given.
 
     ## Why is this bad?
     Calques make a translation read as translated ("translationese"); in news they mark
@@ -46,26 +47,31 @@ class Calque(Rule):
     category = "calque"
     severity = "info"
     fix = Applicability.DISPLAY_ONLY
+    options = {"language": "en"}
+    option_docs = {"language": "target language assumed for segments without a tgt_lang"}
 
-    def _packs(self) -> list[Pack]:
-        names = [n for n in self.packs.names() if n.startswith("calque.") and "-" in n]
-        return [p for n in names if (p := self.packs.get(n)) is not None]
+    def _table(self, src: str, tgt: str) -> tuple[dict[str, str], re.Pattern[str]]:
+        """The calques of the segment's language pair: ``{phrase: suggestion}`` and one pattern."""
+        fixes = {
+            e["pattern"].casefold(): e["suggestion"]
+            for pack in self.packs.for_languages("calque", src, tgt)
+            for e in pack.entries
+        }
+        return fixes, literal_alternation(fixes, flags=re.IGNORECASE)
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        texts: list[str] = chunk["target"].tolist()
-        tgt: list[str] = chunk["tgt_lang"].tolist()
-        src: list[str] = chunk["src_lang"].tolist()
-        for pack in self._packs():
-            target_lang = pack.name.rsplit("-", 1)[1]
-            sources = set(pack.header.get("source_languages", [pack.name.split(".")[1].split("-")[0]]))
-            fixes = {e["pattern"].casefold(): e["suggestion"] for e in pack.entries}
-            pattern = literal_alternation(fixes, flags=re.IGNORECASE)
-            suggest = fixes.__getitem__
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for (src, tgt), rows in group_by_languages(chunk, self.opts["language"]).items():
+            fixes, pattern = self.memo((src, tgt), functools.partial(self._table, src, tgt))
+            if not fixes:
+                continue
             for hit in regex_hits(
-                texts,
+                [chunk.targets[r] for r in rows],
                 pattern,
                 "Calque '{text}'; consider '{suggestion}'",
-                lambda m, suggest=suggest: suggest(m.group().casefold()),
+                functools.partial(_suggest, fixes),
             ):
-                if tgt[hit.row] in ("", target_lang) and src[hit.row] in ("", *sources):
-                    yield hit
+                yield dataclasses.replace(hit, row=rows[hit.row])
+
+
+def _suggest(fixes: dict[str, str], match: re.Match[str]) -> str:
+    return fixes[match.group().casefold()]

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import register
 
@@ -50,10 +51,12 @@ class InconsistentTranslation(Rule):
     options = {"min_words": 4}
     option_docs = {"min_words": "sources with fewer words than this are not compared"}
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        src = _key(chunk["source"])
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        src = _key(pd.Series(chunk.sources, dtype=object))
         long_enough = src.str.count(" ").add(1).ge(self.opts["min_words"]) & src.ne("")
-        table = pd.DataFrame({"doc": chunk["doc_id"], "src": src, "tgt": _key(chunk["target"])})
+        table = pd.DataFrame(
+            {"doc": chunk.doc_ids, "src": src, "tgt": _key(pd.Series(chunk.targets, dtype=object))}
+        )
         table = table[long_enough]
         repeated = table[table.duplicated(["doc", "src"], keep=False)]
         for _, group in repeated.groupby(["doc", "src"], sort=False):
@@ -62,8 +65,8 @@ class InconsistentTranslation(Rule):
                 continue
             best = counts.idxmax()  # first most frequent: value_counts keeps first-seen order
             first = group.index[group["tgt"] == best][0]
-            first_id = str(chunk.at[first, "segment_id"])
-            preferred = str(chunk.at[first, "target"])
+            first_id = chunk.ids[first]
+            preferred = chunk.targets[first]
             for row in group.index[group["tgt"] != best]:
                 shown = preferred if len(preferred) <= 60 else preferred[:59] + "…"
                 message = f"Same source translated as '{shown}' in segment {first_id}"

@@ -6,12 +6,13 @@ import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from tqaudit.rules.base import Applicability, Hit, Rule, iter_matches, row_offsets
+from tqaudit.chunk import Chunk, finditer
+from tqaudit.rules.base import Applicability, Hit, Rule
 from tqaudit.rules.registry import register
 
 # A number as written in running text, in any common locale: digits with optional group
@@ -56,14 +57,14 @@ def canonical(text: str) -> str:
     return f"{value}.{decimal}" if decimal else value
 
 
-def _numbers(texts: list[str]) -> list[Counter[str]]:
+def _numbers(texts: Sequence[str]) -> list[Counter[str]]:
     """Canonical numbers of each text, plus every bare digit run (``12.12.19`` -> 12, 19)."""
     found: list[Counter[str]] = [Counter() for _ in texts]
-    for row, m in iter_matches(texts, _NUMBER):
+    for row, m in finditer(texts, _NUMBER):
         value = canonical(m.group())
         found[row][value] += 1
         found[row]["~" + significant(value)] += 1
-    for row, m in iter_matches(texts, _DIGIT_RUN):
+    for row, m in finditer(texts, _DIGIT_RUN):
         found[row]["#" + (ascii_digits(m.group()).lstrip("0") or "0")] += 1
     return found
 
@@ -135,21 +136,20 @@ class NumberMismatch(Rule):
         "in words or ideographs (two, 二) and clocks switch between 12 and 24 hours",
     }
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources: list[str] = chunk["source"].tolist()
-        targets: list[str] = chunk["target"].tolist()
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        targets = chunk.targets
         src_numbers = _numbers(sources)
-        offsets = row_offsets(targets)
         below = self.opts["ignore_below"]
         numerals = re.compile(
             f"[{re.escape(self.opts['word_numerals'])}]" if self.opts["word_numerals"] else "(?!)"
         )
-        for row, m in iter_matches(targets, _NUMBER):
+        for row, m in finditer(targets, _NUMBER):
             value = canonical(m.group())
             have = src_numbers[row]
             if not have or (value.isdigit() and int(value) < below) or numerals.search(sources[row]):
                 continue
-            start = m.start() - offsets[row]
+            start = m.start()
             if _accounted(m.group(), value, targets[row][start + len(m.group()) : start + 40], have):
                 continue
             yield Hit(row, start, start + len(m.group()), f"Number '{m.group()}' is not in the source")
@@ -184,16 +184,16 @@ class EmptyTarget(Rule):
     category = "fidelity"
     severity = "error"
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        blank = chunk["target"].str.strip().eq("") & chunk["source"].str.strip().ne("")
-        for row in blank[blank].index:
-            yield Hit(int(row), -1, -1, "Target is empty but the source is not")
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for row, (source, target) in enumerate(zip(chunk.sources, chunk.targets, strict=True)):
+            if not target.strip() and source.strip():
+                yield Hit(row, -1, -1, "Target is empty but the source is not")
 
 
 # Addresses that a translation copies character for character. A URL runs to the first
 # space, quotation mark, angle bracket or CJK character (Chinese text runs on without a
 # space: `链接https://zhuanlan.zhihu.com/p/1，或`); trailing sentence punctuation is cut.
-_URL_CHARS = r"[^\s<>\"'«»“”‘’\x00\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]"
+_URL_CHARS = r"[^\s<>\"'«»“”‘’\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]"
 _ADDRESS = re.compile(
     rf"(?P<url>(?<![\w@.])(?:(?:https?|ftp)://|www\.){_URL_CHARS}+)"
     r"|(?P<email>(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
@@ -253,22 +253,21 @@ class AddressChanged(Rule):
     severity = "warning"
     fix = Applicability.UNSAFE
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources: list[str] = chunk["source"].tolist()
-        targets: list[str] = chunk["target"].tolist()
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        targets = chunk.targets
         wanted: dict[int, list[tuple[str, str]]] = {}
-        for row, m in iter_matches(sources, _ADDRESS):
+        for row, m in finditer(sources, _ADDRESS):
             address = _address(m)
             if address not in targets[row]:
                 wanted.setdefault(row, []).append((str(m.lastgroup), address))
         if not wanted:
             return
-        offsets = row_offsets(targets)
         changed: dict[int, list[tuple[int, str, str]]] = {}
-        for row, m in iter_matches(targets, _ADDRESS):
+        for row, m in finditer(targets, _ADDRESS):
             address = _address(m)
             if row in wanted and address not in sources[row]:
-                changed.setdefault(row, []).append((m.start() - offsets[row], str(m.lastgroup), address))
+                changed.setdefault(row, []).append((m.start(), str(m.lastgroup), address))
         for row, lost in wanted.items():
             candidates = changed.get(row, [])
             for kind, address in lost:
@@ -335,12 +334,13 @@ class LengthOutlier(Rule):
         "min_segments": "language pairs with fewer judged segments in the input are skipped",
     }
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        src_len = chunk["source"].str.len()
-        tgt_len = chunk["target"].str.len()
-        judged = (src_len >= self.opts["min_source_chars"]) & chunk["target"].str.strip().ne("")
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        targets = pd.Series(chunk.targets, dtype=object)
+        src_len = pd.Series(chunk.sources, dtype=object).str.len()
+        tgt_len = targets.str.len()
+        judged = (src_len >= self.opts["min_source_chars"]) & targets.str.strip().ne("")
         ratio = np.log((tgt_len + 1) / (src_len + 1))
-        pair = chunk["src_lang"] + ">" + chunk["tgt_lang"]
+        pair = pd.Series([f"{s}>{t}" for s, t in zip(chunk.src_langs, chunk.tgt_langs, strict=True)])
         for _, rows in ratio[judged].groupby(pair[judged]):
             if len(rows) < self.opts["min_segments"]:
                 continue

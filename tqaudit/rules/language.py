@@ -1,7 +1,7 @@
 """Language rules: a target in the wrong language, left untranslated, or in the wrong script.
 
-LG001 and LG002 read the language columns that ``tqaudit.langid.annotate`` adds; on a chunk
-without them (a rule run alone) they compute them. LG003 and LG004 need no model: they
+LG001 and LG002 read the language verdicts that the engine's language-identification
+stage computes for them (they declare ``requires``). LG003 and LG004 need no model: they
 look at the Unicode script of each letter, with the script of each language from the
 ``language.scripts`` pack and look-alike letters from the ``language.homoglyphs`` pack.
 """
@@ -12,9 +12,8 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 
-import pandas as pd
-
 from tqaudit import langid
+from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Applicability, Hit, Rule
 from tqaudit.rules.registry import register
 
@@ -23,24 +22,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 _WITH_HAN = frozenset({"KANA", "HANGUL", "HAN"})
 
 
-def _annotated(chunk: pd.DataFrame) -> pd.DataFrame:
-    """The chunk with langid columns, computed here when the pipeline did not add them."""
-    has_source = "source" in chunk.columns and chunk["source"].fillna("").astype(bool).any()
-    if "target_lang" in chunk.columns and (not has_source or "source_lang" in chunk.columns):
-        return chunk
-    return langid.annotate(chunk)
-
-
-def _column(chunk: pd.DataFrame, name: str) -> list[str]:
-    if name not in chunk.columns:
-        return [""] * len(chunk)
-    return [str(v) for v in chunk[name].fillna("")]
-
-
-def _confidences(chunk: pd.DataFrame, name: str) -> list[float]:
-    if name not in chunk.columns:
-        return [math.nan] * len(chunk)
-    return [float(v) for v in pd.to_numeric(chunk[name], errors="coerce")]
+def _confidences(values: tuple[object, ...]) -> list[float]:
+    """Verdict confidences as floats (NaN where there is no verdict)."""
+    return [float(v) if isinstance(v, (int, float)) else math.nan for v in values]
 
 
 def _homoglyphs(rule: Rule) -> dict[str, str]:
@@ -94,6 +78,7 @@ class WrongLanguage(_LanguageRule):
     """
 
     code = "LG001"
+    requires = ("target_lang", "target_lang_conf", "source_lang")
     name = "wrong-language"
     category = "language"
     severity = "error"
@@ -104,14 +89,13 @@ class WrongLanguage(_LanguageRule):
         "langdetect names a wrong language with confidence 1.0 (measured on WMT references)",
     }
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        chunk = _annotated(chunk)
-        declared = [langid.base_language(v) for v in _column(chunk, "tgt_lang")]
-        src = [langid.base_language(v) for v in _column(chunk, "src_lang")]
-        found = _column(chunk, "target_lang")
-        src_found = _column(chunk, "source_lang")
-        conf = _confidences(chunk, "target_lang_conf")
-        targets = _column(chunk, "target")
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        declared = [langid.base_language(v) for v in chunk.tgt_langs]
+        src = [langid.base_language(v) for v in chunk.src_langs]
+        found = chunk.annotation("target_lang")
+        src_found = chunk.annotation("source_lang")
+        conf = _confidences(chunk.annotation("target_lang_conf"))
+        targets = chunk.targets
         for row, (want, got, p) in enumerate(zip(declared, found, conf, strict=True)):
             if not want or not got or got == want or not p >= self.opts["min_confidence"]:
                 continue
@@ -155,6 +139,7 @@ class Untranslated(_LanguageRule):
     """
 
     code = "LG002"
+    requires = ("target_lang", "target_lang_conf", "source_lang")
     name = "untranslated"
     category = "language"
     severity = "error"
@@ -165,15 +150,14 @@ class Untranslated(_LanguageRule):
         "misread; LG003 still catches a short one in another script)",
     }
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        chunk = _annotated(chunk)
-        declared = [langid.base_language(v) for v in _column(chunk, "tgt_lang")]
-        src = [langid.base_language(v) for v in _column(chunk, "src_lang")]
-        src_found = _column(chunk, "source_lang")
-        found = _column(chunk, "target_lang")
-        conf = _confidences(chunk, "target_lang_conf")
-        sources = _column(chunk, "source")
-        targets = _column(chunk, "target")
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        declared = [langid.base_language(v) for v in chunk.tgt_langs]
+        src = [langid.base_language(v) for v in chunk.src_langs]
+        src_found = chunk.annotation("source_lang")
+        found = chunk.annotation("target_lang")
+        conf = _confidences(chunk.annotation("target_lang_conf"))
+        sources = chunk.sources
+        targets = chunk.targets
         for row, got in enumerate(found):
             source_lang = src[row] or src_found[row]
             if not got or got != source_lang or got == declared[row]:
@@ -233,14 +217,14 @@ class SourceScriptLeak(_LanguageRule):
         "script names as in the language.scripts pack: LATIN, CYRILLIC, HAN, KANA, ...)"
     }
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         table = self.script_table()
         allowed = {str(s).upper() for s in self.opts["allowed_scripts"]}
         rows = zip(
-            _column(chunk, "source"),
-            _column(chunk, "target"),
-            _column(chunk, "src_lang"),
-            _column(chunk, "tgt_lang"),
+            chunk.sources,
+            chunk.targets,
+            chunk.src_langs,
+            chunk.tgt_langs,
             strict=True,
         )
         for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
@@ -324,12 +308,12 @@ class MixedScriptWord(_LanguageRule):
     options = {"scripts": ["LATIN", "CYRILLIC", "GREEK"]}
     option_docs = {"scripts": "alphabets checked for look-alike mixing within a word"}
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         glyphs = _homoglyphs(self)
         scripts = {str(s).upper() for s in self.opts["scripts"]}
         table = self.script_table()
         for row, (target, tgt_lang) in enumerate(
-            zip(_column(chunk, "target"), _column(chunk, "tgt_lang"), strict=True)
+            zip(chunk.targets, chunk.tgt_langs, strict=True)
         ):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue

@@ -7,12 +7,12 @@ the texts, and leaves alone copies that LG002 already reports.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
-import pandas as pd
-
 from tqaudit import langid
+from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import register
 
@@ -61,6 +61,7 @@ class CopiedSource(Rule):
     """
 
     code = "LG005"
+    requires = ("target_lang", "target_lang_conf")
     name = "copied-source"
     category = "language"
     severity = "warning"
@@ -72,42 +73,32 @@ class CopiedSource(Rule):
         "lg002_min_confidence": "LG002's `min_confidence`: copies it can report are left to it",
     }
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        source = chunk["source"].fillna("").str.strip()
-        target = chunk["target"].fillna("").str.strip()
-        same = source.ne("") & source.eq(target)
-        if not same.any():
-            return
-        src_lang = chunk["src_lang"].fillna("").map(langid.base_language)
-        tgt_lang = chunk["tgt_lang"].fillna("").map(langid.base_language)
-        same &= ~(src_lang.ne("") & src_lang.eq(tgt_lang))
-        for row in same[same].index:
-            text = str(source[row])
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        found = chunk.annotation("target_lang")
+        conf = chunk.annotation("target_lang_conf")
+        for row, (source, target) in enumerate(zip(chunk.sources, chunk.targets, strict=True)):
+            text = source.strip()
+            if not text or text != target.strip():
+                continue
+            src_lang = langid.base_language(chunk.src_langs[row])
+            tgt_lang = langid.base_language(chunk.tgt_langs[row])
+            if src_lang and src_lang == tgt_lang:
+                continue
             words = _WORD.findall(_COPIED.sub(" ", text))
             if sum(len(w) for w in words) < self.opts["min_letters"]:
                 continue
-            src_script = langid.language_script(src_lang[row]) or langid.dominant_script(text)
-            tgt_script = langid.language_script(tgt_lang[row]) or src_script
+            src_script = langid.language_script(src_lang) or langid.dominant_script(text)
+            tgt_script = langid.language_script(tgt_lang) or src_script
             if langid.dominant_script(text) != src_script:
                 continue  # not in the source language: a quotation already in another language
             if tgt_script == src_script and _name_like(words):
                 continue
-            verdict = self._verdict(chunk, int(row), text)
-            if verdict.lang and verdict.lang == tgt_lang[row]:
+            verdict = langid.Verdict(str(found[row] or ""), _confidence(conf[row]))
+            if verdict.lang and verdict.lang == tgt_lang:
                 continue  # the source is already in the target language
-            if self._lg002_reports(text, verdict, src_lang[row]):
+            if self._lg002_reports(text, verdict, src_lang):
                 continue
-            yield Hit(int(row), -1, -1, f"Target is identical to the source: {_short(text)!r}")
-
-    @staticmethod
-    def _verdict(chunk: pd.DataFrame, row: int, text: str) -> langid.Verdict:
-        """The language of the copied text: the pipeline's langid columns, else langid now."""
-        if "target_lang" in chunk.columns:
-            lang = chunk.at[row, "target_lang"]
-            conf = chunk.at[row, "target_lang_conf"] if "target_lang_conf" in chunk.columns else None
-            number = pd.to_numeric(pd.Series([conf]), errors="coerce").iloc[0]
-            return langid.Verdict(lang if isinstance(lang, str) else "", float(number))
-        return langid.identify(text)
+            yield Hit(row, -1, -1, f"Target is identical to the source: {_short(text)!r}")
 
     def _lg002_reports(self, text: str, verdict: langid.Verdict, src_lang: str) -> bool:
         return (
@@ -116,6 +107,10 @@ class CopiedSource(Rule):
             and verdict.conf >= self.opts["lg002_min_confidence"]
             and langid.letter_count(text) >= self.opts["lg002_min_letters"]
         )
+
+
+def _confidence(value: object) -> float:
+    return float(value) if isinstance(value, (int, float)) else math.nan
 
 
 def _short(text: str, limit: int = 60) -> str:

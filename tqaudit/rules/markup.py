@@ -8,9 +8,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from html.entities import html5
 
-import pandas as pd
-
-from tqaudit.rules.base import Applicability, Hit, Rule, iter_matches, regex_hits, row_offsets
+from tqaudit.chunk import Chunk, finditer
+from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
 from tqaudit.rules.registry import register
 
 # Every named entity of HTML5 (WHATWG's list as shipped in Python's html.entities), longest
@@ -60,12 +59,12 @@ class BrokenEntity(Rule):
     fix = Applicability.SAFE
     _pattern = re.compile(rf"&[ \t\u00a0]+(?P<body>{_ENTITY_BODY});")
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         def suggest(m: re.Match[str]) -> str:
             return _decode(f"&{m.group('body')};")
 
         return regex_hits(
-            chunk["target"].tolist(),
+            chunk.targets,
             self._pattern,
             "Broken entity '{text}'; did you mean '{suggestion}'?",
             suggest,
@@ -107,9 +106,9 @@ class LiteralEntity(Rule):
     fix = Applicability.UNSAFE
     _pattern = re.compile(rf"&(?P<body>{_ENTITY_BODY});")
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources: list[str] = chunk["source"].tolist()
-        texts: list[str] = chunk["target"].tolist()
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        texts = chunk.targets
         for hit in regex_hits(
             texts,
             self._pattern,
@@ -226,24 +225,23 @@ class MarkupMismatch(Rule):
         "by neither name nor value)",
     }
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources: list[str] = chunk["source"].tolist()
-        targets: list[str] = chunk["target"].tolist()
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        targets = chunk.targets
         translatable = frozenset(a.lower() for a in self.opts["translatable_attributes"])
         wanted: dict[int, Counter[str]] = {}
         kinds: dict[int, dict[str, list[str]]] = {}
-        for row, m in iter_matches(sources, _MARKUP):
+        for row, m in finditer(sources, _MARKUP):
             key = _markup_key(m, translatable)
             wanted.setdefault(row, Counter())[key] += 1
             kinds.setdefault(row, {}).setdefault(key, []).append(_markup_kind(m))
-        for row, m in list(iter_matches(sources, _MARKUP)):
+        for row, m in list(finditer(sources, _MARKUP)):
             if m.group("tag") and sources[row].strip() == m.group():
                 wanted.pop(row, None)  # `<Error>`: a word in angle brackets, not markup
         found: dict[int, list[tuple[int, int, str, str]]] = {}
-        offsets = row_offsets(targets)
-        for row, m in iter_matches(targets, _MARKUP):
+        for row, m in finditer(targets, _MARKUP):
             if row in wanted:
-                start = m.start() - offsets[row]
+                start = m.start()
                 found.setdefault(row, []).append(
                     (start, start + len(m.group()), _markup_key(m, translatable), _markup_kind(m))
                 )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-import pandas as pd
-
-from tqaudit.rules.base import Applicability, Hit, Rule, iter_matches, regex_hits, row_offsets
+from tqaudit.chunk import Chunk, finditer
+from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
 from tqaudit.rules.registry import register
 
 
@@ -49,17 +48,16 @@ class QuoteEvent:
     expected: str = ""
 
 
-def pair_quotes(texts: list[str], style: QuoteStyle) -> Iterator[QuoteEvent]:
+def pair_quotes(texts: Sequence[str], style: QuoteStyle) -> Iterator[QuoteEvent]:
     """Pair the quotation marks of every text with a stack (order, not counts).
 
     One regex pass finds every mark in the chunk; the stack walk is per row but only over
     the marks. A mark that closes the open quote pops it; a mark that opens pushes; any
     other closing mark is a mismatch (if a quote is open) or stray (if none is).
     """
-    offsets = row_offsets(texts)
     by_row: dict[int, list[tuple[int, str]]] = {}
-    for row, m in iter_matches(texts, style.pattern):
-        by_row.setdefault(row, []).append((m.start() - offsets[row], m.group()))
+    for row, m in finditer(texts, style.pattern):
+        by_row.setdefault(row, []).append((m.start(), m.group()))
     for row, marks in by_row.items():
         stack: list[tuple[int, str]] = []
         for pos, mark in marks:
@@ -111,8 +109,8 @@ class MismatchedQuotes(Rule):
     severity = "error"
     fix = Applicability.UNSAFE
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        for ev in pair_quotes(chunk["target"].tolist(), quote_style(self)):
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for ev in pair_quotes(chunk.targets, quote_style(self)):
             if ev.kind == "mismatched":
                 yield Hit(
                     ev.row,
@@ -161,12 +159,12 @@ class UnpairedQuote(Rule):
     severity = "warning"
     preview = True
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         style = quote_style(self)
-        sources = chunk["source"].tolist()
+        sources = chunk.sources
         unbalanced = {ev.row for ev in pair_quotes(sources, style) if ev.kind != "mismatched"}
         unbalanced |= {row for row, src in enumerate(sources) if not src or src.count('"') % 2}
-        for ev in pair_quotes(chunk["target"].tolist(), style):
+        for ev in pair_quotes(chunk.targets, style):
             if ev.kind == "mismatched" or ev.row in unbalanced:
                 continue
             what = "never closed" if ev.kind == "unclosed" else "never opened"
@@ -208,12 +206,12 @@ class SpaceBeforePunctuation(Rule):
     fix = Applicability.SAFE
     options = {"exempt_languages": ["fr", "br"]}
     option_docs = {"exempt_languages": "target languages whose typography spaces before : ; ! ? (ISO 639-1)"}
-    _pattern = re.compile(r"(?<=[\w)\]”»])[ \t]+(?P<mark>[,.;:!?])(?!\.\.)(?=\s|$|\x00|[”»\"])")
+    _pattern = re.compile(r"(?<=[\w)\]”»])[ \t]+(?P<mark>[,.;:!?])(?!\.\.)(?=\s|$|[”»\"])")
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         exempt = set(self.opts["exempt_languages"])
-        langs = chunk["tgt_lang"].tolist()
-        hits = regex_hits(chunk["target"].tolist(), self._pattern, "Space before '{mark}'", "{mark}")
+        langs = chunk.tgt_langs
+        hits = regex_hits(chunk.targets, self._pattern, "Space before '{mark}'", "{mark}")
         return (hit for hit in hits if langs[hit.row] not in exempt)
 
 
@@ -225,16 +223,15 @@ _CLOSERS = {c: o.translate(_WIDTH) for o, c in _BRACKETS.items()}
 # Emoticons (`:)`, `;-(`, `=)`, and `: (` spaced out at the end) are not brackets; a
 # closing bracket with nothing open after a short label at the start of a word is a list
 # marker (`1)`, `a)`, `iv)`).
-_BRACKET = re.compile(r"(?<![:;=]-)(?<![:;=])(?!(?<=[:;=] )[()](?:\s|$|\x00))[()\[\]{}（）［］｛｝【】〔〕]")
+_BRACKET = re.compile(r"(?<![:;=]-)(?<![:;=])(?!(?<=[:;=] )[()](?:\s|$))[()\[\]{}（）［］｛｝【】〔〕]")
 _LIST_MARKER = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Za-z]|[ivxIVX]{2,4})$")
 
 
-def _unpaired(texts: list[str]) -> dict[int, list[tuple[int, str]]]:
+def _unpaired(texts: Sequence[str]) -> dict[int, list[tuple[int, str]]]:
     """Per row, the brackets left unpaired by a stack walk (one regex pass for the chunk)."""
-    offsets = row_offsets(texts)
     marks: dict[int, list[tuple[int, str]]] = {}
-    for row, m in iter_matches(texts, _BRACKET):
-        marks.setdefault(row, []).append((m.start() - offsets[row], m.group()))
+    for row, m in finditer(texts, _BRACKET):
+        marks.setdefault(row, []).append((m.start(), m.group()))
     out: dict[int, list[tuple[int, str]]] = {}
     for row, found in marks.items():
         stack: list[tuple[int, str]] = []
@@ -286,9 +283,9 @@ class UnbalancedBrackets(Rule):
     category = "punctuation"
     severity = "warning"
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources: list[str] = chunk["source"].tolist()
-        targets: list[str] = chunk["target"].tolist()
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        targets = chunk.targets
         broken_sources = _unpaired(sources)
         for row, unpaired in _unpaired(targets).items():
             if not sources[row].strip() or row in broken_sources:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import pandas as pd
-
+from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
 from tqaudit.rules.registry import register
 
@@ -59,11 +58,11 @@ class RepeatedWord(Rule):
         by_language = pack.by_language() if pack else {}
         return {lang: {w.casefold() for w in words} for lang, words in by_language.items()}
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         allowed = self._allowed()
-        langs = chunk["tgt_lang"].tolist()
-        sources = [s.casefold() for s in chunk["source"].tolist()]
-        texts: list[str] = chunk["target"].tolist()
+        langs = chunk.tgt_langs
+        sources = [s.casefold() for s in chunk.sources]
+        texts = chunk.targets
         hits = regex_hits(
             texts,
             self._pattern,
@@ -120,14 +119,14 @@ class RepetitionLoop(Rule):
     options = {"min_repeats": 4}
     option_docs = {"min_repeats": "how many back-to-back copies of a phrase make a loop (at least 2)"}
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         copies = max(2, self.opts["min_repeats"]) - 1
         pattern = re.compile(
             r"(?<!\w)(?P<unit>[^\W\d_]+(?:[\s,;]+[^\W\d_]+){0,7}?)"
             rf"(?:[\s,;]+(?P=unit)(?!\w)){{{copies},}}",
             re.IGNORECASE,
         )
-        texts: list[str] = chunk["target"].tolist()
+        texts = chunk.targets
         pack = self.packs.get("repetition")
         joiners = {w.casefold() for w in (pack.header.get("rhetorical_joiners", []) if pack else [])}
         for hit in regex_hits(texts, pattern, "", ""):

@@ -5,33 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-import pandas as pd
-
+from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import register
-from tqaudit.segments import reference_columns
-
-
-def _chrf_column(chunk: pd.DataFrame, columns: list[str]) -> list[float | None]:
-    """The chunk's ``chrf`` annotation, or sentence chrF computed here (rule run alone).
-
-    Rows without reference text get ``None``: there is nothing to score them against.
-    """
-    if "chrf" in chunk.columns:
-        return [None if pd.isna(v) else float(v) for v in chunk["chrf"]]
-    from tqaudit.scoring import segment_scores
-
-    has_ref = [any(str(chunk.at[i, c]).strip() for c in columns) for i in range(len(chunk))]
-    rows = [i for i, ok in enumerate(has_ref) if ok]
-    out: list[float | None] = [None] * len(chunk)
-    if not rows:
-        return out
-    part = chunk.iloc[rows]
-    refs = [[t if str(t).strip() else None for t in part[c]] for c in columns]
-    scores = segment_scores(list(part["target"].astype(str)), refs, {"metrics": ["chrf"]})
-    for row, value in zip(rows, scores["chrf"], strict=True):
-        out[row] = float(value)
-    return out
 
 
 @register
@@ -62,6 +38,7 @@ class LowChrf(Rule):
     """
 
     code = "SC001"
+    requires = ("chrf",)
     name = "low-segment-chrf"
     category = "score"
     severity = "warning"
@@ -70,13 +47,10 @@ class LowChrf(Rule):
         "threshold": "Flag segments whose sentence chrF (0-100) is strictly below this value.",
     }
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        columns = reference_columns(chunk)
-        if not columns:
-            return
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         threshold = float(self.opts["threshold"])
-        for row, value in enumerate(_chrf_column(chunk, columns)):
-            if value is not None and value < threshold:
+        for row, value in enumerate(chunk.annotation("chrf")):
+            if isinstance(value, (int, float)) and value < threshold:
                 yield Hit(
                     row,
                     -1,

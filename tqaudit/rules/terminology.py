@@ -10,10 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
+from tqaudit.chunk import Chunk, finditer
 from tqaudit.errors import ConfigError
-from tqaudit.rules.base import Hit, Rule, iter_matches, row_offsets
+from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import register
 
 
@@ -91,20 +90,19 @@ class GlossaryTerm(Rule):
     options = {"glossary": ""}
     option_docs = {"glossary": "path of a TSV/CSV glossary with 'source' and 'target' columns"}
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         if not self.opts["glossary"]:
             return
-        sources: list[str] = chunk["source"].tolist()
-        targets: list[str] = chunk["target"].tolist()
-        offsets = row_offsets(sources)
+        sources = chunk.sources
+        targets = chunk.targets
         for term in load_glossary(self.opts["glossary"]):
             seen: set[int] = set()
-            for row, m in iter_matches(sources, term.source_re):
+            for row, m in finditer(sources, term.source_re):
                 if row in seen or term.target_re.search(targets[row]):
                     continue
                 seen.add(row)
                 found = m.group()
-                start = m.start() - offsets[row]
+                start = m.start()
                 yield Hit(
                     row,
                     -1,

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
-import pandas as pd
-
-from tqaudit.rules.base import Applicability, Hit, Rule, iter_matches, literal_alternation, row_offsets
+from tqaudit.chunk import Chunk, finditer
+from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, literal_alternation
 from tqaudit.rules.registry import register
+
+
+class _Names(NamedTuple):
+    names: dict[str, tuple[str, set[str]]]
+    pattern: re.Pattern[str]
+    exceptions: re.Pattern[str]
+    marker: re.Pattern[str]
 
 
 @register
@@ -47,46 +55,48 @@ class LegacyToponym(Rule):
     category = "transliteration"
     severity = "warning"
     fix = Applicability.UNSAFE
-    languages = ("en",)
     options = {"language": "en"}
-    option_docs = {"language": "which transliteration pack to read for segments without a tgt_lang"}
+    option_docs = {
+        "language": "target language assumed for segments without a tgt_lang (picks the "
+        "transliteration.<lang> pack)"
+    }
 
-    def _table(
-        self,
-    ) -> tuple[dict[str, tuple[str, set[str]]], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-        pack = self.packs.get(f"transliteration.{self.opts['language']}")
-        if pack is None:
-            never = re.compile(r"(?!x)x")
-            return {}, never, never, never
-        names = {e["pattern"]: (e["suggestion"], set(e.get("languages", []))) for e in pack.entries}
-        markers = pack.header.get("historical_markers", [])
+    def _table(self, src: str, tgt: str) -> _Names | None:
+        """The legacy names of the packs for this language pair, compiled once per run."""
+        packs = self.packs.for_languages("transliteration", src, tgt)
+        if not packs:
+            return None
+        names = {
+            e["pattern"]: (e["suggestion"], set(e.get("languages", []))) for p in packs for e in p.entries
+        }
+        markers = [m for p in packs for m in p.header.get("historical_markers", [])]
         marker_re = re.compile(
             r"(?:" + "|".join(map(re.escape, markers)) + r")[\s(]*$" if markers else r"(?!x)x",
             re.IGNORECASE,
         )
-        return (
-            names,
-            literal_alternation(names),
-            literal_alternation(pack.header.get("exceptions", [])),
-            marker_re,
-        )
+        exceptions = [x for p in packs for x in p.header.get("exceptions", [])]
+        return _Names(names, literal_alternation(names), literal_alternation(exceptions), marker_re)
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        names, pattern, exceptions, marker = self._table()
-        texts = chunk["target"].tolist()
-        src_langs: list[str] = chunk["src_lang"].tolist()
-        offsets = row_offsets(texts)
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for (src, tgt), rows in group_by_languages(chunk, self.opts["language"]).items():
+            table = self.memo((src, tgt), functools.partial(self._table, src, tgt))
+            if table is not None:
+                yield from self._check_rows(chunk, rows, src, table)
+
+    @staticmethod
+    def _check_rows(chunk: Chunk, rows: list[int], src: str, table: _Names) -> Iterator[Hit]:
+        texts = [chunk.targets[r] for r in rows]
         excepted = {
-            (row, m.start() - offsets[row] + i)
-            for row, m in iter_matches(texts, exceptions)
-            for i in range(m.end() - m.start())
+            (row, m.start() + i)
+            for row, m in finditer(texts, table.exceptions)
+            for i in range(len(m.group()))
         }
-        for row, m in iter_matches(texts, pattern):
-            start, end = m.start() - offsets[row], m.end() - offsets[row]
+        for row, m in finditer(texts, table.pattern):
+            start, end = m.start(), m.end()
             text = texts[row]
-            if (row, start) in excepted or marker.search(text[max(0, start - 30) : start]):
+            if (row, start) in excepted or table.marker.search(text[max(0, start - 30) : start]):
                 continue
-            new, only_from = names[m.group()]
-            if only_from and src_langs[row] and src_langs[row] not in only_from:
+            new, only_from = table.names[m.group()]
+            if only_from and src and src not in only_from:
                 continue
-            yield Hit(row, start, end, f"Legacy toponym '{m.group()}'; did you mean '{new}'?", new)
+            yield Hit(rows[row], start, end, f"Legacy toponym '{m.group()}'; did you mean '{new}'?", new)

@@ -7,8 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-import pandas as pd
-
+from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
 from tqaudit.rules.registry import register
 
@@ -50,9 +49,9 @@ class DoubleSpace(Rule):
     _after_sentence = re.compile(r"[.!?:\"”][ \u00a0]{2,}$")
     _single_after_sentence = re.compile(r"[.!?] (?=\S)")
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources: list[str] = chunk["source"].tolist()
-        texts: list[str] = chunk["target"].tolist()
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        texts = chunk.targets
         for hit in regex_hits(texts, self._pattern, "Double space", " "):
             source = sources[hit.row]
             if self._pattern.search(source):
@@ -105,21 +104,21 @@ class SpaceInsideQuotes(Rule):
     # A closing mark is followed by a space, punctuation or the end (German »Wort« opens
     # with », so a » before a word is not a closing mark).
     _pattern = re.compile(
-        r"(?:^|(?<=[\s(\[\x00]))(?P<open>[“„«])[ \t]+(?=\w)"
-        r"|(?<=[\w.,!?;:])[ \t]+(?P<close>[”»])(?=[\s.,;:!?)\]]|$|\x00)"
+        r"(?:^|(?<=[\s(\[]))(?P<open>[“„«])[ \t]+(?=\w)"
+        r"|(?<=[\w.,!?;:])[ \t]+(?P<close>[”»])(?=[\s.,;:!?)\]]|$)"
     )
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
         spaced = set(self.opts["spaced_guillemets"])
-        langs = chunk["tgt_lang"].tolist()
+        langs = chunk.tgt_langs
         hits = regex_hits(
-            chunk["target"].tolist(),
+            chunk.targets,
             self._pattern,
             "Space inside quotation mark '{open}{close}'",
             "{open}{close}",
         )
         for hit in hits:
-            if hit.suggestion in "«»" and langs[hit.row] in spaced:
+            if hit.suggestion is not None and hit.suggestion in "«»" and langs[hit.row] in spaced:
                 continue
             yield hit
 
@@ -177,10 +176,10 @@ class InvisibleCharacter(Rule):
         by_language = pack.by_language() if pack else {}
         return {lang: set("".join(chars)) for lang, chars in by_language.items()}
 
-    def check(self, chunk: pd.DataFrame) -> Iterable[Hit]:
-        sources: list[str] = chunk["source"].tolist()
-        texts: list[str] = chunk["target"].tolist()
-        langs: list[str] = chunk["tgt_lang"].tolist()
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        texts = chunk.targets
+        langs = chunk.tgt_langs
         allowed = self._allowed()
         for hit in regex_hits(texts, invisible_pattern(), "", ""):
             chars = texts[hit.row][hit.start : hit.end]

@@ -1,0 +1,112 @@
+"""What a rule reads: one prepared, read-only chunk of segments with the annotations it declared.
+
+The engine builds a :class:`Chunk` once per slice of the segments table and hands the same
+object to every rule, so the columns are turned into Python sequences once, not once per
+rule. Rules never see the segments DataFrame and cannot change it: the sequences are tuples.
+
+Language verdicts and segment scores are not columns of the segments table; they arrive
+here only when a rule declares them in ``requires`` (``chunk.annotation("target_lang")``).
+
+Regular expressions run on one segment at a time (:meth:`Chunk.finditer`), so ``^``, ``$``,
+``\\b`` and look-arounds in a rule's pattern see one segment, never a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+# Columns of the annotation frames, by the stage that makes them.
+LANGUAGE_COLUMNS: tuple[str, ...] = ("target_lang", "target_lang_conf", "source_lang", "source_lang_conf")
+SCORE_COLUMNS: tuple[str, ...] = ("bleu", "chrf", "ter")
+
+
+def _strings(frame: pd.DataFrame, column: str) -> tuple[str, ...]:
+    if column not in frame.columns:
+        return ("",) * len(frame)
+    return tuple(frame[column].tolist())
+
+
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    """A slice of the segments table as tuples, plus the declared annotations.
+
+    ``row`` numbers (0..n-1) index every sequence; ``positions`` map them to the rows of the
+    table the chunk came from (the engine's business, not the rules').
+    """
+
+    ids: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    src_langs: tuple[str, ...]
+    tgt_langs: tuple[str, ...]
+    references: tuple[tuple[str, ...], ...] = ()
+    annotations: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    positions: tuple[int, ...] = ()
+
+    @classmethod
+    def from_frame(
+        cls,
+        segments: pd.DataFrame,
+        annotations: Mapping[str, Sequence[Any]] | None = None,
+        reference_columns: Sequence[str] = (),
+    ) -> Chunk:
+        """The chunk of a segments table (index ignored) with annotation columns by name."""
+        return cls(
+            ids=_strings(segments, "segment_id"),
+            doc_ids=_strings(segments, "doc_id"),
+            sources=_strings(segments, "source"),
+            targets=_strings(segments, "target"),
+            src_langs=_strings(segments, "src_lang"),
+            tgt_langs=_strings(segments, "tgt_lang"),
+            references=tuple(tuple(segments[c].tolist()) for c in reference_columns),
+            annotations={k: tuple(v) for k, v in (annotations or {}).items()},
+            positions=tuple(range(len(segments))),
+        )
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def subset(self, rows: Sequence[int]) -> Chunk:
+        """The chunk restricted to ``rows`` (renumbered 0..k-1; positions kept)."""
+
+        def pick(seq: Sequence[Any]) -> tuple[Any, ...]:
+            return tuple(seq[r] for r in rows)
+
+        return Chunk(
+            ids=pick(self.ids),
+            doc_ids=pick(self.doc_ids),
+            sources=pick(self.sources),
+            targets=pick(self.targets),
+            src_langs=pick(self.src_langs),
+            tgt_langs=pick(self.tgt_langs),
+            references=tuple(pick(r) for r in self.references),
+            annotations={k: pick(v) for k, v in self.annotations.items()},
+            positions=pick(self.positions),
+        )
+
+    def annotation(self, name: str) -> tuple[Any, ...]:
+        """An annotation column the rule declared in ``requires`` (empty strings when absent)."""
+        return self.annotations.get(name, ("",) * len(self))
+
+    def has(self, name: str) -> bool:
+        return name in self.annotations
+
+    @property
+    def has_references(self) -> bool:
+        return bool(self.references)
+
+
+def finditer(texts: Sequence[str], pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(row, match) for every match of ``pattern`` in each text, offsets local to that text.
+
+    One segment at a time: anchors and look-arounds never see a neighbouring segment.
+    """
+    for row, text in enumerate(texts):
+        for match in pattern.finditer(text):
+            yield row, match
