@@ -80,4 +80,3 @@ def run_in(executor: Executor | None, func: Callable[[T], R], tasks: Iterable[T]
     if executor is None:
         return [func(t) for t in tasks]
     return executor.map_list(func, tasks)
-

@@ -312,9 +312,7 @@ class MixedScriptWord(_LanguageRule):
         glyphs = _homoglyphs(self)
         scripts = {str(s).upper() for s in self.opts["scripts"]}
         table = self.script_table()
-        for row, (target, tgt_lang) in enumerate(
-            zip(chunk.targets, chunk.tgt_langs, strict=True)
-        ):
+        for row, (target, tgt_lang) in enumerate(zip(chunk.targets, chunk.tgt_langs, strict=True)):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue
             preferred = langid.language_script(tgt_lang, table) or langid.dominant_script(target)
