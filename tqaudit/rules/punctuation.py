@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tqaudit.chunk import Chunk, finditer
-from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, regex_hits
 from tqaudit.rules.registry import register
 
 
@@ -192,8 +196,10 @@ class SpaceBeforePunctuation(Rule):
     `…in the Collective Security Treaty Organization (CSTO).`
 
     ## Known problems
-    French (and other languages listed in `exempt_languages`) put a space before `: ; ! ?`;
-    segments in those languages are skipped. An ellipsis (`...`) after a space is not flagged.
+    French and Breton put a space before `: ; ! ?`: a target language whose
+    `punctuation.<lang>` pack lists a mark in `spaced_before` is not flagged for that mark
+    (a space before a comma is still flagged in French). An ellipsis (`...`) after a space
+    is not flagged.
 
     ## Fix safety
     Safe: only the spaces are removed.
@@ -204,48 +210,65 @@ class SpaceBeforePunctuation(Rule):
     category = "punctuation"
     severity = "warning"
     fix = Applicability.SAFE
-    options = {"exempt_languages": ["fr", "br"]}
-    option_docs = {"exempt_languages": "target languages whose typography spaces before : ; ! ? (ISO 639-1)"}
     _pattern = re.compile(r"(?<=[\w)\]”»])[ \t]+(?P<mark>[,.;:!?])(?!\.\.)(?=\s|$|[”»\"])")
 
+    def _spaced(self, src: str, tgt: str) -> frozenset[str]:
+        """Marks this target language's typography puts after a space (French `:`)."""
+        packs = self.packs.for_languages("punctuation", src, tgt)
+        return frozenset(m for p in packs for m in p.header.get("spaced_before", ()))
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        exempt = set(self.opts["exempt_languages"])
-        langs = chunk.tgt_langs
-        hits = regex_hits(chunk.targets, self._pattern, "Space before '{mark}'", "{mark}")
-        return (hit for hit in hits if langs[hit.row] not in exempt)
+        for (src, tgt), rows in group_by_languages(chunk).items():
+            spaced = self.memo((src, tgt), functools.partial(self._spaced, src, tgt))
+            hits = regex_hits(
+                [chunk.targets[r] for r in rows], self._pattern, "Space before '{mark}'", "{mark}"
+            )
+            for hit in hits:
+                if hit.suggestion not in spaced:
+                    yield dataclasses.replace(hit, row=rows[hit.row])
 
 
-# Bracket pairs, ASCII and full-width (CJK sources write `（…）` and `【…】`).
-_BRACKETS = {"(": ")", "[": "]", "{": "}", "（": "）", "［": "］", "｛": "｝", "【": "】", "〔": "〕"}
-# A closer pairs with its opener in either width: `(…）` is sloppy but not unbalanced.
-_WIDTH = str.maketrans("（［｛", "([{")
-_CLOSERS = {c: o.translate(_WIDTH) for o, c in _BRACKETS.items()}
 # Emoticons (`:)`, `;-(`, `=)`, and `: (` spaced out at the end) are not brackets; a
 # closing bracket with nothing open after a short label at the start of a word is a list
 # marker (`1)`, `a)`, `iv)`).
-_BRACKET = re.compile(r"(?<![:;=]-)(?<![:;=])(?!(?<=[:;=] )[()](?:\s|$))[()\[\]{}（）［］｛｝【】〔〕]")
+_NOT_EMOTICON = r"(?<![:;=]-)(?<![:;=])(?!(?<=[:;=] )[()](?:\s|$))"
 _LIST_MARKER = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Za-z]|[ivxIVX]{2,4})$")
 
 
-def _unpaired(texts: Sequence[str]) -> dict[int, list[tuple[int, str]]]:
-    """Per row, the brackets left unpaired by a stack walk (one regex pass for the chunk)."""
-    marks: dict[int, list[tuple[int, str]]] = {}
-    for row, m in finditer(texts, _BRACKET):
-        marks.setdefault(row, []).append((m.start(), m.group()))
-    out: dict[int, list[tuple[int, str]]] = {}
-    for row, found in marks.items():
-        stack: list[tuple[int, str]] = []
-        stray: list[tuple[int, str]] = []
-        for pos, mark in found:
-            if mark in _BRACKETS:
-                stack.append((pos, mark))
-            elif stack and stack[-1][1].translate(_WIDTH) == _CLOSERS[mark]:
-                stack.pop()
-            elif stack or not _LIST_MARKER.search(texts[row], max(0, pos - 6), pos):
-                stray.append((pos, mark))
-        if stack or stray:
-            out[row] = sorted(stray + stack)
-    return out
+class _Brackets(NamedTuple):
+    """The bracket pairs of the ``punctuation.brackets`` pack, ready to match."""
+
+    closers: dict[str, str]  # closing bracket -> its opener (half-width)
+    openers: frozenset[str]
+    pattern: re.Pattern[str]
+    width: dict[int, str]  # full-width opener -> half-width, so `(…）` pairs up
+
+    def unpaired(self, texts: Sequence[str]) -> dict[int, list[tuple[int, str]]]:
+        """Per row, the brackets left unpaired by a stack walk."""
+        out: dict[int, list[tuple[int, str]]] = {}
+        for row, text in enumerate(texts):
+            stack: list[tuple[int, str]] = []
+            stray: list[tuple[int, str]] = []
+            for m in self.pattern.finditer(text):
+                pos, mark = m.start(), m.group()
+                if mark in self.openers:
+                    stack.append((pos, mark))
+                elif stack and stack[-1][1].translate(self.width) == self.closers[mark]:
+                    stack.pop()
+                elif stack or not _LIST_MARKER.search(text, max(0, pos - 6), pos):
+                    stray.append((pos, mark))
+            if stack or stray:
+                out[row] = sorted(stray + stack)
+        return out
+
+
+def _brackets(pairs: dict[str, str]) -> _Brackets:
+    folded = {o: unicodedata.normalize("NFKC", o) for o in pairs}
+    width = str.maketrans({o: f for o, f in folded.items() if f != o and f in pairs})
+    marks = "".join(re.escape(ch) for pair in pairs.items() for ch in pair)
+    pattern = re.compile(f"{_NOT_EMOTICON}[{marks}]") if marks else re.compile(r"(?!)")
+    closers = {c: o.translate(width) for o, c in pairs.items()}
+    return _Brackets(closers, frozenset(pairs), pattern, width)
 
 
 @register
@@ -253,7 +276,8 @@ class UnbalancedBrackets(Rule):
     """Bracket left unpaired in the target where the source's brackets pair up.
 
     ## What it does
-    Pairs the round, square and curly brackets (ASCII and full-width) of source and target
+    Pairs the brackets of the `punctuation.brackets` pack (round, square and curly, ASCII
+    and full-width, and CJK lenticular ones) of source and target
     in order and flags each unpaired bracket of the target when every bracket of the
     source pairs up. Emoticons (`:)`) and list markers (`1)`, `a)`) are not brackets.
     A target that drops a parenthesis entirely (both brackets) is balanced and not flagged.
@@ -283,13 +307,17 @@ class UnbalancedBrackets(Rule):
     category = "punctuation"
     severity = "warning"
 
+    def prepare(self) -> None:
+        pack = self.packs.get("punctuation.brackets")
+        self._pairs = _brackets(pack.mapping() if pack else {})
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
-        broken_sources = _unpaired(sources)
-        for row, unpaired in _unpaired(targets).items():
+        broken_sources = self._pairs.unpaired(sources)
+        for row, unpaired in self._pairs.unpaired(targets).items():
             if not sources[row].strip() or row in broken_sources:
                 continue
             for pos, mark in unpaired:
-                what = "never closed" if mark in _BRACKETS else "never opened"
+                what = "never closed" if mark in self._pairs.openers else "never opened"
                 yield Hit(row, pos, pos + 1, f"Bracket '{mark}' is {what}; the source's brackets pair up")

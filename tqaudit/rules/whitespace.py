@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, regex_hits
 from tqaudit.rules.registry import register
 
 
@@ -85,8 +86,8 @@ class SpaceInsideQuotes(Rule):
     `“How long did this preparation take?”`
 
     ## Known problems
-    French, and languages listed in `spaced_guillemets`, put a (no-break) space inside
-    guillemets; those segments are not flagged for `«`/`»`.
+    French and Vietnamese put a (no-break) space inside guillemets: a target language whose
+    `punctuation.<lang>` pack sets `spaced_guillemets` is not flagged for `«`/`»`.
 
     ## Fix safety
     Safe: only the space is removed.
@@ -97,8 +98,6 @@ class SpaceInsideQuotes(Rule):
     category = "whitespace"
     severity = "warning"
     fix = Applicability.SAFE
-    options = {"spaced_guillemets": ["fr", "vi"]}
-    option_docs = {"spaced_guillemets": "target languages that space the inside of « » (ISO 639-1)"}
     # An opening mark starts the text or follows a space or bracket; a mark glued to the
     # preceding word (German „Wort“, or a closing “ typed for ”) is a closing mark.
     # A closing mark is followed by a space, punctuation or the end (German »Wort« opens
@@ -108,19 +107,25 @@ class SpaceInsideQuotes(Rule):
         r"|(?<=[\w.,!?;:])[ \t]+(?P<close>[”»])(?=[\s.,;:!?)\]]|$)"
     )
 
-    def check(self, chunk: Chunk) -> Iterable[Hit]:
-        spaced = set(self.opts["spaced_guillemets"])
-        langs = chunk.tgt_langs
-        hits = regex_hits(
-            chunk.targets,
-            self._pattern,
-            "Space inside quotation mark '{open}{close}'",
-            "{open}{close}",
+    def _spaced(self, src: str, tgt: str) -> bool:
+        """Whether the target language spaces the inside of « » (its ``punctuation.<lang>`` pack)."""
+        return any(
+            p.header.get("spaced_guillemets") for p in self.packs.for_languages("punctuation", src, tgt)
         )
-        for hit in hits:
-            if hit.suggestion is not None and hit.suggestion in "«»" and langs[hit.row] in spaced:
-                continue
-            yield hit
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for (src, tgt), rows in group_by_languages(chunk).items():
+            spaced = self.memo((src, tgt), functools.partial(self._spaced, src, tgt))
+            hits = regex_hits(
+                [chunk.targets[r] for r in rows],
+                self._pattern,
+                "Space inside quotation mark '{open}{close}'",
+                "{open}{close}",
+            )
+            for hit in hits:
+                if spaced and hit.suggestion in ("«", "»"):
+                    continue
+                yield dataclasses.replace(hit, row=rows[hit.row])
 
 
 def _invisible(char: str) -> bool:
