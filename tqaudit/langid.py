@@ -29,7 +29,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -40,6 +39,18 @@ from typing import Any, NamedTuple, Protocol
 import pandas as pd
 
 from tqaudit.errors import ConfigError
+from tqaudit.scripts import (
+    CJK,
+    CJK_WEIGHT,
+    NOISE,
+    base_language,
+    decisive_scripts,
+    dominant_script,
+    language_script,
+    letter_count,
+    script_counts,
+    script_of,
+)
 
 log = logging.getLogger("tqaudit")
 
@@ -48,95 +59,10 @@ log = logging.getLogger("tqaudit")
 SEED = 0
 SIGNATURE = f"langid:seed{SEED}"
 
-# Codes that name the same language in different backends or standards (ISO 639-1 old
-# codes, Norwegian written standards, langdetect's Chinese variants).
-_ALIASES = {
-    "iw": "he",
-    "in": "id",
-    "ji": "yi",
-    "nb": "no",
-    "nn": "no",
-    "zh-cn": "zh",
-    "zh-tw": "zh",
-}
-
 # Han characters are shared: Japanese writes them with kana, Korean sometimes with hangul.
 _HAN_COMPANIONS = {"KANA": "ja", "HANGUL": "ko"}
-# One Han/kana/hangul character stands for a syllable or a word, so it weighs as this many
-# letters against ``min_letters`` (a five-character Chinese sentence is a sentence).
-CJK_WEIGHT = 3
-_CJK = frozenset({"HAN", "KANA", "HANGUL"})
-# URLs, e-mail addresses, @handles and #hashtags: not language, often in another script.
-NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+")
+_CJK = CJK
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
-
-
-# --------------------------------------------------------------------------- scripts
-
-
-@lru_cache(maxsize=8192)
-def script_of(char: str) -> str:
-    """The script of a letter (``LATIN``, ``CYRILLIC``, ``HAN``, ``KANA`` ...), "" otherwise.
-
-    Taken from the first word of the Unicode character name, which is the script for
-    letters of every alphabet; CJK ideographs, kana and width variants are folded.
-    """
-    if len(char) != 1 or not char.isalpha():
-        return ""
-    name = unicodedata.name(char, "")
-    words = name.split()
-    if not words:
-        return ""
-    if words[0] in ("HALFWIDTH", "FULLWIDTH") and len(words) > 1:
-        words = words[1:]
-    head = words[0]
-    if head in ("CJK", "IDEOGRAPHIC") or name.startswith("KANGXI"):
-        return "HAN"
-    if head in ("HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA"):
-        return "KANA"
-    if head in ("MODIFIER", "COMBINING"):
-        return ""
-    return head
-
-
-def script_counts(text: str) -> Counter[str]:
-    """Number of letters of each script in ``text``."""
-    return Counter(s for ch in text if (s := script_of(ch)))
-
-
-def dominant_script(text: str) -> str:
-    """The script with the most letters in ``text`` ("" when it has no letters)."""
-    counts = script_counts(text)
-    return counts.most_common(1)[0][0] if counts else ""
-
-
-@lru_cache(maxsize=1)
-def _script_table() -> dict[str, str]:
-    from tqaudit.packs import PackSet
-
-    pack = PackSet.default().get("language.scripts")
-    return pack.mapping() if pack else {}
-
-
-def language_script(lang: str, table: Mapping[str, str] | None = None) -> str:
-    """The script ``lang`` is written in (from the ``language.scripts`` pack), "" if unknown."""
-    return (table if table is not None else _script_table()).get(base_language(lang), "")
-
-
-def decisive_scripts(table: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Scripts that exactly one language of the table uses, mapped to that language."""
-    table = table if table is not None else _script_table()
-    users: dict[str, list[str]] = {}
-    for lang, script in table.items():
-        users.setdefault(script, []).append(lang)
-    return {script: langs[0] for script, langs in users.items() if len(langs) == 1}
-
-
-def base_language(code: str) -> str:
-    """``pt-BR`` -> ``pt``, ``zh-cn`` -> ``zh``, ``iw`` -> ``he``: the code rules compare."""
-    code = (code or "").strip().lower().replace("_", "-")
-    code = _ALIASES.get(code, code)
-    return _ALIASES.get(code.split("-")[0], code.split("-")[0])
 
 
 # --------------------------------------------------------------------------- settings
@@ -418,11 +344,6 @@ _CACHE_LIMIT = 500_000
 def cache_clear() -> None:
     """Forget every cached verdict (benchmarks measure cold runs with this)."""
     _CACHE.clear()
-
-
-def letter_count(text: str) -> int:
-    """Letters in ``text``, a Han, kana or hangul character counting ``CJK_WEIGHT`` times."""
-    return sum(n * (CJK_WEIGHT if s in _CJK else 1) for s, n in script_counts(text).items())
 
 
 def too_vague(text: str, settings: Settings) -> bool:
