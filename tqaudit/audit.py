@@ -136,7 +136,7 @@ def audit(
     codes = [r.code for r in rules]
 
     # Pipeline stages, in order: annotate (languages, scores), then rules, then the gate.
-    if langid.READ_BY.intersection(codes):  # else no rule reads the language columns
+    if frozenset({"LG001", "LG002"}).intersection(codes):  # else no rule reads the language columns
         table = langid.annotate(table, config.langid, jobs=config.jobs)
     table, corpus_scores = scoring.annotate(table, config.scoring, config.jobs)
     findings = run_rules(table, rules, config)
