@@ -111,7 +111,6 @@ def measure_tqaudit(wmt: Path, limit: int, jobs: int, no_langid: bool) -> dict[s
     import pandas as pd
 
     import tqaudit
-    from tqaudit import langid
 
     rows = load_rows(wmt, limit)
     frame = pd.DataFrame(
@@ -126,7 +125,6 @@ def measure_tqaudit(wmt: Path, limit: int, jobs: int, no_langid: bool) -> dict[s
     )
     ignore = ("LG001", "LG002") if no_langid else ()
     config = tqaudit.Config(fail_on="never", jobs=jobs, ignore=ignore)
-    langid.cache_clear()
     before = current_rss_mb()
     load = os.getloadavg()[0]
     cpu0, start = cpu_seconds(), time.perf_counter()

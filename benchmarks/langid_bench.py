@@ -10,10 +10,12 @@ WMT_DIR (default ``../shared/data/wmt``) holds one folder per pair ``<src>-<tgt>
 from its file name. The script measures
 
 - throughput in segments per second (wall clock and per CPU-second) over every source and
-  reference line: cold (empty cache) with ``jobs=1`` and ``jobs=2``, and warm (everything
-  cached), with no declared language; and with each line's language declared (as in an
-  audit), with the fast paths off (langdetect's own ``Detector``, ``function_words = 0``:
-  tqaudit before them) and on, counting the verdicts that differ between the two;
+  reference line: cold (a new ``Identifier``) in this process and in two worker processes
+  (chunks through ``tqaudit.executor``, each worker with its ``identifier_for``, as the
+  engine runs them), and warm (everything cached), with no declared language; and with each
+  line's language declared (as in an audit), with the fast paths off (langdetect's own
+  ``Detector``, ``function_words = 0``: tqaudit before them) and on, counting the verdicts
+  that differ between the two;
 - per-language accuracy (correct / segments given a verdict) and no-verdict rate, overall
   and on short segments (at most 60 characters), for each backend installed;
 - findings of the LG rules on each human reference (with its source): false positives, with
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import resource
 import sys
 import time
@@ -39,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tqaudit import langid  # noqa: E402
+from tqaudit.executor import Executor  # noqa: E402
 from tqaudit.io.writers import write_text  # noqa: E402
 from tqaudit.rules import RULES, load_rules  # noqa: E402
 
@@ -80,18 +84,25 @@ def load_wmt(wmt: Path) -> tuple[list[tuple[str, str, str]], list[pd.DataFrame]]
     return texts, tables
 
 
-def frame_of(texts: list[tuple[str, str, str]], declared: bool = False) -> pd.DataFrame:
+def frame_of(texts: list[tuple[str, str, str]]) -> pd.DataFrame:
     n = len(texts)
     return pd.DataFrame(
         {
             "segment_id": [str(i) for i in range(n)],
             "source": [""] * n,
             "target": [t for t, _, _ in texts],
-            # undeclared: measure the detector, not the fallback and fast paths
-            "tgt_lang": [lang for _, lang, _ in texts] if declared else [""] * n,
+            "tgt_lang": [""] * n,
             "src_lang": [""] * n,
         }
     )
+
+
+def with_languages(table: pd.DataFrame, ident: langid.Identifier) -> pd.DataFrame:
+    """``table`` with the identifier's language columns joined, as a chunk the LG rules read."""
+    columns = ident.annotate(
+        table["target"], table.get("source"), table.get("src_lang"), table.get("tgt_lang")
+    )
+    return pd.concat([table.reset_index(drop=True), columns], axis=1)
 
 
 # Options that turn the function-word fast path off; ``slow_detector`` restores langdetect's
@@ -121,9 +132,40 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def timed(frame: pd.DataFrame, options: dict[str, object], jobs: int) -> tuple[float, float, pd.DataFrame]:
+Chunk = tuple[langid.Settings, list[str], list[str]]  # settings, targets, declared languages
+
+
+def annotate_chunk(chunk: Chunk) -> tuple[pd.DataFrame, int, float]:
+    """One chunk in a worker process, with the worker's identifier (as the engine does).
+
+    Also the worker's pid and CPU time so far: workers are children of the fork server, not
+    of this process, so ``RUSAGE_CHILDREN`` here does not see them.
+    """
+    settings, targets, declared = chunk
+    out = langid.identifier_for(settings).annotate(targets, tgt_langs=declared)
+    return out, os.getpid(), time.process_time()
+
+
+def timed(
+    ident: langid.Identifier, targets: list[str], declared: list[str], jobs: int = 1
+) -> tuple[float, float, pd.DataFrame]:
+    """Annotate ``targets`` with ``ident``, or in ``jobs`` worker processes (pool start included)."""
     start, cpu = time.perf_counter(), cpu_seconds()
-    out = langid.annotate(frame, options, jobs=jobs)
+    if jobs <= 1:
+        out = ident.annotate(targets, tgt_langs=declared)
+    else:
+        size = max(1, -(-len(targets) // (jobs * 4)))
+        chunks = [
+            (ident.settings, targets[i : i + size], declared[i : i + size])
+            for i in range(0, len(targets), size)
+        ]
+        with Executor(jobs) as executor:
+            done = executor.map_list(annotate_chunk, chunks)
+        out = pd.concat([frame for frame, _, _ in done], ignore_index=True)
+        workers: dict[int, float] = {}
+        for _, pid, used in done:
+            workers[pid] = max(used, workers.get(pid, 0.0))
+        return time.perf_counter() - start, cpu_seconds() - cpu + sum(workers.values()), out
     return time.perf_counter() - start, cpu_seconds() - cpu, out
 
 
@@ -131,34 +173,28 @@ def throughput(
     texts: list[tuple[str, str, str]], backend: str
 ) -> tuple[list[tuple[str, float, float, int]], str]:
     """(run, seconds, CPU seconds, segments) rows, and the verdict agreement of fast/slow."""
-    frame = frame_of(texts)
+    targets = [t for t, _, _ in texts]
+    undeclared = [""] * len(texts)  # measure the detector, not the fallback and fast paths
     options: dict[str, object] = {"backend": backend}
+    ident = langid.Identifier.from_options(options)
     rows = []
-    for label, jobs, cold in (
-        ("cold, jobs=1", 1, True),
-        ("cold, jobs=2", 2, True),
-        ("cached, jobs=1", 1, False),
-    ):
-        if cold:
-            langid.cache_clear()
-        seconds, cpu, _ = timed(frame, options, jobs)
-        rows.append((label, seconds, cpu, len(frame)))
+    for label, jobs in (("cold, jobs=1", 1), ("cold, jobs=2", 2), ("cached, jobs=1", 1)):
+        seconds, cpu, _ = timed(ident, targets, undeclared, jobs)  # jobs=2: fresh workers, cold
+        rows.append((label, seconds, cpu, len(texts)))
     if backend != "langdetect":
         return rows, ""
-    declared = frame_of(texts, declared=True)
-    langid.cache_clear()
-    calls = sum(langid.MODEL_CALLS.values())
+    declared = [lang for _, lang, _ in texts]
+    slow = langid.Identifier.from_options({**options, **SLOW})
     with slow_detector():
-        seconds, cpu, before = timed(declared, {**options, **SLOW}, 1)
-    slow_calls = sum(langid.MODEL_CALLS.values()) - calls
-    rows.append(("declared, cold, jobs=1, fast paths off (before)", seconds, cpu, len(frame)))
-    langid.cache_clear()
-    calls = sum(langid.MODEL_CALLS.values())
-    seconds, cpu, after = timed(declared, options, 1)
-    fast_calls = sum(langid.MODEL_CALLS.values()) - calls
-    rows.append(("declared, cold, jobs=1, fast paths on (after)", seconds, cpu, len(frame)))
+        seconds, cpu, before = timed(slow, targets, declared)
+    slow_calls = sum(slow.model_calls.values())
+    rows.append(("declared, cold, jobs=1, fast paths off (before)", seconds, cpu, len(texts)))
+    fast = langid.Identifier.from_options(options)
+    seconds, cpu, after = timed(fast, targets, declared)
+    fast_calls = sum(fast.model_calls.values())
+    rows.append(("declared, cold, jobs=1, fast paths on (after)", seconds, cpu, len(texts)))
     old, new = list(before["target_lang"]), list(after["target_lang"])
-    changed = [(a, b, t) for a, b, t in zip(old, new, frame["target"], strict=True) if a != b]
+    changed = [(a, b, t) for a, b, t in zip(old, new, targets, strict=True) if a != b]
     note = (
         f"Declared runs: {slow_calls:,} model calls before, {fast_calls:,} after; "
         f"**{len(changed)} of {len(old):,} verdicts differ** between them"
@@ -174,8 +210,8 @@ def accuracy(
     texts: list[tuple[str, str, str]], backend: str, options: dict[str, object] | None = None
 ) -> dict[str, Counter[str]]:
     """Per language: n, correct, wrong, none (no verdict); overall and short segments."""
-    settings = langid.Settings.from_options({"backend": backend, **(options or {})})
-    verdicts = langid.identify_many([t for t, _, _ in texts], settings)
+    ident = langid.Identifier.from_options({"backend": backend, **(options or {})})
+    verdicts = ident.identify_many([t for t, _, _ in texts])
     stats: dict[str, Counter[str]] = defaultdict(Counter)
     for (text, lang, _), v in zip(texts, verdicts, strict=True):
         keys = [lang, "all"] + ([f"{lang} short", "all short"] if len(text) <= SHORT else [])
@@ -187,11 +223,11 @@ def accuracy(
 
 
 def confusions(texts: list[tuple[str, str, str]], backend: str, limit: int) -> list[str]:
-    settings = langid.Settings.from_options({"backend": backend})
+    ident = langid.Identifier.from_options({"backend": backend})
     wrong: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], str] = {}
     for text, lang, _ in texts:
-        v = langid.identify(text, settings)
+        v = ident.identify(text)
         if v.lang and v.lang != lang:
             wrong[(lang, v.lang)] += 1
             examples.setdefault((lang, v.lang), text[:70])
@@ -205,9 +241,10 @@ def rule_findings(
     codes = sorted(c for c in RULES if c.startswith("LG"))
     rules = [RULES[c]() for c in codes]
     rows, shown, hits_all = [], [], []
+    ident = langid.Identifier.from_options(SLOW if slow else None)  # cold, and its own cache
     for table in tables:
         with slow_detector(slow):
-            annotated = langid.annotate(table, SLOW if slow else None)
+            annotated = with_languages(table, ident)
         counts = []
         for rule in rules:
             hits = list(rule.check(annotated))
@@ -232,10 +269,11 @@ def monolingual_findings(texts: list[tuple[str, str, str]]) -> list[list[str]]:
         if "/src." in item[2]:
             by_file[item[2]].append(item)
     rows = [["source file as target", "segments", *codes]]
+    ident = langid.Identifier()
     for name, items in sorted(by_file.items()):
         frame = frame_of(items)
         frame["tgt_lang"] = items[0][1]
-        annotated = langid.annotate(frame)
+        annotated = with_languages(frame, ident)
         rows.append([name, str(len(items)), *(str(len(list(r.check(annotated)))) for r in rules)])
     return rows
 
@@ -295,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(tables)} reference files and their sources; default options "
         f"({langid.Settings()}); short = at most {SHORT} characters."
     )
-    out += ["", "## Throughput (segments/second, `annotate` on every segment)", ""]
+    out += ["", "## Throughput (segments/second, `Identifier.annotate` on every segment)", ""]
     rows = [["backend", "run", "seconds", "segments/s", "CPU s", "segments/CPU-s"]]
     notes = []
     for b in backends:
@@ -343,7 +381,6 @@ def main(argv: list[str] | None = None) -> int:
     table, shown, hits = rule_findings(tables, args.examples)
     out += [md_table(table), ""]
     if "langdetect" in backends:
-        langid.cache_clear()
         _, _, slow_hits = rule_findings(tables, 0, slow=True)
         same = "identical" if slow_hits == hits else "DIFFERENT"
         out += [

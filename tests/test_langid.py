@@ -6,14 +6,18 @@ import json
 import logging
 import math
 import os
+import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tqaudit import langid
+from tqaudit import langid, scripts
 from tqaudit.errors import ConfigError
+from tqaudit.executor import Executor
+from tqaudit.langid.backends import prior_map
 
 RU = "Президент подписал указ о переносе выборов на следующую осень."
 EN = "The president signed a decree moving the election to next autumn."
@@ -25,6 +29,16 @@ ZH = "总统签署了一项将选举推迟到明年秋天的法令。"
 KO = "대통령은 선거를 내년 가을로 연기하는 법령에 서명했다."
 TH = "ประธานาธิบดีลงนามในกฤษฎีกาเลื่อนการเลือกตั้ง"
 KK = "Президент сайлауды келесі күзге ауыстыру туралы жарлыққа қол қойды."
+
+
+@pytest.fixture
+def ident() -> langid.Identifier:
+    """A new identifier: an empty cache and no model calls yet."""
+    return langid.Identifier()
+
+
+def calls(identifier: langid.Identifier) -> int:
+    return sum(identifier.model_calls.values())
 
 
 def frame(targets, sources=None, tgt_lang="", src_lang=""):
@@ -56,8 +70,8 @@ def frame(targets, sources=None, tgt_lang="", src_lang=""):
         (TH, "th"),
     ],
 )
-def test_identifies_sentences(text, lang):
-    verdict = langid.identify(text)
+def test_identifies_sentences(ident, text, lang):
+    verdict = ident.identify(text)
     assert verdict.lang == lang
     assert verdict.conf > 0.8
 
@@ -72,78 +86,139 @@ def test_identifies_sentences(text, lang):
         "https://example.com/news/2024/01/01/item",  # a URL is not language
     ],
 )
-def test_no_verdict_when_text_cannot_be_judged(text):
-    verdict = langid.identify(text)
+def test_no_verdict_when_text_cannot_be_judged(ident, text):
+    verdict = ident.identify(text)
     assert verdict.lang == ""
     assert math.isnan(verdict.conf)
 
 
 def test_thresholds_are_options():
     short = "Thank you very much"  # 16 letters
-    assert langid.identify(short, langid.Settings(min_letters=20)).lang == ""
-    loose = langid.Settings.from_options({"min_letters": 5})
-    assert langid.identify(short, loose).lang == "en"
+    assert langid.Identifier(langid.Settings(min_letters=20)).identify(short).lang == ""
+    loose = langid.Identifier.from_options({"min_letters": 5})
+    assert loose.identify(short).lang == "en"
 
 
-def test_short_text_is_why_min_letters_exists():
+def test_short_text_is_why_min_letters_exists(ident):
     # langdetect calls this Welsh with certainty; the default threshold keeps it silent.
-    assert langid.identify("Good news", langid.Settings(min_letters=1)).lang == "cy"
-    assert langid.identify("Good news").lang == ""
+    assert langid.Identifier(langid.Settings(min_letters=1)).identify("Good news").lang == "cy"
+    assert ident.identify("Good news").lang == ""
 
 
-def test_script_decides_without_model():
-    langid.cache_clear()
-    before = sum(langid.MODEL_CALLS.values())
-    assert [langid.identify(t).lang for t in (JA, ZH, KO, TH)] == ["ja", "zh", "ko", "th"]
-    assert sum(langid.MODEL_CALLS.values()) == before
+def test_script_decides_without_model(ident):
+    assert [ident.identify(t).lang for t in (JA, ZH, KO, TH)] == ["ja", "zh", "ko", "th"]
+    assert calls(ident) == 0
 
 
-def test_short_cjk_still_judged():
+def test_short_cjk_still_judged(ident):
     # Six Han characters are a full sentence; they weigh as more letters than six Latin ones.
-    assert langid.identify("我们今天很忙").lang == "zh"
+    assert ident.identify("我们今天很忙").lang == "zh"
 
 
-def test_annotate_adds_columns_and_keeps_input():
-    segs = frame([EN, RU, "OK"], sources=[RU, EN, "OK"])
-    out = langid.annotate(segs)
-    assert list(out["target_lang"]) == ["en", "ru", ""]
-    assert list(out["source_lang"]) == ["ru", "en", ""]
-    assert out["target_lang_conf"].dtype == "float64"
-    assert math.isnan(out["target_lang_conf"].iloc[2])
-    assert "target_lang" not in segs.columns
-
-
-def test_annotate_without_sources_adds_no_source_columns():
-    out = langid.annotate(frame([EN]))
-    assert "source_lang" not in out.columns
+def test_identifier_annotate_without_sources_leaves_source_columns_empty(ident):
+    out = ident.annotate([EN])
     assert list(out["target_lang"]) == ["en"]
+    assert list(out["source_lang"]) == [""]
+    assert math.isnan(out["source_lang_conf"].iloc[0])
 
 
-def test_cache_detects_each_text_once():
-    langid.cache_clear()
-    before = langid.MODEL_CALLS["langdetect"]
-    langid.annotate(frame([EN, DE, EN, EN, DE], sources=[DE, EN, DE, DE, EN]))
-    assert langid.MODEL_CALLS["langdetect"] - before == 2
-    langid.annotate(frame([EN, DE]))
-    assert langid.MODEL_CALLS["langdetect"] - before == 2
+def test_identifier_annotate_returns_own_frame_and_keeps_inputs(ident):
+    targets = pd.Series([EN, RU, "OK", None], index=[10, 11, 12, 13])
+    sources = [RU, EN, "OK", ""]
+    src_langs, tgt_langs = ["ru", "en", "", ""], ["en", "ru", "", ""]
+    copies = (targets.copy(), list(sources), list(src_langs), list(tgt_langs))
+    out = ident.annotate(targets, sources, src_langs, tgt_langs)
+    pd.testing.assert_series_equal(targets, copies[0])
+    assert (sources, src_langs, tgt_langs) == copies[1:]
+    documented = ["target_lang", "target_lang_conf", "source_lang", "source_lang_conf"]
+    assert list(out.columns) == list(langid.COLUMNS) == documented
+    pd.testing.assert_index_equal(out.index, pd.RangeIndex(4))
+    assert list(out["target_lang"]) == ["en", "ru", "", ""]
+    assert list(out["source_lang"]) == ["ru", "en", "", ""]
+    assert out["target_lang_conf"].dtype == out["source_lang_conf"].dtype == "float64"
+    assert out["target_lang_conf"].iloc[2:].isna().all() and out["source_lang_conf"].iloc[2:].isna().all()
 
 
-def test_jobs_gives_same_result_in_same_order():
+def test_identifier_annotate_without_sources_gives_empty_source_columns(ident):
+    out = ident.annotate([EN, DE])
+    assert list(out["target_lang"]) == ["en", "de"]
+    assert list(out["source_lang"]) == ["", ""]
+    assert out["source_lang_conf"].isna().all()
+    assert ident.annotate([]).columns.tolist() == list(langid.COLUMNS)
+    with pytest.raises(ValueError, match="beside 2 targets"):
+        ident.annotate([EN, DE], [RU])
+
+
+def test_cache_detects_each_text_once(ident):
+    ident.annotate([EN, DE, EN, EN, DE], [DE, EN, DE, DE, EN])
+    assert ident.model_calls["langdetect"] == 2
+    ident.annotate([EN, DE])
+    assert ident.model_calls["langdetect"] == 2
+    ident.cache_clear()
+    ident.annotate([EN])
+    assert ident.model_calls["langdetect"] == 3
+
+
+def test_two_identifiers_do_not_share_a_cache(ident):
+    other = langid.Identifier()
+    assert ident.identify(EN) == other.identify(EN)
+    assert ident.model_calls["langdetect"] == other.model_calls["langdetect"] == 1
+    ident.identify(DE)
+    assert (ident.model_calls["langdetect"], other.model_calls["langdetect"]) == (2, 1)
+    other.cache_clear()
+    assert ident.identify(EN).lang == "en"
+    assert ident.model_calls["langdetect"] == 2  # still cached here
+
+
+def test_identifier_for_is_one_per_settings_in_a_process():
+    settings = langid.Settings(min_letters=7)
+    assert langid.identifier_for(settings) is langid.identifier_for(langid.Settings(min_letters=7))
+    assert langid.identifier_for(settings) is not langid.identifier_for(langid.Settings())
+    assert langid.identifier_for(settings).settings == settings
+
+
+def test_identifier_pickles_as_its_settings(ident):
+    ident.identify(EN)
+    copy = pickle.loads(pickle.dumps(ident))
+    assert copy.settings == ident.settings and copy.cache_limit == ident.cache_limit
+    assert calls(copy) == 0 and copy.identify(EN) == ident.identify(EN)
+
+
+def _annotate_chunk(task: tuple[langid.Settings, list[str]]) -> pd.DataFrame:
+    settings, targets = task
+    return langid.identifier_for(settings).annotate(targets)
+
+
+def test_chunks_in_worker_processes_give_the_same_columns_in_order():
     texts = [EN, RU, DE, UK, CS, JA, "Kassym-Jomart Tokayev", EN]
-    langid.cache_clear()
-    one = langid.annotate(frame(texts), jobs=1)
-    langid.cache_clear()
-    two = langid.annotate(frame(texts), jobs=2)
+    one = langid.Identifier().annotate(texts)
+    chunks = [(langid.Settings(), texts[i : i + 3]) for i in range(0, len(texts), 3)]
+    with Executor(jobs=2) as executor:
+        two = pd.concat(executor.map_list(_annotate_chunk, chunks), ignore_index=True)
+        three = pd.concat(executor.map_list(langid.Identifier().annotate, [c for _, c in chunks]))
     pd.testing.assert_frame_equal(one, two)
+    pd.testing.assert_frame_equal(one, three.reset_index(drop=True))
     assert list(two["target_lang"]) == ["en", "ru", "de", "uk", "cs", "ja", "", "en"]
+
+
+def test_langid_starts_no_processes():
+    package = Path(langid.__file__).parent
+    for path in package.glob("*.py"):
+        text = path.read_text("utf-8")
+        assert "ProcessPoolExecutor" not in text and "multiprocessing" not in text, path.name
+
+
+def test_signature():
+    assert langid.signature(langid.Settings()) == "langid:langdetect:seed0"
+    assert langid.signature(langid.Settings(backend="py3langid")) == "langid:py3langid:seed0"
 
 
 _CHILD = """
 import json, sys
 from tqaudit import langid
 texts = json.loads(sys.stdin.read())
-settings = langid.Settings(min_letters=1)
-print(json.dumps([list(langid.identify(t, settings)) for t in texts]))
+ident = langid.Identifier(langid.Settings(min_letters=1))
+print(json.dumps([list(ident.identify(t)) for t in texts]))
 """
 
 
@@ -163,29 +238,29 @@ def test_same_verdicts_in_every_process():
         )
         results.append(done.stdout)
     assert results[0] == results[1] == results[2]
-    langid.cache_clear()
-    here = [list(langid.identify(t, langid.Settings(min_letters=1))) for t in reversed(texts)]
+    ident = langid.Identifier(langid.Settings(min_letters=1))
+    here = [list(ident.identify(t)) for t in reversed(texts)]
     assert json.loads(results[0]) == here[::-1]  # and in this process, in another order
 
 
-def test_unsupported_language_falls_back_to_script_and_warns_once(caplog):
-    langid._WARNED.clear()
-    segs = frame([KK, KK + " Тағы бір сөйлем.", EN], tgt_lang="kk")
+def test_unsupported_language_falls_back_to_script_and_warns_once(ident, caplog):
+    targets, declared = [KK, KK + " Тағы бір сөйлем.", EN], ["kk"] * 3
     with caplog.at_level(logging.WARNING, logger="tqaudit"):
-        out = langid.annotate(segs)
-        langid.annotate(segs)
+        out = ident.annotate(targets, tgt_langs=declared)
+        ident.annotate(targets, tgt_langs=declared)
     # Kazakh in Cyrillic cannot be told from Russian by langdetect: no verdict, no false alarm.
     assert list(out["target_lang"]) == ["", "", "en"]
     warnings = [r for r in caplog.records if "'kk'" in r.getMessage()]
     assert len(warnings) == 1
     assert "Cyrillic" in warnings[0].getMessage()
+    assert ident.warned == {"kk"}
 
 
 def test_declared_codes_are_normalised():
-    assert langid.base_language("pt-BR") == "pt"
-    assert langid.base_language("zh_TW") == "zh"
-    assert langid.base_language("nb") == "no"
-    assert langid.base_language("iw") == "he"
+    assert scripts.base_language("pt-BR") == "pt"
+    assert scripts.base_language("zh_TW") == "zh"
+    assert scripts.base_language("nb") == "no"
+    assert scripts.base_language("iw") == "he"
 
 
 @pytest.mark.parametrize(
@@ -200,7 +275,7 @@ def test_declared_codes_are_normalised():
 )
 def test_bad_options_raise_config_error(options, fragment):
     with pytest.raises(ConfigError, match=fragment):
-        langid.annotate(frame([EN]), options)
+        langid.Identifier.from_options(options)
 
 
 def test_kebab_case_option_keys_accepted():
@@ -209,17 +284,18 @@ def test_kebab_case_option_keys_accepted():
 
 
 def test_scripts():
-    assert langid.script_of("Ж") == "CYRILLIC"
-    assert langid.script_of("ｱ") == "KANA"
-    assert langid.script_of("Ａ") == "LATIN"
-    assert langid.script_of("7") == ""
-    assert langid.dominant_script("Москва is big") == "CYRILLIC"
-    assert langid.language_script("kk") == "CYRILLIC"
-    assert langid.decisive_scripts()["THAI"] == "th"
-    assert "CYRILLIC" not in langid.decisive_scripts()
+    assert scripts.script_of("Ж") == "CYRILLIC"
+    assert scripts.script_of("ｱ") == "KANA"
+    assert scripts.script_of("Ａ") == "LATIN"
+    assert scripts.script_of("7") == ""
+    assert scripts.dominant_script("Москва is big") == "CYRILLIC"
+    assert scripts.language_script("kk") == "CYRILLIC"
+    assert scripts.decisive_scripts()["THAI"] == "th"
+    assert "CYRILLIC" not in scripts.decisive_scripts()
+    assert scripts.letter_count("Да 我们") == 2 + 2 * scripts.CJK_WEIGHT
 
 
-def test_words_copied_from_source_are_no_evidence():
+def test_words_copied_from_source_are_no_evidence(ident):
     settings = langid.Settings()
     target = "Buses will also go to Světlá nad Sázavou, Blatno u Jesenice and Staré Splavy."
     source = "Autobusy pojedou také do Světlé nad Sázavou, Blatna u Jesenice a Starých Splav."
@@ -227,23 +303,23 @@ def test_words_copied_from_source_are_no_evidence():
     assert "Sázavou" not in own and "Buses will also go" in own
     # A target copied from its source keeps its full text, so it is still seen as Czech.
     assert langid.own_words(source, source, settings) == source
-    out = langid.annotate(frame([target, source], sources=[source, source], tgt_lang="en"))
+    out = ident.annotate([target, source], [source, source], tgt_langs=["en", "en"])
     assert list(out["target_lang"]) == ["en", "cs"]
 
 
-def test_han_only_text_gets_no_verdict_when_japanese_is_declared():
+def test_han_only_text_gets_no_verdict_when_japanese_is_declared(ident):
     kanji_title = "東京都知事選挙結果速報"
-    assert langid.identify(kanji_title).lang == "zh"
-    out = langid.annotate(frame([kanji_title, JA], tgt_lang="ja"))
+    assert ident.identify(kanji_title).lang == "zh"
+    out = ident.annotate([kanji_title, JA], tgt_langs=["ja", "ja"])
     assert list(out["target_lang"]) == ["", "ja"]
 
 
 def test_declared_prior_settles_doubtful_short_sentences():
     text = "Natural fabric does not accumulate static electricity."
-    settings = langid.Settings(backend="py3langid")
-    assert langid.identify(text, settings, "en").lang == "en"
+    py3langid = langid.Identifier(langid.Settings(backend="py3langid"))
+    assert py3langid.identify(text, "en").lang == "en"
     # The prior does not overrule clear evidence.
-    assert langid.identify(DE, settings, "en").lang == "de"
+    assert py3langid.identify(DE, "en").lang == "de"
 
 
 def test_missing_backend_is_a_config_error(monkeypatch):
@@ -253,7 +329,9 @@ def test_missing_backend_is_a_config_error(monkeypatch):
 
     monkeypatch.setitem(langid.BACKENDS, "nothing", Missing)
     with pytest.raises(ConfigError, match=r"pip install 'tqaudit\[nothing\]'"):
-        langid.annotate(frame([EN]), {"backend": "nothing"})
+        langid.Identifier.from_options({"backend": "nothing"})
+    with pytest.raises(ConfigError, match="unknown langid backend 'cld9'"):
+        langid.get_backend("cld9")
 
 
 def test_every_option_is_documented():
@@ -263,10 +341,6 @@ def test_every_option_is_documented():
 
 
 # --------------------------------------------------------------------------- fast paths
-
-
-def _model_calls() -> int:
-    return sum(langid.MODEL_CALLS.values())
 
 
 def test_fast_detector_gives_langdetects_exact_probabilities():
@@ -280,7 +354,7 @@ def test_fast_detector_gives_langdetects_exact_probabilities():
             ours, theirs = backend._detector(factory), Detector(factory)
             for d in (ours, theirs):
                 if prior:
-                    d.set_prior_map(langid._prior_map(factory.get_lang_list(), *prior))
+                    d.set_prior_map(prior_map(factory.get_lang_list(), *prior))
                 d.append(text)
             # Probabilities equal to the last bit, not approximately.
             assert [(p.lang, p.prob) for p in ours.get_probabilities()] == [
@@ -293,14 +367,12 @@ RU_CLEAR = "Он сказал, что это было очень важно дл
 
 
 @pytest.mark.parametrize(("text", "lang"), [(EN_CLEAR, "en"), (RU_CLEAR, "ru")])
-def test_function_words_decide_the_declared_language_without_model(text, lang):
-    langid.cache_clear()
-    before = _model_calls()
-    assert langid.identify(text, declared=lang) == langid.Verdict(lang, 1.0)
-    assert _model_calls() == before
+def test_function_words_decide_the_declared_language_without_model(ident, text, lang):
+    assert ident.identify(text, declared=lang) == langid.Verdict(lang, 1.0)
+    assert calls(ident) == 0
     # The model agrees: the fast path only saves the call.
-    assert langid.identify(text).lang == lang
-    assert _model_calls() == before + 1
+    assert ident.identify(text).lang == lang
+    assert calls(ident) == 1
 
 
 @pytest.mark.parametrize(
@@ -316,45 +388,38 @@ def test_function_words_decide_the_declared_language_without_model(text, lang):
         (RU_CLEAR, "uk", "no marker list for Ukrainian"),
     ],
 )
-def test_function_words_defer_to_model_when_not_conclusive(text, declared, why):
-    langid.cache_clear()
-    before = _model_calls()
-    langid.identify(text, declared=declared)
-    assert _model_calls() > before, why
+def test_function_words_defer_to_model_when_not_conclusive(ident, text, declared, why):
+    ident.identify(text, declared=declared)
+    assert calls(ident) > 0, why
 
 
-def test_function_words_leave_short_lines_to_the_model():
+def test_function_words_leave_short_lines_to_the_model(ident):
     # Clear English, but short: langdetect's verdict (Welsh) is kept, as LG001 ignores it anyway.
     text = "If you do well you can get a pro offer."
     assert not langid.by_function_words(text, "en", langid.Settings())
-    assert langid.identify(text, declared="en").lang == "cy"
+    assert ident.identify(text, declared="en").lang == "cy"
 
 
-def test_function_words_need_a_share_of_the_words():
+def test_function_words_need_a_share_of_the_words(ident):
     # Three English marker words in a long line of German are no evidence it is English.
     text = "Die Regierung hat am Montag the new plan vorgestellt, den sie that week with Partnern besprach."
     assert not langid.by_function_words(text, "en", langid.Settings())
-    assert langid.identify(text, declared="en").lang == "de"
+    assert ident.identify(text, declared="en").lang == "de"
 
 
 def test_function_words_can_be_turned_off():
-    langid.cache_clear()
-    settings = langid.Settings.from_options({"function_words": 0})
-    before = _model_calls()
-    assert langid.identify(EN_CLEAR, settings, "en").lang == "en"
-    assert _model_calls() == before + 1
+    off = langid.Identifier.from_options({"function_words": 0})
+    assert off.identify(EN_CLEAR, "en").lang == "en"
+    assert calls(off) == 1
     with pytest.raises(ConfigError, match="must be >= 0"):
         langid.Settings.from_options({"function_words": -1})
 
 
-def test_annotate_uses_the_fast_path_on_declared_targets():
-    langid.cache_clear()
-    before = _model_calls()
-    out = langid.annotate(frame([EN_CLEAR, DE], tgt_lang="en"))
+def test_annotate_uses_the_fast_path_on_declared_targets(ident):
+    out = ident.annotate([EN_CLEAR, DE], tgt_langs=["en", "en"])
     assert list(out["target_lang"]) == ["en", "de"]
     assert out["target_lang_conf"].iloc[0] == 1.0
-    assert _model_calls() - before >= 1  # DE went to the model (twice: against the prior too)
-    langid.cache_clear()
-    before = _model_calls()
-    langid.annotate(frame([EN_CLEAR], tgt_lang="en"))
-    assert _model_calls() == before
+    assert calls(ident) >= 1  # DE went to the model (twice: against the prior too)
+    fresh = langid.Identifier()
+    fresh.annotate([EN_CLEAR], tgt_langs=["en"])
+    assert calls(fresh) == 0

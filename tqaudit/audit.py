@@ -117,7 +117,7 @@ def run_signature(rules: Sequence[Rule], packs: PackSet, config: Config, corpus:
         f"tqaudit:{__version__}",
         f"rules:{len(rules)}@{rules_hash}",
         f"packs:{packs.signature()}",
-        langid.SIGNATURE.replace("langid:", f"langid:{langid.Settings.from_options(config.langid).backend}:"),
+        langid.signature(langid.Settings.from_options(config.langid)),
     ]
     for key, score in sorted(corpus.items()):
         plain = _plain(score)

@@ -96,15 +96,14 @@ def rules_of(plan: Plan) -> list[Rule]:
 
 
 def annotate_languages(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    """Language verdicts for a chunk: a frame of ``LANGUAGE_COLUMNS``, index 0..n-1."""
-    annotated = langid.annotate(frame, plan.config.langid)
-    out = pd.DataFrame(index=range(len(frame)))
-    for column in LANGUAGE_COLUMNS:
-        if column in annotated.columns:
-            out[column] = annotated[column].to_numpy()
-        else:
-            out[column] = "" if not column.endswith("_conf") else float("nan")
-    return out
+    """Language verdicts for a chunk: a frame of ``LANGUAGE_COLUMNS``, index 0..n-1.
+
+    The identifier (and its cache) is this process's one for the run's settings, so a worker
+    identifies each distinct text once across all the chunks it is given.
+    """
+    identifier = langid.identifier_for(langid.Settings.from_options(plan.config.langid))
+    out = identifier.annotate(frame["target"], frame["source"], frame["src_lang"], frame["tgt_lang"])
+    return out[list(LANGUAGE_COLUMNS)]
 
 
 # --------------------------------------------------------------------------- rules

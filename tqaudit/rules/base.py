@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
 from tqaudit.errors import ConfigError
 from tqaudit.findings import Applicability, Edit, RuleInfo
@@ -190,11 +191,10 @@ def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, s
 
     ``default_tgt`` stands in for segments without a target language.
     """
-    from tqaudit.langid import base_language  # transition: moves to tqaudit.scripts
 
     groups: dict[tuple[str, str], list[int]] = {}
     for row, (src, tgt) in enumerate(zip(chunk.src_langs, chunk.tgt_langs, strict=True)):
-        key = (base_language(src), base_language(tgt) or default_tgt)
+        key = (scripts.base_language(src), scripts.base_language(tgt) or default_tgt)
         groups.setdefault(key, []).append(row)
     return groups
 

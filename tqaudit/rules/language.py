@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 
-from tqaudit import langid
+from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Applicability, Hit, Rule
 from tqaudit.rules.registry import register
@@ -90,8 +90,8 @@ class WrongLanguage(_LanguageRule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        declared = [langid.base_language(v) for v in chunk.tgt_langs]
-        src = [langid.base_language(v) for v in chunk.src_langs]
+        declared = [scripts.base_language(v) for v in chunk.tgt_langs]
+        src = [scripts.base_language(v) for v in chunk.src_langs]
         found = chunk.annotation("target_lang")
         src_found = chunk.annotation("source_lang")
         conf = _confidences(chunk.annotation("target_lang_conf"))
@@ -99,7 +99,7 @@ class WrongLanguage(_LanguageRule):
         for row, (want, got, p) in enumerate(zip(declared, found, conf, strict=True)):
             if not want or not got or got == want or not p >= self.opts["min_confidence"]:
                 continue
-            if langid.letter_count(targets[row]) < self.opts["min_letters"]:
+            if scripts.letter_count(targets[row]) < self.opts["min_letters"]:
                 continue
             if got == (src[row] or src_found[row]):
                 continue  # in the source language: LG002 reports it
@@ -151,8 +151,8 @@ class Untranslated(_LanguageRule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        declared = [langid.base_language(v) for v in chunk.tgt_langs]
-        src = [langid.base_language(v) for v in chunk.src_langs]
+        declared = [scripts.base_language(v) for v in chunk.tgt_langs]
+        src = [scripts.base_language(v) for v in chunk.src_langs]
         src_found = chunk.annotation("source_lang")
         found = chunk.annotation("target_lang")
         conf = _confidences(chunk.annotation("target_lang_conf"))
@@ -164,7 +164,7 @@ class Untranslated(_LanguageRule):
                 continue
             if not conf[row] >= self.opts["min_confidence"]:
                 continue
-            if langid.letter_count(targets[row]) < self.opts["min_letters"]:
+            if scripts.letter_count(targets[row]) < self.opts["min_letters"]:
                 continue
             if targets[row].strip() == sources[row].strip():
                 message = f"Target is identical to the source (in {got!r})"
@@ -230,8 +230,8 @@ class SourceScriptLeak(_LanguageRule):
         for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
             if target.isascii() and "LATIN" in allowed:  # only Latin letters: nothing to leak
                 continue
-            leaked = langid.language_script(src_lang, table) or langid.dominant_script(source)
-            expected = langid.language_script(tgt_lang, table) or langid.dominant_script(target)
+            leaked = scripts.language_script(src_lang, table) or scripts.dominant_script(source)
+            expected = scripts.language_script(tgt_lang, table) or scripts.dominant_script(target)
             if not leaked or not expected or leaked in allowed:
                 continue
             if leaked in self.native(expected):
@@ -241,10 +241,10 @@ class SourceScriptLeak(_LanguageRule):
     def _lookalike(self, word: str, expected: str) -> bool:
         """A lone letter with a look-alike in the target's script is LG004's finding."""
         glyphs = _homoglyphs(self)
-        return len(word) == 1 and langid.script_of(glyphs.get(word, "")) == expected
+        return len(word) == 1 and scripts.script_of(glyphs.get(word, "")) == expected
 
     def _leaks(self, row: int, target: str, leaked: str, expected: str) -> Iterator[Hit]:
-        if langid.dominant_script(target) == leaked:
+        if scripts.dominant_script(target) == leaked:
             yield Hit(
                 row,
                 -1,
@@ -253,10 +253,10 @@ class SourceScriptLeak(_LanguageRule):
                 f"not {_script_label(expected)}",
             )
             return
-        masked = {i for u in langid.NOISE.finditer(target) for i in range(*u.span())}
+        masked = {i for u in scripts.NOISE.finditer(target) for i in range(*u.span())}
         for m in _WORD.finditer(target):
-            scripts = {langid.script_of(ch) for ch in m.group()} - {""}
-            if scripts == {leaked} and m.start() not in masked:
+            found = {scripts.script_of(ch) for ch in m.group()} - {""}
+            if found == {leaked} and m.start() not in masked:
                 if self._lookalike(m.group(), expected):
                     continue
                 yield Hit(
@@ -310,32 +310,32 @@ class MixedScriptWord(_LanguageRule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         glyphs = _homoglyphs(self)
-        scripts = {str(s).upper() for s in self.opts["scripts"]}
+        checked = {str(s).upper() for s in self.opts["scripts"]}
         table = self.script_table()
         for row, (target, tgt_lang) in enumerate(zip(chunk.targets, chunk.tgt_langs, strict=True)):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue
-            preferred = langid.language_script(tgt_lang, table) or langid.dominant_script(target)
+            preferred = scripts.language_script(tgt_lang, table) or scripts.dominant_script(target)
             for m in _WORD.finditer(target):
-                hit = self._word(row, m, glyphs, scripts, preferred)
+                hit = self._word(row, m, glyphs, checked, preferred)
                 if hit is None:
-                    hit = self._lone(row, m, glyphs, scripts, preferred)
+                    hit = self._lone(row, m, glyphs, checked, preferred)
                 if hit is not None:
                     yield hit
 
     def _lone(
-        self, row: int, m: re.Match[str], glyphs: dict[str, str], scripts: set[str], preferred: str
+        self, row: int, m: re.Match[str], glyphs: dict[str, str], checked: set[str], preferred: str
     ) -> Hit | None:
         """A single letter of another script that looks like one of ``preferred`` (105х195)."""
         char = m.group()
         if len(char) != 1:
             return None
-        script = langid.script_of(char)
+        script = scripts.script_of(char)
         new = glyphs.get(char, "")
         # Lone Latin letters are normal in any script (vitamin C, plan B, class A).
-        if script in (preferred, "LATIN") or script not in scripts or not new:
+        if script in (preferred, "LATIN") or script not in checked or not new:
             return None
-        if langid.script_of(new) != preferred:
+        if scripts.script_of(new) != preferred:
             return None
         return Hit(
             row,
@@ -346,23 +346,23 @@ class MixedScriptWord(_LanguageRule):
         )
 
     def _word(
-        self, row: int, m: re.Match[str], glyphs: dict[str, str], scripts: set[str], preferred: str
+        self, row: int, m: re.Match[str], glyphs: dict[str, str], checked: set[str], preferred: str
     ) -> Hit | None:
         word = m.group()
-        letters = [(ch, langid.script_of(ch)) for ch in word]
+        letters = [(ch, scripts.script_of(ch)) for ch in word]
         counts: dict[str, int] = {}
         for _, s in letters:
-            if s in scripts:
+            if s in checked:
                 counts[s] = counts.get(s, 0) + 1
         if len(counts) < 2:
             return None
         # Majority script; a tie goes to the target language's script.
         major = max(counts, key=lambda s: (counts[s], s == preferred))
-        minority = [ch for ch, s in letters if s in scripts and s != major]
+        minority = [ch for ch, s in letters if s in checked and s != major]
         fixed = [glyphs.get(ch, "") for ch in minority]
-        if not all(f and langid.script_of(f) == major for f in fixed):
+        if not all(f and scripts.script_of(f) == major for f in fixed):
             return None
-        other = _script_label(langid.script_of(minority[0]))
+        other = _script_label(scripts.script_of(minority[0]))
         found = ", ".join(repr(ch) for ch in dict.fromkeys(minority))
         means = ", ".join(repr(f) for f in dict.fromkeys(fixed))
         suggestion = "".join(glyphs[ch] if ch in minority else ch for ch in word)

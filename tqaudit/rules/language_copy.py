@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterable
 
-from tqaudit import langid
+from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import register
@@ -80,32 +80,32 @@ class CopiedSource(Rule):
             text = source.strip()
             if not text or text != target.strip():
                 continue
-            src_lang = langid.base_language(chunk.src_langs[row])
-            tgt_lang = langid.base_language(chunk.tgt_langs[row])
+            src_lang = scripts.base_language(chunk.src_langs[row])
+            tgt_lang = scripts.base_language(chunk.tgt_langs[row])
             if src_lang and src_lang == tgt_lang:
                 continue
             words = _WORD.findall(_COPIED.sub(" ", text))
             if sum(len(w) for w in words) < self.opts["min_letters"]:
                 continue
-            src_script = langid.language_script(src_lang) or langid.dominant_script(text)
-            tgt_script = langid.language_script(tgt_lang) or src_script
-            if langid.dominant_script(text) != src_script:
+            src_script = scripts.language_script(src_lang) or scripts.dominant_script(text)
+            tgt_script = scripts.language_script(tgt_lang) or src_script
+            if scripts.dominant_script(text) != src_script:
                 continue  # not in the source language: a quotation already in another language
             if tgt_script == src_script and _name_like(words):
                 continue
-            verdict = langid.Verdict(str(found[row] or ""), _confidence(conf[row]))
-            if verdict.lang and verdict.lang == tgt_lang:
+            lang, confidence = str(found[row] or ""), _confidence(conf[row])
+            if lang and lang == tgt_lang:
                 continue  # the source is already in the target language
-            if self._lg002_reports(text, verdict, src_lang):
+            if self._lg002_reports(text, lang, confidence, src_lang):
                 continue
             yield Hit(row, -1, -1, f"Target is identical to the source: {_short(text)!r}")
 
-    def _lg002_reports(self, text: str, verdict: langid.Verdict, src_lang: str) -> bool:
+    def _lg002_reports(self, text: str, lang: str, confidence: float, src_lang: str) -> bool:
         return (
-            bool(verdict.lang)
-            and verdict.lang == src_lang
-            and verdict.conf >= self.opts["lg002_min_confidence"]
-            and langid.letter_count(text) >= self.opts["lg002_min_letters"]
+            bool(lang)
+            and lang == src_lang
+            and confidence >= self.opts["lg002_min_confidence"]
+            and scripts.letter_count(text) >= self.opts["lg002_min_letters"]
         )
 
 
