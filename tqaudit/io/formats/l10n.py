@@ -120,7 +120,15 @@ def _verify(path: Path, fmt: str, old: Any, new: bytes, changed: Mapping[int, st
     except InputError:
         raise OutputError(f"{path}: writing the fixed targets would break the file") from None
     keys = ("segment_id", "source", "target")
-    if [[r[k] for k in keys] for r in after] != [[r[k] for k in keys] for r in before]:
+    if len(after) != len(before):
+        raise OutputError(f"{path}: writing the fixed targets would change the number of units")
+    for pos, (a, b) in enumerate(zip(after, before, strict=True)):
+        if [a[k] for k in keys] == [b[k] for k in keys]:
+            continue
+        if pos in changed and [a[k] for k in keys[:2]] == [b[k] for k in keys[:2]]:
+            raise OutputError(  # e.g. runs of spaces or line breaks collapsed by xml:space
+                f"{path}: segment {pos + 1}: the fixed text would not read back as written"
+            )
         raise OutputError(f"{path}: the fixed targets cannot be written without changing other units")
 
 
