@@ -1,0 +1,301 @@
+"""Writing fixed targets back: only the changed targets differ, in every input format.
+
+For each format: the new file re-reads (with tqaudit's reader) with the same ids and
+sources and the new targets, writing the same fixes again gives identical bytes, and every
+byte outside the changed targets is as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tqaudit.errors import InputError, OutputError
+from tqaudit.io.fixed import render_fixed
+from tqaudit.io.readers import detect_format, read_segments
+
+
+def apply(path: Path, targets: Mapping[int, str], fmt: str | None = None) -> tuple[bytes, bytes]:
+    """Fix ``path`` in place; returns the bytes before and after, and checks the invariants."""
+    fmt = detect_format(path, fmt)
+    before_bytes = path.read_bytes()
+    before = read_segments(path, fmt=fmt)
+    new = render_fixed(path, fmt, targets)
+    path.write_bytes(new)
+    after = read_segments(path, fmt=fmt)
+    assert after["segment_id"].tolist() == before["segment_id"].tolist()
+    assert after["source"].tolist() == before["source"].tolist()
+    expected = before["target"].tolist()
+    for pos, value in targets.items():
+        expected[pos] = value
+    assert after["target"].tolist() == expected
+    assert list(after.columns) == list(before.columns)
+    assert render_fixed(path, fmt, targets) == new  # fixing twice changes nothing more
+    return before_bytes, new
+
+
+def changed_lines(old: bytes, new: bytes) -> list[int]:
+    a, b = old.split(b"\n"), new.split(b"\n")
+    assert len(a) == len(b)
+    return [i + 1 for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+
+
+def test_txt_keeps_line_ends_bom_and_missing_final_newline(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes("\ufeffAlma-Ata\r\nKiev , city\nthird\r\nlast".encode())
+    old, new = apply(path, {1: "Kiev, city", 3: "the last"})
+    assert new == "\ufeffAlma-Ata\r\nKiev, city\nthird\r\nthe last".encode()
+    assert changed_lines(old, new) == [2, 4]
+
+
+def test_txt_side_files_are_not_touched_and_line_breaks_are_refused(tmp_path: Path) -> None:
+    tgt, src = tmp_path / "t.txt", tmp_path / "s.txt"
+    tgt.write_text("a\nb\n")
+    src.write_text("x\ny\n")
+    assert render_fixed(tgt, "txt", {0: "A"}) == b"A\nb\n"
+    assert src.read_text() == "x\ny\n"
+    with pytest.raises(OutputError, match=r"t\.txt:2: the fixed text contains a line break"):
+        render_fixed(tgt, "txt", {1: "b\nc"})
+    with pytest.raises(OutputError, match="no segment at position 5"):
+        render_fixed(tgt, "txt", {5: "x"})
+
+
+def test_tsv_with_quotes_fixed_twice_is_stable(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text('id\ttarget\n1\tHe said "yes" .\n2\t"yes" he said\n3\tok\n', encoding="utf-8")
+    seg = read_segments(path)
+    assert seg["target"].tolist() == ['He said "yes" .', '"yes" he said', "ok"]  # read literally
+    old, new = apply(path, {0: 'He said "yes"'})
+    assert new == b'id\ttarget\n1\tHe said "yes"\n2\t"yes" he said\n3\tok\n'
+    again = render_fixed(path, "tsv", {0: 'He said "yes"'})
+    assert again == new
+    assert read_segments(path)["target"].iloc[0] == 'He said "yes"'
+    assert changed_lines(old, new) == [2]
+
+
+def test_unquoted_tsv_refuses_a_tab_and_keeps_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_bytes(b"id\tsource\ttarget\textra\r\n1\ts\ta  b\tX\r\n2\ts2\tc\r\n")
+    _, new = apply(path, {0: "a b", 1: "c."})
+    assert new == b"id\tsource\ttarget\textra\r\n1\ts\ta b\tX\r\n2\ts2\tc.\r\n"
+    with pytest.raises(OutputError, match="unquoted TSV cannot hold"):
+        render_fixed(path, "tsv", {0: "a\tb"})
+
+
+def test_stray_quotes_in_a_plain_tsv_do_not_merge_rows(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    path.write_text('id\ttarget\n1\t"Hello\n2\tworld"\n')
+    assert read_segments(path)["target"].tolist() == ['"Hello', 'world"']
+
+
+def test_pandas_quoted_tsv_reads_without_quotes_and_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "t.tsv"
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "d"],
+            "source": ["Он сказал «да»", "x", "two\nlines", "tab\there"],
+            "target": ['He said "yes" .', "plain", "two\nlines", "tab\there"],
+        }
+    )
+    frame.to_csv(path, sep="\t", index=False)
+    assert b'"He said ""yes"" ."' in path.read_bytes()
+    seg = read_segments(path)
+    assert seg["target"].tolist() == frame["target"].tolist()
+    assert seg["source"].tolist() == frame["source"].tolist()
+    old, new = apply(path, {0: 'He said "yes".', 1: 'now "quoted"', 3: "tab here"})
+    assert b'\t"He said ""yes""."\n' in new and b'\t"now ""quoted"""\n' in new
+    assert b'\t"tab here"\n' in new  # a quoted cell stays quoted
+    assert pd.read_csv(path, sep="\t", dtype=str)["target"].tolist() == [
+        'He said "yes".',
+        'now "quoted"',
+        "two\nlines",
+        "tab here",
+    ]
+    assert changed_lines(old, new) == [2, 3, 7]  # row c spans lines 4-6
+
+
+def test_csv_quotes_only_what_needs_it(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'id,target,note\r\n1,"Hello, world",n\r\n2,plain,"x,y"\r\n3,"multi\nline",z\r\n')
+    _, new = apply(path, {0: "Hello , world", 1: "a,b", 2: "one line"})
+    assert new == b'id,target,note\r\n1,"Hello , world",n\r\n2,"a,b","x,y"\r\n3,"one line",z\r\n'
+
+
+def test_jsonl_replaces_only_the_target_token(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    lines = [
+        '{"id": "a", "target": "Kiev ,", "score": 1.50, "src": "\\u041a\\u0438\\u0435\\u0432"}',
+        "",
+        '{"target":"unchanged","id":"b","n":1e3}',
+        '{ "id" : "c" , "target" : 5 , "x" : null }',
+        '{"id": "d", "source": "no target"}',
+    ]
+    path.write_text("\n".join(lines) + "\r\n", encoding="utf-8")
+    old, new = apply(path, {0: "Kiev, «x»\u2028", 2: "5 km", 3: "filled"})
+    out = new.decode().split("\n")
+    assert out[0] == lines[0].replace('"Kiev ,"', '"Kiev, «x»\\u2028"')
+    assert out[1:3] == lines[1:3]
+    assert out[3] == '{ "id" : "c" , "target" : "5 km" , "x" : null }'
+    assert out[4] == '{"id": "d", "source": "no target", "target": "filled"}\r'
+    assert b"NaN" not in new
+    assert changed_lines(old, new) == [1, 4, 5]
+
+
+def test_parquet_keeps_columns_and_types(tmp_path: Path) -> None:
+    path = tmp_path / "t.parquet"
+    frame = pd.DataFrame({"id": ["a", "b"], "target": ["x ,", None], "score": [0.5, 1.0], "n": [1, 2]})
+    frame.to_parquet(path)
+    apply(path, {0: "x,"})
+    back = pd.read_parquet(path)
+    assert list(back.columns) == list(frame.columns)
+    assert back.dtypes.tolist() == frame.dtypes.tolist()
+    assert back["target"].tolist()[0] == "x,"
+    assert pd.isna(back["target"].tolist()[1])  # untouched missing value stays missing
+    assert back["score"].tolist() == [0.5, 1.0]
+
+
+XLIFF = """<?xml version='1.0' encoding='utf-8'?>
+<!-- exported by a CAT tool -->
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+ <file source-language="ru" original="feed" target-language="en" datatype="plaintext">
+  <body>
+   <trans-unit id="kz-1" approved="no"><source>Алма-Ата</source>
+    <target state="translated">Alma-Ata &amp; mdash; city</target></trans-unit>
+   <trans-unit id="kz-2">
+      <source>Привет</source>
+      <target/>
+   </trans-unit>
+   <trans-unit id="kz-3"><source>Пока</source></trans-unit>
+   <trans-unit id="kz-4"><source>Да</source><target>Yes <g id="1">bold</g></target></trans-unit>
+  </body>
+ </file>
+</xliff>
+"""
+
+
+def test_xliff_splices_targets_into_the_original_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xlf"
+    path.write_text(XLIFF, encoding="utf-8")
+    old, new = apply(path, {0: "Alma-Ata — <city> & more", 1: "Hello", 2: "Bye"})
+    text = new.decode()
+    assert '<target state="translated">Alma-Ata — &lt;city&gt; &amp; more</target>' in text
+    assert "<target>Hello</target>" in text
+    assert "<source>Пока</source><target>Bye</target></trans-unit>" in text
+    assert changed_lines(old, new) == [7, 10, 12]
+    with pytest.raises(OutputError, match="inline markup"):
+        render_fixed(path, "xliff", {3: "Yes bold!"})
+    from translate.storage import factory
+
+    store = factory.getobject(str(path))
+    assert [str(u.target) for u in store.units][:3] == ["Alma-Ata — <city> & more", "Hello", "Bye"]
+
+
+def test_xliff_external_entity_is_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    path = tmp_path / "feed.xlf"
+    path.write_text(
+        '<?xml version="1.0"?>\n'
+        f'<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file://{secret}">]>\n'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="f"'
+        ' source-language="ru" target-language="en" datatype="plaintext"><body>\n'
+        '<trans-unit id="1"><source>a</source><target>x &secret;</target></trans-unit>\n'
+        "</body></file></xliff>\n"
+    )
+    assert "TOP-SECRET" not in read_segments(path)["target"].iloc[0]
+    new = render_fixed(path, "xliff", {0: "fixed"})
+    assert b"TOP-SECRET" not in new
+    assert b"<target>fixed</target>" in new
+
+
+PO = """# Translator comment
+msgid ""
+msgstr ""
+"Language: en\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+#: a.c:1
+#, fuzzy
+msgctxt "ctx"
+msgid "Алма-Ата"
+msgstr "Alma-Ata , city"
+
+msgid "Да"
+msgstr ""
+
+msgid "one"
+msgid_plural "many"
+msgstr[0] "one file"
+msgstr[1] "many files"
+
+msgid ""
+"a long source text that the exporting tool wrapped over two lines, "
+"like msgmerge does"
+msgstr ""
+"a long target text that the exporting tool wrapped over two lines, "
+"like msgmerge does"
+
+#~ msgid "old"
+#~ msgstr "alt ."
+"""
+
+
+def test_po_splices_msgstr_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "feed.po"
+    path.write_text(PO, encoding="utf-8")
+    _, new = apply(path, {0: 'Alma-Ata, "city"', 1: "Yes\n", 2: "one file!", 4: "alt."})
+    text = new.decode()
+    assert 'msgctxt "ctx"\nmsgid "Алма-Ата"\nmsgstr "Alma-Ata, \\"city\\""\n' in text
+    assert 'msgid "Да"\nmsgstr "Yes\\n"\n' in text
+    assert 'msgstr[0] "one file!"\nmsgstr[1] "many files"\n' in text
+    assert '#~ msgid "old"\n#~ msgstr "alt."\n' in text
+    assert text.startswith(PO[: PO.index('msgstr "Alma')])
+    assert PO[PO.index('msgid ""\n"a long') : PO.index("#~")] in text  # untouched wrapping
+    from translate.storage import factory
+
+    store = factory.getobject(str(path))
+    assert [str(u.target) for u in store.units if not u.isheader()][:3] == [
+        'Alma-Ata, "city"',
+        "Yes\n",
+        "one file!",
+    ]
+
+
+TMX = (
+    '<?xml version="1.0"?>\n<tmx version="1.4"><header srclang="ru" datatype="plaintext" '
+    'segtype="sentence" adminlang="en" o-tmf="x" creationtool="x" creationtoolversion="1"/>\n'
+    "<body>\n"
+    '<tu tuid="a"><tuv xml:lang="ru"><seg>Киев</seg></tuv>\n'
+    '<tuv xml:lang="en"><seg>Kiev , city</seg></tuv></tu>\n'
+    '<tu tuid="b"><tuv xml:lang="ru"><seg>Да</seg></tuv><tuv xml:lang="en"><seg>Yes</seg></tuv></tu>\n'
+    "</body></tmx>\n"
+)
+
+
+def test_tmx_splices_the_target_seg(tmp_path: Path) -> None:
+    path = tmp_path / "mem.tmx"
+    path.write_text(TMX, encoding="utf-8")
+    _, new = apply(path, {0: "Kyiv, city"})
+    assert new == TMX.replace("Kiev , city", "Kyiv, city").encode()
+
+
+def test_unchanged_targets_give_the_file_back(tmp_path: Path) -> None:
+    for name, text in [
+        ("t.txt", "a\r\nb"),
+        ("t.tsv", "id\ttarget\n1\ta\n"),
+        ("t.jsonl", '{"target":"\\u0061"}\n'),
+    ]:
+        path = tmp_path / name
+        path.write_text(text)
+        assert render_fixed(path, detect_format(path), {0: "a"}) == text.encode()
+
+
+def test_bad_file_is_still_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_text(json.dumps(["a"]) + "\n")
+    with pytest.raises(InputError, match="expected a JSON object"):
+        render_fixed(path, "jsonl", {0: "x"})

@@ -1,0 +1,238 @@
+"""TSV and CSV tables with a header row, read and written in the file's own dialect.
+
+The reader used to go through pandas with one fixed quoting per format while the writer
+used another, so a TSV target with ``"`` gained doubled quotes on every ``tqaudit fix``.
+Here one small tokenizer finds every cell's text *and its span in the file*; the reader
+builds the table from it and the writer re-encodes only the changed target cells.
+
+Dialects: CSV is ``QUOTE_MINIMAL`` (a cell starting with ``"`` is quoted, ``""`` inside
+is one quote). TSV is unquoted (every byte literal, so a target like ``"yes" he said``
+stays as written) unless the file is quoted the way pandas and spreadsheets write TSV:
+every cell starting with ``"`` is a complete quoted cell, every record has the header's
+width, and the quotes are evidently needed: the header is quoted, or a one-line quoted
+cell holds a doubled ``""``, or reading the file literally gives rows of the wrong width
+(quoted tabs and line breaks). Line ends are ``\\n`` or ``\\r\\n``; blank lines (and, as in
+pandas, lines of only spaces, or of spaces and tabs in a CSV) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from tqaudit.errors import InputError, OutputError
+from tqaudit.io.formats.common import check_positions, load, splice
+
+
+class Cell(NamedTuple):
+    """A cell's value and its raw span (quotes included) in the text after the BOM."""
+
+    value: str
+    start: int
+    end: int
+    quoted: bool
+    clean: bool  # quoted and nothing between the closing quote and the separator
+
+
+@dataclass
+class Record:
+    line: int  # 1-based line where the record starts
+    cells: list[Cell]
+    end: int  # offset of the record's line end (or of the end of the text)
+
+
+@dataclass
+class Table:
+    sep: str
+    quoted: bool  # cells starting with '"' are quoted cells
+    records: list[Record] = field(default_factory=list)
+
+    @property
+    def header(self) -> Record:
+        return self.records[0]
+
+    @property
+    def rows(self) -> list[Record]:
+        return self.records[1:]
+
+
+class _Unquoted(Exception):
+    """The text is not consistently quoted (raised while detecting a TSV's dialect)."""
+
+
+def _tokenize(text: str, sep: str, quoted: bool, strict: bool, path: Path) -> list[Record]:
+    """Split ``text`` into records of cells. ``strict``: raise :class:`_Unquoted` on doubt."""
+    stop = re.compile(f"[{re.escape(sep)}\\n]")
+    records: list[Record] = []
+    i, n, line = 0, len(text), 1
+    blank = re.compile("[ \t]*\r?(?:\n|\\Z)" if sep != "\t" else " *\r?(?:\n|\\Z)")
+    while i < n:
+        skip = blank.match(text, i)
+        if skip:  # a blank line, or spaces (and tabs, unless tab-separated): pandas skips them
+            i = skip.end()
+            line += 1
+            continue
+        start_line, cells = line, []
+        while True:
+            start = i
+            if quoted and i < n and text[i] == '"':
+                parts, j = [], i + 1
+                while True:
+                    k = text.find('"', j)
+                    if k < 0:
+                        if strict:
+                            raise _Unquoted
+                        raise InputError(f"{path}:{start_line}: a quoted cell is never closed")
+                    parts.append(text[j:k])
+                    if text.startswith('"', k + 1):
+                        parts.append('"')
+                        j = k + 2
+                        continue
+                    j = k + 1
+                    break
+                line += text.count("\n", i, j)
+                m = stop.search(text, j)
+                end = m.start() if m else n
+                crlf = end < n and text[end] == "\n" and end > j and text[end - 1] == "\r"
+                rest_end = end - 1 if crlf else end
+                rest = text[j:rest_end]
+                if rest and strict:
+                    raise _Unquoted
+                cell = Cell("".join(parts) + rest, start, rest_end, True, not rest)
+            else:
+                m = stop.search(text, i)
+                end = m.start() if m else n
+                value_end = end
+                if m and text[end] == "\n" and end > i and text[end - 1] == "\r":
+                    value_end = end - 1
+                cell = Cell(text[i:value_end], start, value_end, False, False)
+            cells.append(cell)
+            if end < n and text[end] == sep:
+                i = end + 1
+                continue
+            records.append(Record(start_line, cells, cell.end))
+            i = end + 1
+            line += 1
+            break
+    return records
+
+
+def _detect_tsv_quoting(text: str, path: Path) -> bool:
+    """Whether a TSV file is quoted the way pandas and spreadsheets quote it (see module doc)."""
+    if '"' not in text:
+        return False
+    try:
+        records = _tokenize(text, "\t", True, True, path)
+    except _Unquoted:
+        return False
+    if not records:
+        return False
+    width = len(records[0].cells)
+    if any(len(r.cells) != width for r in records):
+        return False
+    cells = [c for r in records for c in r.cells]
+    if not any(c.quoted for c in cells):
+        return False
+    if all(c.quoted for c in records[0].cells if c.end > c.start):
+        return True  # a quoted header: read literally, no column would be called "target"
+    if any(c.quoted and '"' in c.value and "\n" not in text[c.start : c.end] for c in cells):
+        return True  # He said "yes" written as "He said ""yes"""
+    # Tabs or line breaks inside quotes: only if reading literally breaks the rectangle,
+    # so stray quotes in two targets ('"Hello' ... 'world"') never merge rows.
+    literal = _tokenize(text, "\t", False, False, path)
+    return any(len(r.cells) != width for r in literal)
+
+
+def parse(text: str, sep: str, path: Path) -> Table:
+    """The records of a delimited file, in the dialect detected for it."""
+    quoted = sep != "\t" or _detect_tsv_quoting(text, path)
+    table = Table(sep, quoted, _tokenize(text, sep, quoted, False, path))
+    if table.records:
+        width = len(table.header.cells)
+        for record in table.rows:
+            if len(record.cells) > width:
+                raise InputError(
+                    f"{path}:{record.line}: {len(record.cells)} fields, but the header has {width}"
+                )
+    return table
+
+
+def column_names(header: Record) -> list[str]:
+    """Header names as pandas gives them: ``Unnamed: i`` for a blank one, ``x.1`` for a repeat."""
+    names = [c.value or f"Unnamed: {i}" for i, c in enumerate(header.cells)]
+    counts: defaultdict[str, int] = defaultdict(int)
+    for i, col in enumerate(names):
+        count = counts[col]
+        while count > 0:
+            counts[col] = count + 1
+            col = f"{col}.{count}"
+            count = counts[col]
+        names[i] = col
+        counts[col] = count + 1
+    return names
+
+
+def read(path: Path, sep: str) -> pd.DataFrame:
+    """The table of a TSV (``sep="\\t"``) or CSV file, every cell a string, plus ``line``."""
+    _, text = load(path)
+    table = parse(text, sep, path)
+    names = column_names(table.header)
+    rows = [[c.value for c in r.cells] + [""] * (len(names) - len(r.cells)) for r in table.rows]
+    frame = pd.DataFrame(rows, columns=names, dtype=object)
+    frame["line"] = pd.Series([r.line for r in table.rows], dtype="int64")
+    return frame
+
+
+def _encode(value: str, table: Table, cell: Cell | None, path: Path, line: int) -> str:
+    sep = table.sep
+    if not table.quoted:
+        if sep in value or "\n" in value or "\r" in value:
+            raise OutputError(
+                f"{path}:{line}: the fixed target contains a tab or line break, "
+                "which an unquoted TSV cannot hold"
+            )
+        return value
+    needs = any(ch in value for ch in (sep, '"', "\n", "\r"))
+    if needs or (cell is not None and cell.quoted) or (value == "" and len(table.header.cells) == 1):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def write_targets(path: Path, targets: Mapping[int, str], sep: str) -> bytes:
+    """The file with the target cells at ``targets``' positions re-encoded; all else unchanged."""
+    bom, text = load(path)
+    table = parse(text, sep, path)
+    names = column_names(table.header)
+    if "target" not in names:
+        raise OutputError(f"{path}: no 'target' column")
+    col = names.index("target")
+    check_positions(path, targets, len(table.rows))
+    edits = []
+    expected = [[c.value for c in r.cells] for r in table.rows]
+    for pos, value in targets.items():
+        record = table.rows[pos]
+        cell = record.cells[col] if col < len(record.cells) else None
+        if (cell.value if cell else "") == value:
+            continue
+        encoded = _encode(value, table, cell, path, record.line)
+        if cell is not None:
+            edits.append((cell.start, cell.end, encoded))
+        else:  # a short row: add the missing cells up to the target
+            edits.append((record.end, record.end, sep * (col - len(record.cells) + 1) + encoded))
+            expected[pos] += [""] * (col - len(record.cells))
+            expected[pos].append(value)
+            continue
+        expected[pos][col] = value
+    if not edits:
+        return (bom + text).encode("utf-8")
+    new = splice(text, edits)
+    check = parse(new, sep, path)
+    if check.quoted != table.quoted or [[c.value for c in r.cells] for r in check.rows] != expected:
+        raise OutputError(f"{path}: the fixed targets cannot be written without changing other cells")
+    return (bom + new).encode("utf-8")

@@ -1,0 +1,320 @@
+"""XLIFF 1.2, TMX and PO through translate-toolkit, with fixes spliced into the original bytes.
+
+translate-toolkit parses (its lxml parser resolves no entities, so an external entity is
+never read) and decides which units there are and what their texts are. Serializing its
+store would re-indent XML, reorder attributes and re-wrap PO strings, so the writer only
+uses it to know *which* element or ``msgstr`` holds each changed target, then replaces
+exactly those bytes with the new text escaped for the format. The result is re-read with
+translate-toolkit and must show the same ids and sources and the expected targets.
+
+XML: the n-th element of lxml's tree is the n-th start tag seen by expat, which gives byte
+offsets; a target with inline markup (``<g>``, ``<ph/>``…) is refused rather than
+flattened. PO: a line scanner finds each entry's ``msgstr`` (or ``msgstr[0]``) lines and
+is checked against translate-toolkit's units before anything is written.
+"""
+
+from __future__ import annotations
+
+import pyexpat
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tqaudit.errors import InputError, OutputError
+from tqaudit.io.formats.common import check_positions, load
+
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_START_TAG = re.compile(rb"<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
+
+
+def _store_class(path: Path, fmt: str) -> Any:
+    try:
+        from translate.storage import po, tmx, xliff
+    except ImportError:
+        raise InputError(
+            f"{path}: reading XLIFF, TMX and PO needs translate-toolkit (pip install 'tqaudit[l10n]')"
+        ) from None
+    return {"xliff": xliff.xlifffile, "tmx": tmx.tmxfile, "po": po.pofile}[fmt]
+
+
+def parse_store(path: Path, fmt: str, raw: bytes) -> Any:
+    """``raw`` as a translate-toolkit store; a parse error is one line naming the file."""
+    cls = _store_class(path, fmt)
+    try:
+        store = cls.parsestring(raw)
+    except Exception as exc:  # translate-toolkit raises parser-specific types
+        kind = (path.suffix[1:] or fmt).upper()
+        raise InputError(f"{path}: not a valid {kind} file ({str(exc).splitlines()[0]})") from None
+    store.filename = str(path)
+    return store
+
+
+def units(store: Any) -> list[Any]:
+    """The store's translation units in file order, the PO header excluded: one per segment."""
+    return [u for u in store.units if not u.isheader()]
+
+
+def _target(unit: Any) -> str:
+    return str(unit.target or "")
+
+
+def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
+    rows = []
+    for number, unit in enumerate(units(store), start=1):
+        element = getattr(unit, "xmlelement", None)
+        unit_id = str(unit.getid() or "").split("\x04")[-1] if fmt == "xliff" else ""
+        rows.append(
+            {
+                "segment_id": unit_id or str(number),
+                "source": str(unit.source or ""),
+                "target": _target(unit),
+                "line": getattr(element, "sourceline", None) or number,
+            }
+        )
+    return rows
+
+
+def read(path: Path, fmt: str) -> pd.DataFrame:
+    """XLIFF keeps its ``trans-unit`` ids and source lines; PO and TMX units are numbered.
+
+    The store's declared languages fill ``src_lang``/``tgt_lang``.
+    """
+    _store_class(path, fmt)  # the install hint before anything else
+    load(path)  # the same missing/empty/encoding errors as every other reader
+    store = parse_store(path, fmt, path.read_bytes())
+    frame = pd.DataFrame(_rows(store, fmt))
+    frame["src_lang"] = store.getsourcelanguage() or ""
+    frame["tgt_lang"] = store.gettargetlanguage() or ""
+    return frame
+
+
+def write_targets(path: Path, targets: Mapping[int, str], fmt: str) -> bytes:
+    """The file with the changed targets spliced in; every other byte unchanged."""
+    load(path)
+    raw = path.read_bytes()
+    store = parse_store(path, fmt, raw)
+    found = units(store)
+    check_positions(path, targets, len(found))
+    changed = {pos: value for pos, value in targets.items() if _target(found[pos]) != value}
+    if not changed:
+        return raw
+    if fmt == "po":
+        new = _splice_po(path, raw, store, changed)
+    else:
+        new = _splice_xml(path, raw, store, changed, fmt)
+    _verify(path, fmt, store, new, changed)
+    return new
+
+
+def _verify(path: Path, fmt: str, old: Any, new: bytes, changed: Mapping[int, str]) -> None:
+    """Re-read ``new``: same ids and sources, the new targets, every other target as before."""
+    before = _rows(old, fmt)
+    for pos, value in changed.items():
+        before[pos]["target"] = value
+    try:
+        after = _rows(parse_store(path, fmt, new), fmt)
+    except InputError:
+        raise OutputError(f"{path}: writing the fixed targets would break the file") from None
+    keys = ("segment_id", "source", "target")
+    if len(after) != len(before):
+        raise OutputError(f"{path}: writing the fixed targets would change the number of units")
+    for pos, (a, b) in enumerate(zip(after, before, strict=True)):
+        if [a[k] for k in keys] == [b[k] for k in keys]:
+            continue
+        if pos in changed and [a[k] for k in keys[:2]] == [b[k] for k in keys[:2]]:
+            raise OutputError(  # e.g. runs of spaces or line breaks collapsed by xml:space
+                f"{path}: segment {pos + 1}: the fixed text would not read back as written"
+            )
+        raise OutputError(f"{path}: the fixed targets cannot be written without changing other units")
+
+
+# -- XML (XLIFF, TMX) ---------------------------------------------------------------------
+
+
+@dataclass
+class _Element:
+    name: bytes
+    start: int  # offset of "<"
+    end: int = -1  # offset after the end tag (or after an empty-element tag)
+    content: tuple[int, int] | None = None  # None for an empty-element tag
+
+
+def _xml_elements(raw: bytes) -> list[_Element]:
+    """Every element's byte spans, in document order (external entities are never fetched)."""
+    parser = pyexpat.ParserCreate()
+    parser.SetParamEntityParsing(pyexpat.XML_PARAM_ENTITY_PARSING_NEVER)
+    elements: list[_Element] = []
+    open_: list[_Element] = []
+
+    def start(name: str, attrs: object) -> None:
+        at = parser.CurrentByteIndex
+        tag = _START_TAG.match(raw, at)
+        if tag is None:
+            raise ValueError("unreadable start tag")
+        element = _Element(raw[at + 1 : at + 1 + len(name.encode("utf-8"))], at)
+        if tag.group(1):
+            element.end = tag.end()
+        else:
+            element.content = (tag.end(), -1)
+        elements.append(element)
+        open_.append(element)
+
+    def end(name: str) -> None:
+        element = open_.pop()
+        if element.content is not None:
+            at = parser.CurrentByteIndex
+            element.content = (element.content[0], at)
+            element.end = raw.index(b">", at) + 1
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.Parse(raw, True)
+    return elements
+
+
+def xml_escape(text: str) -> str:
+    """``text`` as XML character data (a CR kept as ``&#13;``, which parsers would drop)."""
+    if _INVALID_XML.search(text):
+        raise ValueError("a character XML cannot hold")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _target_element(unit: Any, fmt: str) -> Any:
+    dom = unit.get_target_dom()
+    if dom is None or fmt == "xliff":
+        return dom
+    return next(dom.iterdescendants(unit.namespaced("seg")), None)
+
+
+def _splice_xml(path: Path, raw: bytes, store: Any, changed: Mapping[int, str], fmt: str) -> bytes:
+    from lxml import etree
+
+    try:
+        spans = _xml_elements(raw)
+    except (ValueError, pyexpat.ExpatError) as exc:
+        raise OutputError(f"{path}: cannot locate the targets in the file ({exc})") from None
+    root = store.document.getroot()
+    order = {el: i for i, el in enumerate(root.iter(etree.Element))}
+    if len(order) != len(spans):
+        raise OutputError(f"{path}: cannot locate the targets in the file")
+    found = units(store)
+    edits: list[tuple[int, int, bytes]] = []
+    for pos, value in changed.items():
+        unit = found[pos]
+        try:
+            text = xml_escape(value).encode("utf-8")
+        except ValueError:
+            raise OutputError(
+                f"{path}: segment {pos + 1}: the fixed text has a character XML cannot hold"
+            ) from None
+        element = _target_element(unit, fmt)
+        if element is None:
+            source = unit.get_source_dom() if fmt == "xliff" else None
+            if source is None:
+                raise OutputError(f"{path}: segment {pos + 1} has no target element to write to")
+            span = spans[order[source]]
+            qname = span.name.replace(b"source", b"target") if span.name.endswith(b"source") else b"target"
+            edits.append((span.end, span.end, b"<" + qname + b">" + text + b"</" + qname + b">"))
+            continue
+        if any(isinstance(child.tag, str) for child in element):
+            raise OutputError(
+                f"{path}: segment {pos + 1}: the target has inline markup, which a fix would lose"
+            )
+        span = spans[order[element]]
+        if span.content is None:  # <target/> becomes <target>text</target>
+            tag = raw[span.start : span.end]
+            opening = tag[: tag.rindex(b"/")].rstrip() + b">"
+            edits.append((span.start, span.end, opening + text + b"</" + span.name + b">"))
+        else:
+            edits.append((span.content[0], span.content[1], text))
+    out, last = [], 0
+    for start, end, new in sorted(edits):
+        out += [raw[last:start], new]
+        last = end
+    out.append(raw[last:])
+    return b"".join(out)
+
+
+# -- PO -----------------------------------------------------------------------------------
+
+_KEYWORD = re.compile(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(".*)$')
+
+
+@dataclass
+class _Entry:
+    obsolete: bool = False
+    parts: dict[str, list[str]] = field(default_factory=dict)  # keyword -> quoted strings
+    lines: dict[str, list[int]] = field(default_factory=dict)  # keyword -> [first, last] line
+
+    def text(self, keyword: str) -> str:
+        from translate.storage.pypo import unescape
+
+        return "".join(unescape(s.strip()[1:-1]) for s in self.parts.get(keyword, []))
+
+
+def _po_entries(lines: list[str]) -> list[_Entry]:
+    """The entries of a PO file with the lines of each keyword's strings."""
+    entries: list[_Entry] = []
+    entry: _Entry | None = None
+    keyword = ""
+    for number, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        obsolete = body.startswith("#~") and not body.startswith("#~|")
+        if body.startswith("#") and not obsolete:
+            keyword = ""
+            continue
+        content = body[2:].strip() if obsolete else body.strip()
+        if not content:
+            keyword = ""
+            continue
+        match = _KEYWORD.match(content)
+        if match:
+            keyword = match.group(1)
+            starts_entry = entry is None or any(k.startswith("msgstr") for k in entry.parts)
+            if keyword in ("msgctxt", "msgid") and (starts_entry or keyword in entry.parts):  # type: ignore[union-attr]
+                entry = _Entry(obsolete)
+                entries.append(entry)
+            if entry is None:
+                raise ValueError(f"line {number + 1}: {keyword} before msgid")
+            entry.parts[keyword] = [match.group(2)]
+            entry.lines[keyword] = [number, number]
+        elif content.startswith('"') and keyword and entry is not None:
+            entry.parts[keyword].append(content)
+            entry.lines[keyword][1] = number
+        else:
+            raise ValueError(f"line {number + 1}: unexpected text")
+    return entries
+
+
+def _splice_po(path: Path, raw: bytes, store: Any, changed: Mapping[int, str]) -> bytes:
+    from translate.storage.pypo import quoteforpo
+
+    text = raw.decode("utf-8")
+    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)  # "\n" only: a raw U+2028 is text
+    try:
+        entries = _po_entries(lines)
+    except ValueError as exc:
+        raise OutputError(f"{path}: cannot locate the targets in the file ({exc})") from None
+    all_units = list(store.units)
+    if len(entries) != len(all_units) or any(
+        e.text("msgid") != str(u.source or "") for e, u in zip(entries, all_units, strict=True)
+    ):
+        raise OutputError(f"{path}: cannot locate the targets in the file (entries do not match)")
+    by_position = [e for e, u in zip(entries, all_units, strict=True) if not u.isheader()]
+    for pos, value in sorted(changed.items(), reverse=True):
+        entry = by_position[pos]
+        keyword = "msgstr" if "msgstr" in entry.parts else "msgstr[0]"
+        if keyword not in entry.parts:
+            raise OutputError(f"{path}: segment {pos + 1} has no msgstr to write to")
+        first, last = entry.lines[keyword]
+        eol = lines[first][len(lines[first].rstrip("\r\n")) :] or "\n"
+        last_end = lines[last][len(lines[last].rstrip("\r\n")) :]  # "" at the end of the file
+        prefix = "#~ " if entry.obsolete else ""
+        quoted = quoteforpo(value)
+        block = [f"{prefix}{keyword} {quoted[0]}"] + [prefix + q for q in quoted[1:]]
+        lines[first : last + 1] = [b + eol for b in block[:-1]] + [block[-1] + last_end]
+    return "".join(lines).encode("utf-8")
