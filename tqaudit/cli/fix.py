@@ -1,40 +1,22 @@
-"""``tqaudit fix INPUT``: apply safe fixes and write the result, or show them as a diff."""
+"""``tqaudit fix INPUT``: apply safe fixes and write INPUT back in its own format, or show a diff."""
 
 from __future__ import annotations
 
 import difflib
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 
 from tqaudit.cli.common import handle_errors, split_codes
 from tqaudit.config import load_config
+from tqaudit.errors import ConfigError
 from tqaudit.fix import FixResult
 from tqaudit.fix import fix as run_fix
+from tqaudit.io.fixed import render_fixed
 from tqaudit.io.readers import detect_format
-from tqaudit.io.writers import write_text
-
-
-def _table_for_output(result: FixResult) -> pd.DataFrame:
-    """The fixed table with the input's column names (``id``), without derived columns."""
-    table = result.segments.assign(target=result.fixed)
-    keep = [c for c in table.columns if c != "line" and table[c].astype(bool).any()]
-    keep = list(dict.fromkeys(["segment_id", *keep, "target"]))
-    return table[keep].rename(columns={"segment_id": "id"})
-
-
-def render_fixed(result: FixResult, fmt: str) -> str:
-    """The fixed input in its own format (txt, tsv, csv or jsonl)."""
-    if fmt == "txt":
-        return "".join(t + "\n" for t in result.fixed)
-    table = _table_for_output(result)
-    if fmt in ("tsv", "csv"):
-        return table.to_csv(index=False, sep="\t" if fmt == "tsv" else ",", lineterminator="\n")
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in table.to_dict("records"))
+from tqaudit.io.writers import write_bytes
 
 
 def render_diff(result: FixResult, name: str) -> str:
@@ -44,14 +26,27 @@ def render_diff(result: FixResult, name: str) -> str:
     return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
 @handle_errors
 def fix(
-    input: Annotated[Path, typer.Argument(help="Target text (.txt) or table (.tsv/.csv/.jsonl).")],
+    input: Annotated[
+        Path, typer.Argument(help="Target text (.txt), table (.tsv/.csv/.jsonl/.parquet) or XLIFF/TMX/PO.")
+    ],
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the fixed file here [default: stdout].")
+        Path | None,
+        typer.Option("--output", "-o", help="Write the fixed file here (default: standard output)."),
     ] = None,
+    in_place: Annotated[
+        bool, typer.Option("--in-place", "-i", help="Write the fixed file over INPUT, keeping its mode.")
+    ] = False,
     diff: Annotated[
-        bool, typer.Option("--diff", help="Print a unified diff instead of the fixed file.")
+        bool, typer.Option("--diff", help="Print a unified diff of the targets instead of the fixed file.")
     ] = False,
     select: Annotated[
         list[str] | None, typer.Option("--select", help="Rule codes or prefixes to fix.")
@@ -69,31 +64,32 @@ def fix(
         Path | None, typer.Option("--config", help="tqaudit.toml or pyproject.toml to read.")
     ] = None,
     input_format: Annotated[
-        str | None, typer.Option("--input-format", help="txt, tsv, csv or jsonl.")
+        str | None,
+        typer.Option("--input-format", help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po."),
     ] = None,
 ) -> None:
-    """Apply the SAFE fixes (and UNSAFE ones with --unsafe-fixes) to INPUT."""
-    fmt = detect_format(input, input_format)
-    if fmt == "parquet" and not diff and output is None:
-        from tqaudit.errors import ConfigError
+    """Apply the SAFE fixes (and UNSAFE ones with --unsafe-fixes) to INPUT.
 
-        raise ConfigError("fixing a Parquet file needs --output FILE.tsv or --diff")
+    The output is INPUT's own format: only the fixed target texts change, every other byte
+    is kept. No language identification or scoring runs.
+    """
+    fmt = detect_format(input, input_format)
+    if in_place and output is not None and not _same_file(input, output):
+        raise ConfigError("give either --in-place or --output, not both")
+    if in_place:
+        output = input
+    if fmt == "parquet" and not diff and output is None:
+        raise ConfigError("a Parquet file cannot go to standard output: give --output FILE or --in-place")
     cfg = load_config(config).replace(select=split_codes(select), ignore=split_codes(ignore))
-    result = run_fix(
-        input,
-        cfg,
-        unsafe=unsafe_fixes,
-        src=src,
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        input_format=input_format,
-    )
-    text = (
-        render_diff(result, input.name) if diff else render_fixed(result, "tsv" if fmt == "parquet" else fmt)
-    )
-    if output is not None and not diff:
-        write_text(output, text)
+    result = run_fix(input, cfg, unsafe=unsafe_fixes, src=src, src_lang=src_lang, tgt_lang=tgt_lang, fmt=fmt)
+    if diff:
+        sys.stdout.write(render_diff(result, input.name))
     else:
-        sys.stdout.write(text)
+        data = render_fixed(input, fmt, result.changes)
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            write_bytes(output, data)
     counts = ", ".join(f"{code} {n}" for code, n in sorted(result.applied.items())) or "none"
     typer.echo(f"fixed {result.changed} of {len(result.original)} segments ({counts})", err=True)
