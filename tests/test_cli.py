@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tqaudit import __version__
@@ -189,6 +190,23 @@ def test_glossary_option(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", str(feed), "--glossary", str(bad), "--out", str(tmp_path / "b")])
     assert result.exit_code == 2
     assert "needs 'source' and 'target' columns" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--glossary", "--config"])
+def test_non_utf8_pack_or_glossary_is_one_line_error(runner: CliRunner, tmp_path: Path, option: str) -> None:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("Battles in Alma-Ata\n", encoding="utf-8")
+    bad = tmp_path / ("glossary.tsv" if option == "--glossary" else "transliteration.en.toml")
+    bad.write_bytes("source\ttarget\nАлма-Ата\tAlmaty\n".encode("cp1251"))
+    arg = bad
+    if option == "--config":
+        arg = tmp_path / "tqaudit.toml"
+        arg.write_text(f'packs = ["{bad.name}"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(feed), option, str(arg), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert f"{bad}:2: not UTF-8" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "r").exists()
 
 
 def test_unwritable_report_folder_exits_2(runner: CliRunner, clean_feed: Path, tmp_path: Path) -> None:

@@ -39,14 +39,20 @@ def build_rules(config: Config, codes: Sequence[str] | None = None) -> list[Rule
     for code in list(config.rule_options) + list(config.severity):
         if code not in RULES:
             raise ConfigError(f"unknown rule code {code!r} in [rules] config")
-    packs = PackSet(tuple(config.packs)) if config.packs else PackSet.default()
+    packs = packs_for(config)
     options = {code: dict(opts) for code, opts in config.rule_options.items()}
-    if config.glossary is not None:  # --glossary is the glossary-term rule's option
-        options.setdefault("TM001", {})["glossary"] = str(config.glossary)
     rules = [RULES[code](options.get(code), packs) for code in codes]
     for rule in rules:
         rule.prepare()
     return rules
+
+
+def packs_for(config: Config) -> PackSet:
+    """The knowledge of a run: built-in packs, the user's packs and glossary."""
+    glossaries = (config.glossary,) if config.glossary is not None else ()
+    if not config.packs and not glossaries:
+        return PackSet.default()
+    return PackSet(tuple(config.packs), glossaries)
 
 
 @dataclass(frozen=True)

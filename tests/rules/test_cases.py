@@ -5,7 +5,7 @@ A case file names its ``rule`` and lists ``[[pass]]`` cases (the rule stays sile
 ``message`` substring and, where the rule suggests something, ``suggestion``; a case with
 several findings lists every one under ``hits``. A fail case whose finding carries an edit
 states the text after fixing as ``fixed`` (sqlfluff's ``fix_str``). A case may set
-``options`` for the rule.
+``options`` for the rule and name a ``glossary`` file.
 
 Cases run through the engine, as an audit does, so language filters, annotations,
 severities and excerpts are exercised; fixing runs through ``tqaudit.fix`` and must be
@@ -50,9 +50,11 @@ def _load() -> list[tuple[str, str, int, dict[str, Any]]]:
 
 def _config(code: str, case: dict[str, Any]) -> Config:
     options = dict(case.get("options", {}))
-    if "glossary" in options:  # case files name fixtures relative to the repository root
-        options["glossary"] = str(ROOT / options["glossary"])
-    return Config(select=(code,), rule_options={code: options} if options else {}, fail_on="never")
+    # case files name a glossary relative to the repository root
+    glossary = ROOT / case["glossary"] if "glossary" in case else None
+    return Config(
+        select=(code,), rule_options={code: options} if options else {}, glossary=glossary, fail_on="never"
+    )
 
 
 def _segments(case: dict[str, Any]) -> pd.DataFrame:

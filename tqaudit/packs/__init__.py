@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tqaudit.errors import ConfigError
+from tqaudit.io.readers import read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -104,17 +105,20 @@ def _merge(base: Pack | None, extra: Pack) -> Pack:
 
 @dataclass
 class PackSet:
-    """The built-in packs plus the user's, looked up by name."""
+    """The knowledge rules read: built-in packs, the user's packs and glossaries.
+
+    Glossaries are the user's own terminology (``--glossary``); they travel with the packs
+    so that a rule reads every kind of knowledge the same way and the run signature
+    covers their contents.
+    """
 
     user_files: tuple[Path, ...] = ()
+    glossaries: tuple[Path, ...] = ()
     _user: dict[str, Pack] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for path in self.user_files:
-            try:
-                text = Path(path).read_text("utf-8")
-            except OSError as exc:
-                raise ConfigError(f"{path}: cannot read pack ({exc.strerror})") from None
+            text = read_text(Path(path))  # one reader: missing, empty or non-UTF-8 is a clear error
             name = Path(path).name.removesuffix(".toml")
             data = _read(text, str(path))
             name = data.get("pack", {}).get("name", name)
@@ -166,6 +170,7 @@ class PackSet:
         return sorted(set(builtin) | set(self._user))
 
     def signature(self) -> str:
-        """One hash over every pack in use: part of the run signature."""
+        """One hash over every pack and glossary in use: part of the run signature."""
         digests = "".join(p.digest for n in self.names() if (p := self.get(n)) is not None)
+        digests += "".join(hashlib.sha256(read_text(g).encode()).hexdigest() for g in self.glossaries)
         return hashlib.sha256(digests.encode()).hexdigest()[:12]

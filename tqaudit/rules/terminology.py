@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 from collections.abc import Iterable
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from tqaudit.chunk import Chunk, finditer
 from tqaudit.errors import ConfigError
+from tqaudit.io.readers import read_text
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import register
 
@@ -33,14 +33,9 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=8)
-def load_glossary(path: str) -> tuple[Term, ...]:
+def load_glossary(path: Path) -> tuple[Term, ...]:
     """Read a TSV/CSV glossary with a ``source`` and a ``target`` column."""
-    file = Path(path)
-    try:
-        text = file.read_text("utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read glossary ({exc.strerror})") from None
+    text = read_text(path)  # the project's one reader: missing, empty, not UTF-8 are clear errors
     dialect = "excel-tab" if "\t" in text.split("\n", 1)[0] else "excel"
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     if not {"source", "target"} <= set(reader.fieldnames or []):
@@ -87,15 +82,14 @@ class GlossaryTerm(Rule):
     name = "glossary-term"
     category = "terminology"
     severity = "warning"
-    options = {"glossary": ""}
-    option_docs = {"glossary": "path of a TSV/CSV glossary with 'source' and 'target' columns"}
+
+    def prepare(self) -> None:
+        self._terms = tuple(t for path in self.packs.glossaries for t in load_glossary(path))
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        if not self.opts["glossary"]:
-            return
         sources = chunk.sources
         targets = chunk.targets
-        for term in load_glossary(self.opts["glossary"]):
+        for term in self._terms:
             seen: set[int] = set()
             for row, m in finditer(sources, term.source_re):
                 if row in seen or term.target_re.search(targets[row]):
