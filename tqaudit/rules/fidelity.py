@@ -136,14 +136,16 @@ class NumberMismatch(Rule):
         "in words or ideographs (two, 二) and clocks switch between 12 and 24 hours",
     }
 
+    def prepare(self) -> None:
+        chars = self.opts["word_numerals"]
+        self._numerals = re.compile(f"[{re.escape(chars)}]" if chars else "(?!)")
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
         src_numbers = _numbers(sources)
         below = self.opts["ignore_below"]
-        numerals = re.compile(
-            f"[{re.escape(self.opts['word_numerals'])}]" if self.opts["word_numerals"] else "(?!)"
-        )
+        numerals = self._numerals
         for row, m in finditer(targets, _NUMBER):
             value = canonical(m.group())
             have = src_numbers[row]

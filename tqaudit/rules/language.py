@@ -8,6 +8,7 @@ look at the Unicode script of each letter, with the script of each language from
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -218,7 +219,7 @@ class SourceScriptLeak(_LanguageRule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        table = self.script_table()
+        table = self.memo("scripts", self.script_table)
         allowed = {str(s).upper() for s in self.opts["allowed_scripts"]}
         rows = zip(
             chunk.sources,
@@ -240,7 +241,7 @@ class SourceScriptLeak(_LanguageRule):
 
     def _lookalike(self, word: str, expected: str) -> bool:
         """A lone letter with a look-alike in the target's script is LG004's finding."""
-        glyphs = _homoglyphs(self)
+        glyphs = self.memo("homoglyphs", functools.partial(_homoglyphs, self))
         return len(word) == 1 and scripts.script_of(glyphs.get(word, "")) == expected
 
     def _leaks(self, row: int, target: str, leaked: str, expected: str) -> Iterator[Hit]:
@@ -309,9 +310,9 @@ class MixedScriptWord(_LanguageRule):
     option_docs = {"scripts": "alphabets checked for look-alike mixing within a word"}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        glyphs = _homoglyphs(self)
+        glyphs = self.memo("homoglyphs", functools.partial(_homoglyphs, self))
         checked = {str(s).upper() for s in self.opts["scripts"]}
-        table = self.script_table()
+        table = self.memo("scripts", self.script_table)
         for row, (target, tgt_lang) in enumerate(zip(chunk.targets, chunk.tgt_langs, strict=True)):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue

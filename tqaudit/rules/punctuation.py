@@ -22,7 +22,7 @@ class QuoteStyle:
     closers: dict[str, tuple[str, ...]]
     ascii_closers: tuple[str, ...]
 
-    @property
+    @functools.cached_property
     def pattern(self) -> re.Pattern[str]:
         marks = set(self.closers) | {c for cs in self.closers.values() for c in cs}
         marks |= set(self.ascii_closers)
@@ -114,7 +114,7 @@ class MismatchedQuotes(Rule):
     fix = Applicability.UNSAFE
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for ev in pair_quotes(chunk.targets, quote_style(self)):
+        for ev in pair_quotes(chunk.targets, self.memo("quotes", functools.partial(quote_style, self))):
             if ev.kind == "mismatched":
                 yield Hit(
                     ev.row,
@@ -164,7 +164,7 @@ class UnpairedQuote(Rule):
     preview = True
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        style = quote_style(self)
+        style = self.memo("quotes", functools.partial(quote_style, self))
         sources = chunk.sources
         unbalanced = {ev.row for ev in pair_quotes(sources, style) if ev.kind != "mismatched"}
         unbalanced |= {row for row, src in enumerate(sources) if not src or src.count('"') % 2}

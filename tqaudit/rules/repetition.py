@@ -59,7 +59,7 @@ class RepeatedWord(Rule):
         return {lang: {w.casefold() for w in words} for lang, words in by_language.items()}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        allowed = self._allowed()
+        allowed = self.memo("allowed", self._allowed)
         langs = chunk.tgt_langs
         sources = [s.casefold() for s in chunk.sources]
         texts = chunk.targets
@@ -119,17 +119,20 @@ class RepetitionLoop(Rule):
     options = {"min_repeats": 4}
     option_docs = {"min_repeats": "how many back-to-back copies of a phrase make a loop (at least 2)"}
 
-    def check(self, chunk: Chunk) -> Iterable[Hit]:
+    def prepare(self) -> None:
         copies = max(2, self.opts["min_repeats"]) - 1
-        pattern = re.compile(
+        self._loop = re.compile(
             r"(?<!\w)(?P<unit>[^\W\d_]+(?:[\s,;]+[^\W\d_]+){0,7}?)"
             rf"(?:[\s,;]+(?P=unit)(?!\w)){{{copies},}}",
             re.IGNORECASE,
         )
-        texts = chunk.targets
         pack = self.packs.get("repetition")
-        joiners = {w.casefold() for w in (pack.header.get("rhetorical_joiners", []) if pack else [])}
-        for hit in regex_hits(texts, pattern, "", ""):
+        self._joiners = {w.casefold() for w in (pack.header.get("rhetorical_joiners", []) if pack else [])}
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        texts = chunk.targets
+        joiners = self._joiners
+        for hit in regex_hits(texts, self._loop, ""):
             text = texts[hit.row][hit.start : hit.end]
             words = text.replace(",", " ").replace(";", " ").split()
             if len(words) > 1 and words[1].casefold() in joiners:  # "again and again and again"

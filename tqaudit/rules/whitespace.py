@@ -185,8 +185,8 @@ class InvisibleCharacter(Rule):
         sources = chunk.sources
         texts = chunk.targets
         langs = chunk.tgt_langs
-        allowed = self._allowed()
-        for hit in regex_hits(texts, invisible_pattern(), "", ""):
+        allowed = self.memo("allowed", self._allowed)
+        for hit in regex_hits(texts, invisible_pattern(), ""):
             chars = texts[hit.row][hit.start : hit.end]
             ok = allowed.get(langs[hit.row], set())
             if all(c in sources[hit.row] or c in ok for c in chars):
