@@ -9,6 +9,8 @@ memoised per language pair with :meth:`Rule.memo`, not once per chunk.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -97,6 +99,18 @@ class Rule:
             packs = PackSet.default()
         self.packs = packs
         self._memo: dict[Any, Any] = {}
+
+    def by_language(
+        self, chunk: Chunk, build: Callable[[str, str], T], default_tgt: str = ""
+    ) -> Iterator[tuple[T, list[int]]]:
+        """(``build(src, tgt)``, rows) for each language pair in the chunk.
+
+        For rules whose knowledge depends on the segment's languages (packs chosen by
+        ``<category>.<src>-<tgt>``): each pair's table is built once per run.
+        ``default_tgt`` stands in for segments without a target language.
+        """
+        for (src, tgt), rows in group_by_languages(chunk, default_tgt).items():
+            yield self.memo(("by_language", src, tgt), functools.partial(build, src, tgt)), rows
 
     def prepare(self) -> None:
         """Build what ``check`` needs for the whole run (compiled patterns); called once."""
@@ -197,6 +211,12 @@ def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, s
         key = (scripts.base_language(src), scripts.base_language(tgt) or default_tgt)
         groups.setdefault(key, []).append(row)
     return groups
+
+
+def remap(hits: Iterable[Hit], rows: Sequence[int]) -> Iterator[Hit]:
+    """Hits found on ``rows`` of a chunk (renumbered 0..k-1) with the chunk's row numbers."""
+    for hit in hits:
+        yield dataclasses.replace(hit, row=rows[hit.row])
 
 
 def literal_alternation(

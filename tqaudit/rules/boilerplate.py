@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 import re
 from collections.abc import Iterable
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, literal_alternation, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits, remap
 from tqaudit.rules.registry import register
 
 
@@ -64,11 +62,10 @@ class ScrapedBoilerplate(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         texts = chunk.targets
         hits: list[Hit] = []
-        for (src, tgt), rows in group_by_languages(chunk, self.opts["language"]).items():
-            pattern = self.memo((src, tgt), functools.partial(self._pattern, src, tgt))
+        for pattern, rows in self.by_language(chunk, self._pattern, self.opts["language"]):
             if pattern is not None:
                 found = regex_hits([texts[r] for r in rows], pattern, "Scraped boilerplate '{text}'")
-                hits += [dataclasses.replace(h, row=rows[h.row]) for h in found]
+                hits += remap(found, rows)
         hits.sort(key=lambda h: (h.row, h.start))
         covered: dict[int, int] = {}
         for hit in hits:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Iterable
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, literal_alternation, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits, remap
 from tqaudit.rules.registry import register
 
 
@@ -60,17 +59,15 @@ class Calque(Rule):
         return fixes, literal_alternation(fixes, flags=re.IGNORECASE)
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for (src, tgt), rows in group_by_languages(chunk, self.opts["language"]).items():
-            fixes, pattern = self.memo((src, tgt), functools.partial(self._table, src, tgt))
-            if not fixes:
-                continue
-            for hit in regex_hits(
-                [chunk.targets[r] for r in rows],
-                pattern,
-                "Calque '{text}'; consider '{suggestion}'",
-                functools.partial(_suggest, fixes),
-            ):
-                yield dataclasses.replace(hit, row=rows[hit.row])
+        for (fixes, pattern), rows in self.by_language(chunk, self._table, self.opts["language"]):
+            if fixes:
+                hits = regex_hits(
+                    [chunk.targets[r] for r in rows],
+                    pattern,
+                    "Calque '{text}'; consider '{suggestion}'",
+                    functools.partial(_suggest, fixes),
+                )
+                yield from remap(hits, rows)
 
 
 def _suggest(fixes: dict[str, str], match: re.Match[str]) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 import unicodedata
@@ -11,7 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from tqaudit.chunk import Chunk, finditer
-from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits, remap
 from tqaudit.rules.registry import register
 
 
@@ -218,14 +217,11 @@ class SpaceBeforePunctuation(Rule):
         return frozenset(m for p in packs for m in p.header.get("spaced_before", ()))
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for (src, tgt), rows in group_by_languages(chunk).items():
-            spaced = self.memo((src, tgt), functools.partial(self._spaced, src, tgt))
+        for spaced, rows in self.by_language(chunk, self._spaced):
             hits = regex_hits(
                 [chunk.targets[r] for r in rows], self._pattern, "Space before '{mark}'", "{mark}"
             )
-            for hit in hits:
-                if hit.suggestion not in spaced:
-                    yield dataclasses.replace(hit, row=rows[hit.row])
+            yield from remap((h for h in hits if h.suggestion not in spaced), rows)
 
 
 # Emoticons (`:)`, `;-(`, `=)`, and `: (` spaced out at the end) are not brackets; a

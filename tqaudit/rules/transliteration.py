@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
-from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, literal_alternation
+from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation
 from tqaudit.rules.registry import register
 
 
@@ -78,13 +78,12 @@ class LegacyToponym(Rule):
         return _Names(names, literal_alternation(names), literal_alternation(exceptions), marker_re)
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for (src, tgt), rows in group_by_languages(chunk, self.opts["language"]).items():
-            table = self.memo((src, tgt), functools.partial(self._table, src, tgt))
+        for table, rows in self.by_language(chunk, self._table, self.opts["language"]):
             if table is not None:
-                yield from self._check_rows(chunk, rows, src, table)
+                yield from self._check_rows(chunk, rows, table)
 
     @staticmethod
-    def _check_rows(chunk: Chunk, rows: list[int], src: str, table: _Names) -> Iterator[Hit]:
+    def _check_rows(chunk: Chunk, rows: list[int], table: _Names) -> Iterator[Hit]:
         texts = [chunk.targets[r] for r in rows]
         excepted = {
             (row, m.start() + i)
@@ -97,6 +96,7 @@ class LegacyToponym(Rule):
             if (row, start) in excepted or table.marker.search(text[max(0, start - 30) : start]):
                 continue
             new, only_from = table.names[m.group()]
+            src = scripts.base_language(chunk.src_langs[rows[row]])
             if only_from and src and src not in only_from:
                 continue
             yield Hit(rows[row], start, end, f"Legacy toponym '{m.group()}'; did you mean '{new}'?", new)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits, remap
 from tqaudit.rules.registry import register
 
 
@@ -114,18 +113,14 @@ class SpaceInsideQuotes(Rule):
         )
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for (src, tgt), rows in group_by_languages(chunk).items():
-            spaced = self.memo((src, tgt), functools.partial(self._spaced, src, tgt))
+        for spaced, rows in self.by_language(chunk, self._spaced):
             hits = regex_hits(
                 [chunk.targets[r] for r in rows],
                 self._pattern,
                 "Space inside quotation mark '{open}{close}'",
                 "{open}{close}",
             )
-            for hit in hits:
-                if spaced and hit.suggestion in ("«", "»"):
-                    continue
-                yield dataclasses.replace(hit, row=rows[hit.row])
+            yield from remap((h for h in hits if not (spaced and h.suggestion in ("«", "»"))), rows)
 
 
 def _invisible(char: str) -> bool:
