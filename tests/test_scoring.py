@@ -10,6 +10,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from tqaudit import scoring
 from tqaudit.errors import ConfigError, InputError
+from tqaudit.executor import Executor
 from tqaudit.segments import build_segments
 
 HYPS = [
@@ -52,21 +53,21 @@ def test_corpus_scores_equal_sacrebleu(refs: list[list[str]]) -> None:
     result = scoring.score_texts(HYPS, refs)
     expected = _sacrebleu_corpus(refs)
     for key, value in expected.items():
-        assert result.corpus[key]["score"] == pytest.approx(value, abs=EPS)
-    assert result.corpus["BLEU"]["signature"] == (
+        assert result.corpus[key].score == pytest.approx(value, abs=EPS)
+    assert result.corpus["BLEU"].signature == (
         f"nrefs:{len(refs)}|case:mixed|eff:no|tok:13a|smooth:exp|version:{sacrebleu.__version__}"
     )
-    assert result.corpus["CHRF"]["formatted"].startswith(f"chrF2|nrefs:{len(refs)}|")
+    assert result.corpus["CHRF"].formatted.startswith(f"chrF2|nrefs:{len(refs)}|")
 
 
 def test_known_values_on_a_constructed_pair() -> None:
     result = scoring.score_texts(["the cat sat on the mat"], [["the cat sat on the mat"]])
-    assert result.corpus["BLEU"]["score"] == pytest.approx(100.0)
-    assert result.corpus["CHRF"]["score"] == pytest.approx(100.0)
-    assert result.corpus["TER"]["score"] == pytest.approx(0.0)
+    assert result.corpus["BLEU"].score == pytest.approx(100.0)
+    assert result.corpus["CHRF"].score == pytest.approx(100.0)
+    assert result.corpus["TER"].score == pytest.approx(0.0)
     worse = scoring.score_texts(["dog barks loudly"], [["the cat sat on the mat"]])
-    assert worse.corpus["BLEU"]["score"] == pytest.approx(0.0)
-    assert worse.corpus["TER"]["score"] == pytest.approx(100.0)
+    assert worse.corpus["BLEU"].score == pytest.approx(0.0)
+    assert worse.corpus["TER"].score == pytest.approx(100.0)
 
 
 @pytest.mark.parametrize("refs", [[REFS], [REFS, REFS2]], ids=["one-ref", "two-refs"])
@@ -95,15 +96,15 @@ def test_segment_scores_fast_path_equals_statistics_path() -> None:
 def test_options_are_forwarded_to_sacrebleu() -> None:
     opts = {"chrf_word_order": 2, "lowercase": True, "ter_case_sensitive": True}
     result = scoring.score_texts(HYPS, [REFS], opts)
-    assert result.corpus["CHRF"]["name"] == "chrF2++"
-    assert result.corpus["CHRF"]["score"] == pytest.approx(
+    assert result.corpus["CHRF"].name == "chrF2++"
+    assert result.corpus["CHRF"].score == pytest.approx(
         CHRF(word_order=2).corpus_score(HYPS, [REFS]).score, abs=EPS
     )
-    assert "case:lc" in result.corpus["BLEU"]["signature"]
-    assert result.corpus["BLEU"]["score"] == pytest.approx(
+    assert "case:lc" in result.corpus["BLEU"].signature
+    assert result.corpus["BLEU"].score == pytest.approx(
         BLEU(lowercase=True).corpus_score(HYPS, [REFS]).score, abs=EPS
     )
-    assert "|case:mixed|" in result.corpus["TER"]["signature"]  # TER is lowercased by default
+    assert "|case:mixed|" in result.corpus["TER"].signature  # TER is lowercased by default
 
 
 @pytest.mark.parametrize(
@@ -127,8 +128,8 @@ def test_annotate_adds_columns_and_corpus_scores() -> None:
     assert list(out.columns[-3:]) == ["bleu", "chrf", "ter"]
     assert "bleu" not in table.columns  # a copy, not the caller's table
     assert set(corpus) == {"BLEU", "CHRF", "TER"}
-    assert corpus["BLEU"]["signature"].startswith("nrefs:2|")
-    assert corpus["BLEU"]["sentence_signature"].startswith("nrefs:2|case:mixed|eff:yes")
+    assert corpus["BLEU"].signature.startswith("nrefs:2|")
+    assert corpus["BLEU"].sentence_signature.startswith("nrefs:2|case:mixed|eff:yes")
 
 
 def test_annotate_without_references_is_a_no_op() -> None:
@@ -165,18 +166,21 @@ def test_line_count_mismatch_is_an_input_error(tmp_path: Path) -> None:
 def test_parallel_jobs_keep_order_and_values() -> None:
     hyps = HYPS * 60
     refs = [REFS * 60]
-    one = scoring.segment_scores(hyps, refs, {"metrics": "bleu,chrf"}, jobs=1)
-    two = scoring.segment_scores(hyps, refs, {"metrics": "bleu,chrf"}, jobs=2)
+    opts = {"metrics": "bleu,chrf,ter"}
+    one = scoring.segment_scores(hyps, refs, opts)
+    r1 = scoring.score_texts(hyps, refs, opts, sentence_level=True)
+    with Executor(2) as ex:
+        two = scoring.segment_scores(hyps, refs, opts, executor=ex)
+        r2 = scoring.score_texts(hyps, refs, opts, sentence_level=True, executor=ex)
     assert one.equals(two)
-    c1 = scoring.score_texts(hyps, refs, {"metrics": "bleu,chrf"}, jobs=1).corpus
-    c2 = scoring.score_texts(hyps, refs, {"metrics": "bleu,chrf"}, jobs=2).corpus
-    assert c1 == c2
+    assert r1.corpus == r2.corpus
+    assert r1.segments is not None and r2.segments is not None
+    assert r1.segments.equals(r2.segments)
 
 
 CORPUS = {
-    "BLEU": {"name": "BLEU", "score": 30.0},
-    "CHRF": {"name": "chrF2", "score": 55.0},
-    "TER": {"name": "TER", "score": 60.0},
+    key: scoring.CorpusScore(key=key, name=name, score=value, signature="", formatted="")
+    for key, name, value in (("BLEU", "BLEU", 30.0), ("CHRF", "chrF2", 55.0), ("TER", "TER", 60.0))
 }
 
 

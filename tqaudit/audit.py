@@ -69,7 +69,7 @@ class AuditResult:
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
             "by_category": {c: n for c in CATEGORIES if (n := int((f["category"] == c).sum()))},
             "by_rule": {r: int(n) for r, n in sorted(f["rule"].value_counts().items())},
-            "corpus_scores": self.corpus_scores,
+            "corpus_scores": {k: v.to_dict() for k, v in self.corpus_scores.items()},
             "rules": self.rules,
             "options": self.config.options_used(),
         }

@@ -22,13 +22,16 @@ from typing import Any
 import pandas as pd
 
 from tqaudit.errors import ConfigError, InputError
+from tqaudit.executor import Executor
 from tqaudit.scoring import (
     METRIC_CLASSES,
     ScoringOptions,
+    as_options,
     clean,
     make_metric,
     parse_options,
     segment_statistics,
+    sentence_scores,
 )
 
 ALPHA = 0.05
@@ -130,12 +133,13 @@ def compare_texts(
     resamples: int = 0,
     baseline_name: str = "baseline",
     segment_ids: Sequence[str] | None = None,
-    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Compare ``candidates`` (name -> hypotheses) with ``baseline`` on the same references.
 
     ``test`` is ``bs`` (paired bootstrap, default 1000 resamples) or ``ar`` (approximate
     randomisation, default 10000 trials); ``resamples=0`` takes sacrebleu's default.
+    Statistics are extracted in ``executor``'s workers when one is given.
     """
     import numpy as np
 
@@ -143,7 +147,7 @@ def compare_texts(
         raise ConfigError(f"unknown paired test {test!r} (known: bs, ar)")
     if not candidates:
         raise InputError("compare needs at least one candidate besides the baseline")
-    opts = options if isinstance(options, ScoringOptions) else parse_options(options)
+    opts = as_options(options)
     base = [clean(h) for h in baseline]
     cands = {name: [clean(h) for h in hyps] for name, hyps in candidates.items()}
     streams = [[None if r is None else clean(r) for r in s] for s in refs]
@@ -154,7 +158,7 @@ def compare_texts(
     sigs, scores, metric_objs = _paired_test(systems, streams, opts, test, resamples)
 
     # Statistics once per system, for the delta interval and the segment deltas.
-    stats = {n: segment_statistics(opts.metrics, opts, h, streams, jobs) for n, h in systems}
+    stats = {n: segment_statistics(opts.metrics, opts, h, streams, executor) for n, h in systems}
     rng = np.random.default_rng(_seed())
     n_boot = resamples if (test == "bs" and resamples > 0) else 1000
     idxs = rng.choice(len(base), size=(n_boot, len(base)), replace=True)
@@ -201,10 +205,9 @@ def _segment_deltas(
     (base_name, base), others = systems[0], systems[1:]
     n = len(base)
     ids = list(segment_ids) if segment_ids is not None else [str(i) for i in range(1, n + 1)]
-    sent = {m: make_metric(m, opts.for_metric(m), sentence=True) for m in opts.metrics}
 
     def scores(name: str, m: str) -> list[float]:
-        return [float(sent[m]._compute_score_from_stats(s).score) for s in stats[name][m]]
+        return sentence_scores(m, opts, stats[name][m])
 
     base_scores = {m: scores(base_name, m) for m in opts.metrics}
     key = "chrf" if "chrf" in opts.metrics else opts.metrics[0]
@@ -255,11 +258,12 @@ def compare_files(
     test: str = "bs",
     resamples: int = 0,
     fmt: str | None = None,
-    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> Comparison:
     """``tqaudit compare``: read the baseline, candidates and references, then compare."""
     from tqaudit.io.readers import read_segments
-    from tqaudit.scoring import check_references, reference_columns
+    from tqaudit.scoring import check_references
+    from tqaudit.segments import reference_columns
 
     opts = parse_options(options)
     if not candidates:
@@ -287,5 +291,5 @@ def compare_files(
         resamples=resamples,
         baseline_name=str(baseline),
         segment_ids=list(base["segment_id"].astype(str)),
-        jobs=jobs,
+        executor=executor,
     )
