@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from tqaudit import scoring
+from tqaudit.executor import Executor
 
 LINE = re.compile(r"^\s*(?P<name>[^|\s]+)\|(?P<sig>\S+) = (?P<score>-?\d+\.\d+)")
 
@@ -65,15 +66,17 @@ def fastchrf_raw_diff(hyp: Path, ref: Path) -> tuple[float, int]:
     fast = [row[0][0] for row in fastchrf.pairwise_chrf([[h] for h in hyps], [[r] for r in refs])]
     metric = CHRF()
     exact = [metric.sentence_score(h, [r]).score for h, r in zip(hyps, refs, strict=True)]
-    guarded = sum(not scoring._FASTCHRF_UNSAFE.isdisjoint(h + r) for h, r in zip(hyps, refs, strict=True))
+    guarded = sum(not scoring.FASTCHRF_UNSAFE.isdisjoint(h + r) for h, r in zip(hyps, refs, strict=True))
     return max(abs(a - b) for a, b in zip(fast, exact, strict=True)), guarded
 
 
-def check_one(pair: Path, hyp: Path, refs: list[Path], with_ter: bool, jobs: int) -> dict[str, object]:
+def check_one(
+    pair: Path, hyp: Path, refs: list[Path], with_ter: bool, executor: Executor
+) -> dict[str, object]:
     metrics = ["bleu", "chrf", *(["ter"] if with_ter else [])]
     cli = sacrebleu_corpus(refs, hyp, metrics)
     ours = scoring.score_file(
-        str(hyp), [str(r) for r in refs], {"metrics": metrics}, sentence_level=True, jobs=jobs
+        str(hyp), [str(r) for r in refs], {"metrics": metrics}, sentence_level=True, executor=executor
     )
     row: dict[str, Any] = {"pair": pair.name, "system": hyp.stem, "refs": "+".join(r.stem for r in refs)}
     corpus_ok = True
@@ -83,14 +86,14 @@ def check_one(pair: Path, hyp: Path, refs: list[Path], with_ter: bool, jobs: int
             continue
         name, sig, value = cli[key]
         entry = ours.corpus[key]
-        mine = f"{entry['score']:.4f}"
-        same = name == entry["name"] and sig == entry["signature"] and mine == value
-        same_1 = f"{entry['score']:.1f}" == f"{float(value):.1f}"
+        mine = f"{entry.score:.4f}"
+        same = name == entry.name and sig == entry.signature and mine == value
+        same_1 = f"{entry.score:.1f}" == f"{float(value):.1f}"
         corpus_ok &= same and same_1
         row[key] = f"{value} / {mine}{'' if same else ' MISMATCH'}"
     assert ours.segments is not None
     fast = scoring.segment_scores(
-        read_lines(hyp), [read_lines(r) for r in refs], {"metrics": "bleu,chrf"}, jobs=jobs
+        read_lines(hyp), [read_lines(r) for r in refs], {"metrics": "bleu,chrf"}, executor=executor
     )
     sent_ok = True
     for metric in ("bleu", "chrf"):
@@ -115,23 +118,24 @@ def main() -> int:
     started = time.perf_counter()
     rows, fast_max, guarded, segments = [], 0.0, 0, 0
     wanted = set(filter(None, args.pairs.split(",")))
-    for pair in sorted(p for p in args.wmt.iterdir() if (p / "sys").is_dir()):
-        if wanted and pair.name not in wanted:
-            continue
-        ref = next(pair.glob("ref.*"))
-        ref2 = sorted(pair.glob("ref2.*"))
-        ref_sets = [[ref]] + ([[ref, *ref2]] if ref2 else [])
-        for i, hyp in enumerate(sorted((pair / "sys").iterdir())):
-            for refs in ref_sets:
-                with_ter = args.ter == "all" or (args.ter == "first" and i == 0)
-                rows.append(check_one(pair, hyp, refs, with_ter, args.jobs))
-                print(
-                    f"  {pair.name} {hyp.stem} {'+'.join(r.stem for r in refs)}: {rows[-1]['ok']}",
-                    file=sys.stderr,
-                )
-            diff, n_guard = fastchrf_raw_diff(hyp, ref)
-            fast_max, guarded = max(fast_max, diff), guarded + n_guard
-            segments += len(read_lines(hyp))
+    with Executor(args.jobs) as executor:
+        for pair in sorted(p for p in args.wmt.iterdir() if (p / "sys").is_dir()):
+            if wanted and pair.name not in wanted:
+                continue
+            ref = next(pair.glob("ref.*"))
+            ref2 = sorted(pair.glob("ref2.*"))
+            ref_sets = [[ref]] + ([[ref, *ref2]] if ref2 else [])
+            for i, hyp in enumerate(sorted((pair / "sys").iterdir())):
+                for refs in ref_sets:
+                    with_ter = args.ter == "all" or (args.ter == "first" and i == 0)
+                    rows.append(check_one(pair, hyp, refs, with_ter, executor))
+                    print(
+                        f"  {pair.name} {hyp.stem} {'+'.join(r.stem for r in refs)}: {rows[-1]['ok']}",
+                        file=sys.stderr,
+                    )
+                diff, n_guard = fastchrf_raw_diff(hyp, ref)
+                fast_max, guarded = max(fast_max, diff), guarded + n_guard
+                segments += len(read_lines(hyp))
     print(
         "| pair | system | refs | BLEU (sacrebleu / tqaudit) | chrF | TER | sentence -sl bleu+chrf | match |"
     )

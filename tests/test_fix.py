@@ -245,7 +245,7 @@ def test_fix_runs_no_language_identification_or_scoring(
         raise AssertionError("fix must not run annotators")
 
     monkeypatch.setattr(engine, "annotate_languages", refuse)
-    monkeypatch.setattr(engine.scoring, "annotate", refuse)
+    monkeypatch.setattr(engine, "annotate_scores", refuse)
     table = pd.DataFrame({"target": [BROKEN], "reference": ["Battles in Almaty."], "tgt_lang": ["en"]})
     assert fix(table).fixed == [FIXED]
 

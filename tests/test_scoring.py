@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sacrebleu
 from sacrebleu.metrics import BLEU, CHRF, TER
 
+import tqaudit
 from tqaudit import scoring
 from tqaudit.errors import ConfigError, InputError
+from tqaudit.executor import Executor
+from tqaudit.gate import score_failures
 from tqaudit.segments import build_segments
 
 HYPS = [
@@ -52,21 +56,21 @@ def test_corpus_scores_equal_sacrebleu(refs: list[list[str]]) -> None:
     result = scoring.score_texts(HYPS, refs)
     expected = _sacrebleu_corpus(refs)
     for key, value in expected.items():
-        assert result.corpus[key]["score"] == pytest.approx(value, abs=EPS)
-    assert result.corpus["BLEU"]["signature"] == (
+        assert result.corpus[key].score == pytest.approx(value, abs=EPS)
+    assert result.corpus["BLEU"].signature == (
         f"nrefs:{len(refs)}|case:mixed|eff:no|tok:13a|smooth:exp|version:{sacrebleu.__version__}"
     )
-    assert result.corpus["CHRF"]["formatted"].startswith(f"chrF2|nrefs:{len(refs)}|")
+    assert result.corpus["CHRF"].formatted.startswith(f"chrF2|nrefs:{len(refs)}|")
 
 
 def test_known_values_on_a_constructed_pair() -> None:
     result = scoring.score_texts(["the cat sat on the mat"], [["the cat sat on the mat"]])
-    assert result.corpus["BLEU"]["score"] == pytest.approx(100.0)
-    assert result.corpus["CHRF"]["score"] == pytest.approx(100.0)
-    assert result.corpus["TER"]["score"] == pytest.approx(0.0)
+    assert result.corpus["BLEU"].score == pytest.approx(100.0)
+    assert result.corpus["CHRF"].score == pytest.approx(100.0)
+    assert result.corpus["TER"].score == pytest.approx(0.0)
     worse = scoring.score_texts(["dog barks loudly"], [["the cat sat on the mat"]])
-    assert worse.corpus["BLEU"]["score"] == pytest.approx(0.0)
-    assert worse.corpus["TER"]["score"] == pytest.approx(100.0)
+    assert worse.corpus["BLEU"].score == pytest.approx(0.0)
+    assert worse.corpus["TER"].score == pytest.approx(100.0)
 
 
 @pytest.mark.parametrize("refs", [[REFS], [REFS, REFS2]], ids=["one-ref", "two-refs"])
@@ -95,15 +99,15 @@ def test_segment_scores_fast_path_equals_statistics_path() -> None:
 def test_options_are_forwarded_to_sacrebleu() -> None:
     opts = {"chrf_word_order": 2, "lowercase": True, "ter_case_sensitive": True}
     result = scoring.score_texts(HYPS, [REFS], opts)
-    assert result.corpus["CHRF"]["name"] == "chrF2++"
-    assert result.corpus["CHRF"]["score"] == pytest.approx(
+    assert result.corpus["CHRF"].name == "chrF2++"
+    assert result.corpus["CHRF"].score == pytest.approx(
         CHRF(word_order=2).corpus_score(HYPS, [REFS]).score, abs=EPS
     )
-    assert "case:lc" in result.corpus["BLEU"]["signature"]
-    assert result.corpus["BLEU"]["score"] == pytest.approx(
+    assert "case:lc" in result.corpus["BLEU"].signature
+    assert result.corpus["BLEU"].score == pytest.approx(
         BLEU(lowercase=True).corpus_score(HYPS, [REFS]).score, abs=EPS
     )
-    assert "|case:mixed|" in result.corpus["TER"]["signature"]  # TER is lowercased by default
+    assert "|case:mixed|" in result.corpus["TER"].signature  # TER is lowercased by default
 
 
 @pytest.mark.parametrize(
@@ -121,21 +125,26 @@ def test_bad_options_raise_config_error(options: dict[str, object], fragment: st
         scoring.parse_options(options)
 
 
-def test_annotate_adds_columns_and_corpus_scores() -> None:
+def test_audit_keeps_scores_beside_the_segments_with_corpus_scores() -> None:
     table = build_segments(HYPS, references=[REFS, REFS2])
-    out, corpus = scoring.annotate(table, {"metrics": ["bleu", "chrf", "ter"]})
-    assert list(out.columns[-3:]) == ["bleu", "chrf", "ter"]
-    assert "bleu" not in table.columns  # a copy, not the caller's table
-    assert set(corpus) == {"BLEU", "CHRF", "TER"}
-    assert corpus["BLEU"]["signature"].startswith("nrefs:2|")
-    assert corpus["BLEU"]["sentence_signature"].startswith("nrefs:2|case:mixed|eff:yes")
+    result = tqaudit.audit(
+        table, tqaudit.Config(select=("MK001",), scoring={"metrics": ["bleu", "chrf", "ter"]})
+    )
+    assert result.scores is not None and list(result.scores.columns) == ["bleu", "chrf", "ter"]
+    assert "bleu" not in result.segments.columns  # beside the segments, never in them
+    assert set(result.corpus_scores) == {"BLEU", "CHRF", "TER"}
+    corpus = result.corpus_scores
+    assert corpus["BLEU"].signature.startswith("nrefs:2|")
+    assert corpus["BLEU"].sentence_signature.startswith("nrefs:2|case:mixed|eff:yes")
+    one_shot = scoring.score_texts(HYPS, [REFS, REFS2], {"metrics": "bleu,chrf,ter"}, sentence_level=True)
+    assert corpus == one_shot.corpus
+    assert one_shot.segments is not None
+    pd.testing.assert_frame_equal(result.scores, one_shot.segments, check_dtype=False)
 
 
-def test_annotate_without_references_is_a_no_op() -> None:
-    table = build_segments(HYPS)
-    out, corpus = scoring.annotate(table)
-    assert corpus == {}
-    assert out is table
+def test_audit_without_references_scores_nothing() -> None:
+    result = tqaudit.audit(build_segments(HYPS), tqaudit.Config(select=("MK001",)))
+    assert result.scores is None and result.corpus_scores == {}
 
 
 def test_empty_reference_is_an_input_error() -> None:
@@ -143,7 +152,7 @@ def test_empty_reference_is_an_input_error() -> None:
     refs[2] = "   "
     table = build_segments(HYPS, references=[refs])
     with pytest.raises(InputError, match="segment '3': empty reference"):
-        scoring.annotate(table)
+        tqaudit.audit(table)
 
 
 def test_empty_reference_line_in_a_file_names_file_and_line(tmp_path: Path) -> None:
@@ -165,35 +174,38 @@ def test_line_count_mismatch_is_an_input_error(tmp_path: Path) -> None:
 def test_parallel_jobs_keep_order_and_values() -> None:
     hyps = HYPS * 60
     refs = [REFS * 60]
-    one = scoring.segment_scores(hyps, refs, {"metrics": "bleu,chrf"}, jobs=1)
-    two = scoring.segment_scores(hyps, refs, {"metrics": "bleu,chrf"}, jobs=2)
+    opts = {"metrics": "bleu,chrf,ter"}
+    one = scoring.segment_scores(hyps, refs, opts)
+    r1 = scoring.score_texts(hyps, refs, opts, sentence_level=True)
+    with Executor(2) as ex:
+        two = scoring.segment_scores(hyps, refs, opts, executor=ex)
+        r2 = scoring.score_texts(hyps, refs, opts, sentence_level=True, executor=ex)
     assert one.equals(two)
-    c1 = scoring.score_texts(hyps, refs, {"metrics": "bleu,chrf"}, jobs=1).corpus
-    c2 = scoring.score_texts(hyps, refs, {"metrics": "bleu,chrf"}, jobs=2).corpus
-    assert c1 == c2
+    assert r1.corpus == r2.corpus
+    assert r1.segments is not None and r2.segments is not None
+    assert r1.segments.equals(r2.segments)
 
 
 CORPUS = {
-    "BLEU": {"name": "BLEU", "score": 30.0},
-    "CHRF": {"name": "chrF2", "score": 55.0},
-    "TER": {"name": "TER", "score": 60.0},
+    key: scoring.CorpusScore(key=key, name=name, score=value, signature="", formatted="")
+    for key, name, value in (("BLEU", "BLEU", 30.0), ("CHRF", "chrF2", 55.0), ("TER", "TER", 60.0))
 }
 
 
-def test_gate_passes_when_every_threshold_holds() -> None:
-    assert scoring.gate(CORPUS, 25.0, 50.0, 65.0) == []
-    assert scoring.gate(CORPUS, None, None, None) == []
+def test_score_gate_passes_when_every_threshold_holds() -> None:
+    assert score_failures(CORPUS, 25.0, 50.0, 65.0) == []
+    assert score_failures(CORPUS, None, None, None) == []
 
 
-def test_gate_reports_each_failed_threshold() -> None:
-    failures = scoring.gate(CORPUS, 35.0, 60.0, 50.0)
+def test_score_gate_reports_each_failed_threshold() -> None:
+    failures = score_failures(CORPUS, 35.0, 60.0, 50.0)
     assert len(failures) == 3
     assert "BLEU 30.00 is below --min-bleu 35" in failures[0]
     assert "chrF2 55.00 is below --min-chrf 60" in failures[1]
     assert "TER 60.00 is above --max-ter 50" in failures[2]
 
 
-def test_gate_fails_a_threshold_whose_metric_is_missing() -> None:
-    assert scoring.gate({}, 10.0, None, None) == [
+def test_score_gate_fails_a_threshold_whose_metric_is_missing() -> None:
+    assert score_failures({}, 10.0, None, None) == [
         "--min-bleu 10 set, but BLEU was not computed (no references?)"
     ]

@@ -23,6 +23,7 @@ from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable
 from tqaudit.io.readers import read_segments
 from tqaudit.packs import PackSet
 from tqaudit.rules import Rule
+from tqaudit.scoring import CorpusScore
 from tqaudit.segments import normalize
 
 
@@ -41,7 +42,7 @@ class AuditResult:
     signature: str
     languages: pd.DataFrame | None = None
     scores: pd.DataFrame | None = None
-    corpus_scores: dict[str, Any] = field(default_factory=dict)
+    corpus_scores: dict[str, CorpusScore] = field(default_factory=dict)
     finding_failures: list[str] = field(default_factory=list)
     score_failures: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
@@ -88,15 +89,10 @@ class AuditResult:
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
             "by_category": {c: n for c in CATEGORIES if (n := int((f["category"] == c).sum()))},
             "by_rule": {r: int(n) for r, n in sorted(f["rule"].value_counts().items())},
-            "corpus_scores": {k: _plain(v) for k, v in self.corpus_scores.items()},
+            "corpus_scores": {k: v.to_dict() for k, v in self.corpus_scores.items()},
             "rules": self.rules,
             "options": self.config.options_used(),
         }
-
-
-def _plain(score: Any) -> Any:
-    """A corpus score as JSON data (typed scores have ``to_dict``)."""
-    return score.to_dict() if hasattr(score, "to_dict") else score
 
 
 def catalogue(rules: Sequence[Rule]) -> dict[str, RuleInfo]:
@@ -104,7 +100,9 @@ def catalogue(rules: Sequence[Rule]) -> dict[str, RuleInfo]:
     return {r.code: r.info() for r in rules}
 
 
-def run_signature(rules: Sequence[Rule], packs: PackSet, config: Config, corpus: dict[str, Any]) -> str:
+def run_signature(
+    rules: Sequence[Rule], packs: PackSet, config: Config, corpus: dict[str, CorpusScore]
+) -> str:
     """``tqaudit:<ver>|rules:<n>@<hash>|packs:<hash>|<langid>|<sacrebleu signatures>``.
 
     The rules hash covers the codes, their options and the severity overrides, so equal
@@ -119,9 +117,7 @@ def run_signature(rules: Sequence[Rule], packs: PackSet, config: Config, corpus:
         f"packs:{packs.signature()}",
         langid.signature(langid.Settings.from_options(config.langid)),
     ]
-    for key, score in sorted(corpus.items()):
-        plain = _plain(score)
-        parts.append(f"{key}:{plain.get('signature', '')}")
+    parts += [f"{key}:{score.signature}" for key, score in sorted(corpus.items())]
     return "|".join(parts)
 
 

@@ -22,18 +22,21 @@ from typing import Any
 import pandas as pd
 
 from tqaudit.errors import ConfigError, InputError
+from tqaudit.executor import Executor
+from tqaudit.gate import drop_failures, quality_delta
 from tqaudit.scoring import (
     METRIC_CLASSES,
     ScoringOptions,
+    as_options,
     clean,
     make_metric,
     parse_options,
     segment_statistics,
+    sentence_scores,
 )
 
 ALPHA = 0.05
 # Metrics where a higher score is worse.
-HIGHER_IS_WORSE = frozenset({"ter"})
 COMPARISON_COLUMNS: tuple[str, ...] = (
     "candidate",
     "metric",
@@ -61,26 +64,7 @@ class Comparison:
 
     def drops(self, max_drop: float, alpha: float = ALPHA) -> list[str]:
         """Messages for significant drops larger than ``max_drop`` points (the CI gate)."""
-        return gate(self.table, max_drop, alpha)
-
-
-def _quality_delta(metric: str, delta: float) -> float:
-    """Positive = better, whatever the metric's direction."""
-    return -delta if metric in HIGHER_IS_WORSE else delta
-
-
-def gate(table: pd.DataFrame, max_drop: float, alpha: float = ALPHA) -> list[str]:
-    """Fail only where the drop is significant (p < alpha) *and* larger than ``max_drop``."""
-    failures = []
-    for row in table.to_dict("records"):
-        drop = -_quality_delta(str(row["metric"]), float(row["delta"]))
-        p_value = float(row["p_value"])
-        if drop > max_drop and p_value < alpha:
-            failures.append(
-                f"{row['candidate']}: {row['metric']} dropped {drop:.2f} points "
-                f"(> --max-drop {max_drop:g}, p = {p_value:.4f})"
-            )
-    return failures
+        return drop_failures(self.table, max_drop, alpha)
 
 
 def _seed() -> int | None:
@@ -130,12 +114,13 @@ def compare_texts(
     resamples: int = 0,
     baseline_name: str = "baseline",
     segment_ids: Sequence[str] | None = None,
-    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Compare ``candidates`` (name -> hypotheses) with ``baseline`` on the same references.
 
     ``test`` is ``bs`` (paired bootstrap, default 1000 resamples) or ``ar`` (approximate
     randomisation, default 10000 trials); ``resamples=0`` takes sacrebleu's default.
+    Statistics are extracted in ``executor``'s workers when one is given.
     """
     import numpy as np
 
@@ -143,7 +128,7 @@ def compare_texts(
         raise ConfigError(f"unknown paired test {test!r} (known: bs, ar)")
     if not candidates:
         raise InputError("compare needs at least one candidate besides the baseline")
-    opts = options if isinstance(options, ScoringOptions) else parse_options(options)
+    opts = as_options(options)
     base = [clean(h) for h in baseline]
     cands = {name: [clean(h) for h in hyps] for name, hyps in candidates.items()}
     streams = [[None if r is None else clean(r) for r in s] for s in refs]
@@ -154,7 +139,7 @@ def compare_texts(
     sigs, scores, metric_objs = _paired_test(systems, streams, opts, test, resamples)
 
     # Statistics once per system, for the delta interval and the segment deltas.
-    stats = {n: segment_statistics(opts.metrics, opts, h, streams, jobs) for n, h in systems}
+    stats = {n: segment_statistics(opts.metrics, opts, h, streams, executor) for n, h in systems}
     rng = np.random.default_rng(_seed())
     n_boot = resamples if (test == "bs" and resamples > 0) else 1000
     idxs = rng.choice(len(base), size=(n_boot, len(base)), replace=True)
@@ -201,10 +186,9 @@ def _segment_deltas(
     (base_name, base), others = systems[0], systems[1:]
     n = len(base)
     ids = list(segment_ids) if segment_ids is not None else [str(i) for i in range(1, n + 1)]
-    sent = {m: make_metric(m, opts.for_metric(m), sentence=True) for m in opts.metrics}
 
     def scores(name: str, m: str) -> list[float]:
-        return [float(sent[m]._compute_score_from_stats(s).score) for s in stats[name][m]]
+        return sentence_scores(m, opts, stats[name][m])
 
     base_scores = {m: scores(base_name, m) for m in opts.metrics}
     key = "chrf" if "chrf" in opts.metrics else opts.metrics[0]
@@ -224,7 +208,7 @@ def _segment_deltas(
             frame[f"{m}_baseline"] = base_scores[m]
             frame[f"{m}_candidate"] = cand
             frame[f"{m}_delta"] = [c - b for b, c in zip(base_scores[m], cand, strict=True)]
-        frame["_order"] = [_quality_delta(key, d) for d in frame[f"{key}_delta"]]
+        frame["_order"] = [quality_delta(key, d) for d in frame[f"{key}_delta"]]
         frames.append(frame.sort_values("_order", kind="mergesort"))
     out = pd.concat(frames, ignore_index=True).drop(columns="_order")
     return out
@@ -233,7 +217,7 @@ def _segment_deltas(
 def most_changed(segments: pd.DataFrame, metric: str, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The ``n`` most degraded and ``n`` most improved segments per candidate on ``metric``."""
     col = f"{metric}_delta"
-    quality = segments[col].map(lambda d: _quality_delta(metric, d))
+    quality = segments[col].map(lambda d: quality_delta(metric, d))
     ordered = segments.assign(_q=quality).sort_values(["candidate", "_q"], kind="mergesort")
     groups = ordered.groupby("candidate", sort=False)
     degraded = groups.head(n)[lambda f: f["_q"] < 0].drop(columns="_q")
@@ -255,11 +239,12 @@ def compare_files(
     test: str = "bs",
     resamples: int = 0,
     fmt: str | None = None,
-    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> Comparison:
     """``tqaudit compare``: read the baseline, candidates and references, then compare."""
     from tqaudit.io.readers import read_segments
-    from tqaudit.scoring import check_references, reference_columns
+    from tqaudit.scoring import check_references
+    from tqaudit.segments import reference_columns
 
     opts = parse_options(options)
     if not candidates:
@@ -287,5 +272,5 @@ def compare_files(
         resamples=resamples,
         baseline_name=str(baseline),
         segment_ids=list(base["segment_id"].astype(str)),
-        jobs=jobs,
+        executor=executor,
     )

@@ -164,11 +164,12 @@ def check(rules: Sequence[Rule], chunk: Chunk, config: Config, offset: int = 0) 
 
 @dataclass
 class ChunkResult:
-    """What the stages made of one chunk."""
+    """What the stages made of one chunk (picklable: it comes back from a worker)."""
 
     offset: int
     rows: list[dict[str, Any]]
     languages: pd.DataFrame | None
+    scores: scoring.ChunkScores | None
 
 
 def _chunk_view(frame: pd.DataFrame, languages: pd.DataFrame | None, scores: pd.DataFrame | None) -> Chunk:
@@ -180,14 +181,28 @@ def _chunk_view(frame: pd.DataFrame, languages: pd.DataFrame | None, scores: pd.
     return Chunk.from_frame(frame, annotations, reference_columns(frame))
 
 
-def run_chunk(task: tuple[Plan, pd.DataFrame, pd.DataFrame | None, int]) -> ChunkResult:
+def annotate_scores(frame: pd.DataFrame, plan: Plan) -> scoring.ChunkScores | None:
+    """Segment scores and summed statistics of a chunk (None without references)."""
+    columns = reference_columns(frame)
+    if not plan.metrics or not columns:
+        return None
+    streams = [frame[c].tolist() for c in columns]
+    return scoring.score_chunk(frame["target"].tolist(), streams, _scoring_options(plan))
+
+
+def _scoring_options(plan: Plan) -> dict[str, Any]:
+    return {**plan.config.scoring, "metrics": list(plan.metrics)}
+
+
+def run_chunk(task: tuple[Plan, pd.DataFrame, int]) -> ChunkResult:
     """annotate → rules for one chunk (a pure function of its task: runs in any process)."""
-    plan, frame, scores, offset = task
+    plan, frame, offset = task
     frame = frame.reset_index(drop=True)
     languages = annotate_languages(frame, plan) if plan.languages else None
+    scores = annotate_scores(frame, plan) if plan.metrics else None
     rules = [r for r in rules_of(plan) if r.scope == "chunk"]
-    chunk = _chunk_view(frame, languages, scores)
-    return ChunkResult(offset, check(rules, chunk, plan.config, offset), languages)
+    chunk = _chunk_view(frame, languages, None if scores is None else scores.segments)
+    return ChunkResult(offset, check(rules, chunk, plan.config, offset), languages, scores)
 
 
 def _slices(segments: pd.DataFrame, size: int) -> Iterator[tuple[int, slice]]:
@@ -202,16 +217,7 @@ class EngineResult:
     findings: pd.DataFrame
     languages: pd.DataFrame | None = None
     scores: pd.DataFrame | None = None
-    corpus_scores: dict[str, Any] = field(default_factory=dict)
-
-
-def _scores(segments: pd.DataFrame, plan: Plan) -> tuple[pd.DataFrame | None, dict[str, Any]]:
-    if not plan.metrics or not reference_columns(segments):
-        return None, {}
-    options = {**plan.config.scoring, "metrics": list(plan.metrics)}
-    scored, corpus = scoring.annotate(segments, options)
-    frame = pd.DataFrame({m: scored[m].to_numpy() for m in plan.metrics})
-    return frame, corpus
+    corpus_scores: dict[str, scoring.CorpusScore] = field(default_factory=dict)
 
 
 def _sorted(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -230,16 +236,20 @@ def run(
 ) -> EngineResult:
     """Run the plan over ``segments``: per-chunk stages through ``executor``, then merge."""
     segments = segments.reset_index(drop=True)
-    scores, corpus = _scores(segments, plan)
-    tasks = [
-        (plan, segments.iloc[s], None if scores is None else scores.iloc[s].reset_index(drop=True), offset)
-        for offset, s in _slices(segments, CHUNK_SIZE)
-    ]
+    columns = reference_columns(segments)
+    if plan.metrics and columns:
+        scoring.check_references(segments, columns)  # an empty reference is an input error
+    tasks = [(plan, segments.iloc[s], offset) for offset, s in _slices(segments, CHUNK_SIZE)]
     results = run_in(executor, run_chunk, tasks)
     rows = [row for part in results for row in part.rows]
-    languages = None
+    languages = scores = None
+    corpus: dict[str, scoring.CorpusScore] = {}
     if plan.languages:
         languages = pd.concat([r.languages for r in results if r.languages is not None], ignore_index=True)
+    parts = [r.scores for r in results if r.scores is not None]
+    if parts:
+        scores = pd.concat([p.segments for p in parts], ignore_index=True)
+        corpus = scoring.corpus_scores(scoring.merge_sums(parts), _scoring_options(plan))
     corpus_rules = [r for r in (rules if rules is not None else rules_of(plan)) if r.scope == "corpus"]
     if corpus_rules and len(segments):
         rows += check(corpus_rules, _chunk_view(segments, languages, scores), plan.config)
@@ -250,9 +260,7 @@ def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> 
     """Findings of ``rules`` alone on ``segments`` (no scores unless a rule needs them), in-process."""
     segments = segments.reset_index(drop=True)
     plan = make_plan(config, rules, scores=False)
-    languages = None
-    if plan.languages:
-        languages = annotate_languages(segments, plan)
-    scores, _ = _scores(segments, plan)
-    chunk = _chunk_view(segments, languages, scores)
+    languages = annotate_languages(segments, plan) if plan.languages else None
+    scores = annotate_scores(segments, plan) if plan.metrics else None
+    chunk = _chunk_view(segments, languages, None if scores is None else scores.segments)
     return _sorted(check(rules, chunk, config))

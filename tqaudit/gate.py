@@ -7,11 +7,11 @@ failed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import pandas as pd
 
 from tqaudit.findings import SEVERITIES, SEVERITY_RANK
+from tqaudit.scoring.corpus import CorpusScore
 
 
 def failing_severities(fail_on: str) -> list[str]:
@@ -35,7 +35,7 @@ def finding_failures(findings: pd.DataFrame, fail_on: str) -> list[str]:
 
 
 def score_failures(
-    corpus: Mapping[str, Any],
+    corpus: Mapping[str, CorpusScore],
     min_bleu: float | None,
     min_chrf: float | None,
     max_ter: float | None,
@@ -58,15 +58,32 @@ def score_failures(
         if entry is None:
             failures.append(f"{flag} {limit:g} set, but {key} was not computed (no references?)")
             continue
-        value, name = _score(entry, key)
+        value, name = entry.score, entry.name or key
         if (value < limit) if is_min else (value > limit):
             word = "below" if is_min else "above"
             failures.append(f"corpus {name} {value:.2f} is {word} {flag} {limit:g}")
     return failures
 
 
-def _score(entry: Any, key: str) -> tuple[float, str]:
-    """(score, name) of a corpus score, typed or as a JSON-shaped dict."""
-    if isinstance(entry, Mapping):
-        return float(entry["score"]), str(entry.get("name", key))
-    return float(entry.score), str(entry.name)
+# Metrics where a higher score is worse (an edit rate): a drop in quality is a rise.
+HIGHER_IS_WORSE = frozenset({"ter"})
+
+
+def quality_delta(metric: str, delta: float) -> float:
+    """A score difference with positive meaning better, whatever the metric's direction."""
+    return -delta if metric in HIGHER_IS_WORSE else delta
+
+
+def drop_failures(table: pd.DataFrame, max_drop: float, alpha: float) -> list[str]:
+    """``compare``'s gate: fail only where a drop is significant (p < alpha) *and* larger
+    than ``max_drop`` points."""
+    failures = []
+    for row in table.to_dict("records"):
+        drop = -quality_delta(str(row["metric"]), float(row["delta"]))
+        p_value = float(row["p_value"])
+        if drop > max_drop and p_value < alpha:
+            failures.append(
+                f"{row['candidate']}: {row['metric']} dropped {drop:.2f} points "
+                f"(> --max-drop {max_drop:g}, p = {p_value:.4f})"
+            )
+    return failures

@@ -15,6 +15,7 @@ import typer
 from tqaudit.cli.common import handle_errors
 from tqaudit.compare import Comparison, compare_files, most_changed
 from tqaudit.errors import ConfigError
+from tqaudit.executor import Executor
 from tqaudit.io.writers import write_csv
 from tqaudit.scoring import ScoreResult, score_file
 
@@ -95,15 +96,16 @@ def score(
         "ter_normalized": ter_normalized or None,
         "ter_case_sensitive": ter_case_sensitive or None,
     }
-    result = score_file(
-        str(hyp),
-        [str(r) for r in ref],
-        options,
-        sentence_level=sentence_level or out is not None,
-        corpus=json_out or out is not None or not sentence_level,
-        jobs=jobs,
-        fmt=input_format,
-    )
+    with Executor(jobs) as executor:
+        result = score_file(
+            str(hyp),
+            [str(r) for r in ref],
+            options,
+            sentence_level=sentence_level or out is not None,
+            corpus=json_out or out is not None or not sentence_level,
+            executor=executor,
+            fmt=input_format,
+        )
     if out is not None and result.segments is not None:
         write_csv(out, result.segments)
     typer.echo(render_score(result, as_json=json_out, with_segments=sentence_level and out is None))
@@ -112,7 +114,7 @@ def score(
 def render_score(result: ScoreResult, *, as_json: bool, with_segments: bool) -> str:
     """JSON object, or sacrebleu's score lines (after a TSV of segment scores if asked)."""
     if as_json:
-        data: dict[str, Any] = {"corpus": result.corpus}
+        data: dict[str, Any] = {"corpus": {k: v.to_dict() for k, v in result.corpus.items()}}
         if result.segments is not None:
             data["segments"] = result.segments.to_dict("records")
         return json.dumps(data, ensure_ascii=False, indent=1)
@@ -122,7 +124,7 @@ def render_score(result: ScoreResult, *, as_json: bool, with_segments: bool) -> 
         lines.append("\t".join(frame.columns))
         for row in frame.itertuples(index=False):
             lines.append("\t".join(v if isinstance(v, str) else f"{v:.4f}" for v in row))
-    lines += [entry["formatted"] for entry in result.corpus.values()]
+    lines += [entry.formatted for entry in result.corpus.values()]
     return "\n".join(lines)
 
 
@@ -172,16 +174,17 @@ def compare(
     if resamples is not None and resamples < 1:
         raise ConfigError(f"--resamples must be at least 1, got {resamples}")
     options = {"metrics": metrics, "tokenize": tokenize, "chrf_word_order": chrf_word_order}
-    result = compare_files(
-        str(baseline),
-        [str(c) for c in candidates],
-        [str(r) for r in ref],
-        options,
-        test="ar" if paired_ar else "bs",
-        resamples=resamples or 0,
-        fmt=input_format,
-        jobs=jobs,
-    )
+    with Executor(jobs) as executor:
+        result = compare_files(
+            str(baseline),
+            [str(c) for c in candidates],
+            [str(r) for r in ref],
+            options,
+            test="ar" if paired_ar else "bs",
+            resamples=resamples or 0,
+            fmt=input_format,
+            executor=executor,
+        )
     if out is not None:
         write_csv(out, result.segments)
     failures = result.drops(max_drop) if max_drop is not None else []

@@ -78,8 +78,8 @@ def _scores(result: AuditResult) -> str:
     if not result.corpus_scores:
         return ""
     rows = "".join(
-        f"<tr><td>{escape(str(s.get('name', name)))}</td><td class='n'>{float(s['score']):.2f}</td>"
-        f"<td><code>{escape(str(s.get('signature', '')))}</code></td></tr>"
+        f"<tr><td>{escape(str(s.name or name))}</td><td class='n'>{float(s.score):.2f}</td>"
+        f"<td><code>{escape(str(s.signature))}</code></td></tr>"
         for name, s in result.corpus_scores.items()
     )
     return f"<h2>Scores</h2><table><thead><tr><th>metric</th><th>score</th><th>signature</th></tr></thead><tbody>{rows}</tbody></table>"

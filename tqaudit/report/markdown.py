@@ -26,8 +26,8 @@ def render(result: AuditResult) -> dict[str, str]:
     if result.corpus_scores:
         lines += ["", "## Scores", "", "| metric | score | signature |", "|---|---:|---|"]
         for name, score in result.corpus_scores.items():
-            label, signature = score.get("name", name), _cell(score.get("signature", ""))
-            lines.append(f"| {label} | {score['score']:.2f} | `{signature}` |")
+            label, signature = score.name or name, _cell(score.signature)
+            lines.append(f"| {label} | {score.score:.2f} | `{signature}` |")
     if s["by_rule"]:
         lines += ["", "## Findings by rule", "", "| rule | name | category | count |", "|---|---|---|---:|"]
         for code, count in s["by_rule"].items():

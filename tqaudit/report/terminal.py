@@ -23,9 +23,9 @@ def print_summary(result: AuditResult, console: Console, written: list[str]) -> 
     if len(f):
         console.print(table)
     for name, score in result.corpus_scores.items():
-        label = score.get("name", name)
-        signature = score.get("signature", "")
-        console.print(f"{label} {score['score']:.2f}  [dim]{signature}[/dim]", highlight=False)
+        label = score.name or name
+        signature = score.signature
+        console.print(f"{label} {score.score:.2f}  [dim]{signature}[/dim]", highlight=False)
     for path in written:
         console.print(f"wrote {path}", style="dim", markup=False, highlight=False)
     if result.passed:
