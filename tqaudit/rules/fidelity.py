@@ -121,23 +121,22 @@ class NumberMismatch(Rule):
     Numbers the translator legitimately converts (units, currencies, calendar systems,
     Roman numerals) are flagged. Comparing significant digits misses an error of scale
     (`60` → `600`). Sources that write numbers in Chinese or Japanese numerals
-    (`word_numerals`) and segments without a source are skipped.
+    (the `fidelity.numerals` pack) and segments without a source are skipped.
     """
 
     code = "FD001"
     name = "number-mismatch"
     category = "fidelity"
     severity = "warning"
-    options = {"ignore_below": 13, "word_numerals": "〇一二三四五六七八九十百千万萬亿億兆两兩"}
+    options = {"ignore_below": 13}
     option_docs = {
-        "word_numerals": "characters that write numbers as words (Chinese and Japanese "
-        "numerals); a source containing any of them is not checked",
         "ignore_below": "whole numbers below this are not checked: sources often spell them "
         "in words or ideographs (two, 二) and clocks switch between 12 and 24 hours",
     }
 
     def prepare(self) -> None:
-        chars = self.opts["word_numerals"]
+        pack = self.packs.get("fidelity.numerals")
+        chars = "".join(pack.patterns()) if pack else ""
         self._numerals = re.compile(f"[{re.escape(chars)}]" if chars else "(?!)")
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
