@@ -212,3 +212,23 @@ def test_patterns_see_one_segment_at_a_time() -> None:
     assert starts == [(0, 0), (1, 0), (2, 0)]
     ends = [(row, m.group()) for row, m in finditer(texts, re.compile(r"(?<!\S)\w+$"))]
     assert ends == [(0, "first"), (1, "one"), (2, "third")]
+
+
+class _EnglishOnly(Rule):
+    code = "ZZ998"
+    name = "english-only"
+    category = "casing"
+    languages = ("en",)
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        return (Hit(row, 0, 1, f"seen {text}") for row, text in enumerate(chunk.targets))
+
+
+def test_a_language_restricted_rule_sees_only_its_rows_and_maps_them_back() -> None:
+    frame = build_segments(["a", "b", "c", "d"], segment_id=["s1", "s2", "s3", "s4"])
+    frame["tgt_lang"] = ["de", "en", "", "en"]
+    findings = run_rules(frame, [_EnglishOnly()], Config())
+    # rows without a declared language are checked too; German is skipped
+    assert findings["segment_id"].tolist() == ["s2", "s3", "s4"]
+    assert findings["message"].tolist() == ["seen b", "seen c", "seen d"]
+    assert findings["excerpt"].tolist() == ["b", "c", "d"]
