@@ -232,3 +232,29 @@ def test_a_language_restricted_rule_sees_only_its_rows_and_maps_them_back() -> N
     assert findings["segment_id"].tolist() == ["s2", "s3", "s4"]
     assert findings["message"].tolist() == ["seen b", "seen c", "seen d"]
     assert findings["excerpt"].tolist() == ["b", "c", "d"]
+
+
+def test_copied_source_identifies_only_the_copies() -> None:
+    from tqaudit import langid
+
+    ident = langid.identifier_for(langid.Settings())
+    ident.cache_clear()
+    copied = "Подписывайтесь на наш канал в Telegram и читайте новости первыми."
+    frame = pd.DataFrame(
+        {
+            "source": [copied, "Президент подписал указ о переносе выборов на следующий год."],
+            "target": [copied, "The president signed a decree postponing the election to next year."],
+            "src_lang": "ru",
+            "tgt_lang": "en",
+        }
+    )
+    result = tqaudit.audit(frame, Config(select=("LG005",)))
+    assert result.languages is not None
+    assert list(result.languages["target_lang"]) == ["ru", ""]  # the translation was not identified
+    assert list(result.languages["source_lang"]) == ["", ""]  # no selected rule reads source verdicts
+    with_lg002 = tqaudit.audit(frame, Config(select=("LG002", "LG005")))
+    assert with_lg002.languages is not None
+    assert list(with_lg002.languages["target_lang"]) == ["ru", "en"]
+    assert list(with_lg002.languages["source_lang"]) == ["ru", "ru"]
+    # LG005 leaves a copy that LG002 reports to LG002, whichever rules run
+    assert result.findings["rule"].tolist() == [] and with_lg002.findings["rule"].tolist() == ["LG002"]

@@ -10,8 +10,10 @@ Corpus-scope rules see the whole table once, after the chunks are merged.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,6 +67,7 @@ class Plan:
     config: Config
     codes: tuple[str, ...]
     languages: bool
+    source_languages: bool
     metrics: tuple[str, ...]
 
     @property
@@ -81,7 +84,9 @@ def make_plan(config: Config, rules: Sequence[Rule], *, scores: bool = True) -> 
         raise ConfigError(f"a rule requires unknown annotation(s): {', '.join(sorted(unknown))}")
     wanted = scoring.parse_options(config.scoring).metrics if scores else ()
     metrics = tuple(dict.fromkeys([*wanted, *(m for m in SCORE_COLUMNS if m in needs)]))
-    return Plan(config, tuple(r.code for r in rules), bool(needs & set(LANGUAGE_COLUMNS)), metrics)
+    languages = bool(needs & set(LANGUAGE_COLUMNS))
+    source = bool(needs & {"source_lang", "source_lang_conf"})
+    return Plan(config, tuple(r.code for r in rules), languages, source, metrics)
 
 
 # The rules of the plans this process has run, built and prepared once per process.
@@ -101,15 +106,39 @@ def rules_of(plan: Plan) -> list[Rule]:
 # --------------------------------------------------------------------------- annotators
 
 
-def annotate_languages(frame: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+def annotate_languages(frame: pd.DataFrame, plan: Plan, rows: Sequence[int] | None = None) -> pd.DataFrame:
     """Language verdicts for a chunk: a frame of ``LANGUAGE_COLUMNS``, index 0..n-1.
 
-    The identifier (and its cache) is this process's one for the run's settings, so a worker
-    identifies each distinct text once across all the chunks it is given.
+    Only ``rows`` are identified when given (the others get no verdict), and source verdicts
+    only when a rule reads them. The identifier (and its cache) is this process's one for
+    the run's settings, so a worker identifies each distinct text once across its chunks.
     """
     identifier = langid.identifier_for(langid.Settings.from_options(plan.config.langid))
-    out = identifier.annotate(frame["target"], frame["source"], frame["src_lang"], frame["tgt_lang"])
-    return out[list(LANGUAGE_COLUMNS)]
+    part = frame if rows is None else frame.iloc[list(rows)]
+    columns = (part["target"], part["source"], part["src_lang"], part["tgt_lang"])
+    out = identifier.annotate(*columns, source_verdicts=plan.source_languages)[list(LANGUAGE_COLUMNS)]
+    if rows is None:
+        return out
+    verdicts = out.to_dict("list")
+    full: dict[str, list[Any]] = {
+        c: [math.nan if c.endswith("_conf") else ""] * len(frame) for c in LANGUAGE_COLUMNS
+    }
+    for i, row in enumerate(rows):
+        for column in LANGUAGE_COLUMNS:
+            full[column][row] = verdicts[column][i]
+    return pd.DataFrame(full).astype({c: "float64" for c in LANGUAGE_COLUMNS if c.endswith("_conf")})
+
+
+def language_rows(rules: Sequence[Rule], chunk: Chunk) -> list[int] | None:
+    """The rows some rule needs a language verdict for (None: every row)."""
+    wanted: set[int] = set()
+    for rule in rules:
+        if set(rule.requires) & set(LANGUAGE_COLUMNS):
+            rows = rule.annotation_rows(chunk)
+            if rows is None:
+                return None
+            wanted.update(rows)
+    return sorted(wanted)
 
 
 # --------------------------------------------------------------------------- rules
@@ -172,13 +201,17 @@ class ChunkResult:
     scores: scoring.ChunkScores | None
 
 
+def _with_annotations(chunk: Chunk, languages: pd.DataFrame | None, scores: pd.DataFrame | None) -> Chunk:
+    """``chunk`` with the annotation frames' columns as its annotations."""
+    annotations: dict[str, tuple[Any, ...]] = {}
+    for frame in (languages, scores):
+        if frame is not None:
+            annotations.update({c: tuple(frame[c].tolist()) for c in frame.columns})
+    return dataclasses.replace(chunk, annotations=annotations) if annotations else chunk
+
+
 def _chunk_view(frame: pd.DataFrame, languages: pd.DataFrame | None, scores: pd.DataFrame | None) -> Chunk:
-    annotations: dict[str, Sequence[Any]] = {}
-    if languages is not None:
-        annotations.update({c: languages[c].tolist() for c in LANGUAGE_COLUMNS})
-    if scores is not None:
-        annotations.update({c: scores[c].tolist() for c in scores.columns})
-    return Chunk.from_frame(frame, annotations, reference_columns(frame))
+    return _with_annotations(Chunk.from_frame(frame, None, reference_columns(frame)), languages, scores)
 
 
 def annotate_scores(frame: pd.DataFrame, plan: Plan) -> scoring.ChunkScores | None:
@@ -198,11 +231,15 @@ def run_chunk(task: tuple[Plan, pd.DataFrame, int]) -> ChunkResult:
     """annotate → rules for one chunk (a pure function of its task: runs in any process)."""
     plan, frame, offset = task
     frame = frame.reset_index(drop=True)
-    languages = annotate_languages(frame, plan) if plan.languages else None
+    rules = rules_of(plan)
+    chunk = Chunk.from_frame(frame, None, reference_columns(frame))
+    languages = None
+    if plan.languages:
+        languages = annotate_languages(frame, plan, language_rows(rules, chunk))
     scores = annotate_scores(frame, plan) if plan.metrics else None
-    rules = [r for r in rules_of(plan) if r.scope == "chunk"]
-    chunk = _chunk_view(frame, languages, None if scores is None else scores.segments)
-    return ChunkResult(offset, check(rules, chunk, plan.config, offset), languages, scores)
+    chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments)
+    per_chunk = [r for r in rules if r.scope == "chunk"]
+    return ChunkResult(offset, check(per_chunk, chunk, plan.config, offset), languages, scores)
 
 
 def _slices(segments: pd.DataFrame, size: int) -> Iterator[tuple[int, slice]]:
@@ -260,7 +297,8 @@ def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> 
     """Findings of ``rules`` alone on ``segments`` (no scores unless a rule needs them), in-process."""
     segments = segments.reset_index(drop=True)
     plan = make_plan(config, rules, scores=False)
-    languages = annotate_languages(segments, plan) if plan.languages else None
+    chunk = Chunk.from_frame(segments, None, reference_columns(segments))
+    languages = annotate_languages(segments, plan, language_rows(rules, chunk)) if plan.languages else None
     scores = annotate_scores(segments, plan) if plan.metrics else None
-    chunk = _chunk_view(segments, languages, None if scores is None else scores.segments)
+    chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments)
     return _sorted(check(rules, chunk, config))

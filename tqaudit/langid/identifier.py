@@ -281,6 +281,8 @@ class Identifier:
         sources: Iterable[Any] | None = None,
         src_langs: Iterable[Any] | None = None,
         tgt_langs: Iterable[Any] | None = None,
+        *,
+        source_verdicts: bool = True,
     ) -> pd.DataFrame:
         """The language columns of a chunk of segments, as a new frame; the inputs are not changed.
 
@@ -293,7 +295,8 @@ class Identifier:
         The target is judged on its own words (``own_words``): words copied from the source
         are left out when enough text remains. ``tgt_langs``/``src_langs`` are the declared
         languages (the prior, the function-word fast path, the unsupported-language script
-        fallback).
+        fallback). ``source_verdicts=False`` leaves the source columns empty (the sources
+        still serve ``own_words``), for runs where nothing reads them.
         """
         texts = _strings(targets)
         n = len(texts)
@@ -303,7 +306,8 @@ class Identifier:
             texts = [own_words(t, s, self.settings) for t, s in zip(texts, source_texts, strict=True)]
         target = self._column(texts, _strings(tgt_langs, n))
         declared_sources = _strings(src_langs, n)  # checked even when unused
-        source = self._column(source_texts, declared_sources) if has_source else [NO_VERDICT] * n
+        wanted = has_source and source_verdicts
+        source = self._column(source_texts, declared_sources) if wanted else [NO_VERDICT] * n
         index = pd.RangeIndex(n)
         return pd.DataFrame(
             {

@@ -115,6 +115,15 @@ class Rule:
     def prepare(self) -> None:
         """Build what ``check`` needs for the whole run (compiled patterns); called once."""
 
+    def annotation_rows(self, chunk: Chunk) -> Sequence[int] | None:
+        """The rows whose ``requires`` annotations this rule reads (None: every row).
+
+        A rule that needs a language verdict for a few segments only (LG005: copies of the
+        source) says which, so that the engine does not identify the language of all the
+        others for it. The chunk carries no annotations yet.
+        """
+        return None
+
     def memo(self, key: Any, build: Callable[[], T]) -> T:
         """``build()`` once per run for ``key`` (a pack's table per language pair, say)."""
         if key not in self._memo:

@@ -73,6 +73,11 @@ class CopiedSource(Rule):
         "lg002_min_confidence": "LG002's `min_confidence`: copies it can report are left to it",
     }
 
+    def annotation_rows(self, chunk: Chunk) -> list[int]:
+        """Only copies need a language verdict."""
+        pairs = zip(chunk.sources, chunk.targets, strict=True)
+        return [row for row, (s, t) in enumerate(pairs) if s.strip() and s.strip() == t.strip()]
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         found = chunk.annotation("target_lang")
         conf = chunk.annotation("target_lang_conf")
