@@ -94,6 +94,68 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+class TreeSampler:
+    """CPU seconds and peak RSS of this process's descendants, sampled from /proc.
+
+    tqaudit's worker processes come from a fork server: they are not this process's
+    children, so ``RUSAGE_CHILDREN`` never sees them. A thread reads every descendant's
+    ``/proc/<pid>/stat`` and ``status`` every ``interval`` seconds and keeps the last CPU time
+    and the peak RSS seen per process (a worker's last ``interval`` before it exits is lost).
+    """
+
+    def __init__(self, interval: float = 0.05) -> None:
+        import threading
+
+        self.interval = interval
+        self.cpu: dict[int, float] = {}
+        self.peak_mb: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def _descendants(self) -> list[int]:
+        parent: dict[int, int] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                parent[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        found, todo = [], [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            kids = [p for p, pp in parent.items() if pp == pid]
+            found += kids
+            todo += kids
+        return found
+
+    def _sample(self) -> None:
+        for pid in self._descendants():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            self.cpu[pid] = (int(fields[11]) + int(fields[12])) / self._tick
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak_mb[pid] = max(self.peak_mb.get(pid, 0.0), int(line.split()[1]) / 1024)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+
 def current_rss_mb() -> float:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -128,8 +190,10 @@ def measure_tqaudit(wmt: Path, limit: int, jobs: int, no_langid: bool) -> dict[s
     before = current_rss_mb()
     load = os.getloadavg()[0]
     cpu0, start = cpu_seconds(), time.perf_counter()
-    result = tqaudit.audit(frame, config)
-    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu0
+    with TreeSampler() as tree:  # worker processes (fork server children) included
+        result = tqaudit.audit(frame, config)
+    seconds = time.perf_counter() - start
+    cpu = cpu_seconds() - cpu0 + sum(tree.cpu.values())
     return {
         "segments": len(frame),
         "seconds": seconds,
@@ -142,7 +206,7 @@ def measure_tqaudit(wmt: Path, limit: int, jobs: int, no_langid: bool) -> dict[s
         "module": tqaudit.__file__,
         "rss_before_mb": before,
         "peak_self_mb": rss_mb(),
-        "peak_children_mb": rss_mb(resource.RUSAGE_CHILDREN),
+        "peak_children_mb": max([rss_mb(resource.RUSAGE_CHILDREN), *tree.peak_mb.values()]),
     }
 
 

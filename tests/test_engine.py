@@ -255,6 +255,11 @@ def test_copied_source_identifies_only_the_copies() -> None:
     with_lg002 = tqaudit.audit(frame, Config(select=("LG002", "LG005")))
     assert with_lg002.languages is not None
     assert list(with_lg002.languages["target_lang"]) == ["ru", "en"]
-    assert list(with_lg002.languages["source_lang"]) == ["ru", "ru"]
+    # the sources' languages are declared (src_lang), so LG002 reads no source verdict ...
+    assert list(with_lg002.languages["source_lang"]) == ["", ""]
+    # ... until a source's language is not declared
+    undeclared = tqaudit.audit(frame.assign(src_lang=["", "ru"]), Config(select=("LG002", "LG005")))
+    assert undeclared.languages is not None
+    assert list(undeclared.languages["source_lang"]) == ["ru", ""]
     # LG005 leaves a copy that LG002 reports to LG002, whichever rules run
     assert result.findings["rule"].tolist() == [] and with_lg002.findings["rule"].tolist() == ["LG002"]

@@ -67,7 +67,6 @@ class Plan:
     config: Config
     codes: tuple[str, ...]
     languages: bool
-    source_languages: bool
     metrics: tuple[str, ...]
 
     @property
@@ -84,9 +83,7 @@ def make_plan(config: Config, rules: Sequence[Rule], *, scores: bool = True) -> 
         raise ConfigError(f"a rule requires unknown annotation(s): {', '.join(sorted(unknown))}")
     wanted = scoring.parse_options(config.scoring).metrics if scores else ()
     metrics = tuple(dict.fromkeys([*wanted, *(m for m in SCORE_COLUMNS if m in needs)]))
-    languages = bool(needs & set(LANGUAGE_COLUMNS))
-    source = bool(needs & {"source_lang", "source_lang_conf"})
-    return Plan(config, tuple(r.code for r in rules), languages, source, metrics)
+    return Plan(config, tuple(r.code for r in rules), bool(needs & set(LANGUAGE_COLUMNS)), metrics)
 
 
 # The rules of the plans this process has run, built and prepared once per process.
@@ -106,35 +103,43 @@ def rules_of(plan: Plan) -> list[Rule]:
 # --------------------------------------------------------------------------- annotators
 
 
-def annotate_languages(frame: pd.DataFrame, plan: Plan, rows: Sequence[int] | None = None) -> pd.DataFrame:
+def annotate_languages(
+    frame: pd.DataFrame, rows: Sequence[int] | None, source_rows: Sequence[int] | None, plan: Plan
+) -> pd.DataFrame:
     """Language verdicts for a chunk: a frame of ``LANGUAGE_COLUMNS``, index 0..n-1.
 
-    Only ``rows`` are identified when given (the others get no verdict), and source verdicts
-    only when a rule reads them. The identifier (and its cache) is this process's one for
-    the run's settings, so a worker identifies each distinct text once across its chunks.
+    Targets are identified on ``rows`` and sources on ``source_rows`` (None: every row);
+    the other rows get no verdict. The identifier (and its cache) is this process's one
+    for the run's settings, so a worker identifies each distinct text once across chunks.
     """
     identifier = langid.identifier_for(langid.Settings.from_options(plan.config.langid))
-    part = frame if rows is None else frame.iloc[list(rows)]
-    columns = (part["target"], part["source"], part["src_lang"], part["tgt_lang"])
-    out = identifier.annotate(*columns, source_verdicts=plan.source_languages)[list(LANGUAGE_COLUMNS)]
-    if rows is None:
-        return out
-    verdicts = out.to_dict("list")
-    full: dict[str, list[Any]] = {
-        c: [math.nan if c.endswith("_conf") else ""] * len(frame) for c in LANGUAGE_COLUMNS
-    }
-    for i, row in enumerate(rows):
-        for column in LANGUAGE_COLUMNS:
-            full[column][row] = verdicts[column][i]
+    empty = {c: math.nan if c.endswith("_conf") else "" for c in LANGUAGE_COLUMNS}
+    full: dict[str, list[Any]] = {c: [value] * len(frame) for c, value in empty.items()}
+    for side, wanted in (("target", rows), ("source", source_rows)):
+        picked = range(len(frame)) if wanted is None else list(wanted)
+        if not picked:
+            continue
+        part = frame.iloc[list(picked)]
+        if side == "target":  # judged on its own words, against its source
+            found = identifier.annotate(
+                part["target"], part["source"], part["src_lang"], part["tgt_lang"], source_verdicts=False
+            )
+        else:  # a source is judged as a text of its own, its declared language the src_lang
+            found = identifier.annotate(part["source"], tgt_langs=part["src_lang"])
+        for column in (f"{side}_lang", f"{side}_lang_conf"):
+            values = found[column.replace(side, "target", 1)].tolist()
+            for row, value in zip(picked, values, strict=True):
+                full[column][row] = value
     return pd.DataFrame(full).astype({c: "float64" for c in LANGUAGE_COLUMNS if c.endswith("_conf")})
 
 
-def language_rows(rules: Sequence[Rule], chunk: Chunk) -> list[int] | None:
-    """The rows some rule needs a language verdict for (None: every row)."""
+def language_rows(rules: Sequence[Rule], chunk: Chunk, side: str) -> list[int] | None:
+    """The rows some rule reads a ``side`` (target or source) language verdict for (None: all)."""
+    names = {c for c in LANGUAGE_COLUMNS if c.startswith(side)}
     wanted: set[int] = set()
     for rule in rules:
-        if set(rule.requires) & set(LANGUAGE_COLUMNS):
-            rows = rule.annotation_rows(chunk)
+        for name in names & set(rule.requires):
+            rows = rule.annotation_rows(chunk, name)
             if rows is None:
                 return None
             wanted.update(rows)
@@ -227,6 +232,11 @@ def _scoring_options(plan: Plan) -> dict[str, Any]:
     return {**plan.config.scoring, "metrics": list(plan.metrics)}
 
 
+def _languages(frame: pd.DataFrame, rules: Sequence[Rule], chunk: Chunk, plan: Plan) -> pd.DataFrame:
+    rows, source_rows = language_rows(rules, chunk, "target"), language_rows(rules, chunk, "source")
+    return annotate_languages(frame, rows, source_rows, plan)
+
+
 def run_chunk(task: tuple[Plan, pd.DataFrame, int]) -> ChunkResult:
     """annotate → rules for one chunk (a pure function of its task: runs in any process)."""
     plan, frame, offset = task
@@ -235,7 +245,7 @@ def run_chunk(task: tuple[Plan, pd.DataFrame, int]) -> ChunkResult:
     chunk = Chunk.from_frame(frame, None, reference_columns(frame))
     languages = None
     if plan.languages:
-        languages = annotate_languages(frame, plan, language_rows(rules, chunk))
+        languages = _languages(frame, rules, chunk, plan)
     scores = annotate_scores(frame, plan) if plan.metrics else None
     chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments)
     per_chunk = [r for r in rules if r.scope == "chunk"]
@@ -298,7 +308,7 @@ def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> 
     segments = segments.reset_index(drop=True)
     plan = make_plan(config, rules, scores=False)
     chunk = Chunk.from_frame(segments, None, reference_columns(segments))
-    languages = annotate_languages(segments, plan, language_rows(rules, chunk)) if plan.languages else None
+    languages = _languages(segments, rules, chunk, plan) if plan.languages else None
     scores = annotate_scores(segments, plan) if plan.metrics else None
     chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments)
     return _sorted(check(rules, chunk, config))

@@ -115,12 +115,12 @@ class Rule:
     def prepare(self) -> None:
         """Build what ``check`` needs for the whole run (compiled patterns); called once."""
 
-    def annotation_rows(self, chunk: Chunk) -> Sequence[int] | None:
-        """The rows whose ``requires`` annotations this rule reads (None: every row).
+    def annotation_rows(self, chunk: Chunk, name: str) -> Sequence[int] | None:
+        """The rows for which this rule reads the annotation ``name`` (None: every row).
 
-        A rule that needs a language verdict for a few segments only (LG005: copies of the
-        source) says which, so that the engine does not identify the language of all the
-        others for it. The chunk carries no annotations yet.
+        A rule that needs a verdict for some segments only says which (LG005: copies of
+        the source; LG001/LG002: the source's language only where none is declared), so
+        that the engine does not compute the others for it. The chunk has no annotations yet.
         """
         return None
 

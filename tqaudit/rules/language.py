@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
@@ -39,6 +39,13 @@ def _script_label(script: str) -> str:
 
 class _LanguageRule(Rule):
     """Shared plumbing of the language rules (helpers, not a rule to inherit behaviour from)."""
+
+    def annotation_rows(self, chunk: Chunk, name: str) -> Sequence[int] | None:
+        """The source's detected language stands in for an undeclared ``src_lang`` only."""
+        if not name.startswith("source_"):
+            return None
+        pairs = zip(chunk.src_langs, chunk.sources, strict=True)
+        return [row for row, (declared, source) in enumerate(pairs) if not declared and source.strip()]
 
     def script_table(self) -> dict[str, str]:
         pack = self.packs.get("language.scripts")

@@ -73,7 +73,7 @@ class CopiedSource(Rule):
         "lg002_min_confidence": "LG002's `min_confidence`: copies it can report are left to it",
     }
 
-    def annotation_rows(self, chunk: Chunk) -> list[int]:
+    def annotation_rows(self, chunk: Chunk, name: str) -> list[int]:
         """Only copies need a language verdict."""
         pairs = zip(chunk.sources, chunk.targets, strict=True)
         return [row for row, (s, t) in enumerate(pairs) if s.strip() and s.strip() == t.strip()]
