@@ -12,6 +12,7 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
@@ -23,9 +24,26 @@ _WORD = re.compile(r"[^\W\d_]+")
 _WITH_HAN = frozenset({"KANA", "HANGUL", "HAN"})
 
 
-def _confidences(values: tuple[object, ...]) -> list[float]:
-    """Verdict confidences as floats (NaN where there is no verdict)."""
-    return [float(v) if isinstance(v, (int, float)) else math.nan for v in values]
+class _Verdicts(NamedTuple):
+    """What LG001 and LG002 compare, per row: the declared target language, the target's
+    detected language and confidence, and the source's language (declared, else detected)."""
+
+    declared: list[str]
+    found: tuple[str, ...]
+    conf: list[float]
+    source: list[str]
+
+
+def _verdicts(chunk: Chunk) -> _Verdicts:
+    detected_source = chunk.annotation("source_lang")
+    source = [
+        scripts.base_language(d) or found for d, found in zip(chunk.src_langs, detected_source, strict=True)
+    ]
+    conf = [
+        float(v) if isinstance(v, (int, float)) else math.nan for v in chunk.annotation("target_lang_conf")
+    ]
+    declared = [scripts.base_language(v) for v in chunk.tgt_langs]
+    return _Verdicts(declared, chunk.annotation("target_lang"), conf, source)
 
 
 def _homoglyphs(rule: Rule) -> dict[str, str]:
@@ -98,18 +116,14 @@ class WrongLanguage(_LanguageRule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        declared = [scripts.base_language(v) for v in chunk.tgt_langs]
-        src = [scripts.base_language(v) for v in chunk.src_langs]
-        found = chunk.annotation("target_lang")
-        src_found = chunk.annotation("source_lang")
-        conf = _confidences(chunk.annotation("target_lang_conf"))
+        v = _verdicts(chunk)
         targets = chunk.targets
-        for row, (want, got, p) in enumerate(zip(declared, found, conf, strict=True)):
+        for row, (want, got, p) in enumerate(zip(v.declared, v.found, v.conf, strict=True)):
             if not want or not got or got == want or not p >= self.opts["min_confidence"]:
                 continue
             if scripts.letter_count(targets[row]) < self.opts["min_letters"]:
                 continue
-            if got == (src[row] or src_found[row]):
+            if got == v.source[row]:
                 continue  # in the source language: LG002 reports it
             yield Hit(
                 row,
@@ -159,16 +173,12 @@ class Untranslated(_LanguageRule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        declared = [scripts.base_language(v) for v in chunk.tgt_langs]
-        src = [scripts.base_language(v) for v in chunk.src_langs]
-        src_found = chunk.annotation("source_lang")
-        found = chunk.annotation("target_lang")
-        conf = _confidences(chunk.annotation("target_lang_conf"))
+        v = _verdicts(chunk)
+        declared, conf = v.declared, v.conf
         sources = chunk.sources
         targets = chunk.targets
-        for row, got in enumerate(found):
-            source_lang = src[row] or src_found[row]
-            if not got or got != source_lang or got == declared[row]:
+        for row, got in enumerate(v.found):
+            if not got or got != v.source[row] or got == declared[row]:
                 continue
             if not conf[row] >= self.opts["min_confidence"]:
                 continue
