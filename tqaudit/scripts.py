@@ -32,6 +32,7 @@ CJK = frozenset({"HAN", "KANA", "HANGUL"})
 NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+")
 
 
+@lru_cache(maxsize=1024)  # called per segment by several rules on a handful of distinct codes
 def base_language(code: str) -> str:
     """``pt-BR`` -> ``pt``, ``zh-cn`` -> ``zh``, ``iw`` -> ``he``: the code rules compare."""
     code = (code or "").strip().lower().replace("_", "-")
