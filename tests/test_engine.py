@@ -263,3 +263,12 @@ def test_copied_source_identifies_only_the_copies() -> None:
     assert list(undeclared.languages["source_lang"]) == ["ru", ""]
     # LG005 leaves a copy that LG002 reports to LG002, whichever rules run
     assert result.findings["rule"].tolist() == [] and with_lg002.findings["rule"].tolist() == ["LG002"]
+
+
+def test_a_chunk_is_read_only() -> None:
+    chunk = Chunk.from_frame(build_segments(["a"]), {"chrf": [12.0]})
+    with pytest.raises(TypeError):
+        chunk.annotations["chrf"] = (99.0,)  # type: ignore[index]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        chunk.targets = ("b",)  # type: ignore[misc]
+    assert chunk.annotation("chrf") == (12.0,)

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -49,6 +50,10 @@ class Chunk:
     references: tuple[tuple[str, ...], ...] = ()
     annotations: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     positions: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        # read-only all the way down: a rule cannot change what the next rule reads
+        object.__setattr__(self, "annotations", MappingProxyType(dict(self.annotations)))
 
     @classmethod
     def from_frame(
@@ -94,13 +99,6 @@ class Chunk:
     def annotation(self, name: str) -> tuple[Any, ...]:
         """An annotation column the rule declared in ``requires`` (empty strings when absent)."""
         return self.annotations.get(name, ("",) * len(self))
-
-    def has(self, name: str) -> bool:
-        return name in self.annotations
-
-    @property
-    def has_references(self) -> bool:
-        return bool(self.references)
 
 
 def finditer(texts: Sequence[str], pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
