@@ -28,16 +28,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from wmt_data import add_wmt_arguments, pair_folders, read_lines, with_ter
+
 from tqaudit import scoring
 from tqaudit.executor import Executor
 
 LINE = re.compile(r"^\s*(?P<name>[^|\s]+)\|(?P<sig>\S+) = (?P<score>-?\d+\.\d+)")
-
-
-def read_lines(path: Path) -> list[str]:
-    """As sacrebleu's CLI reads a file: UTF-8, split on \\n only, each line rstrip()-ed."""
-    with open(path, encoding="utf-8", newline="\n") as fh:
-        return [line.rstrip() for line in fh]
 
 
 def sacrebleu_corpus(refs: list[Path], hyp: Path, metrics: list[str]) -> dict[str, tuple[str, str, str]]:
@@ -71,9 +67,9 @@ def fastchrf_raw_diff(hyp: Path, ref: Path) -> tuple[float, int]:
 
 
 def check_one(
-    pair: Path, hyp: Path, refs: list[Path], with_ter: bool, executor: Executor
+    pair: Path, hyp: Path, refs: list[Path], ter: bool, executor: Executor
 ) -> dict[str, object]:
-    metrics = ["bleu", "chrf", *(["ter"] if with_ter else [])]
+    metrics = ["bleu", "chrf", *(["ter"] if ter else [])]
     cli = sacrebleu_corpus(refs, hyp, metrics)
     ours = scoring.score_file(
         str(hyp), [str(r) for r in refs], {"metrics": metrics}, sentence_level=True, executor=executor
@@ -110,25 +106,19 @@ def check_one(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("wmt", type=Path, help="The WMT folder (pair folders with ref.* and sys/).")
-    parser.add_argument("--ter", choices=("first", "all", "none"), default="first")
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--pairs", default="", help="Comma-separated pair folders (default: all).")
+    add_wmt_arguments(parser)
     args = parser.parse_args()
     started = time.perf_counter()
     rows, fast_max, guarded, segments = [], 0.0, 0, 0
-    wanted = set(filter(None, args.pairs.split(",")))
     with Executor(args.jobs) as executor:
-        for pair in sorted(p for p in args.wmt.iterdir() if (p / "sys").is_dir()):
-            if wanted and pair.name not in wanted:
-                continue
+        for pair in pair_folders(args):
             ref = next(pair.glob("ref.*"))
             ref2 = sorted(pair.glob("ref2.*"))
             ref_sets = [[ref]] + ([[ref, *ref2]] if ref2 else [])
             for i, hyp in enumerate(sorted((pair / "sys").iterdir())):
                 for refs in ref_sets:
-                    with_ter = args.ter == "all" or (args.ter == "first" and i == 0)
-                    rows.append(check_one(pair, hyp, refs, with_ter, executor))
+                    ter = with_ter(args, i)
+                    rows.append(check_one(pair, hyp, refs, ter, executor))
                     print(
                         f"  {pair.name} {hyp.stem} {'+'.join(r.stem for r in refs)}: {rows[-1]['ok']}",
                         file=sys.stderr,

@@ -22,8 +22,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from typing import Any
+
+from wmt_data import add_wmt_arguments, pair_folders, read_lines, with_ter
 
 from tqaudit import scoring
 from tqaudit.executor import Executor, run_in
@@ -34,12 +35,6 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "chrf++": {"metrics": "chrf", "chrf_word_order": 2},
     "ter": {"metrics": "ter"},
 }
-
-
-def read_lines(path: Path) -> list[str]:
-    """As sacrebleu's CLI reads a file: UTF-8, split on \\n only, each line rstrip()-ed."""
-    with open(path, encoding="utf-8", newline="\n") as fh:
-        return [line.rstrip() for line in fh]
 
 
 def chunkings(n: int, sizes: list[int]) -> dict[str, list[slice]]:
@@ -74,21 +69,15 @@ def check(task: Task) -> list[tuple[str, bool, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("wmt", type=Path, help="The WMT folder (pair folders with ref.* and sys/).")
-    parser.add_argument("--ter", choices=("first", "all", "none"), default="first")
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--pairs", default="", help="Comma-separated pair folders (default: all).")
+    add_wmt_arguments(parser)
     parser.add_argument("--sizes", default="500", help="Fixed chunk sizes, comma-separated.")
     parser.add_argument("--systems", type=int, default=0, help="First N systems per pair (0: all).")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    wanted = set(filter(None, args.pairs.split(",")))
     started = time.perf_counter()
     rows: list[tuple[str, str, str, int, int, str]] = []
     with Executor(args.jobs) as executor:
-        for pair in sorted(p for p in args.wmt.iterdir() if (p / "sys").is_dir()):
-            if wanted and pair.name not in wanted:
-                continue
+        for pair in pair_folders(args):
             ref = read_lines(next(pair.glob("ref.*")))
             ref2_paths = sorted(pair.glob("ref2.*"))
             ref_sets: dict[str, list[list[str | None]]] = {"ref": [list(ref)]}
@@ -102,8 +91,8 @@ def main() -> int:
             systems = sorted((pair / "sys").iterdir())
             for i, hyp_path in enumerate(systems[: args.systems or None]):
                 hyps = read_lines(hyp_path)
-                with_ter = args.ter == "all" or (args.ter == "first" and i == 0)
-                variants = [v for v in VARIANTS if v != "ter" or with_ter]
+                ter = with_ter(args, i)
+                variants = [v for v in VARIANTS if v != "ter" or ter]
                 for set_name, refs in ref_sets.items():
                     tasks: list[Task] = [(v, hyps, refs, sizes) for v in variants]
                     results = [r for part in run_in(executor, check, tasks) for r in part]
