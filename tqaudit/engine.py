@@ -67,7 +67,11 @@ class Plan:
     config: Config
     codes: tuple[str, ...]
     languages: bool
-    metrics: tuple[str, ...]
+    scoring: scoring.ScoringOptions | None  # parsed once; None: no scores
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        return self.scoring.metrics if self.scoring is not None else ()
 
     @property
     def key(self) -> str:
@@ -82,8 +86,9 @@ def make_plan(config: Config, rules: Sequence[Rule], *, scores: bool = True) -> 
     if unknown:
         raise ConfigError(f"a rule requires unknown annotation(s): {', '.join(sorted(unknown))}")
     wanted = scoring.parse_options(config.scoring).metrics if scores else ()
-    metrics = tuple(dict.fromkeys([*wanted, *(m for m in SCORE_COLUMNS if m in needs)]))
-    return Plan(config, tuple(r.code for r in rules), bool(needs & set(LANGUAGE_COLUMNS)), metrics)
+    metrics = list(dict.fromkeys([*wanted, *(m for m in SCORE_COLUMNS if m in needs)]))
+    options = scoring.parse_options({**config.scoring, "metrics": metrics}) if metrics else None
+    return Plan(config, tuple(r.code for r in rules), bool(needs & set(LANGUAGE_COLUMNS)), options)
 
 
 # The rules of the plans this process has run, built and prepared once per process.
@@ -222,14 +227,10 @@ def _chunk_view(frame: pd.DataFrame, languages: pd.DataFrame | None, scores: pd.
 def annotate_scores(frame: pd.DataFrame, plan: Plan) -> scoring.ChunkScores | None:
     """Segment scores and summed statistics of a chunk (None without references)."""
     columns = reference_columns(frame)
-    if not plan.metrics or not columns:
+    if plan.scoring is None or not columns:
         return None
     streams = [frame[c].tolist() for c in columns]
-    return scoring.score_chunk(frame["target"].tolist(), streams, _scoring_options(plan))
-
-
-def _scoring_options(plan: Plan) -> dict[str, Any]:
-    return {**plan.config.scoring, "metrics": list(plan.metrics)}
+    return scoring.score_chunk(frame["target"].tolist(), streams, plan.scoring)
 
 
 def _languages(frame: pd.DataFrame, rules: Sequence[Rule], chunk: Chunk, plan: Plan) -> pd.DataFrame:
@@ -237,19 +238,22 @@ def _languages(frame: pd.DataFrame, rules: Sequence[Rule], chunk: Chunk, plan: P
     return annotate_languages(frame, rows, source_rows, plan)
 
 
-def run_chunk(task: tuple[Plan, pd.DataFrame, int]) -> ChunkResult:
-    """annotate → rules for one chunk (a pure function of its task: runs in any process)."""
-    plan, frame, offset = task
-    frame = frame.reset_index(drop=True)
-    rules = rules_of(plan)
+def _stages(
+    frame: pd.DataFrame, plan: Plan, rules: Sequence[Rule], offset: int, scopes: tuple[str, ...] = ("chunk",)
+) -> ChunkResult:
+    """annotate (what ``rules`` declare) → the ``rules`` of ``scopes`` on one chunk."""
     chunk = Chunk.from_frame(frame, None, reference_columns(frame))
-    languages = None
-    if plan.languages:
-        languages = _languages(frame, rules, chunk, plan)
+    languages = _languages(frame, rules, chunk, plan) if plan.languages else None
     scores = annotate_scores(frame, plan) if plan.metrics else None
     chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments)
-    per_chunk = [r for r in rules if r.scope == "chunk"]
-    return ChunkResult(offset, check(per_chunk, chunk, plan.config, offset), languages, scores)
+    checked = [r for r in rules if r.scope in scopes]
+    return ChunkResult(offset, check(checked, chunk, plan.config, offset), languages, scores)
+
+
+def run_chunk(task: tuple[Plan, pd.DataFrame, int]) -> ChunkResult:
+    """One chunk through the stages (a pure function of its task: runs in any process)."""
+    plan, frame, offset = task
+    return _stages(frame.reset_index(drop=True), plan, rules_of(plan), offset)
 
 
 def _slices(segments: pd.DataFrame, size: int) -> Iterator[tuple[int, slice]]:
@@ -296,7 +300,7 @@ def run(
     parts = [r.scores for r in results if r.scores is not None]
     if parts:
         scores = pd.concat([p.segments for p in parts], ignore_index=True)
-        corpus = scoring.corpus_scores(scoring.merge_sums(parts), _scoring_options(plan))
+        corpus = scoring.corpus_scores(scoring.merge_sums(parts), plan.scoring)
     corpus_rules = [r for r in (rules if rules is not None else rules_of(plan)) if r.scope == "corpus"]
     if corpus_rules and len(segments):
         rows += check(corpus_rules, _chunk_view(segments, languages, scores), plan.config)
@@ -304,11 +308,8 @@ def run(
 
 
 def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> pd.DataFrame:
-    """Findings of ``rules`` alone on ``segments`` (no scores unless a rule needs them), in-process."""
+    """Findings of ``rules`` alone on ``segments`` as one chunk, in this process (no scores
+    unless a rule needs them; corpus rules see ``segments`` as their corpus)."""
     segments = segments.reset_index(drop=True)
     plan = make_plan(config, rules, scores=False)
-    chunk = Chunk.from_frame(segments, None, reference_columns(segments))
-    languages = _languages(segments, rules, chunk, plan) if plan.languages else None
-    scores = annotate_scores(segments, plan) if plan.metrics else None
-    chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments)
-    return _sorted(check(rules, chunk, config))
+    return _sorted(_stages(segments, plan, rules, 0, ("chunk", "corpus")).rows)
