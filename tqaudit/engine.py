@@ -43,10 +43,7 @@ def build_rules(config: Config, codes: Sequence[str] | None = None) -> list[Rule
             raise ConfigError(f"unknown rule code {code!r} in [rules] config")
     packs = packs_for(config)
     options = {code: dict(opts) for code, opts in config.rule_options.items()}
-    rules = [RULES[code](options.get(code), packs) for code in codes]
-    for rule in rules:
-        rule.prepare()
-    return rules
+    return [RULES[code](options.get(code), packs) for code in codes]
 
 
 def packs_for(config: Config) -> PackSet:

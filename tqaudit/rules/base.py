@@ -4,13 +4,12 @@ A rule sees a prepared, read-only :class:`~tqaudit.chunk.Chunk` (targets, source
 languages as tuples, and the annotations it declares in ``requires``), never the segments
 table, and never calls language identification or scoring itself: the engine computes what
 the selected rules declare. Compiled patterns are built once per run in ``prepare()`` or
-memoised per language pair with :meth:`Rule.memo`, not once per chunk.
+built per language pair by :meth:`Rule.by_language`, not once per chunk.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -98,7 +97,8 @@ class Rule:
 
             packs = PackSet.default()
         self.packs = packs
-        self._memo: dict[Any, Any] = {}
+        self._by_language: dict[tuple[str, str, str], Any] = {}
+        self.prepare()
 
     def by_language(
         self, chunk: Chunk, build: Callable[[str, str], T], default_tgt: str = ""
@@ -110,10 +110,16 @@ class Rule:
         ``default_tgt`` stands in for segments without a target language.
         """
         for (src, tgt), rows in group_by_languages(chunk, default_tgt).items():
-            yield self.memo(("by_language", src, tgt), functools.partial(build, src, tgt)), rows
+            key = (build.__name__, src, tgt)
+            if key not in self._by_language:
+                self._by_language[key] = build(src, tgt)
+            yield self._by_language[key], rows
 
     def prepare(self) -> None:
-        """Build what ``check`` needs for the whole run (compiled patterns); called once."""
+        """Build what ``check`` needs for the whole run (compiled patterns, pack tables).
+
+        Called once, when the rule is made with its options and packs.
+        """
 
     def annotation_rows(self, chunk: Chunk, name: str) -> Sequence[int] | None:
         """The rows for which this rule reads the annotation ``name`` (None: every row).
@@ -123,12 +129,6 @@ class Rule:
         that the engine does not compute the others for it. The chunk has no annotations yet.
         """
         return None
-
-    def memo(self, key: Any, build: Callable[[], T]) -> T:
-        """``build()`` once per run for ``key`` (a pack's table per language pair, say)."""
-        if key not in self._memo:
-            self._memo[key] = build()
-        return self._memo[key]
 
     @classmethod
     def summary(cls) -> str:

@@ -8,7 +8,6 @@ look at the Unicode script of each letter, with the script of each language from
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -46,11 +45,6 @@ def _verdicts(chunk: Chunk) -> _Verdicts:
     return _Verdicts(declared, chunk.annotation("target_lang"), conf, source)
 
 
-def _homoglyphs(rule: Rule) -> dict[str, str]:
-    pack = rule.packs.get("language.homoglyphs")
-    return pack.mapping() if pack else {}
-
-
 def _script_label(script: str) -> str:
     return {"HAN": "Han", "KANA": "kana"}.get(script, script.title())
 
@@ -65,9 +59,11 @@ class _LanguageRule(Rule):
         pairs = zip(chunk.src_langs, chunk.sources, strict=True)
         return [row for row, (declared, source) in enumerate(pairs) if not declared and source.strip()]
 
-    def script_table(self) -> dict[str, str]:
-        pack = self.packs.get("language.scripts")
-        return pack.mapping() if pack else {}
+    def prepare(self) -> None:
+        scripts_pack = self.packs.get("language.scripts")
+        glyphs_pack = self.packs.get("language.homoglyphs")
+        self.script_table: dict[str, str] = scripts_pack.mapping() if scripts_pack else {}
+        self.homoglyphs: dict[str, str] = glyphs_pack.mapping() if glyphs_pack else {}
 
     def native(self, script: str) -> frozenset[str]:
         """Scripts that belong in text of ``script``: Han beside kana or hangul."""
@@ -236,7 +232,7 @@ class SourceScriptLeak(_LanguageRule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        table = self.memo("scripts", self.script_table)
+        table = self.script_table
         allowed = {str(s).upper() for s in self.opts["allowed_scripts"]}
         rows = zip(
             chunk.sources,
@@ -258,8 +254,7 @@ class SourceScriptLeak(_LanguageRule):
 
     def _lookalike(self, word: str, expected: str) -> bool:
         """A lone letter with a look-alike in the target's script is LG004's finding."""
-        glyphs = self.memo("homoglyphs", functools.partial(_homoglyphs, self))
-        return len(word) == 1 and scripts.script_of(glyphs.get(word, "")) == expected
+        return len(word) == 1 and scripts.script_of(self.homoglyphs.get(word, "")) == expected
 
     def _leaks(self, row: int, target: str, leaked: str, expected: str) -> Iterator[Hit]:
         if scripts.dominant_script(target) == leaked:
@@ -327,9 +322,9 @@ class MixedScriptWord(_LanguageRule):
     option_docs = {"scripts": "alphabets checked for look-alike mixing within a word"}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        glyphs = self.memo("homoglyphs", functools.partial(_homoglyphs, self))
+        glyphs = self.homoglyphs
         checked = {str(s).upper() for s in self.opts["scripts"]}
-        table = self.memo("scripts", self.script_table)
+        table = self.script_table
         for row, (target, tgt_lang) in enumerate(zip(chunk.targets, chunk.tgt_langs, strict=True)):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue

@@ -112,8 +112,11 @@ class MismatchedQuotes(Rule):
     severity = "error"
     fix = Applicability.UNSAFE
 
+    def prepare(self) -> None:
+        self.style = quote_style(self)
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for ev in pair_quotes(chunk.targets, self.memo("quotes", functools.partial(quote_style, self))):
+        for ev in pair_quotes(chunk.targets, self.style):
             if ev.kind == "mismatched":
                 yield Hit(
                     ev.row,
@@ -162,8 +165,11 @@ class UnpairedQuote(Rule):
     severity = "warning"
     preview = True
 
+    def prepare(self) -> None:
+        self.style = quote_style(self)
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        style = self.memo("quotes", functools.partial(quote_style, self))
+        style = self.style
         sources = chunk.sources
         unbalanced = {ev.row for ev in pair_quotes(sources, style) if ev.kind != "mismatched"}
         unbalanced |= {row for row, src in enumerate(sources) if not src or src.count('"') % 2}

@@ -53,13 +53,16 @@ class RepeatedWord(Rule):
     fix = Applicability.UNSAFE
     _pattern = re.compile(r"(?<!\w)(?P<word>[^\W\d_]+)(?P<rest>\s+(?P=word))(?!\w)", re.IGNORECASE)
 
-    def _allowed(self) -> dict[str, set[str]]:
+    def prepare(self) -> None:
+        self._allowed = self._allowed_by_language()
+
+    def _allowed_by_language(self) -> dict[str, set[str]]:
         pack = self.packs.get("repetition")
         by_language = pack.by_language() if pack else {}
         return {lang: {w.casefold() for w in words} for lang, words in by_language.items()}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        allowed = self.memo("allowed", self._allowed)
+        allowed = self._allowed
         langs = chunk.tgt_langs
         sources = [s.casefold() for s in chunk.sources]
         texts = chunk.targets

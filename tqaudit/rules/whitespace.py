@@ -170,7 +170,10 @@ class InvisibleCharacter(Rule):
     severity = "warning"
     fix = Applicability.SAFE
 
-    def _allowed(self) -> dict[str, set[str]]:
+    def prepare(self) -> None:
+        self._allowed = self._allowed_by_language()
+
+    def _allowed_by_language(self) -> dict[str, set[str]]:
         """Characters each target language legitimately uses (``whitespace.invisible`` pack)."""
         pack = self.packs.get("whitespace.invisible")
         by_language = pack.by_language() if pack else {}
@@ -180,7 +183,7 @@ class InvisibleCharacter(Rule):
         sources = chunk.sources
         texts = chunk.targets
         langs = chunk.tgt_langs
-        allowed = self.memo("allowed", self._allowed)
+        allowed = self._allowed
         for hit in regex_hits(texts, invisible_pattern(), ""):
             chars = texts[hit.row][hit.start : hit.end]
             ok = allowed.get(langs[hit.row], set())
