@@ -20,7 +20,7 @@ import pandas as pd
 
 from tqaudit import engine
 from tqaudit.config import Config
-from tqaudit.findings import Applicability, Edit, fixable
+from tqaudit.findings import Edit, fixable
 from tqaudit.io.readers import read_segments
 from tqaudit.rules import Rule
 from tqaudit.segments import normalize
@@ -53,11 +53,10 @@ class FixResult:
 
 def fixing_rules(config: Config, unsafe: bool = False) -> list[Rule]:
     """The selected rules whose edits ``fix`` may apply and that need no annotation."""
-    allowed = {Applicability.SAFE} | ({Applicability.UNSAFE} if unsafe else set())
     return [
         rule
         for rule in engine.build_rules(config)
-        if rule.fix in allowed and rule.scope == "chunk" and not rule.requires
+        if fixable(rule.fix.value, unsafe) and rule.scope == "chunk" and not rule.requires
     ]
 
 
@@ -130,17 +129,7 @@ def fix(
     unsafe: bool = False,
     **read_options: Any,
 ) -> FixResult:
-    """Fix ``segments`` (a table, or a path read with ``read_options``)."""
+    """Fix ``segments`` (a table, or a path read by ``read_segments`` with ``read_options``)."""
     if isinstance(segments, (str, Path)):
-        table = read_segments(segments, **_reader_options(read_options))
-    else:
-        table = normalize(segments)
-    return fix_segments(table, config, unsafe=unsafe)
-
-
-def _reader_options(options: dict[str, Any]) -> dict[str, Any]:
-    """``audit()``-style keyword names to ``read_segments``' (``input_format`` is ``fmt``)."""
-    out = dict(options)
-    if "input_format" in out:
-        out["fmt"] = out.pop("input_format")
-    return out
+        return fix_segments(read_segments(segments, **read_options), config, unsafe=unsafe)
+    return fix_segments(normalize(segments), config, unsafe=unsafe)
