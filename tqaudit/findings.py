@@ -73,9 +73,6 @@ class Edit:
         if not 0 <= self.start <= self.end:
             raise ValueError(f"an edit needs 0 <= start <= end, got {self.start}..{self.end}")
 
-    def apply(self, text: str) -> str:
-        return text[: self.start] + self.content + text[self.end :]
-
 
 def fix_value(edit: Edit | None, safety: Applicability) -> str:
     """The ``fix`` column of a finding: the rule's safety when it carries an edit, else ``none``."""

@@ -21,6 +21,7 @@ import pandas as pd
 from tqaudit import engine
 from tqaudit.config import Config
 from tqaudit.findings import Edit, fixable
+from tqaudit.io.formats.common import splice
 from tqaudit.io.readers import read_segments
 from tqaudit.rules import Rule
 from tqaudit.segments import normalize
@@ -72,8 +73,7 @@ def apply_edits(target: str, edits: Sequence[tuple[Edit, str]]) -> tuple[str, li
         if edit.start >= last_end and edit.start <= len(target) and edit.end <= len(target):
             chosen.append((edit, rule))
             last_end = max(edit.end, edit.start + 1)
-    for edit, _ in reversed(chosen):
-        target = edit.apply(target)
+    target = splice(target, [(e.start, e.end, e.content) for e, _ in chosen])
     return target, [rule for _, rule in chosen]
 
 
