@@ -64,9 +64,7 @@ def score_texts(
     Statistics are extracted once per metric and serve both the corpus and the segment
     scores. A ``None`` reference means "no reference here" (sacrebleu's variable references).
     """
-    opts = as_options(options)
-    hyps = [clean(h) for h in hyps]
-    refs = clean_streams(refs)
+    opts = as_options(options)  # lines are cleaned as sacrebleu reads them by score_chunk
     if not hyps:
         raise InputError("nothing to score: no segments")
     if not refs or any(len(r) != len(hyps) for r in refs):
