@@ -152,13 +152,12 @@ def audit(
     suppressed = 0
     if config.baseline is not None:
         findings, suppressed = apply_baseline(findings, load_baseline(config.baseline))
-    packs = rules[0].packs if rules else PackSet.default()
     return AuditResult(
         segments=table,
         findings=findings,
         config=config,
         catalogue=catalogue(rules),
-        signature=run_signature(rules, packs, config, result.corpus_scores),
+        signature=run_signature(rules, engine.packs_for(config), config, result.corpus_scores),
         languages=result.languages,
         scores=result.scores,
         corpus_scores=result.corpus_scores,
