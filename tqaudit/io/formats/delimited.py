@@ -66,8 +66,35 @@ class _Unquoted(Exception):
     """The text is not consistently quoted (raised while detecting a TSV's dialect)."""
 
 
+def _tokenize_literal(text: str, sep: str) -> list[Record]:
+    """:func:`_tokenize` for text without quoting: whole lines split by ``str.split``.
+
+    Same records, spans and line numbers as the general tokenizer gives for ``quoted=False``
+    (blank lines skipped, a CR before ``\n`` not part of the last cell), without a Python
+    step per cell: the common TSV reads several times faster.
+    """
+    blank = re.compile("[ \t]*\r?" if sep != "\t" else " *\r?")
+    records: list[Record] = []
+    pieces = text.split("\n")
+    pos = 0
+    for number, raw in enumerate(pieces, start=1):
+        start, pos = pos, pos + len(raw) + 1
+        terminated = number < len(pieces)
+        if blank.fullmatch(raw):  # blank lines are skipped, as pandas does
+            continue
+        body = raw[:-1] if terminated and raw.endswith("\r") else raw
+        cells, offset = [], start
+        for value in body.split(sep):
+            cells.append(Cell(value, offset, offset + len(value), False, False))
+            offset += len(value) + 1
+        records.append(Record(number, cells, cells[-1].end))
+    return records
+
+
 def _tokenize(text: str, sep: str, quoted: bool, strict: bool, path: Path) -> list[Record]:
     """Split ``text`` into records of cells. ``strict``: raise :class:`_Unquoted` on doubt."""
+    if not quoted:
+        return _tokenize_literal(text, sep)
     stop = re.compile(f"[{re.escape(sep)}\\n]")
     records: list[Record] = []
     i, n, line = 0, len(text), 1
@@ -123,9 +150,12 @@ def _tokenize(text: str, sep: str, quoted: bool, strict: bool, path: Path) -> li
     return records
 
 
+_QUOTE_STARTS_CELL = re.compile('(?:^|\t)"', re.MULTILINE)
+
+
 def _detect_tsv_quoting(text: str, path: Path) -> bool:
     """Whether a TSV file is quoted the way pandas and spreadsheets quote it (see module doc)."""
-    if '"' not in text:
+    if not _QUOTE_STARTS_CELL.search(text):  # no cell starts with a quote: nothing is quoted
         return False
     try:
         records = _tokenize(text, "\t", True, True, path)
