@@ -61,8 +61,13 @@ def read_lines(path: Path) -> list[str]:
     return path.read_text("utf-8").split("\n")[:-1]
 
 
+# Set from --select / --no-systems before the worker processes fork.
+SELECT: tuple[str, ...] = ("ALL",)
+SYSTEMS = True
+
+
 def run_audit(frame: pd.DataFrame, ignore: Sequence[str] = ()) -> pd.DataFrame:
-    config = tqaudit.Config(fail_on="never", ignore=tuple(ignore))
+    config = tqaudit.Config(fail_on="never", select=SELECT, ignore=tuple(ignore))
     return tqaudit.audit(frame, config).findings[KEEP]
 
 
@@ -145,7 +150,7 @@ def audit_pair(pair_dir: Path, sys_langid_lines: int) -> list[FileResult]:
         targets = read_lines(path)
         found = run_audit(frame_of(ids, sources, targets, src_lang, tgt_lang, docs))
         out.append(FileResult(pair_dir.name, path.name, "ref", len(targets), len(targets), found))
-    for path in sorted((pair_dir / "sys").iterdir()):
+    for path in sorted((pair_dir / "sys").iterdir()) if SYSTEMS else ():
         targets = read_lines(path)
         n = len(targets)
         cut = n if sys_langid_lines <= 0 else min(n, sys_langid_lines)
@@ -688,7 +693,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=5, help="examples per rule on references")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "evaluation.md"))
+    parser.add_argument("--select", default="ALL", help="rule codes or prefixes, comma-separated")
+    parser.add_argument(
+        "--no-systems", action="store_true", help="skip the system outputs (a quick false-positive check)"
+    )
     args = parser.parse_args(argv)
+    global SELECT, SYSTEMS
+    SELECT = tuple(c.strip() for c in args.select.split(",") if c.strip())
+    SYSTEMS = not args.no_systems
     started = time.perf_counter()
     load_rules()
     rules = sorted(RULES)
