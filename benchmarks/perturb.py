@@ -48,13 +48,8 @@ NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
 TOKEN = re.compile(r"(?<![\w#])\w[\w'’-]*(?![\w#])")
 PUNCT_AFTER_WORD = re.compile(r"(?<=\w)([,.!?:;])(?=\s|$)")
 # Romanisation of Cyrillic enough to recognise a name of the source in an English reference.
-_CYR = dict(
-    zip(
-        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ",
-        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i ye g".split(),
-        strict=True,
-    )
-)
+_CYR_LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i ye g"
+_CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ", _CYR_LATIN.split(" "), strict=True))
 
 
 def romanise(word: str) -> str:
@@ -228,7 +223,8 @@ def sample(wmt: Path, per_pair: int, seed: int) -> list[Segment]:
             src, ref = sources[i], refs[i]
             if not src.strip() or not ref.strip():
                 continue
-            out.append(Segment(pair_dir.name, i + 1, src, ref, src_lang, tgt_lang, names_of(src, ref, src_lang)))
+            names = names_of(src, ref, src_lang)
+            out.append(Segment(pair_dir.name, i + 1, src, ref, src_lang, tgt_lang, names))
     return out
 
 
