@@ -46,6 +46,7 @@ FINAL = ".!?。！？…"
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?(?![\w])")
 TOKEN = re.compile(r"(?<![\w#])\w[\w'’-]*(?![\w#])")
+CJK_RUN = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]+")
 PUNCT_AFTER_WORD = re.compile(r"(?<=\w)([,.!?:;])(?=\s|$)")
 # Romanisation of Cyrillic enough to recognise a name of the source in an English reference.
 _CYR_LATIN = "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya i i ye g"
@@ -149,11 +150,15 @@ def replace_number(s: Segment, rng: random.Random) -> str | None:
 def copy_source_word(s: Segment, rng: random.Random) -> str | None:
     """One target word replaced by a content word of the source (left untranslated)."""
     target_words = {w.lower() for w in WORD.findall(s.target)}
-    cands = [
-        w
-        for w in WORD.findall(s.source)
-        if len(w) >= 5 and w.islower() and w.lower() not in target_words and w.isalpha()
-    ]
+    if s.src_lang in ("zh", "ja"):  # no spaces: a two- or three-character piece of a Han/kana run
+        runs = [r for r in CJK_RUN.findall(s.source) if len(r) >= 2]
+        cands = [r[i : i + n] for r in runs for n in (2, 3) for i in range(0, len(r) - n + 1, n)]
+    else:
+        cands = [
+            w
+            for w in WORD.findall(s.source)
+            if len(w) >= 5 and w.islower() and w.lower() not in target_words and w.isalpha()
+        ]
     inner = [m for m in _inner_words(s.target) if m.group().islower() and len(m.group()) >= 4]
     if not cands or not inner:
         return None
