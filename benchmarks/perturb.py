@@ -325,8 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     out.append("")
     n_clean = len(segments)
     out.append(
-        f"**Unperturbed references with a warning or error**: {pct(len(flagged_clean), n_clean)}; "
-        f"with any finding (info included): {pct(len(any_clean), n_clean)}."
+        f"**Unperturbed references with a warning or error**: {len(flagged_clean)}/{n_clean} "
+        f"({len(flagged_clean) / n_clean:.1%}); with any finding (info included): "
+        f"{len(any_clean)}/{n_clean} ({len(any_clean) / n_clean:.1%})."
     )
     out.append("")
     out.append("| perturbation | what | expected category | applicable | eligible | detected | any finding |")
