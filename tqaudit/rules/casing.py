@@ -1,0 +1,427 @@
+"""Casing rules: a target whose capitals do not follow its source's.
+
+The source's casing tells what the target should look like: a source that starts with a
+capital asks for a target that starts with one, a source in normal case for a target in
+normal case. Only targets in a script with case (Latin, Cyrillic, Greek, Armenian …) are
+checked; the conventions that differ between languages (German noun capitals, Afrikaans
+`'n`, Turkish `İ`) come from the ``casing.conventions`` pack.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tqaudit import scripts
+from tqaudit.chunk import Chunk, finditer
+from tqaudit.rules.base import Applicability, Hit, Rule
+from tqaudit.rules.registry import register
+
+# What may come before the first word of a sentence: spaces, quotation marks, brackets,
+# dashes, bullets, inverted Spanish marks and an ellipsis. Digits and other symbols
+# (`#`, `@`, `$`, `%`) end the search: a segment that starts with them has no first letter.
+_LEAD = "\\s\"'`´“”„‟«»‹›‘’‚([{（【〔「『《〈\\-‐‑‒–—―•●○■□◆◇▪▫►▶★☆·*¿¡…"
+_LEAD_RUN = re.compile(f"[{_LEAD}]*")
+# A list label before the first word (`1. `, `a) `, `iv. `).
+_LIST_LABEL = re.compile(r"(?:\d{1,3}|[A-Za-z]|[ivxIVX]{2,4})(?:\)\s*|\.\s+)")
+_BULLET = re.compile(r"\s*[-‐‑‒–—―•●○■□◆◇▪▫►▶★☆·*]\s")
+_WORD = re.compile(r"\w+")
+# A segment that ends a sentence: final punctuation, then closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…。！？؟।][\s\"'”’»)\]」』）]*$")
+# A segment that goes on in the next one: it ends with a comma, semicolon, dash or an
+# opening bracket; or, before a source whose first word may be a German noun, with a word.
+# A colon is not one: the source's own capital after it says how the list goes on.
+_CONTINUES = re.compile(r"[,;(/&\-‐‑‒–—―、，；（][\"'”’»]?\s*$")
+_ENDS_WITH_WORD = re.compile(r"\w[\"'”’»]?\s*$")
+# Scripts without case: a source in one of them says nothing about capitals.
+_CASELESS_SOURCE = frozenset({"HAN", "KANA", "HANGUL", "THAI", "LAO", "KHMER", "MYANMAR", "ARABIC", "HEBREW"})
+
+
+@functools.lru_cache(maxsize=1)
+def _letter_classes() -> tuple[str, str]:
+    """Character classes (regex bodies) of every upper-case and lower-case letter in the BMP."""
+    upper = "".join(chr(c) for c in range(0x10000) if chr(c).isupper())
+    lower = "".join(chr(c) for c in range(0x10000) if chr(c).islower())
+    return re.escape(upper), re.escape(lower)
+
+
+def _cased(char: str) -> bool:
+    return char.isupper() or char.islower()
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The first letter of a segment (after quotes, brackets, dashes and a list label)."""
+
+    pos: int
+    char: str
+    word: str
+    bullet: bool
+
+
+def opening(text: str) -> Opening | None:
+    """The segment's first letter and its word, or None when it starts with a digit or symbol."""
+    pos = _LEAD_RUN.match(text).end()  # type: ignore[union-attr]  # matches the empty string
+    label = _LIST_LABEL.match(text, pos)
+    if label:
+        pos = _LEAD_RUN.match(text, label.end()).end()  # type: ignore[union-attr]
+    if pos >= len(text) or not text[pos].isalpha():
+        return None
+    word = _WORD.match(text, pos)
+    return Opening(pos, text[pos], word.group() if word else text[pos], bool(_BULLET.match(text)))
+
+
+def _acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _brand(word: str, source: str) -> bool:
+    """`iPhone`, `eBay`, `iOS`: a lower-case initial then a capital, not capitalised in the source."""
+    if not any(c.isupper() for c in word[1:]):
+        return False
+    return word[0].upper() + word[1:] not in source and word.upper() not in source
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(_SENTENCE_END.search(text))
+
+
+def _continues(text: str, word_too: bool = False) -> bool:
+    """Whether a segment goes on in the next one (``word_too``: also when it ends in a word)."""
+    return bool(_CONTINUES.search(text) or (word_too and _ENDS_WITH_WORD.search(text)))
+
+
+@dataclass(frozen=True)
+class Conventions:
+    """The ``casing.conventions`` pack, read once."""
+
+    noun_capitals: frozenset[str]
+    sentence_openers: dict[str, frozenset[str]]
+    lowercase_initials: dict[str, re.Pattern[str]]
+    title_case: dict[str, dict[str, str]]
+
+    def noun_may_open(self, word: str, lang: str) -> bool:
+        """Whether a capitalised first ``word`` in ``lang`` may be a noun, not a sentence start."""
+        return lang in self.noun_capitals and word.lower() not in self.sentence_openers.get(lang, ())
+
+    def capital(self, char: str, lang: str) -> str | None:
+        """The capital of ``char`` in ``lang`` (None when it is not one character: `ß`)."""
+        special = self.title_case.get(lang, {}).get(char)
+        if special:
+            return special
+        title = char.title()
+        return title if len(title) == 1 and title != char else None
+
+
+def conventions(rule: Rule) -> Conventions:
+    pack = rule.packs.get("casing.conventions")
+    header = pack.header if pack else {}
+    initials = {
+        lang: re.compile(r"\s*(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+        for lang, words in header.get("lowercase_initials", {}).items()
+    }
+    return Conventions(
+        frozenset(header.get("noun_capitals", ())),
+        {lang: frozenset(words) for lang, words in header.get("sentence_openers", {}).items()},
+        initials,
+        {lang: dict(table) for lang, table in header.get("title_case", {}).items()},
+    )
+
+
+def _neighbour(chunk: Chunk, row: int) -> int | None:
+    """The previous segment of the same document in this chunk, or None."""
+    if row == 0 or chunk.doc_ids[row - 1] != chunk.doc_ids[row]:
+        return None
+    return row - 1
+
+
+def _source_reason(source: str, src_lang: str, conv: Conventions) -> str:
+    """What in the source asks for a capital at the start of the target ("" when nothing)."""
+    src_open = opening(source)
+    if src_open is not None and _cased(src_open.char):
+        sentence_case = src_open.char.isupper() and not _acronym(src_open.word)
+        # a Latin word at the start of a Japanese sentence is not that sentence's case
+        own_script = scripts.script_of(src_open.char) == scripts.dominant_script(source)
+        noun = conv.noun_may_open(src_open.word, src_lang) and not _ends_sentence(source)
+        if sentence_case and own_script and not noun:
+            return f"the source starts with a capital ('{src_open.word}')"
+        return ""
+    if source.strip() and scripts.dominant_script(source) in _CASELESS_SOURCE and _ends_sentence(source):
+        return "the source is a whole sentence"
+    return ""
+
+
+def capital_expected(chunk: Chunk, row: int, conv: Conventions) -> str:
+    """Why the target of ``row`` should start with a capital ("" when nothing says so).
+
+    The source starts a sentence with a capital (not an acronym, not a German noun in a
+    fragment), or a source in a script without case is a whole sentence; and the segment
+    does not continue one of the previous segment (source or target).
+    """
+    src_lang = scripts.base_language(chunk.src_langs[row])
+    reason = _source_reason(chunk.sources[row], src_lang, conv)
+    if not reason:
+        return ""
+    prev = _neighbour(chunk, row)
+    # a sentence without case starts a new one only after a full stop on both sides
+    ended = prev is None or (_ends_sentence(chunk.sources[prev]) and _ends_sentence(chunk.targets[prev]))
+    if reason.endswith("sentence") and not ended:
+        return ""
+    if prev is not None:
+        # German capitalises nouns: a capital after a source segment that ends in a word
+        # may be a noun in the middle of a sentence
+        src_open = opening(chunk.sources[row])
+        word_too = src_open is not None and conv.noun_may_open(src_open.word, src_lang)
+        if _continues(chunk.sources[prev], word_too) or _continues(chunk.targets[prev], word_too):
+            return ""
+    return reason
+
+
+def _lowercase_list(chunk: Chunk, row: int, tgt_open: Opening) -> bool:
+    """A list item after a list item in lower case in the same document (a list style)."""
+    prev = _neighbour(chunk, row)
+    if prev is None or not tgt_open.bullet:
+        return False
+    prev_open = opening(chunk.targets[prev])
+    return prev_open is not None and prev_open.bullet and prev_open.char.islower()
+
+
+@register
+class LowercaseStart(Rule):
+    """Target starts in lower case where the source starts with a capital.
+
+    ## What it does
+    Compares the first letter of source and target, after leading quotation marks,
+    brackets, dashes, bullets and list labels (`1.`, `a)`), and flags a target whose first
+    letter is lower case where the source's is a capital. A source in a script without
+    case (Chinese, Japanese) asks for a capital when it is a whole sentence (it ends with
+    `。`, `！`, `？`).
+
+    ## Why is this bad?
+    A lost sentence capital is a casing slip of MT post-processing (truecasing, joining
+    segments), and in a published text it looks like a fragment.
+
+    ## Example
+    Source: `Der Zug fährt um acht Uhr ab.`
+    Target: `the train leaves at eight o'clock.`
+
+    Use instead:
+    `The train leaves at eight o'clock.`
+
+    ## Known problems
+    These are not flagged, because the lower case is right: a segment that continues a
+    sentence of the previous segment of the same document (the previous source or target
+    ends with a comma, colon, dash or a word without punctuation), a first word that is a
+    brand name (`iPhone`, `eBay`), a source that starts with a digit, a symbol (`#`, `@`)
+    or an acronym (`DVD`), a German source that is not a whole sentence (German capitalises
+    nouns), Afrikaans `'n` and Dutch `'s`/`'t` (`casing.conventions` pack), and list items
+    written in lower case throughout. The previous segment is only seen inside one chunk:
+    at a chunk boundary a continuation can be flagged.
+
+    ## Fix safety
+    Unsafe: the suggestion is the first letter in capitals (`İ` for Turkish `i`), right
+    unless the segment continues a sentence that the rule could not see.
+    """
+
+    code = "CS001"
+    name = "lowercase-start"
+    category = "casing"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def prepare(self) -> None:
+        self.conv = conventions(self)
+        _, lower = _letter_classes()
+        self._lower_start = re.compile(f"^[{_LEAD}]*(?:{_LIST_LABEL.pattern}[{_LEAD}]*)?[{lower}]")
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        targets = chunk.targets
+        for row, _ in finditer(targets, self._lower_start):
+            hit = self._check_row(chunk, row)
+            if hit is not None:
+                yield hit
+
+    def _check_row(self, chunk: Chunk, row: int) -> Hit | None:
+        target = chunk.targets[row]
+        tgt_open = opening(target)
+        if tgt_open is None or _brand(tgt_open.word, chunk.sources[row]):
+            return None
+        tgt_lang = scripts.base_language(chunk.tgt_langs[row])
+        initials = self.conv.lowercase_initials.get(tgt_lang)
+        if initials is not None and initials.match(target):
+            return None
+        reason = capital_expected(chunk, row, self.conv)
+        if not reason or _lowercase_list(chunk, row, tgt_open):
+            return None
+        capital = self.conv.capital(tgt_open.char, tgt_lang)
+        return Hit(
+            row,
+            tgt_open.pos,
+            tgt_open.pos + 1,
+            f"Target starts in lower case ('{tgt_open.word}') where {reason}",
+            capital,
+        )
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _mid_sentence_capitals(source: str) -> int:
+    """Capitalised words of the source that do not start a sentence (names, titles)."""
+    count = 0
+    for m in re.finditer(r"(?<=[^\W\d_])[,;:]?\s+([^\W\d_])", source):
+        if m.group(1).isupper():
+            count += 1
+    return count
+
+
+@register
+class LowercasedTarget(Rule):
+    """Whole target in lower case where the source has capitals.
+
+    ## What it does
+    Flags a target of at least `min_words` words and `min_letters` cased letters without
+    a single capital, when its source says there should be one: the source starts a
+    sentence with a capital (as CS001 reads it), or it has at least `min_names`
+    capitalised words inside the sentence (names) in a language that does not capitalise
+    every noun.
+
+    ## Why is this bad?
+    A target with no capital at all is the mark of a pipeline that lowercased its input
+    or output (a lower-cased training corpus, a detruecaser that did not run): every name
+    and sentence start of the segment is lost, and usually of the whole file.
+
+    ## Example
+    Source: `Maribel Ortega leitet seit 2019 das Büro in Madrid.`
+    Target: `maribel ortega has been running the office in madrid since 2019.`
+
+    Use instead:
+    `Maribel Ortega has been running the office in Madrid since 2019.`
+
+    ## Known problems
+    Chat messages written in lower case on both sides are left alone (the source must
+    have capitals); a target that starts with a digit is flagged only on the evidence of
+    names in the source.
+    """
+
+    code = "CS002"
+    name = "lowercased-target"
+    category = "casing"
+    severity = "error"
+    options = {"min_words": 3, "min_letters": 15, "min_names": 2}
+    option_docs = {
+        "min_words": "Words a target needs before a missing capital is evidence.",
+        "min_letters": "Cased letters a target needs before a missing capital is evidence.",
+        "min_names": "Capitalised words inside the source's sentences that ask for capitals.",
+    }
+
+    def prepare(self) -> None:
+        self.conv = conventions(self)
+        upper, lower = _letter_classes()
+        self._upper = re.compile(f"[{upper}]")
+        self._lower = re.compile(f"[{lower}]")
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        targets = chunk.targets
+        upper = self._upper
+        candidates = [r for r, t in enumerate(targets) if t and not upper.search(t) and self._lower.search(t)]
+        for row in candidates:
+            reason = self._reason(chunk, row)
+            if reason:
+                yield Hit(row, -1, -1, f"Target has no capital letter at all where {reason}")
+
+    def _reason(self, chunk: Chunk, row: int) -> str:
+        target = chunk.targets[row]
+        if len(_words(target)) < self.opts["min_words"]:
+            return ""
+        if sum(c.islower() for c in target) < self.opts["min_letters"]:
+            return ""
+        tgt_open = opening(target)
+        if tgt_open is not None and tgt_open.char.islower():
+            if _lowercase_list(chunk, row, tgt_open):
+                return ""
+            reason = capital_expected(chunk, row, self.conv)
+            if reason:
+                return reason
+        src_lang = scripts.base_language(chunk.src_langs[row])
+        source = chunk.sources[row]
+        if src_lang in self.conv.noun_capitals or not src_lang:
+            return ""
+        if scripts.language_script(src_lang) in _CASELESS_SOURCE:
+            return ""
+        names = _mid_sentence_capitals(source)
+        if names >= self.opts["min_names"]:
+            return f"the source has {names} capitalised names"
+        return ""
+
+
+@register
+class AllCaps(Rule):
+    """Target written in capitals where the source is in normal case.
+
+    ## What it does
+    Flags a run of at least `min_words` words in capitals (at least `min_letters`
+    letters), or a whole target of two or more words in capitals, when the source has no
+    run of capitalised words itself. Acronyms are short and rarely three in a row, so
+    `NATO and the EU` is not flagged.
+
+    ## Why is this bad?
+    Capitals where the source has none come from a system trained on headlines or from a
+    casing step gone wrong; the text reads as shouting and names lose their shape.
+
+    ## Example
+    Source: `Die Regierung hat den Plan am Montag vorgestellt.`
+    Target: `THE GOVERNMENT PRESENTED THE PLAN ON MONDAY.`
+
+    Use instead:
+    `The government presented the plan on Monday.`
+
+    ## Known problems
+    A target that keeps the capitals of a source heading is left alone; a source without
+    case (Chinese, Japanese) gives no evidence of its own, so a heading rendered in
+    capitals is flagged unless the source has Latin words in capitals.
+    """
+
+    code = "CS003"
+    name = "all-caps"
+    category = "casing"
+    severity = "warning"
+    options = {"min_words": 3, "min_letters": 12}
+    option_docs = {
+        "min_words": "Words in capitals in a row that make a run (a whole target needs two).",
+        "min_letters": "Letters a run in capitals needs (shorter runs are acronyms).",
+    }
+
+    def prepare(self) -> None:
+        upper, lower = _letter_classes()
+        word = f"(?<!\\w)[{upper}](?:[{upper}ß]|['’\\-][{upper}])*(?!\\w)"
+        self._upper_word = re.compile(word)
+        # two or more words in capitals (one-letter words inside: `I HAVE A STORY`), or
+        # one long word in capitals (a whole target of one word)
+        self._run = re.compile(f"{word}(?:[^\\w\\n]{{1,3}}{word})+|(?<!\\w)[{upper}]{{6,}}(?!\\w)")
+        self._lower = re.compile(f"[{lower}]")
+
+    def _caps_letters(self, text: str) -> int:
+        """Letters in words of two or more capitals (acronyms, headings in capitals)."""
+        return sum(len(w) for w in self._upper_word.findall(text) if len(w) >= 2)
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        targets = chunk.targets
+        for row, m in finditer(targets, self._run):
+            text = m.group()
+            whole = not self._lower.search(targets[row])
+            n_words = len(self._upper_word.findall(text))
+            letters = sum(c.isalpha() for c in text)
+            long_run = n_words >= self.opts["min_words"] and letters >= self.opts["min_letters"]
+            if not (long_run or (whole and letters >= 6)):
+                continue
+            # the source's own capitals (a heading, a shouted word) explain as many in the target
+            if letters <= 1.5 * self._caps_letters(sources[row]) + 4:
+                continue
+            excerpt = text if len(text) <= 40 else text[:39] + "…"
+            yield Hit(row, m.start(), m.end(), f"Capitals '{excerpt}' where the source is in normal case")
