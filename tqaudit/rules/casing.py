@@ -101,12 +101,18 @@ class Conventions:
 
     noun_capitals: frozenset[str]
     sentence_openers: dict[str, frozenset[str]]
+    abbreviations: dict[str, frozenset[str]]
     lowercase_initials: dict[str, re.Pattern[str]]
     title_case: dict[str, dict[str, str]]
 
     def noun_may_open(self, word: str, lang: str) -> bool:
         """Whether a capitalised first ``word`` in ``lang`` may be a noun, not a sentence start."""
         return lang in self.noun_capitals and word.lower() not in self.sentence_openers.get(lang, ())
+
+    def abbreviation(self, word: str, lang: str) -> bool:
+        """Whether ``word`` before a full stop is an abbreviation (in ``lang`` or any language)."""
+        key = word.lower()
+        return key in self.abbreviations.get("*", ()) or key in self.abbreviations.get(lang, ())
 
     def capital(self, char: str, lang: str) -> str | None:
         """The capital of ``char`` in ``lang`` (None when it is not one character: `ß`)."""
@@ -127,6 +133,7 @@ def conventions(rule: Rule) -> Conventions:
     return Conventions(
         frozenset(header.get("noun_capitals", ())),
         {lang: frozenset(words) for lang, words in header.get("sentence_openers", {}).items()},
+        {lang: frozenset(words) for lang, words in header.get("abbreviations", {}).items()},
         initials,
         {lang: dict(table) for lang, table in header.get("title_case", {}).items()},
     )
@@ -476,3 +483,101 @@ class AllCaps(Rule):
                 continue
             excerpt = text if len(text) <= 40 else text[:39] + "…"
             yield Hit(row, m.start(), m.end(), f"Capitals '{excerpt}' where the source is in normal case")
+
+
+# A sentence end inside a segment: a word, sentence punctuation, space(s), then a
+# lower-case letter (possibly after an opening quote). After a closing quote or bracket
+# (`"…!" she said`) the sentence may go on, so those are not sentence ends.
+_INNER_END = r"(?<![^\W\d_])(?P<word>[^\W\d_]+)[.!?]\s+[\"'“‘«„]?(?=(?P<first>[{lower}])(?P<rest>\w*))"
+# Sentence ends inside a source: cased scripts (then a capital) and CJK marks (then text).
+_SOURCE_END_CAPITAL = re.compile(r"[^\W\d_][.!?][\"'”’»)]*\s+[\"'“‘«„(]?(?P<first>[^\W\d_])")
+_SOURCE_END_CJK = re.compile(r"[。！？](?=[^\s。！？”」』）)])")
+
+
+@register
+class LowercaseSentence(Rule):
+    """Lower-case sentence inside the target where the source's has a capital.
+
+    ## What it does
+    Flags a lower-case letter after a sentence end inside the target (a word, `.`, `!` or
+    `?`, a space) when the source has at least as many sentence ends inside it, each
+    followed by a capital (or, in Chinese and Japanese, by more text), and none followed by
+    a lower-case letter. Abbreviations before the full stop (`etc.`, `bzw.`, `г.`) come
+    from the `abbreviations` table of the `casing.conventions` pack.
+
+    ## Why is this bad?
+    Two sentences joined by MT post-processing, or a truecaser that only capitalises the
+    segment's first letter, leave the second sentence in lower case.
+
+    ## Example
+    Source: `Der Zug ist abgefahren. Wir warten auf den nächsten.`
+    Target: `The train has left. we are waiting for the next one.`
+
+    Use instead:
+    `The train has left. We are waiting for the next one.`
+
+    ## Known problems
+    An abbreviation missing from the pack, followed by a lower-case word, is flagged when
+    the source has a sentence end of its own.
+
+    ## Fix safety
+    Unsafe: the suggestion is the letter in capitals, wrong after an unknown abbreviation.
+    """
+
+    code = "CS004"
+    name = "lowercase-sentence"
+    category = "casing"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def prepare(self) -> None:
+        self.conv = conventions(self)
+        _, lower = _letter_classes()
+        self._inner_end = re.compile(_INNER_END.format(lower=lower))
+
+    def _source_ends(self, source: str, src_lang: str) -> int:
+        """Sentence ends inside the source that a capital follows (-1: one is in lower case).
+
+        In a language that capitalises nouns, only a capitalised word that is never a noun
+        (`sentence_openers`) proves a sentence start.
+        """
+        count = 0
+        for m in _SOURCE_END_CAPITAL.finditer(source):
+            first = m.group("first")
+            if first.islower():
+                return -1
+            word = _WORD.match(source, m.start("first"))
+            if first.isupper() and not self.conv.noun_may_open(word.group() if word else first, src_lang):
+                count += 1
+        return count + len(_SOURCE_END_CJK.findall(source))
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        targets = chunk.targets
+        by_row: dict[int, list[re.Match[str]]] = {}
+        for row, m in finditer(targets, self._inner_end):
+            by_row.setdefault(row, []).append(m)
+        for row, matches in by_row.items():
+            tgt_lang = scripts.base_language(chunk.tgt_langs[row])
+            ends = self._source_ends(chunk.sources[row], scripts.base_language(chunk.src_langs[row]))
+            if ends <= 0:
+                continue
+            initials = self.conv.lowercase_initials.get(tgt_lang)
+            for m in matches:
+                if len(m.group("word")) < 2 or self.conv.abbreviation(m.group("word"), tgt_lang):
+                    continue
+                if _brand(m.group("first") + m.group("rest"), chunk.sources[row]):
+                    continue
+                if initials is not None and initials.match(targets[row], m.end() - 1):
+                    continue
+                before = len(_SOURCE_END_CAPITAL.findall(targets[row], 0, m.end())) + 1
+                if before > ends:
+                    continue
+                pos = m.end()
+                char = targets[row][pos]
+                yield Hit(
+                    row,
+                    pos,
+                    pos + 1,
+                    f"Sentence starts in lower case ('{char}') where the source's start with capitals",
+                    self.conv.capital(char, tgt_lang),
+                )
