@@ -282,10 +282,14 @@ def _edge(text: str, pattern: re.Pattern[str], tgt_lang: str) -> str:
 
 def _edge_hits(chunk: Chunk, pattern: re.Pattern[str], where: str) -> Iterator[Hit]:
     """A hit where the whitespace at one edge of the target differs from the source's."""
-    for row, (source, target) in enumerate(zip(chunk.sources, chunk.targets, strict=True)):
+    edge = slice(0, 1) if where == "Leading" else slice(-1, None)
+    sources, targets = chunk.sources, chunk.targets
+    # the edge character alone says which rows need a look
+    pairs = enumerate(zip(sources, targets, strict=True))
+    rows = [r for r, (s, t) in pairs if s[edge].isspace() or t[edge].isspace()]
+    for row in rows:
+        source, target = sources[row], targets[row]
         if not source.strip() or not target.strip():
-            continue
-        if not (pattern.search(target) or pattern.search(source)):
             continue
         want = _edge(source, pattern, chunk.tgt_langs[row])
         m = pattern.search(target)
