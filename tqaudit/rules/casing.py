@@ -198,7 +198,7 @@ def capital_expected(chunk: Chunk, row: int, conv: Conventions, tgt_word: str = 
     prev = _neighbour(chunk, row)
     # a sentence without case starts a new one only after a full stop on both sides
     ended = prev is None or (_ends_sentence(chunk.sources[prev]) and _ends_sentence(chunk.targets[prev]))
-    if reason.endswith("sentence") and not ended:
+    if reason.endswith("sentence") and (not ended or _aside(chunk.targets[row])):
         return ""
     if reason.endswith("segment") and (prev is None or not ended or _aside(chunk.targets[row])):
         return ""
