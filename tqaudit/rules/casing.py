@@ -200,7 +200,12 @@ def capital_expected(chunk: Chunk, row: int, conv: Conventions, tgt_word: str = 
     ended = prev is None or (_ends_sentence(chunk.sources[prev]) and _ends_sentence(chunk.targets[prev]))
     if reason.endswith("sentence") and (not ended or _aside(chunk.targets[row])):
         return ""
-    if reason.endswith("segment") and (prev is None or not ended or _aside(chunk.targets[row])):
+    # a document's first segment starts a sentence (row 0 of a chunk may be in the middle
+    # of one); without documents, a segment starts one only after a full stop
+    opens_document = row > 0 and prev is None and bool(chunk.doc_ids[row])
+    if reason.endswith("segment") and (
+        not (ended and (prev is not None or opens_document)) or _aside(chunk.targets[row])
+    ):
         return ""
     if prev is not None:
         # German capitalises nouns: a capital after a source segment that ends in a word
