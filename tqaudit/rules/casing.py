@@ -241,9 +241,9 @@ class LowercaseStart(Rule):
     letter is lower case where the source's is a capital. A target whose first word is
     the source's capitalised first word (`yvonne` for `Yvonne`, `amazon` for `Amazon-Gründer`)
     is flagged wherever the segment stands: a name keeps its capital. A source in a script
-    without case (Chinese, Japanese) asks for a capital when it is a whole sentence (it
-    ends with `。`, `！`, `？`) after a segment that ended one, or when both the previous
-    source and target ended a sentence.
+    without case (Chinese, Japanese) asks for a capital when the previous source and target
+    of the document both end a sentence (or the segment opens a document) and the target
+    does not open with a bracket (`(laughter)`).
 
     ## Why is this bad?
     A lost sentence capital is a casing slip of MT post-processing (truecasing, joining
