@@ -200,9 +200,11 @@ def capital_expected(chunk: Chunk, row: int, conv: Conventions, tgt_word: str = 
     ended = prev is None or (_ends_sentence(chunk.sources[prev]) and _ends_sentence(chunk.targets[prev]))
     if reason.endswith("sentence") and (not ended or _aside(chunk.targets[row])):
         return ""
-    # a document's first segment starts a sentence (row 0 of a chunk may be in the middle
-    # of one); without documents, a segment starts one only after a full stop
-    opens_document = row > 0 and prev is None and bool(chunk.doc_ids[row])
+    # the first segment of a document of several segments starts a sentence (row 0 of a
+    # chunk may be in the middle of one, and a document of one segment may be a UI string);
+    # without documents, a segment starts one only after a full stop
+    doc = chunk.doc_ids[row]
+    opens_document = bool(doc) and 0 < row < len(chunk) - 1 and prev is None and chunk.doc_ids[row + 1] == doc
     if reason.endswith("segment") and (
         not (ended and (prev is not None or opens_document)) or _aside(chunk.targets[row])
     ):
