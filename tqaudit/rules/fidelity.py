@@ -9,7 +9,7 @@ import re
 import unicodedata
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -392,6 +392,19 @@ class _Lengths:
 
 
 _UNITS: weakref.WeakKeyDictionary[Chunk, tuple[list[int], list[int]]] = weakref.WeakKeyDictionary()
+# Every length judgement of a chunk, made once for all the omission rules that read it.
+_JUDGED: weakref.WeakKeyDictionary[Chunk, tuple[LengthPriors, list[_Lengths]]] = weakref.WeakKeyDictionary()
+# One LengthPriors per PackSet (the pack set is kept so that its id is not reused).
+_PRIORS: dict[int, tuple[PackSet, LengthPriors]] = {}
+
+
+def shared_priors(packs: PackSet) -> LengthPriors:
+    """The length priors of ``packs``, shared by the rules made with the same pack set."""
+    got = _PRIORS.get(id(packs))
+    if got is None or got[0] is not packs:
+        got = (packs, LengthPriors(packs))
+        _PRIORS[id(packs)] = got
+    return got[1]
 
 
 def _units(chunk: Chunk) -> tuple[list[int], list[int]]:
@@ -403,17 +416,30 @@ def _units(chunk: Chunk) -> tuple[list[int], list[int]]:
     return got
 
 
-def _lengths(chunk: Chunk, priors: LengthPriors, min_source_units: int) -> Iterator[_Lengths]:
-    """The length judgement of each segment whose source has ``min_source_units`` or more."""
+def _judge(chunk: Chunk, priors: LengthPriors) -> list[_Lengths]:
     src_units, tgt_units = _units(chunk)
+    tables: dict[tuple[str, str], _LengthTable | None] = {}
+    out = []
     for row, (s, t) in enumerate(zip(src_units, tgt_units, strict=True)):
-        if s < min_source_units or not t:
+        if not s or not t:
             continue
-        table = priors.table(base_language(chunk.src_langs[row]), base_language(chunk.tgt_langs[row]))
-        if table is None:
-            continue
-        z, expected = priors.deviation(table, s, t)
-        yield _Lengths(row, s, t, z, expected, table.name)
+        key = (chunk.src_langs[row], chunk.tgt_langs[row])
+        if key not in tables:
+            tables[key] = priors.table(base_language(key[0]), base_language(key[1]))
+        table = tables[key]
+        if table is not None:
+            z, expected = priors.deviation(table, s, t)
+            out.append(_Lengths(row, s, t, z, expected, table.name))
+    return out
+
+
+def _lengths(chunk: Chunk, priors: LengthPriors, min_source_units: int) -> list[_Lengths]:
+    """The length judgement of each segment whose source has ``min_source_units`` or more."""
+    cached = _JUDGED.get(chunk)
+    if cached is None or cached[0] is not priors:
+        cached = (priors, _judge(chunk, priors))
+        _JUDGED[chunk] = cached
+    return [j for j in cached[1] if j.src_units >= min_source_units]
 
 
 def _times(lengths: _Lengths) -> float:
@@ -448,6 +474,10 @@ def _gross(source: str, target: str, lengths: _Lengths | None, opts: dict[str, A
 def _clip(text: str, limit: int = 30) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
+
+# Deviations below the median beyond which FD006 looks at a segment at all: a target of
+# punctuation or one word for a source of four words or more lies far beyond it (about -4).
+_FRAGMENT_Z = -1.5
 
 _GROSS_OPTIONS: dict[str, Any] = {
     "min_source_words": 4,
@@ -519,7 +549,7 @@ class LengthOutlier(Rule):
     }
 
     def prepare(self) -> None:
-        self._priors = LengthPriors(self.packs)
+        self._priors = shared_priors(self.packs)
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         opts = self.opts
@@ -580,16 +610,15 @@ class TargetFragment(Rule):
     option_docs = dict(_GROSS_DOCS)
 
     def prepare(self) -> None:
-        self._priors = LengthPriors(self.packs)
+        self._priors = shared_priors(self.packs)
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        judged = {j.row: j for j in _lengths(chunk, self._priors, 1)}
-        for row, (source, target) in enumerate(zip(chunk.sources, chunk.targets, strict=True)):
-            if not source:
-                continue
-            why = _gross(source, target, judged.get(row), self.opts)
+        for lengths in _lengths(chunk, self._priors, 1):
+            if lengths.z > _FRAGMENT_Z:
+                continue  # a fragment is always far shorter than usual: skip the word counts
+            why = _gross(chunk.sources[lengths.row], chunk.targets[lengths.row], lengths, self.opts)
             if why:
-                yield Hit(row, -1, -1, why)
+                yield Hit(lengths.row, -1, -1, why)
 
 
 @register
@@ -646,7 +675,7 @@ class TruncatedTarget(Rule):
     }
 
     def prepare(self) -> None:
-        self._priors = LengthPriors(self.packs)
+        self._priors = shared_priors(self.packs)
         pack = self.packs.get("fidelity.dangling")
         entries = pack.entries if pack else ()
         self._dangling = {e["pattern"]: frozenset(e["suggestion"].split()) for e in entries}
@@ -729,7 +758,7 @@ class MissingSentence(Rule):
     }
 
     def prepare(self) -> None:
-        self._priors = LengthPriors(self.packs)
+        self._priors = shared_priors(self.packs)
         pack = self.packs.get("fidelity.abbreviations")
         entries = pack.entries if pack else ()
         self._abbreviations = frozenset(w for e in entries for w in e["suggestion"].split())
