@@ -631,7 +631,10 @@ class TruncatedTarget(Rule):
     preposition or conjunction of the target language, from the `fidelity.dangling` pack)
     with no sentence punctuation after it, and at least `max_deviations_cut` robust
     deviations shorter than its source usually makes it. A target that only lacks the
-    final punctuation its source has must be `max_deviations_unfinished` deviations short.
+    final punctuation its source has must be `max_deviations_unfinished` deviations short;
+    when neither text ends with sentence punctuation, `max_deviations_bare` deviations,
+    for sources of `min_source_words_bare` words or more. A source that ends on a comma
+    itself is not judged.
 
     ## Why is this bad?
     MT systems stop early (a length limit, an end-of-sentence token after the first
