@@ -35,7 +35,7 @@ def test_select_ignore_prefixes() -> None:
     assert select_rules(["MK"]) == sorted(c for c in RULES if c.startswith("MK"))
     assert select_rules(["MK00"])[:2] == ["MK001", "MK002"]
     assert select_rules(["ALL"], ["MK", "PU", "WS"]) == sorted(
-        c for c in RULES if not c.startswith(("MK", "PU", "WS"))
+        c for c in RULES if not c.startswith(("MK", "PU", "WS")) and not RULES[c].preview
     )
     assert select_rules(["TL001"], [], ["BP"]) == ["BP001", "TL001"]
     with pytest.raises(ConfigError, match="did you mean 'TL001'"):
@@ -139,16 +139,16 @@ def test_preview_rules_need_their_exact_code() -> None:
     assert "PU002" in select_rules(["ALL"], [], ["PU002"])
 
 
-def test_length_outlier_flags_an_omission_against_the_corpus() -> None:
+def test_length_outlier_judges_one_segment_without_a_corpus() -> None:
     src = [f"Протесты в городе номер {i} начались из-за роста цен на сжиженный газ." for i in range(60)]
     tgt = [f"Protests in city number {i} began over rising prices of liquefied gas." for i in range(60)]
     tgt[17] = "Protests began."
     frame = pd.DataFrame({"source": src, "target": tgt, "src_lang": "ru", "tgt_lang": "en"})
     findings = tqaudit.audit(frame, Config(select=("FD005",))).findings
     assert findings["segment_id"].tolist() == ["18"]
-    assert "shorter than usual" in findings["message"].iloc[0]
-    few = tqaudit.audit(frame.head(20), Config(select=("FD005",))).findings
-    assert few.empty  # too few segments to know the pair's usual ratio
+    assert "shorter than a translation of its source" in findings["message"].iloc[0]
+    alone = tqaudit.audit(frame.iloc[[17]], Config(select=("FD005",))).findings
+    assert len(alone) == 1  # the pair's ratio comes from the fidelity.length pack, not the input
 
 
 def test_rules_read_the_annotations_they_declare() -> None:

