@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress, pairwise
 from typing import Any
 
 from tqaudit import scripts
@@ -535,3 +536,75 @@ class SourceNumberNotation(Rule):
             return True
         after = re.match(r"\W{0,2}([\w']+)", text[end : end + 20])
         return bool(after and after.group(1).lower() in self._after)
+
+
+# --------------------------------------------------------------------------- repeated quotation
+
+
+# Any unit of three or more characters repeated back to back in the source.
+_SOURCE_REPEAT = re.compile(r"(?<!\w)(\S.{1,40}?\S)[\s,;]*\1(?!\w)")
+
+
+@register
+class RepeatedQuotation(Rule):
+    """The same quotation twice in a row (`« this » « this »`).
+
+    ## What it does
+    Pairs the quotation marks of the target (any CLDR style, and straight quotes) and flags
+    a quotation that repeats the one just before it word for word, with only spaces or
+    punctuation between them, unless the source repeats its quotation too.
+
+    ## Why is this bad?
+    An MT decoder that loops on a quoted term emits it twice; the quote marks keep the
+    repetition rules from seeing two equal words side by side.
+
+    ## Example
+    Source: `Do "this"`
+    Target: `Faites « ceci » « ceci »`
+
+    Use instead:
+    `Faites « ceci »`
+
+    ## Known problems
+    Needs `tgt_lang` (the language's quotation marks); single curly quotes are not paired.
+
+    ## Fix safety
+    Unsafe: the second quotation is deleted, with the space before it.
+    """
+
+    code = "PU024"
+    name = "repeated-quotation"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def prepare(self) -> None:
+        self._quotes = ForeignQuotationMarks(packs=self.packs)
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for rules, rows in self.by_language(chunk, self._quotes._rules):
+            if rules is None:
+                continue
+            texts = [chunk.targets[r] for r in rows]
+            for i in compress(range(len(rows)), map(rules.scan.search, texts)):
+                row = rows[i]
+                yield from self._row(row, texts[i], chunk.sources[row], rules)
+
+    @staticmethod
+    def _row(row: int, text: str, source: str, rules: QuoteRules) -> Iterator[Hit]:
+        if len(rules.scan.findall(text)) < 4:
+            return  # two quotations take four marks
+        quotes = sorted((q for q in pair_marks(text, rules) if q.close_at >= 0), key=lambda q: q.open_at)
+        for first, second in pairwise(quotes):
+            inner = text[first.open_at + 1 : first.close_at].strip()
+            between = text[first.close_at + 1 : second.open_at]
+            if (
+                not inner
+                or between.strip(" \u00a0\u202f,;")
+                or text[second.open_at + 1 : second.close_at].strip() != inner
+            ):
+                continue
+            if _SOURCE_REPEAT.search(source):
+                continue  # the source repeats itself (`#PRS_ORG# #PRS_ORG#`, `【正版书】【正版书】`)
+            start = first.close_at + 1
+            yield Hit(row, start, second.close_at + 1, f"Quotation '{inner}' repeated", "")
