@@ -10,6 +10,7 @@ suggest, words that make a number a name). French-style spacing is read from the
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -417,59 +418,35 @@ class Notation:
     group: str  # the source's group symbol, when it is wrong in the target ("" otherwise)
     convert: dict[int, str]  # source symbols -> target symbols (str.translate table)
     tgt: str
+    tgt_decimal: str
+
+
+@dataclass(frozen=True)
+class NumberCopy:
+    """A source number copied verbatim into a target locale that writes it otherwise."""
+
+    hit: Hit
+    grouped: bool  # a thousands group (its value changes in the target) or a decimal
+    tgt_decimal: str
 
 
 _NUMBER_AROUND = re.compile(r"([\w§-]+)\W{0,2}$")
 
 
-@register
-class SourceNumberNotation(Rule):
-    """Number copied with the source's decimal or group symbol (`3.5 Prozent`).
+class NumberCopies:
+    """Finds source numbers copied with the source's notation (shared by PU023 and PU025).
 
-    ## What it does
-    For a source number whose value its own notation makes certain (`3.5` and `1,000,000`
-    in English, `3,5` and `1.000` in German or Russian), flags the same string in the target
-    when the target language writes decimals or thousands with other symbols (CLDR via the
-    `punctuation.locales` pack: German `3,5` and `1.000.000`, Russian `3,5` and `1 000 000`,
-    English `3.5` and `1,000,000`), and suggests the target-locale form. Ambiguous source
-    forms are skipped: three decimals (`1.000` in English), dotted series (versions `2.0.1`,
-    IP addresses, dates), day.month forms (`18.12`), and numbers named by the words around
-    them (`Version 2.0`, `105.3 FM`, `12.00 Uhr`: the `number_names` table of the
-    `punctuation.typography` pack).
-
-    ## Why is this bad?
-    `1,000` in a German or Russian text reads as one, and `3.5` as a date or a thousands
-    separator: the number changes its value or looks untranslated.
-
-    ## Example
-    Source: `Prices rose by 3.5 percent.`
-    Target: `Die Preise stiegen um 3.5 Prozent.`
-
-    Use instead:
-    `Die Preise stiegen um 3,5 Prozent.`
-
-    ## Known problems
-    Needs `src_lang` and `tgt_lang`; the base locale is assumed (`de` is Germany's `3,5`;
-    give `de-CH` for Switzerland's `3.5`). A section or model number that no word marks as a
-    name (`track 2.10`) is flagged.
-
-    ## Fix safety
-    Unsafe: the number may be a name (a version, a model) that keeps its notation.
+    Reads the decimal and group symbols of ``punctuation.locales`` (CLDR via Babel) and the
+    words that make a number a name (``number_names`` in ``punctuation.typography``).
     """
 
-    code = "PU023"
-    name = "source-number-notation"
-    category = "punctuation"
-    severity = "warning"
-    fix = Applicability.UNSAFE
-
-    def prepare(self) -> None:
-        self._numbers = _table(self, "numbers")
-        names = _table(self, "number_names")
+    def __init__(self, rule: Rule) -> None:
+        self._numbers = _table(rule, "numbers")
+        names = _table(rule, "number_names")
         self._before = frozenset(w.lower() for w in names.get("before", ()))
         self._after = frozenset(w.lower() for w in names.get("after", ()))
 
-    def _notation(self, src: str, tgt: str) -> Notation | None:
+    def notation(self, src: str, tgt: str) -> Notation | None:
         source, target = _lookup(self._numbers, src), _lookup(self._numbers, tgt)
         if not source or not target:
             return None
@@ -484,19 +461,21 @@ class SourceNumberNotation(Rule):
             rf"(?:(?P<grouped>\d{{1,3}}(?:{g}\d{{3}})+)(?:{d}\d+)?|(?P<int>\d+){d}(?P<frac>\d+))"
             r"(?!\d|[.,]\d)"
         )
-        return Notation(
-            pattern, decimal, group, str.maketrans({d_s: d_t, g_s: g_t}), scripts.base_language(tgt)
-        )
+        convert = str.maketrans({d_s: d_t, g_s: g_t})
+        return Notation(pattern, decimal, group, convert, scripts.base_language(tgt), d_t)
 
-    def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for notation, rows in self.by_language(chunk, self._notation):
+    def copies(self, chunk: Chunk, rule: Rule) -> Iterator[NumberCopy]:
+        for notation, rows in rule.by_language(chunk, self.notation):
             if notation is None:
                 continue
             sources = [chunk.sources[r] for r in rows]
             targets = [chunk.targets[r] for r in rows]
-            yield from remap(self._hits(sources, targets, notation), rows)
+            for copy in self._copies(sources, targets, notation):
+                yield dataclasses.replace(copy, hit=dataclasses.replace(copy.hit, row=rows[copy.hit.row]))
 
-    def _hits(self, sources: Sequence[str], targets: Sequence[str], notation: Notation) -> Iterator[Hit]:
+    def _copies(
+        self, sources: Sequence[str], targets: Sequence[str], notation: Notation
+    ) -> Iterator[NumberCopy]:
         seen: set[tuple[int, int]] = set()
         for row, m in finditer(sources, notation.source_number):
             if not self._certain(m, notation) or self._named(sources[row], m.start(), m.end()):
@@ -507,13 +486,9 @@ class SourceNumberNotation(Rule):
                     continue
                 seen.add((row, t.start()))
                 better = number.translate(notation.convert)
-                yield Hit(
-                    row,
-                    t.start(),
-                    t.end(),
-                    f"Number '{number}' keeps the source's notation; '{notation.tgt}' writes '{better}'",
-                    better,
-                )
+                message = f"Number '{number}' keeps the source's notation; '{notation.tgt}' writes '{better}'"
+                hit = Hit(row, t.start(), t.end(), message, better)
+                yield NumberCopy(hit, bool(m.group("grouped")), notation.tgt_decimal)
 
     @staticmethod
     def _certain(m: re.Match[str], notation: Notation) -> bool:
@@ -525,8 +500,9 @@ class SourceNumberNotation(Rule):
         whole, frac = m.group("int"), m.group("frac")
         if len(frac) == 3 and whole != "0" and len(whole) <= 3:
             return False  # `1.000`: a thousands group in another convention
-        if notation.decimal == "." and len(frac) == 2 and 1 <= int(whole) <= 31 and 1 <= int(frac) <= 12:
-            return False  # `18.12`: day and month
+        day_or_hour = notation.decimal == "." and len(frac) == 2 and int(whole) <= 31
+        if day_or_hour and (1 <= int(frac) <= 12 or (frac == "00" and int(whole) <= 24)):
+            return False  # `18.12`: day and month; `12.00`: a time
         return not (len(frac) == 4 and frac[:2] in ("19", "20"))  # `11,2021`: month, year
 
     def _named(self, text: str, start: int, end: int) -> bool:
@@ -536,6 +512,102 @@ class SourceNumberNotation(Rule):
             return True
         after = re.match(r"\W{0,2}([\w']+)", text[end : end + 20])
         return bool(after and after.group(1).lower() in self._after)
+
+
+@register
+class SourceNumberNotation(Rule):
+    """Number copied with the source's group or decimal symbol (`1,686 Fälle`).
+
+    ## What it does
+    For a source number whose value its own notation makes certain (`1,000,000` and `3.5`
+    in English, `1.000` and `3,5` in German or Russian), flags the same string in the target
+    when the target locale writes it otherwise (CLDR symbols, `punctuation.locales` pack):
+    a thousands group copied in any direction (`1,686` in German, `21.000` in English), and
+    a decimal point copied into a language with a decimal comma (`3.5 Prozent`). The
+    suggestion is the target-locale form (`1.686`, `3,5`, Russian `1 000` with U+00A0). A
+    decimal comma kept in an English target is PU025's (info).
+
+    ## Why is this bad?
+    `1,686` in a German or Russian text reads as one point six, and `21.000` in English as
+    twenty-one: the number changes its value. `3.5` in German breaks the locale's notation
+    (MQM raters mark both as locale-convention or punctuation errors).
+
+    ## Example
+    Source: `The ministry reported 1,686 new cases, up 3.5 percent.`
+    Target: `Das Ministerium meldete 1,686 neue Fälle, 3.5 Prozent mehr.`
+
+    Use instead:
+    `Das Ministerium meldete 1.686 neue Fälle, 3,5 Prozent mehr.`
+
+    ## Known problems
+    A section or model number that no word marks as a name (`track 2.10`) is flagged.
+    Ambiguous source forms are skipped: three decimals (`1.000` in English), dotted series
+    (versions `2.0.1`, IP addresses, dates), day.month and hour forms (`18.12`, `12.00`), and
+    numbers named by the words around them (`Version 2.0`, `105.3 FM`, `12.30 Uhr`: the
+    `number_names` table of the `punctuation.typography` pack). Needs `src_lang` and
+    `tgt_lang`; the base locale is assumed (`de` is Germany's `3,5`; give `de-CH` for
+    Switzerland's `3.5`).
+
+    ## Fix safety
+    Unsafe: the number may be a name (a version, a model) that keeps its notation.
+    """
+
+    code = "PU023"
+    name = "source-number-notation"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def prepare(self) -> None:
+        self._finder = NumberCopies(self)
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for copy in self._finder.copies(chunk, self):
+            if copy.grouped or copy.tgt_decimal != ".":
+                yield copy.hit
+
+
+@register
+class SourceDecimalComma(Rule):
+    """Source decimal comma kept where the target writes a point (`3,5 percent`).
+
+    ## What it does
+    Flags a source decimal written with a comma (`3,5` in German, Russian, Czech) copied
+    unchanged into a target whose locale writes decimals with a point (English, Chinese,
+    Japanese), and suggests the point (`3.5`).
+
+    ## Why is this bad?
+    English readers expect `3.5`; `3,5` looks untranslated (and `2,256` reads as a thousand).
+
+    ## Example
+    Source: `Die Preise stiegen um 3,5 Prozent.`
+    Target: `Prices rose by 3,5 percent.`
+
+    Use instead:
+    `Prices rose by 3.5 percent.`
+
+    ## Known problems
+    Reported as `info`: the comma cannot be misread as a thousands group (three decimals are
+    skipped), and human translators write it too (one of the two WMT22 cs-en references keeps
+    the Czech comma in 23 segments).
+
+    ## Fix safety
+    Unsafe: the number may be a name (a version, a model) that keeps its notation.
+    """
+
+    code = "PU025"
+    name = "source-decimal-comma"
+    category = "punctuation"
+    severity = "info"
+    fix = Applicability.UNSAFE
+
+    def prepare(self) -> None:
+        self._finder = NumberCopies(self)
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for copy in self._finder.copies(chunk, self):
+            if not copy.grouped and copy.tgt_decimal == ".":
+                yield copy.hit
 
 
 # --------------------------------------------------------------------------- repeated quotation
