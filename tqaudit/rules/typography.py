@@ -79,7 +79,8 @@ def pair_marks(text: str, rules: QuoteRules) -> Iterator[Quotation]:
     """Quotations of ``text`` by a stack walk over its marks: any CLDR pair closes.
 
     A mark that closes the innermost open quotation with a known pair closes it; a mark that
-    can open a pair opens one; anything else is a lone mark (``close_at`` -1).
+    can open a pair opens one; anything else is a lone mark (``close_at`` -1). A straight
+    mark glued to a letter or digit on the outside (`27"`, `user's`) neither opens nor closes.
     """
     stack: list[tuple[int, str]] = []
     tags = [m.span() for m in _TAG.finditer(text)] if "<" in text else []
@@ -87,6 +88,9 @@ def pair_marks(text: str, rules: QuoteRules) -> Iterator[Quotation]:
         pos, mark = m.start(), m.group()
         if tags and any(a < pos < b for a, b in tags):
             continue  # an attribute value of markup (`<a href="page.html">`), not a quotation
+        if mark in "\"'" and _straight_glued(text, pos, closing=bool(stack) and stack[-1][1] == mark):
+            yield Quotation(pos, -1, mark, len(stack))
+            continue
         if stack and stack[-1][1] + mark in rules.known:
             start, opener = stack.pop()
             yield Quotation(start, pos, opener + mark, len(stack))
@@ -96,6 +100,12 @@ def pair_marks(text: str, rules: QuoteRules) -> Iterator[Quotation]:
             yield Quotation(pos, -1, mark, len(stack))
     for pos, mark in stack:
         yield Quotation(pos, -1, mark, 0)
+
+
+def _straight_glued(text: str, pos: int, closing: bool) -> bool:
+    """Whether a straight quote at ``pos`` touches a letter or digit on its outer side."""
+    outside = text[pos + 1 : pos + 2] if closing else text[pos - 1 : pos] if pos else ""
+    return outside.isalnum()
 
 
 def _char_class(chars: Iterable[str]) -> re.Pattern[str]:
