@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tqaudit.packs import PackSet
-from tqaudit.rules.typography import ForeignQuotationMarks, pair_marks
+from tqaudit.rules.typography import ForeignQuotationMarks, QuoteTables, pair_marks
 
 
 def test_locale_pack_states_its_cldr_version_and_has_the_wmt_languages() -> None:
@@ -16,14 +16,13 @@ def test_locale_pack_states_its_cldr_version_and_has_the_wmt_languages() -> None
 
 
 def test_pairing_follows_each_languages_marks() -> None:
-    rule = ForeignQuotationMarks()
-    de = rule._rules("en", "de")
+    de = QuoteTables(ForeignQuotationMarks()).rules("en", "de")
     assert de is not None
     pairs = [(q.pair, q.depth) for q in pair_marks("„Er sagte »nein« heute“ und “ja”", de)]
     assert pairs == [("»«", 1), ("„“", 0), ("“”", 0)]
 
 
 def test_markup_attributes_are_not_quotations() -> None:
-    fr = ForeignQuotationMarks()._rules("en", "fr")
+    fr = QuoteTables(ForeignQuotationMarks()).rules("en", "fr")
     assert fr is not None
     assert list(pair_marks('Clique <a href="page.html">ici</a>', fr)) == []

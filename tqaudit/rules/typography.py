@@ -113,6 +113,55 @@ def _char_class(chars: Iterable[str]) -> re.Pattern[str]:
     return re.compile("[" + "".join(re.escape(c) for c in chars) + "]") if chars else re.compile("(?!)")
 
 
+class QuoteTables:
+    """The quotation marks each target language allows (shared by PU020 and PU024).
+
+    Reads the CLDR pairs of ``punctuation.locales``, the usage additions of
+    ``punctuation.typography`` and the ``spaced_guillemets`` of ``punctuation.<lang>``.
+    """
+
+    def __init__(self, rule: Rule) -> None:
+        self._packs = rule.packs
+        self._quotes = _table(rule, "quotes")
+        self._allow = _table(rule, "allow")
+        self._inner = _table(rule, "inner")
+        straight = _table(rule, "straight")
+        self._no_straight = frozenset(straight.get("not_used", ()))
+        self._single = frozenset(straight.get("single_scanned", ()))
+        known = {p for table in (self._quotes, self._allow, self._inner) for ps in table.values() for p in ps}
+        self._known = frozenset(p for p in known | {'""', "''"} if len(p) == 2)
+
+    def rules(self, src: str, tgt: str) -> QuoteRules | None:
+        pairs = list(_lookup(self._quotes, tgt) or ())
+        if not pairs:
+            return None
+        lang = scripts.base_language(tgt)
+        allowed = set(pairs) | set(self._allow.get(lang, ()))
+        if lang not in self._no_straight:
+            allowed |= set(self._allow.get("*", ()))
+        inner = frozenset(self._inner.get(lang, ())) - allowed
+        marks = frozenset(c for p in allowed for c in p)
+        skip = _APOSTROPHES - ({"'"} if lang in self._single else set())
+        known = frozenset(p for p in self._known if not set(p) & skip)
+        scanned = {c for p in known for c in p}
+        spaced = any(
+            p.header.get("spaced_guillemets") for p in self._packs.for_languages("punctuation", src, tgt)
+        )
+        return QuoteRules(
+            lang=lang,
+            allowed=frozenset(allowed),
+            inner=inner,
+            marks=marks,
+            primary=pairs[0],
+            alternate=pairs[1] if len(pairs) > 1 else pairs[0],
+            spaced=spaced,
+            suspect=_char_class((scanned - marks) | {p[0] for p in inner}),
+            scan=_char_class(scanned),
+            known=known,
+            openers=frozenset(p[0] for p in known),
+        )
+
+
 @register
 class ForeignQuotationMarks(Rule):
     """Quotation marks of another language's style (`«guillemets»` in English).
@@ -157,44 +206,7 @@ class ForeignQuotationMarks(Rule):
     fix = Applicability.UNSAFE
 
     def prepare(self) -> None:
-        self._quotes = _table(self, "quotes")
-        self._allow = _table(self, "allow")
-        self._inner = _table(self, "inner")
-        straight = _table(self, "straight")
-        self._no_straight = frozenset(straight.get("not_used", ()))
-        self._single = frozenset(straight.get("single_scanned", ()))
-        known = {p for table in (self._quotes, self._allow, self._inner) for ps in table.values() for p in ps}
-        self._known = frozenset(p for p in known | {'""', "''"} if len(p) == 2)
-
-    def _rules(self, src: str, tgt: str) -> QuoteRules | None:
-        pairs = list(_lookup(self._quotes, tgt) or ())
-        if not pairs:
-            return None
-        lang = scripts.base_language(tgt)
-        allowed = set(pairs) | set(self._allow.get(lang, ()))
-        if lang not in self._no_straight:
-            allowed |= set(self._allow.get("*", ()))
-        inner = frozenset(self._inner.get(lang, ())) - allowed
-        marks = frozenset(c for p in allowed for c in p)
-        skip = _APOSTROPHES - ({"'"} if lang in self._single else set())
-        known = frozenset(p for p in self._known if not set(p) & skip)
-        scanned = {c for p in known for c in p}
-        spaced = any(
-            p.header.get("spaced_guillemets") for p in self.packs.for_languages("punctuation", src, tgt)
-        )
-        return QuoteRules(
-            lang=lang,
-            allowed=frozenset(allowed),
-            inner=inner,
-            marks=marks,
-            primary=pairs[0],
-            alternate=pairs[1] if len(pairs) > 1 else pairs[0],
-            spaced=spaced,
-            suspect=_char_class((scanned - marks) | {p[0] for p in inner}),
-            scan=_char_class(scanned),
-            known=known,
-            openers=frozenset(p[0] for p in known),
-        )
+        self._tables = QuoteTables(self)
 
     @staticmethod
     def _foreign(q: Quotation, rules: QuoteRules) -> bool:
@@ -207,7 +219,7 @@ class ForeignQuotationMarks(Rule):
         return not set(q.pair) <= rules.marks
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for rules, rows in self.by_language(chunk, self._rules):
+        for rules, rows in self.by_language(chunk, self._tables.rules):
             if rules is not None:
                 yield from remap(self._check_rows([chunk.targets[r] for r in rows], rules), rows)
 
@@ -661,10 +673,10 @@ class RepeatedQuotation(Rule):
     fix = Applicability.UNSAFE
 
     def prepare(self) -> None:
-        self._quotes = ForeignQuotationMarks(packs=self.packs)
+        self._tables = QuoteTables(self)
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for rules, rows in self.by_language(chunk, self._quotes._rules):
+        for rules, rows in self.by_language(chunk, self._tables.rules):
             if rules is None:
                 continue
             texts = [chunk.targets[r] for r in rows]
