@@ -132,6 +132,7 @@ class QuoteTables:
         self._known = frozenset(p for p in known | {'""', "''"} if len(p) == 2)
 
     def rules(self, src: str, tgt: str) -> QuoteRules | None:
+        """What the target language ``tgt`` allows, or None for a language CLDR does not know."""
         pairs = list(_lookup(self._quotes, tgt) or ())
         if not pairs:
             return None
