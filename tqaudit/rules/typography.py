@@ -80,7 +80,9 @@ def pair_marks(text: str, rules: QuoteRules) -> Iterator[Quotation]:
 
     A mark that closes the innermost open quotation with a known pair closes it; a mark that
     can open a pair opens one; anything else is a lone mark (``close_at`` -1). A straight
-    mark glued to a letter or digit on the outside (`27"`, `user's`) neither opens nor closes.
+    mark glued to a letter or digit on the outside (`27"`, `user's`) neither opens nor closes,
+    and in languages that do not space their guillemets a mark with spaces on both sides is
+    no quotation mark at all (`Home » News`).
     """
     stack: list[tuple[int, str]] = []
     tags = [m.span() for m in _TAG.finditer(text)] if "<" in text else []
@@ -88,6 +90,8 @@ def pair_marks(text: str, rules: QuoteRules) -> Iterator[Quotation]:
         pos, mark = m.start(), m.group()
         if tags and any(a < pos < b for a, b in tags):
             continue  # an attribute value of markup (`<a href="page.html">`), not a quotation
+        if not rules.spaced and _spaced_out(text, pos):
+            continue  # a separator or arrow (`Home » News`, `« Previous`), not a quotation mark
         if mark in "\"'" and _straight_glued(text, pos, closing=bool(stack) and stack[-1][1] == mark):
             yield Quotation(pos, -1, mark, len(stack))
             continue
@@ -100,6 +104,11 @@ def pair_marks(text: str, rules: QuoteRules) -> Iterator[Quotation]:
             yield Quotation(pos, -1, mark, len(stack))
     for pos, mark in stack:
         yield Quotation(pos, -1, mark, 0)
+
+
+def _spaced_out(text: str, pos: int) -> bool:
+    """Whether the mark at ``pos`` has a space (or the text's edge) on both sides."""
+    return not text[pos - 1 : pos].strip() and not text[pos + 1 : pos + 2].strip()
 
 
 def _straight_glued(text: str, pos: int, closing: bool) -> bool:
