@@ -90,6 +90,7 @@ def main(package: Path) -> str:
         "#   (quotationStart/End, alternateQuotationStart/End).",
         f"# Number symbols: Unicode CLDR {get_cldr_version()} as shipped by Babel {babel.__version__}",
         "#   (babel.numbers.get_decimal_symbol / get_group_symbol, Latin digits).",
+        "# CLDR data is distributed under the Unicode License v3 (https://www.unicode.org/license.txt).",
         "",
         "[pack]",
         f'source = "Unicode CLDR {version} delimiters (cldr-misc-full); '
