@@ -23,7 +23,6 @@ from tqaudit.rules.base import Applicability, Hit, Rule, remap
 from tqaudit.rules.registry import register
 
 NBSP = "\u00a0"
-NNBSP = "\u202f"
 # Single curly quotes double as apostrophes (`don’t`, `students’`) in most Latin-script
 # languages: they are never scanned as quotation marks.
 _APOSTROPHES = frozenset("‘’'")
