@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -204,7 +205,9 @@ class SpaceBeforePunctuation(Rule):
     French and Breton put a space before `: ; ! ?`: a target language whose
     `punctuation.<lang>` pack lists a mark in `spaced_before` is not flagged for that mark
     (a space before a comma is still flagged in French). An ellipsis (`...`) after a space
-    is not flagged.
+    is not flagged. A target with no more spaced marks than its source (of any script:
+    `bitte !`, `カード 、`) copied the source's spacing and is not flagged; a single
+    spaced mark of a target whose source has another spaced mark elsewhere is missed.
 
     ## Fix safety
     Safe: only the spaces are removed.
@@ -216,6 +219,9 @@ class SpaceBeforePunctuation(Rule):
     severity = "warning"
     fix = Applicability.SAFE
     _pattern = re.compile(r"(?<=[\w)\]”»])[ \t]+(?P<mark>[,.;:!?])(?!\.\.)(?=\s|$|[”»\"])")
+    # A space before a mark of any script's kind in the source (`bitte !`, `カード 、`): a
+    # target with no more spaced marks than its source copied the spacing.
+    _source_spaced = re.compile(r"(?<=\S)[ \t\u3000]+[,.;:!?、。，：；！？](?!\.\.)")
 
     def _spaced(self, src: str, tgt: str) -> frozenset[str]:
         """Marks this target language's typography puts after a space (French `:`)."""
@@ -227,7 +233,14 @@ class SpaceBeforePunctuation(Rule):
             hits = regex_hits(
                 [chunk.targets[r] for r in rows], self._pattern, "Space before '{mark}'", "{mark}"
             )
-            yield from remap((h for h in hits if h.suggestion not in spaced), rows)
+            kept = [h for h in hits if h.suggestion not in spaced]
+            per_row = Counter(h.row for h in kept)
+            copied = {
+                row
+                for row, n in per_row.items()
+                if len(self._source_spaced.findall(chunk.sources[rows[row]])) >= n
+            }
+            yield from remap((h for h in kept if h.row not in copied), rows)
 
 
 # Emoticons (`:)`, `;-(`, `=)`, and `: (` spaced out at the end) are not brackets; a
