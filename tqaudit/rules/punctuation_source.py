@@ -689,3 +689,108 @@ class QuotesAndBracketsAgainstSource(Rule):
         if tgt_quotes < src_quotes or added:
             return f"The source has {src_quotes} quotation mark(s), the target {tgt_quotes}"
         return ""
+
+
+# A comma or semicolon between two letters of a script written with spaces.
+_LETTER = r"A-Za-zÀ-ɏͰ-ϿЀ-ӿ"
+_NO_SPACE_AFTER = re.compile(rf"(?<=[{_LETTER}])[,;](?=[{_LETTER}])")
+
+
+@register
+class MissingSpaceAfterComma(Rule):
+    """Comma glued to the next word where the source spaces it (`two,three`).
+
+    ## What it does
+    Flags a comma or semicolon between two letters (Latin, Greek or Cyrillic) when the
+    target has more such places than its source (pofilter's `puncspacing`). Numbers
+    (`1,000`) are not letters, and a source that glues its commas too is copied.
+
+    ## Why is this bad?
+    Detokenisation that drops the space after a comma glues two words into one token:
+    spell checkers, search and line breaking treat `kubili,kuthathu` as one word.
+
+    ## Example
+    Source: `One, two, three.`
+    Target: `Kunye, kubili,kuthathu.`
+
+    Use instead:
+    `Kunye, kubili, kuthathu.`
+
+    ## Known problems
+    Lists written without spaces on purpose (`RTI,Control4`) are flagged when the source
+    spaces them. Scripts written without spaces are not checked.
+
+    ## Fix safety
+    Safe: a space is inserted after the mark.
+    """
+
+    code = "PU011"
+    name = "missing-space-after-comma"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.SAFE
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        found: dict[int, list[re.Match[str]]] = {}
+        for row, m in finditer(chunk.targets, _NO_SPACE_AFTER):
+            found.setdefault(row, []).append(m)
+        for row, matches in found.items():
+            if not sources[row].strip() or len(_NO_SPACE_AFTER.findall(sources[row])) >= len(matches):
+                continue
+            for m in matches:
+                yield Hit(row, m.start(), m.end(), f"No space after '{m.group()}'", m.group() + " ")
+
+
+@register
+class ReversedQuotes(Rule):
+    """Quotation marks in reversed order (`”no“`, `»x«` outside German style).
+
+    ## What it does
+    Flags a quotation that opens with a closing mark and closes with an opening one: `”…“`
+    and `’…‘` in every language, and `»…«` in target languages whose style is not the
+    German and Danish `»…«` (the `reversed_guillemets` list of `punctuation.marks`).
+    Swedish and Finnish `”…”` and `»…»` open and close with the same mark and pass.
+
+    ## Why is this bad?
+    MT engines that rebuild quotes from tokens pick the mark by position and get the
+    direction wrong; the reader sees the quotation turned inside out.
+
+    ## Example
+    Source: `Он сказал «нет».`
+    Target: `He said ”no“.`
+
+    Use instead:
+    `He said “no”.`
+
+    ## Known problems
+    Only a pair in one segment is seen; `”` opening a quotation that closes in the next
+    segment is not flagged.
+
+    ## Fix safety
+    Unsafe: the two marks are swapped; right unless the marks belong to two quotations.
+    """
+
+    code = "PU012"
+    name = "reversed-quotes"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+    _pattern = re.compile(
+        r"(?<!\w)(?P<open>[”’»])(?=\w)(?P<body>[^“”‘’«»\n]{1,200}?)(?<=[\w.,!?])(?P<close>[“‘«])(?!\w)"
+    )
+
+    def prepare(self) -> None:
+        pack = self.packs.get("punctuation.marks")
+        self._guillemets = frozenset(pack.header.get("reversed_guillemets", ()) if pack else ())
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        pairs = {"”": "“", "’": "‘", "»": "«"}
+        for row, m in finditer(chunk.targets, self._pattern):
+            opener, closer = m.group("open"), m.group("close")
+            if pairs[opener] != closer:
+                continue
+            if opener == "»" and scripts.base_language(chunk.tgt_langs[row]) in self._guillemets:
+                continue
+            fixed = f"{closer}{m.group('body')}{opener}"
+            yield Hit(row, m.start(), m.end(), f"Quotation marks reversed: '{opener}…{closer}'", fixed)
