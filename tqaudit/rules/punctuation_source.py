@@ -794,3 +794,73 @@ class ReversedQuotes(Rule):
                 continue
             fixed = f"{closer}{m.group('body')}{opener}"
             yield Hit(row, m.start(), m.end(), f"Quotation marks reversed: '{opener}…{closer}'", fixed)
+
+
+_COMMAS = re.compile(r"[,，、،]")
+
+
+@register
+class InsertedComma(Rule):
+    """Comma after an article or a preposition, or before an enclitic (`the, price`).
+
+    ## What it does
+    Flags a comma right after a word of the `no_comma_after` list of the
+    `punctuation.comma` pack (articles, prepositions, possessives: `the price of, fuel`)
+    or right before a word of the `no_comma_before` list (enclitics and particles:
+    `it, 's`), in lower case, when the target has more commas than its source (`，`, `、`
+    and `،` count as commas).
+
+    ## Why is this bad?
+    A comma inside a noun or prepositional phrase is a seam where an engine joined two
+    outputs or a segmenter cut one: the phrase reads as two.
+
+    ## Example
+    Source: `Цены на топливо выросли.`
+    Target: `The price of, fuel went up.`
+
+    Use instead:
+    `The price of fuel went up.`
+
+    ## Known problems
+    Most inserted commas follow content words and are not found: the rule knows only the
+    closed classes of the pack's languages (on WMT22 references with a comma inserted
+    after a random word it finds about 1 in 8). A comma before a quotation or an aside
+    right after a preposition (`of, say, ten`) is flagged.
+
+    ## Fix safety
+    Unsafe: the comma is removed.
+    """
+
+    code = "PU013"
+    name = "inserted-comma"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+    languages = ("en", "de", "ru", "uk", "cs", "fr", "es")
+
+    def _words(self, src: str, tgt: str) -> re.Pattern[str]:
+        pack = self.packs.get("punctuation.comma")
+        after = pack.header.get("no_comma_after", {}).get(tgt, ()) if pack else ()
+        before = pack.header.get("no_comma_before", {}).get(tgt, ()) if pack else ()
+        alts = []
+        if after:
+            words = "|".join(re.escape(w) for w in sorted(after, key=len, reverse=True))
+            alts.append(rf"(?<![\w'’-])(?:{words})(?P<a>,)(?=\s)")
+        if before:
+            words = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
+            alts.append(rf"(?<=\w)(?P<b>,)\s*['’]?(?:{words})(?!\w)")
+        return re.compile("|".join(alts)) if alts else re.compile(r"(?!)")
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for pattern, rows in self.by_language(chunk, self._words):
+            texts = [chunk.targets[r] for r in rows]
+            yield from remap(self._hits(texts, [chunk.sources[r] for r in rows], pattern), rows)
+
+    @staticmethod
+    def _hits(texts: Sequence[str], sources: Sequence[str], pattern: re.Pattern[str]) -> Iterator[Hit]:
+        for row, m in finditer(texts, pattern):
+            source = sources[row]
+            if not source.strip() or len(_COMMAS.findall(texts[row])) <= len(_COMMAS.findall(source)):
+                continue
+            group = "a" if m.groupdict().get("a") else "b"
+            yield Hit(row, m.start(group), m.end(group), f"Comma inside a phrase: '{m.group().strip()}'", "")
