@@ -610,10 +610,10 @@ class QuotesAndBracketsAgainstSource(Rule):
     Counts the quotation marks (any style, straight quotes included, apostrophes left
     out) and brackets of a source of at most `max_words` words (a label, a title, a menu
     entry) and of its target, and flags a target whose counts differ (pofilter's
-    `brackets`, `doublequoting` and `singlequoting`). In a segment of any length it flags
-    straight single quotes turned into straight double quotes or back (`'Hot'` rendered
-    `"Ipuleti"`): a change of kind, not of the target language's style (`'File'` rendered
-    `« Tập tin »` is style and passes).
+    `brackets`, `doublequoting` and `singlequoting`), and straight single quotes turned
+    into straight double quotes or back (`'Hot'` rendered `"Ipuleti"`): a change of kind,
+    not of the target language's style (`'File'` rendered `« Tập tin »` is style and
+    passes).
 
     ## Why is this bad?
     In a short string quotes and brackets mark literal names and placeholders
@@ -634,7 +634,8 @@ class QuotesAndBracketsAgainstSource(Rule):
     brackets around glosses all the time (on the WMT22 references about 1 in 20 segments
     of en-de and en-ru gains quotation marks its source lacks). A quotation that the
     target-language style writes with another kind (single quotes in a double-quote
-    language) is style; only straight-to-straight changes are flagged.
+    language) is style; only straight-to-straight changes are flagged, and only in short
+    segments (Russian writes `"Восстановить"` for English `'Restore'`).
     """
 
     code = "PU010"
@@ -666,6 +667,8 @@ class QuotesAndBracketsAgainstSource(Rule):
 
     @staticmethod
     def _compare(src: _Delimiters, tgt: _Delimiters, short: bool) -> str:
+        if not short:
+            return ""
         if (
             src.straight_single
             and not tgt.straight_single
@@ -680,8 +683,6 @@ class QuotesAndBracketsAgainstSource(Rule):
             and not src.straight_single
         ):
             return "The source's double quotes (\"…\") became single quotes ('…')"
-        if not short:
-            return ""
         # Brackets a target adds gloss a term (`(official)`): only dropped ones are flagged.
         if src.brackets > tgt.brackets:
             return f"The source has {src.brackets} bracket(s), the target {tgt.brackets}"
@@ -769,8 +770,9 @@ class ReversedQuotes(Rule):
     `He said “no”.`
 
     ## Known problems
-    Only a pair in one segment is seen; `”` opening a quotation that closes in the next
-    segment is not flagged.
+    A source with the same marks (`»Smart Stone«` in a German source) is copied, not
+    reversed: the quote-style rules judge it. Only a pair in one segment is seen; `”`
+    opening a quotation that closes in the next segment is not flagged.
 
     ## Fix safety
     Unsafe: the two marks are swapped; right unless the marks belong to two quotations.
@@ -797,6 +799,8 @@ class ReversedQuotes(Rule):
                 continue
             if opener == "»" and scripts.base_language(chunk.tgt_langs[row]) in self._guillemets:
                 continue
+            if any(s.group("open") == opener for s in self._pattern.finditer(chunk.sources[row])):
+                continue  # copied from the source (`»Smart Stone«` of a German product text)
             fixed = f"{closer}{m.group('body')}{opener}"
             yield Hit(row, m.start(), m.end(), f"Quotation marks reversed: '{opener}…{closer}'", fixed)
 
@@ -829,8 +833,9 @@ class InsertedComma(Rule):
     ## Known problems
     Most inserted commas follow content words and are not found: the rule knows only the
     closed classes of the pack's languages (on WMT22 references with a comma inserted
-    after a random word it finds about 1 in 8). A comma before a quotation or an aside
-    right after a preposition (`of, say, ten`) is flagged.
+    after a random word it finds about 1 in 8). An aside of up to three words between
+    commas right after a preposition (`of, for example, ten`) is not flagged; a longer
+    one is.
 
     ## Fix safety
     Unsafe: the comma is removed.
@@ -850,7 +855,8 @@ class InsertedComma(Rule):
         alts = []
         if after:
             words = "|".join(re.escape(w) for w in sorted(after, key=len, reverse=True))
-            alts.append(rf"(?<![\w'’-])(?:{words})(?P<a>,)(?=\s)")
+            # an aside of up to three words between two commas (`of, for example,`) is not a seam
+            alts.append(rf"(?<![\w'’-])(?:{words})(?P<a>,)(?=\s)(?!\s+\S+(?:\s+\S+){{0,2}},)")
         if before:
             words = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
             alts.append(rf"(?<=\w)(?P<b>,)\s*['’]?(?:{words})(?!\w)")
