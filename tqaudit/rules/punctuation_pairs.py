@@ -96,7 +96,7 @@ class QuotesAndBracketsAgainstSource(Rule):
     name = "quotes-brackets-against-source"
     category = "punctuation"
     severity = "warning"
-    options: ClassVar[dict[str, Any]] = {"max_words": 6, "max_chars": 24}
+    options: ClassVar[dict[str, Any]] = {"max_words": 6, "max_chars": 26}
     option_docs: ClassVar[dict[str, str]] = {
         "max_words": "sources of at most this many words have their quotes and brackets counted",
         "max_chars": "… and at most this many characters (a Han, kana or hangul character counts 3)",
