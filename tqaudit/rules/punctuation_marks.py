@@ -117,14 +117,25 @@ _BREAK = re.compile(r"(?<=[^\W\d_])(?<![.?!…])[.](?![.?!…])[ \u00a0]+(?=[^\W
 _BREAK_UNSPACED = re.compile(r"(?<=[^\W\d_])(?<![.?!…])[.](?![.?!…])[ \u00a0]*(?=[^\W\d_])")
 
 
+_WORD_BEFORE = re.compile(r"(?<![\w'’-])\w+$")
+
+
 def _lower_after_break(
-    text: str, abbrevs: frozenset[str], pattern: re.Pattern[str] = _BREAK
+    text: str,
+    abbrevs: frozenset[str],
+    pattern: re.Pattern[str] = _BREAK,
+    closed: frozenset[str] = frozenset(),
 ) -> list[re.Match[str]]:
-    """Full stops in ``text`` that are followed by a lower-case word and end no abbreviation."""
+    """Full stops in ``text`` inside a sentence: before a lower-case word, or after a word
+    no sentence ends with (``closed``: `the`, `der`, `в`), and ending no abbreviation."""
     out = []
     for m in pattern.finditer(text):
         nxt = text[m.end() : m.end() + 1]
-        if not nxt.islower() or ends_in_abbreviation(text[: m.start()], abbrevs):
+        if not nxt.islower():
+            before = _WORD_BEFORE.search(text, 0, m.start())
+            if before is None or before.group() not in closed:
+                continue
+        if ends_in_abbreviation(text[: m.start()], abbrevs):
             continue
         out.append(m)
     return out
@@ -136,7 +147,9 @@ class InsertedSentenceBreak(Rule):
 
     ## What it does
     Flags a full stop after a word that is followed by a lower-case word, in targets
-    whose script has case, when the source has fewer such places (pofilter's
+    whose script has case, or that follows a word no sentence ends with (an article, a
+    preposition, a possessive: the `no_stop_after` lists of `punctuation.comma`), when
+    the source has fewer such places (pofilter's
     `sentencecount`, read where it errs). Abbreviations (`e.g.`, `approx.`, `z. B.`,
     `т.е.`, from the `punctuation.abbreviations` pack), initials and ordinal numbers are
     not sentence breaks.
@@ -167,21 +180,23 @@ class InsertedSentenceBreak(Rule):
     severity = "warning"
     fix = Applicability.UNSAFE
 
-    def _abbrevs(self, src: str, tgt: str) -> tuple[frozenset[str], frozenset[str]]:
-        return abbreviations(self.packs, src), abbreviations(self.packs, tgt)
+    def _abbrevs(self, src: str, tgt: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        pack = self.packs.get("punctuation.comma")
+        closed = pack.header.get("no_stop_after", {}).get(tgt, ()) if pack else ()
+        return abbreviations(self.packs, src), abbreviations(self.packs, tgt), frozenset(closed)
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for (src_abbrevs, tgt_abbrevs), rows in self.by_language(chunk, self._abbrevs):
+        for (src_abbrevs, tgt_abbrevs, closed), rows in self.by_language(chunk, self._abbrevs):
             texts = [chunk.targets[r] for r in rows]
-            yield from remap(self._hits(chunk, rows, texts, src_abbrevs, tgt_abbrevs), rows)
+            yield from remap(self._hits(chunk, rows, texts, src_abbrevs | tgt_abbrevs, closed), rows)
 
     def _hits(
         self,
         chunk: Chunk,
         rows: Sequence[int],
         texts: Sequence[str],
-        src_abbrevs: frozenset[str],
-        tgt_abbrevs: frozenset[str],
+        abbrevs: frozenset[str],
+        closed: frozenset[str],
     ) -> Iterator[Hit]:
         found: dict[int, list[re.Match[str]]] = {}
         for i, m in finditer(texts, _BREAK):
@@ -190,12 +205,17 @@ class InsertedSentenceBreak(Rule):
             source = chunk.sources[rows[i]]
             if not source.strip():
                 continue
-            breaks = _lower_after_break(texts[i], tgt_abbrevs | src_abbrevs)
-            in_source = _lower_after_break(source, src_abbrevs | tgt_abbrevs, _BREAK_UNSPACED)
+            text = texts[i]
+            breaks = _lower_after_break(text, abbrevs, closed=closed)
+            in_source = _lower_after_break(source, abbrevs, _BREAK_UNSPACED)
             if not breaks or len(breaks) <= len(in_source):
                 continue
             for m in breaks:
-                message = "Full stop before a lower-case word inside a sentence"
+                if text[m.end() : m.end() + 1].islower():
+                    message = "Full stop before a lower-case word inside a sentence"
+                else:
+                    word = text[: m.start()].rsplit(None, 1)[-1]
+                    message = f"Full stop after '{word}' inside a sentence"
                 yield Hit(i, m.start(), m.start() + 1, message, "")
 
 
