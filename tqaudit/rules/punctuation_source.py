@@ -1,0 +1,380 @@
+"""Punctuation read against the source: final and opening marks (PU005-PU007).
+
+Every punctuation rule that compares a target with its source maps each mark of either side
+to its class (`.`, `?`, `!`, `…`, `:`, `;`, `,`) with the ``punctuation.marks`` pack first:
+`。` in a Chinese source is the `.` of an English target, and a Greek `;` is a question
+mark. What the source itself has (a doubled `??`, a missing final stop, a full stop before
+a lower-case word) is the translator's faithful copy and is not flagged. Segments without a
+source are skipped by the rules that need one.
+
+The helpers here (``MarkTable``, ``tail_of``, ``abbreviations``, ``ends_in_abbreviation``)
+are shared by ``punctuation_marks`` and ``punctuation_pairs``; they are general text helpers
+that may move to a shared module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from tqaudit import scripts
+from tqaudit.chunk import Chunk
+from tqaudit.rules.base import Applicability, Hit, Rule
+from tqaudit.rules.registry import register
+
+SENTENCE_CLASSES = frozenset(".?!…")
+
+
+@dataclass(frozen=True)
+class MarkTable:
+    """One language's marks: each mark (one or more characters) mapped to its class."""
+
+    classes: dict[str, str]
+    closers: frozenset[str]
+    pattern: re.Pattern[str]  # every mark, longest first
+    chars: frozenset[str]  # every character of a mark, and the closers
+
+    def classify(self, text: str) -> str:
+        """The classes of the marks in ``text``, in order (closers and spaces dropped)."""
+        return "".join(self.classes[m] for m in self.pattern.findall(text))
+
+
+def mark_table(packs: Any, lang: str) -> MarkTable:
+    """The marks of language ``lang`` from the ``punctuation.marks`` pack."""
+    pack = packs.get("punctuation.marks")
+    classes: dict[str, str] = {}
+    closers = ""
+    if pack is not None:
+        closers = pack.header.get("closers", "")
+        for entry in pack.entries:  # general entries first, then the language's own override them
+            if "languages" not in entry:
+                classes[entry["pattern"]] = entry["suggestion"]
+        for entry in pack.entries:
+            if lang in entry.get("languages", ()):
+                classes[entry["pattern"]] = entry["suggestion"]
+    alts = sorted(classes, key=lambda m: (-len(m), m))
+    pattern = re.compile("|".join(map(re.escape, alts))) if alts else re.compile(r"(?!)")
+    chars = frozenset("".join(classes)) | frozenset(closers)
+    return MarkTable(classes, frozenset(closers), pattern, chars)
+
+
+def tail_of(text: str, table: MarkTable) -> int:
+    """Where the run of marks, closing quotes, brackets and spaces at the end of ``text`` starts."""
+    i = len(text)
+    chars = table.chars
+    while i > 0 and (text[i - 1] in chars or text[i - 1].isspace()):
+        i -= 1
+    return i
+
+
+def target_form(packs: Any, lang: str, cls: str) -> str:
+    """How target language ``lang`` writes mark class ``cls`` (`。` for `.` in Chinese)."""
+    pack = packs.get("punctuation.marks")
+    forms = pack.header.get("target_forms", {}).get(lang, {}) if pack else {}
+    return str(forms.get(cls, cls if cls != "…" else "..."))
+
+
+def abbreviations(packs: Any, lang: str) -> frozenset[str]:
+    """Abbreviations (lower case, without their final full stop) of language ``lang``."""
+    pack = packs.get("punctuation.abbreviations")
+    if pack is None:
+        return frozenset()
+    words = [*pack.header.get("all", ()), *pack.header.get("languages", {}).get(lang, ())]
+    return frozenset(w.lower() for w in words)
+
+
+_LAST_TOKEN = re.compile(r"(?:\w+\.\s?)*\w+$")
+
+
+def ends_in_abbreviation(text: str, abbrevs: frozenset[str]) -> bool:
+    """Whether ``text`` (which stood before a full stop) ends with an abbreviation or initial."""
+    m = _LAST_TOKEN.search(text[-40:])
+    if not m:
+        return False
+    token = m.group().lower()
+    last = token.rsplit(None, 1)[-1]
+    return token in abbrevs or last in abbrevs or (len(last) == 1 and last.isalpha()) or "." in last
+
+
+# A target that ends with a bracketed label (`(Sun)`, `[sic]`) or a placeholder
+# (`#PRS_ORG#`) ends a label, not a sentence; translators leave such ends bare.
+_LABEL_END = re.compile(r"[)\]）】#%]$")
+
+
+def _quoted_mark(source: str, s_at: int, target: str, pair: _Pair) -> bool:
+    """Whether the source's final mark closes an inner quotation the target kept inside.
+
+    `… like "Keep working!"` translated `… „Arbeiten Sie weiter!“ anstatt`: the mark ended
+    the quotation, not the sentence, and the target has it at the quotation's end.
+    """
+    tail = source[s_at:].rstrip()
+    if not tail or tail[-1] not in pair.src.closers or tail[-1] in ")]）】":
+        return False
+    marks = {m for m in pair.tgt.pattern.findall(target) if pair.tgt.classes[m] in SENTENCE_CLASSES}
+    return any(f"{m}{c}" in target for m in marks for c in pair.tgt.closers)
+
+
+class _Pair:
+    """Source and target mark tables of one language pair (built once per pair and run)."""
+
+    def __init__(self, rule: Rule, src: str, tgt: str) -> None:
+        self.src = mark_table(rule.packs, src)
+        self.tgt = mark_table(rule.packs, tgt)
+        self.src_abbrevs = abbreviations(rule.packs, src)
+        self.tgt_abbrevs = abbreviations(rule.packs, tgt)
+        self.tgt_lang = tgt
+
+
+def _pair(rule: Rule) -> Any:
+    def build(src: str, tgt: str) -> _Pair:
+        return _Pair(rule, src, tgt)
+
+    build.__name__ = f"marks_{rule.code}"
+    return build
+
+
+def _rows_with_source(chunk: Chunk, rows: Sequence[int]) -> Iterator[int]:
+    for row in rows:
+        if chunk.sources[row].strip() and chunk.targets[row].strip():
+            yield row
+
+
+@register
+class MissingFinalPunctuation(Rule):
+    """Target lacks the final `.`, `?`, `!` or `…` that its source ends with.
+
+    ## What it does
+    Compares the mark that ends the source (after closing quotes and brackets) with the
+    end of the target. When the source ends a sentence (`.`, `?`, `!`, `…` and their
+    full-width, Arabic, Greek and Indic forms, from the `punctuation.marks` pack) and the
+    target ends with a word, the mark was dropped. A source whose final full stop belongs
+    to an abbreviation (`ca.`, `max.`, `o. ä.`, from `punctuation.abbreviations`) is not
+    read as ending a sentence.
+
+    ## Why is this bad?
+    MT engines (and truncated output) drop the final mark, so a paragraph runs on into the
+    next one and a question loses its question mark.
+
+    ## Example
+    Source: `Президент прибыл в Астану.`
+    Target: `The president arrived in Astana`
+
+    Use instead:
+    `The president arrived in Astana.`
+
+    ## Known problems
+    A headline or list item that the source writes with a full stop and the translator
+    (rightly or not) without one is flagged: that is what the rule finds on the WMT22
+    references (28 segments, 1.2 per 1,000; up to 4.8 per 1,000 in one cs-en file whose
+    translator drops the stop of headlines). Targets of fewer than `min_words` words,
+    targets ending with a bracketed label (`(Sun)`) or a placeholder (`#PRS_ORG#`), and
+    sources whose final mark closes an inner quotation the target kept are skipped. A
+    source question rendered as a statement (`?` → `.`) is not flagged: translators do
+    that with indirect questions.
+
+    ## Fix safety
+    Unsafe: the mark is added where the target's words end (before closing quotes), in the
+    target language's form of the source's mark; the translator may have ended otherwise.
+    """
+
+    code = "PU005"
+    name = "missing-final-punctuation"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+    options: ClassVar[dict[str, Any]] = {"min_words": 3}
+    option_docs: ClassVar[dict[str, str]] = {
+        "min_words": "targets with fewer words (headlines, labels) are not checked",
+    }
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        min_words = self.opts["min_words"]
+        for pair, rows in self.by_language(chunk, _pair(self)):
+            for row in _rows_with_source(chunk, rows):
+                hit = self._check_one(pair, row, chunk.sources[row], chunk.targets[row], min_words)
+                if hit is not None:
+                    yield hit
+
+    def _check_one(self, pair: _Pair, row: int, source: str, target: str, min_words: int) -> Hit | None:
+        s_at = tail_of(source, pair.src)
+        s_marks = pair.src.classify(source[s_at:])
+        final = next((c for c in reversed(s_marks) if c in SENTENCE_CLASSES), "")
+        if not final or s_at == 0:
+            return None
+        t_at = tail_of(target, pair.tgt)
+        if t_at == 0 or pair.tgt.classify(target[t_at:]):
+            return None
+        if final == "." and s_marks.endswith(".") and ends_in_abbreviation(source[:s_at], pair.src_abbrevs):
+            return None
+        if len(target.split()) < min_words and not scripts.CJK & set(scripts.script_counts(target[:t_at])):
+            return None
+        if _LABEL_END.search(target, 0, len(target.rstrip())) or _quoted_mark(source, s_at, target, pair):
+            return None
+        mark = target_form(self.packs, pair.tgt_lang, final)
+        return Hit(
+            row,
+            t_at - 1,
+            t_at,
+            f"The source ends with '{final}', the target with no final mark; add '{mark}'",
+            target[t_at - 1] + mark,
+        )
+
+
+@register
+class AddedFinalPunctuation(Rule):
+    """Target ends with an ellipsis where its source ends with no mark (`Wrong…`).
+
+    ## What it does
+    Flags a target that ends with a mark of the `added_flagged` list of the
+    `punctuation.marks` pack (the ellipsis) when its source ends with no mark at all.
+    Adding a full stop, question or exclamation mark to a source that lacks one is what
+    human translators do (Chinese and Japanese sources often end bare) and is not flagged.
+
+    ## Why is this bad?
+    A trailing ellipsis the source lacks makes a complete statement read as cut off; MT
+    engines add one when they truncate.
+
+    ## Example
+    Source: `Question`
+    Target: `Wrong…`
+
+    Use instead:
+    `Wrong`
+
+    ## Known problems
+    A source that trails off with a mark outside the pack (a Japanese `〜`) and a target
+    that writes `...` is flagged; on the WMT22 references it fires twice (0.1 per 1,000),
+    both on fragments that the translators ended with `...`.
+
+    ## Fix safety
+    Unsafe: the mark is removed; the translator may have meant the pause.
+    """
+
+    code = "PU006"
+    name = "added-final-punctuation"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def prepare(self) -> None:
+        pack = self.packs.get("punctuation.marks")
+        self._flagged = frozenset(pack.header.get("added_flagged", ("…",)) if pack else ("…",))
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for pair, rows in self.by_language(chunk, _pair(self)):
+            for row in _rows_with_source(chunk, rows):
+                source, target = chunk.sources[row], chunk.targets[row]
+                s_at = tail_of(source, pair.src)
+                if s_at == 0 or pair.src.classify(source[s_at:]):
+                    continue
+                t_at = tail_of(target, pair.tgt)
+                m = pair.tgt.pattern.search(target, t_at)
+                if m is None or pair.tgt.classes[m.group()] not in self._flagged:
+                    continue
+                yield Hit(
+                    row,
+                    m.start(),
+                    m.end(),
+                    f"The target ends with '{m.group()}', the source with no final mark",
+                    "",
+                )
+
+
+# List bullets and dashes open list items and dialogue in any language and change freely
+# in translation (`・` becomes `-`); they are not compared.
+_BULLETS = frozenset("・•*○〇●■□◆◇※►▶→-–—―‐")
+
+
+def _leading(text: str, keep: str) -> str:
+    """The punctuation and symbols a text opens with (quotes, brackets, bullets and ``keep`` dropped).
+
+    Closing marks and commas at the very start are the debris of a neighbour's sentence in
+    the source's own segmentation, and a full stop before a letter starts a file extension
+    (`.lip`): neither is an opening mark.
+    """
+    out = []
+    text = unicodedata.normalize("NFKC", text.lstrip())
+    for i, ch in enumerate(text):
+        cat = unicodedata.category(ch)
+        if ch.isspace() or ch in _BULLETS or ch in keep:
+            continue
+        if cat[0] not in "PS" or cat in ("Ps", "Pe", "Pi", "Pf") or ch in "\"'#@$€£¥%&+=,、;>":
+            break
+        if ch == "<" and ">" in text[i + 1 :]:  # an angle-bracketed label or tag
+            break
+        if ch == "." and text[i + 1 : i + 2].isalnum():
+            break
+        out.append(ch)
+    return "".join(out)
+
+
+@register
+class StartPunctuation(Rule):
+    """Opening punctuation added or dropped against the source (`…Wrong`).
+
+    ## What it does
+    Compares the marks before the first word of the source and of the target (pofilter's
+    `startpunc`): an ellipsis, a full stop, `<<`, a bullet. Quotation marks, brackets and
+    dashes are left to the quote and bracket rules (a dialogue dash often becomes a quote),
+    and the marks a target language opens sentences with (Spanish `¿ ¡`, from
+    `opening_marks` in `punctuation.marks`) are not asked of the source.
+
+    ## Why is this bad?
+    A leading `…` or `.` the source lacks is a fragment of a neighbouring sentence glued on
+    by the engine; a navigation label that loses its `<<` no longer reads as one.
+
+    ## Example
+    Source: `Question`
+    Target: `…Wrong`
+
+    Use instead:
+    `Wrong`
+
+    ## Known problems
+    Only the marks before the first word are compared, not their count or kind when both
+    sides have some (`<<` against `«` passes). A source that opens with the debris of its
+    neighbour's sentence (a comma, a closing quote) is not compared.
+    """
+
+    code = "PU007"
+    name = "start-punctuation"
+    category = "punctuation"
+    severity = "warning"
+
+    def prepare(self) -> None:
+        pack = self.packs.get("punctuation.marks")
+        self._keep: dict[str, str] = dict(pack.header.get("opening_marks", {})) if pack else {}
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for row in _rows_with_source(chunk, range(len(chunk))):
+            source, target = chunk.sources[row], chunk.targets[row]
+            if not (_is_punct(source.lstrip()[:1]) or _is_punct(target.lstrip()[:1])):
+                continue
+            keep = self._keep.get(scripts.base_language(chunk.tgt_langs[row]), "")
+            keep += self._keep.get(scripts.base_language(chunk.src_langs[row]), "")
+            src_marks, tgt_marks = _leading(source, keep), _leading(target, keep)
+            if src_marks == tgt_marks or (src_marks and tgt_marks):
+                continue
+            if tgt_marks:
+                start, end = _lead_span(target)
+                message = f"The target opens with '{target[start:end]}', the source does not"
+                yield Hit(row, start, end, message)
+            else:
+                start, end = _lead_span(source)
+                yield Hit(row, -1, -1, f"The source opens with '{source[start:end]}', the target does not")
+
+
+def _lead_span(text: str) -> tuple[int, int]:
+    """Where the run of marks that opens ``text`` starts and ends (spaces around it excluded)."""
+    start = len(text) - len(text.lstrip())
+    end = start
+    while end < len(text) and (_is_punct(text[end]) or text[end].isspace()):
+        end += 1
+    return start, len(text[:end].rstrip())
+
+
+def _is_punct(ch: str) -> bool:
+    return bool(ch) and unicodedata.category(ch)[0] in "PS"
