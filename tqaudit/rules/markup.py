@@ -430,10 +430,39 @@ class SubwordMark(Rule):
 # Cheap signature of UTF-8 read as cp1252/Latin-1: a lead byte of a 2- to 4-byte sequence
 # (Â-ô) followed by a continuation byte as cp1252 shows it (0x80-0xBF: € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹
 # Œ Ž ' ' " " • – — ˜ ™ š › œ ž Ÿ and NBSP-¿). Only rows with it go to ftfy.
-_MOJIBAKE_HINT = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
-    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 )
+_MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]")
+# A stretch of such sequences: re-encoded as cp1252 it must be valid UTF-8 (`ÄŒ` -> `Č`).
+_MOJIBAKE_STRETCH = re.compile(f"(?:[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}})+")
+
+
+def _redecode(stretch: str) -> str | None:
+    """The text a stretch stands for if it is UTF-8 read as cp1252 (done up to 3 times)."""
+    import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+
+    text = stretch
+    for _ in range(3):
+        try:
+            decoded = text.encode("sloppy-windows-1252").decode("utf-8")
+        except UnicodeError:
+            break
+        text = decoded
+        if not _MOJIBAKE_HINT.search(text):
+            break
+    return text if text != stretch else None
+
+
+def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
+    """Mojibake stretches that ftfy's whole-text heuristic lets pass (`FAÄŒR`, `Åžahin`)."""
+    edits = []
+    for m in _MOJIBAKE_STRETCH.finditer(text):
+        repair = _redecode(m.group())
+        if repair is not None:
+            edits.append((m.start(), m.end(), repair))
+    return edits
 
 
 def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
@@ -466,7 +495,9 @@ class Mojibake(Rule):
     its source is not, one finding per stretch that ftfy's encoding repair
     (`ftfy.fix_encoding`) changes, with the repair as the suggestion. Only targets with
     a mojibake signature (a Latin-1 lead character followed by a cp1252 continuation
-    character) are given to ftfy.
+    character) are given to ftfy. ftfy's heuristic lets a single mis-decoded letter pass
+    (`FAÄŒR`, `UÄŸur Åžahin`, `105Ñ…195`); such a stretch is flagged too when, encoded
+    back as cp1252, it is valid UTF-8 and the source does not contain it.
 
     ## Why is this bad?
     A pipeline that reads UTF-8 as cp1252 or Latin-1 (or the reverse) turns every
@@ -502,8 +533,11 @@ class Mojibake(Rule):
         sources = chunk.sources
         texts = chunk.targets
         for row in compress(range(len(texts)), map(_MOJIBAKE_HINT.search, texts)):
-            text = texts[row]
-            if not is_bad(text) or is_bad(sources[row]):
-                continue
-            for start, end, repair in _mojibake_edits(text):
+            text, source = texts[row], sources[row]
+            if is_bad(source):
+                continue  # the source is mis-decoded itself: the target copies it
+            edits = _mojibake_edits(text) if is_bad(text) else []
+            if not edits:
+                edits = [e for e in _stretch_edits(text) if text[e[0] : e[1]] not in source]
+            for start, end, repair in edits:
                 yield Hit(row, start, end, f"Mojibake '{text[start:end]}'; did you mean '{repair}'?", repair)

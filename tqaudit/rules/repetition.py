@@ -7,6 +7,7 @@ translator's faithful copy: every rule here stays silent on it (:func:`source_re
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -24,7 +25,7 @@ from tqaudit.rules.registry import register
 _CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 _CJK_NO_HIRAGANA = r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 _SOURCE_REPEAT = re.compile(
-    r"(?<!\w)(?P<w>\w+(?:\W{1,3}\w+){0,7})\W{1,3}(?P=w)(?!\w)"
+    r"(?<![\w-])(?P<w>\w+(?:\W{1,3}\w+){0,7})\W{1,3}(?P=w)(?![\w-])"
     rf"|(?P<c>{_CJK_NO_HIRAGANA}{{2,12}}|{_CJK}{{3,12}})\W{{0,2}}(?P=c)",
     re.IGNORECASE,
 )
@@ -38,7 +39,6 @@ def source_repeats(source: str) -> bool:
 # A word as the repetition rules count it: letters and digits, with inner hyphens and
 # apostrophes (`low-power`, `don't` are one word, so `что что-то` is no repeat).
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-_SENTENCE_END = re.compile(r"[.!?…。！？;；:：,，]")
 _FULL_STOP = re.compile(r"[.!?…。！？]")
 
 
@@ -71,6 +71,11 @@ def _allowed_pairs(entries: Iterable[dict[str, Any]]) -> dict[str, dict[str, lis
         for lang in entry.get("languages", ["*"]):
             out.setdefault(str(lang), {}).setdefault(str(entry["pattern"]).casefold(), []).append(allowed)
     return out
+
+
+def _starts_with_word(text: str, word: str) -> bool:
+    """Whether ``text`` starts with ``word`` as a whole word (case-insensitively)."""
+    return re.match(rf"{re.escape(word)}(?![\w'’-])", text, re.IGNORECASE) is not None
 
 
 def _name_or_emphasis(words: list[str], sentence_start: bool, function_words: frozenset[str]) -> bool:
@@ -115,7 +120,9 @@ class RepeatedWord(Rule):
     Reduplication for emphasis in informal text beyond the listed words; add such words
     to a user pack. Numbers are never flagged, nor a capitalised pair (a name: "Sir Run Run
     Shaw", "Han Han"; at the start of a sentence only when the word is not a function word
-    listed in the pack) and a repetition in capitals ("sehr SEHR gut"). A source with any
+    listed in the pack) and a repetition in capitals ("sehr SEHR gut"), unless the word
+    is written three times (`Kakhovka Kakhovka Kakhovka`): no name or grammar repeats
+    thrice. Words keep inner apostrophes and hyphens (`don't don't`). A source with any
     back-to-back repeat (`Payment Payment`, `マヨマヨ`) silences the rule for its target,
     except for a doubled function word (`the the`), which no source repetition explains.
 
@@ -129,7 +136,8 @@ class RepeatedWord(Rule):
     severity = "warning"
     fix = Applicability.UNSAFE
     _pattern = re.compile(
-        r"(?<![\w-])(?P<word>[^\W\d_]+)(?P<rest>\s+(?P=word))(?![\w-])", re.IGNORECASE
+        r"(?<![\w'’-])(?P<word>[^\W\d_]+(?:['’-][^\W\d_]+)*)(?P<rest>\s+(?P=word))(?![\w'’-])",
+        re.IGNORECASE,
     )
 
     def prepare(self) -> None:
@@ -151,17 +159,26 @@ class RepeatedWord(Rule):
             words = text[hit.start : hit.end].split()
             lang = scripts.base_language(chunk.tgt_langs[hit.row])
             word = words[0].casefold()
-            tripled = text[hit.end :].lstrip().casefold().startswith(word)  # `to to to`: no grammar
+            tripled = _starts_with_word(text[hit.end :].lstrip(), word)  # `to to to`: no grammar
             if not tripled and any(a.matches(text, hit.start, hit.end) for a in self._contexts(lang, word)):
                 continue
             sentence_start = hit.start == 0 or text[: hit.start].rstrip()[-1:] in ".!?\"“«„:"
             function_words = self._function_words.get(lang, frozenset())
-            if _name_or_emphasis(words, sentence_start, function_words):
-                continue
+            if not tripled and _name_or_emphasis(words, sentence_start, function_words):
+                continue  # a name is written twice at most (`Sir Run Run Shaw`)
             # a repetition of the source may be copied, but never as a doubled function word
             if word not in function_words and source_repeats(chunk.sources[hit.row]):
                 continue
             yield hit
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _most_frequent_word(text: str) -> int:
+    """How often the commonest word (letters only, any case) occurs in ``text``."""
+    counts = Counter(_LETTERS.findall(text.casefold()))
+    return max(counts.values()) if counts else 0
 
 
 @register
@@ -211,7 +228,11 @@ class RepetitionLoop(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         texts = chunk.targets
         joiners = self._joiners
-        for hit in regex_hits(texts, self._loop, ""):
+        # every word of a loop occurs min_repeats times: only such rows meet the regex
+        least = max(2, self.opts["min_repeats"])
+        rows = [r for r, t in enumerate(texts) if _most_frequent_word(t) >= least]
+        for sub in regex_hits([texts[r] for r in rows], self._loop, ""):
+            hit = Hit(rows[sub.row], sub.start, sub.end, "")
             text = texts[hit.row][hit.start : hit.end]
             words = text.replace(",", " ").replace(";", " ").split()
             if len(words) > 1 and words[1].casefold() in joiners:  # "again and again and again"
@@ -244,9 +265,12 @@ class Repeat:
 
 
 _MIN_WORDS = 2
-# What may stand before a sentence or clause and after it (besides the segment's edges).
-_OPENS = frozenset(".!?;:,…—–-\"“”«»„(。！？；：，、")
-_CLOSES = frozenset(".!?;:,…—–\"“”«»)。！？；：，、")
+def _periodic(unit: Sequence[str]) -> bool:
+    """Whether ``unit`` is itself a shorter unit repeated (`go go`, `a b a b`)."""
+    k = len(unit)
+    return any(k % p == 0 and unit[p:] == unit[:-p] for p in range(1, k // 2 + 1))
+
+
 def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     """(first word, unit length, end word) of each periodic run of 2+ words.
 
@@ -268,24 +292,22 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     for positions in seen.values():
         for x, a in enumerate(positions):
             periods.update(b - a for b in positions[x + 1 :] if b - a <= max_words)
-    taken = [False] * n
+    runs: list[tuple[int, int]] = []
     out: list[tuple[int, int, int]] = []
     for k in sorted(periods):
         i = 0
         while i + k < n:
-            if words[i] != words[i + k] or taken[i]:
+            if words[i] != words[i + k]:
                 i += 1
                 continue
             end = i + k
-            while end < n and words[end] == words[end - k] and not taken[end]:
+            while end < n and words[end] == words[end - k]:
                 end += 1
-            if end - i >= 2 * k:
-                span = range(i, end)
-                if not any(taken[j] for j in span):
-                    for j in span:
-                        taken[j] = True
-                    if k >= _MIN_WORDS:
-                        out.append((i, k, end))
+            inside = any(s <= i and end <= e for s, e in runs)  # `go go go go` at k=2
+            if end - i >= 2 * k and not inside and not _periodic(words[i : i + k]):
+                runs.append((i, end))
+                if k >= _MIN_WORDS:
+                    out.append((i, k, end))
                 i = end
             else:
                 i += 1
@@ -296,8 +318,8 @@ def find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[
     """Every back-to-back repeat of 2 to ``max_words`` words in the chunk's targets.
 
     Repeats the source has too, units without a word of two letters (`10 20 10 20`,
-    `1 к 1 к`) and rhetoric made
-    of a word and a conjunction (`again and again and`) are left out.
+    `1 к 1 к`) and rhetoric made of a word and a conjunction (`again and again and`) are
+    left out.
     """
     cached = _CACHE.get("last")
     same_chunk = cached and cached[0] is chunk.targets and cached[1] is chunk.sources
@@ -309,7 +331,9 @@ def find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[
         spans = [m.span() for m in _WORD.finditer(text)] if repeats else []
         for run_start, k, run_end in repeats:
             words = [text[s:e].casefold() for s, e in spans[run_start : run_start + k]]
-            if not any(sum(c.isalpha() for c in w) >= 2 for w in words) or joiners.intersection(words):
+            if not any(sum(c.isalpha() for c in w) >= 2 for w in words):
+                continue
+            if k == 2 and words[1] in joiners:  # `again and again and`: rhetoric
                 continue
             first, copies = _best_rotation(text, spans, run_start, k, run_end)
             if copies < 2 or source_repeats(chunk.sources[row]):
@@ -360,7 +384,7 @@ def _repeat(row: int, text: str, spans: Sequence[tuple[int, int]], first: int, k
     start, end = spans[first][0], spans[first + copies * k - 1][1]
     gaps = tuple(text[spans[first + c * k - 1][1] : spans[first + c * k][0]] for c in range(1, copies))
     before, after = text[:start].rstrip()[-1:], text[end:].lstrip()[:1]
-    whole = (not before or before in _OPENS) and (not after or after in _CLOSES)
+    whole = not before.isalnum() and not after.isalnum()  # "" too: the text's edge
     unit = text[start : spans[first + k - 1][1]]
     return Repeat(row, start, end, unit, k, copies, gaps, whole)
 
@@ -385,15 +409,13 @@ class _RepeatRule(Rule):
         return find_repeats(chunk, int(self.opts["max_words"]), self._joiners)
 
 
-def _clause_gap(r: Repeat) -> bool:
-    """A sentence end between the copies, or a clause mark between copies of 3+ words.
+def _sentence_gap(r: Repeat) -> bool:
+    """A sentence end between the copies, or any mark between copies of 3+ words.
 
-    Two words around a comma are too often rhetoric or a list (`one river, one river`).
+    Two words around a comma are too often rhetoric or a list (`one river, one river`);
+    a longer unit is a clause or a sentence without its full stop (`… abroad) Missiles`).
     """
-    gap = r.gaps[0]
-    if _FULL_STOP.search(gap):
-        return True
-    return r.words >= 3 and _SENTENCE_END.search(gap) is not None
+    return r.words >= 3 or _FULL_STOP.search(r.gaps[0]) is not None
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -450,9 +472,10 @@ class RepeatedSentence(_RepeatRule):
     ## What it does
     Flags a sentence or clause written twice: two or more words written again right after
     a sentence end (`.`, `!`, `?`, `…`, CJK full stops), or three or more words written
-    again after a comma, colon or semicolon, where the first copy starts and the second
-    ends at a sentence or clause boundary (`He said no. He said no.`, `that it was sad,
-    that it was sad, and …`), when the source does not repeat anything itself.
+    again after any mark (a comma, a colon, a closing bracket of a sentence without its
+    full stop), where the first copy starts and the second ends at a sentence or clause
+    boundary, no letter or digit next to them (`He said no. He said no.`, `that it was
+    sad, that it was sad, and …`), when the source does not repeat anything itself.
 
     ## Why is this bad?
     MT systems that translate a segment made of several sentences sometimes emit one of
@@ -484,7 +507,7 @@ class RepeatedSentence(_RepeatRule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         for r in self.repeats(chunk):
-            if r.copies == 2 and not r.spaced and r.whole and _clause_gap(r):
+            if r.copies == 2 and not r.spaced and r.whole and _sentence_gap(r):
                 yield Hit(r.row, r.start, r.end, f"Sentence '{_short(r.unit)}' is repeated", r.unit)
 
 
