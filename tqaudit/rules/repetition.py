@@ -32,8 +32,11 @@ _SOURCE_REPEAT = re.compile(
 
 
 def source_repeats(source: str) -> bool:
-    """Whether ``source`` repeats a word, a phrase or a run of ideographs back to back."""
-    return bool(source) and _SOURCE_REPEAT.search(source) is not None
+    """Whether ``source`` repeats a word, a phrase or a run of ideographs back to back.
+
+    Numbers do not count (`9,9 %`, `1:1`): a unit needs a letter.
+    """
+    return any(any(c.isalpha() for c in m.group()) for m in _SOURCE_REPEAT.finditer(source))
 
 
 # A word as the repetition rules count it: letters and digits, with inner hyphens and
@@ -159,7 +162,7 @@ class RepeatedWord(Rule):
             words = text[hit.start : hit.end].split()
             lang = scripts.base_language(chunk.tgt_langs[hit.row])
             word = words[0].casefold()
-            tripled = _starts_with_word(text[hit.end :].lstrip(), word)  # `to to to`: no grammar
+            tripled = _starts_with_word(text[hit.end :].lstrip(), words[0])  # `to to to`: no grammar
             if not tripled and any(a.matches(text, hit.start, hit.end) for a in self._contexts(lang, word)):
                 continue
             sentence_start = hit.start == 0 or text[: hit.start].rstrip()[-1:] in ".!?\"“«„:"
