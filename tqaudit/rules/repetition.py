@@ -400,7 +400,7 @@ _CACHE: dict[str, tuple[Sequence[str], Sequence[str], tuple[int, frozenset[str]]
 class _RepeatRule(Rule):
     """Shared option and pack reading of the phrase-repeat rules (RP003-RP005)."""
 
-    options = {"max_words": 60}
+    options = {"max_words": 200}
     option_docs = {"max_words": "longest unit, in words, that is looked for (a long sentence written twice)"}
 
     def prepare(self) -> None:
