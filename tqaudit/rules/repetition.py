@@ -431,9 +431,12 @@ class RepeatedPhrase(_RepeatRule):
     """Phrase of 2+ words written twice in a row (`the report on the report on`).
 
     ## What it does
-    Flags a run of two or more words immediately followed by the same words again within
-    one sentence (spaces, commas or dashes between the copies), when the source does not
-    repeat anything itself. Words are compared case-insensitively.
+    Flags a run of two or more words immediately followed by the same words again, with
+    only whitespace between the copies, when the source does not repeat anything itself.
+    Words are compared case-insensitively; the copies must be written alike, punctuation
+    inside them included (`on it was on; it was` is no repeat). Copies with a mark
+    between them are a sentence or clause written twice (RP004) or rhetoric
+    (`the citizens, the citizens beat the slave`).
 
     ## Why is this bad?
     A doubled phrase is the commonest form of degenerate decoding after a doubled word:
@@ -447,9 +450,11 @@ class RepeatedPhrase(_RepeatRule):
     `He read a report on the elections.`
 
     ## Known problems
-    Rhetorical doubling (`New York, New York`, `thank you, thank you`) is flagged unless
-    the source doubles it too. A word and a conjunction repeated (`again and again and`) is
-    left to rhetoric (`rhetorical_joiners` in the `repetition` pack).
+    A keyword list may repeat a pair by chance (`Pocket Magnifier Reading Magnifier
+    Reading Aid`: twice on the WMT22 references). A word and a conjunction repeated
+    (`again and again and`) is left to rhetoric (`rhetorical_joiners` in the `repetition`
+    pack). A compound after a hyphenated modifier (`cross-border border trade`) is not
+    seen, as RP001 does not see it.
 
     ## Fix safety
     Unsafe: the repetition is replaced by its first copy, which is wrong where the
