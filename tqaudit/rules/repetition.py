@@ -128,6 +128,8 @@ class RepeatedWord(Rule):
     thrice. Words keep inner apostrophes and hyphens (`don't don't`). A source with any
     back-to-back repeat (`Payment Payment`, `マヨマヨ`) silences the rule for its target,
     except for a doubled function word (`the the`), which no source repetition explains.
+    A word after a hyphenated word ending in it is never flagged: `high-power power line`
+    is right, `cross-border border trade` (an MT slip) is missed with it.
 
     ## Fix safety
     Unsafe: the second word is deleted, which is wrong where the repetition is intended.
