@@ -1,4 +1,5 @@
-"""Markup rules: HTML entities broken or left undecoded; tags and placeholders lost."""
+"""Markup rules: HTML entities broken or left undecoded; tags and placeholders lost or invented;
+decoder debris (`<unk>`, subword marks) and mojibake."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from html.entities import html5
+from itertools import compress
 
 from tqaudit.chunk import Chunk, finditer
-from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits
 from tqaudit.rules.registry import register
 
 # Every named entity of HTML5 (WHATWG's list as shipped in Python's html.entities), longest
@@ -172,7 +174,8 @@ class MarkupMismatch(Rule):
     kind, with the source's item as the suggestion); a source item the target lacks is
     flagged for the whole segment. Attributes people translate (`title`, `alt`, `lang` …;
     `translatable_attributes`) are left out of the comparison, and spacing inside a tag
-    does not count (`<br />` = `<br/>`). Only segments whose source has markup are checked.
+    does not count (`<br />` = `<br/>`). In a segment whose source has no markup, a tag or
+    escape of the target is flagged as invented.
 
     ## Why is this bad?
     MT engines translate tag names and attribute values, drop closing tags, renumber or
@@ -190,9 +193,10 @@ class MarkupMismatch(Rule):
     Placeholders legitimately reordered are fine (multisets), but a translation that
     needs a placeholder twice or once fewer (`%s` of a plural form) is flagged. Text
     comparisons such as `x<y and z>w` read as a tag. A source that is only one tag
-    (`<Error>`) is prose in angle brackets and is not checked. Markup the source lacks is
-    not checked at all, so an escape or tag invented in a target whose source has no
-    markup (`bleah.\\n'n leer`) goes unreported. On the WMT22 references it fires twice
+    (`<Error>`) is prose in angle brackets and is not checked. Where the source has no
+    markup, only tags and escapes of the target are flagged (`bleah.\\n'n leer`, a `<br/>`
+    the decoder invented), not placeholders, and decoder tokens (`</s>`) are left to
+    MK004. On the WMT22 references it fires twice
     (0.09 per 1,000 segments), both where the source's anonymisation garbled or doubled a
     token (`gel#PRS_ORG#n`) and the translator wrote it once.
 
@@ -235,9 +239,11 @@ class MarkupMismatch(Rule):
             key = _markup_key(m, translatable)
             wanted.setdefault(row, Counter())[key] += 1
             kinds.setdefault(row, {}).setdefault(key, []).append(_markup_kind(m))
+        prose: set[int] = set()
         for row, m in list(finditer(sources, _MARKUP)):
             if m.group("tag") and sources[row].strip() == m.group():
                 wanted.pop(row, None)  # `<Error>`: a word in angle brackets, not markup
+                prose.add(row)
         found: dict[int, list[tuple[int, int, str, str]]] = {}
         for row, m in finditer(targets, _MARKUP):
             if row in wanted:
@@ -245,8 +251,29 @@ class MarkupMismatch(Rule):
                 found.setdefault(row, []).append(
                     (start, start + len(m.group()), _markup_key(m, translatable), _markup_kind(m))
                 )
+            elif sources[row].strip() and row not in prose and self._invented(m):
+                yield Hit(row, m.start(), m.end(), f"Markup '{m.group()}' is not in the source")
         for row in sorted(wanted):
             yield from self._compare(row, wanted[row], kinds[row], found.get(row, []))
+
+    def prepare(self) -> None:
+        pack = self.packs.get("markup.decoder")
+        self._decoder_tokens = frozenset(t.casefold() for t in (pack.patterns() if pack else ()))
+        self._html = frozenset(pack.header.get("html_elements", ()) if pack else ())
+
+    def _invented(self, m: re.Match[str]) -> bool:
+        """A tag or escape in a target whose source has no markup (`bleah.\\n'n leer`).
+
+        Placeholders and tokens are not counted there (`{` and `%` in prose are no
+        markup), nor decoder tokens such as `</s>` (MK004's), nor words in angle brackets
+        (`<Toraya>`): a tag must close, be empty, have attributes or name an HTML element.
+        """
+        if m.group("escape"):
+            return True
+        if not m.group("tag") or m.group().casefold() in self._decoder_tokens:
+            return False
+        attrs = m.group("attrs") or ""
+        return bool(m.group("close")) or "=" in attrs or attrs.endswith("/") or m.group("name") in self._html
 
     @staticmethod
     def _compare(
@@ -273,3 +300,244 @@ class MarkupMismatch(Rule):
         for key, count in sorted(missing.items()):
             for _ in range(count):
                 yield Hit(row, -1, -1, f"Markup '{key}' of the source is missing from the target")
+
+
+def _delete_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span to delete for a token at ``start:end``: with one space beside it, if any.
+
+    `word <unk> word` -> `word word`; `word</s>` -> `word`.
+    """
+    if start > 0 and text[start - 1] == " " and (end == len(text) or text[end] in " .,;:!?"):
+        return start - 1, end
+    if end < len(text) and text[end] == " " and (start == 0 or text[start - 1] == " "):
+        return start, end + 1
+    return start, end
+
+
+@register
+class DecoderToken(Rule):
+    """Decoder token left in the translation (`<unk>`, `⁇`, `</s>`, `<pad>`).
+
+    ## What it does
+    Flags the special tokens of NMT and LLM vocabularies (listed in the `markup.decoder`
+    pack: `<unk>`, sentencepiece's `⁇`, `[UNK]`, `<s>`, `</s>`, `<pad>`, `<mask>`,
+    `<url>`, `<|endoftext|>` …) in a target whose source does not contain the same token.
+
+    ## Why is this bad?
+    An unknown-word token marks a source word the model could not translate: the word
+    is lost, and the reader sees `<unk>` or `⁇` instead. Boundary and padding tokens show
+    that the output was not post-processed.
+
+    ## Example
+    Source: `Губернатор Приморья посетил Находку.`
+    Target: `The governor of Primorye visited <unk>.`
+
+    Use instead:
+    `The governor of Primorye visited Nakhodka.`
+
+    ## Known problems
+    A text about NLP that names these tokens on purpose is flagged unless its source
+    names them too. `<s>` is also HTML's strikethrough tag: a target with HTML markup
+    and a source with `<s>` is left to MK003.
+
+    ## Fix safety
+    Unsafe: the token is deleted (with one space beside it). For `<unk>`, `⁇` and `<url>`
+    the word or address it stands for is still missing and must be restored by hand.
+    """
+
+    code = "MK004"
+    name = "decoder-token"
+    category = "markup"
+    severity = "error"
+    fix = Applicability.UNSAFE
+
+    def prepare(self) -> None:
+        pack = self.packs.get("markup.decoder")
+        tokens = pack.patterns() if pack else []
+        self._pattern = literal_alternation(tokens, word_boundary=False, flags=re.IGNORECASE)
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        texts = chunk.targets
+        for row, m in finditer(texts, self._pattern):
+            token = m.group()
+            if token.casefold() in sources[row].casefold():
+                continue
+            start, end = _delete_span(texts[row], m.start(), m.end())
+            yield Hit(row, start, end, f"Decoder token '{token}' in the translation", "")
+
+
+# Subword marks of the three common segmenters: sentencepiece's word-start mark U+2581
+# (`▁The▁cat`), subword-nmt's BPE continuation `@@ ` (`trans@@ lation`, Sennrich et al.
+# 2016) and OpenNMT Tokenizer's joiner U+FFED (`trans￭lation`).
+_SUBWORD = re.compile(r"\u2581+|(?<=\w)@@(?: |$)|\uffed")
+
+
+def _join_subwords(m: re.Match[str]) -> str:
+    """What a subword mark becomes: a space for a word-start mark between words, else nothing."""
+    text, mark = m.string, m.group()
+    if mark.startswith("\u2581"):
+        before = text[m.start() - 1 : m.start()]
+        after = text[m.end() : m.end() + 1]
+        return " " if before and not before.isspace() and after and not after.isspace() else ""
+    return ""
+
+
+@register
+class SubwordMark(Rule):
+    """Subword segmentation mark left in the translation (`▁`, `@@ `, `￭`).
+
+    ## What it does
+    Flags sentencepiece's word-start mark `▁` (U+2581), subword-nmt's BPE joint `@@ `
+    after a word piece (`trans@@ lation`) and OpenNMT's joiner `￭` (U+FFED) in a target
+    whose source has none of them.
+
+    ## Why is this bad?
+    These marks exist only between the tokenizer and the decoder: a pipeline that forgot
+    to detokenise publishes `trans@@ lation` or `▁The▁cat`, split words and strange glyphs.
+
+    ## Example
+    Source: `Перевод готов.`
+    Target: `The trans@@ lation is ready.`
+
+    Use instead:
+    `The translation is ready.`
+
+    ## Known problems
+    Texts about tokenisers that show these marks on purpose are flagged unless the source
+    shows them too. `@@` not after a word piece (`@@handle`) is not matched.
+
+    ## Fix safety
+    Unsafe: `@@ ` and `￭` are removed (joining the pieces) and `▁` becomes a space
+    between words; the joined word is what the decoder meant, but spacing around
+    punctuation may still need a look.
+    """
+
+    code = "MK005"
+    name = "subword-mark"
+    category = "markup"
+    severity = "error"
+    fix = Applicability.UNSAFE
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources = chunk.sources
+        message = "Subword mark '{text}' in the translation"
+        for hit in regex_hits(chunk.targets, _SUBWORD, message, _join_subwords):
+            if not _SUBWORD.search(sources[hit.row]):
+                yield hit
+
+
+# Cheap signature of UTF-8 read as cp1252/Latin-1: a lead byte of a 2- to 4-byte sequence
+# (Â-ô) followed by a continuation byte as cp1252 shows it (0x80-0xBF: € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹
+# Œ Ž ' ' " " • – — ˜ ™ š › œ ž Ÿ and NBSP-¿). Only rows with it go to ftfy.
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
+_MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]")
+# A stretch of such sequences: re-encoded as cp1252 it must be valid UTF-8 (`ÄŒ` -> `Č`).
+_MOJIBAKE_STRETCH = re.compile(f"(?:[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}})+")
+
+
+def _redecode(stretch: str) -> str | None:
+    """The text a stretch stands for if it is UTF-8 read as cp1252 (done up to 3 times)."""
+    import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
+
+    text = stretch
+    for _ in range(3):
+        try:
+            decoded = text.encode("sloppy-windows-1252").decode("utf-8")
+        except UnicodeError:
+            break
+        text = decoded
+        if not _MOJIBAKE_HINT.search(text):
+            break
+    return text if text != stretch else None
+
+
+def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
+    """Mojibake stretches that ftfy's whole-text heuristic lets pass (`FAÄŒR`, `Åžahin`)."""
+    edits = []
+    for m in _MOJIBAKE_STRETCH.finditer(text):
+        repair = _redecode(m.group())
+        if repair is not None:
+            edits.append((m.start(), m.end(), repair))
+    return edits
+
+
+def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, repair) of each stretch ftfy's encoding repair changes in ``text``."""
+    import difflib
+
+    import ftfy
+
+    fixed = ftfy.fix_encoding(text)
+    if fixed == text:
+        return []
+    matcher = difflib.SequenceMatcher(None, text, fixed, autojunk=False)
+    edits: list[tuple[int, int, int, int]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        if edits and not text[edits[-1][1] : i1].strip():  # one stretch across spaces
+            edits[-1] = (edits[-1][0], i2, edits[-1][2], j2)
+        else:
+            edits.append((i1, i2, j1, j2))
+    return [(i1, i2, fixed[j1:j2]) for i1, i2, j1, j2 in edits]
+
+
+@register
+class Mojibake(Rule):
+    """Mojibake: UTF-8 text decoded as another encoding (`â€”`, `Ã©`, `Ð¿Ñ€Ð¸`).
+
+    ## What it does
+    Flags a target that ftfy (`ftfy.badness.is_bad`) judges to be mis-decoded text when
+    its source is not, one finding per stretch that ftfy's encoding repair
+    (`ftfy.fix_encoding`) changes, with the repair as the suggestion. Only targets with
+    a mojibake signature (a Latin-1 lead character followed by a cp1252 continuation
+    character) are given to ftfy. ftfy's heuristic lets a single mis-decoded letter pass
+    (`FAÄŒR`, `UÄŸur Åžahin`, `105Ñ…195`); such a stretch is flagged too when, encoded
+    back as cp1252, it is valid UTF-8 and the source does not contain it.
+
+    ## Why is this bad?
+    A pipeline that reads UTF-8 as cp1252 or Latin-1 (or the reverse) turns every
+    non-ASCII character into two or three symbols: dashes become `â€”`, `é` becomes `Ã©`,
+    a Russian word becomes `Ð¿Ñ€Ð¸`. The text is unreadable where it matters most.
+
+    ## Example
+    Source: `Кафе открылось — наконец.`
+    Target: `The cafÃ© has opened â€” finally.`
+
+    Use instead:
+    `The café has opened — finally.`
+
+    ## Known problems
+    ftfy is a heuristic: short stretches that happen to look like mojibake (`Â£` in a
+    text about encodings) are flagged; mojibake of a source that is itself mis-decoded is
+    not (the target copies it faithfully).
+
+    ## Fix safety
+    Unsafe: ftfy's repair is right for real mojibake, but it re-decodes bytes, which is
+    wrong for the rare text that means what it shows.
+    """
+
+    code = "MK006"
+    name = "mojibake"
+    category = "markup"
+    severity = "error"
+    fix = Applicability.UNSAFE
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        from ftfy.badness import is_bad
+
+        sources = chunk.sources
+        texts = chunk.targets
+        for row in compress(range(len(texts)), map(_MOJIBAKE_HINT.search, texts)):
+            text, source = texts[row], sources[row]
+            if is_bad(source):
+                continue  # the source is mis-decoded itself: the target copies it
+            edits = _mojibake_edits(text) if is_bad(text) else []
+            if not edits:
+                edits = [e for e in _stretch_edits(text) if text[e[0] : e[1]] not in source]
+            for start, end, repair in edits:
+                yield Hit(row, start, end, f"Mojibake '{text[start:end]}'; did you mean '{repair}'?", repair)

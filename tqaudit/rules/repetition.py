@@ -1,21 +1,98 @@
-"""Repetition rules: doubled words and the phrase loops of degenerate MT decoding."""
+"""Repetition rules: doubled words and the phrase loops of degenerate MT decoding.
+
+A repetition the source itself has (`Payment Payment`, Japanese `マヨマヨ`) is the
+translator's faithful copy: every rule here stays silent on it (:func:`source_repeats`).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
 
+from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
 from tqaudit.rules.registry import register
 
+# A back-to-back repeat in a source: a word or a run of up to eight words written twice
+# (spaced scripts), or a run of Han/kana/hangul characters written twice, perhaps with a
+# mark between (`マヨマヨ`, `谢谢，谢谢`, `何度も何度も`). A single doubled ideograph (`天天`,
+# `看看`) and two doubled hiragana (`だんだん`, `まだまだ`) are words of the language.
+_CJK = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+_CJK_NO_HIRAGANA = r"[\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+_SOURCE_REPEAT = re.compile(
+    r"(?<![\w-])(?P<w>\w+(?:\W{1,3}\w+){0,7})\W{1,3}(?P=w)(?![\w-])"
+    rf"|(?P<c>{_CJK_NO_HIRAGANA}{{2,12}}|{_CJK}{{3,12}})\W{{0,2}}(?P=c)",
+    re.IGNORECASE,
+)
 
-def _name_or_emphasis(words: list[str], sentence_start: bool) -> bool:
-    """``Run Run`` inside a sentence is a name (Sir Run Run Shaw); ``sehr SEHR`` is emphasis."""
+
+def source_repeats(source: str) -> bool:
+    """Whether ``source`` repeats a word, a phrase or a run of ideographs back to back.
+
+    Numbers do not count (`9,9 %`, `1:1`): a unit needs a letter.
+    """
+    return any(any(c.isalpha() for c in m.group()) for m in _SOURCE_REPEAT.finditer(source))
+
+
+# A word as the repetition rules count it: letters and digits, with inner hyphens and
+# apostrophes (`low-power`, `don't` are one word, so `что что-то` is no repeat).
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_FULL_STOP = re.compile(r"[.!?…。！？]")
+
+
+@dataclass(frozen=True)
+class _Allowed:
+    """A doubled word that grammar allows, where its context matches (pack entry).
+
+    ``before`` must match the end of the text before the pair and ``after`` the start of
+    the text after it (whitespace next to the pair left out); None matches anything.
+    """
+
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+
+    def matches(self, text: str, start: int, end: int) -> bool:
+        if self.before is not None and not self.before.search(text[:start].rstrip()):
+            return False
+        return self.after is None or self.after.match(text[end:].lstrip()) is not None
+
+
+def _allowed_pairs(entries: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[_Allowed]]]:
+    """``{language: {word: [contexts]}}`` from the repetition pack's entries."""
+    out: dict[str, dict[str, list[_Allowed]]] = {}
+    for entry in entries:
+        before, after = entry.get("before"), entry.get("after")
+        allowed = _Allowed(
+            re.compile(rf"(?:{before})\Z", re.IGNORECASE) if before else None,
+            re.compile(str(after), re.IGNORECASE) if after else None,
+        )
+        for lang in entry.get("languages", ["*"]):
+            out.setdefault(str(lang), {}).setdefault(str(entry["pattern"]).casefold(), []).append(allowed)
+    return out
+
+
+def _starts_with_word(text: str, word: str) -> bool:
+    """Whether ``text`` starts with ``word`` as a whole word (case-insensitively)."""
+    return re.match(rf"{re.escape(word)}(?![\w'’-])", text, re.IGNORECASE) is not None
+
+
+def _name_or_emphasis(words: list[str], sentence_start: bool, function_words: frozenset[str]) -> bool:
+    """``Run Run`` is a name (Sir Run Run Shaw, Han Han); ``sehr SEHR`` is emphasis.
+
+    At the start of a sentence a capitalised pair is a name too, unless the word is a
+    function word of the language (``The The protests``, ``It it stops``).
+    """
     first, second = words[0], words[-1]
     if second.isupper() and not first.isupper() and len(second) > 1:
         return True
-    return not sentence_start and first[:1].isupper() and second[:1].isupper()
+    if not (first[:1].isupper() and second[:1].isupper()):
+        return False
+    return not sentence_start or first.casefold() not in function_words
 
 
 @register
@@ -24,8 +101,13 @@ class RepeatedWord(Rule):
 
     ## What it does
     Flags a word immediately repeated (case-insensitively) when the source does not
-    repeat it too. Pairs that grammar allows (`had had`, German `die die`, French
-    `nous nous`) are listed per language in the `repetition` pack.
+    repeat anything itself. Pairs that grammar allows are listed per language in the
+    `repetition` pack, with the context they need: `had had` (past perfect of *have*),
+    `that that` unless a pronoun or article follows, a particle followed by the same
+    preposition after its verb (`come in in time`, `looking for for days`), German
+    `die die`/`das das` inside a sentence, French `nous nous`. Intensifiers (`very very`,
+    `really really`) and `so so` are style, not errors, and are listed too. A word joined
+    to a hyphenated word (`что что-то`, `low-power power line`) is no repeat.
 
     ## Why is this bad?
     A doubled word is a typical decoding slip of neural MT and reads as careless.
@@ -38,9 +120,16 @@ class RepeatedWord(Rule):
     `The protests began on January 2.`
 
     ## Known problems
-    Reduplication for emphasis ("very very") in informal text; add such words to a user
-    pack. Numbers are never flagged, nor are a capitalised pair inside a sentence (a
-    name: "Sir Run Run Shaw") and a repetition in capitals ("sehr SEHR gut").
+    Reduplication for emphasis in informal text beyond the listed words; add such words
+    to a user pack. Numbers are never flagged, nor a capitalised pair (a name: "Sir Run Run
+    Shaw", "Han Han"; at the start of a sentence only when the word is not a function word
+    listed in the pack) and a repetition in capitals ("sehr SEHR gut"), unless the word
+    is written three times (`Kakhovka Kakhovka Kakhovka`): no name or grammar repeats
+    thrice. Words keep inner apostrophes and hyphens (`don't don't`). A source with any
+    back-to-back repeat (`Payment Payment`, `マヨマヨ`) silences the rule for its target,
+    except for a doubled function word (`the the`), which no source repetition explains.
+    A word after a hyphenated word ending in it is never flagged: `high-power power line`
+    is right, `cross-border border trade` (an MT slip) is missed with it.
 
     ## Fix safety
     Unsafe: the second word is deleted, which is wrong where the repetition is intended.
@@ -51,41 +140,50 @@ class RepeatedWord(Rule):
     category = "repetition"
     severity = "warning"
     fix = Applicability.UNSAFE
-    _pattern = re.compile(r"(?<!\w)(?P<word>[^\W\d_]+)(?P<rest>\s+(?P=word))(?!\w)", re.IGNORECASE)
+    _pattern = re.compile(
+        r"(?<![\w'’-])(?P<word>[^\W\d_]+(?:['’-][^\W\d_]+)*)(?P<rest>\s+(?P=word))(?![\w'’-])",
+        re.IGNORECASE,
+    )
 
     def prepare(self) -> None:
-        self._allowed = self._allowed_by_language()
-
-    def _allowed_by_language(self) -> dict[str, set[str]]:
         pack = self.packs.get("repetition")
-        by_language = pack.by_language() if pack else {}
-        return {lang: {w.casefold() for w in words} for lang, words in by_language.items()}
+        self._allowed = _allowed_pairs(pack.entries if pack else ())
+        words = pack.header.get("function_words", {}) if pack else {}
+        self._function_words = {lang: frozenset(w.casefold() for w in ws) for lang, ws in words.items()}
+
+    def _contexts(self, lang: str, word: str) -> list[_Allowed]:
+        if not lang:  # no language: any language's allowance counts
+            return [a for table in self._allowed.values() for a in table.get(word, [])]
+        return self._allowed.get(lang, {}).get(word, []) + self._allowed.get("*", {}).get(word, [])
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        allowed = self._allowed
-        langs = chunk.tgt_langs
-        sources = [s.casefold() for s in chunk.sources]
         texts = chunk.targets
-        hits = regex_hits(
-            texts,
-            self._pattern,
-            "Word '{word}' is repeated",
-            lambda m: m.group("word"),
-        )
+        hits = regex_hits(texts, self._pattern, "Word '{word}' is repeated", lambda m: m.group("word"))
         for hit in hits:
-            text = texts[hit.row][hit.start : hit.end]
-            word = text.split()[0].casefold()
-            lang = langs[hit.row]
-            ok = allowed.get(lang, set()) | allowed.get("*", set())
-            if not lang:
-                ok = {w for words in allowed.values() for w in words}
-            if word in ok or " ".join(text.split()).casefold() in sources[hit.row]:
+            text = texts[hit.row]
+            words = text[hit.start : hit.end].split()
+            lang = scripts.base_language(chunk.tgt_langs[hit.row])
+            word = words[0].casefold()
+            tripled = _starts_with_word(text[hit.end :].lstrip(), words[0])  # `to to to`: no grammar
+            if not tripled and any(a.matches(text, hit.start, hit.end) for a in self._contexts(lang, word)):
                 continue
-            if _name_or_emphasis(
-                text.split(), hit.start == 0 or texts[hit.row][: hit.start].rstrip()[-1:] in ".!?"
-            ):
+            sentence_start = hit.start == 0 or text[: hit.start].rstrip()[-1:] in ".!?\"“«„:"
+            function_words = self._function_words.get(lang, frozenset())
+            if not tripled and _name_or_emphasis(words, sentence_start, function_words):
+                continue  # a name is written twice at most (`Sir Run Run Shaw`)
+            # a repetition of the source may be copied, but never as a doubled function word
+            if word not in function_words and source_repeats(chunk.sources[hit.row]):
                 continue
             yield hit
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _most_frequent_word(text: str) -> int:
+    """How often the commonest word (letters only, any case) occurs in ``text``."""
+    counts = Counter(_LETTERS.findall(text.casefold()))
+    return max(counts.values()) if counts else 0
 
 
 @register
@@ -135,9 +233,335 @@ class RepetitionLoop(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         texts = chunk.targets
         joiners = self._joiners
-        for hit in regex_hits(texts, self._loop, ""):
+        # every word of a loop occurs min_repeats times: only such rows meet the regex
+        least = max(2, self.opts["min_repeats"])
+        rows = [r for r, t in enumerate(texts) if _most_frequent_word(t) >= least]
+        for sub in regex_hits([texts[r] for r in rows], self._loop, ""):
+            hit = Hit(rows[sub.row], sub.start, sub.end, "")
             text = texts[hit.row][hit.start : hit.end]
             words = text.replace(",", " ").replace(";", " ").split()
             if len(words) > 1 and words[1].casefold() in joiners:  # "again and again and again"
                 continue
             yield Hit(hit.row, hit.start, hit.end, f"Repetition loop '{' '.join(text.split())}'")
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A unit of two or more words written ``copies`` times back to back in one target.
+
+    ``start``/``end`` span every copy; ``unit`` is the first copy as written; ``gaps`` the
+    text between consecutive copies; ``whole`` whether the first copy starts and the last
+    ends at a sentence or clause boundary (`He said no. He said no.`).
+    """
+
+    row: int
+    start: int
+    end: int
+    unit: str
+    words: int
+    copies: int
+    gaps: tuple[str, ...]
+    whole: bool
+
+    @property
+    def spaced(self) -> bool:
+        """Whether only whitespace stands between the copies (`the report on the report on`)."""
+        return all(not g.strip() for g in self.gaps)
+
+
+_MIN_WORDS = 2
+def _periodic(unit: Sequence[str]) -> bool:
+    """Whether ``unit`` is itself a shorter unit repeated (`go go`, `a b a b`)."""
+    k = len(unit)
+    return any(k % p == 0 and unit[p:] == unit[:-p] for p in range(1, k // 2 + 1))
+
+
+def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
+    """(first word, unit length, end word) of each periodic run of 2+ words.
+
+    Words ``first`` to ``end`` (exclusive) repeat with period ``k``: at least two copies.
+
+    Words are compared case-insensitively, punctuation between them ignored. A repeat
+    whose unit is itself a repeat of a shorter unit (`go go go go`) belongs to the
+    shorter period (RP001/RP002) and is left out; each word is in at most one repeat.
+    """
+    words = [w.casefold() for w in _WORD.findall(text)]
+    n = len(words)
+    pairs = list(pairwise(words))
+    if len(set(pairs)) == len(pairs):
+        return []  # no word pair occurs twice: no unit of 2+ words can repeat
+    seen: dict[tuple[str, str], list[int]] = {}
+    for i, pair in enumerate(pairs):
+        seen.setdefault(pair, []).append(i)
+    periods = {1}
+    for positions in seen.values():
+        for x, a in enumerate(positions):
+            periods.update(b - a for b in positions[x + 1 :] if b - a <= max_words)
+    runs: list[tuple[int, int]] = []
+    out: list[tuple[int, int, int]] = []
+    for k in sorted(periods):
+        i = 0
+        while i + k < n:
+            if words[i] != words[i + k]:
+                i += 1
+                continue
+            end = i + k
+            while end < n and words[end] == words[end - k]:
+                end += 1
+            inside = any(s <= i and end <= e for s, e in runs)  # `go go go go` at k=2
+            if end - i >= 2 * k and not inside and not _periodic(words[i : i + k]):
+                runs.append((i, end))
+                if k >= _MIN_WORDS:
+                    out.append((i, k, end))
+                i = end
+            else:
+                i += 1
+    return out
+
+
+def find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[Repeat]:
+    """Every back-to-back repeat of 2 to ``max_words`` words in the chunk's targets.
+
+    Repeats the source has too, units without a word of two letters (`10 20 10 20`,
+    `1 к 1 к`) and rhetoric made of a word and a conjunction (`again and again and`) are
+    left out.
+    """
+    cached = _CACHE.get("last")
+    same_chunk = cached and cached[0] is chunk.targets and cached[1] is chunk.sources
+    if cached and same_chunk and cached[2] == (max_words, joiners):
+        return cached[3]
+    found: list[Repeat] = []
+    for row, text in enumerate(chunk.targets):
+        repeats = _tandem_repeats(text, max_words)
+        spans = [m.span() for m in _WORD.finditer(text)] if repeats else []
+        for run_start, k, run_end in repeats:
+            words = [text[s:e].casefold() for s, e in spans[run_start : run_start + k]]
+            if not any(sum(c.isalpha() for c in w) >= 2 for w in words):
+                continue
+            if k == 2 and words[1] in joiners:  # `again and again and`: rhetoric
+                continue
+            first, copies = _best_rotation(text, spans, run_start, k, run_end)
+            if copies < 2 or source_repeats(chunk.sources[row]):
+                continue
+            found.append(_repeat(row, text, spans, first, k, copies))
+    _CACHE["last"] = (chunk.targets, chunk.sources, (max_words, joiners), found)
+    return found
+
+
+def _best_rotation(
+    text: str, spans: Sequence[tuple[int, int]], run_start: int, k: int, run_end: int
+) -> tuple[int, int]:
+    """(first word, copies) of the unit that best reads a periodic run.
+
+    `"living town" "living town"` has the period 2 from `town" "living` on too; the unit
+    chosen has the most copies written alike, then starts after a mark or the text's start.
+    """
+    best = (0, False, 0)
+    first = run_start
+    for s in range(run_start, run_start + k):
+        copies = (run_end - s) // k
+        if copies < 2:
+            break
+        same = _same_copies(text, spans, s, k, copies)
+        after_mark = s == 0 or bool(text[spans[s - 1][1] : spans[s][0]].strip())
+        if (same, after_mark) > best[:2]:
+            best, first = (same, after_mark, s), s
+    return first, best[0]
+
+
+def _same_copies(text: str, spans: Sequence[tuple[int, int]], first: int, k: int, copies: int) -> int:
+    """How many leading copies are written alike, punctuation inside them included.
+
+    `on it was on; it was` has the same words twice but is no repeat.
+    """
+
+    def copy(c: int) -> str:
+        return " ".join(text[spans[first + c * k][0] : spans[first + c * k + k - 1][1]].casefold().split())
+
+    unit = copy(0)
+    same = 1
+    while same < copies and copy(same) == unit:
+        same += 1
+    return same
+
+
+def _repeat(row: int, text: str, spans: Sequence[tuple[int, int]], first: int, k: int, copies: int) -> Repeat:
+    start, end = spans[first][0], spans[first + copies * k - 1][1]
+    gaps = tuple(text[spans[first + c * k - 1][1] : spans[first + c * k][0]] for c in range(1, copies))
+    before, after = text[:start].rstrip()[-1:], text[end:].lstrip()[:1]
+    whole = not before.isalnum() and not after.isalnum()  # "" too: the text's edge
+    unit = text[start : spans[first + k - 1][1]]
+    return Repeat(row, start, end, unit, k, copies, gaps, whole)
+
+
+# The repeats of the last chunk seen: RP003, RP004 and RP005 read the same chunk in turn,
+# so the search runs once (the chunk's tuples are compared by identity).
+_CACHE: dict[str, tuple[Sequence[str], Sequence[str], tuple[int, frozenset[str]], list[Repeat]]] = {}
+
+
+class _RepeatRule(Rule):
+    """Shared option and pack reading of the phrase-repeat rules (RP003-RP005)."""
+
+    options = {"max_words": 200}
+    option_docs = {"max_words": "longest unit, in words, that is looked for (a long sentence written twice)"}
+
+    def prepare(self) -> None:
+        pack = self.packs.get("repetition")
+        joiners = pack.header.get("rhetorical_joiners", []) if pack else []
+        self._joiners = frozenset(w.casefold() for w in joiners)
+
+    def repeats(self, chunk: Chunk) -> list[Repeat]:
+        return find_repeats(chunk, int(self.opts["max_words"]), self._joiners)
+
+
+def _sentence_gap(r: Repeat) -> bool:
+    """A sentence end between the copies, or any mark between copies of 3+ words.
+
+    Two words around a comma are too often rhetoric or a list (`one river, one river`);
+    a longer unit is a clause or a sentence without its full stop (`… abroad) Missiles`).
+    """
+    return r.words >= 3 or _FULL_STOP.search(r.gaps[0]) is not None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@register
+class RepeatedPhrase(_RepeatRule):
+    """Phrase of 2+ words written twice in a row (`the report on the report on`).
+
+    ## What it does
+    Flags a run of two or more words immediately followed by the same words again, with
+    only whitespace between the copies, when the source does not repeat anything itself.
+    Words are compared case-insensitively; the copies must be written alike, punctuation
+    inside them included (`on it was on; it was` is no repeat). Copies with a mark
+    between them are a sentence or clause written twice (RP004) or rhetoric
+    (`the citizens, the citizens beat the slave`).
+
+    ## Why is this bad?
+    A doubled phrase is the commonest form of degenerate decoding after a doubled word:
+    the decoder re-emits what it just wrote, and the sentence no longer parses.
+
+    ## Example
+    Source: `Он прочитал доклад о выборах.`
+    Target: `He read a report on the report on the elections.`
+
+    Use instead:
+    `He read a report on the elections.`
+
+    ## Known problems
+    A keyword list may repeat a pair by chance (`Pocket Magnifier Reading Magnifier
+    Reading Aid`: twice on the WMT22 references). A word and a conjunction repeated
+    (`again and again and`) is left to rhetoric (`rhetorical_joiners` in the `repetition`
+    pack). A compound after a hyphenated modifier (`cross-border border trade`) is not
+    seen, as RP001 does not see it.
+
+    ## Fix safety
+    Unsafe: the repetition is replaced by its first copy, which is wrong where the
+    repetition is intended.
+    """
+
+    code = "RP003"
+    name = "repeated-phrase"
+    category = "repetition"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for r in self.repeats(chunk):
+            if r.copies == 2 and r.spaced:
+                yield Hit(r.row, r.start, r.end, f"Phrase '{_short(r.unit)}' is repeated", r.unit)
+
+
+@register
+class RepeatedSentence(_RepeatRule):
+    """A sentence or clause written twice, across its punctuation (`No. No.`).
+
+    ## What it does
+    Flags a sentence or clause written twice: two or more words written again right after
+    a sentence end (`.`, `!`, `?`, `…`, CJK full stops), or three or more words written
+    again after any mark (a comma, a colon, a closing bracket of a sentence without its
+    full stop), where the first copy starts and the second ends at a sentence or clause
+    boundary, no letter or digit next to them (`He said no. He said no.`, `that it was
+    sad, that it was sad, and …`), when the source does not repeat anything itself.
+
+    ## Why is this bad?
+    MT systems that translate a segment made of several sentences sometimes emit one of
+    them twice (and drop another); the reader sees the same statement twice.
+
+    ## Example
+    Source: `Он сказал нет. Потом ушёл.`
+    Target: `He said no. He said no.`
+
+    Use instead:
+    `He said no. Then he left.`
+
+    ## Known problems
+    Dialogue and slogans that repeat a sentence on purpose are flagged unless the source
+    repeats too. A phrase that ends one clause and starts the next (`into my mind; my
+    mind has to …`) is rhetoric and is not flagged, nor are two words around a comma
+    (`one river, one river, and one lake`).
+
+    ## Fix safety
+    Unsafe: the repetition is replaced by its first copy; the sentence that the copy
+    stands in for (if one was dropped) is not restored.
+    """
+
+    code = "RP004"
+    name = "repeated-sentence"
+    category = "repetition"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for r in self.repeats(chunk):
+            if r.copies == 2 and not r.spaced and r.whole and _sentence_gap(r):
+                yield Hit(r.row, r.start, r.end, f"Sentence '{_short(r.unit)}' is repeated", r.unit)
+
+
+@register
+class TripledPhrase(_RepeatRule):
+    """A phrase or sentence written three or more times in a row.
+
+    ## What it does
+    Flags a run of two or more words written three or more times back to back, with any
+    punctuation between the copies (`He said no. He said no. He said no.`) and units up
+    to `max_words` words, when the source does not repeat anything itself. Short loops
+    that RP002 reports (four or more copies of up to eight words with only spaces, commas
+    or semicolons between) are left to it.
+
+    ## Why is this bad?
+    Three copies are no slip: the decoder is stuck in a loop and the translation has
+    stopped carrying the source.
+
+    ## Example
+    Source: `Он сказал нет.`
+    Target: `He said no. He said no. He said no.`
+
+    Use instead:
+    `He said no.`
+
+    ## Known problems
+    Chants and lyrics repeat on purpose; ignore the rule for such content.
+
+    ## Fix safety
+    Unsafe: the loop is replaced by its first copy.
+    """
+
+    code = "RP005"
+    name = "tripled-phrase"
+    category = "repetition"
+    severity = "error"
+    fix = Applicability.UNSAFE
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for r in self.repeats(chunk):
+            if r.copies < 3:
+                continue
+            loop = r.copies >= 4 and r.words <= 8
+            if loop and not re.search(r"[^\w\s,;]", chunk.targets[r.row][r.start : r.end].replace("-", "")):
+                continue  # RP002's
+            message = f"Phrase '{_short(r.unit)}' is written {r.copies} times in a row"
+            yield Hit(r.row, r.start, r.end, message, r.unit)
