@@ -139,12 +139,13 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
                     and zipf(names[0].lower(), lang) >= 3.0
                 ):
                     names = names[1:]  # `Yesterday Olaf Scholz`: a common first word of a sentence
-                for part in _PARTS.finditer(last.group()):
-                    word = part.group()
-                    if word[0].isupper() and word[1:].islower():
-                        out.append(
-                            Candidate(word, "name", word_script(word), last.start() + part.start(), names)
-                        )
+                for m in run[len(run) - len(names) :]:
+                    for part in _PARTS.finditer(m.group()):
+                        word = part.group()
+                        if word[0].isupper() and word[1:].islower():
+                            out.append(
+                                Candidate(word, "name", word_script(word), m.start() + part.start(), names)
+                            )
         run.clear()
 
     for m in matches:
@@ -191,7 +192,10 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
         return True
     key = phonetic_key(name)
     for word in words:
-        if len(word) >= 3 and _common_prefix(name, word) >= max(3, min(len(name), len(word)) - 2):
+        prefix = _common_prefix(name, word)
+        if len(word) >= 3 and prefix >= max(3, min(len(name), len(word)) - 2):
+            return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
+        if 2 <= prefix >= min(len(name), len(word)) - 1 and min(len(name), len(word)) <= 4:
             return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
         if (len(name) >= 4 and word.startswith(name)) or word == name + "s":
             return True
@@ -341,13 +345,16 @@ class _CarriedOver(Rule):
     def _check_segment(self, row: int, source: str, target: str, pair: _Pair) -> Iterator[Hit]:
         kind, script = self.wanted
         index: set[str] | None = None
+        missing: dict[tuple[str, ...], list[Candidate]] = {}
         for cand in source_candidates(source, self.opts["title_case_share"], pair.src):
             if cand.kind != kind or cand.script != script or not self._is_candidate(cand, source, pair):
                 continue
             if index is None:
                 index = self._index(target, pair)
             if not self._present(cand, index, pair):
-                yield Hit(row, -1, -1, self._message(cand, source, target, pair))
+                missing.setdefault(cand.run or (cand.text,), []).append(cand)
+        for run, cands in missing.items():
+            yield Hit(row, -1, -1, self._message(run, cands, source, target, pair))
 
     def _index(self, target: str, pair: _Pair) -> set[str]:
         """Folded words of the target; Cyrillic ones also romanised, for Latin names."""
@@ -377,12 +384,18 @@ class _CarriedOver(Rule):
                 return True
         return matches_word(parts[-1], index, self.opts["fuzzy"])
 
-    def _message(self, cand: Candidate, source: str, target: str, pair: _Pair) -> str:
-        what = " ".join(cand.run) if len(cand.run) > 1 else cand.text
-        label = "Code" if cand.kind == "code" else "Name"
+    def _message(
+        self, run: tuple[str, ...], cands: list[Candidate], source: str, target: str, pair: _Pair
+    ) -> str:
+        words = [c.text for c in cands]
+        whole = " ".join(run)
+        what = (
+            f"'{whole}'" if len(words) == len(run) or len(run) == 1 else f"'{' '.join(words)}' of '{whole}'"
+        )
+        label = "Code" if cands[0].kind == "code" else "Name"
         other = _replacement(source, target, pair)
         tail = f"; replaced by '{other}'?" if other else ""
-        return f"{label} '{what}' of the source is missing from the target{tail}"
+        return f"{label} {what} of the source is missing from the target{tail}"
 
 
 def _exonyms(folded: str, pair: _Pair) -> set[str]:
@@ -391,15 +404,16 @@ def _exonyms(folded: str, pair: _Pair) -> set[str]:
 
 
 def _replacement(source: str, target: str, pair: _Pair) -> str:
-    """A capitalised word of the target that the source lacks: the likely replacement."""
+    """A capitalised name of the target that the source lacks: the likely replacement."""
     have = {fold(p) for p in _PARTS.findall(source)}
     for cand in source_candidates(target, 1.01, pair.tgt):
-        if (
-            cand.kind == "name"
-            and cand.script == "LATIN"
-            and not any(p in have for p in name_parts(cand.text))
-        ) and zipf(cand.text.lower(), pair.tgt) < 4.0:
-            return " ".join(cand.run) if cand.run else cand.text
+        if cand.kind != "name" or cand.script != "LATIN" or any(p in have for p in name_parts(cand.text)):
+            continue
+        if zipf(cand.text.lower(), pair.tgt) < 4.0:
+            run = list(cand.run or (cand.text,))
+            while len(run) > 1 and zipf(run[0].lower(), pair.tgt) >= 3.0:
+                run.pop(0)  # `Ärztin Maria Lopez`: a title noun before the name
+            return " ".join(run)
     return ""
 
 
@@ -475,6 +489,9 @@ class NameMissing(_CarriedOver):
         if pair.noun_capitalising:
             # every noun is capitalised: only a word rare in the source language and at
             # home in the target language (an international name) is taken for a name
+            # only the last word of a run (`Bundeskanzlerin Angela Merkel`: titles are nouns)
+            if cand.run and cand.text != _PARTS.findall(cand.run[-1])[-1]:
+                return False
             return zs < self.opts["max_zipf"] - 0.5 and zt >= max(2.0, zs - 0.5)
         if zs >= self.opts["max_zipf"]:
             return False
