@@ -31,6 +31,7 @@ _UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper())
 _CANDIDATE = re.compile(rf"(?<![\w'’-])(?=[\w]*[{_UPPER}])\w+(?:['’-]\w+)*")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _PARTS = re.compile(r"[^\W_]+")
+_HYPHEN_PARTS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Characters between a sentence end and its first word (quotes, brackets, dashes, bullets).
 _OPENERS = frozenset(" \t\"'«»„“”‘’‚‹›()[]{}-–—*•·>")
 # A list marker before a sentence (`1)`, `a.`, `2.`), after which a word begins a sentence.
@@ -140,9 +141,9 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
                 ):
                     names = names[1:]  # `Yesterday Olaf Scholz`: a common first word of a sentence
                 for m in run[len(run) - len(names) :]:
-                    for part in _PARTS.finditer(m.group()):
+                    for part in _HYPHEN_PARTS.finditer(m.group()):
                         word = part.group()
-                        if word[0].isupper() and word[1:].islower():
+                        if word[0].isupper() and word[1:].replace("’", "").replace("'", "").islower():
                             out.append(
                                 Candidate(word, "name", word_script(word), m.start() + part.start(), names)
                             )
@@ -202,7 +203,16 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
         if len(name) >= 5 and len(word) >= 4 and ratio(name, word) >= fuzzy:
             return True
         other = phonetic_key(word)
-        if len(key) >= 3 and len(other) >= 3 and _common_prefix(key, other) >= min(len(key), len(other)):
+        if key and key == other and max(len(name), len(word)) <= 4:
+            return True  # `Джо` / Joe, `Тан` / Tang
+        if (
+            len(key) >= 2
+            and len(other) >= 2
+            and (
+                _common_prefix(key, other) >= min(len(key), len(other))
+                or (min(len(key), len(other)) >= 3 and ratio(key, other) >= fuzzy)
+            )
+        ):
             return True  # Andrey / Andrei, Omikronem / Omicron, Omicron / Omikronvarianten
     return False
 
@@ -235,17 +245,21 @@ _KEY_STEPS = (
     ("c", "k"),
     ("y", "i"),
     ("h", ""),
+    ("g", ""),  # Russian г stands for English h and g (`Альцгеймер`, `Гамбург`)
+    ("z", "s"),
 )
 
 
 @lru_cache(maxsize=65536)
 def phonetic_key(folded: str) -> str:
-    """Consonant skeleton of a folded word: vowels, `h` and doubled letters dropped."""
-    key = folded
+    """Consonant skeleton of a folded word: vowels, `h`, `g` and doubled letters dropped."""
+    key = re.sub(r"[^a-z]", "", folded)
+    key = re.sub(r"^u(?=[aeio])", "v", key)  # `Уильям` = William
     for old, new in _KEY_STEPS:
         key = key.replace(old, new)
-    key = re.sub(r"[aeiouj]", "", key[1:]) if key else key
-    key = (folded[:1] if folded[:1] not in "aeiou" else "") + key
+    if not key:
+        return key
+    key = ("" if key[0] in "aeiou" else key[0]) + re.sub(r"[aeiouj]", "", key[1:])
     return re.sub(r"(.)\1+", r"\1", key)
 
 
@@ -291,6 +305,7 @@ class _CarriedOver(Rule):
         "fuzzy": 85.0,
         "title_case_share": 0.5,
         "min_zipf_local": 1.0,
+        "min_zipf_known": 1.5,
     }
     option_docs: ClassVar[dict[str, str]] = {
         "max_zipf": "a source word at least this frequent in the source language (wordfreq Zipf "
@@ -302,6 +317,8 @@ class _CarriedOver(Rule):
         "min_zipf_local": "a capitalised word rarer than this in the source language is a "
         "name even when the target language does not know it (a local name); not for "
         "languages that capitalise nouns",
+        "min_zipf_known": "FD012: a Cyrillic word one of whose romanisations is at least this "
+        "frequent in the target language is a known name",
         "title_case_share": "a source with more than this share of capitalised words is a title "
         "(headline, product name): its capitalised words are not taken for names",
     }
@@ -610,19 +627,26 @@ class TransliteratedNameMissing(_CarriedOver):
         if pair.tgt_script != "LATIN" or pair.romanise is None or len(cand.text) < 3:
             return False
         word = cand.text.lower()
-        if any(fold(word).startswith(k) for k in pair.exonyms):
-            return True
         if _PALLADIUS.search(word):
             return False  # Chinese names in Palladius Cyrillic: English writes them in pinyin
         zs = zipf(word, pair.src)
-        if zs >= self.opts["max_zipf"] + 1.5:
-            return False  # a common word capitalised by courtesy (`Вас`) or a famous name
-        return not (zs >= self.opts["max_zipf"] and _ADJECTIVE.search(word))
+        # How well the target language knows the name: the best Zipf frequency of its
+        # romanisations and their stems (`Путина` -> `putin`, `Зеленський` -> `zelensky`).
+        forms = pair.romanise(cand.text) if pair.romanise is not None else set()
+        stems = {s for f in forms for s in (f, f[:-1], f[:-2]) if len(s) >= 4}
+        known = max((zipf(s, pair.tgt) for s in stems), default=0.0)
+        if known >= self.opts["min_zipf_known"]:
+            # an international name, unless it is a very common source word whose
+            # romanisation happens to be a target word (`Вас` -> `vas`)
+            return zs < self.opts["max_zipf"] + 1.5 or known >= zs - 2.0
+        # unknown in the target language: a name only if rare in the source language too
+        # (a local name), not a common word capitalised in a title (`Ассоциации`)
+        return zs < self.opts["max_zipf"] - 0.5 and not _ADJECTIVE.search(word)
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
         if any(any(w.startswith(e) for w in index) for e in _exonyms(fold(cand.text), pair)):
             return True
         forms = pair.romanise(cand.text) if pair.romanise is not None else set()
         return any(
-            matches_word(f, index, 80.0) or matches_word(f[:-1], index, 80.0) for f in forms if len(f) > 3
+            matches_word(f, index, 80.0) or matches_word(f[:-1], index, 80.0) for f in forms if len(f) >= 3
         )
