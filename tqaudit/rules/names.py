@@ -196,7 +196,7 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
         prefix = _common_prefix(name, word)
         if len(word) >= 3 and prefix >= max(3, min(len(name), len(word)) - 2):
             return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
-        if 2 <= prefix >= min(len(name), len(word)) - 1 and min(len(name), len(word)) <= 4:
+        if 2 <= prefix >= min(len(name), len(word)) - 1 and max(len(name), len(word)) <= 5:
             return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
         if (len(name) >= 4 and word.startswith(name)) or word == name + "s":
             return True
@@ -205,13 +205,9 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
         other = phonetic_key(word)
         if key and key == other and max(len(name), len(word)) <= 4:
             return True  # `Джо` / Joe, `Тан` / Tang
-        if (
-            len(key) >= 2
-            and len(other) >= 2
-            and (
-                _common_prefix(key, other) >= min(len(key), len(other))
-                or (min(len(key), len(other)) >= 3 and ratio(key, other) >= fuzzy)
-            )
+        if (len(key) >= 2 and key == other) or (
+            min(len(key), len(other)) >= 3
+            and (_common_prefix(key, other) >= min(len(key), len(other)) or ratio(key, other) >= fuzzy)
         ):
             return True  # Andrey / Andrei, Omikronem / Omicron, Omicron / Omikronvarianten
     return False
@@ -275,6 +271,7 @@ class _Pair:
     determiners: frozenset[str]
     exonyms: dict[str, tuple[str, ...]]
     romanise: Callable[[str], set[str]] | None
+    courtesy: frozenset[str] = frozenset()
 
 
 def _romaniser(header: dict[str, Any], lang: str) -> Callable[[str], set[str]]:
@@ -357,6 +354,7 @@ class _CarriedOver(Rule):
             frozenset(header.get(f"determiners_{src}", ())),
             exonyms,
             _romaniser(header, src) if cyrillic else None,
+            frozenset(header.get("courtesy", ())),
         )
 
     def _check_segment(self, row: int, source: str, target: str, pair: _Pair) -> Iterator[Hit]:
@@ -627,6 +625,8 @@ class TransliteratedNameMissing(_CarriedOver):
         if pair.tgt_script != "LATIN" or pair.romanise is None or len(cand.text) < 3:
             return False
         word = cand.text.lower()
+        if word in pair.courtesy:
+            return False
         if _PALLADIUS.search(word):
             return False  # Chinese names in Palladius Cyrillic: English writes them in pinyin
         zs = zipf(word, pair.src)
@@ -641,7 +641,9 @@ class TransliteratedNameMissing(_CarriedOver):
             return zs < self.opts["max_zipf"] + 1.5 or known >= zs - 2.0
         # unknown in the target language: a name only if rare in the source language too
         # (a local name), not a common word capitalised in a title (`Ассоциации`)
-        return zs < self.opts["max_zipf"] - 0.5 and not _ADJECTIVE.search(word)
+        if _exonyms(fold(word), pair):
+            return zs < self.opts["max_zipf"] + 1.5  # `Белоруссия`: its English name is known
+        return zs < self.opts["max_zipf"] + 1.0 and not _ADJECTIVE.search(word)
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
         if any(any(w.startswith(e) for w in index) for e in _exonyms(fold(cand.text), pair)):
