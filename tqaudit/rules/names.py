@@ -46,6 +46,9 @@ _ADJECTIVE = re.compile(
 # Russian turns into pinyin (`Чжанцзякоу` = Zhangjiakou).
 _PALLADIUS = re.compile(r"чж|цз|цз|сю|хуэ|ю?ань|яо|сян|цю|цин|эн")
 _ADJECTIVE_WEST = re.compile(r"(?:sk|ck)(?:ý|á|é|ého|ému|ém|ým|ých|ými|ou|i|a|e|y|ie|iego|iej|im|ich)$")
+# Two words in capitals in a row: the text is shouting, not naming.
+_SHOUTING = re.compile(r"\b[A-Z]{3,}\b[ ,]+\b[A-Z]{3,}\b")
+_SQUASHED = "\x00"
 _ROMAN = re.compile(r"[IVXLCDM]+")
 # Product codes and model numbers (`E95`, `A320neo`, `COVID-19`): letters and digits.
 _HAS_DIGIT = re.compile(r"\d")
@@ -174,6 +177,11 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
 def _continues(text: str, end: int) -> bool:
     """Whether a capitalised word follows after one space (`Maribel Ortega`)."""
     return end + 1 < len(text) and text[end] == " " and text[end + 1].isupper()
+
+
+def _squash(text: str) -> str:
+    """Folded letters and digits only: spacing and hyphenation of codes ignored."""
+    return "".join(_PARTS.findall(fold(text)))
 
 
 def name_parts(word: str) -> list[str]:
@@ -563,6 +571,8 @@ class CodeMissing(_CarriedOver):
             return False  # `US`, `PM`, `II`: two letters are too often translated or ambiguous
         if cand.text.isupper() and zipf(word, "en") >= 4.0 and len(word) > 3:
             return False  # a common word in capitals (`ANY`, `FREE`)
+        if cand.text.isupper() and _SHOUTING.search(source):
+            return False  # a line in capitals (`SALE 50% OFF`): its words are translated
         if pair.src_script == "LATIN" and not cand.text[0].isupper():
             return False  # `eReader`, `eBook`: same-script pairs translate them
         if pair.src_script != "LATIN":
@@ -577,7 +587,16 @@ class CodeMissing(_CarriedOver):
             return False
         return zt >= zs - self.opts["max_zipf_drop"] or (zs == 0 and zt == 0)
 
+    def _index(self, target: str, pair: _Pair) -> set[str]:
+        """The target's words plus the whole target squashed to letters and digits, so that
+        `20EUR` finds `20 EUR`, `Corei7` finds `Core i7` and `AM10` finds `AM-10`."""
+        return {*super()._index(target, pair), _SQUASHED + _squash(target)}
+
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
+        code = _squash(re.sub(r"(?<=[A-Z])s$", "", cand.text))  # `GBs`, `IEs`: an English plural
+        squashed = next((w for w in index if w.startswith(_SQUASHED)), "")
+        if code and code in squashed:
+            return True
         if fold(cand.text.replace("-", "")) in index:
             return True
         if any(e in index for e in pair.exonyms.get(fold(cand.text), ())):
