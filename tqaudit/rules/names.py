@@ -377,6 +377,9 @@ class _CarriedOver(Rule):
             if not self._present(cand, index, pair):
                 missing.setdefault(cand.run or (cand.text,), []).append(cand)
         for run, cands in missing.items():
+            last = _HYPHEN_PARTS.findall(run[-1])[-1] if run else ""
+            if all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands):
+                continue  # a common first name dropped before the surname (`Emmanuel Macron`)
             yield Hit(row, -1, -1, self._message(run, cands, source, target, pair))
 
     def _index(self, target: str, pair: _Pair) -> set[str]:
@@ -512,10 +515,12 @@ class NameMissing(_CarriedOver):
         if pair.noun_capitalising:
             # every noun is capitalised: only a word rare in the source language and at
             # home in the target language (an international name) is taken for a name
-            # only the last word of a run (`Bundeskanzlerin Angela Merkel`: titles are nouns)
+            # only the last word of a run (`Bundeskanzlerin Angela Merkel`: titles are nouns);
+            # a word far more frequent in the target language is one of its ordinary words
+            # that German happens to share (`Flies`, `Stock`)
             if cand.run and cand.text != _PARTS.findall(cand.run[-1])[-1]:
                 return False
-            return zs < self.opts["max_zipf"] - 0.5 and zt >= max(2.0, zs - 0.5)
+            return zs < self.opts["max_zipf"] - 0.5 and max(2.0, zs - 0.5) <= zt <= zs + 1.5
         if zs >= self.opts["max_zipf"]:
             return False
         if zs < self.opts["min_zipf_local"]:
