@@ -382,16 +382,17 @@ class MixedScriptWord(_LanguageRule):
         for row, (target, tgt_lang, source) in enumerate(rows):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue
-            dominant = self.knowledge.dominant(target)
-            preferred = scripts.language_script(tgt_lang, table) or dominant
-            if dominant != preferred and dominant in checked:
-                continue  # the whole target is in another script: LG003/LG006 report it
+            preferred = scripts.language_script(tgt_lang, table) or self.knowledge.dominant(target)
+            hits = []
             for m in _WORD.finditer(target):
                 hit = self._word(row, m, glyphs, checked, preferred)
                 if hit is None:
                     hit = self._lone(row, m, glyphs, checked, preferred)
                 if hit is not None and not _copied(target, hit, source):
-                    yield hit
+                    hits.append(hit)
+            dominant = self.knowledge.dominant(target) if hits else preferred
+            if dominant == preferred or dominant not in checked:
+                yield from hits  # (a target wholly in another script is LG003's or LG006's)
 
     def _lone(
         self, row: int, m: re.Match[str], glyphs: dict[str, str], checked: set[str], preferred: str

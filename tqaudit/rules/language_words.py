@@ -120,7 +120,13 @@ class UntranslatedWord(Rule):
     name = "untranslated-word"
     category = "language"
     severity = "warning"
-    options = {"min_source_zipf": 2.5, "max_target_zipf": 5.0, "min_gap": 2.0, "min_letters": 3}
+    options = {
+        "min_source_zipf": 2.5,
+        "max_target_zipf": 5.0,
+        "min_gap": 2.0,
+        "min_letters": 3,
+        "rare_min_letters": 7,
+    }
     option_docs = {
         "min_source_zipf": "lowest wordfreq zipf frequency in the source language of a "
         "word reported as untranslated (rare words may be names)",
@@ -130,6 +136,9 @@ class UntranslatedWord(Rule):
         "such as `Kindergarten` or `café` are about as frequent in English as in the source); "
         "the `language.untranslated` pack sets it per source language (English: 1.4)",
         "min_letters": "shorter words are not judged",
+        "rare_min_letters": "a word rarer than `min_source_zipf` in the source language is "
+        "reported only when the target language's list lacks it and it has this many letters "
+        "(an inflected form such as `selbstmorden`)",
     }
 
     def prepare(self) -> None:
@@ -181,10 +190,14 @@ class UntranslatedWord(Rule):
                 or masked(m.start())
                 or any(a <= m.start() < b for a, b in quoted)
                 or _compound(target, m)
+                or _unit(target, m)
             ):
                 continue
-            if not self._foreign(lowers[k], src, tgt, borrowed=script not in native):
+            foreign = self._foreign(lowers[k], src, tgt, borrowed=script not in native)
+            if not foreign:
                 continue
+            if foreign == "rare" and len(set(_copied_span(k, lowers, in_source))) > 1:
+                continue  # a rare phrase quoted whole (`pacta sunt servanda`)
             if _in_copied_name(k, words, lowers, in_source):
                 continue
             if tgt not in self.noun_case and _after_name(k, words, target, tgt, shared):
@@ -196,24 +209,32 @@ class UntranslatedWord(Rule):
                 f"Word {word!r} of the source ({src}) left untranslated: it is not a word of {tgt!r}",
             )
 
-    def _foreign(self, word: str, src: str, tgt: str, *, borrowed: bool) -> bool:
-        """Frequent in the source language, rare in the target language.
+    def _foreign(self, word: str, src: str, tgt: str, *, borrowed: bool) -> str:
+        """``frequent``: frequent in the source language and rare in the target language;
+        ``rare``: rare in the source language and unknown to the target language; or "".
 
         A ``borrowed`` word is in a script the target language does not write (Latin in
         Russian): its frequency there only says how often the language quotes it, so
         only the gap counts, not ``max_target_zipf``."""
         in_src = zipf(word, src)
-        if in_src < self.opts["min_source_zipf"]:
-            return False
         in_tgt = zipf(word, tgt)
+        if in_src < self.opts["min_source_zipf"]:
+            # a rare word of the source language that the target language never writes
+            rare = in_src > 0 and in_tgt == 0 and len(word) >= self.opts["rare_min_letters"]
+            return "rare" if rare else ""
         gap = self.gaps.get(src, self.opts["min_gap"])
         ceiling = self.ceilings.get(src, self.opts["max_target_zipf"])
-        return (borrowed or in_tgt <= ceiling) and in_src - in_tgt >= gap
+        return "frequent" if (borrowed or in_tgt <= ceiling) and in_src - in_tgt >= gap else ""
 
 
 def _all_copied(quote: str, shared: set[str]) -> bool:
     """Every word of a quotation stands in the source: a title or a word cited as it is."""
     return all(w.lower() in shared for w in _WORD.findall(quote))
+
+
+def _unit(target: str, m: re.Match[str]) -> bool:
+    """A word right after a number is a unit or a code suffix (`85 mph`, `20 kDa`)."""
+    return bool(re.search(r"\d\s?$", target[max(0, m.start() - 2) : m.start()]))
 
 
 def _compound(target: str, m: re.Match[str]) -> bool:
@@ -232,7 +253,8 @@ def _after_name(k: int, words: list[re.Match[str]], target: str, tgt: str, share
         word = words[i].group()
         if word[0].isupper():  # a name of the candidate's own script (not `Синтия the`)
             same = char_script(word[0]) == char_script(words[k].group()[0])
-            return same and zipf(word.lower(), tgt) < NAME_ZIPF
+            acronym = len(word) > 1 and word.isupper()  # `WHO recommends`: not a name's part
+            return same and not acronym and zipf(word.lower(), tgt) < NAME_ZIPF
         if word.lower() not in shared:
             return False
     return False
@@ -243,12 +265,19 @@ def _in_copied_name(k: int, words: list[re.Match[str]], lowers: list[str], in_so
     source (``in_source``: the source's words, lower case, space-joined) that holds a
     capitalised word: a name or title kept in its language (`České dráhy`, `Svaz měst a obcí`)."""
 
+    first, last = _copied_span(k, lowers, in_source)
+    return last > first and any(words[i].group()[0].isupper() for i in range(first, last + 1))
+
+
+def _copied_span(k: int, lowers: list[str], in_source: str) -> tuple[int, int]:
+    """The longest stretch of target words around word ``k`` that the source has as it is."""
+
     def copied(a: int, b: int) -> bool:
         return f" {' '.join(lowers[a : b + 1])} " in in_source
 
     first = last = k
     while first > 0 and copied(first - 1, last):
         first -= 1
-    while last + 1 < len(words) and copied(first, last + 1):
+    while last + 1 < len(lowers) and copied(first, last + 1):
         last += 1
-    return last > first and any(words[i].group()[0].isupper() for i in range(first, last + 1))
+    return first, last
