@@ -25,7 +25,7 @@ from tqaudit.rules.registry import register
 _WORD = re.compile(r"[^\W\d_]+")
 # Short quoted stretches copied from the source (titles, words cited as words): `"okurka"
 # in Bohemia`, `„Guten Tag, liebes Glück“`; other quotations are speech, translated.
-_QUOTED = re.compile(r"[\"“„«‹»›][^\"“”„«»‹›\n]{1,40}[\"”“»«›‹]")
+_QUOTED = re.compile(r"[\"“„«‹»›‘‚][^\"“”„«»‹›‘’\n]{1,40}[\"”“»«›‹’‘]|(?<!\w)'[^'\n]{1,40}'(?!\w)")
 # What ends a sentence: the word after it is capitalised by position, not as a name.
 _SENTENCE_END = frozenset('.!?:;…"“”„«»()[]–—-•*#')
 # A capitalised word rarer than this in the target language is a name (`České`, `Milion`),
@@ -93,9 +93,14 @@ class UntranslatedWord(Rule):
     language). Both languages must be declared and known to wordfreq. Names are left
     alone: capitalised words inside a sentence and the words copied with them
     (`Sdružení nezávislých kandidátů`), quoted words and titles, all-caps acronyms,
-    mixed-case brands (`eReader`), URLs and domain names. Words in the source's script
-    when the target writes another script are LG003's (`as the новые rules take
-    effect`); Latin words in a non-Latin target are judged here.
+    mixed-case brands (`eReader`), URLs and domain names, units after a number (`85
+    mph`) and parts of hyphenated compounds (`skill-basierte`). A word rarer than
+    `min_source_zipf` is reported when the target language's list lacks it altogether
+    (`selbstmorden`), unless a whole phrase around it is copied (`pacta sunt servanda`).
+    Words in the source's script when the target writes another script are LG003's
+    (`as the новые rules take effect`); Latin words in a non-Latin target are judged
+    here, by the gap alone. Thresholds that depend on the source language (English is
+    quoted in every language's web text) are in the `language.untranslated` pack.
 
     ## Why is this bad?
     An MT engine that does not know a word (a rare inflection, a compound, a typo in the
@@ -111,9 +116,10 @@ class UntranslatedWord(Rule):
 
     ## Known problems
     A source word that the target language writes the same way but that wordfreq counts
-    rarely in it (a technical term, a dialect word) is flagged; so is a German noun or a
-    name at the start of a target sentence. German nouns copied inside a sentence are
-    capitalised and taken for names, so they are missed.
+    rarely in it (a technical term, a dialect word) is flagged. Capitalised words are
+    taken for names, so a copied German noun (`Gebühr`) or a copied word at the start of
+    a sentence is missed. English words that German web text quotes often (`hospital`,
+    `daily`, `resolution`) are too frequent in German to be told from borrowings.
     """
 
     code = "LG007"
@@ -237,10 +243,13 @@ def _unit(target: str, m: re.Match[str]) -> bool:
     return bool(re.search(r"\d\s?$", target[max(0, m.start() - 2) : m.start()]))
 
 
+_HYPHENS = frozenset("-\u2010\u2011\u2212")
+
+
 def _compound(target: str, m: re.Match[str]) -> bool:
     """A part of a hyphenated compound (`skill-basierte`, `COVID-19-Fälle`): the target
     language's own way of borrowing a word."""
-    return target[m.start() - 1 : m.start()] == "-" or target[m.end() : m.end() + 1] == "-"
+    return target[m.start() - 1 : m.start()] in _HYPHENS or target[m.end() : m.end() + 1] in _HYPHENS
 
 
 def _after_name(k: int, words: list[re.Match[str]], target: str, tgt: str, shared: set[str]) -> bool:
