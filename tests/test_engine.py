@@ -153,9 +153,10 @@ def test_length_outlier_judges_one_segment_without_a_corpus() -> None:
 
 def test_rules_read_the_annotations_they_declare() -> None:
     load_rules()
-    en = "The government announced new measures to support small businesses this winter."
+    # French declared English: the rule believes the verdict it is given, not its own eyes
+    fr = "Le gouvernement a annoncé de nouvelles mesures pour soutenir les petites entreprises cet hiver."
     chunk = Chunk.from_frame(
-        build_segments([en], source=["Правительство объявило новые меры."], src_lang="ru", tgt_lang="en"),
+        build_segments([fr], source=["Правительство объявило новые меры."], src_lang="ru", tgt_lang="en"),
         {"target_lang": ["en"], "target_lang_conf": [0.99], "source_lang": ["ru"]},
     )
     assert list(RULES["LG001"]().check(chunk)) == []
@@ -239,28 +240,29 @@ def test_copied_source_identifies_only_the_copies() -> None:
 
     ident = langid.identifier_for(langid.Settings())
     ident.cache_clear()
-    copied = "Подписывайтесь на наш канал в Telegram и читайте новости первыми."
+    # a copy in the target language's script (a copy in another script is LG003's, no model)
+    copied = "Abonnieren Sie unseren Kanal auf Telegram und lesen Sie die Nachrichten zuerst."
     frame = pd.DataFrame(
         {
-            "source": [copied, "Президент подписал указ о переносе выборов на следующий год."],
+            "source": [copied, "Der Präsident hat ein Dekret unterzeichnet, das die Wahl verschiebt."],
             "target": [copied, "The president signed a decree postponing the election to next year."],
-            "src_lang": "ru",
+            "src_lang": "de",
             "tgt_lang": "en",
         }
     )
     result = tqaudit.audit(frame, Config(select=("LG005",)))
     assert result.languages is not None
-    assert list(result.languages["target_lang"]) == ["ru", ""]  # the translation was not identified
+    assert list(result.languages["target_lang"]) == ["de", ""]  # the translation was not identified
     assert list(result.languages["source_lang"]) == ["", ""]  # no selected rule reads source verdicts
     with_lg002 = tqaudit.audit(frame, Config(select=("LG002", "LG005")))
     assert with_lg002.languages is not None
-    assert list(with_lg002.languages["target_lang"]) == ["ru", "en"]
+    assert list(with_lg002.languages["target_lang"]) == ["de", "en"]
     # the sources' languages are declared (src_lang), so LG002 reads no source verdict ...
     assert list(with_lg002.languages["source_lang"]) == ["", ""]
     # ... until a source's language is not declared
-    undeclared = tqaudit.audit(frame.assign(src_lang=["", "ru"]), Config(select=("LG002", "LG005")))
+    undeclared = tqaudit.audit(frame.assign(src_lang=["", "de"]), Config(select=("LG002", "LG005")))
     assert undeclared.languages is not None
-    assert list(undeclared.languages["source_lang"]) == ["ru", ""]
+    assert list(undeclared.languages["source_lang"]) == ["de", ""]
     # LG005 leaves a copy that LG002 reports to LG002, whichever rules run
     assert result.findings["rule"].tolist() == [] and with_lg002.findings["rule"].tolist() == ["LG002"]
 

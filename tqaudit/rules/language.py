@@ -16,11 +16,21 @@ from typing import NamedTuple
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Applicability, Hit, Rule
+from tqaudit.rules.language_script import (
+    ScriptKnowledge,
+    char_script,
+    in_own_script,
+    kind,
+    label,
+    masker,
+    runs,
+    source_scripts,
+    whole_target,
+)
+from tqaudit.rules.language_words import evidence_words, known_share, supported
 from tqaudit.rules.registry import register
 
 _WORD = re.compile(r"[^\W\d_]+")
-# Scripts written together with Han: Han letters are native in Japanese and Korean text.
-_WITH_HAN = frozenset({"KANA", "HANGUL", "HAN"})
 
 
 class _Verdicts(NamedTuple):
@@ -46,28 +56,35 @@ def _verdicts(chunk: Chunk) -> _Verdicts:
 
 
 def _script_label(script: str) -> str:
-    return {"HAN": "Han", "KANA": "kana"}.get(script, script.title())
+    return label(script)
 
 
 class _LanguageRule(Rule):
     """Shared plumbing of the language rules (helpers, not a rule to inherit behaviour from)."""
 
     def annotation_rows(self, chunk: Chunk, name: str) -> Sequence[int] | None:
-        """The source's detected language stands in for an undeclared ``src_lang`` only."""
+        """Targets in their declared language's script only (the model decides between
+        languages of one script; LG003/LG006 judge the others), and the source's detected
+        language only where it stands in for an undeclared ``src_lang``."""
+        judged = self.judged_rows(chunk)
         if not name.startswith("source_"):
-            return None
+            return judged
         pairs = zip(chunk.src_langs, chunk.sources, strict=True)
-        return [row for row, (declared, source) in enumerate(pairs) if not declared and source.strip()]
+        undeclared = {row for row, (declared, source) in enumerate(pairs) if not declared and source.strip()}
+        return [row for row in judged if row in undeclared]
+
+    def judged_rows(self, chunk: Chunk) -> list[int]:
+        """Rows whose target has text in its declared language's own script."""
+        know = ScriptKnowledge.from_pack(self.packs.get("language.scripts"))
+        pairs = zip(chunk.targets, chunk.tgt_langs, strict=True)
+        return [row for row, (t, lang) in enumerate(pairs) if t.strip() and in_own_script(know, t, lang)]
 
     def prepare(self) -> None:
         scripts_pack = self.packs.get("language.scripts")
         glyphs_pack = self.packs.get("language.homoglyphs")
         self.script_table: dict[str, str] = scripts_pack.mapping() if scripts_pack else {}
         self.homoglyphs: dict[str, str] = glyphs_pack.mapping() if glyphs_pack else {}
-
-    def native(self, script: str) -> frozenset[str]:
-        """Scripts that belong in text of ``script``: Han beside kana or hangul."""
-        return _WITH_HAN if script in _WITH_HAN - {"HAN"} else frozenset({script})
+        self.knowledge = ScriptKnowledge.from_pack(scripts_pack)
 
 
 @register
@@ -97,6 +114,11 @@ class WrongLanguage(_LanguageRule):
     Closely related languages (Czech and Slovak, Croatian and Serbian in Latin script) can
     be confused on short segments; raise `min_confidence` or the `[langid] min_letters`
     threshold if this happens. Languages the backend does not know are only script-checked.
+    The model decides only between languages of one script: a target in a script its
+    language does not write is LG003's or LG006's finding. A verdict is not believed when
+    the target's words (names, numbers and URLs left out) are words of the declared
+    language at least as often as of the detected one (wordfreq): langdetect reads
+    `Minsk must also consider domestic political costs.` as Catalan.
     """
 
     code = "LG001"
@@ -104,11 +126,15 @@ class WrongLanguage(_LanguageRule):
     name = "wrong-language"
     category = "language"
     severity = "error"
-    options = {"min_confidence": 0.9, "min_letters": 40}
+    options = {"min_confidence": 0.9, "min_letters": 25, "word_zipf": 3.0, "word_share": 0.8}
     option_docs = {
         "min_confidence": "lowest detector confidence (0-1) at which a differing language is flagged",
-        "min_letters": "targets with fewer letters are not flagged: on a short sentence "
+        "min_letters": "targets with fewer letters, once URLs, numbers, names (capitalised words "
+        "inside a sentence) and acronyms are taken out, are not flagged: on a short sentence "
         "langdetect names a wrong language with confidence 1.0 (measured on WMT references)",
+        "word_zipf": "wordfreq zipf frequency from which a word counts as a word of a language",
+        "word_share": "share of the target's words that are words of the declared language "
+        "above which a verdict for a language wordfreq does not know is not believed",
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
@@ -117,16 +143,32 @@ class WrongLanguage(_LanguageRule):
         for row, (want, got, p) in enumerate(zip(v.declared, v.found, v.conf, strict=True)):
             if not want or not got or got == want or not p >= self.opts["min_confidence"]:
                 continue
-            if scripts.letter_count(targets[row]) < self.opts["min_letters"]:
-                continue
             if got == v.source[row]:
                 continue  # in the source language: LG002 reports it
+            words = evidence_words(targets[row])
+            if sum(len(w) for w in words) < self.opts["min_letters"]:
+                continue
+            if not in_own_script(self.knowledge, targets[row], want):
+                continue  # another script: LG003 or LG006 report it
+            if self._words_of(words, want, got):
+                continue
             yield Hit(
                 row,
                 -1,
                 -1,
                 f"Target detected as {got!r} (confidence {p:.2f}), not the declared {want!r}",
             )
+
+    def _words_of(self, words: list[str], want: str, got: str) -> bool:
+        """True when the target's words are words of the declared language at least as
+        often as of the detected one (wordfreq): the model misread a short sentence."""
+        if not supported(want):
+            return False
+        floor = self.opts["word_zipf"]
+        share = known_share(words, want, floor)
+        if supported(got):
+            return share >= known_share(words, got, floor)
+        return share >= self.opts["word_share"]
 
 
 @register
@@ -136,7 +178,9 @@ class Untranslated(_LanguageRule):
     ## What it does
     Flags a segment whose target is detected (with at least `min_confidence`) in the source
     language, declared (`src_lang`) or detected, when that differs from the declared target
-    language. A target identical to its source says so in the message.
+    language. A target identical to its source says so in the message. An empty or blank
+    target whose source has text is untranslated too (pofilter's `untranslated` and
+    `blank`). A target in a script its language does not write is left to LG003/LG006.
 
     ## Why is this bad?
     MT pipelines copy the source through when the engine fails, times out or meets a
@@ -174,8 +218,13 @@ class Untranslated(_LanguageRule):
         sources = chunk.sources
         targets = chunk.targets
         for row, got in enumerate(v.found):
+            if not targets[row].strip() and sources[row].strip():
+                yield Hit(row, -1, -1, "Target is empty: the source was not translated")
+                continue
             if not got or got != v.source[row] or got == declared[row]:
                 continue
+            if not in_own_script(self.knowledge, targets[row], declared[row]):
+                continue  # another script: LG003 or LG006 report it
             if not conf[row] >= self.opts["min_confidence"]:
                 continue
             if scripts.letter_count(targets[row]) < self.opts["min_letters"]:
@@ -191,15 +240,17 @@ class Untranslated(_LanguageRule):
 
 @register
 class SourceScriptLeak(_LanguageRule):
-    """Words in the source's script left in the target (Cyrillic in English).
+    """Text in the source's script left in the target (Cyrillic in English).
 
     ## What it does
-    Finds target words written wholly in the script of the source language when the target
-    language uses another script. The source script comes from `src_lang` (via the
-    `language.scripts` pack) or from the source text; the target script from `tgt_lang` or
-    the target text. When the source's script dominates the whole target, one finding
-    covers the segment. Scripts in `allowed_scripts` (Latin, by default: brand names, URLs
-    and codes are written in Latin everywhere) are never reported.
+    Finds runs of letters in the script of the source language when the target language
+    writes another script. The source script comes from `src_lang` (via the
+    `language.scripts` pack) or from the source text; the target's scripts from `tgt_lang`
+    (kanji count as Japanese, hanja as Korean) or the target text. When the source's script
+    dominates the whole target, one finding covers the segment, at any length. Scripts in
+    `allowed_scripts` (Latin, by default: brand names, URLs and codes are written in Latin
+    everywhere) are reported only for a whole target of running text (`Tap Factory reset
+    под Advanced.` in Russian), never for words inside a sentence of the target language.
 
     ## Why is this bad?
     An MT engine leaves words it cannot translate (rare names, typos, inflected forms) in the
@@ -217,68 +268,68 @@ class SourceScriptLeak(_LanguageRule):
 
     ## Known problems
     A translation that quotes a name in its original script on purpose ("the newspaper
-    Коммерсантъ") is flagged; so is a Han name in Japanese when the source is Chinese only
-    if the target language is not Japanese or Korean (Han is native to both).
+    Коммерсантъ") is flagged. Letters of a third script (kanji in English from a Russian
+    source) are LG006's finding.
     """
 
     code = "LG003"
     name = "source-script-leak"
     category = "language"
-    severity = "warning"
-    options = {"allowed_scripts": ["LATIN"]}
+    severity = "error"
+    options = {"allowed_scripts": ["LATIN"], "min_share": 0.5}
     option_docs = {
-        "allowed_scripts": "scripts never reported even when they are the source's (Unicode "
-        "script names as in the language.scripts pack: LATIN, CYRILLIC, HAN, KANA, ...)"
+        "allowed_scripts": "scripts reported only for a whole target of running text, never "
+        "for words (Unicode script names as in the language.scripts pack: LATIN, CYRILLIC, HAN, "
+        "KANA, ...)",
+        "min_share": "share of the target's letters (a Han, kana or hangul letter counting 3) "
+        "in the source's script from which the whole target is reported",
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        table = self.script_table
+        know = self.knowledge
         allowed = {str(s).upper() for s in self.opts["allowed_scripts"]}
-        rows = zip(
-            chunk.sources,
-            chunk.targets,
-            chunk.src_langs,
-            chunk.tgt_langs,
-            strict=True,
-        )
+        rows = zip(chunk.sources, chunk.targets, chunk.src_langs, chunk.tgt_langs, strict=True)
         for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
-            if target.isascii() and "LATIN" in allowed:  # only Latin letters: nothing to leak
-                continue
-            leaked = scripts.language_script(src_lang, table) or scripts.dominant_script(source)
-            expected = scripts.language_script(tgt_lang, table) or scripts.dominant_script(target)
-            if not leaked or not expected or leaked in allowed:
-                continue
-            if leaked in self.native(expected):
-                continue
-            yield from self._leaks(row, target, leaked, expected)
+            if target.isascii() and scripts.language_script(tgt_lang, know.table) in ("", "LATIN"):
+                continue  # only Latin letters in a Latin-script target: nothing to leak
+            native = know.native(scripts.base_language(tgt_lang), target)
+            leaked = (source_scripts(know, src_lang, source) - native) & know.present(target)
+            if leaked:
+                yield from self._leaks(row, target, leaked, native, allowed)
 
-    def _lookalike(self, word: str, expected: str) -> bool:
+    def _lookalike(self, word: str, native: frozenset[str]) -> bool:
         """A lone letter with a look-alike in the target's script is LG004's finding."""
-        return len(word) == 1 and scripts.script_of(self.homoglyphs.get(word, "")) == expected
+        return len(word) == 1 and char_script(self.homoglyphs.get(word, "")) in native
 
-    def _leaks(self, row: int, target: str, leaked: str, expected: str) -> Iterator[Hit]:
-        if scripts.dominant_script(target) == leaked:
+    def _leaks(
+        self, row: int, target: str, leaked: frozenset[str], native: frozenset[str], allowed: set[str]
+    ) -> Iterator[Hit]:
+        know = self.knowledge
+        masked = masker(target)
+        letters = list(know.letters(target, masked))
+        expected = "/".join(sorted(_script_label(s) for s in native))
+        if whole_target(
+            target,
+            letters,
+            leaked,
+            native,
+            masked,
+            names_allowed=leaked <= allowed,
+            min_share=self.opts["min_share"],
+        ):
+            main = _script_label(know.dominant(target))
+            yield Hit(row, -1, -1, f"Target is written in {main}, the source's script, not {expected}")
+            return
+        for run in runs(target, letters, lambda s: s in leaked and s not in allowed):
+            text = target[run.start : run.end]
+            if self._lookalike(text, native):
+                continue
             yield Hit(
                 row,
-                -1,
-                -1,
-                f"Target is written in {_script_label(leaked)}, the source's script, "
-                f"not {_script_label(expected)}",
+                run.start,
+                run.end,
+                f"{_script_label(run.script)} {kind(text)} {text!r} left in {expected}-script target",
             )
-            return
-        masked = {i for u in scripts.NOISE.finditer(target) for i in range(*u.span())}
-        for m in _WORD.finditer(target):
-            found = {scripts.script_of(ch) for ch in m.group()} - {""}
-            if found == {leaked} and m.start() not in masked:
-                if self._lookalike(m.group(), expected):
-                    continue
-                yield Hit(
-                    row,
-                    m.start(),
-                    m.end(),
-                    f"{_script_label(leaked)} word {m.group()!r} left in "
-                    f"{_script_label(expected)}-script target",
-                )
 
 
 @register
@@ -307,7 +358,9 @@ class MixedScriptWord(_LanguageRule):
     ## Known problems
     Words mixing scripts with letters that have no look-alike (`μm`) are not reported;
     a deliberate mix (a brand styled with a Greek letter) is flagged when its letters
-    happen to be look-alikes.
+    happen to be look-alikes. A word or letter copied as it stands from the source (the
+    Cyrillic `х` of a Russian `105х195` kept in the English `105х195`) is the source's
+    spelling, not a slip of the translation, and is not reported.
 
     ## Fix safety
     Unsafe: replacing letters changes the word's bytes; in rare cases the mix is deliberate.
@@ -325,16 +378,21 @@ class MixedScriptWord(_LanguageRule):
         glyphs = self.homoglyphs
         checked = {str(s).upper() for s in self.opts["scripts"]}
         table = self.script_table
-        for row, (target, tgt_lang) in enumerate(zip(chunk.targets, chunk.tgt_langs, strict=True)):
+        rows = zip(chunk.targets, chunk.tgt_langs, chunk.sources, strict=True)
+        for row, (target, tgt_lang, source) in enumerate(rows):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue
-            preferred = scripts.language_script(tgt_lang, table) or scripts.dominant_script(target)
+            preferred = scripts.language_script(tgt_lang, table) or self.knowledge.dominant(target)
+            hits = []
             for m in _WORD.finditer(target):
                 hit = self._word(row, m, glyphs, checked, preferred)
                 if hit is None:
                     hit = self._lone(row, m, glyphs, checked, preferred)
-                if hit is not None:
-                    yield hit
+                if hit is not None and not _copied(target, hit, source):
+                    hits.append(hit)
+            dominant = self.knowledge.dominant(target) if hits else preferred
+            if dominant == preferred or dominant not in checked:
+                yield from hits  # (a target wholly in another script is LG003's or LG006's)
 
     def _lone(
         self, row: int, m: re.Match[str], glyphs: dict[str, str], checked: set[str], preferred: str
@@ -386,3 +444,11 @@ class MixedScriptWord(_LanguageRule):
             f"Word {word!r} mixes {other} {found} into {_script_label(major)}; did you mean {means}?",
             suggestion,
         )
+
+
+def _copied(target: str, hit: Hit, source: str) -> bool:
+    """The flagged letters stand in the source as they do in the target (with the
+    characters on either side): a faithful copy of the source's own spelling."""
+    if not source:
+        return False
+    return target[max(0, hit.start - 1) : hit.end + 1] in source

@@ -14,17 +14,14 @@ from collections.abc import Iterable
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
+from tqaudit.rules.language_script import ScriptKnowledge, reported_whole
+from tqaudit.rules.language_words import supported, zipf
 from tqaudit.rules.registry import register
 
 # Parts of a text that every language copies: URLs, e-mail addresses, @handles, r/forums,
 # #hashtags and #PRS_ORG#-style tokens, numbers. What remains is what should be translated.
 _COPIED = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)[@#][\w#]+|(?<!\w)r/\w+|\d+(?:[.,:]\d+)*")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
-
-
-def _name_like(words: list[str]) -> bool:
-    """Every word capitalised (`Teath-In`, `Hey Military`): a name or title, kept as is."""
-    return all(w[0].isupper() for w in words)
 
 
 @register
@@ -37,8 +34,11 @@ class CopiedSource(Rule):
     once URLs, e-mail addresses, handles, `#TOKENS#` and numbers are taken out. A copy is
     not flagged when it is plausibly meant: the source is not written in its own
     language's script (an English phrase in a Chinese source), or, for languages sharing a
-    script, every word is capitalised (a name such as `Teath-In.`). Copies that LG002
-    reports (detected in the source language by langid) are left to it.
+    script, every word is a name (capitalised and not a common word of the source
+    language: `Teath-In.`) or a word of the target language too (`Vojtěch versus
+    Hamáček.`, by wordfreq). Copies that LG002 reports (detected in the source language by
+    langid) and copies in a script the target language does not write (LG003/LG006) are
+    left to those rules.
 
     ## Why is this bad?
     MT pipelines pass the source through when the engine fails or takes a segment for
@@ -53,11 +53,9 @@ class CopiedSource(Rule):
     `Пропустили Shiba Inu?`
 
     ## Known problems
-    A one-word copy between languages that share a script is taken for a name when it is
-    capitalised (`Unchanged`), and a copied phrase of names joined by a lowercase word
-    (`Vojtěch versus Hamáček.`, a Czech headline kept in English) is flagged. Words that
-    are the same in both languages (`Hotel`, `Taxi`, `OK`) are copies only by accident;
-    raise `min_letters` for UI strings.
+    For a target language wordfreq does not know (Afrikaans), any copied common word of
+    the source language counts as untranslated, `Hotel` included. Words that are the same
+    in both languages are copies only by accident; raise `min_letters` for UI strings.
     """
 
     code = "LG005"
@@ -65,8 +63,10 @@ class CopiedSource(Rule):
     name = "copied-source"
     category = "language"
     severity = "warning"
-    options = {"min_letters": 3, "lg002_min_letters": 20, "lg002_min_confidence": 0.9}
+    options = {"min_letters": 3, "lg002_min_letters": 20, "lg002_min_confidence": 0.9, "word_zipf": 3.0}
     option_docs = {
+        "word_zipf": "wordfreq zipf frequency from which a word counts as a word of a language "
+        "(a copy made only of names and target-language words is kept)",
         "min_letters": "copies with fewer letters (after URLs, tokens and numbers are taken "
         "out) are not flagged",
         "lg002_min_letters": "LG002's `min_letters`: copies it can report are left to it",
@@ -96,7 +96,9 @@ class CopiedSource(Rule):
             tgt_script = scripts.language_script(tgt_lang) or src_script
             if scripts.dominant_script(text) != src_script:
                 continue  # not in the source language: a quotation already in another language
-            if tgt_script == src_script and _name_like(words):
+            if reported_whole(self.knowledge, text, tgt_lang):
+                continue  # in a script the target language does not write: LG003/LG006
+            if tgt_script == src_script and self._kept(words, src_lang, tgt_lang):
                 continue
             lang, confidence = str(found[row] or ""), _confidence(conf[row])
             if lang and lang == tgt_lang:
@@ -104,6 +106,26 @@ class CopiedSource(Rule):
             if self._lg002_reports(text, lang, confidence, src_lang):
                 continue
             yield Hit(row, -1, -1, f"Target is identical to the source: {_short(text)!r}")
+
+    def prepare(self) -> None:
+        self.knowledge = ScriptKnowledge.from_pack(self.packs.get("language.scripts"))
+
+    def _kept(self, words: list[str], src: str, tgt: str) -> bool:
+        """A copy that is right in the target language too: capitalised words are names
+        (`Teath-In.`, `Vojtěch versus Hamáček.`) and lower-case words must be words of the
+        target language (`versus`, by wordfreq). A copy of one capitalised word is a name
+        only when it is not a common word of the source language that the target language
+        lacks (`Unchanged`, `Save`: interface strings left in English)."""
+        floor = self.opts["word_zipf"]
+
+        def target_word(lower: str) -> bool:
+            return supported(tgt) and zipf(lower, tgt) >= floor
+
+        if len(words) == 1 and words[0][0].isupper():
+            lower = words[0].lower()
+            common = supported(src) and zipf(lower, src) >= floor
+            return not common or target_word(lower)
+        return all(w[0].isupper() or target_word(w.lower()) for w in words)
 
     def _lg002_reports(self, text: str, lang: str, confidence: float, src_lang: str) -> bool:
         return (
