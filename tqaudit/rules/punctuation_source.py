@@ -223,6 +223,126 @@ class MissingFinalPunctuation(Rule):
         )
 
 
+_OPENING = re.compile(r"^[\s\"'“”„«»‹›‚‘’\-–—(\[¿¡]*")
+
+
+@dataclass(frozen=True)
+class QuestionWords:
+    """A target language's direct-question openers and particles (``punctuation.questions``)."""
+
+    openers: frozenset[str]
+    conjunctions: frozenset[str]
+    anywhere: re.Pattern[str] | None
+
+    def is_direct_question(self, sentence: str) -> bool:
+        """Whether ``sentence`` has the form of a direct question (opener or particle)."""
+        text = _OPENING.sub("", sentence, count=1).lower()
+        first = re.match(r"[\w'’-]+", text)
+        word = first.group().replace("’", "'") if first else ""
+        if word in self.openers and not (word in self.conjunctions and "," in text):
+            return True
+        two = re.match(r"[\w'’-]+ [\w'’-]+", text)  # `por qué`
+        return bool(two and two.group() in self.openers) or bool(self.anywhere and self.anywhere.search(text))
+
+
+def question_words(packs: Any, lang: str) -> QuestionWords:
+    pack = packs.get("punctuation.questions")
+    openers = pack.header.get("openers", {}).get(lang, ()) if pack else ()
+    particles = pack.header.get("anywhere", {}).get(lang, ()) if pack else ()
+    conjunctions = pack.header.get("conjunctions", {}).get(lang, ()) if pack else ()
+    anywhere = None
+    if particles:
+        anywhere = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, particles))})(?![\w-])")
+    return QuestionWords(frozenset(w.lower() for w in openers), frozenset(conjunctions), anywhere)
+
+
+@register
+class QuestionLost(Rule):
+    """A question of the source rendered as a statement (`How much is it.` for `Сколько стоит?`).
+
+    ## What it does
+    Flags a target that ends with a full stop where its source ends with a question mark
+    (any script's form: `?`, `？`, `;` in Greek, `؟`), when the target's last sentence has the
+    form of a direct question: it opens with a question word or an inverted auxiliary of the
+    target language (`How`, `Do`, `Wo`, `Сколько`), or has a question particle (`ли`). The
+    words are in the `punctuation.questions` pack.
+
+    ## Why is this bad?
+    MT engines lose the question mark (a tokeniser or a truncation drops it, and the engine
+    closes the sentence); a reader of the published text sees a question worded as one and
+    punctuated as a statement.
+
+    ## Example
+    Source: `Сколько стоит билет до Астаны?`
+    Target: `How much is a ticket to Astana.`
+
+    Use instead:
+    `How much is a ticket to Astana?`
+
+    ## Known problems
+    Only direct questions are recognised by form: a question rendered as an indirect one
+    (`I wonder where he is.`) is a legitimate rewording and is not flagged, nor is a
+    question turned into a statement with a question word in the middle. Languages without
+    a list in the pack (and targets that mark questions by intonation alone, such as a
+    declarative `You're coming.`) are not checked.
+
+    ## Fix safety
+    Unsafe: the full stop is replaced by the target language's question mark; a translator
+    may have meant an exclamative (`What a day.`).
+    """
+
+    code = "PU014"
+    name = "question-lost"
+    category = "punctuation"
+    severity = "warning"
+    fix = Applicability.UNSAFE
+
+    def prepare(self) -> None:
+        self._question_words: dict[str, QuestionWords] = {}
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for pair, rows in self.by_language(chunk, _pair(self)):
+            words = self._words(pair.tgt_lang)
+            if not words.openers and words.anywhere is None:
+                continue
+            for row in _rows_with_source(chunk, rows):
+                hit = self._check_one(pair, words, row, chunk.sources[row], chunk.targets[row])
+                if hit is not None:
+                    yield hit
+
+    def _words(self, lang: str) -> QuestionWords:
+        if lang not in self._question_words:
+            self._question_words[lang] = question_words(self.packs, lang)
+        return self._question_words[lang]
+
+    def _check_one(self, pair: _Pair, words: QuestionWords, row: int, source: str, target: str) -> Hit | None:
+        s_at = tail_of(source, pair.src)
+        s_marks = pair.src.classify(source[s_at:])
+        if not s_marks.endswith("?") or s_at == 0:
+            return None
+        t_at = tail_of(target, pair.tgt)
+        tail = target[t_at:]
+        m = pair.tgt.pattern.search(tail)
+        if m is None or pair.tgt.classify(tail) != "." or pair.tgt.classes[m.group()] != ".":
+            return None
+        if "?" in pair.tgt.classify(target[:t_at]) or tail.count(m.group()) > 1:
+            return None
+        body = target[:t_at]
+        breaks = [b.end() for b in re.finditer(r"[.!?…。！？]\s+", body)]
+        last_sentence = body[breaks[-1] :] if breaks else body
+        if not words.is_direct_question(last_sentence):
+            return None
+        mark = target_form(self.packs, pair.tgt_lang, "?")
+        start = t_at + m.start()
+        return Hit(
+            row,
+            start,
+            start + len(m.group()),
+            f"The source asks a question ('?'), the target ends it with '{m.group()}'; use '{mark}'",
+            mark,
+        )
+
+
 @register
 class AddedFinalPunctuation(Rule):
     """Target ends with an ellipsis where its source ends with no mark (`Wrong…`).
