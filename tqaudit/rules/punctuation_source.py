@@ -258,7 +258,7 @@ def question_words(packs: Any, lang: str) -> QuestionWords:
 
 @register
 class QuestionLost(Rule):
-    """A question of the source rendered as a statement (`How much is it.` for `Сколько стоит?`).
+    """Source question rendered as a statement (`How much is it.` for `Сколько?`).
 
     ## What it does
     Flags a target that ends with a full stop where its source ends with a question mark
