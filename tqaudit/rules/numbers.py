@@ -103,8 +103,10 @@ def digit_values(text: str) -> list[Decimal]:
     last = max(text.rfind("."), text.rfind(","))
     integer, decimal = text[:last], text[last + 1 :]
     if len(seps) == 1:
-        if len(decimal) == 3 and integer.strip("0"):
+        if len(decimal) == 3 and integer.strip("0") and not decimal.endswith("0"):
             return _decimals(integer + decimal) + _decimals(f"{integer}.{decimal}")
+        if len(decimal) == 3 and integer.strip("0"):  # `41.000`: grouping (a decimal ends in 0 rarely)
+            return _decimals(integer + decimal)
         return _decimals(f"{integer}.{decimal}")
     if len(set(seps)) == 1:  # 1,000,000 or 1.000.000
         return _decimals(re.sub(r"\D", "", text))
@@ -233,7 +235,7 @@ class Side:
         if m.aliases & self.keys or m.keys & self.aliases:
             return True
         # dates and times written with other separators or words (`12.03.` = `March 12`)
-        return len(m.runs) > 1 and m.runs <= (self.runs | self.keys)
+        return len(m.runs) > 1 and m.runs <= (self.runs | self.keys | self.aliases)
 
 
 class Lexicon:
@@ -328,6 +330,10 @@ class Lexicon:
         self.han2 = re.compile(f"[{re.escape(self.han)}]{{2}}") if self.han else None
         minus = "|".join(re.escape(m) for m in header.get("minus", []) if m.isalpha())
         self.minus_before = re.compile(rf"(?:{minus})\s$", re.IGNORECASE) if minus else None
+        words = [w for w in self.scales if w.isalpha() and len(w) > 2]
+        alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        # `тисяч 100` (colloquial: about 100 thousand)
+        self.scale_before = re.compile(rf"(?<!\w)(?:{alts})\s$", re.IGNORECASE) if alts else None
 
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
@@ -412,8 +418,14 @@ class Lexicon:
             # an ASCII hyphen is as often a dash or a bullet (`(-2 mm)`) as a minus sign
             aliases = {"-" + k for k in aliases} | (keys if sign and sign.group(1) == "-" else set())
             keys = signed
-        if " " in m.group("digits"):  # `April 3 410 bodies`: a space may separate two numbers
-            aliases |= {p.lstrip("0") or "0" for p in ascii_digits(m.group("digits")).split(" ")}
+        before_scale = (
+            self.scale_before.search(text, max(0, start - 14), start) if self.scale_before else None
+        )
+        if before_scale is not None and not scale:
+            aliases |= {key(v * self._multiplier(before_scale.group().strip().lower())) for v in values}
+        groups_of = ascii_digits(m.group("digits")).split(" ")
+        if len(groups_of) > 1 and "000" not in groups_of:  # `April 3 410 bodies`: two numbers
+            aliases |= {p.lstrip("0") or "0" for p in groups_of}
         accepts = {key(v) for v in values} if scale and multiplier != _ONE else set()
         runs = frozenset(r.lstrip("0") or "0" for r in _RUN.findall(plain[start:end]))
         symbol = _SYMBOL_FORMS.get((groups.get("sym") or "").strip(), "")
@@ -567,7 +579,8 @@ def _mixed(m: re.Match[str], plain: str) -> Mention:
 
 def _date(m: re.Match[str], plain: str) -> Mention:
     runs = frozenset(r.lstrip("0") or "0" for r in _RUN.findall(plain[m.start() : m.end()]))
-    return Mention(m.start(), m.end(), m.group(), set(runs), runs=runs)
+    keys = {"d" + ".".join(sorted(runs))} | (set(runs) if len(runs) == 1 else set())  # `5/5` stars
+    return Mention(m.start(), m.end(), m.group(), keys, runs=runs)
 
 
 def _combine(parts: Sequence[tuple[Decimal, bool]]) -> tuple[Decimal, bool]:
@@ -834,6 +847,8 @@ def _number(k: str) -> Decimal | None:
 def _close(a: Mention, b: Mention) -> bool:
     """Whether ``b`` reads as a changed copy of ``a``: a digit changed, added or dropped
     (`300` → `30`, `2.7m` → `27m`), or values near each other (`five` → `four`)."""
+    if _edits("".join(sorted(a.runs)), "".join(sorted(b.runs))) <= 1 and a.runs and b.runs:
+        return True
     for x in a.keys:
         for y in b.keys:
             dx, dy = x.lstrip("-").replace(".", ""), y.lstrip("-").replace(".", "")
