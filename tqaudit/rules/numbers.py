@@ -211,7 +211,8 @@ class Mention:
     runs: frozenset[str] = frozenset()
     word: bool = False  # written in words or Han numerals
     vague: bool = False  # a vague word (`both`, `December`): accounts only for the other side
-    ordinal: bool = False  # `12th`, `19.`, `19-й`, `25日`: dates and ranks, often added or left implicit
+    # often added or left implicit: dates and ranks (`12th`, `19.`, `19-й`, `25日`), a turn (`180°`)
+    implicit: bool = False
     symbol: str = ""
 
 
@@ -433,7 +434,11 @@ class Lexicon:
         # the names rule compares those; here they only account for a number of the other text
         lead = text[max(0, start - 2) : start].replace("-", "")[-1:]
         named = lead.isalpha() and scripts.script_of(lead) not in scripts.CJK
-        ordinal = bool(_ORDINAL_AFTER.match(text, m.end()))
+        implicit = bool(_ORDINAL_AFTER.match(text, m.end()))
+        implicit |= m.group("digits").startswith("0") and m.group("digits").isdigit()  # codes: `007`, `0815`
+        degrees = self.symbol_words["°"]
+        if values[0] in (180, 360) and (symbol == "°" or (degrees and degrees.match(after.lstrip()))):
+            implicit = True  # `повернулися на 180 градусів` = `turned around`
         return Mention(
             mention_start,
             m.end(),
@@ -444,7 +449,7 @@ class Lexicon:
             aliases=aliases,
             runs=runs,
             symbol=symbol,
-            ordinal=ordinal,
+            implicit=implicit,
         )
 
     def _word_mentions(self, text: str) -> list[Mention]:
@@ -620,11 +625,16 @@ def _vague_pattern(words: Iterable[str]) -> re.Pattern[str]:
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole words or phrases, any case; CJK ones anywhere."""
     words = [w for w in words if w]
     if not words:
         return None
-    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{alts})(?:(?<=\W)|(?!\w))", re.IGNORECASE)
+    cjk = [w for w in words if scripts.script_of(w[0]) in scripts.CJK]  # no spaces, no word edges
+    alts = "|".join(re.escape(w) for w in sorted(set(words) - set(cjk), key=len, reverse=True)) or "(?!)"
+    body = rf"(?<!\w)(?:{alts})(?:(?<=\W)|(?!\w))"
+    if cjk:
+        body += "|" + "|".join(re.escape(w) for w in sorted(cjk, key=len, reverse=True))
+    return re.compile(body, re.IGNORECASE)
 
 
 def _aliases(value: Decimal, after: str, clock: re.Pattern[str] | None, year: bool) -> set[str]:
@@ -819,7 +829,7 @@ class NumberMismatch(Rule):
         (`1公演につき` = `per performance`, `the 12th` for `同日`, `the two of them`); a
         figure of `min_alone` or more written in digits rarely goes missing on purpose.
         """
-        if m.word or m.ordinal or not m.keys:
+        if m.word or m.implicit or not m.keys:
             return False
         if m.symbol == "%" and "100" in m.keys:  # `100%` for `definitely`
             return False
