@@ -81,16 +81,24 @@ def _starts_with_word(text: str, word: str) -> bool:
     return re.match(rf"{re.escape(word)}(?![\w'’-])", text, re.IGNORECASE) is not None
 
 
-def _name_or_emphasis(words: list[str], sentence_start: bool, function_words: frozenset[str]) -> bool:
+def _name_or_emphasis(
+    words: list[str], sentence_start: bool, function_words: frozenset[str], source: str
+) -> bool:
     """``Run Run`` is a name (Sir Run Run Shaw, Han Han); ``sehr SEHR`` is emphasis.
 
-    At the start of a sentence a capitalised pair is a name too, unless the word is a
-    function word of the language (``The The protests``, ``It it stops``).
+    A doubled name comes from a source that writes it in another script without a visible
+    repeat (韩寒 → Han Han); a source in an alphabet writes a reduplicated name twice too
+    (``Run Run``), which the source-repeat test already excuses. So a capitalised pair is a
+    name only for a CJK source (or none): after `Norfolk` of a Czech source, `Norfolk
+    Norfolk` is a decoding slip. At the start of a sentence a capitalised pair is a name
+    only when the word is not a function word (``The The protests``, ``It it stops``).
     """
     first, second = words[0], words[-1]
     if second.isupper() and not first.isupper() and len(second) > 1:
         return True
     if not (first[:1].isupper() and second[:1].isupper()):
+        return False
+    if source.strip() and not scripts.CJK & set(scripts.script_counts(source)):
         return False
     return not sentence_start or first.casefold() not in function_words
 
@@ -121,9 +129,10 @@ class RepeatedWord(Rule):
 
     ## Known problems
     Reduplication for emphasis in informal text beyond the listed words; add such words
-    to a user pack. Numbers are never flagged, nor a capitalised pair (a name: "Sir Run Run
-    Shaw", "Han Han"; at the start of a sentence only when the word is not a function word
-    listed in the pack) and a repetition in capitals ("sehr SEHR gut"), unless the word
+    to a user pack. Numbers are never flagged, nor a capitalised pair translated from a CJK
+    source (a name: "Han Han" for 韩寒; at the start of a sentence only when the word is not
+    a function word listed in the pack) and a repetition in capitals ("sehr SEHR gut"),
+    unless the word
     is written three times (`Kakhovka Kakhovka Kakhovka`): no name or grammar repeats
     thrice. Words keep inner apostrophes and hyphens (`don't don't`). A source with any
     back-to-back repeat (`Payment Payment`, `マヨマヨ`) silences the rule for its target,
@@ -169,7 +178,8 @@ class RepeatedWord(Rule):
                 continue
             sentence_start = hit.start == 0 or text[: hit.start].rstrip()[-1:] in ".!?\"“«„:"
             function_words = self._function_words.get(lang, frozenset())
-            if not tripled and _name_or_emphasis(words, sentence_start, function_words):
+            source = chunk.sources[hit.row]
+            if not tripled and _name_or_emphasis(words, sentence_start, function_words, source):
                 continue  # a name is written twice at most (`Sir Run Run Shaw`)
             # a repetition of the source may be copied, but never as a doubled function word
             if word not in function_words and source_repeats(chunk.sources[hit.row]):
