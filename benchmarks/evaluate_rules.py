@@ -50,7 +50,8 @@ from tqaudit.io.writers import write_text  # noqa: E402
 from tqaudit.rules import RULES, load_rules  # noqa: E402
 
 LANGID_RULES = ("LG001", "LG002")  # the rules that call the language model
-KEEP = ["segment_id", "rule", "category", "message", "start", "end", "excerpt"]
+KEEP = ["segment_id", "rule", "category", "severity", "message", "start", "end", "excerpt"]
+FAILING = ("warning", "error")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -198,16 +199,25 @@ def references_section(results: Sequence[FileResult], rules: Sequence[str], exam
         f"reference: {', '.join(c for c in rules if not total_counts[c]) or 'none'}."
     )
     out.append("")
-    head = ["file", "segments", "all", *fired]
+    head = ["file", "segments", "all", "segments with warning/error", *fired]
     rows: list[list[str]] = [head]
+    over: list[str] = []
+    flagged_total = 0
     for r in refs:
         c = counts[r.label]
         n_all = sum(c.values())
+        failing = r.findings[r.findings["severity"].isin(FAILING)]
+        flagged = failing["segment_id"].nunique()
+        flagged_total += flagged
+        for code, n in failing.groupby("rule")["segment_id"].nunique().items():
+            if n / r.segments > 0.001:
+                over.append(f"{code} on {r.label} ({n} segments, {per_k(n, r.segments)})")
         rows.append(
             [
                 r.label,
                 f"{r.segments:,}",
                 f"{n_all} ({per_k(n_all, r.segments)})",
+                f"{flagged} ({per_k(flagged, r.segments)})",
                 *(f"{c[k]} ({per_k(c[k], r.segments)})" if c[k] else "·" for k in fired),
             ]
         )
@@ -217,10 +227,18 @@ def references_section(results: Sequence[FileResult], rules: Sequence[str], exam
             "**all references**",
             f"{total_segments:,}",
             f"{n_all} ({per_k(n_all, total_segments)})",
+            f"**{flagged_total} ({per_k(flagged_total, total_segments)})**",
             *(f"**{total_counts[k]} ({per_k(total_counts[k], total_segments)})**" for k in fired),
         ]
     )
     out += [md_table(rows), ""]
+    out.append(
+        "Warning/error rules above 1 flagged segment per 1,000 in a file: "
+        + ("; ".join(sorted(over)) if over else "none")
+        + ". Info findings (CN001, CQ001, PU025, WS007 …) do not fail a gate and are not counted "
+        "in *segments with warning/error*."
+    )
+    out.append("")
     out += [f"### Examples on references (up to {examples} per rule, spread over the files)", ""]
     for code in fired:
         name = RULES[code].name if code in RULES else "?"
