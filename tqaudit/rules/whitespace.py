@@ -256,7 +256,11 @@ class InvisibleCharacter(Rule):
         texts = chunk.targets
         langs = chunk.tgt_langs
         allowed = self._allowed
-        for hit in regex_hits(texts, invisible_pattern(), ""):
+        # Format characters are not printable: str.isprintable (in C) picks the few rows the
+        # large character class must scan.
+        rows = [row for row, text in enumerate(texts) if not text.isprintable()]
+        candidates = [texts[row] for row in rows]
+        for hit in remap(regex_hits(candidates, invisible_pattern(), ""), rows):
             chars = texts[hit.row][hit.start : hit.end]
             ok = allowed.get(langs[hit.row], set())
             if all(c in sources[hit.row] or c in ok for c in chars):
