@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from html.entities import html5
 from itertools import compress
 
@@ -136,6 +136,16 @@ _MARKUP = re.compile(
     r"|(?P<token>#[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*#)"
     r"|(?P<escape>\\(?:u[0-9a-fA-F]{4}|[nrt\"'\\]))"
 )
+# Every markup item starts with one of these: a text without any cannot match ``_MARKUP``,
+# whose look-behinds keep the regex engine from skipping ahead by itself.
+_MARKUP_START = re.compile(r"[<%{#\\]")
+
+
+def _with_markup_chars(texts: Sequence[str]) -> list[str]:
+    """``texts`` with the texts that cannot hold markup blanked (rows keep their numbers)."""
+    return [text if _MARKUP_START.search(text) else "" for text in texts]
+
+
 _ATTRIBUTE = re.compile(r"\s+([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 
 
@@ -230,8 +240,8 @@ class MarkupMismatch(Rule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        sources = chunk.sources
-        targets = chunk.targets
+        sources = _with_markup_chars(chunk.sources)
+        targets = _with_markup_chars(chunk.targets)
         translatable = frozenset(a.lower() for a in self.opts["translatable_attributes"])
         wanted: dict[int, Counter[str]] = {}
         kinds: dict[int, dict[str, list[str]]] = {}
@@ -251,7 +261,7 @@ class MarkupMismatch(Rule):
                 found.setdefault(row, []).append(
                     (start, start + len(m.group()), _markup_key(m, translatable), _markup_kind(m))
                 )
-            elif sources[row].strip() and row not in prose and self._invented(m):
+            elif chunk.sources[row].strip() and row not in prose and self._invented(m):
                 yield Hit(row, m.start(), m.end(), f"Markup '{m.group()}' is not in the source")
         for row in sorted(wanted):
             yield from self._compare(row, wanted[row], kinds[row], found.get(row, []))
