@@ -26,7 +26,6 @@ _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 # Units a character of each kind counts beyond the one every non-space character counts.
 _EXTRA_UNITS = ((_HAN, 2.0), (_HANGUL, 1.0), (_KANA, 0.5))
-_SPACE = re.compile(r"\s+")
 # A word: a run of letters, digits and joiners (apostrophes, hyphens inside a word); a CJK
 # character alone is a word (no spaces to separate them).
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_](?:[\w'’-]*\w)?")
@@ -61,7 +60,7 @@ def length_units(text: str) -> int:
     """Length of ``text`` in units: non-space characters, Han counting 3, hangul 2, kana 1.5."""
     if not text:
         return 0
-    units = float(len(_SPACE.sub("", text)))
+    units = float(len("".join(text.split())))  # str.split's whitespace is the regex's \s
     if not text.isascii() and CJK_CHAR.search(text):
         units += sum(weight * len(kind.findall(text)) for kind, weight in _EXTRA_UNITS)
     return round(units)
