@@ -47,7 +47,21 @@ def test_sentence_count(text: str, count: int) -> None:
 def test_abbreviations_are_no_boundary() -> None:
     text = "It starts on Jan. 24th on HBO."
     assert sentence_count(text) == 2
-    assert sentence_count(text, frozenset({"Jan"})) == 1
+    assert sentence_count(text, frozenset({"jan"})) == 1  # abbreviations are given in lower case
+
+
+def test_abbreviations_come_from_the_one_pack_per_language() -> None:
+    from tqaudit.packs import PackSet
+    from tqaudit.textunits import abbreviations
+
+    packs = PackSet.default()
+    german, english = abbreviations(packs, "de"), abbreviations(packs, "en")
+    assert {"okt", "bzw", "jan"} <= german and "okt" not in english
+    # `mind.` ends an English sentence; in German it abbreviates `mindestens`
+    assert sentence_count("Keep that in mind. Then go.", english) == 2
+    assert sentence_count("Keep that in mind. Then go.", german) == 1
+    assert sentence_count("Er kam am 3. Okt. Dann ging er.", german) == 1
+    assert sentence_count("Er kam am 3. Okt. Dann ging er.", english) == 2
 
 
 def test_endings() -> None:

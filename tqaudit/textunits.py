@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
+from typing import Any
 
 # Han (with compatibility ideographs and extension A), kana (with half-width katakana), hangul.
 CJK_CHAR = re.compile(
@@ -97,10 +98,24 @@ def ends_sentence(text: str) -> bool:
     return _FINAL.search(text) is not None
 
 
+def abbreviations(packs: Any, lang: str) -> frozenset[str]:
+    """Abbreviations of language ``lang`` (lower case, without their final full stop).
+
+    From the ``punctuation.abbreviations`` pack: its list for every language plus the
+    language's own; the rules that count sentences or read a full stop read this one table.
+    """
+    pack = packs.get("punctuation.abbreviations")
+    if pack is None:
+        return frozenset()
+    words = [*pack.header.get("all", ()), *pack.header.get("languages", {}).get(lang, ())]
+    return frozenset(w.lower() for w in words)
+
+
 def sentence_count(text: str, abbreviations: AbstractSet[str] = frozenset()) -> int:
     """Sentences of ``text``: boundaries found inside it plus one (0 for a text without words).
 
-    A full stop after one of ``abbreviations`` (compared case-sensitively) is no boundary.
+    A full stop after one of ``abbreviations`` (lower case; compared in lower case) is no
+    boundary.
     """
     if not has_alnum(text):
         return 0
@@ -108,7 +123,7 @@ def sentence_count(text: str, abbreviations: AbstractSet[str] = frozenset()) -> 
     count = 1
     for m in _BOUNDARY.finditer(text):
         before = _WORD_BEFORE.search(text, 0, m.start())
-        if not (before and before.group() in abbreviations and text[m.start()] == "."):
+        if not (before and before.group().lower() in abbreviations and text[m.start()] == "."):
             count += 1
     return count
 

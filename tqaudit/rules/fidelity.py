@@ -19,6 +19,7 @@ from tqaudit.rules.base import Applicability, Hit, Rule
 from tqaudit.rules.registry import register
 from tqaudit.scripts import CJK, base_language, language_script
 from tqaudit.textunits import (
+    abbreviations,
     dangling_mark,
     ends_sentence,
     has_alnum,
@@ -622,12 +623,15 @@ class MissingSentence(Rule):
 
     def prepare(self) -> None:
         self._priors = shared_priors(self.packs)
-        pack = self.packs.get("fidelity.abbreviations")
-        entries = pack.entries if pack else ()
-        self._abbreviations = frozenset(w for e in entries for w in e["suggestion"].split())
+        self._abbreviations: dict[str, frozenset[str]] = {}
+
+    def _abbreviations_of(self, lang: str) -> frozenset[str]:
+        base = base_language(lang)
+        if base not in self._abbreviations:
+            self._abbreviations[base] = abbreviations(self.packs, base)
+        return self._abbreviations[base]
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        abbreviations = self._abbreviations
         for lengths in _lengths(chunk, self._priors, self.opts["min_source_units"]):
             if lengths.z > -self.opts["max_deviations"]:
                 continue
@@ -635,7 +639,8 @@ class MissingSentence(Rule):
             source, target = chunk.sources[row], chunk.targets[row]
             if word_count(target) < 2:
                 continue  # a fragment: FD006's
-            src_n, tgt_n = sentence_count(source, abbreviations), sentence_count(target, abbreviations)
+            src_n = sentence_count(source, self._abbreviations_of(chunk.src_langs[row]))
+            tgt_n = sentence_count(target, self._abbreviations_of(chunk.tgt_langs[row]))
             src_q, tgt_q = question_count(source), question_count(target)
             if src_n >= 2 and tgt_n < src_n:
                 what = f"{tgt_n} sentence{'s' if tgt_n != 1 else ''} where the source has {src_n}"

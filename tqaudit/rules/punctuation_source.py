@@ -24,6 +24,7 @@ from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Applicability, Hit, Rule
 from tqaudit.rules.registry import register
+from tqaudit.textunits import abbreviations
 
 SENTENCE_CLASSES = frozenset(".?!…")
 
@@ -75,15 +76,6 @@ def target_form(packs: Any, lang: str, cls: str) -> str:
     pack = packs.get("punctuation.marks")
     forms = pack.header.get("target_forms", {}).get(lang, {}) if pack else {}
     return str(forms.get(cls, cls if cls != "…" else "..."))
-
-
-def abbreviations(packs: Any, lang: str) -> frozenset[str]:
-    """Abbreviations (lower case, without their final full stop) of language ``lang``."""
-    pack = packs.get("punctuation.abbreviations")
-    if pack is None:
-        return frozenset()
-    words = [*pack.header.get("all", ()), *pack.header.get("languages", {}).get(lang, ())]
-    return frozenset(w.lower() for w in words)
 
 
 _LAST_TOKEN = re.compile(r"(?:\w+\.\s?)*\w+$")
