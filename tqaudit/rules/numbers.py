@@ -170,6 +170,8 @@ _HAN_UNITS = {
 }
 
 
+# Han numerals checked alone before a counter: digits, not `千人` (an idiom: thousands)
+_HAN_COUNTED = "二两兩三四五六七八九"
 _HAN_APPROX = re.compile("([一二三四五六七八九])([一二三四五六七八九])(?=[十百千万萬亿億])")
 
 
@@ -235,7 +237,8 @@ class Side:
         if m.aliases & self.keys or m.keys & self.aliases:
             return True
         # dates and times written with other separators or words (`12.03.` = `March 12`)
-        return len(m.runs) > 1 and m.runs <= (self.runs | self.keys | self.aliases)
+        # (not a scaled number: `1.5 million` is not `1,5 Milliarden`)
+        return not m.accepts and len(m.runs) > 1 and m.runs <= (self.runs | self.keys | self.aliases)
 
 
 class Lexicon:
@@ -263,6 +266,11 @@ class Lexicon:
         self.weak_forms = {f.lower() for f in header.get("weak_forms", [])}
         self.han = header.get("han_numerals", "")
         self.han_vague = set(header.get("han_vague", []))
+        # a single Han numeral is checked before one of these counters (`两本书`, `三名工人`)
+        counters = header.get("han_counters", "")
+        self.counted = (
+            re.compile(f"[{_HAN_COUNTED}][{re.escape(counters)}]") if self.han and counters else None
+        )
         self.clock = _alternation(header.get("clock", []))
         self.minus = _alternation(header.get("minus", []))
         self.symbol_words = {
@@ -359,6 +367,8 @@ class Lexicon:
                 parts.append(rf"\d(?:{_trie(scales - cjk)})")
         if self.han:
             parts.append(f"[{re.escape(self.han)}]{{2}}")
+        if self.counted is not None:
+            parts.append(self.counted.pattern)
         scale_chars = [c for c in cjk if c in self.scales]
         if scale_chars:
             parts.append(rf"\d\s?[多余]?(?:{_trie(scale_chars)})")
@@ -373,11 +383,15 @@ class Lexicon:
         parts = [rf"(?:\b|(?<=_))(?:{_trie(words)})(?![^\W\d_])"] if words else []
         if self.han:
             parts.append(f"[{re.escape(self.han)}]{{2}}")
+        if self.counted is not None:
+            parts.append(self.counted.pattern)
         return re.compile("|".join(parts) or "(?!)")
 
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
         if _ANY_DIGIT.search(text) or (self.han2 is not None and self.han2.search(text)):
+            return True
+        if self.counted is not None and self.counted.search(text):
             return True
         return bool(self.strong) and not self.strong.isdisjoint(_WORD.findall(text.lower()))
 
@@ -413,7 +427,7 @@ class Lexicon:
             elif groups["num"]:
                 mention = self._digits(m, text, plain)
             else:
-                mention = self._han(m)
+                mention = self._han(m, text)
             if mention is not None:
                 found.append(mention)
         if self.atoms or self.vague_words:
@@ -448,6 +462,8 @@ class Lexicon:
             if lead.isalpha() and scripts.script_of(lead) not in scripts.CJK:
                 sign = None  # `COVID-19`, `Formel-1`
         negative = said is not None or sign is not None
+        if sign is not None and not said:
+            mention_start = start - 1  # the sign is part of what the text writes
         scale = (groups.get("scale") or "").strip().lstrip("多余").lower()
         multiplier = self._multiplier(scale)
         keys = {key(value * multiplier) for value in values}
@@ -455,8 +471,10 @@ class Lexicon:
         aliases = _aliases(values[0], after, self.clock, year) if not scale else set()
         if negative:
             signed = {"-" + k for k in keys}
-            # an ASCII hyphen is as often a dash or a bullet (`(-2 mm)`) as a minus sign
-            aliases = {"-" + k for k in aliases} | (keys if sign and sign.group(1) == "-" else set())
+            # an ASCII hyphen is as often a dash or a bullet (`(-2 mm)`) as a minus sign, but
+            # not before a temperature (`-15 degrees`, `-5°C`)
+            dash = sign is not None and sign.group(1) == "-" and not self._temperature(m, after)
+            aliases = {"-" + k for k in aliases} | (keys if dash else set())
             keys = signed
         before_scale = (
             self.scale_before.search(text, max(0, start - 14), start) if self.scale_before else None
@@ -491,6 +509,12 @@ class Lexicon:
             implicit=implicit,
         )
 
+    def _temperature(self, m: re.Match[str], after: str) -> bool:
+        """Whether the number of ``m`` is followed by a degree sign or word."""
+        degrees = self.symbol_words["°"]
+        symbol = (m.group("sym") or "").strip()
+        return bool(symbol in ("°", "℃", "℉") or (degrees is not None and degrees.match(after.lstrip())))
+
     def _word_mentions(self, text: str) -> list[Mention]:
         """Numbers written in words: runs of number words joined as the language joins them
         (`twenty-five`, `пять тысяч`), compounds, and vague words (`both`, `December`)."""
@@ -502,7 +526,8 @@ class Lexicon:
         if words.isdisjoint(self.atoms) and self.openings.isdisjoint(w[:3] for w in words):
             return found
         run: list[tuple[int, int, str]] = []
-        for m in _WORD.finditer(text):
+        tokens = list(_WORD.finditer(text))
+        for i, m in enumerate(tokens):
             word = m.group().lower()
             if word in self.atoms:
                 if run and not self.joiner.fullmatch(text, run[-1][1], m.start()):
@@ -510,6 +535,8 @@ class Lexicon:
                     run = []
                 run.append((m.start(), m.end(), word))
                 continue
+            if run and self._joins(text, run[-1][1], tokens[i + 1 : i + 2]):
+                continue  # the `and` of `two hundred and fifty`, the `y` of `treinta y dos`
             if run:
                 found.append(self._phrase(text, run))
                 run = []
@@ -520,6 +547,14 @@ class Lexicon:
         if run:
             found.append(self._phrase(text, run))
         return found
+
+    def _joins(self, text: str, end: int, following: list[re.Match[str]]) -> bool:
+        """Whether the word after ``end`` only joins a number word to the next one."""
+        return (
+            bool(following)
+            and following[0].group().lower() in self.atoms
+            and (self.joiner.fullmatch(text, end, following[0].start()) is not None)
+        )
 
     def _compound(self, m: re.Match[str], word: str) -> Mention | None:
         """`fünfundzwanzig`, `fünfjährige` (checked); `sedmičlenném`, `Zweierbob` (vague)."""
@@ -559,7 +594,7 @@ class Lexicon:
             return self.scales[token], True
         return min(self.words[token]), False
 
-    def _han(self, m: re.Match[str]) -> Mention | None:
+    def _han(self, m: re.Match[str], whole: str) -> Mention | None:
         text = m.group("han")
         values = [han_value(t, _HAN_DIGITS, _HAN_UNITS) for t in _han_readings(text)]
         if not values or values[0] is None:
@@ -571,6 +606,9 @@ class Lexicon:
         checked = (
             len(text) > 1 and text not in self.han_vague and (not digits_only or year) and len(values) == 1
         )
+        if len(text) == 1 and self.counted is not None and not m.group("hanscale"):
+            counted = self.counted.match(whole, m.start()) is not None
+            checked = counted and values[0] not in self.weak_values
         keys = {key(v * scale) for v in values if v is not None}
         if not checked:  # a list (`一二三年级`, grades 1, 2 and 3) or a name (`十四五`, the 14th plan)
             keys |= {str(_HAN_DIGITS[c]) for c in text if c in _HAN_DIGITS}
@@ -926,10 +964,16 @@ class NumberMismatch(Rule):
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' differs from the source's '{was.text}'")
             elif self._alone(m):
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' is not in the source")
+        for m in list(lost):
+            t = _repeated(m, src, tgt)
+            if t is not None:
+                lost.remove(m)
+                yield Hit(0, t.start, t.end, f"Number '{t.text}' differs from the source's '{m.text}'")
         for m in lost:
             if self._alone(m):
                 yield Hit(0, -1, -1, f"Number '{m.text}' of the source is missing from the target")
         yield from _symbols(src, tgt, pair.target)
+        yield from _codes(source, target)
 
     def _alone(self, m: Mention) -> bool:
         """Whether a number added or dropped on its own (not changed) is reported.
@@ -998,6 +1042,49 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
             seen.add(m.text.lower())
             out.append(m)
     return out
+
+
+def _repeated(m: Mention, src: Side, tgt: Side) -> Mention | None:
+    """The number of the target that stands where the lost ``m`` stood: one the target
+    writes more often than the source (`three men and two women` → `трое мужчин и три
+    женщины`), close to ``m``, nearest its place in the text."""
+    if m.word and m.vague:
+        return None
+    spots = []
+    for t in tgt.mentions:
+        if not t.checked or t.vague or t.start < 0 or not _close(m, t):
+            continue
+        in_target = sum(1 for o in tgt.mentions if not o.vague and o.keys & t.keys)
+        in_source = sum(1 for o in src.mentions if o.keys & t.keys)
+        if in_target == in_source + 1 and in_source >= 1 and "1" not in t.keys:
+            spots.append(t)
+    if not spots:
+        return None
+    # the n-th number of the source is likeliest the n-th of the target
+    rank = sorted(o.start for o in src.mentions if o.checked and not o.vague).index(m.start)
+    order = sorted(o.start for o in tgt.mentions if o.checked and not o.vague)
+    return min(spots, key=lambda t: abs(order.index(t.start) - rank))
+
+
+# A code of letters and digits (`SU100`, `AB-12345`, `CA1234`): flights, orders, models.
+_CODE = re.compile(r"(?<![A-Za-z0-9-])([A-Z]{1,4})(-?)(\d{2,})(?![A-Za-z0-9-])")
+
+
+def _codes(source: str, target: str) -> Iterator[Hit]:
+    """A code of the source whose digits the target changed (`SU100` → `SU1000`); a code
+    the target drops is left to the names rule."""
+    ours = {(c.group(1), c.group(3)): c.group() for c in _CODE.finditer(source)}
+    if not ours:
+        return
+    theirs = list(_CODE.finditer(target))
+    kept = {(t.group(1), t.group(3)) for t in theirs}
+    for (prefix, _), code in sorted(ours.items()):
+        if (prefix, _) in kept:
+            continue
+        for t in theirs:
+            if t.group(1) == prefix and (prefix, t.group(3)) not in ours:
+                yield Hit(0, t.start(), t.end(), f"Code '{t.group()}' differs from the source's '{code}'")
+                break
 
 
 def _symbols(src: Side, tgt: Side, lexicon: Lexicon) -> Iterator[Hit]:
