@@ -861,14 +861,22 @@ class NumberMismatch(Rule):
     dropped or only added is reported when it is a figure written in digits, at least
     `min_alone`, and not a year, a date or rank (`12th`, `19.`, `25日`) or `100%`.
     A `%` or `°` of the source dropped from its number (`180°` → `180`) is flagged too.
+    Numbers are also compared as counts: a number of the source lost while the target
+    writes another one more often than the source (`three men and two women` → `трое
+    мужчин и три женщины`) is reported as changed into that one. A code of letters and
+    digits (`SU100`, `AB-12345`, `CA1234`) whose digits the target changed under the same
+    letters (`SU1000`) is reported as a changed code; a code the target drops is left to
+    the names rule.
 
     A number is read however it is written: digits in any locale's grouping and
     decimal style (`2,7` = `2.7`; `1 000 000`, `1.000.000`, `1,000,000`, with no-break or
     narrow spaces), with its scale word (`2,7 млн` = `2.7 million` = `2,700,000`; `60万` =
     `600,000`; `6万5000` = `65,000`), sign (`минус 12` = `−12` = `12 below zero`), number
     words with their case forms, ordinals and compounds (`пятеро`, `Twenty`,
-    `fünfundzwanzig`, `dvě`, `jednatřicetiletý`) and Han numerals (`五十`, `三千五百万`,
-    `四成` = 40%). Conversions that are not errors are accepted: a year and its last two
+    `fünfundzwanzig`, `dvě`, `jednatřicetiletý`, `two hundred and fifty`, `treinta y dos`)
+    and Han numerals (`五十`, `三千五百万`, `四成` = 40%; a single one before a counter:
+    `两本书`, `三名工人`). A scaled number is not matched by its digits alone (`1.5
+    million` ≠ `1,5 Milliarden`). Conversions that are not errors are accepted: a year and its last two
     digits or its century (`20-х` = `1920s`, `die 1990er Jahre` = `the 90s`, `95后` = `born
     after 1995`, `20世纪80年代` = `the 1980s`), an hour on the 12- or 24-hour clock (`15:00` =
     `3 p.m.`, `18.30 Uhr` = `6:30 PM`), dates and times written with other separators
@@ -879,8 +887,8 @@ class NumberMismatch(Rule):
     (`sedmičlenný`, `Zweierbob`) does the same. Digits right after a letter belong to a
     name or code (`COVID-19`, `F1`, `A320`): they only account for numbers too.
 
-    Number knowledge per language lives in the `numbers.<lang>` packs (en, de, ru, uk, cs,
-    zh, ja), read for the source's and the target's language; other languages are read by
+    Number knowledge per language lives in the `numbers.<lang>` packs (en, de, fr, es, ru,
+    uk, cs, zh, ja), read for the source's and the target's language; other languages are read by
     their digits only. Needs a source.
 
     ## Why is this bad?
@@ -907,7 +915,9 @@ class NumberMismatch(Rule):
     text writes only through a vague word (`a` for 1, `both` for 2, a month name) counts
     as present, so a changed `1` or `2` there is missed. An ASCII hyphen before a number is
     read as a minus that may also be a dash (`(-2 mm)` = `less than 2 mm`), so a lost
-    hyphen-minus is missed; `минус`, `−` and `－` are compared. Currency signs are not
+    hyphen-minus is missed except before a temperature (`-15 degrees`, `-5°C`); `минус`,
+    `−` and `－` are compared. French 70-99 in words (`soixante-dix`, `quatre-vingts`) are
+    not read. Currency signs are not
     compared (`$5` = `5 dollars` = `USD 5`). Number words are read in a text only for
     rows that hold a digit or a number word that is checked alone (`two`, not `one`).
     On WMT22 references most findings left are real defects of the reference (`45°` →
