@@ -342,6 +342,16 @@ class Lexicon:
         # `тисяч 100` (colloquial: about 100 thousand)
         self.scale_before = re.compile(rf"(?<!\w)(?:{alts})\s$", re.IGNORECASE) if alts else None
         self.word_probe = self._word_probe(header)
+        self.units: dict[str, tuple[str, Decimal]] = {}
+        for spec, forms in header.get("units", {}).items():
+            quantity, factor = spec.split(":")
+            self.units.update({f.lower(): (quantity, Decimal(factor)) for f in forms})
+        # anchored right after a number: no word edge before (`5kg`); a whole word after
+        latin = [u for u in self.units if scripts.script_of(u[0]) not in scripts.CJK]
+        cjk = [u for u in self.units if u not in latin]
+        unit_alts = [f"(?:{_trie(latin)})(?![^\\W\\d_])"] if latin else []
+        unit_alts += [_trie(cjk)] if cjk else []
+        self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
 
     def _word_probe(self, header: dict[str, Any]) -> re.Pattern[str]:
@@ -904,8 +914,10 @@ class NumberMismatch(Rule):
     `Protests began on January 2 over prices rising from 60 to 120 tenge.`
 
     ## Known problems
-    Not matched, so flagged when a translator does it: unit and currency conversions
-    (`5 miles` → `8 km`, `10斤` → `5kg`, `1.5 hours` → `90 minutes`), calendar
+    Conversions of mass, length and speed between the units of the packs' `units` tables
+    are accepted within 15% (`100 pounds` → `über 50 kg`, `10斤` → `5kg`, `5 miles` → `8
+    km`). Not matched, so flagged when a translator does it: other unit and currency
+    conversions (`1.5 hours` → `90 minutes`, `$5` → `4 €`), calendar
     conversions (Japanese era years `令和4年` = `2022`), fractions written as words (`three
     quarters` for `75%`), old time units (`三刻` = 45 minutes), and number words of
     languages without a pack. Human translators add context numbers (`the 19th central
@@ -967,6 +979,11 @@ class NumberMismatch(Rule):
         lost = [m for m in src.mentions if m.checked and self._counts(m) and not tgt.accounts_for(m)]
         added = [m for m in tgt.mentions if m.checked and self._counts(m) and not src.accounts_for(m)]
         lost, added = _dedupe(lost), _dedupe(added)
+        for m in list(added):  # `100 pounds` = `45 kg`, `10斤` = `5kg`
+            was = next((s for s in lost if _converted(pair, s, source, m, target)), None)
+            if was is not None:
+                lost.remove(was)
+                added.remove(m)
         for m in added:
             was = next((s for s in lost if _close(s, m)), None)
             if was is not None:
@@ -1052,6 +1069,30 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
             seen.add(m.text.lower())
             out.append(m)
     return out
+
+
+def _unit(lexicon: Lexicon, text: str, end: int) -> tuple[str, Decimal] | None:
+    """The unit written right after a number (`100 pounds`, `5kg`, `10斤`), if any."""
+    if lexicon.unit_after is None:
+        return None
+    found = lexicon.unit_after.match(text, end + (text[end : end + 1] in (" ", "\u00a0")))
+    return lexicon.units.get(found.group().lower()) if found else None
+
+
+def _converted(pair: Pair, a: Mention, source: str, b: Mention, target: str) -> bool:
+    """Whether ``b`` is ``a`` converted to another unit of the same quantity (within 15%,
+    as translators round: `100 pounds` → `über 50 kg`)."""
+    if a.end < 0 or b.end < 0:
+        return False
+    ua, ub = _unit(pair.source, source, a.end), _unit(pair.target, target, b.end)
+    if ua is None or ub is None or ua[0] != ub[0] or ua[1] == ub[1]:
+        return False
+    for x in filter(None, map(_number, a.keys)):
+        for y in filter(None, map(_number, b.keys)):
+            mine, theirs = abs(x) * ua[1], abs(y) * ub[1]
+            if abs(mine - theirs) <= Decimal("0.15") * max(mine, theirs):
+                return True
+    return False
 
 
 def _repeated(m: Mention, src: Side, tgt: Side) -> Mention | None:
