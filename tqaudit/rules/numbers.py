@@ -36,8 +36,9 @@ _DATE = (
     r"|\d{1,2}/\d{1,2})(?![.,/]?\d)"
 )
 # Digits with Han myriads between them (`6万5000`, `4億5000万`): one number.
-_MIXED = r"(?P<mixed>(?<![\d.,])\d+(?:\.\d+)?[万萬亿億](?:\d+(?:\.\d+)?[万萬亿億]?)+)"
-_MIXED_TOKEN = re.compile(r"\d+(?:\.\d+)?|[万萬亿億]")
+# (`1億2千万`: a digit with 千, 百 or 十 inside a myriad)
+_MIXED = r"(?P<mixed>(?<![\d.,])\d+(?:\.\d+)?[万萬亿億](?:\d+(?:\.\d+)?[千百十]?[万萬亿億]?)+)"
+_MIXED_TOKEN = re.compile(r"\d+(?:\.\d+)?|[万萬亿億千百十]")
 _GROUP_SEPARATORS = re.compile(r"[\u00a0\u202f\u2009' ]")
 _RUN = re.compile(r"\d+")
 # A sign written as a character right before the digits, not after a word or number (`5-7`).
@@ -680,15 +681,20 @@ def _clock(m: re.Match[str]) -> Mention:
 
 
 def _mixed(m: re.Match[str], plain: str) -> Mention:
-    total, section = Decimal(0), Decimal(0)
+    total, section, number = Decimal(0), Decimal(0), Decimal(0)
     for token in _MIXED_TOKEN.findall(plain[m.start() : m.end()]):
-        if token in _HAN_UNITS:
-            total += section * _HAN_UNITS[token]
-            section = Decimal(0)
+        unit = _HAN_UNITS.get(token)
+        if unit is None:
+            number = Decimal(token)
+        elif unit >= 10_000:  # a myriad closes a section: 2千万 = 2,000 x 10,000
+            total += (section + number) * unit
+            section, number = Decimal(0), Decimal(0)
         else:
-            section = Decimal(token)
+            section += number * unit
+            number = Decimal(0)
+    total += section + number
     runs = frozenset(r.lstrip("0") or "0" for r in _RUN.findall(plain[m.start() : m.end()]))
-    return Mention(m.start(), m.end(), m.group(), {key(total + section)}, runs=runs)
+    return Mention(m.start(), m.end(), m.group(), {key(total)}, runs=runs)
 
 
 def _date(m: re.Match[str], plain: str) -> Mention:
