@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import compress
 from typing import Any
 
 from tqaudit import scripts
@@ -35,8 +36,9 @@ _DATE = (
     r"|\d{1,2}/\d{1,2})(?![.,/]?\d)"
 )
 # Digits with Han myriads between them (`6万5000`, `4億5000万`): one number.
-_MIXED = r"(?P<mixed>(?<![\d.,])\d+(?:\.\d+)?[万萬亿億](?:\d+(?:\.\d+)?[万萬亿億]?)+)"
-_MIXED_TOKEN = re.compile(r"\d+(?:\.\d+)?|[万萬亿億]")
+# (`1億2千万`: a digit with 千, 百 or 十 inside a myriad)
+_MIXED = r"(?P<mixed>(?<![\d.,])\d+(?:\.\d+)?[万萬亿億](?:\d+(?:\.\d+)?[千百十]?[万萬亿億]?)+)"
+_MIXED_TOKEN = re.compile(r"\d+(?:\.\d+)?|[万萬亿億千百十]")
 _GROUP_SEPARATORS = re.compile(r"[\u00a0\u202f\u2009' ]")
 _RUN = re.compile(r"\d+")
 # A sign written as a character right before the digits, not after a word or number (`5-7`).
@@ -61,19 +63,17 @@ _ONE = Decimal(1)
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
-@functools.lru_cache(maxsize=1)
-def _digit_table() -> dict[int, str]:
-    """Every Unicode decimal digit (full-width ３, Arabic-Indic ٣, Persian ۳, …) to 0-9."""
-    return {
-        c: str(unicodedata.decimal(chr(c))) for c in range(0x110000) if unicodedata.category(chr(c)) == "Nd"
-    }
+@functools.lru_cache(maxsize=4096)
+def _ascii_digit(char: str) -> str:
+    """A Unicode decimal digit (full-width ３, Arabic-Indic ٣, Persian ۳, …) as 0-9."""
+    return str(unicodedata.decimal(char))
 
 
 def ascii_digits(text: str) -> str:
     """``text`` with every decimal digit written as an ASCII digit (same length)."""
     if text.isascii() or not _OTHER_DIGIT.search(text):
         return text
-    return text.translate(_digit_table())
+    return _OTHER_DIGIT.sub(lambda m: _ascii_digit(m.group()), text)
 
 
 def key(value: Decimal) -> str:
@@ -171,6 +171,8 @@ _HAN_UNITS = {
 }
 
 
+# Han numerals checked alone before a counter: digits, not `千人` (an idiom: thousands)
+_HAN_COUNTED = "二两兩三四五六七八九"
 _HAN_APPROX = re.compile("([一二三四五六七八九])([一二三四五六七八九])(?=[十百千万萬亿億])")
 
 
@@ -236,7 +238,8 @@ class Side:
         if m.aliases & self.keys or m.keys & self.aliases:
             return True
         # dates and times written with other separators or words (`12.03.` = `March 12`)
-        return len(m.runs) > 1 and m.runs <= (self.runs | self.keys | self.aliases)
+        # (not a scaled number: `1.5 million` is not `1,5 Milliarden`)
+        return not m.accepts and len(m.runs) > 1 and m.runs <= (self.runs | self.keys | self.aliases)
 
 
 class Lexicon:
@@ -264,6 +267,11 @@ class Lexicon:
         self.weak_forms = {f.lower() for f in header.get("weak_forms", [])}
         self.han = header.get("han_numerals", "")
         self.han_vague = set(header.get("han_vague", []))
+        # a single Han numeral is checked before one of these counters (`两本书`, `三名工人`)
+        counters = header.get("han_counters", "")
+        self.counted = (
+            re.compile(f"[{_HAN_COUNTED}][{re.escape(counters)}]") if self.han and counters else None
+        )
         self.clock = _alternation(header.get("clock", []))
         self.minus = _alternation(header.get("minus", []))
         self.symbol_words = {
@@ -281,7 +289,7 @@ class Lexicon:
         other = [s for s in self.scales if s not in cjk]
         parts = []
         if other:
-            alts = "|".join(re.escape(s) for s in sorted(other, key=len, reverse=True))
+            alts = _trie(other)
             parts.append(rf"\s?(?:{alts})(?:(?<=\.)|(?!\w))")
         if cjk:
             parts.append(r"\s?[多余]?(?:" + "|".join(re.escape(s) for s in cjk) + ")+")
@@ -313,10 +321,9 @@ class Lexicon:
             for w, values in self.words.items()
             if w not in self.weak_forms and not values <= self.weak_values
         }
-        alts = "|".join(re.escape(a) for a in sorted(atoms, key=len, reverse=True)) or "(?!)"
-        long_alts = (
-            "|".join(re.escape(a) for a in sorted(atoms, key=len, reverse=True) if len(a) > 3) or "(?!)"
-        )
+        # prefix trees: a flat alternation of hundreds of words is slow to compile and to match
+        alts = _trie(atoms) or "(?!)"
+        long_alts = _trie(a for a in atoms if len(a) > 3) or "(?!)"
         joiner = header.get("joiner", r"[\s\-]+")
         self.joiner = re.compile(joiner, re.IGNORECASE)
         self.compound = re.compile(
@@ -332,13 +339,70 @@ class Lexicon:
         minus = "|".join(re.escape(m) for m in header.get("minus", []) if m.isalpha())
         self.minus_before = re.compile(rf"(?:{minus})\s$", re.IGNORECASE) if minus else None
         words = [w for w in self.scales if w.isalpha() and len(w) > 2]
-        alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        alts = _trie(words)
         # `тисяч 100` (colloquial: about 100 thousand)
         self.scale_before = re.compile(rf"(?<!\w)(?:{alts})\s$", re.IGNORECASE) if alts else None
+        self.word_probe = self._word_probe(header)
+        self.units: dict[str, tuple[str, Decimal]] = {}
+        for spec, forms in header.get("units", {}).items():
+            quantity, factor = spec.split(":")
+            self.units.update({f.lower(): (quantity, Decimal(factor)) for f in forms})
+        # anchored right after a number: no word edge before (`5kg`); a whole word after
+        latin = [u for u in self.units if scripts.script_of(u[0]) not in scripts.CJK]
+        cjk = [u for u in self.units if u not in latin]
+        unit_alts = [f"(?:{_trie(latin)})(?![^\\W\\d_])"] if latin else []
+        unit_alts += [_trie(cjk)] if cjk else []
+        self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
+        self.strong_probe = self._strong_probe()
+
+    def _word_probe(self, header: dict[str, Any]) -> re.Pattern[str]:
+        """Anything but plain digits that may make or change a checked number: a number word
+        that is checked alone, a weak one (`one`, `ein`) joined to another (`one hundred`,
+        `einundzwanzig`), a scale or minus word; where words compound (`fünfundzwanzig`,
+        `пятилетний`) as the start of a word. Two Han numerals, a Han scale after digits.
+        A row whose two texts have none of these and the same digit strings cannot differ
+        in number (the fast path)."""
+        scales = {w.lower().rstrip(".") for w in self.scales}
+        minus = {m.lower() for m in header.get("minus", [])}
+        cjk = {f for f in scales | minus if f and scripts.script_of(f[0]) in scripts.CJK}
+        strong = {w for w in self.strong if " " not in w} | (scales - cjk) | (minus - cjk)
+        weak = set(self.atoms) - strong
+        compounds = bool(header.get("suffix")) or self.joiner.fullmatch("") is not None
+        parts = []
+        if strong or weak:
+            end = "" if compounds else r"(?![^\W\d_])"
+            joined = rf"|{_trie(weak)}(?:{self.joiner.pattern})(?:{_trie(self.atoms)})" if weak else ""
+            body = _trie(strong).replace("\\ ", r"\s+")  # `below zero`, `unter null`
+            parts.append(rf"\b(?:{body or '(?!)'}{joined}){end}")
+            if scales - cjk:  # `5k`, `20Mio.`
+                parts.append(rf"\d(?:{_trie(scales - cjk)})")
+        if self.han:
+            parts.append(f"[{re.escape(self.han)}]{{2}}")
+        if self.counted is not None:
+            parts.append(self.counted.pattern)
+        scale_chars = [c for c in cjk if c in self.scales]
+        if scale_chars:
+            parts.append(rf"\d\s?[多余]?(?:{_trie(scale_chars)})")
+        if cjk - set(scale_chars):
+            parts.append(rf"(?:{_trie(cjk - set(scale_chars))})\s\d")  # `零下 5`: a sign
+        return re.compile("|".join(parts) or "(?!)")  # on lower case: far faster than IGNORECASE
+
+    def _strong_probe(self) -> re.Pattern[str]:
+        """A number word checked alone or two Han numerals (what ``probe`` looks for in a
+        text without digits), on lower case: a prefilter for ``probe``."""
+        words = {w for w in self.strong if " " not in w}
+        parts = [rf"(?:\b|(?<=_))(?:{_trie(words)})(?![^\W\d_])"] if words else []
+        if self.han:
+            parts.append(f"[{re.escape(self.han)}]{{2}}")
+        if self.counted is not None:
+            parts.append(self.counted.pattern)
+        return re.compile("|".join(parts) or "(?!)")
 
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
         if _ANY_DIGIT.search(text) or (self.han2 is not None and self.han2.search(text)):
+            return True
+        if self.counted is not None and self.counted.search(text):
             return True
         return bool(self.strong) and not self.strong.isdisjoint(_WORD.findall(text.lower()))
 
@@ -374,7 +438,7 @@ class Lexicon:
             elif groups["num"]:
                 mention = self._digits(m, text, plain)
             else:
-                mention = self._han(m)
+                mention = self._han(m, text)
             if mention is not None:
                 found.append(mention)
         if self.atoms or self.vague_words:
@@ -409,6 +473,8 @@ class Lexicon:
             if lead.isalpha() and scripts.script_of(lead) not in scripts.CJK:
                 sign = None  # `COVID-19`, `Formel-1`
         negative = said is not None or sign is not None
+        if sign is not None and not said:
+            mention_start = start - 1  # the sign is part of what the text writes
         scale = (groups.get("scale") or "").strip().lstrip("多余").lower()
         multiplier = self._multiplier(scale)
         keys = {key(value * multiplier) for value in values}
@@ -416,8 +482,10 @@ class Lexicon:
         aliases = _aliases(values[0], after, self.clock, year) if not scale else set()
         if negative:
             signed = {"-" + k for k in keys}
-            # an ASCII hyphen is as often a dash or a bullet (`(-2 mm)`) as a minus sign
-            aliases = {"-" + k for k in aliases} | (keys if sign and sign.group(1) == "-" else set())
+            # an ASCII hyphen is as often a dash or a bullet (`(-2 mm)`) as a minus sign, but
+            # not before a temperature (`-15 degrees`, `-5°C`)
+            dash = sign is not None and sign.group(1) == "-" and not self._temperature(m, after)
+            aliases = {"-" + k for k in aliases} | (keys if dash else set())
             keys = signed
         before_scale = (
             self.scale_before.search(text, max(0, start - 14), start) if self.scale_before else None
@@ -452,6 +520,12 @@ class Lexicon:
             implicit=implicit,
         )
 
+    def _temperature(self, m: re.Match[str], after: str) -> bool:
+        """Whether the number of ``m`` is followed by a degree sign or word."""
+        degrees = self.symbol_words["°"]
+        symbol = (m.group("sym") or "").strip()
+        return bool(symbol in ("°", "℃", "℉") or (degrees is not None and degrees.match(after.lstrip())))
+
     def _word_mentions(self, text: str) -> list[Mention]:
         """Numbers written in words: runs of number words joined as the language joins them
         (`twenty-five`, `пять тысяч`), compounds, and vague words (`both`, `December`)."""
@@ -463,7 +537,8 @@ class Lexicon:
         if words.isdisjoint(self.atoms) and self.openings.isdisjoint(w[:3] for w in words):
             return found
         run: list[tuple[int, int, str]] = []
-        for m in _WORD.finditer(text):
+        tokens = list(_WORD.finditer(text))
+        for i, m in enumerate(tokens):
             word = m.group().lower()
             if word in self.atoms:
                 if run and not self.joiner.fullmatch(text, run[-1][1], m.start()):
@@ -471,6 +546,8 @@ class Lexicon:
                     run = []
                 run.append((m.start(), m.end(), word))
                 continue
+            if run and self._joins(text, run[-1][1], tokens[i + 1 : i + 2]):
+                continue  # the `and` of `two hundred and fifty`, the `y` of `treinta y dos`
             if run:
                 found.append(self._phrase(text, run))
                 run = []
@@ -481,6 +558,14 @@ class Lexicon:
         if run:
             found.append(self._phrase(text, run))
         return found
+
+    def _joins(self, text: str, end: int, following: list[re.Match[str]]) -> bool:
+        """Whether the word after ``end`` only joins a number word to the next one."""
+        return (
+            bool(following)
+            and following[0].group().lower() in self.atoms
+            and (self.joiner.fullmatch(text, end, following[0].start()) is not None)
+        )
 
     def _compound(self, m: re.Match[str], word: str) -> Mention | None:
         """`fünfundzwanzig`, `fünfjährige` (checked); `sedmičlenném`, `Zweierbob` (vague)."""
@@ -520,7 +605,7 @@ class Lexicon:
             return self.scales[token], True
         return min(self.words[token]), False
 
-    def _han(self, m: re.Match[str]) -> Mention | None:
+    def _han(self, m: re.Match[str], whole: str) -> Mention | None:
         text = m.group("han")
         values = [han_value(t, _HAN_DIGITS, _HAN_UNITS) for t in _han_readings(text)]
         if not values or values[0] is None:
@@ -532,6 +617,9 @@ class Lexicon:
         checked = (
             len(text) > 1 and text not in self.han_vague and (not digits_only or year) and len(values) == 1
         )
+        if len(text) == 1 and self.counted is not None and not m.group("hanscale"):
+            counted = self.counted.match(whole, m.start()) is not None
+            checked = counted and values[0] not in self.weak_values
         keys = {key(v * scale) for v in values if v is not None}
         if not checked:  # a list (`一二三年级`, grades 1, 2 and 3) or a name (`十四五`, the 14th plan)
             keys |= {str(_HAN_DIGITS[c]) for c in text if c in _HAN_DIGITS}
@@ -540,6 +628,28 @@ class Lexicon:
             }
         aliases = _aliases(value, "", None, year=year)
         return Mention(m.start(), m.end(), m.group(), keys, checked=checked, aliases=aliases, word=True)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` as a prefix tree: far faster than a flat
+    alternation, which Python's engine tries word by word at every position."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(c) + emit(node[c]) for c in sorted(node) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return emit(tree)
 
 
 def _clock_pattern(words: Sequence[str]) -> str:
@@ -571,15 +681,20 @@ def _clock(m: re.Match[str]) -> Mention:
 
 
 def _mixed(m: re.Match[str], plain: str) -> Mention:
-    total, section = Decimal(0), Decimal(0)
+    total, section, number = Decimal(0), Decimal(0), Decimal(0)
     for token in _MIXED_TOKEN.findall(plain[m.start() : m.end()]):
-        if token in _HAN_UNITS:
-            total += section * _HAN_UNITS[token]
-            section = Decimal(0)
+        unit = _HAN_UNITS.get(token)
+        if unit is None:
+            number = Decimal(token)
+        elif unit >= 10_000:  # a myriad closes a section: 2千万 = 2,000 x 10,000
+            total += (section + number) * unit
+            section, number = Decimal(0), Decimal(0)
         else:
-            section = Decimal(token)
+            section += number * unit
+            number = Decimal(0)
+    total += section + number
     runs = frozenset(r.lstrip("0") or "0" for r in _RUN.findall(plain[m.start() : m.end()]))
-    return Mention(m.start(), m.end(), m.group(), {key(total + section)}, runs=runs)
+    return Mention(m.start(), m.end(), m.group(), {key(total)}, runs=runs)
 
 
 def _date(m: re.Match[str], plain: str) -> Mention:
@@ -682,6 +797,28 @@ def _side(lexicon: Lexicon, text: str) -> Side:
     return Side(mentions, keys, aliases, plain, accepts, runs, text.lower(), vague)
 
 
+# A digit string as the fast path compares it: the letter or sign right before it (`SU100`,
+# `COVID-19`, `-15`), digits with one separator between them, and a `%` or `°` after it.
+_DIGIT_STRING = re.compile(
+    r"([^\W\d_]-?|(?<![\d.,])[-\u2212\uff0d])?(\d(?:[.,:/'\u00a0\u202f\u2009 ]?\d)*)(\s?[%°％℃℉])?"
+)
+
+_GROUPED = re.compile(r"\d+(?:[.,]\d+)+$")
+
+
+def _digit_strings(text: str) -> list[str]:
+    """The digit strings of ``text``, sorted (a letter before one is `L`, a CJK one nothing)."""
+    out = []
+    for lead, digits, symbol in _DIGIT_STRING.findall(text):
+        if lead[:1].isalpha():
+            lead = "L" if scripts.script_of(lead[0]) not in scripts.CJK else lead[1:]
+        if _GROUPED.match(digits):  # `1,686` = `1.686`, `9,9` = `9.9`: compared by value
+            digits = "|".join(key(v) for v in digit_values(digits))
+        out.append(lead + digits + symbol.strip())
+    out.sort()
+    return out
+
+
 def _settle(src: Side, tgt: Side) -> None:
     """Let vague words account for numbers, except those the other text has too: the
     `prosince` of `12. prosince` already accounts for `December`, which then cannot also
@@ -699,6 +836,34 @@ class Pair:
     source: Lexicon
     target: Lexicon
 
+    def worth_reading(self, sources: Sequence[str], targets: Sequence[str]) -> Iterator[int]:
+        """The rows whose numbers may differ.
+
+        Skipped at C speed: rows with no digit, number word or Han numeral on either side
+        (most rows). Skipped after a cheap look: rows whose two texts have the same digit
+        strings (with the sign, the letter before and the `%` or `°` after them) and no
+        number, scale or minus word, which read as the same numbers by construction.
+        """
+        found_s, found_t = map(_ANY_DIGIT.search, sources), map(_ANY_DIGIT.search, targets)
+        digits = list(map(any, zip(found_s, found_t, strict=True)))
+        rows = range(len(sources))
+        # no digit: a checked number word or two Han numerals (a quick regex, then the exact look)
+        wordy = [i for i in compress(rows, (not d for d in digits)) if self._words(sources[i], targets[i])]
+        for i in compress(rows, digits):
+            source, target = sources[i], targets[i]
+            if (
+                self.source.word_probe.search(source.lower())
+                or self.target.word_probe.search(target.lower())
+                or _digit_strings(source) != _digit_strings(target)
+            ):
+                wordy.append(i)
+        return iter(sorted(wordy))
+
+    def _words(self, source: str, target: str) -> bool:
+        if self.source.strong_probe.search(source.lower()) and self.source.probe(source):
+            return True
+        return self.target.strong_probe.search(target.lower()) is not None and self.target.probe(target)
+
 
 @register
 class NumberMismatch(Rule):
@@ -712,14 +877,22 @@ class NumberMismatch(Rule):
     dropped or only added is reported when it is a figure written in digits, at least
     `min_alone`, and not a year, a date or rank (`12th`, `19.`, `25日`) or `100%`.
     A `%` or `°` of the source dropped from its number (`180°` → `180`) is flagged too.
+    Numbers are also compared as counts: a number of the source lost while the target
+    writes another one more often than the source (`three men and two women` → `трое
+    мужчин и три женщины`) is reported as changed into that one. A code of letters and
+    digits (`SU100`, `AB-12345`, `CA1234`) whose digits the target changed under the same
+    letters (`SU1000`) is reported as a changed code; a code the target drops is left to
+    the names rule.
 
     A number is read however it is written: digits in any locale's grouping and
     decimal style (`2,7` = `2.7`; `1 000 000`, `1.000.000`, `1,000,000`, with no-break or
     narrow spaces), with its scale word (`2,7 млн` = `2.7 million` = `2,700,000`; `60万` =
     `600,000`; `6万5000` = `65,000`), sign (`минус 12` = `−12` = `12 below zero`), number
     words with their case forms, ordinals and compounds (`пятеро`, `Twenty`,
-    `fünfundzwanzig`, `dvě`, `jednatřicetiletý`) and Han numerals (`五十`, `三千五百万`,
-    `四成` = 40%). Conversions that are not errors are accepted: a year and its last two
+    `fünfundzwanzig`, `dvě`, `jednatřicetiletý`, `two hundred and fifty`, `treinta y dos`)
+    and Han numerals (`五十`, `三千五百万`, `四成` = 40%; a single one before a counter:
+    `两本书`, `三名工人`). A scaled number is not matched by its digits alone (`1.5
+    million` ≠ `1,5 Milliarden`). Conversions that are not errors are accepted: a year and its last two
     digits or its century (`20-х` = `1920s`, `die 1990er Jahre` = `the 90s`, `95后` = `born
     after 1995`, `20世纪80年代` = `the 1980s`), an hour on the 12- or 24-hour clock (`15:00` =
     `3 p.m.`, `18.30 Uhr` = `6:30 PM`), dates and times written with other separators
@@ -730,8 +903,8 @@ class NumberMismatch(Rule):
     (`sedmičlenný`, `Zweierbob`) does the same. Digits right after a letter belong to a
     name or code (`COVID-19`, `F1`, `A320`): they only account for numbers too.
 
-    Number knowledge per language lives in the `numbers.<lang>` packs (en, de, ru, uk, cs,
-    zh, ja), read for the source's and the target's language; other languages are read by
+    Number knowledge per language lives in the `numbers.<lang>` packs (en, de, fr, es, ru,
+    uk, cs, zh, ja), read for the source's and the target's language; other languages are read by
     their digits only. Needs a source.
 
     ## Why is this bad?
@@ -747,8 +920,10 @@ class NumberMismatch(Rule):
     `Protests began on January 2 over prices rising from 60 to 120 tenge.`
 
     ## Known problems
-    Not matched, so flagged when a translator does it: unit and currency conversions
-    (`5 miles` → `8 km`, `10斤` → `5kg`, `1.5 hours` → `90 minutes`), calendar
+    Conversions of mass, length and speed between the units of the packs' `units` tables
+    are accepted within 15% (`100 pounds` → `über 50 kg`, `10斤` → `5kg`, `5 miles` → `8
+    km`). Not matched, so flagged when a translator does it: other unit and currency
+    conversions (`1.5 hours` → `90 minutes`, `$5` → `4 €`), calendar
     conversions (Japanese era years `令和4年` = `2022`), fractions written as words (`three
     quarters` for `75%`), old time units (`三刻` = 45 minutes), and number words of
     languages without a pack. Human translators add context numbers (`the 19th central
@@ -758,7 +933,9 @@ class NumberMismatch(Rule):
     text writes only through a vague word (`a` for 1, `both` for 2, a month name) counts
     as present, so a changed `1` or `2` there is missed. An ASCII hyphen before a number is
     read as a minus that may also be a dash (`(-2 mm)` = `less than 2 mm`), so a lost
-    hyphen-minus is missed; `минус`, `−` and `－` are compared. Currency signs are not
+    hyphen-minus is missed except before a temperature (`-15 degrees`, `-5°C`); `минус`,
+    `−` and `－` are compared. French 70-99 in words (`soixante-dix`, `quatre-vingts`) are
+    not read. Currency signs are not
     compared (`$5` = `5 dollars` = `USD 5`). Number words are read in a text only for
     rows that hold a digit or a number word that is checked alone (`two`, not `one`).
     On WMT22 references most findings left are real defects of the reference (`45°` →
@@ -795,9 +972,7 @@ class NumberMismatch(Rule):
         for pair, rows in self.by_language(chunk, self._pair):
             sources = [chunk.sources[r] for r in rows]
             targets = [chunk.targets[r] for r in rows]
-            probe_s, probe_t = pair.source.probe, pair.target.probe
-            wanted = [i for i in range(len(rows)) if probe_s(sources[i]) or probe_t(targets[i])]
-            for i in wanted:
+            for i in pair.worth_reading(sources, targets):
                 if not sources[i].strip() or not targets[i].strip():
                     continue
                 for hit in self._compare(pair, sources[i], targets[i]):
@@ -810,6 +985,11 @@ class NumberMismatch(Rule):
         lost = [m for m in src.mentions if m.checked and self._counts(m) and not tgt.accounts_for(m)]
         added = [m for m in tgt.mentions if m.checked and self._counts(m) and not src.accounts_for(m)]
         lost, added = _dedupe(lost), _dedupe(added)
+        for m in list(added):  # `100 pounds` = `45 kg`, `10斤` = `5kg`
+            was = next((s for s in lost if _converted(pair, s, source, m, target)), None)
+            if was is not None:
+                lost.remove(was)
+                added.remove(m)
         for m in added:
             was = next((s for s in lost if _close(s, m)), None)
             if was is not None:
@@ -817,10 +997,16 @@ class NumberMismatch(Rule):
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' differs from the source's '{was.text}'")
             elif self._alone(m):
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' is not in the source")
+        for m in list(lost):
+            t = _repeated(m, src, tgt)
+            if t is not None:
+                lost.remove(m)
+                yield Hit(0, t.start, t.end, f"Number '{t.text}' differs from the source's '{m.text}'")
         for m in lost:
             if self._alone(m):
                 yield Hit(0, -1, -1, f"Number '{m.text}' of the source is missing from the target")
         yield from _symbols(src, tgt, pair.target)
+        yield from _codes(source, target)
 
     def _alone(self, m: Mention) -> bool:
         """Whether a number added or dropped on its own (not changed) is reported.
@@ -889,6 +1075,73 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
             seen.add(m.text.lower())
             out.append(m)
     return out
+
+
+def _unit(lexicon: Lexicon, text: str, end: int) -> tuple[str, Decimal] | None:
+    """The unit written right after a number (`100 pounds`, `5kg`, `10斤`), if any."""
+    if lexicon.unit_after is None:
+        return None
+    found = lexicon.unit_after.match(text, end + (text[end : end + 1] in (" ", "\u00a0")))
+    return lexicon.units.get(found.group().lower()) if found else None
+
+
+def _converted(pair: Pair, a: Mention, source: str, b: Mention, target: str) -> bool:
+    """Whether ``b`` is ``a`` converted to another unit of the same quantity (within 15%,
+    as translators round: `100 pounds` → `über 50 kg`)."""
+    if a.end < 0 or b.end < 0:
+        return False
+    ua, ub = _unit(pair.source, source, a.end), _unit(pair.target, target, b.end)
+    if ua is None or ub is None or ua[0] != ub[0] or ua[1] == ub[1]:
+        return False
+    for x in filter(None, map(_number, a.keys)):
+        for y in filter(None, map(_number, b.keys)):
+            mine, theirs = abs(x) * ua[1], abs(y) * ub[1]
+            if abs(mine - theirs) <= Decimal("0.15") * max(mine, theirs):
+                return True
+    return False
+
+
+def _repeated(m: Mention, src: Side, tgt: Side) -> Mention | None:
+    """The number of the target that stands where the lost ``m`` stood: one the target
+    writes more often than the source (`three men and two women` → `трое мужчин и три
+    женщины`), close to ``m``, nearest its place in the text."""
+    if m.word and m.vague:
+        return None
+    spots = []
+    for t in tgt.mentions:
+        if not t.checked or t.vague or t.start < 0 or not _close(m, t):
+            continue
+        in_target = sum(1 for o in tgt.mentions if not o.vague and o.keys & t.keys)
+        in_source = sum(1 for o in src.mentions if o.keys & t.keys)
+        if in_target == in_source + 1 and in_source >= 1 and "1" not in t.keys:
+            spots.append(t)
+    if not spots:
+        return None
+    # the n-th number of the source is likeliest the n-th of the target
+    rank = sorted(o.start for o in src.mentions if o.checked and not o.vague).index(m.start)
+    order = sorted(o.start for o in tgt.mentions if o.checked and not o.vague)
+    return min(spots, key=lambda t: abs(order.index(t.start) - rank))
+
+
+# A code of letters and digits (`SU100`, `AB-12345`, `CA1234`): flights, orders, models.
+_CODE = re.compile(r"(?<![A-Za-z0-9-])([A-Z]{1,4})(-?)(\d{2,})(?![A-Za-z0-9-])")
+
+
+def _codes(source: str, target: str) -> Iterator[Hit]:
+    """A code of the source whose digits the target changed (`SU100` → `SU1000`); a code
+    the target drops is left to the names rule."""
+    ours = {(c.group(1), c.group(3)): c.group() for c in _CODE.finditer(source)}
+    if not ours:
+        return
+    theirs = list(_CODE.finditer(target))
+    kept = {(t.group(1), t.group(3)) for t in theirs}
+    for (prefix, _), code in sorted(ours.items()):
+        if (prefix, _) in kept:
+            continue
+        for t in theirs:
+            if t.group(1) == prefix and (prefix, t.group(3)) not in ours:
+                yield Hit(0, t.start(), t.end(), f"Code '{t.group()}' differs from the source's '{code}'")
+                break
 
 
 def _symbols(src: Side, tgt: Side, lexicon: Lexicon) -> Iterator[Hit]:
