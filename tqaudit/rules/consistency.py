@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-import pandas as pd
+from collections import Counter
+from collections.abc import Iterable, Iterator
 
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import register
 
 
-def _key(text: pd.Series) -> pd.Series:
+def _key(text: str) -> str:
     """Comparison form of a text: case-folded, whitespace collapsed."""
-    return text.str.casefold().str.split().str.join(" ")
+    return " ".join(text.casefold().split())
 
 
 @register
@@ -52,22 +51,29 @@ class InconsistentTranslation(Rule):
     option_docs = {"min_words": "sources with fewer words than this are not compared"}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        src = _key(pd.Series(chunk.sources, dtype=object))
-        long_enough = src.str.count(" ").add(1).ge(self.opts["min_words"]) & src.ne("")
-        table = pd.DataFrame(
-            {"doc": chunk.doc_ids, "src": src, "tgt": _key(pd.Series(chunk.targets, dtype=object))}
-        )
-        table = table[long_enough]
-        repeated = table[table.duplicated(["doc", "src"], keep=False)]
-        for _, group in repeated.groupby(["doc", "src"], sort=False):
-            counts = group["tgt"].value_counts(sort=False)
-            if len(counts) < 2:
-                continue
-            best = counts.idxmax()  # first most frequent: value_counts keeps first-seen order
-            first = group.index[group["tgt"] == best][0]
-            first_id = chunk.ids[first]
-            preferred = chunk.targets[first]
-            for row in group.index[group["tgt"] != best]:
-                shown = preferred if len(preferred) <= 60 else preferred[:59] + "…"
-                message = f"Same source translated as '{shown}' in segment {first_id}"
-                yield Hit(int(row), -1, -1, message, preferred)
+        # Hash and group in plain dicts: one pass over the segments, then only the groups
+        # whose source repeats (a pandas groupby cost a Python call per group).
+        min_words = self.opts["min_words"]
+        groups: dict[tuple[str, str], list[int]] = {}
+        for row, (doc, source) in enumerate(zip(chunk.doc_ids, chunk.sources, strict=True)):
+            key = _key(source)
+            if key and key.count(" ") + 1 >= min_words:
+                groups.setdefault((doc, key), []).append(row)
+        for rows in groups.values():
+            if len(rows) > 1:
+                yield from self._group_hits(chunk, rows)
+
+    @staticmethod
+    def _group_hits(chunk: Chunk, rows: list[int]) -> Iterator[Hit]:
+        targets = {row: _key(chunk.targets[row]) for row in rows}
+        counts = Counter(targets.values())  # first-seen order: a tie goes to the first
+        if len(counts) < 2:
+            return
+        best = max(counts, key=counts.__getitem__)
+        first = next(row for row in rows if targets[row] == best)
+        preferred = chunk.targets[first]
+        shown = preferred if len(preferred) <= 60 else preferred[:59] + "…"
+        message = f"Same source translated as '{shown}' in segment {chunk.ids[first]}"
+        for row in rows:
+            if targets[row] != best:
+                yield Hit(row, -1, -1, message, preferred)
