@@ -274,3 +274,18 @@ def test_a_chunk_is_read_only() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         chunk.targets = ("b",)  # type: ignore[misc]
     assert chunk.annotation("chrf") == (12.0,)
+
+
+def test_every_rule_runs_on_chinese_and_japanese_targets() -> None:
+    # wordfreq needs jieba/MeCab (not dependencies) for zh/ja/ko: LG007 crashed on an en->zh
+    # target with a copied English word before the word-frequency lookups were guarded.
+    frame = pd.DataFrame(
+        {
+            "source": ["The meeting was postponed because of the strike.", "See you in Seoul tomorrow."],
+            "target": ["会议因strike推迟。", "明日ソウルでsee you。"],
+            "src_lang": ["en", "en"],
+            "tgt_lang": ["zh", "ja"],
+        }
+    )
+    result = tqaudit.audit(frame, Config(fail_on="never", ignore=("LG001", "LG002")))
+    assert set(result.findings["segment_id"]) <= {"1", "2"}

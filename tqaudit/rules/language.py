@@ -27,8 +27,9 @@ from tqaudit.rules.language_script import (
     source_scripts,
     whole_target,
 )
-from tqaudit.rules.language_words import evidence_words, known_share, supported
+from tqaudit.rules.language_words import evidence_words, known_share
 from tqaudit.rules.registry import register
+from tqaudit.wordfreqs import supported
 
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -15,8 +15,8 @@ from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.language_script import ScriptKnowledge, reported_whole
-from tqaudit.rules.language_words import supported, zipf
 from tqaudit.rules.registry import register
+from tqaudit.wordfreqs import supported, zipf
 
 # Parts of a text that every language copies: URLs, e-mail addresses, @handles, r/forums,
 # #hashtags and #PRS_ORG#-style tokens, numbers. What remains is what should be translated.

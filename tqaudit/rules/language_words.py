@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.language_script import ScriptKnowledge, char_script, masker, source_script
 from tqaudit.rules.registry import register
+from tqaudit.wordfreqs import supported, zipf
 
 _WORD = re.compile(r"[^\W\d_]+")
 # Short quoted stretches copied from the source (titles, words cited as words): `"okurka"
@@ -31,25 +31,6 @@ _SENTENCE_END = frozenset('.!?:;…"“”„«»()[]–—-•*#')
 # A capitalised word rarer than this in the target language is a name (`České`, `Milion`),
 # and the copied lower-case words right after it belong to it (`České dráhy`).
 NAME_ZIPF = 3.0
-
-
-@cache
-def _wordfreq_languages() -> frozenset[str]:
-    import wordfreq
-
-    return frozenset(wordfreq.available_languages())
-
-
-def supported(lang: str) -> bool:
-    """True when wordfreq has a word list for ``lang`` (it would silently use a neighbour)."""
-    return bool(lang) and lang in _wordfreq_languages()
-
-
-def zipf(word: str, lang: str) -> float:
-    """Zipf frequency of ``word`` in ``lang`` (0 = never seen; ``lang`` must be supported)."""
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word, lang))
 
 
 def initial(text: str, start: int) -> bool:

@@ -23,6 +23,7 @@ from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule
 from tqaudit.rules.registry import register
+from tqaudit.wordfreqs import zipf
 
 # Upper-case letters of the Latin, Greek and Cyrillic blocks: a candidate has one.
 _UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper())
@@ -97,24 +98,6 @@ class Candidate:
     script: str
     start: int
     run: tuple[str, ...] = ()  # the whole name (`Maribel Ortega`) whose last word this is
-
-
-# wordfreq segments these languages with optional packages (jieba, MeCab): their Latin
-# words are names anyway.
-_SEGMENTED = frozenset({"zh", "ja", "ko", "th", "my", "km", "lo"})
-
-
-@lru_cache(maxsize=65536)
-def zipf(word: str, lang: str) -> float:
-    """wordfreq's Zipf frequency of ``word`` in ``lang`` (0.0 for unknown words or languages)."""
-    if not lang or lang in _SEGMENTED:
-        return 0.0
-    from wordfreq import zipf_frequency
-
-    try:
-        return float(zipf_frequency(word, lang))
-    except (LookupError, ValueError, ImportError):
-        return 0.0
 
 
 def source_candidates(text: str, title_case_share: float, lang: str = "") -> list[Candidate]:
