@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tqaudit.io.writers import write_text
 from tqaudit.scripts import language_script
 from tqaudit.textunits import length_units
 
@@ -154,7 +155,7 @@ def main() -> None:
     ]
     for name, (values, origin) in tables.items():
         lines += toml_table(name, values, origin)
-    args.out.write_text("\n".join(lines).rstrip() + "\n", "utf-8")
+    write_text(args.out, "\n".join(lines).rstrip() + "\n")  # atomic: never a half-written pack
     print(f"wrote {args.out} ({len(tables)} tables)")
 
 

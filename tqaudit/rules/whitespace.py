@@ -387,7 +387,6 @@ class TrailingWhitespace(Rule):
         return _edge_hits(chunk, _TRAILING, "Trailing")
 
 
-_CJK_SCRIPTS = frozenset({"HAN", "KANA", "HANGUL"})
 
 
 @register
@@ -446,7 +445,7 @@ class ForeignSpace(Rule):
         allowed = self._allowed.get(scripts.base_language(lang), set())
         chars = {c for c in m.group() if c != " " and c not in allowed}
         before, after = text[m.start() - 1], text[m.end()]
-        if scripts.script_of(before) in _CJK_SCRIPTS and scripts.script_of(after) in _CJK_SCRIPTS:
+        if scripts.script_of(before) in scripts.CJK and scripts.script_of(after) in scripts.CJK:
             return ""
         if not (before.isalpha() and after.isalpha()):
             chars -= {"\u00a0", "\u202f"}  # binds a number to its unit: typography
