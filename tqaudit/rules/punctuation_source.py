@@ -289,23 +289,20 @@ class QuestionLost(Rule):
     severity = "warning"
     fix = Applicability.UNSAFE
 
-    def prepare(self) -> None:
-        self._question_words: dict[str, QuestionWords] = {}
-
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for pair, rows in self.by_language(chunk, _pair(self)):
-            words = self._words(pair.tgt_lang)
+        marks = _pair(self)
+
+        def questions(src: str, tgt: str) -> tuple[_Pair, QuestionWords]:
+            return marks(src, tgt), question_words(self.packs, tgt)
+
+        # built once per language pair and run, as every pack table (Rule.by_language)
+        for (pair, words), rows in self.by_language(chunk, questions):
             if not words.openers and words.anywhere is None:
                 continue
             for row in _rows_with_source(chunk, rows):
                 hit = self._check_one(pair, words, row, chunk.sources[row], chunk.targets[row])
                 if hit is not None:
                     yield hit
-
-    def _words(self, lang: str) -> QuestionWords:
-        if lang not in self._question_words:
-            self._question_words[lang] = question_words(self.packs, lang)
-        return self._question_words[lang]
 
     def _check_one(self, pair: _Pair, words: QuestionWords, row: int, source: str, target: str) -> Hit | None:
         s_at = tail_of(source, pair.src)
