@@ -26,17 +26,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_speed import DEFAULT_WMT, load_rows  # noqa: E402
+from audit_speed import DEFAULT_WMT, load_rows
 
-import tqaudit  # noqa: E402
-from tqaudit.io.writers import write_text  # noqa: E402
-from tqaudit.rules import load_rules  # noqa: E402
+import tqaudit
+from tqaudit.io.writers import write_text
+from tqaudit.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "rule_speed.md"
 
 
-def timed(check: Callable[..., Iterable[Any]], code: str, spent: dict[str, float]) -> Callable[..., list[Any]]:
+def timed(
+    check: Callable[..., Iterable[Any]], code: str, spent: dict[str, float]
+) -> Callable[..., list[Any]]:
     """``check`` consumed into a list, its CPU time added to ``spent[code]``."""
 
     def run(self: Any, chunk: Any) -> list[Any]:
@@ -87,9 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|",
     ]
     for code, sec in sorted(spent.items(), key=lambda kv: (-kv[1], kv[0])):
-        lines.append(
-            f"| {code} | {sec:.2f} | {sec / total:.0%} | {sec / len(frame) * 1e6:.0f} | {int(counts.get(code, 0))} |"
-        )
+        per_segment, found = sec / len(frame) * 1e6, int(counts.get(code, 0))
+        lines.append(f"| {code} | {sec:.2f} | {sec / total:.0%} | {per_segment:.0f} | {found} |")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -5,14 +5,31 @@ Japanese and Korean (and the other languages it segments with optional packages 
 jieba and MeCab) are treated as unsupported: their tokenisers are not dependencies of
 tqaudit, and wordfreq would raise for them. A rule asks ``supported(lang)`` before it relies
 on a frequency; ``zipf`` is 0.0 (never seen) for an unsupported language.
+
+Why not ``wordfreq.zipf_frequency`` directly: its first call per language decodes the whole
+list into a dictionary (0.3-0.7 CPU-s for German or Russian, 600,000+ words), and a short
+audit or a pre-commit run asks for a few hundred words. The list is therefore written once per
+wordfreq version and language into an indexed SQLite table in the user's cache folder
+(``$TQAUDIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/tqaudit``, else ``~/.cache/tqaudit``), built in
+a temporary file and renamed into place, so concurrent runs never see half a table. Each
+lookup is one indexed query; the answer is computed as wordfreq computes it (its tokeniser,
+digit smoothing and rounding), so values are identical to ``zipf_frequency``. When the cache
+folder cannot be written or read, the list is held in memory as before.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import sqlite3
+from collections.abc import Callable
 from functools import cache, lru_cache
+from importlib.metadata import version
+from pathlib import Path
 
 # wordfreq needs optional tokenisers (jieba, MeCab) or segments these by dictionary.
 SEGMENTED = frozenset({"zh", "ja", "ko", "th", "my", "km", "lo"})
+_SCHEMA = 1  # bump when the table layout changes
 
 
 @cache
@@ -27,11 +44,113 @@ def supported(lang: str) -> bool:
     return bool(lang) and lang in _languages()
 
 
+def cache_dir() -> Path:
+    """Where tqaudit keeps data derived from its dependencies (rebuilt when missing)."""
+    explicit = os.environ.get("TQAUDIT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tqaudit"
+
+
+def _buckets(lang: str) -> dict[str, int]:
+    """word -> centibel bucket (0 = most frequent), as ``wordfreq.get_frequency_dict`` keys it."""
+    import wordfreq
+
+    table: dict[str, int] = {}
+    for index, bucket in enumerate(wordfreq.get_frequency_list(lang)):
+        table.update(dict.fromkeys(bucket, index))  # a later (rarer) bucket wins, as in wordfreq
+    return table
+
+
+def _build(path: Path, lang: str) -> None:
+    """Write the table for ``lang`` to ``path`` atomically (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with sqlite3.connect(tmp) as db:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            db.execute("CREATE TABLE words (word TEXT PRIMARY KEY, bucket INTEGER NOT NULL) WITHOUT ROWID")
+            db.executemany("INSERT INTO words VALUES (?, ?)", sorted(_buckets(lang).items()))
+            db.execute(f"PRAGMA user_version={_SCHEMA}")
+        db.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to a complete table at ``path``, or None."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
+            db.close()
+            return None
+        db.execute("SELECT bucket FROM words LIMIT 1").fetchone()
+        return db
+    except sqlite3.Error:
+        return None
+
+
+def _sqlite_lookup(lang: str) -> Callable[[str], int | None] | None:
+    path = cache_dir() / f"wordfreq-{version('wordfreq')}" / f"{lang}.sqlite3"
+    db = _open(path)
+    if db is None:
+        try:
+            _build(path, lang)
+        except (OSError, sqlite3.Error):
+            return None
+        db = _open(path)
+        if db is None:
+            return None
+
+    def lookup(word: str) -> int | None:
+        row = db.execute("SELECT bucket FROM words WHERE word = ?", (word,)).fetchone()
+        return None if row is None else int(row[0])
+
+    return lookup
+
+
+_LOOKUPS: dict[tuple[int, str], Callable[[str], int | None]] = {}
+
+
+def _lookup(lang: str) -> Callable[[str], int | None]:
+    """This process's bucket lookup for ``lang`` (a forked worker opens its own connection)."""
+    key = (os.getpid(), lang)
+    if key not in _LOOKUPS:
+        _LOOKUPS[key] = _sqlite_lookup(lang) or _buckets(lang).get
+    return _LOOKUPS[key]
+
+
 @lru_cache(maxsize=65536)
 def zipf(word: str, lang: str) -> float:
-    """Zipf frequency of ``word`` in ``lang``: 0.0 for a word never seen or a language not supported."""
+    """Zipf frequency of ``word`` in ``lang``: 0.0 for a word never seen or a language not supported.
+
+    Equal to ``wordfreq.zipf_frequency(word, lang)``: the word is tokenised as wordfreq does,
+    digit runs are smoothed, the frequencies of several tokens combine as ``1/f = Σ 1/f_i``,
+    the result is at least Zipf 0 and rounded to three significant digits, then to hundredths of a Zipf unit.
+    """
     if not supported(lang):
         return 0.0
-    from wordfreq import zipf_frequency
+    from wordfreq import digit_freq, lossy_tokenize, smash_numbers
 
-    return float(zipf_frequency(word, lang))
+    tokens = lossy_tokenize(word, lang)
+    if not tokens:
+        return 0.0
+    lookup = _lookup(lang)
+    inverse = 0.0
+    for token in tokens:
+        smashed = smash_numbers(token)
+        bucket = lookup(smashed)
+        if bucket is None:
+            return 0.0
+        freq = 10 ** (-bucket / 100)
+        if smashed != token:
+            freq *= digit_freq(token)
+        inverse += 1.0 / freq
+    freq = max(1.0 / inverse, 1e-9)  # wordfreq's floor: Zipf 0
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return round(math.log(freq, 10) + 9, 2)

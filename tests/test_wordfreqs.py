@@ -1,0 +1,77 @@
+"""tqaudit.wordfreqs: values equal to wordfreq's, the on-disk table, and its failure modes."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import wordfreq
+
+from tqaudit import wordfreqs
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache folder, and no table or answer remembered from earlier tests."""
+    monkeypatch.setenv("TQAUDIT_CACHE_DIR", str(tmp_path / "cache"))
+    wordfreqs._LOOKUPS.clear()
+    wordfreqs.zipf.cache_clear()
+    yield tmp_path / "cache"
+    wordfreqs._LOOKUPS.clear()
+    wordfreqs.zipf.cache_clear()
+
+
+def _sample(lang: str, n: int) -> list[str]:
+    words = [w for bucket in wordfreq.get_frequency_list(lang) for w in bucket]
+    rng = random.Random(lang)
+    picked = rng.sample(words, n)
+    # capitalised words, phrases, digits, punctuation and unknown strings take other paths
+    return [
+        *picked,
+        *(w.title() for w in picked[:50]),
+        *(f"{a} {b}" for a, b in zip(picked[50:80], picked[80:110], strict=True)),
+        *("Charles", "A320neo", "1990s", "2023", "3,5", "don't", "co-operate", "", "  ", "!!", "qqqzzzxxx"),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ru"])
+def test_zipf_equals_wordfreq(fresh_cache: Path, lang: str) -> None:
+    for word in _sample(lang, 400):
+        assert wordfreqs.zipf(word, lang) == wordfreq.zipf_frequency(word, lang), word
+
+
+def test_table_is_written_once_and_read_by_a_later_process(fresh_cache: Path) -> None:
+    assert wordfreqs.zipf("house", "en") == wordfreq.zipf_frequency("house", "en")
+    tables = list(fresh_cache.rglob("*.sqlite3"))
+    assert [t.name for t in tables] == ["en.sqlite3"]
+    assert not [p for p in fresh_cache.rglob("*") if p.name.endswith(".tmp")]  # no leftover
+    stamp = tables[0].stat().st_mtime_ns
+    wordfreqs._LOOKUPS.clear()  # what a new process starts with
+    wordfreqs.zipf.cache_clear()
+    assert wordfreqs.zipf("garden", "en") == wordfreq.zipf_frequency("garden", "en")
+    assert tables[0].stat().st_mtime_ns == stamp  # reused, not rebuilt
+
+
+def test_a_corrupt_table_is_rebuilt(fresh_cache: Path) -> None:
+    wordfreqs.zipf("house", "en")
+    table = next(fresh_cache.rglob("en.sqlite3"))
+    table.write_bytes(b"not a database" * 100)
+    wordfreqs._LOOKUPS.clear()
+    wordfreqs.zipf.cache_clear()
+    assert wordfreqs.zipf("house", "en") == wordfreq.zipf_frequency("house", "en")
+    assert table.read_bytes()[:15] == b"SQLite format 3"
+
+
+def test_cache_folder_that_is_a_file_falls_back_to_memory(fresh_cache: Path) -> None:
+    fresh_cache.write_text("a file where the folder should be")
+    assert wordfreqs.zipf("house", "en") == wordfreq.zipf_frequency("house", "en")
+    assert fresh_cache.read_text() == "a file where the folder should be"
+
+
+def test_unsupported_languages_are_zero(fresh_cache: Path) -> None:
+    assert not wordfreqs.supported("zh")
+    assert wordfreqs.zipf("北京", "zh") == 0.0
+    assert wordfreqs.zipf("house", "") == 0.0
+    assert not list(fresh_cache.rglob("*.sqlite3"))
