@@ -10,8 +10,9 @@ the 8 pairs, with sources: 24,000 segments at N=500). ``tqaudit.audit`` runs onc
 process with every default rule except those that read language-identification verdicts
 (LG001, LG002, LG005: the language model, measured in ``audit_speed.py``); each rule's
 ``check`` is wrapped to add the process CPU time spent in it, so a rule's time includes what
-it loads lazily (word lists, packs, regexes) when it is the first to need it. ``--findings`` writes the findings table as CSV: two runs on two commits must give
-identical files when a change is meant to keep behaviour (``cmp a.csv b.csv``).
+it loads lazily (word lists, packs, regexes) when it is the first to need it. ``--findings``
+writes the findings table as CSV: two runs on two commits must give identical files when a
+change is meant to keep behaviour (``cmp a.csv b.csv``).
 """
 
 from __future__ import annotations
