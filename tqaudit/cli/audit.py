@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from tqaudit.audit import AuditResult
 from tqaudit.audit import audit as run_audit
 from tqaudit.cli.common import handle_errors, split_codes
 from tqaudit.config import FAIL_ON, load_config
 from tqaudit.errors import ConfigError
 from tqaudit.report import DEFAULT_FORMATS, parse_formats, write_reports
+from tqaudit.report.terminal import (
+    MACHINE_FORMATS,
+    check_output_format,
+    print_findings,
+    print_statistics,
+    print_summary,
+    render_machine,
+)
 
 
 @handle_errors
@@ -72,12 +82,27 @@ def audit(
         ),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes.")] = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--output-format",
+            help="What to print: concise (one line per finding), full (with the segment and its source), "
+            "grouped, json, json-lines, github, sarif or junit.",
+        ),
+    ] = "concise",
+    limit: Annotated[
+        int, typer.Option("--limit", help="Findings to print in concise/full/grouped (0 = all).")
+    ] = 50,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print counts per rule instead of the findings.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
     """Audit INPUT: find MT artifacts, write reports, exit 1 if the gate fails."""
     if fail_on is not None and fail_on not in FAIL_ON:
         raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
     chosen_formats = parse_formats(formats)
+    check_output_format(output_format)
     cfg = load_config(config)
     if langid_backend is not None:
         cfg = cfg.replace(langid={**cfg.langid, "backend": langid_backend})
@@ -104,7 +129,19 @@ def audit(
     folder = out if out is not None else Path("reports") / input.stem
     written = write_reports(result, folder, chosen_formats)
     if not quiet:
-        from tqaudit.report.terminal import print_summary
-
-        print_summary(result, Console(), [str(p) for p in written])
+        show(result, [str(p) for p in written], output_format, limit, statistics)
     raise typer.Exit(0 if result.passed else 1)
+
+
+def show(result: AuditResult, written: list[str], output_format: str, limit: int, statistics: bool) -> None:
+    """Print the findings in ``output_format`` (or per-rule counts), then the summary."""
+    console = Console()
+    if output_format in MACHINE_FORMATS:
+        if not statistics:
+            sys.stdout.write(render_machine(result, output_format))
+        console = Console(stderr=True)  # standard output stays parseable
+    elif not statistics:
+        print_findings(result, console, output_format, limit)
+    if statistics:
+        print_statistics(result, console)
+    print_summary(result, console, written)

@@ -8,7 +8,7 @@ text can never inject another workflow command.
 from __future__ import annotations
 
 from tqaudit.audit import AuditResult
-from tqaudit.report.sarif import artifact_uri
+from tqaudit.report.locations import locate
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 STDOUT = "-"
@@ -23,13 +23,13 @@ def _prop(text: str) -> str:
 
 
 def render(result: AuditResult) -> dict[str, str]:
-    path = artifact_uri(result)
-    lines_by_id = result.segments.set_index("segment_id")["line"].to_dict()
     out = []
-    for row in result.findings.itertuples():
+    for row, where in zip(result.findings.itertuples(), locate(result), strict=True):
         rule = result.catalogue[str(row.rule)]
-        line = int(lines_by_id[row.segment_id])
-        props = f"file={_prop(path)},line={line},title={_prop(f'{row.rule} {rule.name}')}"
+        place = f"file={_prop(where.path)},line={where.line}"
+        if where.exact:
+            place += f",col={where.column},endColumn={where.end_column}"
+        props = f"{place},title={_prop(f'{row.rule} {rule.name}')}"
         message = f"{row.message} [segment {row.segment_id}]"
         out.append(f"::{COMMANDS[str(row.severity)]} {props}::{_data(message)}")
     for message in result.score_failures:

@@ -10,30 +10,16 @@ whole line.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from tqaudit import __version__
 from tqaudit.audit import AuditResult
 from tqaudit.findings import RuleInfo, fingerprint
+from tqaudit.report.locations import Location, artifact_uri, locate
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tqaudit/tqaudit"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def artifact_uri(result: AuditResult) -> str:
-    """The input as a relative, percent-encoded URI (``segments`` for an in-memory table)."""
-    name = result.inputs.get("input")
-    if not name:
-        return "segments"
-    path = Path(name)
-    try:
-        path = path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        path = Path(path.name) if path.is_absolute() else path
-    return quote(path.as_posix(), safe="/-._~")
 
 
 def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
@@ -54,11 +40,11 @@ def _fingerprint(row: dict[str, Any], target: str) -> str:
 
 
 def _result(
-    row: dict[str, Any], index: dict[str, int], uri: str, line: int, target: str, txt: bool
+    row: dict[str, Any], index: dict[str, int], uri: str, where: Location, target: str
 ) -> dict[str, Any]:
-    region: dict[str, Any] = {"startLine": line}
-    if txt and row["start"] >= 0:
-        region.update(startColumn=row["start"] + 1, endColumn=max(row["end"], row["start"] + 1) + 1)
+    region: dict[str, Any] = {"startLine": where.line}
+    if where.exact:
+        region.update(startColumn=where.column, endColumn=where.end_column)
     out: dict[str, Any] = {
         "ruleId": row["rule"],
         "ruleIndex": index[row["rule"]],
@@ -76,14 +62,11 @@ def render(result: AuditResult) -> dict[str, str]:
     codes = sorted(set(result.rules) | set(result.findings["rule"]))
     index = {code: i for i, code in enumerate(codes)}
     uri = artifact_uri(result)
-    seg = result.segments.set_index("segment_id")
-    lines = seg["line"].to_dict()
-    targets = seg["target"].to_dict()
-    txt = str(result.inputs.get("input", "")).endswith(".txt")
+    targets = result.segments.set_index("segment_id")["target"].to_dict()
     rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
     results = [
-        _result(row, index, uri, int(lines[row["segment_id"]]), targets[row["segment_id"]], txt)
-        for row in rows
+        _result(row, index, uri, where, targets[row["segment_id"]])
+        for row, where in zip(rows, locate(result), strict=True)
     ]
     log = {
         "$schema": SCHEMA_URI,

@@ -1,21 +1,158 @@
-"""The short terminal summary: counts by category and severity, and the verdict."""
+"""What ``tqaudit audit`` prints: the findings, ruff-style, then counts and the verdict.
+
+``--output-format`` picks the listing:
+
+- ``concise`` (default): one line per finding, ``path:line:col: CODE message``, errors first
+  then warnings then notes, each in input order; capped at ``--limit`` with a count of the rest.
+- ``full``: the same, each followed by the segment with the flagged span underlined, the
+  suggested fix and the source.
+- ``grouped``: one heading per input file, the findings under it as ``line:col CODE message``.
+- ``json`` / ``json-lines``: every finding (never capped) with its location, for scripts.
+- ``github``, ``sarif``, ``junit``: the CI formats of ``--format``, on standard output.
+
+The human formats are followed by the summary table and the verdict; with a machine format
+the summary goes to standard error, so standard output stays parseable. Colour follows the
+terminal and ``NO_COLOR`` (rich decides).
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from tqaudit.audit import AuditResult
+from tqaudit.errors import ConfigError
 from tqaudit.findings import CATEGORIES, SEVERITIES
+from tqaudit.report.locations import Location, locate
+
+HUMAN_FORMATS = ("concise", "full", "grouped")
+MACHINE_FORMATS = ("json", "json-lines", "github", "sarif", "junit")
+OUTPUT_FORMATS = HUMAN_FORMATS + MACHINE_FORMATS
+STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+_RANK = {sev: i for i, sev in enumerate(SEVERITIES)}  # error, warning, info
+
+
+def check_output_format(name: str) -> str:
+    if name not in OUTPUT_FORMATS:
+        raise ConfigError(f"unknown --output-format {name!r} (known: {', '.join(OUTPUT_FORMATS)})")
+    return name
+
+
+def ordered(result: AuditResult) -> list[tuple[dict[str, Any], Location]]:
+    """Findings with their locations, most severe first, then in input order (stable)."""
+    rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
+    pairs = list(zip(rows, locate(result), strict=True))
+    pairs.sort(key=lambda p: (_RANK[str(p[0]["severity"])], p[1].line, p[1].column))
+    return pairs
+
+
+def _head(row: dict[str, Any], where: Location, with_path: bool) -> Text:
+    text = Text()
+    if with_path:
+        text.append(where.path, style="bold")
+        text.append(":")
+    text.append(f"{where.line}:{where.column}:", style="dim")
+    text.append(" ")
+    text.append(str(row["rule"]), style=STYLES[str(row["severity"])])
+    text.append(" ")
+    text.append(str(row["message"]))
+    return text
+
+
+def _underlined(row: dict[str, Any], target: str, source: str) -> Iterator[Text]:
+    """The segment, a caret line under the flagged span, the fix and the source."""
+    start, end = int(row["start"]), int(row["end"])
+    flat = target.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    yield Text("  | ", style="dim") + Text(flat)
+    if start >= 0:  # terminal cells, so wide (CJK) characters keep the carets under the span
+        pad, width = cell_len(flat[:start]), max(cell_len(flat[start:end]), 1)
+        yield Text("  | ", style="dim") + Text(" " * pad + "^" * width, style=STYLES[str(row["severity"])])
+    if row["fix"] != "none":
+        shown = f"'{row['suggestion']}'" if row["suggestion"] else "delete it"
+        yield Text(f"  = fix ({row['fix']}): {shown}", style="green")
+    elif row["suggestion"]:
+        yield Text(f"  = consider: '{row['suggestion']}'", style="green")
+    if source:
+        yield Text("  source: ", style="dim") + Text(source.replace("\n", " "), style="dim")
+
+
+def print_findings(result: AuditResult, console: Console, fmt: str, limit: int) -> None:
+    """The findings in a human format (``concise``, ``full``, ``grouped``), capped at ``limit``."""
+    pairs = ordered(result)
+    shown = pairs if limit <= 0 else pairs[:limit]
+    seg = result.segments.set_index("segment_id")
+    targets, sources = seg["target"].to_dict(), seg["source"].to_dict()
+    if fmt == "grouped":
+        for path in dict.fromkeys(where.path for _, where in shown):
+            console.print(Text(path, style="bold underline"))
+            for row, where in shown:
+                if where.path == path:
+                    console.print(Text("  ") + _head(row, where, with_path=False), soft_wrap=True)
+            console.print()
+    else:
+        for row, where in shown:
+            console.print(_head(row, where, with_path=True), soft_wrap=True)
+            if fmt == "full":
+                for line in _underlined(row, targets[row["segment_id"]], sources[row["segment_id"]]):
+                    console.print(line, soft_wrap=True)
+                console.print()
+    rest = len(pairs) - len(shown)
+    if rest:
+        console.print(Text(f"… and {rest:,} more (--limit 0 shows all; every finding is in the reports)"))
+
+
+def _record(row: dict[str, Any], where: Location) -> dict[str, Any]:
+    out = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+    location = {"path": where.path, "line": where.line, "column": where.column}
+    if where.exact:
+        location["end_column"] = where.end_column
+    return {"location": location, **out}
+
+
+def render_machine(result: AuditResult, fmt: str) -> str:
+    """The findings in a machine format, as the text to print on standard output."""
+    if fmt in ("json", "json-lines"):
+        records = [_record(row, where) for row, where in ordered(result)]
+        if fmt == "json":
+            return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    from tqaudit.report import RENDERERS
+
+    return "".join(RENDERERS[fmt](result).values())
+
+
+def print_statistics(result: AuditResult, console: Console) -> None:
+    """Findings per rule, most frequent first (ruff's ``--statistics``)."""
+    f = result.findings
+    if not len(f):
+        return
+    counts = f.groupby(["rule", "severity"]).size().reset_index(name="n")
+    counts = counts.sort_values(["n", "rule"], ascending=[False, True], kind="mergesort")
+    table = Table(title="findings per rule")
+    for name, justify in (("count", "right"), ("rule", "left"), ("severity", "left"), ("name", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for row in counts.itertuples():
+        info = result.catalogue.get(str(row.rule))
+        table.add_row(str(row.n), str(row.rule), str(row.severity), info.name if info else "")
+    console.print(table)
 
 
 def print_summary(result: AuditResult, console: Console, written: list[str]) -> None:
+    """Counts by category and severity, corpus scores, files written, and the verdict."""
     f = result.findings
     table = Table(title=f"tqaudit: {len(result.segments)} segments, {len(f)} findings")
     table.add_column("category")
     for sev in SEVERITIES:
         table.add_column(sev, justify="right")
-    counts = f.groupby(["category", "severity"]).size()
+    counts: pd.Series = f.groupby(["category", "severity"]).size()
     for cat in CATEGORIES:
         row = [int(counts.get((cat, sev), 0)) for sev in SEVERITIES]
         if any(row):
@@ -32,4 +169,4 @@ def print_summary(result: AuditResult, console: Console, written: list[str]) -> 
         console.print("[bold green]PASSED[/bold green]")
     else:
         for msg in result.gate_failures:
-            console.print(f"[bold red]FAILED[/bold red]: {msg}", highlight=False)
+            console.print(f"[bold red]FAILED[/bold red]: {escape(msg)}", highlight=False)

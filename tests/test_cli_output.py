@@ -1,0 +1,92 @@
+"""What ``tqaudit audit`` prints: ruff-style findings, machine formats on stdout, statistics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from tqaudit.cli import app
+
+# line 2: an error (broken entity) after a warning on line 1 (space before a mark)
+FEED = "The fare will be 150 tenge .\nThe line & mdash; from the station.\n東京の駅 & mdash; 新しい線。\n"
+
+
+def _feed(tmp_path: Path) -> Path:
+    path = tmp_path / "feed.txt"
+    path.write_text(FEED, encoding="utf-8")
+    return path
+
+
+def _audit(runner: CliRunner, feed: Path, tmp_path: Path, *extra: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["audit", str(feed), "--out", str(tmp_path / "r"), *extra])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _findings(tmp_path: Path) -> pd.DataFrame:
+    return pd.read_csv(tmp_path / "r" / "findings.csv", dtype=str, keep_default_na=False)
+
+
+def test_concise_lists_errors_first_with_path_line_and_column(runner: CliRunner, tmp_path: Path) -> None:
+    code, out, _ = _audit(runner, _feed(tmp_path), tmp_path, "--select", "MK001,PU003")
+    assert code == 1
+    lines = [line for line in out.splitlines() if "feed.txt:" in line]
+    assert lines[0] == "feed.txt:2:10: MK001 Broken entity '& mdash;'; did you mean '—'?"
+    assert lines[1].startswith("feed.txt:3:6: MK001 ")
+    assert lines[2].startswith("feed.txt:1:27: PU003 ")  # the warning after both errors
+    assert len(lines) == len(_findings(tmp_path)) == 3
+    assert "FAILED" in out
+
+
+def test_limit_caps_the_listing_and_counts_the_rest(runner: CliRunner, tmp_path: Path) -> None:
+    _, out, _ = _audit(runner, _feed(tmp_path), tmp_path, "--select", "MK001,PU003", "--limit", "1")
+    assert len([line for line in out.splitlines() if "feed.txt:" in line]) == 1
+    assert "… and 2 more" in out
+
+
+def test_full_underlines_the_span_in_terminal_cells(runner: CliRunner, tmp_path: Path) -> None:
+    _, out, _ = _audit(runner, _feed(tmp_path), tmp_path, "--select", "MK001", "--output-format", "full")
+    lines = out.splitlines()
+    cjk = lines.index("  | 東京の駅 & mdash; 新しい線。")
+    # four wide characters and a space are nine cells: the carets start under '&'
+    assert lines[cjk + 1] == "  | " + " " * 9 + "^" * 8
+    assert lines[cjk + 2] == "  = fix (safe): '—'"
+
+
+def test_json_on_stdout_is_every_finding_with_its_location(runner: CliRunner, tmp_path: Path) -> None:
+    code, out, err = _audit(runner, _feed(tmp_path), tmp_path, "--output-format", "json", "--limit", "1")
+    records = json.loads(out)  # nothing else on stdout: the summary went to stderr
+    assert code == 1 and "FAILED" in err
+    assert len(records) == len(_findings(tmp_path))  # never capped
+    entity = next(r for r in records if r["rule"] == "MK001")
+    assert entity["location"] == {"path": "feed.txt", "line": 2, "column": 10, "end_column": 18}
+    assert entity["suggestion"] == "—" and entity["fix"] == "safe"
+
+
+def test_json_lines_is_one_object_per_line(runner: CliRunner, tmp_path: Path) -> None:
+    _, out, _ = _audit(runner, _feed(tmp_path), tmp_path, "--output-format", "json-lines")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == len(_findings(tmp_path))
+    ranks = [("error", "warning", "info").index(r["severity"]) for r in records]
+    assert ranks == sorted(ranks) and ranks[0] == 0 and ranks[-1] > 0  # errors first
+
+
+def test_github_on_stdout_carries_columns(runner: CliRunner, tmp_path: Path) -> None:
+    _, out, _ = _audit(runner, _feed(tmp_path), tmp_path, "--select", "MK001", "--output-format", "github")
+    assert out.splitlines()[0].startswith("::error file=feed.txt,line=2,col=10,endColumn=18,title=MK001 ")
+
+
+def test_statistics_counts_per_rule_instead_of_listing(runner: CliRunner, tmp_path: Path) -> None:
+    _, out, _ = _audit(runner, _feed(tmp_path), tmp_path, "--select", "MK001,PU003", "--statistics")
+    assert "feed.txt:" not in out
+    row = next(line for line in out.splitlines() if "MK001" in line)
+    assert row.split("│")[1].strip() == "2" and "broken-entity" in row
+
+
+def test_unknown_output_format_is_a_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    code, _, err = _audit(runner, _feed(tmp_path), tmp_path, "--output-format", "xml")
+    assert code == 2
+    assert "unknown --output-format 'xml'" in err and "Traceback" not in err
+    assert not (tmp_path / "r").exists()

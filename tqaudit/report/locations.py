@@ -1,0 +1,65 @@
+"""Where each finding is in the input file: path, line and column, for every located format.
+
+The line is the one where the segment starts (the ``line`` column of the segments table).
+Columns are exact only for plain-text input, where a line is the whole target; for tables and
+localisation files a finding points at column 1 of the segment's line. Terminal output,
+GitHub annotations and SARIF regions all read these, so they always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from tqaudit.audit import AuditResult
+
+
+@dataclass(frozen=True)
+class Location:
+    """A finding's place: ``path:line:column`` (1-based), ``end_column`` exclusive."""
+
+    path: str
+    line: int
+    column: int
+    end_column: int
+    exact: bool  # the columns point into the line (plain text), not at its start
+
+
+def input_path(result: AuditResult) -> str:
+    """The input as given, relative to the working directory when it is below it."""
+    name = result.inputs.get("input")
+    if not name:
+        return "segments"
+    path = Path(name)
+    try:
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        path = Path(path.name) if path.is_absolute() else path
+    return path.as_posix()
+
+
+def artifact_uri(result: AuditResult) -> str:
+    """The input as a relative, percent-encoded URI (``segments`` for an in-memory table)."""
+    return quote(input_path(result), safe="/-._~")
+
+
+def is_plain_text(result: AuditResult) -> bool:
+    """Plain-text input: one segment per line, the target is the whole line."""
+    return str(result.inputs.get("input", "")).endswith(".txt")
+
+
+def locate(result: AuditResult) -> list[Location]:
+    """One location per row of ``result.findings``, in the same order."""
+    path = input_path(result)
+    lines = result.segments.set_index("segment_id")["line"].to_dict()
+    exact = is_plain_text(result)
+    out = []
+    for seg, start, end in zip(
+        result.findings["segment_id"], result.findings["start"], result.findings["end"], strict=True
+    ):
+        located = exact and int(start) >= 0
+        column = int(start) + 1 if located else 1
+        end_column = max(int(end), int(start) + 1) + 1 if located else 1
+        out.append(Location(path, int(lines[seg]), column, end_column, located))
+    return out
