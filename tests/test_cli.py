@@ -120,6 +120,28 @@ def test_rules_lists_and_explains(runner: CliRunner) -> None:
     assert unknown.exit_code == 2 and "did you mean 'MK001'?" in unknown.stderr
 
 
+def test_rules_by_prefix_and_as_json(runner: CliRunner) -> None:
+    listing = runner.invoke(app, ["rules", "mk"])
+    assert listing.exit_code == 0
+    codes = [line.split()[0] for line in listing.output.splitlines()[1:] if line.strip()]
+    assert codes and all(c.startswith("MK") for c in codes) and "MK001" in codes
+    data = json.loads(runner.invoke(app, ["rules", "PU00", "--output-format", "json"]).output)
+    assert [r["code"] for r in data] == sorted(r["code"] for r in data)
+    assert all(r["code"].startswith("PU00") and r["summary"] in r["documentation"] for r in data)
+    one = json.loads(runner.invoke(app, ["rules", "MK001", "--output-format", "json"]).output)
+    assert one["name"] == "broken-entity" and one["fix"] == "safe" and one["preview"] is False
+    bad = runner.invoke(app, ["rules", "--output-format", "yaml"])
+    assert bad.exit_code == 2 and "unknown --output-format 'yaml'" in bad.stderr
+
+
+def test_help_shows_defaults_and_readable_metavars(runner: CliRunner) -> None:
+    text = runner.invoke(app, ["audit", "--help"], env={"COLUMNS": "200"}).output
+    assert "[default: reports/INPUT-NAME]" in text and "[default: error]" in text
+    assert "[default: csv,json,md]" in text and "--src-lang LANG" in text and "--ref FILE" in text
+    assert "<list" not in text and "<bool>" not in text
+    assert runner.invoke(app, ["-V"]).output.strip() == f"tqaudit {__version__}"
+
+
 def test_version_and_module_entry_point() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "tqaudit", "--version"], capture_output=True, text=True, check=False

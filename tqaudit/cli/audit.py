@@ -27,71 +27,95 @@ from tqaudit.report.terminal import (
 
 @handle_errors
 def audit(
-    input: Annotated[Path, typer.Argument(help="Target text (.txt) or table (.tsv/.csv/.jsonl/.parquet).")],
-    src: Annotated[Path | None, typer.Option("--src", help="Line-aligned source file.")] = None,
-    ref: Annotated[
-        list[Path] | None, typer.Option("--ref", help="Line-aligned reference file (repeatable).")
+    input: Annotated[
+        Path, typer.Argument(metavar="INPUT", help="Target text (.txt) or table (.tsv/.csv/.jsonl/.parquet).")
+    ],
+    src: Annotated[
+        Path | None, typer.Option("--src", metavar="FILE", help="Line-aligned source file.")
     ] = None,
-    src_lang: Annotated[str, typer.Option("--src-lang", help="Source language (ISO 639-1).")] = "",
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).")] = "",
+    ref: Annotated[
+        list[Path] | None,
+        typer.Option("--ref", metavar="FILE", help="Line-aligned reference file (repeatable)."),
+    ] = None,
+    src_lang: Annotated[
+        str, typer.Option("--src-lang", metavar="LANG", help="Source language (ISO 639-1).")
+    ] = "",
+    tgt_lang: Annotated[
+        str, typer.Option("--tgt-lang", metavar="LANG", help="Target language (ISO 639-1).")
+    ] = "",
     out: Annotated[
-        Path | None, typer.Option("--out", help="Report folder [default: reports/INPUT-NAME].")
+        Path | None,
+        typer.Option("--out", metavar="PATH", help="Report folder [default: reports/INPUT-NAME]."),
     ] = None,
     formats: Annotated[
         str,
-        typer.Option("--format", help="Reports, comma-separated: csv, json, md, html, sarif, junit, github."),
+        typer.Option(
+            "--format",
+            metavar="LIST",
+            help="Reports, comma-separated: csv, json, md, html, sarif, junit, github.",
+        ),
     ] = ",".join(DEFAULT_FORMATS),
     fail_on: Annotated[
         str | None,
         typer.Option(
             "--fail-on",
+            metavar="LEVEL",
             help=f"Fail on findings at this level or above: {'|'.join(FAIL_ON)} [default: error].",
         ),
     ] = None,
     min_bleu: Annotated[
-        float | None, typer.Option("--min-bleu", help="Fail if corpus BLEU is below X.")
+        float | None, typer.Option("--min-bleu", metavar="X", help="Fail if corpus BLEU is below X.")
     ] = None,
     min_chrf: Annotated[
-        float | None, typer.Option("--min-chrf", help="Fail if corpus chrF is below X.")
+        float | None, typer.Option("--min-chrf", metavar="X", help="Fail if corpus chrF is below X.")
     ] = None,
-    max_ter: Annotated[float | None, typer.Option("--max-ter", help="Fail if corpus TER is above X.")] = None,
+    max_ter: Annotated[
+        float | None, typer.Option("--max-ter", metavar="X", help="Fail if corpus TER is above X.")
+    ] = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", help="Rule codes or prefixes to run (comma-separated).")
+        list[str] | None,
+        typer.Option("--select", metavar="CODES", help="Rule codes or prefixes to run (comma-separated)."),
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes to skip.")
+        list[str] | None, typer.Option("--ignore", metavar="CODES", help="Rule codes or prefixes to skip.")
     ] = None,
     glossary: Annotated[
-        Path | None, typer.Option("--glossary", help="TSV/CSV glossary (source, target) for TM001.")
+        Path | None,
+        typer.Option("--glossary", metavar="FILE", help="TSV/CSV glossary (source, target) for TM001."),
     ] = None,
     langid_backend: Annotated[
         str | None,
-        typer.Option("--langid", help="Language identifier: langdetect (default), py3langid or lingua."),
+        typer.Option(
+            "--langid", metavar="NAME", help="Language identifier: langdetect (default), py3langid or lingua."
+        ),
     ] = None,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="findings.csv of known findings to leave out.")
+        Path | None,
+        typer.Option("--baseline", metavar="FILE", help="findings.csv of known findings to leave out."),
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="tqaudit.toml or pyproject.toml to read.")
+        Path | None, typer.Option("--config", metavar="FILE", help="tqaudit.toml or pyproject.toml to read.")
     ] = None,
     input_format: Annotated[
         str | None,
         typer.Option(
             "--input-format",
+            metavar="FORMAT",
             help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po (default: from the extension).",
         ),
     ] = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes.")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
     output_format: Annotated[
         str,
         typer.Option(
             "--output-format",
+            metavar="FORMAT",
             help="What to print: concise (one line per finding), full (with the segment and its source), "
             "grouped, json, json-lines, github, sarif or junit.",
         ),
     ] = "concise",
     limit: Annotated[
-        int, typer.Option("--limit", help="Findings to print in concise/full/grouped (0 = all).")
+        int, typer.Option("--limit", metavar="N", help="Findings to print in concise/full/grouped (0 = all).")
     ] = 50,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Print counts per rule instead of the findings.")

@@ -36,11 +36,16 @@ def _same_file(a: Path, b: Path) -> bool:
 @handle_errors
 def fix(
     input: Annotated[
-        Path, typer.Argument(help="Target text (.txt), table (.tsv/.csv/.jsonl/.parquet) or XLIFF/TMX/PO.")
+        Path,
+        typer.Argument(
+            metavar="INPUT", help="Target text (.txt), table (.tsv/.csv/.jsonl/.parquet) or XLIFF/TMX/PO."
+        ),
     ],
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the fixed file here (default: standard output)."),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the fixed file here (default: standard output)."
+        ),
     ] = None,
     in_place: Annotated[
         bool, typer.Option("--in-place", "-i", help="Write the fixed file over INPUT, keeping its mode.")
@@ -49,23 +54,31 @@ def fix(
         bool, typer.Option("--diff", help="Print a unified diff of the targets instead of the fixed file.")
     ] = False,
     select: Annotated[
-        list[str] | None, typer.Option("--select", help="Rule codes or prefixes to fix.")
+        list[str] | None, typer.Option("--select", metavar="CODES", help="Rule codes or prefixes to fix.")
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Rule codes or prefixes not to fix.")
+        list[str] | None, typer.Option("--ignore", metavar="CODES", help="Rule codes or prefixes not to fix.")
     ] = None,
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe.")
     ] = False,
-    src: Annotated[Path | None, typer.Option("--src", help="Line-aligned source file.")] = None,
-    src_lang: Annotated[str, typer.Option("--src-lang", help="Source language (ISO 639-1).")] = "",
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).")] = "",
+    src: Annotated[
+        Path | None, typer.Option("--src", metavar="FILE", help="Line-aligned source file.")
+    ] = None,
+    src_lang: Annotated[
+        str, typer.Option("--src-lang", metavar="LANG", help="Source language (ISO 639-1).")
+    ] = "",
+    tgt_lang: Annotated[
+        str, typer.Option("--tgt-lang", metavar="LANG", help="Target language (ISO 639-1).")
+    ] = "",
     config: Annotated[
-        Path | None, typer.Option("--config", help="tqaudit.toml or pyproject.toml to read.")
+        Path | None, typer.Option("--config", metavar="FILE", help="tqaudit.toml or pyproject.toml to read.")
     ] = None,
     input_format: Annotated[
         str | None,
-        typer.Option("--input-format", help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po."),
+        typer.Option(
+            "--input-format", metavar="FORMAT", help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po."
+        ),
     ] = None,
 ) -> None:
     """Apply the SAFE fixes (and UNSAFE ones with --unsafe-fixes) to INPUT.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -12,28 +13,70 @@ from rich.table import Table
 from tqaudit.cli.common import handle_errors
 from tqaudit.errors import ConfigError
 from tqaudit.rules import load_rules
+from tqaudit.rules.base import Rule
+
+FORMATS = ("text", "json")
+
+
+def _record(rule: type[Rule]) -> dict[str, Any]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "category": rule.category,
+        "severity": rule.severity,
+        "fix": rule.fix.value,
+        "preview": rule.preview,
+        "summary": rule.summary(),
+        "options": dict(rule.options),
+        "documentation": rule.documentation(),
+    }
+
+
+def _table(rules: list[type[Rule]]) -> None:
+    table = Table(box=None, pad_edge=False)
+    for col in ("code", "name", "category", "severity", "fix", "summary"):
+        table.add_column(col, overflow="fold")
+    for rule in rules:
+        summary = ("(preview) " if rule.preview else "") + rule.summary()
+        table.add_row(rule.code, rule.name, rule.category, rule.severity, rule.fix.value, summary)
+    Console(width=160).print(table)
+
+
+def _pick(code: str | None, registry: dict[str, type[Rule]]) -> tuple[list[type[Rule]], bool]:
+    """The rules CODE names (a code, a name or a prefix like ``MK``) and whether it is one rule."""
+    if code is None:
+        return [registry[c] for c in sorted(registry)], False
+    wanted = code.strip().upper()
+    by_name = {rule.name: c for c, rule in registry.items()}
+    wanted = by_name.get(code.strip(), wanted)
+    if wanted in registry:
+        return [registry[wanted]], True
+    prefixed = [registry[c] for c in sorted(registry) if c.startswith(wanted)]
+    if wanted and prefixed:
+        return prefixed, False
+    near = difflib.get_close_matches(wanted, list(registry) + list(by_name), n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    raise ConfigError(f"unknown rule code or prefix {code!r}{hint}")
 
 
 @handle_errors
 def rules(
-    code: Annotated[str | None, typer.Argument(help="A rule code, e.g. MK001.")] = None,
+    code: Annotated[
+        str | None,
+        typer.Argument(metavar="CODE", help="A rule code (MK001), a prefix (MK) or a rule name."),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--output-format", metavar="FORMAT", help="text or json.")
+    ] = "text",
 ) -> None:
-    """List every rule, or print the documentation of CODE."""
-    registry = load_rules()
-    if code is None:
-        table = Table(box=None, pad_edge=False)
-        for col in ("code", "name", "category", "severity", "fix", "summary"):
-            table.add_column(col, overflow="fold")
-        for rule_code, rule in sorted(registry.items()):
-            summary = ("(preview) " if rule.preview else "") + rule.summary()
-            table.add_row(rule_code, rule.name, rule.category, rule.severity, rule.fix.value, summary)
-        Console(width=160).print(table)
-        return
-    wanted = code.strip().upper()
-    by_name = {rule.name: c for c, rule in registry.items()}
-    wanted = by_name.get(code.strip(), wanted)
-    if wanted not in registry:
-        near = difflib.get_close_matches(wanted, list(registry) + list(by_name), n=1)
-        hint = f" (did you mean {near[0]!r}?)" if near else ""
-        raise ConfigError(f"unknown rule code {code!r}{hint}")
-    typer.echo(registry[wanted].documentation(), nl=False)
+    """List the rules (all, or those of a prefix), or print the documentation of one."""
+    if output_format not in FORMATS:
+        raise ConfigError(f"unknown --output-format {output_format!r} (known: {', '.join(FORMATS)})")
+    picked, single = _pick(code, load_rules())
+    if output_format == "json":
+        data: Any = _record(picked[0]) if single else [_record(r) for r in picked]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    elif single:
+        typer.echo(picked[0].documentation(), nl=False)
+    else:
+        _table(picked)

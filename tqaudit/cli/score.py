@@ -19,12 +19,20 @@ from tqaudit.executor import Executor
 from tqaudit.io.writers import write_csv
 from tqaudit.scoring import ScoreResult, score_file
 
-MetricsOpt = Annotated[str, typer.Option("--metrics", "-m", help="Comma-separated: bleu, chrf, ter.")]
-RefOpt = Annotated[list[Path], typer.Option("--ref", "-r", help="Reference file (repeatable).")]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Write per-segment rows to this CSV.")]
+MetricsOpt = Annotated[
+    str, typer.Option("--metrics", "-m", metavar="LIST", help="Comma-separated: bleu, chrf, ter.")
+]
+RefOpt = Annotated[
+    list[Path], typer.Option("--ref", "-r", metavar="FILE", help="Reference file (repeatable).")
+]
+OutOpt = Annotated[
+    Path | None, typer.Option("--out", metavar="PATH", help="Write per-segment rows to this CSV.")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
-FormatOpt = Annotated[str | None, typer.Option("--input-format", help="txt, tsv, csv, jsonl or parquet.")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes.")]
+FormatOpt = Annotated[
+    str | None, typer.Option("--input-format", metavar="FORMAT", help="txt, tsv, csv, jsonl or parquet.")
+]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")]
 
 
 def _check_jobs(jobs: int) -> None:
@@ -34,12 +42,14 @@ def _check_jobs(jobs: int) -> None:
 
 @handle_errors
 def score(
-    hyp: Annotated[Path, typer.Argument(help="System output (.txt) or a table with references.")],
+    hyp: Annotated[
+        Path, typer.Argument(metavar="HYP", help="System output (.txt) or a table with references.")
+    ],
     ref: RefOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     metrics: MetricsOpt = "bleu,chrf,ter",
     tokenize: Annotated[
         str | None,
-        typer.Option("--tokenize", "-tok", help="BLEU tokenizer [default: 13a]."),
+        typer.Option("--tokenize", "-tok", metavar="NAME", help="BLEU tokenizer [default: 13a]."),
     ] = None,
     lowercase: Annotated[
         bool,
@@ -47,15 +57,17 @@ def score(
     ] = False,
     smooth_method: Annotated[
         str | None,
-        typer.Option("--smooth-method", "-s", help="BLEU smoothing: exp, floor, add-k, none."),
+        typer.Option(
+            "--smooth-method", "-s", metavar="NAME", help="BLEU smoothing: exp, floor, add-k, none."
+        ),
     ] = None,
     smooth_value: Annotated[
         float | None,
-        typer.Option("--smooth-value", "-sv", help="Value for floor / add-k smoothing."),
+        typer.Option("--smooth-value", "-sv", metavar="X", help="Value for floor / add-k smoothing."),
     ] = None,
     chrf_word_order: Annotated[
         int | None,
-        typer.Option("--chrf-word-order", "-cw", help="Word n-gram order; 2 gives chrF++."),
+        typer.Option("--chrf-word-order", "-cw", metavar="N", help="Word n-gram order; 2 gives chrF++."),
     ] = None,
     chrf_lowercase: Annotated[
         bool,
@@ -130,22 +142,25 @@ def render_score(result: ScoreResult, *, as_json: bool, with_segments: bool) -> 
 
 @handle_errors
 def compare(
-    baseline: Annotated[Path, typer.Argument(help="Baseline system output.")],
-    candidates: Annotated[list[Path], typer.Argument(help="Candidate system output(s).")],
+    baseline: Annotated[Path, typer.Argument(metavar="BASELINE", help="Baseline system output.")],
+    candidates: Annotated[
+        list[Path], typer.Argument(metavar="CANDIDATE...", help="Candidate system output(s).")
+    ],
     ref: RefOpt = [],  # noqa: B006 - Typer reads the default, never mutates it
     metrics: MetricsOpt = "bleu,chrf",
     tokenize: Annotated[
         str | None,
-        typer.Option("--tokenize", "-tok", help="BLEU tokenizer [default: 13a]."),
+        typer.Option("--tokenize", "-tok", metavar="NAME", help="BLEU tokenizer [default: 13a]."),
     ] = None,
     chrf_word_order: Annotated[
         int | None,
-        typer.Option("--chrf-word-order", "-cw", help="Word n-gram order; 2 gives chrF++."),
+        typer.Option("--chrf-word-order", "-cw", metavar="N", help="Word n-gram order; 2 gives chrF++."),
     ] = None,
     resamples: Annotated[
         int | None,
         typer.Option(
             "--resamples",
+            metavar="N",
             help="Bootstrap resamples, or AR trials with --paired-ar [default: 1000 / 10000, as sacrebleu].",
         ),
     ] = None,
@@ -155,15 +170,15 @@ def compare(
     ] = False,
     max_drop: Annotated[
         float | None,
-        typer.Option("--max-drop", help="Exit 1 on a significant drop larger than X points."),
+        typer.Option("--max-drop", metavar="X", help="Exit 1 on a significant drop larger than X points."),
     ] = None,
     top: Annotated[
         int,
-        typer.Option("--top", help="Most improved/degraded segments to print."),
+        typer.Option("--top", metavar="N", help="Most improved/degraded segments to print."),
     ] = 5,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write all segment deltas to this CSV."),
+        typer.Option("--out", metavar="PATH", help="Write all segment deltas to this CSV."),
     ] = None,
     json_out: JsonOpt = False,
     input_format: FormatOpt = None,
