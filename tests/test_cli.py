@@ -135,8 +135,8 @@ def test_rules_by_prefix_and_as_json(runner: CliRunner) -> None:
 
 
 def test_help_shows_defaults_and_readable_metavars(runner: CliRunner) -> None:
-    text = runner.invoke(app, ["audit", "--help"], env={"COLUMNS": "200"}).output
-    assert "[default: reports/INPUT-NAME]" in text and "[default: error]" in text
+    text = " ".join(runner.invoke(app, ["audit", "--help"]).output.split())  # help wraps lines
+    assert "[default: reports/INPUT-PATH]" in text and "[default: error]" in text
     assert "[default: csv,json,md]" in text and "--src-lang LANG" in text and "--ref FILE" in text
     assert "<list" not in text and "<bool>" not in text
     assert runner.invoke(app, ["-V"]).output.strip() == f"tqaudit {__version__}"
@@ -150,19 +150,67 @@ def test_version_and_module_entry_point() -> None:
     assert done.stdout.strip() == f"tqaudit {__version__}"
 
 
-def test_default_out_is_under_reports(
-    runner: CliRunner, clean_feed: Path, tmp_path: Path, monkeypatch: object
+def test_default_folder_is_unique_per_input_path(
+    runner: CliRunner, clean_feed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import os
+    for sub in ("ru-en", "uk-en"):  # same file name, two pairs: two folders
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "Online-B.en").write_text(clean_feed.read_text("utf-8"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    for sub in ("ru-en", "uk-en"):
+        args = ["audit", f"{sub}/Online-B.en", "--input-format", "txt", "--tgt-lang", "en", "-q"]
+        assert runner.invoke(app, args).exit_code == 0
+        assert (tmp_path / "reports" / sub / "Online-B.en" / "summary.json").is_file()
+    outside = runner.invoke(app, ["audit", str(clean_feed), "-q"])  # not below the working directory
+    assert outside.exit_code == 0
+    [folder] = (tmp_path / "reports").glob("clean-feed.txt-*")
+    assert len(folder.name) == len("clean-feed.txt-") + 8 and (folder / "summary.json").is_file()
 
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = runner.invoke(app, ["audit", str(clean_feed), "-q"])
-    finally:
-        os.chdir(cwd)
-    assert result.exit_code == 0
-    assert (tmp_path / "reports" / "clean-feed" / "summary.json").is_file()
+
+def test_a_run_replaces_the_whole_folder(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r"
+    first = ["audit", str(sample_feed), "--out", str(out), "--format", "csv,json,sarif,junit", "-q"]
+    assert runner.invoke(app, first).exit_code == 1
+    assert {p.name for p in out.iterdir()} == {*REPORTS - {"summary.md"}, "findings.sarif", "junit.xml"}
+    args = ["audit", str(sample_feed), "--out", str(out), "--format", "json", "--fail-on", "never", "-q"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]  # no temporary folder left beside it
+    assert [p.name for p in out.iterdir()] == ["summary.json"]  # no stale FAILED SARIF beside it
+    assert json.loads((out / "summary.json").read_text("utf-8"))["passed"] is True
+
+
+def test_a_folder_with_other_files_is_never_replaced(
+    runner: CliRunner, sample_feed: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine", "utf-8")
+    result = runner.invoke(app, ["audit", str(sample_feed), "--out", str(tmp_path), "-q"])
+    assert result.exit_code == 2
+    assert "holds files tqaudit did not write (notes.txt)" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    assert (tmp_path / "notes.txt").read_text("utf-8") == "mine"
+
+
+def test_a_failed_write_keeps_the_previous_reports(
+    runner: CliRunner, sample_feed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "r"
+    assert runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "-q"]).exit_code == 1
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    import tqaudit.report as report
+
+    calls = []
+
+    def failing(path: Path, text: str) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise report.OutputError(f"{path}: cannot write (disk full)")
+        Path(path).write_text(text, "utf-8")
+
+    monkeypatch.setattr(report, "write_text", failing)
+    result = runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "--format", "csv,html", "-q"])
+    assert result.exit_code == 2 and "disk full" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]
 
 
 def test_baseline_leaves_known_findings_out(runner: CliRunner, sample_feed: Path, tmp_path: Path) -> None:

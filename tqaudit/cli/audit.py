@@ -14,7 +14,7 @@ from tqaudit.audit import audit as run_audit
 from tqaudit.cli.common import handle_errors, split_codes
 from tqaudit.config import FAIL_ON, load_config
 from tqaudit.errors import ConfigError
-from tqaudit.report import DEFAULT_FORMATS, parse_formats, write_reports
+from tqaudit.report import DEFAULT_FORMATS, default_folder, parse_formats, write_reports
 from tqaudit.report.terminal import (
     MACHINE_FORMATS,
     check_output_format,
@@ -45,7 +45,9 @@ def audit(
     ] = "",
     out: Annotated[
         Path | None,
-        typer.Option("--out", metavar="PATH", help="Report folder [default: reports/INPUT-NAME]."),
+        typer.Option(
+            "--out", metavar="PATH", help="Report folder, replaced as a whole [default: reports/INPUT-PATH]."
+        ),
     ] = None,
     formats: Annotated[
         str,
@@ -150,7 +152,7 @@ def audit(
         tgt_lang=tgt_lang,
         input_format=input_format,
     )
-    folder = out if out is not None else Path("reports") / input.stem
+    folder = out if out is not None else default_folder(input)
     written = write_reports(result, folder, chosen_formats)
     if not quiet:
         show(result, [str(p) for p in written], output_format, limit, statistics)

@@ -1,17 +1,25 @@
 """Report renderers: one module per output format, all reading one ``AuditResult``.
 
-``write_reports`` renders every requested format into memory first and only then writes
-the files (each atomically), so a failure in one renderer leaves no partial report folder.
+``write_reports`` renders every requested format into memory first, writes the files into a
+new folder beside the report folder, and only then swaps it in place of the old one: a
+failure leaves the previous reports untouched, and no file of an earlier run with other
+``--format``s survives next to the new ones (a stale FAILED ``findings.sarif`` beside a
+PASSED ``summary.json``). A folder holding anything but tqaudit's report files is never
+replaced: that is an error (exit 2), not a deletion.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tqaudit.audit import AuditResult
-from tqaudit.errors import ConfigError
+from tqaudit.errors import ConfigError, OutputError
 from tqaudit.io.writers import write_text
 from tqaudit.report import csv, github, html, json, junit, markdown, sarif
 
@@ -26,6 +34,26 @@ RENDERERS: dict[str, Callable[[AuditResult], dict[str, str]]] = {
     "github": github.render,
 }
 DEFAULT_FORMATS = ("csv", "json", "md")
+# Every file a renderer writes: a folder holding only these is tqaudit's to replace.
+REPORT_FILES = frozenset(
+    {"findings.csv", "segments.csv", "summary.json", "summary.md", "report.html"}
+    | {"findings.sarif", "junit.xml"}
+)
+
+
+def default_folder(input_path: Path, root: Path = Path("reports")) -> Path:
+    """``reports/<input path>``: unique per input, so two ``Online-B.en`` never share a folder.
+
+    An input below the working directory keeps its relative path (``reports/ru-en/sys/Online-B.en``);
+    one outside it gets its name and a hash of its absolute path (``reports/feed.txt-1a2b3c4d``).
+    """
+    resolved = input_path.resolve()
+    try:
+        relative = resolved.relative_to(Path.cwd().resolve())
+    except ValueError:
+        digest = hashlib.sha256(str(resolved).encode()).hexdigest()[:8]
+        return root / f"{resolved.name}-{digest}"
+    return root / relative
 
 
 def parse_formats(spec: str) -> list[str]:
@@ -38,16 +66,51 @@ def parse_formats(spec: str) -> list[str]:
 
 
 def write_reports(result: AuditResult, out: Path, formats: Iterable[str]) -> list[Path]:
-    """Render ``formats`` and write them under ``out``; returns the paths written."""
+    """Render ``formats`` and replace the folder ``out`` with them; returns the paths written."""
     files: dict[str, str] = {}
     for name in formats:
         files.update(RENDERERS[name](result))
-    written = []
-    for filename, text in files.items():
-        if filename == github.STDOUT:
-            sys.stdout.write(text)
-            continue
-        path = out / filename
-        write_text(path, text)
-        written.append(path)
-    return written
+    if github.STDOUT in files:
+        sys.stdout.write(files.pop(github.STDOUT))
+    if not files:
+        return []
+    replace_folder(out, files)
+    return [out / name for name in files]
+
+
+def _check_replaceable(out: Path) -> None:
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder; choose another --out")
+    foreign = sorted(p.name for p in out.iterdir() if p.name not in REPORT_FILES)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+        raise OutputError(
+            f"{out}: holds files tqaudit did not write ({shown}); "
+            "refusing to replace it, choose another --out"
+        )
+
+
+def replace_folder(out: Path, files: dict[str, str]) -> None:
+    """Write ``files`` into a new folder beside ``out``, then swap it in place of ``out``."""
+    _check_replaceable(out)
+    tag = f"{os.getpid()}"
+    fresh, old = out.with_name(f".{out.name}.new-{tag}"), out.with_name(f".{out.name}.old-{tag}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fresh.mkdir()
+        for name, text in files.items():
+            write_text(fresh / name, text)
+        if out.exists():
+            os.replace(out, old)
+        os.replace(fresh, out)
+    except OSError as exc:
+        if old.exists() and not out.exists():
+            os.replace(old, out)  # put the previous reports back
+        raise OutputError(f"{out}: cannot write the reports ({exc.strerror or exc})") from None
+    finally:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(fresh)
+        with contextlib.suppress(OSError):
+            shutil.rmtree(old)
