@@ -243,7 +243,63 @@ def test_baseline_that_is_not_findings_csv(runner: CliRunner, clean_feed: Path, 
     args = ["audit", str(clean_feed), "--baseline", str(clean_feed), "--out", str(tmp_path / "r")]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
-    assert "not a findings.csv" in result.stderr
+    assert "not a baseline JSON or findings.csv" in result.stderr
+    bad = tmp_path / "bad.json"
+    for text, message in (
+        ('{"format": "tqaudit-baseline", "version": 9, "findings": []}', "version 9 is not supported"),
+        ('{"format": "tqaudit-baseline", "version": 1, "findings": [1]}', "must be a list of objects"),
+        ('{"format": "other"}', "not a tqaudit baseline"),
+        ('{"format": ', "not valid JSON"),
+    ):
+        bad.write_text(text, "utf-8")
+        result = runner.invoke(app, [*args[:3], str(bad), "--out", str(tmp_path / "r")])
+        assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+FEED_LINES = [
+    "The mayor of Alma-Ata opened the line & mdash; said the city.",
+    "The fare will be 150 tenge .",
+    "The fare will be 150 tenge .",  # the same text twice: two findings, one fingerprint each
+    "Subscribe to our channel",
+    "A clean sentence about the new metro line.",
+]
+
+
+def _audit_lines(runner: CliRunner, tmp_path: Path, lines: list[str], *extra: str) -> dict[str, object]:
+    feed = tmp_path / "feed.txt"
+    feed.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "r"
+    args = ["audit", str(feed), "--tgt-lang", "en", "--out", str(out), "--format", "json", "-q", *extra]
+    assert runner.invoke(app, args).exit_code in (0, 1)
+    return json.loads((out / "summary.json").read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def test_baseline_survives_inserted_moved_and_respaced_lines(runner: CliRunner, tmp_path: Path) -> None:
+    known = tmp_path / "baseline.json"
+    first = _audit_lines(runner, tmp_path, FEED_LINES, "--write-baseline", str(known))
+    assert first["totals"]["findings"] >= 4  # type: ignore[index]
+    before = known.read_bytes()
+    _audit_lines(runner, tmp_path, FEED_LINES, "--write-baseline", str(known))
+    assert known.read_bytes() == before  # same input, same bytes
+    moved = ["A new first line that is fine.", *reversed(FEED_LINES)]
+    moved[1] = moved[1].replace("line & mdash;", "line  & mdash;")  # only spacing changed
+    again = _audit_lines(runner, tmp_path, moved, "--baseline", str(known))
+    assert again["totals"]["findings"] == 0 and again["passed"] is True  # type: ignore[index]
+    assert again["totals"]["baseline_suppressed"] == first["totals"]["findings"]  # type: ignore[index]
+
+
+def test_baseline_counts_copies_and_sees_edited_segments(runner: CliRunner, tmp_path: Path) -> None:
+    known = tmp_path / "baseline.json"
+    _audit_lines(runner, tmp_path, FEED_LINES, "--write-baseline", str(known))
+    third_copy = [*FEED_LINES, "The fare will be 150 tenge ."]
+    summary = _audit_lines(runner, tmp_path, third_copy, "--baseline", str(known))
+    assert summary["by_rule"] == {"PU003": 1}  # the baseline knew two copies, not three
+    edited = [FEED_LINES[0].replace("mayor", "new mayor"), *FEED_LINES[1:]]
+    summary = _audit_lines(runner, tmp_path, edited, "--baseline", str(known))
+    assert set(summary["by_rule"]) == {"MK001", "TL001"}  # type: ignore[arg-type]  # the edited line only
+    # a refreshed baseline records the known findings too, not only the new ones
+    _audit_lines(runner, tmp_path, edited, "--baseline", str(known), "--write-baseline", str(known))
+    assert _audit_lines(runner, tmp_path, edited, "--baseline", str(known))["totals"]["findings"] == 0  # type: ignore[index]
 
 
 def test_glossary_option(runner: CliRunner, tmp_path: Path) -> None:

@@ -46,7 +46,19 @@ class AuditResult:
     finding_failures: list[str] = field(default_factory=list)
     score_failures: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
-    baseline_suppressed: int = 0
+    found: pd.DataFrame | None = None  # every finding, before the baseline left the known ones out
+
+    @property
+    def baseline_suppressed(self) -> int:
+        return 0 if self.found is None else len(self.found) - len(self.findings)
+
+    def all_findings(self) -> pd.DataFrame:
+        """New and baseline-known findings together, in order (what a new baseline records)."""
+        return self.findings if self.found is None else self.found
+
+    def targets(self) -> dict[str, str]:
+        """segment id -> target text."""
+        return dict(zip(self.segments["segment_id"], self.segments["target"], strict=True))
 
     @property
     def rules(self) -> list[str]:
@@ -149,9 +161,9 @@ def audit(
     with Executor(config.jobs) as executor:
         result = engine.run(table, plan, executor, rules)
     findings = result.findings
-    suppressed = 0
     if config.baseline is not None:
-        findings, suppressed = apply_baseline(findings, load_baseline(config.baseline))
+        targets = dict(zip(table["segment_id"], table["target"], strict=True))
+        findings = apply_baseline(findings, load_baseline(config.baseline), targets)
     return AuditResult(
         segments=table,
         findings=findings,
@@ -166,5 +178,5 @@ def audit(
             result.corpus_scores, config.min_bleu, config.min_chrf, config.max_ter
         ),
         inputs=inputs,
-        baseline_suppressed=suppressed,
+        found=result.findings,
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -105,14 +106,40 @@ def excerpt(text: str, start: int, end: int) -> str:
     return _LINE_BREAKS.sub(" ", snippet)
 
 
-def fingerprint(rule: str, target: str, start: int, end: int) -> str:
-    """A stable identity of a finding from its rule and the text it is about.
+def _normalised(text: str) -> str:
+    """NFC, whitespace runs as one space, trimmed: edits that change nothing a reader sees."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
-    It does not depend on the segment id or the message, so it survives lines inserted
-    elsewhere in the file and messages that quote corpus-wide figures.
+
+def fingerprint(rule: str, target: str, start: int, end: int) -> str:
+    """A stable identity of a finding: its rule, its segment's text and the flagged text.
+
+    No segment id, line, offset, message or count goes in, so it survives lines inserted or
+    moved elsewhere in the file, a re-export that changes spacing, and messages that quote
+    corpus-wide figures. Two findings of one rule on identical texts share it;
+    :func:`fingerprints` numbers such repeats so every finding of a run has its own.
     """
-    key = f"{rule}|{target}|{start}|{end}"
+    flagged = target[start:end] if start >= 0 else ""
+    key = f"{rule}\x1f{_normalised(target)}\x1f{_normalised(flagged)}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def fingerprints(findings: pd.DataFrame, targets: dict[str, str]) -> list[str]:
+    """One unique fingerprint per row of ``findings`` (``targets``: segment id -> target).
+
+    The n-th finding with the same :func:`fingerprint` in the table's order gets ``:n``
+    appended (from the second), as GitLab requires unique fingerprints; the order of identical
+    findings does not change when unrelated lines move, so the numbering is stable too.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for seg, rule, start, end in zip(
+        findings["segment_id"], findings["rule"], findings["start"], findings["end"], strict=True
+    ):
+        base = fingerprint(str(rule), targets[seg], int(start), int(end))
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base}:{seen[base]}")
+    return out
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from tqaudit.audit import AuditResult
 from tqaudit.audit import audit as run_audit
+from tqaudit.baseline import write_baseline
 from tqaudit.cli.common import handle_errors, split_codes
 from tqaudit.config import FAIL_ON, load_config
 from tqaudit.errors import ConfigError
@@ -93,7 +94,11 @@ def audit(
     ] = None,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", metavar="FILE", help="findings.csv of known findings to leave out."),
+        typer.Option(
+            "--baseline",
+            metavar="FILE",
+            help="Known findings to leave out: a file of --write-baseline (or an earlier findings.csv).",
+        ),
     ] = None,
     config: Annotated[
         Path | None, typer.Option("--config", metavar="FILE", help="tqaudit.toml or pyproject.toml to read.")
@@ -107,6 +112,14 @@ def audit(
         ),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
+    write_baseline_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-baseline",
+            metavar="FILE",
+            help="Record this run's findings as a baseline for --baseline.",
+        ),
+    ] = None,
     output_format: Annotated[
         str,
         typer.Option(
@@ -154,6 +167,9 @@ def audit(
     )
     folder = out if out is not None else default_folder(input)
     written = write_reports(result, folder, chosen_formats)
+    if write_baseline_to is not None:
+        write_baseline(write_baseline_to, result.all_findings(), result.targets())
+        written.append(write_baseline_to)
     if not quiet:
         show(result, [str(p) for p in written], output_format, limit, statistics)
     raise typer.Exit(0 if result.passed else 1)

@@ -1,8 +1,9 @@
 """``findings.sarif``: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
 Follows the OASIS schema and GitHub's ingestion requirements (rules with descriptions and
-help, a physical location with ``region.startLine`` per result, a
-``primaryLocationLineHash`` fingerprint). Locations point at the input file: the line is
+help, a physical location with ``region.startLine`` per result, and as
+``primaryLocationLineHash`` the finding's stable fingerprint: rule, normalised segment text,
+flagged text, see ``findings.fingerprint``). Locations point at the input file: the line is
 where the segment starts; columns are given for plain-text input, where the target is the
 whole line.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 from tqaudit import __version__
 from tqaudit.audit import AuditResult
-from tqaudit.findings import RuleInfo, fingerprint
+from tqaudit.findings import RuleInfo, fingerprints
 from tqaudit.report.locations import Location, artifact_uri, locate
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,12 +36,8 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     }
 
 
-def _fingerprint(row: dict[str, Any], target: str) -> str:
-    return fingerprint(str(row["rule"]), target, int(row["start"]), int(row["end"]))
-
-
 def _result(
-    row: dict[str, Any], index: dict[str, int], uri: str, where: Location, target: str
+    row: dict[str, Any], index: dict[str, int], uri: str, where: Location, key: str
 ) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": where.line}
     if where.exact:
@@ -51,7 +48,7 @@ def _result(
         "level": LEVELS[row["severity"]],
         "message": {"text": f"{row['message']} [segment {row['segment_id']}]"},
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
-        "partialFingerprints": {"primaryLocationLineHash": _fingerprint(row, target)},
+        "partialFingerprints": {"primaryLocationLineHash": key},
     }
     if row["suggestion"]:
         out["properties"] = {"suggestion": row["suggestion"]}
@@ -64,9 +61,10 @@ def render(result: AuditResult) -> dict[str, str]:
     uri = artifact_uri(result)
     targets = result.segments.set_index("segment_id")["target"].to_dict()
     rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
+    keys = fingerprints(result.findings, targets)
     results = [
-        _result(row, index, uri, where, targets[row["segment_id"]])
-        for row, where in zip(rows, locate(result), strict=True)
+        _result(row, index, uri, where, key)
+        for row, where, key in zip(rows, locate(result), keys, strict=True)
     ]
     log = {
         "$schema": SCHEMA_URI,
