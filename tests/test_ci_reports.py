@@ -95,3 +95,71 @@ def test_github_annotations_cannot_inject_commands() -> None:
     assert len(lines) == 1
     assert lines[0].startswith("::error file=segments,line=1,title=MK001 broken-entity::")
     assert lines[0].endswith("[segment a%0A::error::pwned%25]")
+
+
+SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
+CI_FEED = (
+    "The fare is 150 tenge .\n東京の駅 & mdash; 新しい線。\nThe fare is 150 tenge .\nIn Alma-Ata today.\n"
+)
+
+
+def _ci_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tqaudit.AuditResult:
+    monkeypatch.chdir(tmp_path)
+    Path("feed.txt").write_text(CI_FEED, encoding="utf-8")
+    return tqaudit.audit("feed.txt", tgt_lang="en")
+
+
+def _validate(data: object, schema: str) -> None:
+    import jsonschema
+
+    jsonschema.validate(data, json.loads((SCHEMAS / schema).read_text("utf-8")))
+
+
+def test_gitlab_code_quality_is_valid_with_unique_fingerprints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _ci_result(tmp_path, monkeypatch)
+    write_reports(result, Path("out"), ["gitlab"])
+    issues = json.loads(Path("out/gl-code-quality-report.json").read_text("utf-8"))
+    _validate(issues, "gitlab-codequality.schema.json")
+    assert len(issues) == len(result.findings) >= 4
+    assert len({i["fingerprint"] for i in issues}) == len(issues)  # lines 1 and 3 are the same text
+    spaced = [i for i in issues if i["check_name"] == "PU003"]
+    assert [i["location"] for i in spaced] == [{"path": "feed.txt", "lines": {"begin": n}} for n in (1, 3)]
+    assert {i["severity"] for i in issues} <= {"major", "minor", "info"}
+    assert next(i for i in issues if i["check_name"] == "MK001")["severity"] == "major"
+
+
+def test_rdjson_is_valid_and_its_suggestions_fix_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = _ci_result(tmp_path, monkeypatch)
+    write_reports(result, Path("out"), ["rdjson"])
+    data = json.loads(Path("out/findings.rdjson").read_text("utf-8"))
+    _validate(data, "rdjson.schema.json")
+    entity = next(d for d in data["diagnostics"] if d["code"]["value"] == "MK001")
+    # columns count UTF-8 bytes: four CJK characters (3 bytes each) and a space before '&'
+    assert entity["location"]["range"] == {
+        "start": {"line": 2, "column": 14},
+        "end": {"line": 2, "column": 22},
+    }
+    line = CI_FEED.splitlines()[1].encode("utf-8")
+    [suggestion] = entity["suggestions"]
+    start, end = suggestion["range"]["start"]["column"] - 1, suggestion["range"]["end"]["column"] - 1
+    fixed = (line[:start] + suggestion["text"].encode("utf-8") + line[end:]).decode("utf-8")
+    assert fixed == "東京の駅 — 新しい線。"
+    assert entity["severity"] == "ERROR"
+
+
+def test_rdjson_for_a_table_points_at_lines_without_suggestions(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"id": ["a"], "target": ["x & mdash; y"]})
+    data = json.loads(write_and_read(tqaudit.audit(frame), tmp_path, "rdjson", "findings.rdjson"))
+    _validate(data, "rdjson.schema.json")
+    [diag] = data["diagnostics"]
+    assert diag["location"] == {"path": "segments", "range": {"start": {"line": 1}}}
+    assert "suggestions" not in diag
+
+
+def write_and_read(result: tqaudit.AuditResult, folder: Path, fmt: str, name: str) -> str:
+    write_reports(result, folder / "out", [fmt])
+    return (folder / "out" / name).read_text("utf-8")

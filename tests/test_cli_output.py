@@ -90,3 +90,16 @@ def test_unknown_output_format_is_a_one_line_error(runner: CliRunner, tmp_path: 
     assert code == 2
     assert "unknown --output-format 'xml'" in err and "Traceback" not in err
     assert not (tmp_path / "r").exists()
+
+
+def test_ci_formats_on_stdout_parse(runner: CliRunner, tmp_path: Path) -> None:
+    for fmt in ("gitlab", "rdjson", "sarif"):
+        code, out, err = _audit(runner, _feed(tmp_path), tmp_path, "--output-format", fmt)
+        data = json.loads(out)
+        assert code == 1 and "FAILED" in err
+        found = {
+            "gitlab": lambda d: len(d),
+            "rdjson": lambda d: len(d["diagnostics"]),
+            "sarif": lambda d: len(d["runs"][0]["results"]),
+        }[fmt](data)
+        assert found == len(_findings(tmp_path))

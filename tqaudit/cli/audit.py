@@ -55,7 +55,7 @@ def audit(
         typer.Option(
             "--format",
             metavar="LIST",
-            help="Reports, comma-separated: csv, json, md, html, sarif, junit, github.",
+            help="Reports, comma-separated: csv, json, md, html, sarif, junit, gitlab, rdjson, github.",
         ),
     ] = ",".join(DEFAULT_FORMATS),
     fail_on: Annotated[
@@ -126,7 +126,7 @@ def audit(
             "--output-format",
             metavar="FORMAT",
             help="What to print: concise (one line per finding), full (with the segment and its source), "
-            "grouped, json, json-lines, github, sarif or junit.",
+            "grouped, json, json-lines, github, gitlab, rdjson, sarif or junit.",
         ),
     ] = "concise",
     limit: Annotated[

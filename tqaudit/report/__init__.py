@@ -21,7 +21,7 @@ from pathlib import Path
 from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError, OutputError
 from tqaudit.io.writers import write_text
-from tqaudit.report import csv, github, html, json, junit, markdown, sarif
+from tqaudit.report import csv, github, gitlab, html, json, junit, markdown, rdjson, sarif
 
 # format name -> (renderer returning {file name: text})
 RENDERERS: dict[str, Callable[[AuditResult], dict[str, str]]] = {
@@ -32,12 +32,14 @@ RENDERERS: dict[str, Callable[[AuditResult], dict[str, str]]] = {
     "sarif": sarif.render,
     "junit": junit.render,
     "github": github.render,
+    "gitlab": gitlab.render,
+    "rdjson": rdjson.render,
 }
 DEFAULT_FORMATS = ("csv", "json", "md")
 # Every file a renderer writes: a folder holding only these is tqaudit's to replace.
 REPORT_FILES = frozenset(
     {"findings.csv", "segments.csv", "summary.json", "summary.md", "report.html"}
-    | {"findings.sarif", "junit.xml"}
+    | {"findings.sarif", "junit.xml", gitlab.FILENAME, rdjson.FILENAME}
 )
 
 

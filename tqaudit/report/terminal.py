@@ -8,7 +8,8 @@
   suggested fix and the source.
 - ``grouped``: one heading per input file, the findings under it as ``line:col CODE message``.
 - ``json`` / ``json-lines``: every finding (never capped) with its location, for scripts.
-- ``github``, ``sarif``, ``junit``: the CI formats of ``--format``, on standard output.
+- ``github``, ``gitlab``, ``rdjson``, ``sarif``, ``junit``: the CI formats of ``--format``, on
+  standard output.
 
 The human formats are followed by the summary table and the verdict; with a machine format
 the summary goes to standard error, so standard output stays parseable. Colour follows the
@@ -34,7 +35,7 @@ from tqaudit.findings import CATEGORIES, SEVERITIES
 from tqaudit.report.locations import Location, locate
 
 HUMAN_FORMATS = ("concise", "full", "grouped")
-MACHINE_FORMATS = ("json", "json-lines", "github", "sarif", "junit")
+MACHINE_FORMATS = ("json", "json-lines", "github", "gitlab", "rdjson", "sarif", "junit")
 OUTPUT_FORMATS = HUMAN_FORMATS + MACHINE_FORMATS
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _RANK = {sev: i for i, sev in enumerate(SEVERITIES)}  # error, warning, info
