@@ -103,3 +103,22 @@ def test_ci_formats_on_stdout_parse(runner: CliRunner, tmp_path: Path) -> None:
             "sarif": lambda d: len(d["runs"][0]["results"]),
         }[fmt](data)
         assert found == len(_findings(tmp_path))
+
+
+def test_progress_bar_draws_only_on_a_terminal_for_large_inputs() -> None:
+    import io
+
+    from rich.console import Console
+
+    from tqaudit.report.terminal import PROGRESS_FROM, ProgressBar
+
+    def drawn(terminal: bool, total: int) -> str:
+        out = io.StringIO()
+        with ProgressBar(Console(file=out, force_terminal=terminal, width=100)) as bar:
+            for done in (total // 2, total):
+                bar(done, total)
+        return out.getvalue()
+
+    assert "auditing" in drawn(True, PROGRESS_FROM * 2)
+    assert drawn(True, PROGRESS_FROM - 1) == ""
+    assert drawn(False, PROGRESS_FROM * 2) == ""

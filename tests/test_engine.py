@@ -289,3 +289,17 @@ def test_every_rule_runs_on_chinese_and_japanese_targets() -> None:
     )
     result = tqaudit.audit(frame, Config(fail_on="never", ignore=("LG001", "LG002")))
     assert set(result.findings["segment_id"]) <= {"1", "2"}
+
+
+def test_progress_hears_every_chunk_in_order() -> None:
+    import tqaudit
+    from tqaudit import engine
+
+    n = engine.CHUNK_SIZE * 2 + 7
+    frame = pd.DataFrame({"target": [f"Segment number {i} & mdash; here." for i in range(n)]})
+    calls: list[tuple[int, int]] = []
+    result = tqaudit.audit(
+        frame, tqaudit.Config(select=("MK001",)), progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls == [(engine.CHUNK_SIZE, n), (2 * engine.CHUNK_SIZE, n), (n, n)]
+    assert len(result.findings) == n

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,8 +142,12 @@ def audit(
     src_lang: str = "",
     tgt_lang: str = "",
     input_format: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> AuditResult:
-    """Audit ``segments`` (a segments DataFrame or a path to read) and return the result."""
+    """Audit ``segments`` (a segments DataFrame or a path to read) and return the result.
+
+    ``progress(done, total)``, when given, hears how many segments are checked after each chunk.
+    """
     config = config or Config()
     inputs: dict[str, Any] = {}
     if isinstance(segments, (str, Path)):
@@ -159,7 +163,7 @@ def audit(
     rules = engine.build_rules(config)
     plan = engine.make_plan(config, rules)
     with Executor(config.jobs) as executor:
-        result = engine.run(table, plan, executor, rules)
+        result = engine.run(table, plan, executor, rules, progress)
     findings = result.findings
     if config.baseline is not None:
         targets = dict(zip(table["segment_id"], table["target"], strict=True))

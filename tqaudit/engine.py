@@ -14,7 +14,7 @@ import dataclasses
 import hashlib
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from tqaudit import langid, scoring
 from tqaudit.chunk import LANGUAGE_COLUMNS, SCORE_COLUMNS, Chunk
 from tqaudit.config import Config
 from tqaudit.errors import ConfigError, RuleError
-from tqaudit.executor import Executor, run_in
+from tqaudit.executor import Executor, iterate_in
 from tqaudit.findings import FINDING_COLUMNS, empty_findings, excerpt, fix_value
 from tqaudit.packs import PackSet
 from tqaudit.rules import RULES, Rule, load_rules, select_rules
@@ -281,14 +281,24 @@ def run(
     plan: Plan,
     executor: Executor | None = None,
     rules: Sequence[Rule] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EngineResult:
-    """Run the plan over ``segments``: per-chunk stages through ``executor``, then merge."""
+    """Run the plan over ``segments``: per-chunk stages through ``executor``, then merge.
+
+    ``progress(done, total)`` is called with the segments checked so far after each chunk.
+    """
     segments = segments.reset_index(drop=True)
     columns = reference_columns(segments)
     if plan.metrics and columns:
         scoring.check_references(segments, columns)  # an empty reference is an input error
     tasks = [(plan, segments.iloc[s], offset) for offset, s in _slices(segments, CHUNK_SIZE)]
-    results = run_in(executor, run_chunk, tasks)
+    results: list[ChunkResult] = []
+    done = 0
+    for (_, frame, _), part in zip(tasks, iterate_in(executor, run_chunk, tasks), strict=True):
+        results.append(part)
+        done += len(frame)
+        if progress is not None:
+            progress(done, len(segments))
     rows = [row for part in results for row in part.rows]
     languages = scores = None
     corpus: dict[str, scoring.CorpusScore] = {}

@@ -75,6 +75,14 @@ class Executor:
         return list(self.map(func, todo))
 
 
+def iterate_in(executor: Executor | None, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+    """``func`` over ``tasks`` in task order, each result as soon as it is ready (for progress)."""
+    todo = list(tasks)
+    if executor is None or len(todo) <= 1:
+        return (func(t) for t in todo)
+    return executor.map(func, todo)
+
+
 def run_in(executor: Executor | None, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
     """``func`` over ``tasks`` with ``executor``, or in this process when there is none."""
     if executor is None:

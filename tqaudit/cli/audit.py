@@ -18,6 +18,7 @@ from tqaudit.errors import ConfigError
 from tqaudit.report import DEFAULT_FORMATS, default_folder, parse_formats, write_reports
 from tqaudit.report.terminal import (
     MACHINE_FORMATS,
+    ProgressBar,
     check_output_format,
     print_findings,
     print_statistics,
@@ -156,15 +157,17 @@ def audit(
         baseline=baseline,
         glossary=glossary,
     )
-    result = run_audit(
-        input,
-        cfg,
-        src=src,
-        refs=ref or (),
-        src_lang=src_lang,
-        tgt_lang=tgt_lang,
-        input_format=input_format,
-    )
+    with ProgressBar() as bar:
+        result = run_audit(
+            input,
+            cfg,
+            src=src,
+            refs=ref or (),
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            input_format=input_format,
+            progress=None if quiet else bar,
+        )
     folder = out if out is not None else default_folder(input)
     written = write_reports(result, folder, chosen_formats)
     if write_baseline_to is not None:

@@ -26,6 +26,7 @@ import pandas as pd
 from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -144,6 +145,50 @@ def print_statistics(result: AuditResult, console: Console) -> None:
         info = result.catalogue.get(str(row.rule))
         table.add_row(str(row.n), str(row.rule), str(row.severity), info.name if info else "")
     console.print(table)
+
+
+PROGRESS_FROM = 5000  # segments: smaller inputs finish before a bar is worth drawing
+
+
+class ProgressBar:
+    """A rich progress bar on standard error, for ``audit(progress=...)``: rows, rows/s, time left.
+
+    It draws only on a terminal and for inputs of ``PROGRESS_FROM`` segments or more, so
+    pipes, CI logs and ``--quiet`` runs stay clean; use it as a context manager.
+    """
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(stderr=True)
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < PROGRESS_FROM or not self.console.is_terminal:
+                return
+            self._bar = Progress(
+                TextColumn("auditing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("segments"),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                console=self.console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("audit", total=total, rate="")
+        assert self._task is not None
+        self._bar.update(self._task, completed=done)
+        speed = self._bar.tasks[0].speed
+        self._bar.update(self._task, rate=f"{speed:,.0f}/s" if speed else "")
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
 
 
 def print_summary(result: AuditResult, console: Console, written: list[str]) -> None:
