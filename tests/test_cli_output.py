@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from tqaudit.cli import app
@@ -122,3 +123,73 @@ def test_progress_bar_draws_only_on_a_terminal_for_large_inputs() -> None:
     assert "auditing" in drawn(True, PROGRESS_FROM * 2)
     assert drawn(True, PROGRESS_FROM - 1) == ""
     assert drawn(False, PROGRESS_FROM * 2) == ""
+
+
+def _tree(root: Path) -> None:
+    (root / "feeds" / "ru-en").mkdir(parents=True)
+    (root / "feeds" / "uk-en").mkdir(parents=True)
+    (root / "feeds" / "drafts").mkdir(parents=True)
+    (root / "feeds" / ".cache").mkdir(parents=True)
+    (root / "feeds" / "ru-en" / "news.txt").write_text("In Alma-Ata & mdash; today.\n", "utf-8")
+    (root / "feeds" / "uk-en" / "news.txt").write_text("A clean sentence here.\n", "utf-8")
+    (root / "feeds" / "drafts" / "wip.txt").write_text("Draft & mdash; text.\n", "utf-8")
+    (root / "feeds" / ".cache" / "old.txt").write_text("Hidden & mdash; text.\n", "utf-8")
+    (root / "feeds" / "notes.md").write_text("not a feed\n", "utf-8")
+
+
+def test_folders_patterns_and_files_are_each_audited_into_their_own_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    Path("tqaudit.toml").write_text('exclude = ["drafts"]\n', "utf-8")
+    result = runner.invoke(app, ["audit", "feeds", "--tgt-lang", "en", "--output-format", "json"])
+    assert result.exit_code == 1  # one input fails the gate
+    paths = {r["location"]["path"] for r in json.loads(result.stdout)}
+    assert paths == {"feeds/ru-en/news.txt"}
+    assert "feeds/uk-en/news.txt: 1 segment, 0 findings (0 errors) PASSED" in result.stderr
+    assert "FAILED: 1 of 2 inputs failed the gate" in result.stderr
+    for sub in ("ru-en", "uk-en"):  # same file name, two folders; drafts, hidden and .md skipped
+        assert (tmp_path / "reports" / "feeds" / sub / "news.txt" / "summary.json").is_file()
+    assert sorted(p.name for p in (tmp_path / "reports" / "feeds").iterdir()) == ["ru-en", "uk-en"]
+    # a pattern the shell did not expand, and --out as the parent of every input's folder
+    again = runner.invoke(app, ["audit", "feeds/**/news.txt", "--out", "out", "-q"])
+    assert again.exit_code == 1
+    assert (tmp_path / "out" / "feeds" / "uk-en" / "news.txt" / "findings.csv").is_file()
+    # a later run over the folder does not audit the reports it wrote
+    assert runner.invoke(app, ["audit", ".", "-q", "--out", "out"]).exit_code == 1
+    assert not list((tmp_path / "out").rglob("findings.csv/*"))
+
+
+def test_standard_input_takes_its_name_and_format_from_stdin_filename(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    table = "id\tsource\ttarget\na1\tАлма-Ата\tAlma-Ata & mdash; city\n"
+    args = ["audit", "-", "--stdin-filename", "feeds/in.tsv", "--output-format", "concise"]
+    result = runner.invoke(app, args, input=table.encode("utf-8"))
+    assert result.exit_code == 1, result.output
+    assert "feeds/in.tsv:2:1: MK001 Broken entity" in result.stdout
+    summary = json.loads((tmp_path / "reports" / "feeds" / "in.tsv" / "summary.json").read_text("utf-8"))
+    assert summary["inputs"]["input"] == "feeds/in.tsv" and summary["by_rule"]["MK001"] == 1
+
+
+def test_input_errors_are_one_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    cases = [
+        (
+            ["audit", "feeds/drafts", "feeds/ru-en/news.txt", "--src", "x.txt"],
+            "--src and --ref go with a single",
+        ),
+        (["audit", "feeds/nothing-*.txt"], "feeds/nothing-*.txt: no file matches"),
+        (["audit", "-", "-"], "standard input ('-') can be read only once"),
+    ]
+    (tmp_path / "empty").mkdir()
+    cases.append((["audit", "empty"], "empty: no file to audit in this folder"))
+    for args, message in cases:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and message in result.stderr, (args, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1

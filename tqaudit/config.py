@@ -46,6 +46,7 @@ class Config:
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # fnmatch patterns: files a folder or pattern input skips
     fail_on: str = "error"
     severity: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -82,7 +83,7 @@ class Config:
 
 
 _SCALARS = {"fail_on": str, "min_bleu": float, "min_chrf": float, "max_ter": float, "jobs": int}
-_LISTS = ("select", "ignore", "extend_select")
+_LISTS = ("select", "ignore", "extend_select", "exclude")
 _TABLES = ("langid", "scoring")
 
 

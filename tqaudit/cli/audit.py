@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import pandas as pd
 import typer
 from rich.console import Console
 
@@ -13,14 +15,16 @@ from tqaudit.audit import AuditResult
 from tqaudit.audit import audit as run_audit
 from tqaudit.baseline import write_baseline
 from tqaudit.cli.common import handle_errors, split_codes
-from tqaudit.config import FAIL_ON, load_config
+from tqaudit.config import FAIL_ON, Config, load_config
 from tqaudit.errors import ConfigError
-from tqaudit.report import DEFAULT_FORMATS, default_folder, parse_formats, write_reports
+from tqaudit.io.discover import STDIN, expand
+from tqaudit.report import DEFAULT_FORMATS, REPORT_FILES, default_folder, parse_formats, write_reports
 from tqaudit.report.terminal import (
     MACHINE_FORMATS,
     ProgressBar,
     check_output_format,
     print_findings,
+    print_overview,
     print_statistics,
     print_summary,
     render_machine,
@@ -29,8 +33,13 @@ from tqaudit.report.terminal import (
 
 @handle_errors
 def audit(
-    input: Annotated[
-        Path, typer.Argument(metavar="INPUT", help="Target text (.txt) or table (.tsv/.csv/.jsonl/.parquet).")
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="INPUT...",
+            help="Files (.txt, .tsv/.csv/.jsonl/.parquet tables, XLIFF/TMX/PO), folders (searched for "
+            "those), glob patterns, or - for standard input.",
+        ),
     ],
     src: Annotated[
         Path | None, typer.Option("--src", metavar="FILE", help="Line-aligned source file.")
@@ -113,6 +122,12 @@ def audit(
         ),
     ] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
+    stdin_filename: Annotated[
+        str,
+        typer.Option(
+            "--stdin-filename", metavar="NAME", help="Name of the text read from -: its format and location."
+        ),
+    ] = "stdin.txt",
     write_baseline_to: Annotated[
         Path | None,
         typer.Option(
@@ -138,7 +153,7 @@ def audit(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
 ) -> None:
-    """Audit INPUT: find MT artifacts, write reports, exit 1 if the gate fails."""
+    """Audit each INPUT: find MT artifacts, write reports, exit 1 if a gate fails."""
     if fail_on is not None and fail_on not in FAIL_ON:
         raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON)}, got {fail_on!r}")
     chosen_formats = parse_formats(formats)
@@ -157,36 +172,83 @@ def audit(
         baseline=baseline,
         glossary=glossary,
     )
-    with ProgressBar() as bar:
-        result = run_audit(
-            input,
-            cfg,
-            src=src,
-            refs=ref or (),
-            src_lang=src_lang,
-            tgt_lang=tgt_lang,
-            input_format=input_format,
-            progress=None if quiet else bar,
+    files = expand(inputs, cfg.exclude, skip=REPORT_FILES)
+    if len(files) > 1 and (src or ref):
+        raise ConfigError(
+            "--src and --ref go with a single INPUT; give several inputs as tables with source columns"
         )
-    folder = out if out is not None else default_folder(input)
-    written = write_reports(result, folder, chosen_formats)
+    if len(files) > 1 and output_format == "junit":
+        raise ConfigError(
+            "--output-format junit takes one input (each input's report folder has a junit.xml)"
+        )
+    runs: list[AuditResult] = []
+    written: list[list[str]] = []
+    for name in files:
+        with ProgressBar() as bar:
+            result = _audit_one(
+                name,
+                stdin_filename,
+                cfg,
+                src,
+                ref or [],
+                src_lang,
+                tgt_lang,
+                input_format,
+                None if quiet else bar,
+            )
+        shown = Path(stdin_filename if name == STDIN else name)
+        folder = (
+            out if (out is not None and len(files) == 1) else default_folder(shown, out or Path("reports"))
+        )
+        written.append([str(p) for p in write_reports(result, folder, chosen_formats)])
+        runs.append(result)
     if write_baseline_to is not None:
-        write_baseline(write_baseline_to, result.all_findings(), result.targets())
-        written.append(write_baseline_to)
+        found = pd.concat([r.all_findings() for r in runs], ignore_index=True)
+        write_baseline(write_baseline_to, found, {k: v for r in runs for k, v in r.targets().items()})
+        written[-1].append(str(write_baseline_to))
     if not quiet:
-        show(result, [str(p) for p in written], output_format, limit, statistics)
-    raise typer.Exit(0 if result.passed else 1)
+        show(runs, written, output_format, limit, statistics)
+    raise typer.Exit(0 if all(r.passed for r in runs) else 1)
 
 
-def show(result: AuditResult, written: list[str], output_format: str, limit: int, statistics: bool) -> None:
+def _audit_one(
+    name: str,
+    stdin_filename: str,
+    cfg: Config,
+    src: Path | None,
+    refs: list[Path],
+    src_lang: str,
+    tgt_lang: str,
+    input_format: str | None,
+    progress: ProgressBar | None,
+) -> AuditResult:
+    """One input through the library; standard input goes through a private temporary file."""
+    options: dict[str, Any] = {"src": src, "refs": refs, "src_lang": src_lang, "tgt_lang": tgt_lang}
+    options.update(input_format=input_format, progress=progress)
+    if name != STDIN:
+        return run_audit(Path(name), cfg, **options)
+    with tempfile.TemporaryDirectory(prefix="tqaudit-stdin-") as folder:
+        path = Path(folder) / (Path(stdin_filename).name or "stdin.txt")
+        path.write_bytes(sys.stdin.buffer.read())
+        result = run_audit(path, cfg, **options)
+    result.inputs["input"] = stdin_filename
+    return result
+
+
+def show(
+    runs: list[AuditResult], written: list[list[str]], output_format: str, limit: int, statistics: bool
+) -> None:
     """Print the findings in ``output_format`` (or per-rule counts), then the summary."""
     console = Console()
     if output_format in MACHINE_FORMATS:
         if not statistics:
-            sys.stdout.write(render_machine(result, output_format))
+            sys.stdout.write(render_machine(runs, output_format))
         console = Console(stderr=True)  # standard output stays parseable
     elif not statistics:
-        print_findings(result, console, output_format, limit)
+        print_findings(runs, console, output_format, limit)
     if statistics:
-        print_statistics(result, console)
-    print_summary(result, console, written)
+        print_statistics(runs, console)
+    if len(runs) == 1:
+        print_summary(runs[0], console, written[0])
+    else:
+        print_overview(runs, console, written)

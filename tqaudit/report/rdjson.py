@@ -49,6 +49,11 @@ def diagnostics(result: AuditResult) -> list[dict[str, Any]]:
     return out
 
 
+def dumps(found: list[dict[str, Any]]) -> str:
+    """A ``DiagnosticResult`` of ``found`` diagnostics."""
+    data = {"source": {"name": "tqaudit", "url": INFORMATION_URI}, "diagnostics": found}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 def render(result: AuditResult) -> dict[str, str]:
-    data = {"source": {"name": "tqaudit", "url": INFORMATION_URI}, "diagnostics": diagnostics(result)}
-    return {FILENAME: json.dumps(data, ensure_ascii=False, indent=2) + "\n"}
+    return {FILENAME: dumps(diagnostics(result))}

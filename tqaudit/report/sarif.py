@@ -55,34 +55,37 @@ def _result(
     return out
 
 
-def render(result: AuditResult) -> dict[str, str]:
+def run_of(result: AuditResult) -> dict[str, Any]:
+    """One SARIF run: the tool with its rules, and a result per finding."""
     codes = sorted(set(result.rules) | set(result.findings["rule"]))
     index = {code: i for i, code in enumerate(codes)}
     uri = artifact_uri(result)
-    targets = result.segments.set_index("segment_id")["target"].to_dict()
     rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
-    keys = fingerprints(result.findings, targets)
+    keys = fingerprints(result.findings, result.targets())
     results = [
         _result(row, index, uri, where, key)
         for row, where, key in zip(rows, locate(result), keys, strict=True)
     ]
-    log = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "tqaudit",
-                        "version": __version__,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [rule_descriptor(result.catalogue[code]) for code in codes],
-                    }
-                },
-                "invocations": [{"executionSuccessful": True}],
-                "results": results,
-                "properties": {"signature": result.signature, "passed": result.passed},
+    return {
+        "tool": {
+            "driver": {
+                "name": "tqaudit",
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_descriptor(result.catalogue[code]) for code in codes],
             }
-        ],
+        },
+        "invocations": [{"executionSuccessful": True}],
+        "results": results,
+        "properties": {"signature": result.signature, "passed": result.passed},
     }
-    return {"findings.sarif": json.dumps(log, indent=2, ensure_ascii=False) + "\n"}
+
+
+def dumps(runs: list[dict[str, Any]]) -> str:
+    """A SARIF log of ``runs`` (one per input)."""
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(result: AuditResult) -> dict[str, str]:
+    return {"findings.sarif": dumps([run_of(result)])}

@@ -19,7 +19,8 @@ terminal and ``NO_COLOR`` (rich decides).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -33,7 +34,7 @@ from rich.text import Text
 from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError
 from tqaudit.findings import CATEGORIES, SEVERITIES
-from tqaudit.report.locations import Location, locate
+from tqaudit.report.locations import Location, input_path, locate
 
 HUMAN_FORMATS = ("concise", "full", "grouped")
 MACHINE_FORMATS = ("json", "json-lines", "github", "gitlab", "rdjson", "sarif", "junit")
@@ -48,12 +49,17 @@ def check_output_format(name: str) -> str:
     return name
 
 
-def ordered(result: AuditResult) -> list[tuple[dict[str, Any], Location]]:
-    """Findings with their locations, most severe first, then in input order (stable)."""
-    rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
-    pairs = list(zip(rows, locate(result), strict=True))
-    pairs.sort(key=lambda p: (_RANK[str(p[0]["severity"])], p[1].line, p[1].column))
-    return pairs
+Located = tuple[dict[str, Any], Location, int]  # a finding, its place, the index of its run
+
+
+def ordered(results: Sequence[AuditResult]) -> list[Located]:
+    """Findings of every run with their locations: most severe first, then input order (stable)."""
+    out: list[Located] = []
+    for i, result in enumerate(results):
+        rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
+        out += [(row, where, i) for row, where in zip(rows, locate(result), strict=True)]
+    out.sort(key=lambda f: (_RANK[str(f[0]["severity"])], f[2], f[1].line, f[1].column))
+    return out
 
 
 def _head(row: dict[str, Any], where: Location, with_path: bool) -> Text:
@@ -86,27 +92,27 @@ def _underlined(row: dict[str, Any], target: str, source: str) -> Iterator[Text]
         yield Text("  source: ", style="dim") + Text(source.replace("\n", " "), style="dim")
 
 
-def print_findings(result: AuditResult, console: Console, fmt: str, limit: int) -> None:
+def print_findings(results: Sequence[AuditResult], console: Console, fmt: str, limit: int) -> None:
     """The findings in a human format (``concise``, ``full``, ``grouped``), capped at ``limit``."""
-    pairs = ordered(result)
-    shown = pairs if limit <= 0 else pairs[:limit]
-    seg = result.segments.set_index("segment_id")
-    targets, sources = seg["target"].to_dict(), seg["source"].to_dict()
+    found = ordered(results)
+    shown = found if limit <= 0 else found[:limit]
     if fmt == "grouped":
-        for path in dict.fromkeys(where.path for _, where in shown):
+        for path in dict.fromkeys(where.path for _, where, _ in shown):
             console.print(Text(path, style="bold underline"))
-            for row, where in shown:
+            for row, where, _ in shown:
                 if where.path == path:
                     console.print(Text("  ") + _head(row, where, with_path=False), soft_wrap=True)
             console.print()
     else:
-        for row, where in shown:
+        segments = [r.segments.set_index("segment_id") for r in results]
+        for row, where, run in shown:
             console.print(_head(row, where, with_path=True), soft_wrap=True)
             if fmt == "full":
-                for line in _underlined(row, targets[row["segment_id"]], sources[row["segment_id"]]):
+                seg = segments[run].loc[row["segment_id"]]
+                for line in _underlined(row, str(seg["target"]), str(seg["source"])):
                     console.print(line, soft_wrap=True)
                 console.print()
-    rest = len(pairs) - len(shown)
+    rest = len(found) - len(shown)
     if rest:
         console.print(Text(f"… and {rest:,} more (--limit 0 shows all; every finding is in the reports)"))
 
@@ -119,32 +125,73 @@ def _record(row: dict[str, Any], where: Location) -> dict[str, Any]:
     return {"location": location, **out}
 
 
-def render_machine(result: AuditResult, fmt: str) -> str:
-    """The findings in a machine format, as the text to print on standard output."""
+def render_machine(results: Sequence[AuditResult], fmt: str) -> str:
+    """The findings of every run in a machine format, as the text to print on standard output."""
     if fmt in ("json", "json-lines"):
-        records = [_record(row, where) for row, where in ordered(result)]
+        records = [_record(row, where) for row, where, _ in ordered(results)]
         if fmt == "json":
             return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if fmt == "gitlab":
+        from tqaudit.report import gitlab
+
+        return json.dumps([i for r in results for i in gitlab.issues(r)], ensure_ascii=False, indent=2) + "\n"
+    if fmt == "rdjson":
+        from tqaudit.report import rdjson
+
+        return rdjson.dumps([d for r in results for d in rdjson.diagnostics(r)])
+    if fmt == "sarif":
+        from tqaudit.report import sarif
+
+        return sarif.dumps([sarif.run_of(r) for r in results])
+    if fmt == "junit" and len(results) > 1:
+        raise ConfigError(
+            "--output-format junit takes one input (each input's report folder has a junit.xml)"
+        )
     from tqaudit.report import RENDERERS
 
-    return "".join(RENDERERS[fmt](result).values())
+    return "".join(text for r in results for text in RENDERERS[fmt](r).values())
 
 
-def print_statistics(result: AuditResult, console: Console) -> None:
-    """Findings per rule, most frequent first (ruff's ``--statistics``)."""
-    f = result.findings
+def print_statistics(results: Sequence[AuditResult], console: Console) -> None:
+    """Findings per rule over every run, most frequent first (ruff's ``--statistics``)."""
+    f = pd.concat([r.findings for r in results], ignore_index=True)
     if not len(f):
         return
+    catalogue = {code: info for r in results for code, info in r.catalogue.items()}
     counts = f.groupby(["rule", "severity"]).size().reset_index(name="n")
     counts = counts.sort_values(["n", "rule"], ascending=[False, True], kind="mergesort")
     table = Table(title="findings per rule")
     for name, justify in (("count", "right"), ("rule", "left"), ("severity", "left"), ("name", "left")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for row in counts.itertuples():
-        info = result.catalogue.get(str(row.rule))
+        info = catalogue.get(str(row.rule))
         table.add_row(str(row.n), str(row.rule), str(row.severity), info.name if info else "")
     console.print(table)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def print_overview(
+    results: Sequence[AuditResult], console: Console, written: Sequence[Sequence[str]]
+) -> None:
+    """One line per input (segments, findings, reports folder, verdict), then the overall verdict."""
+    for result, files in zip(results, written, strict=True):
+        f = result.findings
+        errors = int((f["severity"] == "error").sum())
+        where = str(Path(files[0]).parent) if files else ""
+        verdict = Text("PASSED", style="bold green") if result.passed else Text("FAILED", style="bold red")
+        counts = f"{_plural(len(result.segments), 'segment')}, {_plural(len(f), 'finding')}"
+        line = Text(f"{input_path(result)}: {counts} ({_plural(errors, 'error')}) ")
+        line += verdict + Text(f"  {where}" if where else "", style="dim")
+        console.print(line, soft_wrap=True)
+    failed = sum(not r.passed for r in results)
+    if failed:
+        console.print(Text(f"FAILED: {failed} of {len(results)} inputs failed the gate", style="bold red"))
+    else:
+        console.print(Text(f"PASSED: {len(results)} inputs", style="bold green"))
 
 
 PROGRESS_FROM = 5000  # segments: smaller inputs finish before a bar is worth drawing
