@@ -62,8 +62,7 @@ def test_sarif_table_input_uses_the_record_line(sample_feed: Path, tmp_path: Pat
     result = tqaudit.audit(sample_feed)
     write_reports(result, tmp_path, ["sarif"])
     run = json.loads((tmp_path / "findings.sarif").read_text("utf-8"))["runs"][0]
-    first = run["results"][0]
-    assert first["ruleId"] == "TL001"
+    first = next(r for r in run["results"] if r["ruleId"] == "TL001")  # results: errors first
     assert first["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}  # line 1 is the header
 
 
@@ -163,3 +162,25 @@ def test_rdjson_for_a_table_points_at_lines_without_suggestions(tmp_path: Path) 
 def write_and_read(result: tqaudit.AuditResult, folder: Path, fmt: str, name: str) -> str:
     write_reports(result, folder / "out", [fmt])
     return (folder / "out" / name).read_text("utf-8")
+
+
+def test_sarif_keeps_the_most_severe_within_githubs_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tqaudit.report import sarif
+
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 2)
+    targets = ["The fare is 150 tenge .", "A & mdash; B", "C & mdash; D", "The fee is 5 tenge ."]
+    result = tqaudit.audit(pd.DataFrame({"target": targets}), tqaudit.Config(select=("MK001", "PU003")))
+    log = json.loads(write_and_read(result, tmp_path, "sarif", "findings.sarif"))
+    run = log["runs"][0]
+    assert [r["level"] for r in run["results"]] == ["error", "error"]  # the warnings of line 1 and 4 left out
+    [note] = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"].startswith("2 of 4 results left out")
+
+
+def test_github_annotations_list_errors_first() -> None:
+    targets = ["The fare is 150 tenge .", "A & mdash; B"]
+    result = tqaudit.audit(pd.DataFrame({"target": targets}), tqaudit.Config(select=("MK001", "PU003")))
+    lines = render_github(result)["-"].splitlines()
+    assert lines[0].startswith("::error file=segments,line=2") and lines[1].startswith("::warning")

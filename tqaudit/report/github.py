@@ -8,6 +8,7 @@ text can never inject another workflow command.
 from __future__ import annotations
 
 from tqaudit.audit import AuditResult
+from tqaudit.findings import SEVERITY_RANK
 from tqaudit.report.locations import locate
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -23,8 +24,12 @@ def _prop(text: str) -> str:
 
 
 def render(result: AuditResult) -> dict[str, str]:
+    """Annotations, errors first: GitHub shows only the first ten per step (the job summary,
+    ``summary.md``, counts them all)."""
     out = []
-    for row, where in zip(result.findings.itertuples(), locate(result), strict=True):
+    found = list(zip(result.findings.itertuples(), locate(result), strict=True))
+    found.sort(key=lambda f: SEVERITY_RANK[str(f[0].severity)])
+    for row, where in found:
         rule = result.catalogue[str(row.rule)]
         place = f"file={_prop(where.path)},line={where.line}"
         if where.exact:

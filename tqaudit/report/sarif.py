@@ -15,7 +15,7 @@ from typing import Any
 
 from tqaudit import __version__
 from tqaudit.audit import AuditResult
-from tqaudit.findings import RuleInfo, fingerprints
+from tqaudit.findings import SEVERITY_RANK, RuleInfo, fingerprints
 from tqaudit.report.locations import Location, artifact_uri, locate
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -55,17 +55,28 @@ def _result(
     return out
 
 
+MAX_RESULTS = 25_000  # GitHub code scanning rejects a run with more results
+
+
 def run_of(result: AuditResult) -> dict[str, Any]:
-    """One SARIF run: the tool with its rules, and a result per finding."""
+    """One SARIF run: the tool with its rules, and a result per finding (at most ``MAX_RESULTS``,
+    the most severe first; a notification says how many were left out and where they are)."""
     codes = sorted(set(result.rules) | set(result.findings["rule"]))
     index = {code: i for i, code in enumerate(codes)}
     uri = artifact_uri(result)
     rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
     keys = fingerprints(result.findings, result.targets())
-    results = [
-        _result(row, index, uri, where, key)
-        for row, where, key in zip(rows, locate(result), keys, strict=True)
-    ]
+    found = list(zip(rows, locate(result), keys, strict=True))
+    found.sort(key=lambda f: SEVERITY_RANK[str(f[0]["severity"])])  # stable: input order within a severity
+    results = [_result(row, index, uri, where, key) for row, where, key in found[:MAX_RESULTS]]
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if len(found) > MAX_RESULTS:
+        left = len(found) - MAX_RESULTS
+        text = (
+            f"{left:,} of {len(found):,} results left out (GitHub accepts {MAX_RESULTS:,} per run; "
+            "the most severe are kept); every finding is in findings.csv"
+        )
+        invocation["toolExecutionNotifications"] = [{"level": "warning", "message": {"text": text}}]
     return {
         "tool": {
             "driver": {
@@ -75,7 +86,7 @@ def run_of(result: AuditResult) -> dict[str, Any]:
                 "rules": [rule_descriptor(result.catalogue[code]) for code in codes],
             }
         },
-        "invocations": [{"executionSuccessful": True}],
+        "invocations": [invocation],
         "results": results,
         "properties": {"signature": result.signature, "passed": result.passed},
     }

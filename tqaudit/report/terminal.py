@@ -33,14 +33,13 @@ from rich.text import Text
 
 from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError
-from tqaudit.findings import CATEGORIES, SEVERITIES
+from tqaudit.findings import CATEGORIES, SEVERITIES, SEVERITY_RANK
 from tqaudit.report.locations import Location, input_path, locate
 
 HUMAN_FORMATS = ("concise", "full", "grouped")
 MACHINE_FORMATS = ("json", "json-lines", "github", "gitlab", "rdjson", "sarif", "junit")
 OUTPUT_FORMATS = HUMAN_FORMATS + MACHINE_FORMATS
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-_RANK = {sev: i for i, sev in enumerate(SEVERITIES)}  # error, warning, info
 
 
 def check_output_format(name: str) -> str:
@@ -58,7 +57,7 @@ def ordered(results: Sequence[AuditResult]) -> list[Located]:
     for i, result in enumerate(results):
         rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
         out += [(row, where, i) for row, where in zip(rows, locate(result), strict=True)]
-    out.sort(key=lambda f: (_RANK[str(f[0]["severity"])], f[2], f[1].line, f[1].column))
+    out.sort(key=lambda f: (SEVERITY_RANK[str(f[0]["severity"])], f[2], f[1].line, f[1].column))
     return out
 
 
