@@ -25,6 +25,7 @@ from tqaudit.packs import PackSet
 from tqaudit.rules import Rule
 from tqaudit.scoring import CorpusScore
 from tqaudit.segments import normalize
+from tqaudit.suppress import apply_inline
 
 
 @dataclass
@@ -47,6 +48,7 @@ class AuditResult:
     score_failures: list[str] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)
     found: pd.DataFrame | None = None  # every finding, before the baseline left the known ones out
+    inline_suppressed: int = 0  # findings a segment's own `tqaudit: ignore[...]` note silenced
 
     @property
     def baseline_suppressed(self) -> int:
@@ -97,6 +99,7 @@ class AuditResult:
                 "fixable": sum(fixable(v, unsafe=False) for v in f["fix"]),
                 "fixable_unsafe": sum(v == "unsafe" for v in f["fix"]),
                 "baseline_suppressed": self.baseline_suppressed,
+                "inline_suppressed": self.inline_suppressed,
             },
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
             "by_category": {c: n for c in CATEGORIES if (n := int((f["category"] == c).sum()))},
@@ -164,7 +167,9 @@ def audit(
     plan = engine.make_plan(config, rules)
     with Executor(config.jobs) as executor:
         result = engine.run(table, plan, executor, rules, progress)
-    findings = result.findings
+    findings = apply_inline(result.findings, table)
+    inline = len(result.findings) - len(findings)
+    unbaselined = findings
     if config.baseline is not None:
         targets = dict(zip(table["segment_id"], table["target"], strict=True))
         findings = apply_baseline(findings, load_baseline(config.baseline), targets)
@@ -182,5 +187,6 @@ def audit(
             result.corpus_scores, config.min_bleu, config.min_chrf, config.max_ter
         ),
         inputs=inputs,
-        found=result.findings,
+        found=unbaselined,
+        inline_suppressed=inline,
     )

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from fnmatch import fnmatch
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tqaudit.errors import ConfigError
@@ -39,6 +40,17 @@ else:  # pragma: no cover - Python 3.10
 FAIL_ON = (*SEVERITIES, "never")
 
 
+def path_matches(path: Path, patterns: Sequence[str]) -> bool:
+    """Whether ``path``, one of its trailing sub-paths or one of its folders matches a pattern.
+
+    The matching of ``exclude`` and ``per-file-ignores`` (fnmatch, posix separators): ``drafts``
+    matches any file under a ``drafts`` folder, ``*/archive/*.tsv`` one below an ``archive``.
+    """
+    posix = PurePosixPath(path.as_posix())
+    tails = {"/".join(posix.parts[i:]) for i in range(len(posix.parts))}
+    return any(fnmatch(tail, pat) for pat in patterns for tail in tails | set(posix.parts))
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that decides what an audit does, besides its input."""
@@ -47,6 +59,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # fnmatch patterns: files a folder or pattern input skips
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     fail_on: str = "error"
     severity: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -72,6 +85,20 @@ class Config:
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; ``None`` values leave a field as it is."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def for_path(self, path: str | Path) -> Config:
+        """This config for one input file: the codes of matching ``per-file-ignores`` ignored too.
+
+        A pattern matches the path as given (posix separators) or any trailing part of it, as
+        the ``exclude`` patterns do (``"drafts/*"``, ``"*.po"``, ``"legacy-feed.txt"``).
+        """
+        extra = [
+            code
+            for pattern, codes in self.per_file_ignores.items()
+            if path_matches(Path(path), [pattern])
+            for code in codes
+        ]
+        return self if not extra else dataclasses.replace(self, ignore=(*self.ignore, *extra))
 
     def options_used(self) -> dict[str, Any]:
         """The configuration as plain JSON data, for summary.json."""
@@ -108,6 +135,13 @@ def from_mapping(data: Mapping[str, Any], origin: str, base_dir: Path) -> Config
             kwargs[key] = {_key(k): v for k, v in _table(value, raw_key, origin).items()}
         elif key == "rules":
             kwargs["severity"], kwargs["rule_options"] = _rules(value, origin)
+        elif key == "per_file_ignores":
+            kwargs[key] = {
+                str(pattern): tuple(
+                    c.upper() for c in _str_list(codes, f"per-file-ignores.{pattern}", origin)
+                )
+                for pattern, codes in _table(value, raw_key, origin).items()
+            }
         else:
             raise ConfigError(f"{origin}: unknown key {raw_key!r}")
     return Config(**kwargs)

@@ -184,11 +184,12 @@ def audit(
     runs: list[AuditResult] = []
     written: list[list[str]] = []
     for name in files:
+        shown = Path(stdin_filename if name == STDIN else name)
         with ProgressBar() as bar:
             result = _audit_one(
                 name,
                 stdin_filename,
-                cfg,
+                cfg.for_path(shown),
                 src,
                 ref or [],
                 src_lang,
@@ -196,7 +197,6 @@ def audit(
                 input_format,
                 None if quiet else bar,
             )
-        shown = Path(stdin_filename if name == STDIN else name)
         folder = (
             out if (out is not None and len(files) == 1) else default_folder(shown, out or Path("reports"))
         )

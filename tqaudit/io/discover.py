@@ -13,20 +13,13 @@ from __future__ import annotations
 
 import glob
 from collections.abc import Collection, Sequence
-from fnmatch import fnmatch
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from tqaudit.config import path_matches
 from tqaudit.errors import InputError
 from tqaudit.io.readers import FORMATS
 
 STDIN = "-"
-
-
-def excluded(path: Path, patterns: Sequence[str]) -> bool:
-    """Whether ``path`` (or one of its trailing sub-paths, or a folder on it) matches a pattern."""
-    posix = PurePosixPath(path.as_posix())
-    tails = {"/".join(posix.parts[i:]) for i in range(len(posix.parts))}
-    return any(fnmatch(tail, pat) for pat in patterns for tail in tails | set(posix.parts))
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -41,7 +34,7 @@ def _folder(root: Path, exclude: Sequence[str], skip: Collection[str]) -> list[s
         and p.suffix.lower() in FORMATS
         and p.name not in skip
         and not _hidden(p, root)
-        and not excluded(p, exclude)
+        and not path_matches(p, exclude)
     ]
     if not found:
         known = " ".join(sorted(FORMATS))
@@ -53,7 +46,7 @@ def _pattern(pattern: str, exclude: Sequence[str], skip: Collection[str]) -> lis
     found = sorted(
         p for p in glob.glob(pattern, recursive=True) if Path(p).is_file() and Path(p).name not in skip
     )
-    kept = [p for p in found if not excluded(Path(p), exclude)]
+    kept = [p for p in found if not path_matches(Path(p), exclude)]
     if not kept:
         raise InputError(f"{pattern}: no file matches")
     return kept

@@ -72,6 +72,7 @@ def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
                 "segment_id": unit_id or str(number),
                 "source": str(unit.source or ""),
                 "target": _target(unit),
+                "note": str(unit.getnotes() or ""),  # PO comments, XLIFF notes: inline directives
                 "line": getattr(element, "sourceline", None) or number,
             }
         )

@@ -1,0 +1,94 @@
+"""Inline `tqaudit: ignore[...]` notes and per-file-ignores: silenced findings, counted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import tqaudit
+from tqaudit.cli import app
+from tqaudit.config import load_config
+from tqaudit.errors import ConfigError
+from tqaudit.suppress import ALL, directive
+
+PO = """msgid ""
+msgstr ""
+"Language: en\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+# tqaudit: ignore[TL001]
+msgid "Алма-Ата — город"
+msgstr "Alma-Ata & mdash; city"
+
+msgid "Алма-Ата"
+msgstr "Alma-Ata & mdash; again"
+"""
+
+XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+<file source-language="ru" target-language="en" datatype="plaintext" original="feed">
+<body>
+<trans-unit id="a"><source>Алма-Ата</source><target>Alma-Ata &amp; mdash; x</target>
+<note>Checked by the editor. tqaudit: ignore</note></trans-unit>
+<trans-unit id="b"><source>Алма-Ата</source><target>Alma-Ata &amp; mdash; y</target></trans-unit>
+</body></file></xliff>
+"""
+
+
+def test_directive_reads_codes_prefixes_and_the_bare_form() -> None:
+    assert directive("tqaudit: ignore[TL001, mk]") == ("TL001", "MK")
+    assert directive("note. TQAUDIT:ignore") == ALL
+    assert directive("no directive here") == ()
+
+
+def _rules(result: tqaudit.AuditResult) -> list[tuple[str, str]]:
+    return sorted(zip(result.findings["segment_id"], result.findings["rule"], strict=True))
+
+
+def test_po_translator_comment_silences_its_unit_only(tmp_path: Path) -> None:
+    path = tmp_path / "feed.po"
+    path.write_text(PO, "utf-8")
+    result = tqaudit.audit(path, tqaudit.Config(select=("TL001", "MK001")), src_lang="ru")
+    assert _rules(result) == [("1", "MK001"), ("2", "MK001"), ("2", "TL001")]
+    assert result.inline_suppressed == 1 and result.summary["totals"]["inline_suppressed"] == 1
+
+
+def test_xliff_note_without_codes_silences_every_rule(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xlf"
+    path.write_text(XLIFF, "utf-8")
+    result = tqaudit.audit(path, tqaudit.Config(select=("TL001", "MK001")))
+    assert _rules(result) == [("b", "MK001"), ("b", "TL001")]
+    assert result.inline_suppressed == 2
+
+
+def test_a_table_note_column_works_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "feed.tsv"
+    path.write_text("id\ttarget\tnote\nx\tAlma-Ata & mdash; z\ttqaudit: ignore[MK]\n", "utf-8")
+    result = tqaudit.audit(path, tqaudit.Config(select=("TL001", "MK001")), tgt_lang="en")
+    assert _rules(result) == [("x", "TL001")]
+
+
+def test_per_file_ignores_from_the_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for folder in ("legacy", "new"):
+        Path(folder).mkdir()
+        Path(folder, "feed.txt").write_text("In Alma-Ata & mdash; today.\n", "utf-8")
+    Path("tqaudit.toml").write_text('[per-file-ignores]\n"legacy/*" = ["tl", "MK001"]\n', "utf-8")
+    out = CliRunner().invoke(app, ["audit", "legacy", "new", "--tgt-lang", "en", "-q"])
+    assert out.exit_code == 1
+    by_rule = {
+        folder: json.loads(Path("reports", folder, "feed.txt", "summary.json").read_text("utf-8"))["by_rule"]
+        for folder in ("legacy", "new")
+    }
+    assert "TL001" not in by_rule["legacy"] and "MK001" not in by_rule["legacy"]
+    assert by_rule["new"]["TL001"] == 1 and by_rule["new"]["MK001"] == 1
+
+
+def test_per_file_ignores_must_map_patterns_to_code_lists(tmp_path: Path) -> None:
+    bad = tmp_path / "tqaudit.toml"
+    bad.write_text('[per-file-ignores]\n"legacy/*" = "TL001"\n', "utf-8")
+    with pytest.raises(ConfigError, match="must be a list of strings"):
+        load_config(bad)
