@@ -81,3 +81,14 @@ def test_broken_user_pack_names_file_and_entry(tmp_path: Path) -> None:
     pack.write_text('[[entry]]\npattern = "x"\nsuggestion = ""\nnote = ""\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"boilerplate\.en\.toml: entry 0 lacks source"):
         tqaudit.audit(pd.DataFrame({"target": ["x"]}), Config(packs=(pack,)))
+
+
+def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "tqaudit.toml").write_text(block, "utf-8")
+    cfg = load_config(tmp_path / "tqaudit.toml")
+    assert cfg.fail_on == "warning" and cfg.exclude == ("drafts", "*/archive/*")
+    assert cfg.per_file_ignores == {"legacy/*": ("TL", "CQ001")}
+    assert cfg.for_path("feeds/legacy/a.txt").ignore == ("WS001", "TL", "CQ001")
+    assert cfg.for_path("feeds/new/a.txt").ignore == ("WS001",)
