@@ -255,3 +255,22 @@ def test_nothing_to_fix_leaves_the_file_as_it_was(runner: CliRunner, tmp_path: P
     before = path.read_bytes()
     result = runner.invoke(app, ["fix", str(path), "--in-place"])
     assert result.exit_code == 0 and path.read_bytes() == before  # nothing to fix: file untouched
+
+
+def test_fix_takes_several_inputs_in_place_and_leaves_clean_files_untouched(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tqaudit.cli import app
+
+    dirty, clean = tmp_path / "a.txt", tmp_path / "b.txt"
+    dirty.write_text("The line & mdash; here.\n", "utf-8")
+    clean.write_text("Nothing to fix here.\n", "utf-8")
+    os.utime(clean, (1_000_000_000, 1_000_000_000))
+    runner = CliRunner()
+    refused = runner.invoke(app, ["fix", str(dirty), str(clean)])
+    assert refused.exit_code == 2 and "several inputs need --in-place or --diff" in refused.stderr
+    done = runner.invoke(app, ["fix", str(dirty), str(clean), "--in-place"])
+    assert done.exit_code == 0, done.output
+    assert dirty.read_text("utf-8") == "The line — here.\n"
+    assert clean.stat().st_mtime == 1_000_000_000  # not rewritten
+    assert f"{dirty}: fixed 1 of 1 segments (MK001 1)" in done.stderr

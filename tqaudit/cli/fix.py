@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tqaudit.cli.common import handle_errors, split_codes
-from tqaudit.config import load_config
+from tqaudit.config import Config, load_config
 from tqaudit.errors import ConfigError
 from tqaudit.fix import FixResult
 from tqaudit.fix import fix as run_fix
@@ -35,10 +35,12 @@ def _same_file(a: Path, b: Path) -> bool:
 
 @handle_errors
 def fix(
-    input: Annotated[
-        Path,
+    inputs: Annotated[
+        list[Path],
         typer.Argument(
-            metavar="INPUT", help="Target text (.txt), table (.tsv/.csv/.jsonl/.parquet) or XLIFF/TMX/PO."
+            metavar="INPUT...",
+            help="Target text (.txt), table (.tsv/.csv/.jsonl/.parquet) or XLIFF/TMX/PO; several with "
+            "--in-place or --diff.",
         ),
     ],
     output: Annotated[
@@ -81,11 +83,32 @@ def fix(
         ),
     ] = None,
 ) -> None:
-    """Apply the SAFE fixes (and UNSAFE ones with --unsafe-fixes) to INPUT.
+    """Apply the SAFE fixes (and UNSAFE ones with --unsafe-fixes) to each INPUT.
 
     The output is INPUT's own format: only the fixed target texts change, every other byte
     is kept. No language identification or scoring runs.
     """
+    if len(inputs) > 1 and not (in_place or diff):
+        raise ConfigError("several inputs need --in-place or --diff")
+    if len(inputs) > 1 and (output is not None or src is not None):
+        raise ConfigError("--output and --src take a single INPUT")
+    cfg = load_config(config).replace(select=split_codes(select), ignore=split_codes(ignore))
+    for input in inputs:
+        _fix_one(input, output, in_place, diff, cfg, unsafe_fixes, src, src_lang, tgt_lang, input_format)
+
+
+def _fix_one(
+    input: Path,
+    output: Path | None,
+    in_place: bool,
+    diff: bool,
+    cfg: Config,
+    unsafe: bool,
+    src: Path | None,
+    src_lang: str,
+    tgt_lang: str,
+    input_format: str | None,
+) -> None:
     fmt = detect_format(input, input_format)
     if in_place and output is not None and not _same_file(input, output):
         raise ConfigError("give either --in-place or --output, not both")
@@ -93,16 +116,13 @@ def fix(
         output = input
     if fmt == "parquet" and not diff and output is None:
         raise ConfigError("a Parquet file cannot go to standard output: give --output FILE or --in-place")
-    cfg = load_config(config).replace(select=split_codes(select), ignore=split_codes(ignore))
-    result = run_fix(input, cfg, unsafe=unsafe_fixes, src=src, src_lang=src_lang, tgt_lang=tgt_lang, fmt=fmt)
+    result = run_fix(input, cfg, unsafe=unsafe, src=src, src_lang=src_lang, tgt_lang=tgt_lang, fmt=fmt)
     if diff:
         sys.stdout.write(render_diff(result, input.name))
-    else:
-        data = render_fixed(input, fmt, result.changes)
-        if output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            write_bytes(output, data)
+    elif output is None:
+        sys.stdout.buffer.write(render_fixed(input, fmt, result.changes))
+        sys.stdout.flush()
+    elif result.changed or not _same_file(input, output):  # an unchanged file is not rewritten
+        write_bytes(output, render_fixed(input, fmt, result.changes))
     counts = ", ".join(f"{code} {n}" for code, n in sorted(result.applied.items())) or "none"
-    typer.echo(f"fixed {result.changed} of {len(result.original)} segments ({counts})", err=True)
+    typer.echo(f"{input}: fixed {result.changed} of {len(result.original)} segments ({counts})", err=True)

@@ -59,11 +59,16 @@ def default_folder(input_path: Path, root: Path = Path("reports")) -> Path:
 
 
 def parse_formats(spec: str) -> list[str]:
-    """``"csv,json"`` -> ``["csv", "json"]``, refusing unknown names with a hint."""
+    """``"csv,json"`` -> ``["csv", "json"]``, refusing unknown names with a hint; ``none`` -> ``[]``
+    (no report folder at all: a pre-commit hook or a terminal check)."""
     names = [s.strip() for s in spec.split(",") if s.strip()]
+    if names == ["none"]:
+        return []
     for name in names:
         if name not in RENDERERS:
-            raise ConfigError(f"unknown report format {name!r} in --format (known: {', '.join(RENDERERS)})")
+            raise ConfigError(
+                f"unknown report format {name!r} in --format (known: {', '.join(RENDERERS)}, none)"
+            )
     return names
 
 
