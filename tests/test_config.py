@@ -92,3 +92,13 @@ def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
     assert cfg.per_file_ignores == {"legacy/*": ("TL", "CQ001")}
     assert cfg.for_path("feeds/legacy/a.txt").ignore == ("WS001", "TL", "CQ001")
     assert cfg.for_path("feeds/new/a.txt").ignore == ("WS001",)
+
+
+def test_every_config_key_is_documented_in_the_readme() -> None:
+    from tqaudit.config import KEYS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    table = readme.split("Every key (`-` and `_` are the same):", 1)[1].split("**Cache.**", 1)[0]
+    for key in KEYS:
+        name = key.replace("_", "-")
+        assert f"`{name}`" in table or f"`[{name}]`" in table or f"`[{name}.CODE]`" in table, name

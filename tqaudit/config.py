@@ -112,6 +112,8 @@ class Config:
 _SCALARS = {"fail_on": str, "min_bleu": float, "min_chrf": float, "max_ter": float, "jobs": int}
 _LISTS = ("select", "ignore", "extend_select", "exclude")
 _TABLES = ("langid", "scoring")
+# Every key a config file may hold (``-`` or ``_``); the README documents each.
+KEYS = (*_LISTS, *_SCALARS, *_TABLES, "packs", "baseline", "glossary", "per_file_ignores", "rules")
 
 
 def _key(name: str) -> str:
