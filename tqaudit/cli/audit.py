@@ -14,7 +14,15 @@ from rich.console import Console
 from tqaudit.audit import AuditResult
 from tqaudit.audit import audit as run_audit
 from tqaudit.baseline import write_baseline
-from tqaudit.cli.common import handle_errors, split_codes
+from tqaudit.cli.common import (
+    ConfigOpt,
+    InputFormatOpt,
+    SrcLangOpt,
+    SrcOpt,
+    TgtLangOpt,
+    handle_errors,
+    split_codes,
+)
 from tqaudit.config import FAIL_ON, Config, load_config
 from tqaudit.errors import ConfigError
 from tqaudit.io.discover import STDIN, expand
@@ -41,19 +49,13 @@ def audit(
             "those), glob patterns, or - for standard input.",
         ),
     ],
-    src: Annotated[
-        Path | None, typer.Option("--src", metavar="FILE", help="Line-aligned source file.")
-    ] = None,
+    src: SrcOpt = None,
     ref: Annotated[
         list[Path] | None,
         typer.Option("--ref", metavar="FILE", help="Line-aligned reference file (repeatable)."),
     ] = None,
-    src_lang: Annotated[
-        str, typer.Option("--src-lang", metavar="LANG", help="Source language (ISO 639-1).")
-    ] = "",
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", metavar="LANG", help="Target language (ISO 639-1).")
-    ] = "",
+    src_lang: SrcLangOpt = "",
+    tgt_lang: TgtLangOpt = "",
     out: Annotated[
         Path | None,
         typer.Option(
@@ -110,17 +112,8 @@ def audit(
             help="Known findings to leave out: a file of --write-baseline (or an earlier findings.csv).",
         ),
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="tqaudit.toml or pyproject.toml to read.")
-    ] = None,
-    input_format: Annotated[
-        str | None,
-        typer.Option(
-            "--input-format",
-            metavar="FORMAT",
-            help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po (default: from the extension).",
-        ),
-    ] = None,
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
     stdin_filename: Annotated[
         str,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -34,3 +35,20 @@ def split_codes(values: list[str] | None) -> tuple[str, ...] | None:
     if not values:
         return None
     return tuple(code.strip().upper() for value in values for code in value.split(",") if code.strip())
+
+
+# Options that several commands take, declared once (same flag, metavar and help everywhere).
+SrcOpt = Annotated[Path | None, typer.Option("--src", metavar="FILE", help="Line-aligned source file.")]
+SrcLangOpt = Annotated[str, typer.Option("--src-lang", metavar="LANG", help="Source language (ISO 639-1).")]
+TgtLangOpt = Annotated[str, typer.Option("--tgt-lang", metavar="LANG", help="Target language (ISO 639-1).")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", metavar="FILE", help="tqaudit.toml or pyproject.toml to read.")
+]
+InputFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--input-format",
+        metavar="FORMAT",
+        help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po (default: from the extension).",
+    ),
+]

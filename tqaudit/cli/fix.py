@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from tqaudit.cli.common import handle_errors, split_codes
+from tqaudit.cli.common import (
+    ConfigOpt,
+    InputFormatOpt,
+    SrcLangOpt,
+    SrcOpt,
+    TgtLangOpt,
+    handle_errors,
+    split_codes,
+)
 from tqaudit.config import Config, load_config
 from tqaudit.errors import ConfigError
 from tqaudit.fix import FixResult
@@ -64,24 +72,11 @@ def fix(
     unsafe_fixes: Annotated[
         bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe.")
     ] = False,
-    src: Annotated[
-        Path | None, typer.Option("--src", metavar="FILE", help="Line-aligned source file.")
-    ] = None,
-    src_lang: Annotated[
-        str, typer.Option("--src-lang", metavar="LANG", help="Source language (ISO 639-1).")
-    ] = "",
-    tgt_lang: Annotated[
-        str, typer.Option("--tgt-lang", metavar="LANG", help="Target language (ISO 639-1).")
-    ] = "",
-    config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="tqaudit.toml or pyproject.toml to read.")
-    ] = None,
-    input_format: Annotated[
-        str | None,
-        typer.Option(
-            "--input-format", metavar="FORMAT", help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po."
-        ),
-    ] = None,
+    src: SrcOpt = None,
+    src_lang: SrcLangOpt = "",
+    tgt_lang: TgtLangOpt = "",
+    config: ConfigOpt = None,
+    input_format: InputFormatOpt = None,
 ) -> None:
     """Apply the SAFE fixes (and UNSAFE ones with --unsafe-fixes) to each INPUT.
 
