@@ -184,14 +184,16 @@ def regex_hits(
     message: str,
     suggestion: str | Callable[[re.Match[str]], str] | None = None,
     group: int | str = 0,
+    where: re.Pattern[str] | None = None,
 ) -> Iterator[Hit]:
     """Hits for every match of ``pattern`` in ``texts`` (each text matched on its own).
 
     ``message`` is formatted with ``text`` (the matched text), ``suggestion`` and the match's
     named groups; ``suggestion`` is a string (formatted the same way), a callable taking the
-    match, or None when the rule knows no fix.
+    match, or None when the rule knows no fix. ``where`` picks the rows to match, as in
+    :func:`~tqaudit.chunk.finditer`.
     """
-    for row, m in finditer(texts, pattern):
+    for row, m in finditer(texts, pattern, where):
         text = m.group(group)
         fields = {k: v or "" for k, v in m.groupdict().items()}
         if suggestion is None:
@@ -215,10 +217,21 @@ def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, s
     ``default_tgt`` stands in for segments without a target language.
     """
 
+    # rows by the declared codes first (a chunk holds few), then each code pair mapped once
+    declared: dict[tuple[str, str], list[int]] = {}
+    for row, pair in enumerate(zip(chunk.src_langs, chunk.tgt_langs, strict=True)):
+        rows = declared.get(pair)
+        if rows is None:
+            declared[pair] = [row]
+        else:
+            rows.append(row)
     groups: dict[tuple[str, str], list[int]] = {}
-    for row, (src, tgt) in enumerate(zip(chunk.src_langs, chunk.tgt_langs, strict=True)):
+    for (src, tgt), rows in declared.items():
         key = (scripts.base_language(src), scripts.base_language(tgt) or default_tgt)
-        groups.setdefault(key, []).append(row)
+        if key in groups:  # `pt-BR` and `pt`: one group, rows in order
+            groups[key] = sorted(groups[key] + rows)
+        else:
+            groups[key] = rows
     return groups
 
 

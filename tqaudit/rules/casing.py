@@ -468,6 +468,9 @@ class AllCaps(Rule):
         # two or more words in capitals (one-letter words inside: `I HAVE A STORY`), or
         # one long word in capitals (a whole target of one word)
         self._run = re.compile(f"{word}(?:[^\\w\\n]{{1,3}}{word})+|(?<!\\w)[{upper}]{{6,}}(?!\\w)")
+        # every run has a capital (or `ß`) then a capital, side by side or 1-3 marks apart:
+        # the rows to read, found in C
+        self._where = re.compile(f"[{upper}ß](?:[{upper}]|[^\\w\\n]{{1,3}}[{upper}])")
         self._lower = re.compile(f"[{lower}]")
 
     def _caps_letters(self, text: str) -> int:
@@ -477,7 +480,7 @@ class AllCaps(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
-        for row, m in finditer(targets, self._run):
+        for row, m in finditer(targets, self._run, self._where):
             text = m.group()
             whole = not self._lower.search(targets[row])
             n_words = len(self._upper_word.findall(text))
@@ -541,6 +544,8 @@ class LowercaseSentence(Rule):
         self.conv = conventions(self)
         _, lower = _letter_classes()
         self._inner_end = re.compile(_INNER_END.format(lower=lower))
+        # every match has a sentence mark, spaces and a lower-case letter: the rows to read
+        self._where = re.compile(f"[.!?]\\s+[\"'“‘«„]?[{lower}]")
 
     def _source_ends(self, source: str, src_lang: str) -> int:
         """Sentence ends inside the source that a capital follows (-1: one is in lower case).
@@ -561,7 +566,7 @@ class LowercaseSentence(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         targets = chunk.targets
         by_row: dict[int, list[re.Match[str]]] = {}
-        for row, m in finditer(targets, self._inner_end):
+        for row, m in finditer(targets, self._inner_end, self._where):
             by_row.setdefault(row, []).append(m)
         for row, matches in by_row.items():
             tgt_lang = scripts.base_language(chunk.tgt_langs[row])

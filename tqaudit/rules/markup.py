@@ -245,12 +245,13 @@ class MarkupMismatch(Rule):
         translatable = frozenset(a.lower() for a in self.opts["translatable_attributes"])
         wanted: dict[int, Counter[str]] = {}
         kinds: dict[int, dict[str, list[str]]] = {}
-        for row, m in finditer(sources, _MARKUP):
+        in_sources = list(finditer(sources, _MARKUP))
+        for row, m in in_sources:
             key = _markup_key(m, translatable)
             wanted.setdefault(row, Counter())[key] += 1
             kinds.setdefault(row, {}).setdefault(key, []).append(_markup_kind(m))
         prose: set[int] = set()
-        for row, m in list(finditer(sources, _MARKUP)):
+        for row, m in in_sources:
             if m.group("tag") and sources[row].strip() == m.group():
                 wanted.pop(row, None)  # `<Error>`: a word in angle brackets, not markup
                 prose.add(row)
@@ -381,6 +382,8 @@ class DecoderToken(Rule):
 # (`▁The▁cat`), subword-nmt's BPE continuation `@@ ` (`trans@@ lation`, Sennrich et al.
 # 2016) and OpenNMT Tokenizer's joiner U+FFED (`trans￭lation`).
 _SUBWORD = re.compile(r"\u2581+|(?<=\w)@@(?: |$)|\uffed")
+# every subword mark has one of these characters: the rows to read, found in C
+_SUBWORD_CHARS = re.compile("[\u2581@\uffed]")
 
 
 def _join_subwords(m: re.Match[str]) -> str:
@@ -432,7 +435,7 @@ class SubwordMark(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         message = "Subword mark '{text}' in the translation"
-        for hit in regex_hits(chunk.targets, _SUBWORD, message, _join_subwords):
+        for hit in regex_hits(chunk.targets, _SUBWORD, message, _join_subwords, where=_SUBWORD_CHARS):
             if not _SUBWORD.search(sources[hit.row]):
                 yield hit
 
@@ -538,11 +541,14 @@ class Mojibake(Rule):
     fix = Applicability.UNSAFE
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        from ftfy.badness import is_bad
-
         sources = chunk.sources
         texts = chunk.targets
-        for row in compress(range(len(texts)), map(_MOJIBAKE_HINT.search, texts)):
+        rows = list(compress(range(len(texts)), map(_MOJIBAKE_HINT.search, texts)))
+        if not rows:
+            return  # ftfy is imported only for a chunk with a mojibake signature
+        from ftfy.badness import is_bad
+
+        for row in rows:
             text, source = texts[row], sources[row]
             if is_bad(source):
                 continue  # the source is mis-decoded itself: the target copies it

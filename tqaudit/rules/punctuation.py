@@ -8,6 +8,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any, ClassVar, NamedTuple
 
 from tqaudit.chunk import Chunk, finditer
@@ -259,6 +260,8 @@ class SpaceBeforePunctuation(Rule):
     # A space before a mark of any script's kind in the source (`bitte !`, `カード 、`): a
     # target with no more spaced marks than its source copied the spacing.
     _source_spaced = re.compile(r"(?<=\S)[ \t\u3000]+[,.;:!?、。，：；！？](?!\.\.)")
+    # every match is a mark after a space or tab: the rows to read, found in C
+    _where = re.compile(r"[,.;:!?](?<=[ \t][,.;:!?])")
 
     def _spaced(self, src: str, tgt: str) -> frozenset[str]:
         """Marks this target language's typography puts after a space (French `:`)."""
@@ -268,7 +271,11 @@ class SpaceBeforePunctuation(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         for spaced, rows in self.by_language(chunk, self._spaced):
             hits = regex_hits(
-                [chunk.targets[r] for r in rows], self._pattern, "Space before '{mark}'", "{mark}"
+                [chunk.targets[r] for r in rows],
+                self._pattern,
+                "Space before '{mark}'",
+                "{mark}",
+                where=self._where,
             )
             kept = [h for h in hits if h.suggestion not in spaced]
             per_row = Counter(h.row for h in kept)
@@ -295,23 +302,30 @@ class _Brackets(NamedTuple):
     pattern: re.Pattern[str]
     width: dict[int, str]  # full-width opener -> half-width, so `(…）` pairs up
 
+    marks: re.Pattern[str]  # any bracket: the rows to walk, found in C
+
     def unpaired(self, texts: Sequence[str]) -> dict[int, list[tuple[int, str]]]:
         """Per row, the brackets left unpaired by a stack walk."""
         out: dict[int, list[tuple[int, str]]] = {}
-        for row, text in enumerate(texts):
-            stack: list[tuple[int, str]] = []
-            stray: list[tuple[int, str]] = []
-            for m in self.pattern.finditer(text):
-                pos, mark = m.start(), m.group()
-                if mark in self.openers:
-                    stack.append((pos, mark))
-                elif stack and stack[-1][1].translate(self.width) == self.closers[mark]:
-                    stack.pop()
-                elif stack or not _LIST_MARKER.search(text, max(0, pos - 6), pos):
-                    stray.append((pos, mark))
-            if stack or stray:
-                out[row] = sorted(stray + stack)
+        for row in compress(range(len(texts)), map(self.marks.search, texts)):
+            left = self.unpaired_in(texts[row])
+            if left:
+                out[row] = left
         return out
+
+    def unpaired_in(self, text: str) -> list[tuple[int, str]]:
+        """The brackets of ``text`` left unpaired by a stack walk, in order."""
+        stack: list[tuple[int, str]] = []
+        stray: list[tuple[int, str]] = []
+        for m in self.pattern.finditer(text):
+            pos, mark = m.start(), m.group()
+            if mark in self.openers:
+                stack.append((pos, mark))
+            elif stack and stack[-1][1].translate(self.width) == self.closers[mark]:
+                stack.pop()
+            elif stack or not _LIST_MARKER.search(text, max(0, pos - 6), pos):
+                stray.append((pos, mark))
+        return sorted(stray + stack)
 
 
 def _brackets(pairs: dict[str, str]) -> _Brackets:
@@ -320,7 +334,8 @@ def _brackets(pairs: dict[str, str]) -> _Brackets:
     marks = "".join(re.escape(ch) for pair in pairs.items() for ch in pair)
     pattern = re.compile(f"{_NOT_EMOTICON}[{marks}]") if marks else re.compile(r"(?!)")
     closers = {c: o.translate(width) for o, c in pairs.items()}
-    return _Brackets(closers, frozenset(pairs), pattern, width)
+    any_mark = re.compile(f"[{marks}]") if marks else pattern
+    return _Brackets(closers, frozenset(pairs), pattern, width, any_mark)
 
 
 @register
@@ -366,9 +381,8 @@ class UnbalancedBrackets(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
-        broken_sources = self._pairs.unpaired(sources)
         for row, unpaired in self._pairs.unpaired(targets).items():
-            if not sources[row].strip() or row in broken_sources:
+            if not sources[row].strip() or self._pairs.unpaired_in(sources[row]):
                 continue
             for pos, mark in unpaired:
                 what = "never closed" if mark in self._pairs.openers else "never opened"

@@ -6,9 +6,11 @@ to the next word: each flagged only where the target has more of it than its sou
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress, repeat
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
@@ -27,6 +29,8 @@ _GARBLED = re.compile(
     r"|\.{4,}"
     r"|[.。][,，;；]|[,，;；][.。]|[,，]{2,}(?!\w)|[;；]{2,}|::|：："
 )
+# Every garbled run is two of these marks side by side: the rows to look at, found in C.
+_GARBLED_PAIR = re.compile("[?？!！.。,，;；:：][?？!！.。,，;；:：]")
 _RUNS = re.compile(r"[.,;:?!]{2,}")
 
 
@@ -90,7 +94,7 @@ class DoubledPunctuation(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources, targets = chunk.sources, chunk.targets
         abbrevs: dict[str, frozenset[str]] = {}
-        for row, m in finditer(targets, _GARBLED):
+        for row, m in finditer(targets, _GARBLED, _GARBLED_PAIR):
             source, mark = sources[row], m.group()
             if not source.strip() or _in_source(mark, _source_runs(source)):
                 continue
@@ -110,11 +114,13 @@ class DoubledPunctuation(Rule):
 
 # A full stop (or `?`, `!`) after a word and before a lower-case word: a sentence break in
 # the middle of a sentence, in scripts with case. Ellipses and runs of marks are not breaks.
-_BREAK = re.compile(r"(?<=[^\W\d_])(?<![.?!…])[.](?![.?!…])[ \u00a0]+(?=[^\W\d_])")
+# (The look-behinds follow the full stop they test: a pattern that opens with a character
+# is searched for in C; one that opens with a look-behind is tried at every position.)
+_BREAK = re.compile(r"[.](?<=[^\W\d_][.])(?<![.?!…][.])(?![.?!…])[ \u00a0]+(?=[^\W\d_])")
 
 
 # In a source, a break without its space counts too (`bekommen.hätte`).
-_BREAK_UNSPACED = re.compile(r"(?<=[^\W\d_])(?<![.?!…])[.](?![.?!…])[ \u00a0]*(?=[^\W\d_])")
+_BREAK_UNSPACED = re.compile(r"[.](?<=[^\W\d_][.])(?<![.?!…][.])(?![.?!…])[ \u00a0]*(?=[^\W\d_])")
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])\w+$")
@@ -221,7 +227,7 @@ class InsertedSentenceBreak(Rule):
 
 # A comma or semicolon between two letters of a script written with spaces.
 _LETTER = r"A-Za-zÀ-ɏͰ-ϿЀ-ӿ"
-_NO_SPACE_AFTER = re.compile(rf"(?<=[{_LETTER}])[,;](?=[{_LETTER}])")
+_NO_SPACE_AFTER = re.compile(rf"[,;](?<=[{_LETTER}][,;])(?=[{_LETTER}])")
 
 
 @register
@@ -334,9 +340,13 @@ class InsertedComma(Rule):
 
     @staticmethod
     def _hits(texts: Sequence[str], sources: Sequence[str], pattern: re.Pattern[str]) -> Iterator[Hit]:
-        for row, m in finditer(texts, pattern):
+        # Every match has a comma, and only targets with more commas than their source
+        # count: those few rows are the ones the (slow) word pattern reads.
+        for row in compress(range(len(texts)), map(operator.contains, texts, repeat(","))):
             source = sources[row]
             if not source.strip() or len(_COMMAS.findall(texts[row])) <= len(_COMMAS.findall(source)):
                 continue
-            group = "a" if m.groupdict().get("a") else "b"
-            yield Hit(row, m.start(group), m.end(group), f"Comma inside a phrase: '{m.group().strip()}'", "")
+            for m in pattern.finditer(texts[row]):
+                group = "a" if m.groupdict().get("a") else "b"
+                message = f"Comma inside a phrase: '{m.group().strip()}'"
+                yield Hit(row, m.start(group), m.end(group), message, "")

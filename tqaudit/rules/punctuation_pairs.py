@@ -106,15 +106,19 @@ class QuotesAndBracketsAgainstSource(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources, targets = chunk.sources, chunk.targets
         max_words, max_chars = self.opts["max_words"], self.opts["max_chars"]
-        rows = {row for row, _ in finditer(sources, self._marks)} | {
-            row for row, _ in finditer(targets, self._marks)
-        }
-        for row in sorted(rows):
+        # Only short sources are compared: a source longer than ``max_chars`` characters
+        # (a weighted length is never shorter) is skipped before anything is counted.
+        rows = [row for row, source in enumerate(sources) if len(source.strip()) <= max_chars]
+        for row in rows:
             source, target = sources[row], targets[row]
+            if not (self._marks.search(source) or self._marks.search(target)):
+                continue
             if not source.strip() or not target.strip():
                 continue
-            src, tgt = _Delimiters.of(source), _Delimiters.of(target)
             short = len(source.split()) <= max_words and _weighted_length(source) <= max_chars
+            if not short:
+                continue
+            src, tgt = _Delimiters.of(source), _Delimiters.of(target)
             message = self._compare(src, tgt, short)
             if message:
                 yield Hit(row, -1, -1, message)
@@ -194,9 +198,12 @@ class ReversedQuotes(Rule):
         pack = self.packs.get("punctuation.marks")
         self._guillemets = frozenset(pack.header.get("reversed_guillemets", ()) if pack else ())
 
+    # every match closes with one of these: the rows to read, found in C
+    _closers = re.compile("[“‘«]")
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         pairs = {"”": "“", "’": "‘", "»": "«"}
-        for row, m in finditer(chunk.targets, self._pattern):
+        for row, m in finditer(chunk.targets, self._pattern, self._closers):
             opener, closer = m.group("open"), m.group("close")
             if pairs[opener] != closer:
                 continue

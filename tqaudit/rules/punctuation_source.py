@@ -14,6 +14,7 @@ that may move to a shared module.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,6 +42,26 @@ class MarkTable:
     def classify(self, text: str) -> str:
         """The classes of the marks in ``text``, in order (closers and spaces dropped)."""
         return "".join(self.classes[m] for m in self.pattern.findall(text))
+
+    # What the last visible character of a text tells about its tail (``tail_of``), so that
+    # the rules read only the rows whose ends may differ: a text whose last visible
+    # character is a one-character mark ends with a mark, one whose last character is in
+    # none of ``chars`` ends with no mark (unless a mark is made of spaces: ``blank``).
+
+    @functools.cached_property
+    def single(self) -> frozenset[str]:
+        """The marks of one character."""
+        return frozenset(m for m in self.classes if len(m) == 1)
+
+    @functools.cached_property
+    def question_ends(self) -> frozenset[str]:
+        """The last characters of the marks of class `?`."""
+        return frozenset(m[-1] for m, cls in self.classes.items() if cls == "?" and m)
+
+    @functools.cached_property
+    def blank(self) -> bool:
+        """Whether a mark has a space in it (then the last character tells nothing)."""
+        return any(ch.isspace() for ch in self.chars)
 
 
 def mark_table(packs: Any, lang: str) -> MarkTable:
@@ -128,6 +149,11 @@ def _pair(rule: Rule) -> Any:
     return build
 
 
+def _last_chars(texts: Sequence[str], rows: Sequence[int]) -> list[str]:
+    """The last visible character of each text of ``rows`` ("" for a blank text)."""
+    return [texts[row].rstrip()[-1:] for row in rows]
+
+
 def _rows_with_source(chunk: Chunk, rows: Sequence[int]) -> Iterator[int]:
     for row in rows:
         if chunk.sources[row].strip() and chunk.targets[row].strip():
@@ -185,10 +211,19 @@ class MissingFinalPunctuation(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         min_words = self.opts["min_words"]
         for pair, rows in self.by_language(chunk, _pair(self)):
-            for row in _rows_with_source(chunk, rows):
+            for row in _rows_with_source(chunk, self._candidates(chunk, pair, rows)):
                 hit = self._check_one(pair, row, chunk.sources[row], chunk.targets[row], min_words)
                 if hit is not None:
                     yield hit
+
+    @staticmethod
+    def _candidates(chunk: Chunk, pair: _Pair, rows: Sequence[int]) -> Sequence[int]:
+        """The rows whose source may end with a mark and whose target may end without one."""
+        if pair.src.blank or pair.tgt.blank:
+            return rows
+        src_chars, tgt_single = pair.src.chars, pair.tgt.single
+        ends = zip(rows, _last_chars(chunk.sources, rows), _last_chars(chunk.targets, rows), strict=True)
+        return [row for row, s, t in ends if s in src_chars and t not in tgt_single]
 
     def _check_one(self, pair: _Pair, row: int, source: str, target: str, min_words: int) -> Hit | None:
         s_at = tail_of(source, pair.src)
@@ -299,10 +334,23 @@ class QuestionLost(Rule):
         for (pair, words), rows in self.by_language(chunk, questions):
             if not words.openers and words.anywhere is None:
                 continue
-            for row in _rows_with_source(chunk, rows):
+            for row in _rows_with_source(chunk, self._candidates(chunk, pair, rows)):
                 hit = self._check_one(pair, words, row, chunk.sources[row], chunk.targets[row])
                 if hit is not None:
                     yield hit
+
+    @staticmethod
+    def _candidates(chunk: Chunk, pair: _Pair, rows: Sequence[int]) -> Sequence[int]:
+        """The rows whose source may end with a question mark and whose target with a mark."""
+        if pair.src.blank or pair.tgt.blank:
+            return rows
+        src, tgt_chars = pair.src, pair.tgt.chars
+        ends = zip(rows, _last_chars(chunk.sources, rows), _last_chars(chunk.targets, rows), strict=True)
+        return [
+            row
+            for row, s, t in ends
+            if (s in src.question_ends or (s in src.chars and s not in src.single)) and t in tgt_chars
+        ]
 
     def _check_one(self, pair: _Pair, words: QuestionWords, row: int, source: str, target: str) -> Hit | None:
         s_at = tail_of(source, pair.src)
@@ -374,7 +422,7 @@ class AddedFinalPunctuation(Rule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         for pair, rows in self.by_language(chunk, _pair(self)):
-            for row in _rows_with_source(chunk, rows):
+            for row in _rows_with_source(chunk, self._candidates(chunk, pair, rows)):
                 source, target = chunk.sources[row], chunk.targets[row]
                 s_at = tail_of(source, pair.src)
                 if s_at == 0 or pair.src.classify(source[s_at:]):
@@ -390,6 +438,15 @@ class AddedFinalPunctuation(Rule):
                     f"The target ends with '{m.group()}', the source with no final mark",
                     "",
                 )
+
+    @staticmethod
+    def _candidates(chunk: Chunk, pair: _Pair, rows: Sequence[int]) -> Sequence[int]:
+        """The rows whose source may end without a mark and whose target may end with one."""
+        if pair.src.blank or pair.tgt.blank:
+            return rows
+        src_single, tgt_chars = pair.src.single, pair.tgt.chars
+        ends = zip(rows, _last_chars(chunk.sources, rows), _last_chars(chunk.targets, rows), strict=True)
+        return [row for row, s, t in ends if s not in src_single and t in tgt_chars]
 
 
 # List bullets and dashes open list items and dialogue in any language and change freely

@@ -445,6 +445,7 @@ class Notation:
     """How a language pair writes numbers, and the source numbers whose notation is wrong in the target."""
 
     source_number: re.Pattern[str]
+    digits: re.Pattern[str]  # a digit, a group or decimal symbol, a digit: in every source number
     decimal: str  # the source's decimal symbol, when it is wrong in the target ("" otherwise)
     group: str  # the source's group symbol, when it is wrong in the target ("" otherwise)
     convert: dict[int, str]  # source symbols -> target symbols (str.translate table)
@@ -493,7 +494,8 @@ class NumberCopies:
             r"(?!\d|[.,]\d)"
         )
         convert = str.maketrans({d_s: d_t, g_s: g_t})
-        return Notation(pattern, decimal, group, convert, scripts.base_language(tgt), d_t)
+        digits = re.compile(rf"\d(?:{g}|{d})\d")
+        return Notation(pattern, digits, decimal, group, convert, scripts.base_language(tgt), d_t)
 
     def copies(self, chunk: Chunk, rule: Rule) -> Iterator[NumberCopy]:
         for notation, rows in rule.by_language(chunk, self.notation):
@@ -508,7 +510,7 @@ class NumberCopies:
         self, sources: Sequence[str], targets: Sequence[str], notation: Notation
     ) -> Iterator[NumberCopy]:
         seen: set[tuple[int, int]] = set()
-        for row, m in finditer(sources, notation.source_number):
+        for row, m in finditer(sources, notation.source_number, notation.digits):
             if not self._certain(m, notation) or self._named(sources[row], m.start(), m.end()):
                 continue
             number, target = m.group(), targets[row]
