@@ -10,9 +10,11 @@ built per language pair by :meth:`Rule.by_language`, not once per chunk.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from tqaudit import scripts
@@ -218,21 +220,32 @@ def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, s
     """
 
     # rows by the declared codes first (a chunk holds few), then each code pair mapped once
-    declared: dict[tuple[str, str], list[int]] = {}
-    for row, pair in enumerate(zip(chunk.src_langs, chunk.tgt_langs, strict=True)):
-        rows = declared.get(pair)
-        if rows is None:
-            declared[pair] = [row]
-        else:
-            rows.append(row)
     groups: dict[tuple[str, str], list[int]] = {}
-    for (src, tgt), rows in declared.items():
+    for (src, tgt), rows in _rows_by_pair(chunk).items():
         key = (scripts.base_language(src), scripts.base_language(tgt) or default_tgt)
         if key in groups:  # `pt-BR` and `pt`: one group, rows in order
             groups[key] = sorted(groups[key] + rows)
         else:
             groups[key] = rows
     return groups
+
+
+def _rows_by_pair(chunk: Chunk) -> dict[tuple[str, str], list[int]]:
+    """Chunk rows by declared (source, target) codes, in order of first appearance.
+
+    A chunk holds one or a few pairs: each pair's rows are picked by a pass in C.
+    """
+    pairs = list(zip(chunk.src_langs, chunk.tgt_langs, strict=True))
+    declared = dict.fromkeys(pairs)
+    if len(declared) == 1:
+        return {pair: list(range(len(pairs))) for pair in declared}
+    if len(declared) <= 8:
+        everything = range(len(pairs))
+        return {pair: list(compress(everything, map(operator.eq, pairs, repeat(pair)))) for pair in declared}
+    out: dict[tuple[str, str], list[int]] = {}
+    for row, pair in enumerate(pairs):
+        out.setdefault(pair, []).append(row)
+    return out
 
 
 def remap(hits: Iterable[Hit], rows: Sequence[int]) -> Iterator[Hit]:

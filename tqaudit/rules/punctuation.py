@@ -290,7 +290,9 @@ class SpaceBeforePunctuation(Rule):
 # Emoticons (`:)`, `;-(`, `=)`, and `: (` spaced out at the end) are not brackets; a
 # closing bracket with nothing open after a short label at the start of a word is a list
 # marker (`1)`, `a)`, `iv)`).
-_NOT_EMOTICON = r"(?<![:;=]-)(?<![:;=])(?!(?<=[:;=] )[()](?:\s|$))"
+# (Written after the bracket it tests, so that the pattern opens with the bracket and is
+# searched for in C: `(?<![:;=]-.)` is `(?<![:;=]-)` before the bracket.)
+_NOT_EMOTICON = r"(?<![:;=]-.)(?<![:;=].)(?!(?<=[:;=] [()])(?:\s|$))"
 _LIST_MARKER = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Za-z]|[ivxIVX]{2,4})$")
 
 
@@ -332,7 +334,7 @@ def _brackets(pairs: dict[str, str]) -> _Brackets:
     folded = {o: unicodedata.normalize("NFKC", o) for o in pairs}
     width = str.maketrans({o: f for o, f in folded.items() if f != o and f in pairs})
     marks = "".join(re.escape(ch) for pair in pairs.items() for ch in pair)
-    pattern = re.compile(f"{_NOT_EMOTICON}[{marks}]") if marks else re.compile(r"(?!)")
+    pattern = re.compile(f"[{marks}]{_NOT_EMOTICON}") if marks else re.compile(r"(?!)")
     closers = {c: o.translate(width) for o, c in pairs.items()}
     any_mark = re.compile(f"[{marks}]") if marks else pattern
     return _Brackets(closers, frozenset(pairs), pattern, width, any_mark)

@@ -6,11 +6,10 @@ to the next word: each flagged only where the target has more of it than its sou
 
 from __future__ import annotations
 
-import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress, repeat
+from itertools import compress
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
@@ -319,30 +318,46 @@ class InsertedComma(Rule):
     fix = Applicability.UNSAFE
     languages = ("en", "de", "ru", "uk", "cs", "fr", "es")
 
-    def _words(self, src: str, tgt: str) -> re.Pattern[str]:
+    def _words(self, src: str, tgt: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The pattern of inserted commas, and a cheaper one that picks the rows to match it on."""
         pack = self.packs.get("punctuation.comma")
         after = pack.header.get("no_comma_after", {}).get(tgt, ()) if pack else ()
         before = pack.header.get("no_comma_before", {}).get(tgt, ()) if pack else ()
         alts = []
+        # every match is a comma after a word of ``after`` or before one of ``before``: the
+        # comma is searched for in C, the words are looked at only there (a look-behind per
+        # length of word, as look-behinds have a fixed width)
+        where = []
         if after:
             words = "|".join(re.escape(w) for w in sorted(after, key=len, reverse=True))
             # an aside of up to three words between two commas (`of, for example,`) is not a seam
             alts.append(rf"(?<![\w'’-])(?:{words})(?P<a>,)(?=\s)(?!\s+\S+(?:\s+\S+){{0,2}},)")
+            by_length: dict[int, list[str]] = {}
+            for w in after:
+                by_length.setdefault(len(w), []).append(re.escape(w))
+            behind = [f"(?<=(?:{'|'.join(ws)}),)" for _, ws in sorted(by_length.items())]
+            where.append(rf"(?=\s)(?:{'|'.join(behind)})")
         if before:
             words = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
             alts.append(rf"(?<=\w)(?P<b>,)\s*['’]?(?:{words})(?!\w)")
-        return re.compile("|".join(alts)) if alts else re.compile(r"(?!)")
+            where.append(rf"\s*['’]?(?:{words})(?!\w)")
+        if not alts:
+            return re.compile(r"(?!)"), re.compile(r"(?!)")
+        return re.compile("|".join(alts)), re.compile(f",(?:{'|'.join(where)})")
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for pattern, rows in self.by_language(chunk, self._words):
+        for (pattern, where), rows in self.by_language(chunk, self._words):
             texts = [chunk.targets[r] for r in rows]
-            yield from remap(self._hits(texts, [chunk.sources[r] for r in rows], pattern), rows)
+            hits = self._hits(texts, [chunk.sources[r] for r in rows], pattern, where)
+            yield from remap(hits, rows)
 
     @staticmethod
-    def _hits(texts: Sequence[str], sources: Sequence[str], pattern: re.Pattern[str]) -> Iterator[Hit]:
-        # Every match has a comma, and only targets with more commas than their source
-        # count: those few rows are the ones the (slow) word pattern reads.
-        for row in compress(range(len(texts)), map(operator.contains, texts, repeat(","))):
+    def _hits(
+        texts: Sequence[str], sources: Sequence[str], pattern: re.Pattern[str], where: re.Pattern[str]
+    ) -> Iterator[Hit]:
+        # Only targets with more commas than their source count: of the rows ``where``
+        # picks, those are the ones the (slow) word pattern reads.
+        for row in compress(range(len(texts)), map(where.search, texts)):
             source = sources[row]
             if not source.strip() or len(_COMMAS.findall(texts[row])) <= len(_COMMAS.findall(source)):
                 continue
