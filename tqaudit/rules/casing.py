@@ -10,9 +10,11 @@ checked; the conventions that differ between languages (German noun capitals, Af
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
@@ -390,7 +392,9 @@ class LowercasedTarget(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         targets = chunk.targets
         upper = self._upper
-        candidates = [r for r, t in enumerate(targets) if t and not upper.search(t) and self._lower.search(t)]
+        # the rows without a capital, found in C (a capital is usually the first letter)
+        no_capital = compress(range(len(targets)), map(operator.not_, map(upper.search, targets)))
+        candidates = [r for r in no_capital if targets[r] and self._lower.search(targets[r])]
         for row in candidates:
             reason = self._reason(chunk, row)
             if reason:

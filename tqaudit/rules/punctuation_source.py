@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any, ClassVar
 
 from tqaudit import scripts
@@ -515,8 +516,14 @@ class StartPunctuation(Rule):
         self._keep: dict[str, str] = dict(pack.header.get("opening_marks", {})) if pack else {}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for row in _rows_with_source(chunk, range(len(chunk))):
-            source, target = chunk.sources[row], chunk.targets[row]
+        sources, targets = chunk.sources, chunk.targets
+        # a mark or symbol after the leading spaces is neither a word character (but `_`)
+        # nor a space: the rows to read, found in C
+        everything, opens = range(len(chunk)), _MAY_OPEN_WITH_MARK.search
+        in_sources = compress(everything, map(opens, sources))
+        rows = sorted({*in_sources, *compress(everything, map(opens, targets))})
+        for row in _rows_with_source(chunk, rows):
+            source, target = sources[row], targets[row]
             if not (_is_punct(source.lstrip()[:1]) or _is_punct(target.lstrip()[:1])):
                 continue
             keep = self._keep.get(scripts.base_language(chunk.tgt_langs[row]), "")
@@ -531,6 +538,9 @@ class StartPunctuation(Rule):
             else:
                 start, end = _lead_span(source)
                 yield Hit(row, -1, -1, f"The source opens with '{source[start:end]}', the target does not")
+
+
+_MAY_OPEN_WITH_MARK = re.compile(r"^\s*+[\W_]")
 
 
 def _lead_span(text: str) -> tuple[int, int]:

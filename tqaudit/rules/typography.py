@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, pairwise
@@ -463,6 +464,8 @@ class NumberCopy:
 
 
 _NUMBER_AROUND = re.compile(r"([\w§-]+)\W{0,2}$")
+# The number copies of each chunk alive, with the tables that found them (NumberCopies.copies).
+_COPIES_BY_CHUNK: weakref.WeakKeyDictionary[Chunk, tuple[Any, list[NumberCopy]]] = weakref.WeakKeyDictionary()
 
 
 class NumberCopies:
@@ -498,6 +501,19 @@ class NumberCopies:
         return Notation(pattern, digits, decimal, group, convert, scripts.base_language(tgt), d_t)
 
     def copies(self, chunk: Chunk, rule: Rule) -> Iterator[NumberCopy]:
+        """The copied numbers of ``chunk``: found once per chunk for PU023 and PU025 both.
+
+        The engine hands the same (read-only) chunk to every rule; the copies are kept
+        with the tables they were found with, while the chunk lives.
+        """
+        key = (self._numbers, self._before, self._after)
+        found = _COPIES_BY_CHUNK.get(chunk)
+        if found is None or found[0] != key:
+            found = (key, list(self._find(chunk, rule)))
+            _COPIES_BY_CHUNK[chunk] = found
+        return iter(found[1])
+
+    def _find(self, chunk: Chunk, rule: Rule) -> Iterator[NumberCopy]:
         for notation, rows in rule.by_language(chunk, self.notation):
             if notation is None:
                 continue

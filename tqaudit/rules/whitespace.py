@@ -54,8 +54,6 @@ class DoubleSpace(Rule):
     severity = "warning"
     fix = Applicability.SAFE
     _pattern = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
-    # every match is two spaces side by side: the rows to read, found in C
-    _where = re.compile("[ \u00a0][ \u00a0]")
     # two spaces after a sentence, before the letter (or quoted letter) that starts the next
     _after_sentence = re.compile(r"[.!?:\"”][ \u00a0]{2,}$")
     _next_sentence = re.compile(r"[\"“„«‘']?[^\W\d_]")
@@ -65,7 +63,11 @@ class DoubleSpace(Rule):
         sources = chunk.sources
         texts = chunk.targets
         by_row: dict[int, list[Hit]] = {}
-        for hit in regex_hits(texts, self._pattern, "Double space", " ", where=self._where):
+        # every match has two spaces side by side, so a no-break space or two plain ones:
+        # the rows to read, found by substring tests in C
+        rows = [row for row, text in enumerate(texts) if "  " in text or "\u00a0" in text]
+        found = regex_hits([texts[row] for row in rows], self._pattern, "Double space", " ")
+        for hit in remap(found, rows):
             by_row.setdefault(hit.row, []).append(hit)
         for row, hits in by_row.items():
             source = sources[row]
