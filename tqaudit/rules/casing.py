@@ -467,11 +467,16 @@ class AllCaps(Rule):
 
     def prepare(self) -> None:
         upper, lower = _letter_classes()
-        word = f"(?<!\\w)[{upper}](?:[{upper}ß]|['’\\-][{upper}])*(?!\\w)"
+        tail = f"(?:[{upper}ß]|['’\\-][{upper}])*(?!\\w)"
+        word = f"(?<!\\w)[{upper}]{tail}"
         self._upper_word = re.compile(word)
         # two or more words in capitals (one-letter words inside: `I HAVE A STORY`), or
         # one long word in capitals (a whole target of one word)
-        self._run = re.compile(f"{word}(?:[^\\w\\n]{{1,3}}{word})+|(?<!\\w)[{upper}]{{6,}}(?!\\w)")
+        # (both alternatives open with a capital after no word character: written as the
+        # capital, then the look-behind `(?<!\w.)`, so that the capital is searched for in C)
+        self._run = re.compile(
+            f"[{upper}](?<!\\w.)(?:{tail}(?:[^\\w\\n]{{1,3}}{word})+|[{upper}]{{5,}}(?!\\w))"
+        )
         # every run has a capital (or `ß`) then a capital, side by side or 1-3 marks apart:
         # the rows to read, found in C
         self._where = re.compile(f"[{upper}ß](?:[{upper}]|[^\\w\\n]{{1,3}}[{upper}])")

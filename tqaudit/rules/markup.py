@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from html.entities import html5
 from itertools import compress
 
@@ -127,23 +127,19 @@ class LiteralEntity(Rule):
 # conversions (`%s`, `%1$d`, `%(name)s`, Mozilla's `%S`), not a per cent sign after a number
 # (`50 %ige`). brace: Python/.NET/ICU-style `{}`, `{0}`, `{name}`. token: the `#PRS_ORG#`
 # anonymisation tokens of WMT and similar `#NAME#` slots. escape: backslash escapes written
-# out in the text (`\n`, `\t`, `\"`, `\\`, `\u00a0`).
+# out in the text (`\n`, `\t`, `\"`, `\\`, `\u00a0`). (printf's look-behinds follow its `%`,
+# as `(?<![\w%]%)`: every alternative then fails at once where its first character is not.)
 _MARKUP = re.compile(
     r"(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][\w:.-]*)(?P<attrs>(?:\s[^<>]*)?|/)>)"
-    r"|(?P<printf>(?<![\w%])(?<!\d )%(?:\d+\$)?(?:\([A-Za-z_]\w*\))?[-+#0]*(?:\d+|\*)?(?:\.\d+)?"
+    r"|(?P<printf>%(?<![\w%]%)(?<!\d %)(?:\d+\$)?(?:\([A-Za-z_]\w*\))?[-+#0]*(?:\d+|\*)?(?:\.\d+)?"
     r"(?:hh|ll|[hlLqjzt])?[diouxXeEfFgGcsS@](?![^\W\d_]))"
     r"|(?P<brace>\{(?:\d+|[A-Za-z_][\w.]*)?(?:![rsa])?(?::[^{}\s]*)?\})"
     r"|(?P<token>#[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*#)"
     r"|(?P<escape>\\(?:u[0-9a-fA-F]{4}|[nrt\"'\\]))"
 )
 # Every markup item starts with one of these: a text without any cannot match ``_MARKUP``,
-# whose look-behinds keep the regex engine from skipping ahead by itself.
+# whose alternatives keep the regex engine from skipping ahead by itself (the rows to read).
 _MARKUP_START = re.compile(r"[<%{#\\]")
-
-
-def _with_markup_chars(texts: Sequence[str]) -> list[str]:
-    """``texts`` with the texts that cannot hold markup blanked (rows keep their numbers)."""
-    return [text if _MARKUP_START.search(text) else "" for text in texts]
 
 
 _ATTRIBUTE = re.compile(r"\s+([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
@@ -240,12 +236,11 @@ class MarkupMismatch(Rule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        sources = _with_markup_chars(chunk.sources)
-        targets = _with_markup_chars(chunk.targets)
+        sources, targets = chunk.sources, chunk.targets
         translatable = frozenset(a.lower() for a in self.opts["translatable_attributes"])
         wanted: dict[int, Counter[str]] = {}
         kinds: dict[int, dict[str, list[str]]] = {}
-        in_sources = list(finditer(sources, _MARKUP))
+        in_sources = list(finditer(sources, _MARKUP, _MARKUP_START))
         for row, m in in_sources:
             key = _markup_key(m, translatable)
             wanted.setdefault(row, Counter())[key] += 1
@@ -256,7 +251,7 @@ class MarkupMismatch(Rule):
                 wanted.pop(row, None)  # `<Error>`: a word in angle brackets, not markup
                 prose.add(row)
         found: dict[int, list[tuple[int, int, str, str]]] = {}
-        for row, m in finditer(targets, _MARKUP):
+        for row, m in finditer(targets, _MARKUP, _MARKUP_START):
             if row in wanted:
                 start = m.start()
                 found.setdefault(row, []).append(

@@ -6,9 +6,11 @@ Counts of quotation marks and brackets compared with a short source (pofilter's
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress, repeat
 from typing import Any, ClassVar
 
 from tqaudit import scripts
@@ -108,8 +110,8 @@ class QuotesAndBracketsAgainstSource(Rule):
         max_words, max_chars = self.opts["max_words"], self.opts["max_chars"]
         # Only short sources are compared: a source longer than ``max_chars`` characters
         # (a weighted length is never shorter) is skipped before anything is counted.
-        rows = [row for row, source in enumerate(sources) if len(source.strip()) <= max_chars]
-        for row in rows:
+        lengths = map(len, map(str.strip, sources))
+        for row in compress(range(len(sources)), map(operator.ge, repeat(max_chars), lengths)):
             source, target = sources[row], targets[row]
             if not (self._marks.search(source) or self._marks.search(target)):
                 continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress
@@ -150,9 +151,20 @@ def _pair(rule: Rule) -> Any:
     return build
 
 
-def _last_chars(texts: Sequence[str], rows: Sequence[int]) -> list[str]:
-    """The last visible character of each text of ``rows`` ("" for a blank text)."""
-    return [texts[row].rstrip()[-1:] for row in rows]
+# The last visible characters of each chunk alive (sources, targets), for PU005-PU006-PU014.
+_ENDS: weakref.WeakKeyDictionary[Chunk, tuple[list[str], list[str]]] = weakref.WeakKeyDictionary()
+
+
+def _last_chars(chunk: Chunk) -> tuple[list[str], list[str]]:
+    """The last visible character of each source and each target ("" for a blank text).
+
+    Read once per chunk: the engine hands the same read-only chunk to every rule.
+    """
+    ends = _ENDS.get(chunk)
+    if ends is None:
+        ends = ([t.rstrip()[-1:] for t in chunk.sources], [t.rstrip()[-1:] for t in chunk.targets])
+        _ENDS[chunk] = ends
+    return ends
 
 
 def _rows_with_source(chunk: Chunk, rows: Sequence[int]) -> Iterator[int]:
@@ -223,8 +235,8 @@ class MissingFinalPunctuation(Rule):
         if pair.src.blank or pair.tgt.blank:
             return rows
         src_chars, tgt_single = pair.src.chars, pair.tgt.single
-        ends = zip(rows, _last_chars(chunk.sources, rows), _last_chars(chunk.targets, rows), strict=True)
-        return [row for row, s, t in ends if s in src_chars and t not in tgt_single]
+        src_end, tgt_end = _last_chars(chunk)
+        return [row for row in rows if src_end[row] in src_chars and tgt_end[row] not in tgt_single]
 
     def _check_one(self, pair: _Pair, row: int, source: str, target: str, min_words: int) -> Hit | None:
         s_at = tail_of(source, pair.src)
@@ -346,12 +358,11 @@ class QuestionLost(Rule):
         if pair.src.blank or pair.tgt.blank:
             return rows
         src, tgt_chars = pair.src, pair.tgt.chars
-        ends = zip(rows, _last_chars(chunk.sources, rows), _last_chars(chunk.targets, rows), strict=True)
-        return [
-            row
-            for row, s, t in ends
-            if (s in src.question_ends or (s in src.chars and s not in src.single)) and t in tgt_chars
-        ]
+        # the source's last mark may be a question mark: it is one, or the last character
+        # belongs to no one-character mark (a closing quote, a part of `...`)
+        may_ask = src.question_ends | (src.chars - src.single)
+        src_end, tgt_end = _last_chars(chunk)
+        return [row for row in rows if src_end[row] in may_ask and tgt_end[row] in tgt_chars]
 
     def _check_one(self, pair: _Pair, words: QuestionWords, row: int, source: str, target: str) -> Hit | None:
         s_at = tail_of(source, pair.src)
@@ -446,8 +457,8 @@ class AddedFinalPunctuation(Rule):
         if pair.src.blank or pair.tgt.blank:
             return rows
         src_single, tgt_chars = pair.src.single, pair.tgt.chars
-        ends = zip(rows, _last_chars(chunk.sources, rows), _last_chars(chunk.targets, rows), strict=True)
-        return [row for row, s, t in ends if s not in src_single and t in tgt_chars]
+        src_end, tgt_end = _last_chars(chunk)
+        return [row for row in rows if src_end[row] not in src_single and tgt_end[row] in tgt_chars]
 
 
 # List bullets and dashes open list items and dialogue in any language and change freely
