@@ -8,7 +8,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from html.entities import html5
-from itertools import compress
 
 from tqaudit.chunk import Chunk, finditer
 from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits
@@ -538,7 +537,8 @@ class Mojibake(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         texts = chunk.targets
-        rows = list(compress(range(len(texts)), map(_MOJIBAKE_HINT.search, texts)))
+        # the signature is not ASCII, and str.isascii takes no time
+        rows = [row for row, text in enumerate(texts) if not text.isascii() and _MOJIBAKE_HINT.search(text)]
         if not rows:
             return  # ftfy is imported only for a chunk with a mojibake signature
         from ftfy.badness import is_bad

@@ -205,7 +205,11 @@ class ReversedQuotes(Rule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         pairs = {"”": "“", "’": "‘", "»": "«"}
-        for row, m in finditer(chunk.targets, self._pattern, self._closers):
+        targets = chunk.targets
+        # the marks are not ASCII, and str.isascii takes no time
+        rows = [row for row, text in enumerate(targets) if not text.isascii()]
+        for i, m in finditer([targets[r] for r in rows], self._pattern, self._closers):
+            row = rows[i]
             opener, closer = m.group("open"), m.group("close")
             if pairs[opener] != closer:
                 continue

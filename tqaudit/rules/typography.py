@@ -60,6 +60,7 @@ class QuoteRules:
     alternate: str
     spaced: bool  # guillemets spaced inside (French)
     suspect: re.Pattern[str]  # a mark that may be foreign: the cheap prefilter
+    ascii_suspect: bool  # whether a suspect mark is ASCII (else ASCII texts have none)
     scan: re.Pattern[str]  # every quotation mark scanned in this language
     known: frozenset[str]  # every pair that closes a quotation (any language's)
     openers: frozenset[str]
@@ -154,6 +155,7 @@ class QuoteTables:
         skip = _APOSTROPHES - ({"'"} if lang in self._single else set())
         known = frozenset(p for p in self._known if not set(p) & skip)
         scanned = {c for p in known for c in p}
+        suspect = (scanned - marks) | {p[0] for p in inner}
         spaced = any(
             p.header.get("spaced_guillemets") for p in self._packs.for_languages("punctuation", src, tgt)
         )
@@ -165,7 +167,8 @@ class QuoteTables:
             primary=pairs[0],
             alternate=pairs[1] if len(pairs) > 1 else pairs[0],
             spaced=spaced,
-            suspect=_char_class((scanned - marks) | {p[0] for p in inner}),
+            suspect=_char_class(suspect),
+            ascii_suspect=any(c.isascii() for c in suspect),
             scan=_char_class(scanned),
             known=known,
             openers=frozenset(p[0] for p in known),
@@ -229,9 +232,13 @@ class ForeignQuotationMarks(Rule):
         return not set(q.pair) <= rules.marks
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
+        targets = chunk.targets
         for rules, rows in self.by_language(chunk, self._tables.rules):
-            if rules is not None:
-                yield from remap(self._check_rows([chunk.targets[r] for r in rows], rules), rows)
+            if rules is None:
+                continue
+            if not rules.ascii_suspect:  # str.isascii takes no time: skip what cannot hold one
+                rows = [row for row in rows if not targets[row].isascii()]
+            yield from remap(self._check_rows([targets[r] for r in rows], rules), rows)
 
     def _check_rows(self, texts: Sequence[str], rules: QuoteRules) -> Iterator[Hit]:
         for row in sorted({row for row, _ in finditer(texts, rules.suspect)}):

@@ -179,7 +179,9 @@ class SpaceInsideQuotes(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
-        for spaced, rows in self.by_language(chunk, self._spaced):
+        for spaced, all_rows in self.by_language(chunk, self._spaced):
+            # the quotation marks are not ASCII, and str.isascii takes no time
+            rows = [row for row in all_rows if not targets[row].isascii()]
             hits = regex_hits(
                 [targets[r] for r in rows],
                 self._pattern,
@@ -475,8 +477,10 @@ class ForeignSpace(Rule):
                 self._allowed.setdefault(lang, set()).update(entry["pattern"])
         body = re.escape(chars) if chars else "(?!)"
         self._pattern = re.compile(f"(?<=[^\\W_])[ {body}]*[{body}][ {body}]*(?=[^\\W_])")
-        # every match has one of the characters: the rows to read, found in C
+        # every match has one of the characters: the rows to read, found in C (and, when
+        # none of them is ASCII, only in the texts that are not ASCII: str.isascii takes no time)
         self._where = re.compile(f"[{body}]")
+        self._ascii = any(c.isascii() for c in chars) or not chars
 
     def _foreign(self, text: str, m: re.Match[str], lang: str) -> str:
         """The foreign characters of a match (empty when the place allows them)."""
@@ -492,7 +496,9 @@ class ForeignSpace(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         targets = chunk.targets
         sources = chunk.sources
-        for row, m in finditer(targets, self._pattern, self._where):
+        rows = range(len(targets)) if self._ascii else [r for r, t in enumerate(targets) if not t.isascii()]
+        for i, m in finditer([targets[r] for r in rows], self._pattern, self._where):
+            row = rows[i]
             chars = self._foreign(targets[row], m, chunk.tgt_langs[row])
             if not chars:
                 continue
