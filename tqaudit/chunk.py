@@ -14,7 +14,7 @@ Regular expressions run on one segment at a time (:meth:`Chunk.finditer`), so ``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from types import MappingProxyType
@@ -116,3 +116,21 @@ def finditer(
     for row in compress(range(len(texts)), map((where or pattern).search, texts)):
         for match in pattern.finditer(texts[row]):
             yield row, match
+
+
+def rows_containing(texts: Sequence[str], needles: Iterable[str]) -> list[int]:
+    """The rows whose text contains one of ``needles`` (a few literal strings), in order.
+
+    Substring tests run in C and are several times cheaper than a regex character class
+    over the same text; an ASCII text (``str.isascii`` is a flag test) is only tested for
+    the ASCII needles, as it cannot contain the others.
+    """
+    every = tuple(needles)
+    ascii_only = tuple(n for n in every if n.isascii())
+    out = []
+    for row, text in enumerate(texts):
+        for needle in ascii_only if text.isascii() else every:
+            if needle in text:
+                out.append(row)
+                break
+    return out

@@ -6,11 +6,11 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from html.entities import html5
 
-from tqaudit.chunk import Chunk, finditer
-from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits
+from tqaudit.chunk import Chunk, rows_containing
+from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits, remap
 from tqaudit.rules.registry import register
 
 # Every named entity of HTML5 (WHATWG's list as shipped in Python's html.entities), longest
@@ -138,7 +138,14 @@ _MARKUP = re.compile(
 )
 # Every markup item starts with one of these: a text without any cannot match ``_MARKUP``,
 # whose alternatives keep the regex engine from skipping ahead by itself (the rows to read).
-_MARKUP_START = re.compile(r"[<%{#\\]")
+_MARKUP_START = ("<", "%", "{", "#", "\\")
+
+
+def _markup_items(texts: Sequence[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(row, match) of every markup item, in the rows with a character that starts one."""
+    for row in rows_containing(texts, _MARKUP_START):
+        for m in _MARKUP.finditer(texts[row]):
+            yield row, m
 
 
 _ATTRIBUTE = re.compile(r"\s+([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
@@ -239,7 +246,7 @@ class MarkupMismatch(Rule):
         translatable = frozenset(a.lower() for a in self.opts["translatable_attributes"])
         wanted: dict[int, Counter[str]] = {}
         kinds: dict[int, dict[str, list[str]]] = {}
-        in_sources = list(finditer(sources, _MARKUP, _MARKUP_START))
+        in_sources = list(_markup_items(sources))
         for row, m in in_sources:
             key = _markup_key(m, translatable)
             wanted.setdefault(row, Counter())[key] += 1
@@ -250,7 +257,7 @@ class MarkupMismatch(Rule):
                 wanted.pop(row, None)  # `<Error>`: a word in angle brackets, not markup
                 prose.add(row)
         found: dict[int, list[tuple[int, int, str, str]]] = {}
-        for row, m in finditer(targets, _MARKUP, _MARKUP_START):
+        for row, m in _markup_items(targets):
             if row in wanted:
                 start = m.start()
                 found.setdefault(row, []).append(
@@ -360,11 +367,17 @@ class DecoderToken(Rule):
         pack = self.packs.get("markup.decoder")
         tokens = pack.patterns() if pack else []
         self._pattern = literal_alternation(tokens, word_boundary=False, flags=re.IGNORECASE)
+        # Every match starts with a token's first character: when none is a letter (which
+        # the case-blind match could find in another case), the rows to read are those
+        # with one, found by substring tests.
+        firsts = tuple(sorted({token[:1] for token in tokens}))
+        self._firsts = None if any(not c or c.isalpha() for c in firsts) else firsts
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         texts = chunk.targets
-        for row, m in finditer(texts, self._pattern):
+        rows = range(len(texts)) if self._firsts is None else rows_containing(texts, self._firsts)
+        for row, m in ((r, m) for r in rows for m in self._pattern.finditer(texts[r])):
             token = m.group()
             if token.casefold() in sources[row].casefold():
                 continue
@@ -376,8 +389,8 @@ class DecoderToken(Rule):
 # (`▁The▁cat`), subword-nmt's BPE continuation `@@ ` (`trans@@ lation`, Sennrich et al.
 # 2016) and OpenNMT Tokenizer's joiner U+FFED (`trans￭lation`).
 _SUBWORD = re.compile(r"\u2581+|(?<=\w)@@(?: |$)|\uffed")
-# every subword mark has one of these characters: the rows to read, found in C
-_SUBWORD_CHARS = re.compile("[\u2581@\uffed]")
+# every subword mark has one of these: the rows to read, found by substring tests
+_SUBWORD_MARKS = ("\u2581", "@@", "\uffed")
 
 
 def _join_subwords(m: re.Match[str]) -> str:
@@ -429,7 +442,9 @@ class SubwordMark(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         message = "Subword mark '{text}' in the translation"
-        for hit in regex_hits(chunk.targets, _SUBWORD, message, _join_subwords, where=_SUBWORD_CHARS):
+        rows = rows_containing(chunk.targets, _SUBWORD_MARKS)
+        found = regex_hits([chunk.targets[row] for row in rows], _SUBWORD, message, _join_subwords)
+        for hit in remap(found, rows):
             if not _SUBWORD.search(sources[hit.row]):
                 yield hit
 

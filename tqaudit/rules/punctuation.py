@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import compress
 from typing import Any, ClassVar, NamedTuple
 
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk, rows_containing
 from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits, remap
 from tqaudit.rules.registry import register
 
@@ -24,11 +24,15 @@ class QuoteStyle:
     ascii_closers: tuple[str, ...]
 
     @functools.cached_property
-    def pattern(self) -> re.Pattern[str]:
+    def marks(self) -> list[str]:
+        """Every quotation mark, longest first."""
         marks = set(self.closers) | {c for cs in self.closers.values() for c in cs}
         marks |= set(self.ascii_closers)
-        alts = sorted(marks, key=lambda m: (-len(m), m))
-        return re.compile("|".join(map(re.escape, alts)))
+        return sorted(marks, key=lambda m: (-len(m), m))
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(map(re.escape, self.marks)))
 
 
 def quote_style(rule: Rule) -> QuoteStyle:
@@ -61,8 +65,8 @@ def pair_quotes(texts: Sequence[str], style: QuoteStyle) -> Iterator[QuoteEvent]
     other closing mark is a mismatch (if a quote is open) or stray (if none is).
     """
     by_row: dict[int, list[tuple[int, str]]] = {}
-    for row, m in finditer(texts, style.pattern):
-        by_row.setdefault(row, []).append((m.start(), m.group()))
+    for row in rows_containing(texts, style.marks):  # the rows with a mark, by substring tests
+        by_row[row] = [(m.start(), m.group()) for m in style.pattern.finditer(texts[row])]
     for row, marks in by_row.items():
         stack: list[tuple[int, str]] = []
         for pos, mark in marks:

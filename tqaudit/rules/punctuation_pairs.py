@@ -14,7 +14,7 @@ from itertools import compress, repeat
 from typing import Any, ClassVar
 
 from tqaudit import scripts
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk, rows_containing
 from tqaudit.rules.base import Applicability, Hit, Rule
 from tqaudit.rules.registry import register
 
@@ -200,16 +200,14 @@ class ReversedQuotes(Rule):
         pack = self.packs.get("punctuation.marks")
         self._guillemets = frozenset(pack.header.get("reversed_guillemets", ()) if pack else ())
 
-    # every match closes with one of these: the rows to read, found in C
-    _closers = re.compile("[“‘«]")
+    # every match closes with one of these: the rows to read, found by substring tests
+    _closers = ("“", "‘", "«")
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         pairs = {"”": "“", "’": "‘", "»": "«"}
         targets = chunk.targets
-        # the marks are not ASCII, and str.isascii takes no time
-        rows = [row for row, text in enumerate(targets) if not text.isascii()]
-        for i, m in finditer([targets[r] for r in rows], self._pattern, self._closers):
-            row = rows[i]
+        rows = rows_containing(targets, self._closers)
+        for row, m in ((r, m) for r in rows for m in self._pattern.finditer(targets[r])):
             opener, closer = m.group("open"), m.group("close")
             if pairs[opener] != closer:
                 continue

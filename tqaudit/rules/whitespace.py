@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from itertools import compress, repeat
 
 from tqaudit import scripts
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk, finditer, rows_containing
 from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits, remap
 from tqaudit.rules.registry import register
 
@@ -160,8 +160,8 @@ class SpaceInsideQuotes(Rule):
         r"|(?<=[\w.,!?;:])[ \t]+(?P<close>[”»])(?=[\s.,;:!?)\]]|$)"
     )
 
-    # every match has one of these marks: the rows to read, found in C
-    _marks = re.compile("[“„«”»]")
+    # every match has one of these marks: the rows to read, found by substring tests
+    _marks = ("“", "„", "«", "”", "»")
 
     def _spaced(self, src: str, tgt: str) -> bool:
         """Whether the target language spaces the inside of « » (its ``punctuation.<lang>`` pack)."""
@@ -180,14 +180,13 @@ class SpaceInsideQuotes(Rule):
         sources = chunk.sources
         targets = chunk.targets
         for spaced, all_rows in self.by_language(chunk, self._spaced):
-            # the quotation marks are not ASCII, and str.isascii takes no time
-            rows = [row for row in all_rows if not targets[row].isascii()]
+            picked = rows_containing([targets[r] for r in all_rows], self._marks)
+            rows = [all_rows[i] for i in picked]
             hits = regex_hits(
                 [targets[r] for r in rows],
                 self._pattern,
                 "Space inside quotation mark '{open}{close}'",
                 "{open}{close}",
-                where=self._marks,
             )
             for hit in remap(hits, rows):
                 if spaced and hit.suggestion in ("«", "»"):
