@@ -8,7 +8,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress
 from typing import Any, ClassVar, NamedTuple
 
 from tqaudit.chunk import Chunk, rows_containing
@@ -308,12 +307,12 @@ class _Brackets(NamedTuple):
     pattern: re.Pattern[str]
     width: dict[int, str]  # full-width opener -> half-width, so `(…）` pairs up
 
-    marks: re.Pattern[str]  # any bracket: the rows to walk, found in C
+    marks: tuple[str, ...]  # every bracket: the rows to walk, found by substring tests
 
     def unpaired(self, texts: Sequence[str]) -> dict[int, list[tuple[int, str]]]:
         """Per row, the brackets left unpaired by a stack walk."""
         out: dict[int, list[tuple[int, str]]] = {}
-        for row in compress(range(len(texts)), map(self.marks.search, texts)):
+        for row in rows_containing(texts, self.marks):
             left = self.unpaired_in(texts[row])
             if left:
                 out[row] = left
@@ -340,8 +339,8 @@ def _brackets(pairs: dict[str, str]) -> _Brackets:
     marks = "".join(re.escape(ch) for pair in pairs.items() for ch in pair)
     pattern = re.compile(f"[{marks}]{_NOT_EMOTICON}") if marks else re.compile(r"(?!)")
     closers = {c: o.translate(width) for o, c in pairs.items()}
-    any_mark = re.compile(f"[{marks}]") if marks else pattern
-    return _Brackets(closers, frozenset(pairs), pattern, width, any_mark)
+    chars = tuple(sorted({ch for pair in pairs.items() for mark in pair for ch in mark}))
+    return _Brackets(closers, frozenset(pairs), pattern, width, chars)
 
 
 @register

@@ -15,11 +15,11 @@ import re
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, pairwise
+from itertools import pairwise
 from typing import Any
 
 from tqaudit import scripts
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk, finditer, rows_containing
 from tqaudit.rules.base import Applicability, Hit, Rule, remap
 from tqaudit.rules.registry import register
 
@@ -62,6 +62,7 @@ class QuoteRules:
     suspect: re.Pattern[str]  # a mark that may be foreign: the cheap prefilter
     ascii_suspect: bool  # whether a suspect mark is ASCII (else ASCII texts have none)
     scan: re.Pattern[str]  # every quotation mark scanned in this language
+    scanned: tuple[str, ...]  # the same marks, for substring tests (chunk.rows_containing)
     known: frozenset[str]  # every pair that closes a quotation (any language's)
     openers: frozenset[str]
 
@@ -170,6 +171,7 @@ class QuoteTables:
             suspect=_char_class(suspect),
             ascii_suspect=any(c.isascii() for c in suspect),
             scan=_char_class(scanned),
+            scanned=tuple(sorted(scanned)),
             known=known,
             openers=frozenset(p[0] for p in known),
         )
@@ -714,7 +716,7 @@ class RepeatedQuotation(Rule):
             if rules is None:
                 continue
             texts = [chunk.targets[r] for r in rows]
-            for i in compress(range(len(rows)), map(rules.scan.search, texts)):
+            for i in rows_containing(texts, rules.scanned):
                 row = rows[i]
                 yield from self._row(row, texts[i], chunk.sources[row], rules)
 
