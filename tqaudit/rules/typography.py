@@ -507,6 +507,8 @@ class NumberCopies:
         )
         convert = str.maketrans({d_s: d_t, g_s: g_t})
         digits = re.compile(rf"\d(?:{g}|{d})\d")
+        if len(d_s) == len(g_s):  # the same, opening with the symbol (searched for in C)
+            digits = re.compile(rf"(?:{g}|{d})(?<=\d(?:{g}|{d}))(?=\d)")
         return Notation(pattern, digits, decimal, group, convert, scripts.base_language(tgt), d_t)
 
     def copies(self, chunk: Chunk, rule: Rule) -> Iterator[NumberCopy]:

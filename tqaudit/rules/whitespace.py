@@ -323,11 +323,16 @@ def _edge(text: str, pattern: re.Pattern[str], tgt_lang: str) -> str:
 
 def _edge_hits(chunk: Chunk, pattern: re.Pattern[str], where: str) -> Iterator[Hit]:
     """A hit where the whitespace at one edge of the target differs from the source's."""
-    edge = slice(0, 1) if where == "Leading" else slice(-1, None)
     sources, targets = chunk.sources, chunk.targets
-    # the edge character alone says which rows need a look
-    pairs = enumerate(zip(sources, targets, strict=True))
-    rows = [r for r, (s, t) in pairs if s[edge].isspace() or t[edge].isspace()]
+    # the edge character alone says which rows need a look: those that strip changes (a
+    # text without whitespace at that edge comes back as is), found in C
+    strip = str.lstrip if where == "Leading" else str.rstrip
+    everything = range(len(targets))
+    spaced = [
+        compress(everything, map(operator.ne, map(len, texts), map(len, map(strip, texts))))
+        for texts in (sources, targets)
+    ]
+    rows = sorted({*spaced[0], *spaced[1]})
     for row in rows:
         source, target = sources[row], targets[row]
         if not source.strip() or not target.strip():
