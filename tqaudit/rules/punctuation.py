@@ -59,7 +59,7 @@ class QuoteEvent:
 def pair_quotes(texts: Sequence[str], style: QuoteStyle) -> Iterator[QuoteEvent]:
     """Pair the quotation marks of every text with a stack (order, not counts).
 
-    One regex pass finds every mark in the chunk; the stack walk is per row but only over
+    Substring tests pick the rows with a mark; the stack walk is per row but only over
     the marks. A mark that closes the open quote pops it; a mark that opens pushes; any
     other closing mark is a mismatch (if a quote is open) or stray (if none is).
     """
