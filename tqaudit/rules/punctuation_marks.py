@@ -335,7 +335,7 @@ class InsertedComma(Rule):
             by_length: dict[int, list[str]] = {}
             for w in after:
                 by_length.setdefault(len(w), []).append(re.escape(w))
-            behind = [f"(?<=(?:{'|'.join(ws)}),)" for _, ws in sorted(by_length.items())]
+            behind = [f"(?<=(?<![\\w'’-])(?:{'|'.join(ws)}),)" for _, ws in sorted(by_length.items())]
             where.append(rf"(?=\s)(?:{'|'.join(behind)})")
         if before:
             words = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
