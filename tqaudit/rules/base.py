@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -213,12 +214,28 @@ def regex_hits(
         )
 
 
+# The groups of each chunk alive, by ``default_tgt``: the engine hands the same read-only
+# chunk to every rule, and a dozen rules group it.
+_GROUPS: weakref.WeakKeyDictionary[Chunk, dict[str, dict[tuple[str, str], list[int]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, str], list[int]]:
     """Chunk rows grouped by (source, target) base language, for rules that read packs per pair.
 
-    ``default_tgt`` stands in for segments without a target language.
+    ``default_tgt`` stands in for segments without a target language. Grouped once per
+    chunk; each call gets its own lists.
     """
+    by_default = _GROUPS.setdefault(chunk, {})
+    groups = by_default.get(default_tgt)
+    if groups is None:
+        groups = by_default[default_tgt] = _group_by_languages(chunk, default_tgt)
+    return {key: list(rows) for key, rows in groups.items()}
 
+
+def _group_by_languages(chunk: Chunk, default_tgt: str) -> dict[tuple[str, str], list[int]]:
+    """The groups of :func:`group_by_languages`, computed."""
     # rows by the declared codes first (a chunk holds few), then each code pair mapped once
     groups: dict[tuple[str, str], list[int]] = {}
     for (src, tgt), rows in _rows_by_pair(chunk).items():
