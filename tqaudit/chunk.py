@@ -14,7 +14,7 @@ Regular expressions run on one segment at a time (:meth:`Chunk.finditer`), so ``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from types import MappingProxyType
@@ -101,13 +101,36 @@ class Chunk:
         return self.annotations.get(name, ("",) * len(self))
 
 
-def finditer(texts: Sequence[str], pattern: re.Pattern[str]) -> Iterator[tuple[int, re.Match[str]]]:
+def finditer(
+    texts: Sequence[str], pattern: re.Pattern[str], where: re.Pattern[str] | None = None
+) -> Iterator[tuple[int, re.Match[str]]]:
     """(row, match) for every match of ``pattern`` in each text, offsets local to that text.
 
     One segment at a time: anchors and look-arounds never see a neighbouring segment. The
     rows that match at all are found first by a loop that runs in C (most patterns match
-    few segments), so the Python-level work is proportional to the matches.
+    few segments), so the Python-level work is proportional to the matches. ``where`` is a
+    cheaper pattern that every text with a match of ``pattern`` matches too (a pattern that
+    opens with a look-behind is tried at every position; one that opens with a character
+    or a class is searched for in C): it picks the rows instead.
     """
-    for row in compress(range(len(texts)), map(pattern.search, texts)):
+    for row in compress(range(len(texts)), map((where or pattern).search, texts)):
         for match in pattern.finditer(texts[row]):
             yield row, match
+
+
+def rows_containing(texts: Sequence[str], needles: Iterable[str]) -> list[int]:
+    """The rows whose text contains one of ``needles`` (a few literal strings), in order.
+
+    Substring tests run in C and are several times cheaper than a regex character class
+    over the same text; an ASCII text (``str.isascii`` is a flag test) is only tested for
+    the ASCII needles, as it cannot contain the others.
+    """
+    every = tuple(needles)
+    ascii_only = tuple(n for n in every if n.isascii())
+    out = []
+    for row, text in enumerate(texts):
+        for needle in ascii_only if text.isascii() else every:
+            if needle in text:
+                out.append(row)
+                break
+    return out

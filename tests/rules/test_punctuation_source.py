@@ -36,3 +36,19 @@ def test_quotation_open_across_documents_is_flagged() -> None:
     targets = ["“This time I wanted to take it slow.", "I'm getting old,” Goodman said."]
     found = _audit("PU002", sources, targets, ["d1", "d2"])
     assert list(found["segment_id"]) == ["1", "2"]
+
+
+def test_start_punctuation_row_filter_keeps_every_mark_and_symbol() -> None:
+    """PU007 reads only rows whose first visible character may be a mark or symbol:
+    the filter's ``[\\W_]`` holds every character of category P or S, and its ``\\s``
+    is ``str.isspace`` (what ``lstrip`` strips)."""
+    import re
+    import unicodedata
+
+    from tqaudit.rules.punctuation_source import _MAY_OPEN_WITH_MARK
+
+    for code in range(0x110000):
+        ch = chr(code)
+        if unicodedata.category(ch)[0] in "PS":
+            assert _MAY_OPEN_WITH_MARK.search(ch), hex(code)
+        assert ch.isspace() == bool(re.match(r"\s", ch)), hex(code)

@@ -10,9 +10,12 @@ built per language pair by :meth:`Rule.by_language`, not once per chunk.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from tqaudit import scripts
@@ -184,14 +187,16 @@ def regex_hits(
     message: str,
     suggestion: str | Callable[[re.Match[str]], str] | None = None,
     group: int | str = 0,
+    where: re.Pattern[str] | None = None,
 ) -> Iterator[Hit]:
     """Hits for every match of ``pattern`` in ``texts`` (each text matched on its own).
 
     ``message`` is formatted with ``text`` (the matched text), ``suggestion`` and the match's
     named groups; ``suggestion`` is a string (formatted the same way), a callable taking the
-    match, or None when the rule knows no fix.
+    match, or None when the rule knows no fix. ``where`` picks the rows to match, as in
+    :func:`~tqaudit.chunk.finditer`.
     """
-    for row, m in finditer(texts, pattern):
+    for row, m in finditer(texts, pattern, where):
         text = m.group(group)
         fields = {k: v or "" for k, v in m.groupdict().items()}
         if suggestion is None:
@@ -209,17 +214,55 @@ def regex_hits(
         )
 
 
+# The groups of each chunk alive, by ``default_tgt``: the engine hands the same read-only
+# chunk to every rule, and a dozen rules group it.
+_GROUPS: weakref.WeakKeyDictionary[Chunk, dict[str, dict[tuple[str, str], list[int]]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, str], list[int]]:
     """Chunk rows grouped by (source, target) base language, for rules that read packs per pair.
 
-    ``default_tgt`` stands in for segments without a target language.
+    ``default_tgt`` stands in for segments without a target language. Grouped once per
+    chunk; each call gets its own lists.
     """
+    by_default = _GROUPS.setdefault(chunk, {})
+    groups = by_default.get(default_tgt)
+    if groups is None:
+        groups = by_default[default_tgt] = _group_by_languages(chunk, default_tgt)
+    return {key: list(rows) for key, rows in groups.items()}
 
+
+def _group_by_languages(chunk: Chunk, default_tgt: str) -> dict[tuple[str, str], list[int]]:
+    """The groups of :func:`group_by_languages`, computed."""
+    # rows by the declared codes first (a chunk holds few), then each code pair mapped once
     groups: dict[tuple[str, str], list[int]] = {}
-    for row, (src, tgt) in enumerate(zip(chunk.src_langs, chunk.tgt_langs, strict=True)):
+    for (src, tgt), rows in _rows_by_pair(chunk).items():
         key = (scripts.base_language(src), scripts.base_language(tgt) or default_tgt)
-        groups.setdefault(key, []).append(row)
+        if key in groups:  # `pt-BR` and `pt`: one group, rows in order
+            groups[key] = sorted(groups[key] + rows)
+        else:
+            groups[key] = rows
     return groups
+
+
+def _rows_by_pair(chunk: Chunk) -> dict[tuple[str, str], list[int]]:
+    """Chunk rows by declared (source, target) codes, in order of first appearance.
+
+    A chunk holds one or a few pairs: each pair's rows are picked by a pass in C.
+    """
+    pairs = list(zip(chunk.src_langs, chunk.tgt_langs, strict=True))
+    declared = dict.fromkeys(pairs)
+    if len(declared) == 1:
+        return {pair: list(range(len(pairs))) for pair in declared}
+    if len(declared) <= 8:
+        everything = range(len(pairs))
+        return {pair: list(compress(everything, map(operator.eq, pairs, repeat(pair)))) for pair in declared}
+    out: dict[tuple[str, str], list[int]] = {}
+    for row, pair in enumerate(pairs):
+        out.setdefault(pair, []).append(row)
+    return out
 
 
 def remap(hits: Iterable[Hit], rows: Sequence[int]) -> Iterator[Hit]:

@@ -10,9 +10,11 @@ checked; the conventions that differ between languages (German noun capitals, Af
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
@@ -390,7 +392,9 @@ class LowercasedTarget(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         targets = chunk.targets
         upper = self._upper
-        candidates = [r for r, t in enumerate(targets) if t and not upper.search(t) and self._lower.search(t)]
+        # the rows without a capital, found in C (a capital is usually the first letter)
+        no_capital = compress(range(len(targets)), map(operator.not_, map(upper.search, targets)))
+        candidates = [r for r in no_capital if targets[r] and self._lower.search(targets[r])]
         for row in candidates:
             reason = self._reason(chunk, row)
             if reason:
@@ -463,11 +467,19 @@ class AllCaps(Rule):
 
     def prepare(self) -> None:
         upper, lower = _letter_classes()
-        word = f"(?<!\\w)[{upper}](?:[{upper}ß]|['’\\-][{upper}])*(?!\\w)"
+        tail = f"(?:[{upper}ß]|['’\\-][{upper}])*(?!\\w)"
+        word = f"(?<!\\w)[{upper}]{tail}"
         self._upper_word = re.compile(word)
         # two or more words in capitals (one-letter words inside: `I HAVE A STORY`), or
         # one long word in capitals (a whole target of one word)
-        self._run = re.compile(f"{word}(?:[^\\w\\n]{{1,3}}{word})+|(?<!\\w)[{upper}]{{6,}}(?!\\w)")
+        # (both alternatives open with a capital after no word character: written as the
+        # capital, then the look-behind `(?<!\w.)`, so that the capital is searched for in C)
+        self._run = re.compile(
+            f"[{upper}](?<!\\w.)(?:{tail}(?:[^\\w\\n]{{1,3}}{word})+|[{upper}]{{5,}}(?!\\w))"
+        )
+        # every run has a capital (or `ß`) then a capital, side by side or 1-3 marks apart:
+        # the rows to read, found in C
+        self._where = re.compile(f"[{upper}ß](?:[{upper}]|[^\\w\\n]{{1,3}}[{upper}])")
         self._lower = re.compile(f"[{lower}]")
 
     def _caps_letters(self, text: str) -> int:
@@ -477,7 +489,7 @@ class AllCaps(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
-        for row, m in finditer(targets, self._run):
+        for row, m in finditer(targets, self._run, self._where):
             text = m.group()
             whole = not self._lower.search(targets[row])
             n_words = len(self._upper_word.findall(text))
@@ -541,6 +553,8 @@ class LowercaseSentence(Rule):
         self.conv = conventions(self)
         _, lower = _letter_classes()
         self._inner_end = re.compile(_INNER_END.format(lower=lower))
+        # every match has a sentence mark, spaces and a lower-case letter: the rows to read
+        self._where = re.compile(f"[.!?]\\s+[\"'“‘«„]?[{lower}]")
 
     def _source_ends(self, source: str, src_lang: str) -> int:
         """Sentence ends inside the source that a capital follows (-1: one is in lower case).
@@ -561,7 +575,7 @@ class LowercaseSentence(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         targets = chunk.targets
         by_row: dict[int, list[re.Match[str]]] = {}
-        for row, m in finditer(targets, self._inner_end):
+        for row, m in finditer(targets, self._inner_end, self._where):
             by_row.setdefault(row, []).append(m)
         for row, matches in by_row.items():
             tgt_lang = scripts.base_language(chunk.tgt_langs[row])

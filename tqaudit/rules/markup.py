@@ -8,10 +8,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from html.entities import html5
-from itertools import compress
 
-from tqaudit.chunk import Chunk, finditer
-from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits
+from tqaudit.chunk import Chunk, rows_containing
+from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits, remap
 from tqaudit.rules.registry import register
 
 # Every named entity of HTML5 (WHATWG's list as shipped in Python's html.entities), longest
@@ -127,23 +126,26 @@ class LiteralEntity(Rule):
 # conversions (`%s`, `%1$d`, `%(name)s`, Mozilla's `%S`), not a per cent sign after a number
 # (`50 %ige`). brace: Python/.NET/ICU-style `{}`, `{0}`, `{name}`. token: the `#PRS_ORG#`
 # anonymisation tokens of WMT and similar `#NAME#` slots. escape: backslash escapes written
-# out in the text (`\n`, `\t`, `\"`, `\\`, `\u00a0`).
+# out in the text (`\n`, `\t`, `\"`, `\\`, `\u00a0`). (printf's look-behinds follow its `%`,
+# as `(?<![\w%]%)`: every alternative then fails at once where its first character is not.)
 _MARKUP = re.compile(
     r"(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][\w:.-]*)(?P<attrs>(?:\s[^<>]*)?|/)>)"
-    r"|(?P<printf>(?<![\w%])(?<!\d )%(?:\d+\$)?(?:\([A-Za-z_]\w*\))?[-+#0]*(?:\d+|\*)?(?:\.\d+)?"
+    r"|(?P<printf>%(?<![\w%]%)(?<!\d %)(?:\d+\$)?(?:\([A-Za-z_]\w*\))?[-+#0]*(?:\d+|\*)?(?:\.\d+)?"
     r"(?:hh|ll|[hlLqjzt])?[diouxXeEfFgGcsS@](?![^\W\d_]))"
     r"|(?P<brace>\{(?:\d+|[A-Za-z_][\w.]*)?(?:![rsa])?(?::[^{}\s]*)?\})"
     r"|(?P<token>#[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*#)"
     r"|(?P<escape>\\(?:u[0-9a-fA-F]{4}|[nrt\"'\\]))"
 )
 # Every markup item starts with one of these: a text without any cannot match ``_MARKUP``,
-# whose look-behinds keep the regex engine from skipping ahead by itself.
-_MARKUP_START = re.compile(r"[<%{#\\]")
+# whose alternatives keep the regex engine from skipping ahead by itself (the rows to read).
+_MARKUP_START = ("<", "%", "{", "#", "\\")
 
 
-def _with_markup_chars(texts: Sequence[str]) -> list[str]:
-    """``texts`` with the texts that cannot hold markup blanked (rows keep their numbers)."""
-    return [text if _MARKUP_START.search(text) else "" for text in texts]
+def _markup_items(texts: Sequence[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(row, match) of every markup item, in the rows with a character that starts one."""
+    for row in rows_containing(texts, _MARKUP_START):
+        for m in _MARKUP.finditer(texts[row]):
+            yield row, m
 
 
 _ATTRIBUTE = re.compile(r"\s+([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
@@ -240,22 +242,22 @@ class MarkupMismatch(Rule):
     }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        sources = _with_markup_chars(chunk.sources)
-        targets = _with_markup_chars(chunk.targets)
+        sources, targets = chunk.sources, chunk.targets
         translatable = frozenset(a.lower() for a in self.opts["translatable_attributes"])
         wanted: dict[int, Counter[str]] = {}
         kinds: dict[int, dict[str, list[str]]] = {}
-        for row, m in finditer(sources, _MARKUP):
+        in_sources = list(_markup_items(sources))
+        for row, m in in_sources:
             key = _markup_key(m, translatable)
             wanted.setdefault(row, Counter())[key] += 1
             kinds.setdefault(row, {}).setdefault(key, []).append(_markup_kind(m))
         prose: set[int] = set()
-        for row, m in list(finditer(sources, _MARKUP)):
+        for row, m in in_sources:
             if m.group("tag") and sources[row].strip() == m.group():
                 wanted.pop(row, None)  # `<Error>`: a word in angle brackets, not markup
                 prose.add(row)
         found: dict[int, list[tuple[int, int, str, str]]] = {}
-        for row, m in finditer(targets, _MARKUP):
+        for row, m in _markup_items(targets):
             if row in wanted:
                 start = m.start()
                 found.setdefault(row, []).append(
@@ -365,11 +367,17 @@ class DecoderToken(Rule):
         pack = self.packs.get("markup.decoder")
         tokens = pack.patterns() if pack else []
         self._pattern = literal_alternation(tokens, word_boundary=False, flags=re.IGNORECASE)
+        # Every match starts with a token's first character: when none is a letter (which
+        # the case-blind match could find in another case), the rows to read are those
+        # with one, found by substring tests.
+        firsts = tuple(sorted({token[:1] for token in tokens}))
+        self._firsts = None if any(not c or c.isalpha() for c in firsts) else firsts
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         texts = chunk.targets
-        for row, m in finditer(texts, self._pattern):
+        rows = range(len(texts)) if self._firsts is None else rows_containing(texts, self._firsts)
+        for row, m in ((r, m) for r in rows for m in self._pattern.finditer(texts[r])):
             token = m.group()
             if token.casefold() in sources[row].casefold():
                 continue
@@ -381,6 +389,8 @@ class DecoderToken(Rule):
 # (`▁The▁cat`), subword-nmt's BPE continuation `@@ ` (`trans@@ lation`, Sennrich et al.
 # 2016) and OpenNMT Tokenizer's joiner U+FFED (`trans￭lation`).
 _SUBWORD = re.compile(r"\u2581+|(?<=\w)@@(?: |$)|\uffed")
+# every subword mark has one of these: the rows to read, found by substring tests
+_SUBWORD_MARKS = ("\u2581", "@@", "\uffed")
 
 
 def _join_subwords(m: re.Match[str]) -> str:
@@ -432,7 +442,9 @@ class SubwordMark(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         message = "Subword mark '{text}' in the translation"
-        for hit in regex_hits(chunk.targets, _SUBWORD, message, _join_subwords):
+        rows = rows_containing(chunk.targets, _SUBWORD_MARKS)
+        found = regex_hits([chunk.targets[row] for row in rows], _SUBWORD, message, _join_subwords)
+        for hit in remap(found, rows):
             if not _SUBWORD.search(sources[hit.row]):
                 yield hit
 
@@ -538,11 +550,15 @@ class Mojibake(Rule):
     fix = Applicability.UNSAFE
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        from ftfy.badness import is_bad
-
         sources = chunk.sources
         texts = chunk.targets
-        for row in compress(range(len(texts)), map(_MOJIBAKE_HINT.search, texts)):
+        # the signature is not ASCII, and str.isascii takes no time
+        rows = [row for row, text in enumerate(texts) if not text.isascii() and _MOJIBAKE_HINT.search(text)]
+        if not rows:
+            return  # ftfy is imported only for a chunk with a mojibake signature
+        from ftfy.badness import is_bad
+
+        for row in rows:
             text, source = texts[row], sources[row]
             if is_bad(source):
                 continue  # the source is mis-decoded itself: the target copies it

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk, rows_containing
 from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits, remap
 from tqaudit.rules.registry import register
 
@@ -23,11 +23,15 @@ class QuoteStyle:
     ascii_closers: tuple[str, ...]
 
     @functools.cached_property
-    def pattern(self) -> re.Pattern[str]:
+    def marks(self) -> list[str]:
+        """Every quotation mark, longest first."""
         marks = set(self.closers) | {c for cs in self.closers.values() for c in cs}
         marks |= set(self.ascii_closers)
-        alts = sorted(marks, key=lambda m: (-len(m), m))
-        return re.compile("|".join(map(re.escape, alts)))
+        return sorted(marks, key=lambda m: (-len(m), m))
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(map(re.escape, self.marks)))
 
 
 def quote_style(rule: Rule) -> QuoteStyle:
@@ -55,13 +59,13 @@ class QuoteEvent:
 def pair_quotes(texts: Sequence[str], style: QuoteStyle) -> Iterator[QuoteEvent]:
     """Pair the quotation marks of every text with a stack (order, not counts).
 
-    One regex pass finds every mark in the chunk; the stack walk is per row but only over
+    Substring tests pick the rows with a mark; the stack walk is per row but only over
     the marks. A mark that closes the open quote pops it; a mark that opens pushes; any
     other closing mark is a mismatch (if a quote is open) or stray (if none is).
     """
     by_row: dict[int, list[tuple[int, str]]] = {}
-    for row, m in finditer(texts, style.pattern):
-        by_row.setdefault(row, []).append((m.start(), m.group()))
+    for row in rows_containing(texts, style.marks):  # the rows with a mark, by substring tests
+        by_row[row] = [(m.start(), m.group()) for m in style.pattern.finditer(texts[row])]
     for row, marks in by_row.items():
         stack: list[tuple[int, str]] = []
         for pos, mark in marks:
@@ -259,6 +263,8 @@ class SpaceBeforePunctuation(Rule):
     # A space before a mark of any script's kind in the source (`bitte !`, `カード 、`): a
     # target with no more spaced marks than its source copied the spacing.
     _source_spaced = re.compile(r"(?<=\S)[ \t\u3000]+[,.;:!?、。，：；！？](?!\.\.)")
+    # every match is a mark after a space or tab: the rows to read, found in C
+    _where = re.compile(r"[,.;:!?](?<=[ \t][,.;:!?])")
 
     def _spaced(self, src: str, tgt: str) -> frozenset[str]:
         """Marks this target language's typography puts after a space (French `:`)."""
@@ -268,7 +274,11 @@ class SpaceBeforePunctuation(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         for spaced, rows in self.by_language(chunk, self._spaced):
             hits = regex_hits(
-                [chunk.targets[r] for r in rows], self._pattern, "Space before '{mark}'", "{mark}"
+                [chunk.targets[r] for r in rows],
+                self._pattern,
+                "Space before '{mark}'",
+                "{mark}",
+                where=self._where,
             )
             kept = [h for h in hits if h.suggestion not in spaced]
             per_row = Counter(h.row for h in kept)
@@ -283,7 +293,9 @@ class SpaceBeforePunctuation(Rule):
 # Emoticons (`:)`, `;-(`, `=)`, and `: (` spaced out at the end) are not brackets; a
 # closing bracket with nothing open after a short label at the start of a word is a list
 # marker (`1)`, `a)`, `iv)`).
-_NOT_EMOTICON = r"(?<![:;=]-)(?<![:;=])(?!(?<=[:;=] )[()](?:\s|$))"
+# (Written after the bracket it tests, so that the pattern opens with the bracket and is
+# searched for in C: `(?<![:;=]-.)` is `(?<![:;=]-)` before the bracket.)
+_NOT_EMOTICON = r"(?<![:;=]-.)(?<![:;=].)(?!(?<=[:;=] [()])(?:\s|$))"
 _LIST_MARKER = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Za-z]|[ivxIVX]{2,4})$")
 
 
@@ -295,32 +307,40 @@ class _Brackets(NamedTuple):
     pattern: re.Pattern[str]
     width: dict[int, str]  # full-width opener -> half-width, so `(…）` pairs up
 
+    marks: tuple[str, ...]  # every bracket: the rows to walk, found by substring tests
+
     def unpaired(self, texts: Sequence[str]) -> dict[int, list[tuple[int, str]]]:
         """Per row, the brackets left unpaired by a stack walk."""
         out: dict[int, list[tuple[int, str]]] = {}
-        for row, text in enumerate(texts):
-            stack: list[tuple[int, str]] = []
-            stray: list[tuple[int, str]] = []
-            for m in self.pattern.finditer(text):
-                pos, mark = m.start(), m.group()
-                if mark in self.openers:
-                    stack.append((pos, mark))
-                elif stack and stack[-1][1].translate(self.width) == self.closers[mark]:
-                    stack.pop()
-                elif stack or not _LIST_MARKER.search(text, max(0, pos - 6), pos):
-                    stray.append((pos, mark))
-            if stack or stray:
-                out[row] = sorted(stray + stack)
+        for row in rows_containing(texts, self.marks):
+            left = self.unpaired_in(texts[row])
+            if left:
+                out[row] = left
         return out
+
+    def unpaired_in(self, text: str) -> list[tuple[int, str]]:
+        """The brackets of ``text`` left unpaired by a stack walk, in order."""
+        stack: list[tuple[int, str]] = []
+        stray: list[tuple[int, str]] = []
+        for m in self.pattern.finditer(text):
+            pos, mark = m.start(), m.group()
+            if mark in self.openers:
+                stack.append((pos, mark))
+            elif stack and stack[-1][1].translate(self.width) == self.closers[mark]:
+                stack.pop()
+            elif stack or not _LIST_MARKER.search(text, max(0, pos - 6), pos):
+                stray.append((pos, mark))
+        return sorted(stray + stack)
 
 
 def _brackets(pairs: dict[str, str]) -> _Brackets:
     folded = {o: unicodedata.normalize("NFKC", o) for o in pairs}
     width = str.maketrans({o: f for o, f in folded.items() if f != o and f in pairs})
     marks = "".join(re.escape(ch) for pair in pairs.items() for ch in pair)
-    pattern = re.compile(f"{_NOT_EMOTICON}[{marks}]") if marks else re.compile(r"(?!)")
+    pattern = re.compile(f"[{marks}]{_NOT_EMOTICON}") if marks else re.compile(r"(?!)")
     closers = {c: o.translate(width) for o, c in pairs.items()}
-    return _Brackets(closers, frozenset(pairs), pattern, width)
+    chars = tuple(sorted({ch for pair in pairs.items() for mark in pair for ch in mark}))
+    return _Brackets(closers, frozenset(pairs), pattern, width, chars)
 
 
 @register
@@ -366,9 +386,8 @@ class UnbalancedBrackets(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
-        broken_sources = self._pairs.unpaired(sources)
         for row, unpaired in self._pairs.unpaired(targets).items():
-            if not sources[row].strip() or row in broken_sources:
+            if not sources[row].strip() or self._pairs.unpaired_in(sources[row]):
                 continue
             for pos, mark in unpaired:
                 what = "never closed" if mark in self._pairs.openers else "never opened"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
@@ -27,6 +28,8 @@ _GARBLED = re.compile(
     r"|\.{4,}"
     r"|[.。][,，;；]|[,，;；][.。]|[,，]{2,}(?!\w)|[;；]{2,}|::|：："
 )
+# Every garbled run is two of these marks side by side: the rows to look at, found in C.
+_GARBLED_PAIR = re.compile("[?？!！.。,，;；:：][?？!！.。,，;；:：]")
 _RUNS = re.compile(r"[.,;:?!]{2,}")
 
 
@@ -90,7 +93,7 @@ class DoubledPunctuation(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources, targets = chunk.sources, chunk.targets
         abbrevs: dict[str, frozenset[str]] = {}
-        for row, m in finditer(targets, _GARBLED):
+        for row, m in finditer(targets, _GARBLED, _GARBLED_PAIR):
             source, mark = sources[row], m.group()
             if not source.strip() or _in_source(mark, _source_runs(source)):
                 continue
@@ -110,11 +113,13 @@ class DoubledPunctuation(Rule):
 
 # A full stop (or `?`, `!`) after a word and before a lower-case word: a sentence break in
 # the middle of a sentence, in scripts with case. Ellipses and runs of marks are not breaks.
-_BREAK = re.compile(r"(?<=[^\W\d_])(?<![.?!…])[.](?![.?!…])[ \u00a0]+(?=[^\W\d_])")
+# (The look-behinds follow the full stop they test: a pattern that opens with a character
+# is searched for in C; one that opens with a look-behind is tried at every position.)
+_BREAK = re.compile(r"[.](?<=[^\W\d_][.])(?<![.?!…][.])(?![.?!…])[ \u00a0]+(?=[^\W\d_])")
 
 
 # In a source, a break without its space counts too (`bekommen.hätte`).
-_BREAK_UNSPACED = re.compile(r"(?<=[^\W\d_])(?<![.?!…])[.](?![.?!…])[ \u00a0]*(?=[^\W\d_])")
+_BREAK_UNSPACED = re.compile(r"[.](?<=[^\W\d_][.])(?<![.?!…][.])(?![.?!…])[ \u00a0]*(?=[^\W\d_])")
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])\w+$")
@@ -221,7 +226,7 @@ class InsertedSentenceBreak(Rule):
 
 # A comma or semicolon between two letters of a script written with spaces.
 _LETTER = r"A-Za-zÀ-ɏͰ-ϿЀ-ӿ"
-_NO_SPACE_AFTER = re.compile(rf"(?<=[{_LETTER}])[,;](?=[{_LETTER}])")
+_NO_SPACE_AFTER = re.compile(rf"[,;](?<=[{_LETTER}][,;])(?=[{_LETTER}])")
 
 
 @register
@@ -313,30 +318,50 @@ class InsertedComma(Rule):
     fix = Applicability.UNSAFE
     languages = ("en", "de", "ru", "uk", "cs", "fr", "es")
 
-    def _words(self, src: str, tgt: str) -> re.Pattern[str]:
+    def _words(self, src: str, tgt: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The pattern of inserted commas, and a cheaper one that picks the rows to match it on."""
         pack = self.packs.get("punctuation.comma")
         after = pack.header.get("no_comma_after", {}).get(tgt, ()) if pack else ()
         before = pack.header.get("no_comma_before", {}).get(tgt, ()) if pack else ()
         alts = []
+        # every match is a comma after a word of ``after`` or before one of ``before``: the
+        # comma is searched for in C, the words are looked at only there (a look-behind per
+        # length of word, as look-behinds have a fixed width)
+        where = []
         if after:
             words = "|".join(re.escape(w) for w in sorted(after, key=len, reverse=True))
             # an aside of up to three words between two commas (`of, for example,`) is not a seam
             alts.append(rf"(?<![\w'’-])(?:{words})(?P<a>,)(?=\s)(?!\s+\S+(?:\s+\S+){{0,2}},)")
+            by_length: dict[int, list[str]] = {}
+            for w in after:
+                by_length.setdefault(len(w), []).append(re.escape(w))
+            behind = [f"(?<=(?<![\\w'’-])(?:{'|'.join(ws)}),)" for _, ws in sorted(by_length.items())]
+            where.append(rf"(?=\s)(?:{'|'.join(behind)})")
         if before:
             words = "|".join(re.escape(w) for w in sorted(before, key=len, reverse=True))
             alts.append(rf"(?<=\w)(?P<b>,)\s*['’]?(?:{words})(?!\w)")
-        return re.compile("|".join(alts)) if alts else re.compile(r"(?!)")
+            where.append(rf"\s*['’]?(?:{words})(?!\w)")
+        if not alts:
+            return re.compile(r"(?!)"), re.compile(r"(?!)")
+        return re.compile("|".join(alts)), re.compile(f",(?:{'|'.join(where)})")
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for pattern, rows in self.by_language(chunk, self._words):
+        for (pattern, where), rows in self.by_language(chunk, self._words):
             texts = [chunk.targets[r] for r in rows]
-            yield from remap(self._hits(texts, [chunk.sources[r] for r in rows], pattern), rows)
+            hits = self._hits(texts, [chunk.sources[r] for r in rows], pattern, where)
+            yield from remap(hits, rows)
 
     @staticmethod
-    def _hits(texts: Sequence[str], sources: Sequence[str], pattern: re.Pattern[str]) -> Iterator[Hit]:
-        for row, m in finditer(texts, pattern):
+    def _hits(
+        texts: Sequence[str], sources: Sequence[str], pattern: re.Pattern[str], where: re.Pattern[str]
+    ) -> Iterator[Hit]:
+        # Only targets with more commas than their source count: of the rows ``where``
+        # picks, those are the ones the (slow) word pattern reads.
+        for row in compress(range(len(texts)), map(where.search, texts)):
             source = sources[row]
             if not source.strip() or len(_COMMAS.findall(texts[row])) <= len(_COMMAS.findall(source)):
                 continue
-            group = "a" if m.groupdict().get("a") else "b"
-            yield Hit(row, m.start(group), m.end(group), f"Comma inside a phrase: '{m.group().strip()}'", "")
+            for m in pattern.finditer(texts[row]):
+                group = "a" if m.groupdict().get("a") else "b"
+                message = f"Comma inside a phrase: '{m.group().strip()}'"
+                yield Hit(row, m.start(group), m.end(group), message, "")

@@ -6,13 +6,15 @@ Counts of quotation marks and brackets compared with a short source (pofilter's
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress, repeat
 from typing import Any, ClassVar
 
 from tqaudit import scripts
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk, rows_containing
 from tqaudit.rules.base import Applicability, Hit, Rule
 from tqaudit.rules.registry import register
 
@@ -106,15 +108,19 @@ class QuotesAndBracketsAgainstSource(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources, targets = chunk.sources, chunk.targets
         max_words, max_chars = self.opts["max_words"], self.opts["max_chars"]
-        rows = {row for row, _ in finditer(sources, self._marks)} | {
-            row for row, _ in finditer(targets, self._marks)
-        }
-        for row in sorted(rows):
+        # Only short sources are compared: a source longer than ``max_chars`` characters
+        # (a weighted length is never shorter) is skipped before anything is counted.
+        lengths = map(len, map(str.strip, sources))
+        for row in compress(range(len(sources)), map(operator.ge, repeat(max_chars), lengths)):
             source, target = sources[row], targets[row]
+            if not (self._marks.search(source) or self._marks.search(target)):
+                continue
             if not source.strip() or not target.strip():
                 continue
-            src, tgt = _Delimiters.of(source), _Delimiters.of(target)
             short = len(source.split()) <= max_words and _weighted_length(source) <= max_chars
+            if not short:
+                continue
+            src, tgt = _Delimiters.of(source), _Delimiters.of(target)
             message = self._compare(src, tgt, short)
             if message:
                 yield Hit(row, -1, -1, message)
@@ -194,9 +200,14 @@ class ReversedQuotes(Rule):
         pack = self.packs.get("punctuation.marks")
         self._guillemets = frozenset(pack.header.get("reversed_guillemets", ()) if pack else ())
 
+    # every match closes with one of these: the rows to read, found by substring tests
+    _closers = ("“", "‘", "«")
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         pairs = {"”": "“", "’": "‘", "»": "«"}
-        for row, m in finditer(chunk.targets, self._pattern):
+        targets = chunk.targets
+        rows = rows_containing(targets, self._closers)
+        for row, m in ((r, m) for r in rows for m in self._pattern.finditer(targets[r])):
             opener, closer = m.group("open"), m.group("close")
             if pairs[opener] != closer:
                 continue

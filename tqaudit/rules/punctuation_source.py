@@ -14,10 +14,13 @@ that may move to a shared module.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any, ClassVar
 
 from tqaudit import scripts
@@ -41,6 +44,26 @@ class MarkTable:
     def classify(self, text: str) -> str:
         """The classes of the marks in ``text``, in order (closers and spaces dropped)."""
         return "".join(self.classes[m] for m in self.pattern.findall(text))
+
+    # What the last visible character of a text tells about its tail (``tail_of``), so that
+    # the rules read only the rows whose ends may differ: a text whose last visible
+    # character is a one-character mark ends with a mark, one whose last character is in
+    # none of ``chars`` ends with no mark (unless a mark is made of spaces: ``blank``).
+
+    @functools.cached_property
+    def single(self) -> frozenset[str]:
+        """The marks of one character."""
+        return frozenset(m for m in self.classes if len(m) == 1)
+
+    @functools.cached_property
+    def question_ends(self) -> frozenset[str]:
+        """The last characters of the marks of class `?`."""
+        return frozenset(m[-1] for m, cls in self.classes.items() if cls == "?" and m)
+
+    @functools.cached_property
+    def blank(self) -> bool:
+        """Whether a mark has a space in it (then the last character tells nothing)."""
+        return any(ch.isspace() for ch in self.chars)
 
 
 def mark_table(packs: Any, lang: str) -> MarkTable:
@@ -128,6 +151,22 @@ def _pair(rule: Rule) -> Any:
     return build
 
 
+# The last visible characters of each chunk alive (sources, targets), for PU005-PU006-PU014.
+_ENDS: weakref.WeakKeyDictionary[Chunk, tuple[list[str], list[str]]] = weakref.WeakKeyDictionary()
+
+
+def _last_chars(chunk: Chunk) -> tuple[list[str], list[str]]:
+    """The last visible character of each source and each target ("" for a blank text).
+
+    Read once per chunk: the engine hands the same read-only chunk to every rule.
+    """
+    ends = _ENDS.get(chunk)
+    if ends is None:
+        ends = ([t.rstrip()[-1:] for t in chunk.sources], [t.rstrip()[-1:] for t in chunk.targets])
+        _ENDS[chunk] = ends
+    return ends
+
+
 def _rows_with_source(chunk: Chunk, rows: Sequence[int]) -> Iterator[int]:
     for row in rows:
         if chunk.sources[row].strip() and chunk.targets[row].strip():
@@ -185,10 +224,19 @@ class MissingFinalPunctuation(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         min_words = self.opts["min_words"]
         for pair, rows in self.by_language(chunk, _pair(self)):
-            for row in _rows_with_source(chunk, rows):
+            for row in _rows_with_source(chunk, self._candidates(chunk, pair, rows)):
                 hit = self._check_one(pair, row, chunk.sources[row], chunk.targets[row], min_words)
                 if hit is not None:
                     yield hit
+
+    @staticmethod
+    def _candidates(chunk: Chunk, pair: _Pair, rows: Sequence[int]) -> Sequence[int]:
+        """The rows whose source may end with a mark and whose target may end without one."""
+        if pair.src.blank or pair.tgt.blank:
+            return rows
+        src_chars, tgt_single = pair.src.chars, pair.tgt.single
+        src_end, tgt_end = _last_chars(chunk)
+        return [row for row in rows if src_end[row] in src_chars and tgt_end[row] not in tgt_single]
 
     def _check_one(self, pair: _Pair, row: int, source: str, target: str, min_words: int) -> Hit | None:
         s_at = tail_of(source, pair.src)
@@ -299,10 +347,22 @@ class QuestionLost(Rule):
         for (pair, words), rows in self.by_language(chunk, questions):
             if not words.openers and words.anywhere is None:
                 continue
-            for row in _rows_with_source(chunk, rows):
+            for row in _rows_with_source(chunk, self._candidates(chunk, pair, rows)):
                 hit = self._check_one(pair, words, row, chunk.sources[row], chunk.targets[row])
                 if hit is not None:
                     yield hit
+
+    @staticmethod
+    def _candidates(chunk: Chunk, pair: _Pair, rows: Sequence[int]) -> Sequence[int]:
+        """The rows whose source may end with a question mark and whose target with a mark."""
+        if pair.src.blank or pair.tgt.blank:
+            return rows
+        src, tgt_chars = pair.src, pair.tgt.chars
+        # the source's last mark may be a question mark: it is one, or the last character
+        # belongs to no one-character mark (a closing quote, a part of `...`)
+        may_ask = src.question_ends | (src.chars - src.single)
+        src_end, tgt_end = _last_chars(chunk)
+        return [row for row in rows if src_end[row] in may_ask and tgt_end[row] in tgt_chars]
 
     def _check_one(self, pair: _Pair, words: QuestionWords, row: int, source: str, target: str) -> Hit | None:
         s_at = tail_of(source, pair.src)
@@ -374,7 +434,7 @@ class AddedFinalPunctuation(Rule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         for pair, rows in self.by_language(chunk, _pair(self)):
-            for row in _rows_with_source(chunk, rows):
+            for row in _rows_with_source(chunk, self._candidates(chunk, pair, rows)):
                 source, target = chunk.sources[row], chunk.targets[row]
                 s_at = tail_of(source, pair.src)
                 if s_at == 0 or pair.src.classify(source[s_at:]):
@@ -390,6 +450,15 @@ class AddedFinalPunctuation(Rule):
                     f"The target ends with '{m.group()}', the source with no final mark",
                     "",
                 )
+
+    @staticmethod
+    def _candidates(chunk: Chunk, pair: _Pair, rows: Sequence[int]) -> Sequence[int]:
+        """The rows whose source may end without a mark and whose target may end with one."""
+        if pair.src.blank or pair.tgt.blank:
+            return rows
+        src_single, tgt_chars = pair.src.single, pair.tgt.chars
+        src_end, tgt_end = _last_chars(chunk)
+        return [row for row in rows if src_end[row] not in src_single and tgt_end[row] in tgt_chars]
 
 
 # List bullets and dashes open list items and dialogue in any language and change freely
@@ -458,8 +527,14 @@ class StartPunctuation(Rule):
         self._keep: dict[str, str] = dict(pack.header.get("opening_marks", {})) if pack else {}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for row in _rows_with_source(chunk, range(len(chunk))):
-            source, target = chunk.sources[row], chunk.targets[row]
+        sources, targets = chunk.sources, chunk.targets
+        # a mark or symbol after the leading spaces is neither a word character (but `_`)
+        # nor a space: the rows to read, found in C
+        everything, opens = range(len(chunk)), _MAY_OPEN_WITH_MARK.search
+        in_sources = compress(everything, map(opens, sources))
+        rows = sorted({*in_sources, *compress(everything, map(opens, targets))})
+        for row in _rows_with_source(chunk, rows):
+            source, target = sources[row], targets[row]
             if not (_is_punct(source.lstrip()[:1]) or _is_punct(target.lstrip()[:1])):
                 continue
             keep = self._keep.get(scripts.base_language(chunk.tgt_langs[row]), "")
@@ -474,6 +549,9 @@ class StartPunctuation(Rule):
             else:
                 start, end = _lead_span(source)
                 yield Hit(row, -1, -1, f"The source opens with '{source[start:end]}', the target does not")
+
+
+_MAY_OPEN_WITH_MARK = re.compile(r"^\s*+[\W_]")
 
 
 def _lead_span(text: str) -> tuple[int, int]:

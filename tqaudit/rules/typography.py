@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import compress, pairwise
+from itertools import pairwise
 from typing import Any
 
 from tqaudit import scripts
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk, finditer, rows_containing
 from tqaudit.rules.base import Applicability, Hit, Rule, remap
 from tqaudit.rules.registry import register
 
@@ -59,7 +60,9 @@ class QuoteRules:
     alternate: str
     spaced: bool  # guillemets spaced inside (French)
     suspect: re.Pattern[str]  # a mark that may be foreign: the cheap prefilter
+    ascii_suspect: bool  # whether a suspect mark is ASCII (else ASCII texts have none)
     scan: re.Pattern[str]  # every quotation mark scanned in this language
+    scanned: tuple[str, ...]  # the same marks, for substring tests (chunk.rows_containing)
     known: frozenset[str]  # every pair that closes a quotation (any language's)
     openers: frozenset[str]
 
@@ -153,6 +156,7 @@ class QuoteTables:
         skip = _APOSTROPHES - ({"'"} if lang in self._single else set())
         known = frozenset(p for p in self._known if not set(p) & skip)
         scanned = {c for p in known for c in p}
+        suspect = (scanned - marks) | {p[0] for p in inner}
         spaced = any(
             p.header.get("spaced_guillemets") for p in self._packs.for_languages("punctuation", src, tgt)
         )
@@ -164,8 +168,10 @@ class QuoteTables:
             primary=pairs[0],
             alternate=pairs[1] if len(pairs) > 1 else pairs[0],
             spaced=spaced,
-            suspect=_char_class((scanned - marks) | {p[0] for p in inner}),
+            suspect=_char_class(suspect),
+            ascii_suspect=any(c.isascii() for c in suspect),
             scan=_char_class(scanned),
+            scanned=tuple(sorted(scanned)),
             known=known,
             openers=frozenset(p[0] for p in known),
         )
@@ -228,9 +234,13 @@ class ForeignQuotationMarks(Rule):
         return not set(q.pair) <= rules.marks
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
+        targets = chunk.targets
         for rules, rows in self.by_language(chunk, self._tables.rules):
-            if rules is not None:
-                yield from remap(self._check_rows([chunk.targets[r] for r in rows], rules), rows)
+            if rules is None:
+                continue
+            if not rules.ascii_suspect:  # str.isascii takes no time: skip what cannot hold one
+                rows = [row for row in rows if not targets[row].isascii()]
+            yield from remap(self._check_rows([targets[r] for r in rows], rules), rows)
 
     def _check_rows(self, texts: Sequence[str], rules: QuoteRules) -> Iterator[Hit]:
         for row in sorted({row for row, _ in finditer(texts, rules.suspect)}):
@@ -445,6 +455,7 @@ class Notation:
     """How a language pair writes numbers, and the source numbers whose notation is wrong in the target."""
 
     source_number: re.Pattern[str]
+    digits: re.Pattern[str]  # a digit, a group or decimal symbol, a digit: in every source number
     decimal: str  # the source's decimal symbol, when it is wrong in the target ("" otherwise)
     group: str  # the source's group symbol, when it is wrong in the target ("" otherwise)
     convert: dict[int, str]  # source symbols -> target symbols (str.translate table)
@@ -462,6 +473,8 @@ class NumberCopy:
 
 
 _NUMBER_AROUND = re.compile(r"([\w§-]+)\W{0,2}$")
+# The number copies of each chunk alive, with the tables that found them (NumberCopies.copies).
+_COPIES_BY_CHUNK: weakref.WeakKeyDictionary[Chunk, tuple[Any, list[NumberCopy]]] = weakref.WeakKeyDictionary()
 
 
 class NumberCopies:
@@ -493,9 +506,25 @@ class NumberCopies:
             r"(?!\d|[.,]\d)"
         )
         convert = str.maketrans({d_s: d_t, g_s: g_t})
-        return Notation(pattern, decimal, group, convert, scripts.base_language(tgt), d_t)
+        digits = re.compile(rf"\d(?:{g}|{d})\d")
+        if len(d_s) == len(g_s):  # the same, opening with the symbol (searched for in C)
+            digits = re.compile(rf"(?:{g}|{d})(?<=\d(?:{g}|{d}))(?=\d)")
+        return Notation(pattern, digits, decimal, group, convert, scripts.base_language(tgt), d_t)
 
     def copies(self, chunk: Chunk, rule: Rule) -> Iterator[NumberCopy]:
+        """The copied numbers of ``chunk``: found once per chunk for PU023 and PU025 both.
+
+        The engine hands the same (read-only) chunk to every rule; the copies are kept
+        with the tables they were found with, while the chunk lives.
+        """
+        key = (self._numbers, self._before, self._after)
+        found = _COPIES_BY_CHUNK.get(chunk)
+        if found is None or found[0] != key:
+            found = (key, list(self._find(chunk, rule)))
+            _COPIES_BY_CHUNK[chunk] = found
+        return iter(found[1])
+
+    def _find(self, chunk: Chunk, rule: Rule) -> Iterator[NumberCopy]:
         for notation, rows in rule.by_language(chunk, self.notation):
             if notation is None:
                 continue
@@ -508,7 +537,7 @@ class NumberCopies:
         self, sources: Sequence[str], targets: Sequence[str], notation: Notation
     ) -> Iterator[NumberCopy]:
         seen: set[tuple[int, int]] = set()
-        for row, m in finditer(sources, notation.source_number):
+        for row, m in finditer(sources, notation.source_number, notation.digits):
             if not self._certain(m, notation) or self._named(sources[row], m.start(), m.end()):
                 continue
             number, target = m.group(), targets[row]
@@ -689,7 +718,7 @@ class RepeatedQuotation(Rule):
             if rules is None:
                 continue
             texts = [chunk.targets[r] for r in rows]
-            for i in compress(range(len(rows)), map(rules.scan.search, texts)):
+            for i in rows_containing(texts, rules.scanned):
                 row = rows[i]
                 yield from self._row(row, texts[i], chunk.sources[row], rules)
 
