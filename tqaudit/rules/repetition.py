@@ -149,8 +149,9 @@ class RepeatedWord(Rule):
     category = "repetition"
     severity = "warning"
     fix = Applicability.UNSAFE
+    # possessive: a shorter word cannot be followed by a space, so backing off is wasted work
     _pattern = re.compile(
-        r"(?<![\w'’-])(?P<word>[^\W\d_]+(?:['’-][^\W\d_]+)*)(?P<rest>\s+(?P=word))(?![\w'’-])",
+        r"(?<![\w'’-])(?P<word>[^\W\d_]++(?:['’-][^\W\d_]++)*+)(?P<rest>\s+(?P=word))(?![\w'’-])",
         re.IGNORECASE,
     )
 
@@ -190,10 +191,27 @@ class RepeatedWord(Rule):
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def _most_frequent_word(text: str) -> int:
-    """How often the commonest word (letters only, any case) occurs in ``text``."""
-    counts = Counter(_LETTERS.findall(text.casefold()))
-    return max(counts.values()) if counts else 0
+def _may_loop(text: str, least: int) -> bool:
+    """Whether ``text`` has a word written ``least`` times at equal distances (in words):
+    the first word of a loop's unit is. Most texts are ruled out by their count of
+    repeated words, before any word is counted."""
+    words = _LETTERS.findall(text.casefold())
+    if len(words) - len(set(words)) < least - 1:
+        return False
+    frequent = {w for w, n in Counter(words).items() if n >= least}
+    if not frequent:
+        return False
+    positions: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        if word in frequent:
+            positions.setdefault(word, []).append(i)
+    for found in positions.values():
+        at = set(found)
+        for x, a in enumerate(found):
+            for b in found[x + 1 :]:
+                if all(a + j * (b - a) in at for j in range(2, least)):
+                    return True
+    return False
 
 
 @register
@@ -243,9 +261,10 @@ class RepetitionLoop(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         texts = chunk.targets
         joiners = self._joiners
-        # every word of a loop occurs min_repeats times: only such rows meet the regex
+        # the first word of a loop's unit occurs min_repeats times, a unit apart: only
+        # such rows meet the regex
         least = max(2, self.opts["min_repeats"])
-        rows = [r for r, t in enumerate(texts) if _most_frequent_word(t) >= least]
+        rows = [r for r, t in enumerate(texts) if _may_loop(t, least)]
         for sub in regex_hits([texts[r] for r in rows], self._loop, ""):
             hit = Hit(rows[sub.row], sub.start, sub.end, "")
             text = texts[hit.row][hit.start : hit.end]
