@@ -10,7 +10,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import compress, pairwise
+from operator import eq
 from typing import Any
 
 from tqaudit import scripts
@@ -314,14 +315,17 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     whose unit is itself a repeat of a shorter unit (`go go go go`) belongs to the
     shorter period (RP001/RP002) and is left out; each word is in at most one repeat.
     """
-    words = [w.casefold() for w in _WORD.findall(text)]
+    words = list(map(str.casefold, _WORD.findall(text)))
     n = len(words)
+    if len(set(words)) == n:
+        return []  # no word occurs twice: no unit can repeat
     pairs = list(pairwise(words))
     if len(set(pairs)) == len(pairs):
         return []  # no word pair occurs twice: no unit of 2+ words can repeat
+    repeated = {pair for pair, count in Counter(pairs).items() if count > 1}
     seen: dict[tuple[str, str], list[int]] = {}
-    for i, pair in enumerate(pairs):
-        seen.setdefault(pair, []).append(i)
+    for i in compress(range(len(pairs)), map(repeated.__contains__, pairs)):
+        seen.setdefault(pairs[i], []).append(i)
     periods = {1}
     for positions in seen.values():
         for x, a in enumerate(positions):
@@ -330,10 +334,11 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     out: list[tuple[int, int, int]] = []
     for k in sorted(periods):
         i = 0
-        while i + k < n:
-            if words[i] != words[i + k]:
-                i += 1
+        # only where a word comes back k words on can a run of period k start
+        for start in compress(range(n - k), map(eq, words, words[k:])):
+            if start < i:
                 continue
+            i = start
             end = i + k
             while end < n and words[end] == words[end - k]:
                 end += 1
