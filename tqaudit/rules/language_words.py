@@ -138,14 +138,20 @@ class UntranslatedWord(Rule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         know = self.knowledge
+        # the words of each distinct source, lower case (several systems share a source)
+        in_source: dict[str, set[str]] = {}
+        least = self.opts["min_letters"]
         rows = zip(chunk.sources, chunk.targets, chunk.src_langs, chunk.tgt_langs, strict=True)
         for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
             src, tgt = scripts.base_language(src_lang), scripts.base_language(tgt_lang)
             if not source or src == tgt or not supported(src) or not supported(tgt):
                 continue
-            shared = set(map(str.lower, _WORD.findall(source)))
-            shared.intersection_update(map(str.lower, _WORD.findall(target)))
-            if not shared:
+            words = in_source.get(source)
+            if words is None:
+                words = in_source[source] = set(map(str.lower, _WORD.findall(source)))
+            shared = words.intersection(map(str.lower, _WORD.findall(target)))
+            # (lower case never makes a word shorter: no shared word this long, no candidate)
+            if not shared or max(map(len, shared)) < least:
                 continue
             native = know.native(tgt)
             own = source_script(know, src, source)
