@@ -8,6 +8,7 @@ language writes lives in the ``numbers.<lang>`` packs; the parsing is here.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -231,6 +232,10 @@ class Side:
     words: str
     vague: set[str] = field(default_factory=set)  # the text, lower case, for the symbol and sign words
 
+    def copy(self) -> Side:
+        """A copy whose sets ``_settle`` may change (the mentions are shared: they are not)."""
+        return dataclasses.replace(self, keys=set(self.keys), plain=set(self.plain))
+
     def accounts_for(self, m: Mention) -> bool:
         """Whether this text has the number ``m`` of the other text in some spelling."""
         if m.keys & self.keys or m.accepts & self.plain or (not m.accepts and m.keys & self.accepts):
@@ -405,6 +410,11 @@ class Lexicon:
         if other:
             parts.append("|".join(other))
         return Probe(tuple(re.compile(p) for p in parts))
+
+    def says_number(self, text: str) -> bool:
+        """Whether ``text`` has a number word checked alone or two Han numerals (the quick
+        regex on lower case, then ``probe``)."""
+        return self.strong_probe.found(text.lower()) and self.probe(text)
 
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
@@ -914,22 +924,25 @@ class Pair:
         found_s, found_t = map(_ANY_DIGIT.search, sources), map(_ANY_DIGIT.search, targets)
         digits = list(map(any, zip(found_s, found_t, strict=True)))
         rows = range(len(sources))
+        # what a source says is looked at once per distinct source (systems share sources)
+        source_words = functools.cache(self.source.says_number)
+        source_probe = functools.cache(self.source.word_probe.found)
+        source_digits = functools.cache(_digit_strings)
         # no digit: a checked number word or two Han numerals (a quick regex, then the exact look)
-        wordy = [i for i in compress(rows, (not d for d in digits)) if self._words(sources[i], targets[i])]
+        wordy = [
+            i
+            for i in compress(rows, (not d for d in digits))
+            if source_words(sources[i]) or self.target.says_number(targets[i])
+        ]
         for i in compress(rows, digits):
             source, target = sources[i], targets[i]
             if (
-                self.source.word_probe.found(source.lower())
+                source_probe(source.lower())
                 or self.target.word_probe.found(target.lower())
-                or _digit_strings(source) != _digit_strings(target)
+                or source_digits(source) != _digit_strings(target)
             ):
                 wordy.append(i)
         return iter(sorted(wordy))
-
-    def _words(self, source: str, target: str) -> bool:
-        if self.source.strong_probe.found(source.lower()) and self.source.probe(source):
-            return True
-        return self.target.strong_probe.found(target.lower()) and self.target.probe(target)
 
 
 @register
@@ -1039,14 +1052,17 @@ class NumberMismatch(Rule):
         for pair, rows in self.by_language(chunk, self._pair):
             sources = [chunk.sources[r] for r in rows]
             targets = [chunk.targets[r] for r in rows]
+            # each distinct source is read once (the outputs of several systems share it)
+            read = functools.cache(functools.partial(_side, pair.source))
             for i in pair.worth_reading(sources, targets):
                 if not sources[i].strip() or not targets[i].strip():
                     continue
-                for hit in self._compare(pair, sources[i], targets[i]):
+                for hit in self._compare(pair, sources[i], targets[i], read(sources[i])):
                     yield Hit(rows[i], hit.start, hit.end, hit.message, None)
 
-    def _compare(self, pair: Pair, source: str, target: str) -> Iterator[Hit]:
-        src = _side(pair.source, source)
+    def _compare(self, pair: Pair, source: str, target: str, read: Side | None = None) -> Iterator[Hit]:
+        """The findings of one row; ``read`` is the source's side when already read."""
+        src = _side(pair.source, source) if read is None else read.copy()
         tgt = _side(pair.target, target)
         _settle(src, tgt)
         lost = [m for m in src.mentions if m.checked and self._counts(m) and not tgt.accounts_for(m)]
