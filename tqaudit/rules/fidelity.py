@@ -282,7 +282,9 @@ def _units(chunk: Chunk) -> tuple[list[int], list[int]]:
     """Length units of every source and target of the chunk (computed once for all the rules)."""
     got = _UNITS.get(chunk)
     if got is None:
-        got = ([length_units(s) for s in chunk.sources], [length_units(t) for t in chunk.targets])
+        # one count per distinct source (the outputs of several systems share their sources)
+        sources = {s: length_units(s) for s in set(chunk.sources)}
+        got = ([sources[s] for s in chunk.sources], [length_units(t) for t in chunk.targets])
         _UNITS[chunk] = got
     return got
 
