@@ -61,7 +61,9 @@ def length_units(text: str) -> int:
     """Length of ``text`` in units: non-space characters, Han counting 3, hangul 2, kana 1.5."""
     if not text:
         return 0
-    units = float(len("".join(text.split())))  # str.split's whitespace is the regex's \s
+    # str.split's whitespace is the regex's \s; a printable text has only the ASCII space
+    spaces = text.count(" ") if text.isprintable() else len(text) - len("".join(text.split()))
+    units = float(len(text) - spaces)
     if not text.isascii() and CJK_CHAR.search(text):
         units += sum(weight * len(kind.findall(text)) for kind, weight in _EXTRA_UNITS)
     return round(units)

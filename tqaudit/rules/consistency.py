@@ -55,8 +55,10 @@ class InconsistentTranslation(Rule):
         # whose source repeats (a pandas groupby cost a Python call per group).
         min_words = self.opts["min_words"]
         groups: dict[tuple[str, str], list[int]] = {}
+        # one key per distinct source (several systems' outputs share their sources)
+        keys = {source: _key(source) for source in set(chunk.sources)}
         for row, (doc, source) in enumerate(zip(chunk.doc_ids, chunk.sources, strict=True)):
-            key = _key(source)
+            key = keys[source]
             if key and key.count(" ") + 1 >= min_words:
                 groups.setdefault((doc, key), []).append(row)
         for rows in groups.values():

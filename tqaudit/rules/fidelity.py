@@ -9,11 +9,11 @@ import bisect
 import math
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk
 from tqaudit.errors import ConfigError
 from tqaudit.rules.base import Applicability, Hit, Rule
 from tqaudit.rules.registry import register
@@ -82,6 +82,16 @@ _ADDRESS = re.compile(
 _ADDRESS_LABEL = {"url": "URL", "email": "E-mail address", "path": "File path"}
 
 
+def _addresses(texts: Sequence[str]) -> Iterator[tuple[int, re.Match[str]]]:
+    """(row, match) of every address in ``texts``: only texts with a `/`, `@` or `www.`
+    can hold one (a URL, a path or an e-mail address), and few do, so a substring test
+    skips the others before the three-way pattern is tried at every position."""
+    for row, text in enumerate(texts):
+        if "/" in text or "@" in text or "www." in text:
+            for m in _ADDRESS.finditer(text):
+                yield row, m
+
+
 def _address(m: re.Match[str]) -> str:
     """The matched address without the sentence punctuation that follows it."""
     text = m.group()
@@ -137,14 +147,14 @@ class AddressChanged(Rule):
         sources = chunk.sources
         targets = chunk.targets
         wanted: dict[int, list[tuple[str, str]]] = {}
-        for row, m in finditer(sources, _ADDRESS):
+        for row, m in _addresses(sources):
             address = _address(m)
             if address not in targets[row]:
                 wanted.setdefault(row, []).append((str(m.lastgroup), address))
         if not wanted:
             return
         changed: dict[int, list[tuple[int, str, str]]] = {}
-        for row, m in finditer(targets, _ADDRESS):
+        for row, m in _addresses(targets):
             address = _address(m)
             if row in wanted and address not in sources[row]:
                 changed.setdefault(row, []).append((m.start(), str(m.lastgroup), address))
@@ -240,9 +250,9 @@ def _script_class(script: str) -> str:
     return "cjk" if script in CJK else "alpha"
 
 
-@dataclass(frozen=True)
-class _Lengths:
-    """What the omission rules know about one segment with a source."""
+class _Lengths(NamedTuple):
+    """What the omission rules know about one segment with a source (a tuple: one is
+    made for every segment of a chunk)."""
 
     row: int
     src_units: int
@@ -272,7 +282,9 @@ def _units(chunk: Chunk) -> tuple[list[int], list[int]]:
     """Length units of every source and target of the chunk (computed once for all the rules)."""
     got = _UNITS.get(chunk)
     if got is None:
-        got = ([length_units(s) for s in chunk.sources], [length_units(t) for t in chunk.targets])
+        # one count per distinct source (the outputs of several systems share their sources)
+        sources = {s: length_units(s) for s in set(chunk.sources)}
+        got = ([sources[s] for s in chunk.sources], [length_units(t) for t in chunk.targets])
         _UNITS[chunk] = got
     return got
 

@@ -24,6 +24,7 @@ from tqaudit.rules.language_script import (
     label,
     masker,
     runs,
+    scripts_in,
     source_scripts,
     whole_target,
 )
@@ -306,6 +307,8 @@ class SourceScriptLeak(_LanguageRule):
         self, row: int, target: str, leaked: frozenset[str], native: frozenset[str], allowed: set[str]
     ) -> Iterator[Hit]:
         know = self.knowledge
+        if leaked <= allowed and not know.mostly(target, leaked, self.opts["min_share"]):
+            return  # only a whole target in an allowed script is reported, and this is not one
         masked = masker(target)
         letters = list(know.letters(target, masked))
         expected = "/".join(sorted(_script_label(s) for s in native))
@@ -375,15 +378,25 @@ class MixedScriptWord(_LanguageRule):
     options = {"scripts": ["LATIN", "CYRILLIC", "GREEK"]}
     option_docs = {"scripts": "alphabets checked for look-alike mixing within a word"}
 
+    def prepare(self) -> None:
+        super().prepare()
+        self._checked = {str(s).upper() for s in self.opts["scripts"]}
+
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         glyphs = self.homoglyphs
-        checked = {str(s).upper() for s in self.opts["scripts"]}
+        checked = self._checked
         table = self.script_table
         rows = zip(chunk.targets, chunk.tgt_langs, chunk.sources, strict=True)
         for row, (target, tgt_lang, source) in enumerate(rows):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue
+            # a mix needs two checked scripts in the text, a lone look-alike one besides Latin
+            present = scripts_in(set(target)) & checked
+            if len(present) < 2 and not present - {"LATIN"}:
+                continue
             preferred = scripts.language_script(tgt_lang, table) or self.knowledge.dominant(target)
+            if len(present) < 2 and not present - {preferred, "LATIN"}:
+                continue
             hits = []
             for m in _WORD.finditer(target):
                 hit = self._word(row, m, glyphs, checked, preferred)

@@ -12,7 +12,9 @@ two never report the same letters.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +43,22 @@ def char_script(ch: str) -> str:
     if found is None:
         found = _CHAR_SCRIPT[ch] = scripts.script_of(ch)
     return found
+
+
+# Every character seen so far, and those of each script among them: the scripts of a text
+# are then found by set operations on its distinct characters, in C.
+_SEEN: set[str] = set()
+_SCRIPT_CHARS: dict[str, set[str]] = {}
+
+
+def scripts_in(chars: AbstractSet[str]) -> set[str]:
+    """The scripts of the letters among ``chars`` (``char_script`` of each, not "")."""
+    for ch in chars - _SEEN:
+        script = char_script(ch)
+        if script:
+            _SCRIPT_CHARS.setdefault(script, set()).add(ch)
+        _SEEN.add(ch)
+    return {s for s, known in _SCRIPT_CHARS.items() if not known.isdisjoint(chars)}
 
 
 def kind(text: str) -> str:
@@ -96,7 +114,28 @@ class ScriptKnowledge:
         """Scripts with at least one letter in ``text`` (cheap: distinct characters only)."""
         if text.isascii():
             return frozenset({"LATIN"}) if any(c.isalpha() for c in text) else frozenset()
-        return frozenset(s for ch in set(text) if (s := char_script(ch)) and ch not in self.not_letters)
+        return frozenset(scripts_in(set(text) - self.not_letters))
+
+    def mostly(self, text: str, foreign: AbstractSet[str], min_share: float) -> bool:
+        """Whether the ``foreign`` scripts have ``min_share`` of the weighted letters of
+        ``text`` outside its masked spans (as :func:`whole_target` counts them first),
+        counted per distinct character rather than letter by letter."""
+        spans = [m.span() for m in MASK.finditer(text)]
+        if spans:
+            ends = [0, *(b for _, b in spans)]
+            starts = [*(a for a, _ in spans), len(text)]
+            text = "".join(text[e:s] for e, s in zip(ends, starts, strict=True))
+        counts: dict[str, int] = {}
+        skip = self.not_letters
+        for ch, n in Counter(text).items():
+            if ch.isascii() and not ch.isalpha():
+                continue
+            script = char_script(ch)
+            if script and ch not in skip:
+                weight = scripts.CJK_WEIGHT if script in scripts.CJK else 1
+                counts[script] = counts.get(script, 0) + n * weight
+        total = sum(counts.values())
+        return bool(total) and sum(counts.get(s, 0) for s in foreign) >= min_share * total
 
     def dominant(self, text: str) -> str:
         """The script with the most letters, a Han, kana or hangul letter weighing 3."""

@@ -138,13 +138,20 @@ class UntranslatedWord(Rule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         know = self.knowledge
+        # the words of each distinct source, lower case (several systems share a source)
+        in_source: dict[str, set[str]] = {}
+        least = self.opts["min_letters"]
         rows = zip(chunk.sources, chunk.targets, chunk.src_langs, chunk.tgt_langs, strict=True)
         for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
             src, tgt = scripts.base_language(src_lang), scripts.base_language(tgt_lang)
             if not source or src == tgt or not supported(src) or not supported(tgt):
                 continue
-            shared = {w.lower() for w in _WORD.findall(source)} & {w.lower() for w in _WORD.findall(target)}
-            if not shared:
+            words = in_source.get(source)
+            if words is None:
+                words = in_source[source] = set(map(str.lower, _WORD.findall(source)))
+            shared = words.intersection(map(str.lower, _WORD.findall(target)))
+            # (lower case never makes a word shorter: no shared word this long, no candidate)
+            if not shared or max(map(len, shared)) < least:
                 continue
             native = know.native(tgt)
             own = source_script(know, src, source)
@@ -162,19 +169,28 @@ class UntranslatedWord(Rule):
         native: frozenset[str],
     ) -> Iterator[Hit]:
         src, tgt = langs
-        masked = masker(target)
-        quoted = [m.span() for m in _QUOTED.finditer(target) if _all_copied(m.group(), shared)]
         words = list(_WORD.finditer(target))
         lowers = [m.group().lower() for m in words]
+        least = self.opts["min_letters"]
+        # the cheap tests first: most targets share no word of their own with the source
+        candidates = [
+            k
+            for k, m in enumerate(words)
+            if lowers[k] in shared
+            and len(m.group()) >= least
+            and not any(c.isupper() for c in m.group())  # names, acronyms, brands (`eReader`)
+            and char_script(m.group()[0]) == script
+        ]
+        if not candidates:
+            return
+        masked = masker(target)
+        quoted = [m.span() for m in _QUOTED.finditer(target) if _all_copied(m.group(), shared)]
         in_source = " " + " ".join(w.lower() for w in _WORD.findall(source)) + " "
-        for k, m in enumerate(words):
+        for k in candidates:
+            m = words[k]
             word = m.group()
             if (
-                lowers[k] not in shared
-                or len(word) < self.opts["min_letters"]
-                or any(c.isupper() for c in word)  # names, acronyms, brands (`eReader`)
-                or char_script(word[0]) != script
-                or masked(m.start())
+                masked(m.start())
                 or any(a <= m.start() < b for a, b in quoted)
                 or _compound(target, m)
                 or _unit(target, m)

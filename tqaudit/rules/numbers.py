@@ -8,6 +8,7 @@ language writes lives in the ``numbers.<lang>`` packs; the parsing is here.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -231,6 +232,10 @@ class Side:
     words: str
     vague: set[str] = field(default_factory=set)  # the text, lower case, for the symbol and sign words
 
+    def copy(self) -> Side:
+        """A copy whose sets ``_settle`` may change (the mentions are shared: they are not)."""
+        return dataclasses.replace(self, keys=set(self.keys), plain=set(self.plain))
+
     def accounts_for(self, m: Mention) -> bool:
         """Whether this text has the number ``m`` of the other text in some spelling."""
         if m.keys & self.keys or m.accepts & self.plain or (not m.accepts and m.keys & self.accepts):
@@ -355,7 +360,7 @@ class Lexicon:
         self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
 
-    def _word_probe(self, header: dict[str, Any]) -> re.Pattern[str]:
+    def _word_probe(self, header: dict[str, Any]) -> Probe:
         """Anything but plain digits that may make or change a checked number: a number word
         that is checked alone, a weak one (`one`, `ein`) joined to another (`one hundred`,
         `einundzwanzig`), a scale or minus word; where words compound (`fünfundzwanzig`,
@@ -369,34 +374,47 @@ class Lexicon:
         weak = set(self.atoms) - strong
         compounds = bool(header.get("suffix")) or self.joiner.fullmatch("") is not None
         parts = []
-        if strong or weak:
-            end = "" if compounds else r"(?![^\W\d_])"
-            joined = rf"|{_trie(weak)}(?:{self.joiner.pattern})(?:{_trie(self.atoms)})" if weak else ""
-            body = _trie(strong).replace("\\ ", r"\s+")  # `below zero`, `unter null`
-            parts.append(rf"\b(?:{body or '(?!)'}{joined}){end}")
-            if scales - cjk:  # `5k`, `20Mio.`
-                parts.append(rf"\d(?:{_trie(scales - cjk)})")
+        end = "" if compounds else r"(?![^\W\d_])"
+        if strong:  # `below zero`, `unter null`
+            body = _word_start_trie(strong, *_WORD_EDGE).replace("\\ ", r"\s+")
+            parts.append(f"{body}{end}")
+        if weak:
+            joined = f"(?:{self.joiner.pattern})(?:{_trie(self.atoms)})"
+            parts.append(f"{_word_start_trie(weak, *_WORD_EDGE)}{joined}{end}")
+        other = []
+        if (strong or weak) and scales - cjk:  # `5k`, `20Mio.`
+            other.append(rf"\d(?:{_trie(scales - cjk)})")
         if self.han:
-            parts.append(f"[{re.escape(self.han)}]{{2}}")
+            other.append(f"[{re.escape(self.han)}]{{2}}")
         if self.counted is not None:
-            parts.append(self.counted.pattern)
+            other.append(self.counted.pattern)
         scale_chars = [c for c in cjk if c in self.scales]
         if scale_chars:
-            parts.append(rf"\d\s?[多余]?(?:{_trie(scale_chars)})")
+            other.append(rf"\d\s?[多余]?(?:{_trie(scale_chars)})")
         if cjk - set(scale_chars):
-            parts.append(rf"(?:{_trie(cjk - set(scale_chars))})\s\d")  # `零下 5`: a sign
-        return re.compile("|".join(parts) or "(?!)")  # on lower case: far faster than IGNORECASE
+            other.append(rf"(?:{_trie(cjk - set(scale_chars))})\s\d")  # `零下 5`: a sign
+        if other:
+            parts.append("|".join(other))
+        return Probe(tuple(re.compile(p) for p in parts))  # on lower case: far faster than IGNORECASE
 
-    def _strong_probe(self) -> re.Pattern[str]:
+    def _strong_probe(self) -> Probe:
         """A number word checked alone or two Han numerals (what ``probe`` looks for in a
         text without digits), on lower case: a prefilter for ``probe``."""
         words = {w for w in self.strong if " " not in w}
-        parts = [rf"(?:\b|(?<=_))(?:{_trie(words)})(?![^\W\d_])"] if words else []
+        parts = [_word_start_trie(words, *_WORD_OR_UNDERSCORE) + r"(?![^\W\d_])"] if words else []
+        other = []
         if self.han:
-            parts.append(f"[{re.escape(self.han)}]{{2}}")
+            other.append(f"[{re.escape(self.han)}]{{2}}")
         if self.counted is not None:
-            parts.append(self.counted.pattern)
-        return re.compile("|".join(parts) or "(?!)")
+            other.append(self.counted.pattern)
+        if other:
+            parts.append("|".join(other))
+        return Probe(tuple(re.compile(p) for p in parts))
+
+    def says_number(self, text: str) -> bool:
+        """Whether ``text`` has a number word checked alone or two Han numerals (the quick
+        regex on lower case, then ``probe``)."""
+        return self.strong_probe.found(text.lower()) and self.probe(text)
 
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
@@ -630,6 +648,46 @@ class Lexicon:
         return Mention(m.start(), m.end(), m.group(), keys, checked=checked, aliases=aliases, word=True)
 
 
+@dataclass(frozen=True)
+class Probe:
+    """Patterns searched one after the other: a text is found when one of them matches.
+
+    Split so that each can open with a literal: the regex engine then skips at C speed to
+    the positions where a match may start, instead of trying every position."""
+
+    patterns: tuple[re.Pattern[str], ...]
+
+    def found(self, text: str) -> bool:
+        """Whether one of the patterns matches somewhere in ``text``."""
+        return any(p.search(text) for p in self.patterns)
+
+
+# What stands before a word, as a lookbehind before its first character and as one after
+# it: a word edge (`\b`), and a word edge or an underscore.
+_WORD_EDGE = (r"(?<!\w.)", r"\b")
+_WORD_OR_UNDERSCORE = (r"(?<![^\W_].)", r"(?:\b|(?<=_))")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def _word_start_trie(words: Iterable[str], after_first: str, before: str) -> str:
+    """``(?:before)(?:_trie(words))``, written with the test of what stands before the word
+    (``before``, a lookbehind that is a word edge) moved after its first character
+    (``after_first``, the same test as a two-character lookbehind): every branch then opens
+    with a literal. Words that do not open with a letter or digit keep the plain form."""
+    words = sorted(set(words))
+    if not words:
+        return ""
+    if not all(_LETTER_OR_DIGIT.fullmatch(w[:1]) for w in words):
+        return f"{before}(?:{_trie(words)})"
+    heads: dict[str, list[str]] = {}
+    for w in words:
+        heads.setdefault(w[0], []).append(w[1:])
+    branches = []
+    for head, tails in sorted(heads.items()):
+        branches.append(re.escape(head) + after_first + _trie(tails))
+    return "(?:" + "|".join(branches) + ")"
+
+
 def _trie(words: Iterable[str]) -> str:
     """A regex alternation of ``words`` as a prefix tree: far faster than a flat
     alternation, which Python's engine tries word by word at every position."""
@@ -806,10 +864,29 @@ _DIGIT_STRING = re.compile(
 _GROUPED = re.compile(r"\d+(?:[.,]\d+)+$")
 
 
+def _digit_groups(text: str) -> Iterator[tuple[str, str, str]]:
+    """``_DIGIT_STRING.findall(text)``, with the pattern tried only near digits.
+
+    A digit string starts at most two characters before a digit (a letter and a hyphen),
+    so the digits are found first, at C speed, and the pattern is tried from two
+    characters before each one, in order: the matches of a left-to-right scan."""
+    pos = 0
+    while (digit := _ANY_DIGIT.search(text, pos)) is not None:
+        at = digit.start()
+        for start in range(max(pos, at - 2), at + 1):
+            if (m := _DIGIT_STRING.match(text, start)) is not None:
+                break
+        else:  # unreachable: the digit alone is a digit string
+            pos = at + 1
+            continue
+        yield m.group(1) or "", m.group(2), m.group(3) or ""
+        pos = m.end()
+
+
 def _digit_strings(text: str) -> list[str]:
     """The digit strings of ``text``, sorted (a letter before one is `L`, a CJK one nothing)."""
     out = []
-    for lead, digits, symbol in _DIGIT_STRING.findall(text):
+    for lead, digits, symbol in _digit_groups(text):
         if lead[:1].isalpha():
             lead = "L" if scripts.script_of(lead[0]) not in scripts.CJK else lead[1:]
         if _GROUPED.match(digits):  # `1,686` = `1.686`, `9,9` = `9.9`: compared by value
@@ -847,22 +924,25 @@ class Pair:
         found_s, found_t = map(_ANY_DIGIT.search, sources), map(_ANY_DIGIT.search, targets)
         digits = list(map(any, zip(found_s, found_t, strict=True)))
         rows = range(len(sources))
+        # what a source says is looked at once per distinct source (systems share sources)
+        source_words = functools.cache(self.source.says_number)
+        source_probe = functools.cache(self.source.word_probe.found)
+        source_digits = functools.cache(_digit_strings)
         # no digit: a checked number word or two Han numerals (a quick regex, then the exact look)
-        wordy = [i for i in compress(rows, (not d for d in digits)) if self._words(sources[i], targets[i])]
+        wordy = [
+            i
+            for i in compress(rows, (not d for d in digits))
+            if source_words(sources[i]) or self.target.says_number(targets[i])
+        ]
         for i in compress(rows, digits):
             source, target = sources[i], targets[i]
             if (
-                self.source.word_probe.search(source.lower())
-                or self.target.word_probe.search(target.lower())
-                or _digit_strings(source) != _digit_strings(target)
+                source_probe(source.lower())
+                or self.target.word_probe.found(target.lower())
+                or source_digits(source) != _digit_strings(target)
             ):
                 wordy.append(i)
         return iter(sorted(wordy))
-
-    def _words(self, source: str, target: str) -> bool:
-        if self.source.strong_probe.search(source.lower()) and self.source.probe(source):
-            return True
-        return self.target.strong_probe.search(target.lower()) is not None and self.target.probe(target)
 
 
 @register
@@ -972,14 +1052,17 @@ class NumberMismatch(Rule):
         for pair, rows in self.by_language(chunk, self._pair):
             sources = [chunk.sources[r] for r in rows]
             targets = [chunk.targets[r] for r in rows]
+            # each distinct source is read once (the outputs of several systems share it)
+            read = functools.cache(functools.partial(_side, pair.source))
             for i in pair.worth_reading(sources, targets):
                 if not sources[i].strip() or not targets[i].strip():
                     continue
-                for hit in self._compare(pair, sources[i], targets[i]):
+                for hit in self._compare(pair, sources[i], targets[i], read(sources[i])):
                     yield Hit(rows[i], hit.start, hit.end, hit.message, None)
 
-    def _compare(self, pair: Pair, source: str, target: str) -> Iterator[Hit]:
-        src = _side(pair.source, source)
+    def _compare(self, pair: Pair, source: str, target: str, read: Side | None = None) -> Iterator[Hit]:
+        """The findings of one row; ``read`` is the source's side when already read."""
+        src = _side(pair.source, source) if read is None else read.copy()
         tgt = _side(pair.target, target)
         _settle(src, tgt)
         lost = [m for m in src.mentions if m.checked and self._counts(m) and not tgt.accounts_for(m)]

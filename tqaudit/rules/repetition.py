@@ -10,7 +10,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import compress, pairwise
+from operator import eq
 from typing import Any
 
 from tqaudit import scripts
@@ -149,8 +150,9 @@ class RepeatedWord(Rule):
     category = "repetition"
     severity = "warning"
     fix = Applicability.UNSAFE
+    # possessive: a shorter word cannot be followed by a space, so backing off is wasted work
     _pattern = re.compile(
-        r"(?<![\w'’-])(?P<word>[^\W\d_]+(?:['’-][^\W\d_]+)*)(?P<rest>\s+(?P=word))(?![\w'’-])",
+        r"(?<![\w'’-])(?P<word>[^\W\d_]++(?:['’-][^\W\d_]++)*+)(?P<rest>\s+(?P=word))(?![\w'’-])",
         re.IGNORECASE,
     )
 
@@ -190,10 +192,27 @@ class RepeatedWord(Rule):
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def _most_frequent_word(text: str) -> int:
-    """How often the commonest word (letters only, any case) occurs in ``text``."""
-    counts = Counter(_LETTERS.findall(text.casefold()))
-    return max(counts.values()) if counts else 0
+def _may_loop(text: str, least: int) -> bool:
+    """Whether ``text`` has a word written ``least`` times at equal distances (in words):
+    the first word of a loop's unit is. Most texts are ruled out by their count of
+    repeated words, before any word is counted."""
+    words = _LETTERS.findall(text.casefold())
+    if len(words) - len(set(words)) < least - 1:
+        return False
+    frequent = {w for w, n in Counter(words).items() if n >= least}
+    if not frequent:
+        return False
+    positions: dict[str, list[int]] = {}
+    for i, word in enumerate(words):
+        if word in frequent:
+            positions.setdefault(word, []).append(i)
+    for found in positions.values():
+        at = set(found)
+        for x, a in enumerate(found):
+            for b in found[x + 1 :]:
+                if all(a + j * (b - a) in at for j in range(2, least)):
+                    return True
+    return False
 
 
 @register
@@ -243,9 +262,10 @@ class RepetitionLoop(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         texts = chunk.targets
         joiners = self._joiners
-        # every word of a loop occurs min_repeats times: only such rows meet the regex
+        # the first word of a loop's unit occurs min_repeats times, a unit apart: only
+        # such rows meet the regex
         least = max(2, self.opts["min_repeats"])
-        rows = [r for r, t in enumerate(texts) if _most_frequent_word(t) >= least]
+        rows = [r for r, t in enumerate(texts) if _may_loop(t, least)]
         for sub in regex_hits([texts[r] for r in rows], self._loop, ""):
             hit = Hit(rows[sub.row], sub.start, sub.end, "")
             text = texts[hit.row][hit.start : hit.end]
@@ -295,14 +315,17 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     whose unit is itself a repeat of a shorter unit (`go go go go`) belongs to the
     shorter period (RP001/RP002) and is left out; each word is in at most one repeat.
     """
-    words = [w.casefold() for w in _WORD.findall(text)]
+    words = list(map(str.casefold, _WORD.findall(text)))
     n = len(words)
+    if len(set(words)) == n:
+        return []  # no word occurs twice: no unit can repeat
     pairs = list(pairwise(words))
     if len(set(pairs)) == len(pairs):
         return []  # no word pair occurs twice: no unit of 2+ words can repeat
+    repeated = {pair for pair, count in Counter(pairs).items() if count > 1}
     seen: dict[tuple[str, str], list[int]] = {}
-    for i, pair in enumerate(pairs):
-        seen.setdefault(pair, []).append(i)
+    for i in compress(range(len(pairs)), map(repeated.__contains__, pairs)):
+        seen.setdefault(pairs[i], []).append(i)
     periods = {1}
     for positions in seen.values():
         for x, a in enumerate(positions):
@@ -311,10 +334,11 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     out: list[tuple[int, int, int]] = []
     for k in sorted(periods):
         i = 0
-        while i + k < n:
-            if words[i] != words[i + k]:
-                i += 1
+        # only where a word comes back k words on can a run of period k start
+        for start in compress(range(n - k), map(eq, words, words[k:])):
+            if start < i:
                 continue
+            i = start
             end = i + k
             while end < n and words[end] == words[end - k]:
                 end += 1

@@ -120,12 +120,15 @@ class LegacyToponym(Rule):
     @staticmethod
     def _check_rows(chunk: Chunk, rows: list[int], table: _Names) -> Iterator[Hit]:
         texts = [chunk.targets[r] for r in rows]
+        found = list(finditer(texts, table.pattern))
+        # the exceptions (a long pattern) are read only in the texts that name a legacy name
+        named = sorted({row for row, _ in found})
         excepted = {
-            (row, m.start() + i)
-            for row, m in finditer(texts, table.exceptions)
+            (named[row], m.start() + i)
+            for row, m in finditer([texts[r] for r in named], table.exceptions)
             for i in range(len(m.group()))
         }
-        for row, m in finditer(texts, table.pattern):
+        for row, m in found:
             start, end = m.start(), m.end()
             text = texts[row]
             if (row, start) in excepted or table.marker.search(text[max(0, start - 30) : start]):
