@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 from typing import Any, ClassVar
 
 from tqaudit import scripts
@@ -53,8 +54,18 @@ _SQUASHED = "\x00"
 _ROMAN = re.compile(r"[IVXLCDM]+")
 # Product codes and model numbers (`E95`, `A320neo`, `COVID-19`): letters and digits.
 _HAS_DIGIT = re.compile(r"\d")
+# Cheap tests, run in C over a chunk's sources, for a source that can have a candidate at
+# all: a capitalised word not at a sentence start (or a run of two), or a code. They may
+# pass a source without candidates, never miss one.
+_NOT_START = r"[^.!?:;…|\n \t\"'«»„“”‘’‚‹›()\[\]{}\-–—*•·>][ \t\"'«»„“”‘’‚‹›()\[\]{}\-–—*•·>]*"
+_LATIN_UPPER = "".join(c for c in _UPPER if scripts.script_of(c) == "LATIN")
+_CYRILLIC_UPPER = "".join(c for c in _UPPER if scripts.script_of(c) == "CYRILLIC")
+_MAY_HAVE_LATIN_NAME = re.compile(rf"{_NOT_START}[{_LATIN_UPPER}]")
+_MAY_HAVE_CYRILLIC_NAME = re.compile(rf"{_NOT_START}[{_CYRILLIC_UPPER}]")
+_MAY_HAVE_CODE = re.compile(rf"\w[{_UPPER}]|[^\W\d_][\w'’-]*\d|\d[\w'’-]*[^\W\d_]")
 
 
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Case-folded, without diacritics (`Schröder` -> `schroder`, `Babiš` -> `babis`)."""
     text = unicodedata.normalize("NFKD", word.casefold())
@@ -311,16 +322,22 @@ class _CarriedOver(Rule):
         "(headline, product name): its capitalised words are not taken for names",
     }
     wanted: ClassVar[tuple[str, str]] = ("name", "LATIN")
+    may_have: ClassVar[re.Pattern[str]] = _MAY_HAVE_LATIN_NAME
+
+    def prepare(self) -> None:
+        # A source's checked candidates, per language pair: the same source comes with
+        # every system's translation of it.
+        self._checked: dict[tuple[str, str, str], list[Candidate]] = {}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
+        sources, targets = chunk.sources, chunk.targets
         for pair, rows in self.by_language(chunk, self._pair):
             if pair is None:
                 continue
-            for row in rows:
-                source, target = chunk.sources[row], chunk.targets[row]
-                if not target.strip() or not _CANDIDATE.search(source):
-                    continue
-                yield from self._check_segment(row, source, target, pair)
+            found = map(self.may_have.search, [sources[row] for row in rows])
+            for row in compress(rows, found):
+                if targets[row].strip():
+                    yield from self._check_segment(row, sources[row], targets[row], pair)
 
     def _pair(self, src: str, tgt: str) -> _Pair | None:
         if not tgt or src == tgt:
@@ -348,15 +365,29 @@ class _CarriedOver(Rule):
             frozenset(header.get("courtesy", ())),
         )
 
+    def _candidates(self, source: str, pair: _Pair) -> list[Candidate]:
+        """The candidates of ``source`` that this rule checks, computed once per source and pair."""
+        key = (source, pair.src, pair.tgt)
+        found = self._checked.get(key)
+        if found is None:
+            kind, script = self.wanted
+            found = [
+                cand
+                for cand in source_candidates(source, self.opts["title_case_share"], pair.src)
+                if cand.kind == kind and cand.script == script and self._is_candidate(cand, source, pair)
+            ]
+            if len(self._checked) >= 65536:
+                self._checked.clear()
+            self._checked[key] = found
+        return found
+
     def _check_segment(self, row: int, source: str, target: str, pair: _Pair) -> Iterator[Hit]:
-        kind, script = self.wanted
-        index: set[str] | None = None
+        cands = self._candidates(source, pair)
+        if not cands:
+            return
+        index = self._index(target, pair)
         missing: dict[tuple[str, ...], list[Candidate]] = {}
-        for cand in source_candidates(source, self.opts["title_case_share"], pair.src):
-            if cand.kind != kind or cand.script != script or not self._is_candidate(cand, source, pair):
-                continue
-            if index is None:
-                index = self._index(target, pair)
+        for cand in cands:
             if not self._present(cand, index, pair):
                 missing.setdefault(cand.run or (cand.text,), []).append(cand)
         for run, cands in missing.items():
@@ -547,6 +578,7 @@ class CodeMissing(_CarriedOver):
     # `PSA`, `CAA`): preview until the pair packs list them.
     preview = True
     wanted = ("code", "LATIN")
+    may_have = _MAY_HAVE_CODE
 
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         if pair.tgt_script != "LATIN":
@@ -627,6 +659,7 @@ class TransliteratedNameMissing(_CarriedOver):
     # translated name words missing from the pack): preview until it is quiet.
     preview = True
     wanted = ("name", "CYRILLIC")
+    may_have = _MAY_HAVE_CYRILLIC_NAME
 
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         if pair.tgt_script != "LATIN" or pair.romanise is None or len(cand.text) < 3:
