@@ -420,7 +420,9 @@ class _CarriedOver(Rule):
                 missing.setdefault(cand.run or (cand.text,), []).append(cand)
         for run, cands in missing.items():
             last = _HYPHEN_PARTS.findall(run[-1])[-1] if run else ""
-            if all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands):
+            if all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands) and (
+                not pair.capitals_name or len(run) > 2
+            ):
                 continue  # a common first name dropped before the surname (`Emmanuel Macron`)
             yield Hit(row, -1, -1, self._message(run, cands, source, target, pair))
 
@@ -535,7 +537,9 @@ class NameMissing(_CarriedOver):
     chancellor`). A name that the target language does not know (a local name: `Tvrdík`,
     `Geywitz`) is not checked, nor a famous name frequent in English or German sources:
     frequencies cannot tell these from translated words, so dropping them goes unnoticed.
-    A first name dropped before a kept surname is not flagged.
+    A common first name dropped before a kept surname is flagged only where capitals mark
+    names (`Jonathan` of `Jonathan Lis` in Czech; not `Emmanuel` of `Emmanuel Macron` in
+    German or English).
     """
 
     code = "FD010"
