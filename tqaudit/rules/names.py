@@ -331,18 +331,6 @@ class _CarriedOver(Rule):
         "min_zipf_local": "a word rarer than this in the source language, unknown to the "
         "target language and made of two common source words (`Teleloading`), is a "
         "compound that the target translates, not a name",
-        "min_zipf_known": 1.5,
-    }
-    option_docs: ClassVar[dict[str, str]] = {
-        "max_zipf": "a source word at least this frequent in the source language (wordfreq Zipf "
-        "scale) is taken for a common word, not a name",
-        "max_zipf_drop": "a word is a name only if its Zipf frequency in the target language is "
-        "at most this much lower than in the source language (names are international; "
-        "common words and exonyms are not)",
-        "fuzzy": "edit similarity (percent) at which a target word counts as the name spelt differently",
-        "min_zipf_local": "a capitalised word rarer than this in the source language is a "
-        "name even when the target language does not know it (a local name); not for "
-        "languages that capitalise nouns",
         "min_zipf_known": "FD012: a Cyrillic word one of whose romanisations is at least this "
         "frequent in the target language is a known name",
         "title_case_share": "a source with more than this share of capitalised words is a title "
