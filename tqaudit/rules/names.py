@@ -418,6 +418,8 @@ class _CarriedOver(Rule):
                 not pair.capitals_name or len(run) > 2
             ):
                 continue  # a common first name dropped before the surname (`Emmanuel Macron`)
+            if all(c.evidence == "replaced" for c in cands) and not _replacement(source, target, pair):
+                continue  # `Messing` -> `brass`: a German noun translated, no name instead
             yield Hit(row, -1, -1, self._message(run, cands, source, target, pair))
 
     def _index(self, target: str, pair: _Pair) -> set[str]:
@@ -538,7 +540,9 @@ class NameMissing(_CarriedOver):
     (Czech; not English, which capitalises titles and headings, nor German) a frequent word
     at least as frequent in the target language is a name too (`princ Charles`, `ze
     Sydney`). In German, where every noun is capitalised, a word after an article (`die
-    Angst`), a part of a hyphenated compound or a frequent word is never a name. A first
+    Angst`), a part of a hyphenated compound or a frequent word is never a name; a word as
+    frequent in English as in German (`Wales`, `Messing`) counts only when the English
+    target has another name instead (`in Barcelona` → `... Verstappen`). A first
     name written as an initial (`J. K. Tyl`) is kept. The target matches
     the name up to case, diacritics, inflection (`Babišovi` → `Babiš`) and spelling
     (`Schröder` → `Schroeder`); a Cyrillic target matches it by transliteration
@@ -578,7 +582,8 @@ class NameMissing(_CarriedOver):
     def _evidence(self, cand: Candidate, source: str, pair: _Pair) -> str:
         """Why ``cand`` is taken for a name (``""``: it is not): `kept` (a Latin name in
         another script), `international` (frequent, and as frequent in the target language),
-        `shared` (rare in the source language and known to the target language)."""
+        `shared` (rare in the source language and known to the target language),
+        `replaced` (a German word as frequent in English: a name if another one replaces it)."""
         if pair.tgt_script != "LATIN":
             return ""  # a Cyrillic or CJK target transliterates names: not yet measured
         if pair.src_script != "LATIN":
@@ -624,6 +629,10 @@ class NameMissing(_CarriedOver):
             # that German happens to share (`Flies`, `Stock`)
             if zs < self.opts["max_zipf"] - 0.5 and max(2.0, zs - 0.5) <= zt <= zs + 1.5:
                 return "shared"
+            if pair.tgt == "en" and zs < self.opts["max_zipf"] + 1.0 and zt >= max(2.5, zs - 0.3):
+                # as frequent in English, but German may use it as a noun (`Messing`,
+                # `Tips`): a name only when the English target names someone else instead
+                return "replaced"
             return ""
         if zs >= self.opts["max_zipf"]:
             return ""
