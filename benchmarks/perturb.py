@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/perturb.py [--wmt DIR] [--per-pair 400] [--seed 22] [--jobs 1]
+                                 [--only remove_name,replace_name]
                                  [--out benchmarks/results/perturbation.md]
 
 For every WMT22 pair (into and out of English) a fixed random sample of ``--per-pair`` lines
@@ -290,11 +291,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=22)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--examples", type=int, default=3, help="missed examples per perturbation")
+    parser.add_argument("--only", default="", help="comma-separated perturbation names to run (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "perturbation.md")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     segments = sample(args.wmt, args.per_pair, args.seed)
     perts = perturbations(segments)
+    if args.only:
+        wanted = set(args.only.split(","))
+        unknown = wanted - {p.name for p in perts}
+        if unknown:
+            parser.error(f"unknown perturbation(s): {', '.join(sorted(unknown))}")
+        perts = [p for p in perts if p.name in wanted]
     rows: list[tuple[str, Segment, str]] = [(f"{s.pair}:{s.line}:clean", s, s.target) for s in segments]
     for p in perts:
         for s in segments:
