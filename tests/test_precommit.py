@@ -60,7 +60,7 @@ def test_hooks_fix_then_pass(repo: tuple[Path, dict[str, str]]) -> None:
     work, env = repo
     audit = _run([sys.executable, "-m", "pre_commit", "run", "tqaudit", "--all-files"], work, env)
     assert audit.returncode == 1, audit.stdout + audit.stderr
-    assert "feed.po:" in audit.stdout and "MK001 Broken entity '& mdash;'" in audit.stdout
+    assert "feed.po:7:1: MK001 Broken entity '& mdash;'" in audit.stdout  # the msgstr line
     assert "notes.txt" not in audit.stdout  # plain text is opted in with `files:`, not by default
     assert not (work / "reports").exists()  # --format none: the hook leaves no report folder
     fixed = _run([sys.executable, "-m", "pre_commit", "run", "tqaudit-fix", "--all-files"], work, env)

@@ -247,12 +247,12 @@ msgstr ""
 def test_po_splices_msgstr_and_keeps_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "feed.po"
     path.write_text(PO, encoding="utf-8")
-    _, new = apply(path, {0: 'Alma-Ata, "city"', 1: "Yes\n", 2: "one file!", 4: "alt."})
+    _, new = apply(path, {0: 'Alma-Ata, "city"', 1: "Yes\n", 2: "one file!"})
     text = new.decode()
     assert 'msgctxt "ctx"\nmsgid "Алма-Ата"\nmsgstr "Alma-Ata, \\"city\\""\n' in text
     assert 'msgid "Да"\nmsgstr "Yes\\n"\n' in text
     assert 'msgstr[0] "one file!"\nmsgstr[1] "many files"\n' in text
-    assert '#~ msgid "old"\n#~ msgstr "alt."\n' in text
+    assert text.endswith('#~ msgid "old"\n#~ msgstr "alt ."\n')  # obsolete: not a segment, kept
     assert text.startswith(PO[: PO.index('msgstr "Alma')])
     assert PO[PO.index('msgid ""\n"a long') : PO.index("#~")] in text  # untouched wrapping
     from translate.storage import factory
@@ -274,6 +274,36 @@ TMX = (
     '<tu tuid="b"><tuv xml:lang="ru"><seg>Да</seg></tuv><tuv xml:lang="en"><seg>Yes</seg></tuv></tu>\n'
     "</body></tmx>\n"
 )
+
+
+def test_po_segments_skip_obsolete_entries_and_point_at_their_msgstr(tmp_path: Path) -> None:
+    from tqaudit.io.readers import read_segments
+
+    path = tmp_path / "feed.po"
+    path.write_text(PO, encoding="utf-8")
+    table = read_segments(path)
+    assert table["target"].tolist()[-1].startswith("a long target")  # `#~ msgstr "alt ."` is not read
+    lines = PO.splitlines()
+    for target, line in zip(table["target"], table["line"], strict=True):
+        assert lines[line - 1].startswith(("msgstr", "msgstr[0]")), (target, line)
+    assert table["line"].tolist() == [11, 14, 18, 24]
+
+
+def test_xliff_and_tmx_segments_point_at_their_target_line(tmp_path: Path) -> None:
+    from tqaudit.io.readers import read_segments
+
+    tmx = tmp_path / "mem.tmx"
+    tmx.write_text(TMX, encoding="utf-8")
+    assert read_segments(tmx, src_lang="ru", tgt_lang="en")["line"].tolist() == [5, 6]  # the en <seg>
+    xliff = tmp_path / "feed.xlf"
+    xliff.write_text(
+        '<?xml version="1.0"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+        '<file source-language="ru" target-language="en" datatype="plaintext" original="f"><body>\n'
+        '<trans-unit id="u1">\n<source>Киев</source>\n\n<target>Kiev</target>\n</trans-unit>\n'
+        "</body></file></xliff>\n",
+        encoding="utf-8",
+    )
+    assert read_segments(xliff)["line"].tolist() == [7]
 
 
 def test_tmx_splices_the_target_seg(tmp_path: Path) -> None:

@@ -50,30 +50,71 @@ def parse_store(path: Path, fmt: str, raw: bytes) -> Any:
         kind = (path.suffix[1:] or fmt).upper()
         raise InputError(f"{path}: not a valid {kind} file ({str(exc).splitlines()[0]})") from None
     store.filename = str(path)
+    store._tqaudit_raw = raw  # the PO reader finds each msgstr's line in it
     return store
 
 
+def _audited(unit: Any) -> bool:
+    """A unit that is a segment: not the PO header, not an obsolete (``#~``) PO entry."""
+    return not unit.isheader() and not unit.isobsolete()
+
+
 def units(store: Any) -> list[Any]:
-    """The store's translation units in file order, the PO header excluded: one per segment."""
-    return [u for u in store.units if not u.isheader()]
+    """The store's translation units in file order, one per segment (see ``_audited``)."""
+    return [u for u in store.units if _audited(u)]
 
 
 def _target(unit: Any) -> str:
     return str(unit.target or "")
 
 
+def _xml_line(unit: Any, fmt: str) -> int | None:
+    """The line of the unit's target text (its ``<target>`` or ``<seg>``), else of the unit."""
+    try:
+        target = _target_element(unit, fmt)
+    except (AttributeError, TypeError):
+        target = None
+    for element in (target, getattr(unit, "xmlelement", None)):
+        line = getattr(element, "sourceline", None)
+        if line:
+            return int(line)
+    return None
+
+
+def _po_lines(store: Any) -> list[int | None]:
+    """The 1-based line of each segment's ``msgstr`` (``msgstr[0]``) in the PO file, or None."""
+    raw = getattr(store, "_tqaudit_raw", None)
+    if raw is None:
+        return [None] * len(units(store))
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        entries = _po_entries(re.findall(r"[^\n]*\n|[^\n]+\Z", text))
+    except ValueError:
+        return [None] * len(units(store))
+    if len(entries) != len(store.units):
+        return [None] * len(units(store))
+    out: list[int | None] = []
+    for entry, unit in zip(entries, store.units, strict=True):
+        if _audited(unit):
+            where = entry.lines.get("msgstr") or entry.lines.get("msgstr[0]") or entry.lines.get("msgid")
+            out.append(where[0] + 1 if where else None)
+    return out
+
+
 def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
+    """One row per segment; ``line`` is where its target text is (what reports point at)."""
     rows = []
+    po_lines = _po_lines(store) if fmt == "po" else []
     for number, unit in enumerate(units(store), start=1):
-        element = getattr(unit, "xmlelement", None)
         unit_id = str(unit.getid() or "").split("\x04")[-1] if fmt == "xliff" else ""
+        line = po_lines[number - 1] if fmt == "po" else _xml_line(unit, fmt)
         rows.append(
             {
                 "segment_id": unit_id or str(number),
                 "source": str(unit.source or ""),
                 "target": _target(unit),
                 "note": str(unit.getnotes() or ""),  # PO comments, XLIFF notes: inline directives
-                "line": getattr(element, "sourceline", None) or number,
+                "line": line or number,
             }
         )
     return rows
@@ -305,7 +346,7 @@ def _splice_po(path: Path, raw: bytes, store: Any, changed: Mapping[int, str]) -
         e.text("msgid") != str(u.source or "") for e, u in zip(entries, all_units, strict=True)
     ):
         raise OutputError(f"{path}: cannot locate the targets in the file (entries do not match)")
-    by_position = [e for e, u in zip(entries, all_units, strict=True) if not u.isheader()]
+    by_position = [e for e, u in zip(entries, all_units, strict=True) if _audited(u)]
     for pos, value in sorted(changed.items(), reverse=True):
         entry = by_position[pos]
         keyword = "msgstr" if "msgstr" in entry.parts else "msgstr[0]"
