@@ -306,6 +306,19 @@ def test_xliff_and_tmx_segments_point_at_their_target_line(tmp_path: Path) -> No
     assert read_segments(xliff)["line"].tolist() == [7]
 
 
+def test_tmx_keeps_tuids_and_reads_the_target_language(tmp_path: Path) -> None:
+    from tqaudit.io.readers import read_segments
+
+    path = tmp_path / "mem.tmx"
+    path.write_text(TMX.replace('xml:lang="en"', 'xml:lang="en-GB"'), encoding="utf-8")
+    table = read_segments(path)
+    assert table["segment_id"].tolist() == ["a", "b"]
+    assert table["tgt_lang"].tolist() == ["en", "en"] and table["src_lang"].tolist() == ["ru", "ru"]
+    duplicated = tmp_path / "dup.tmx"
+    duplicated.write_text(TMX.replace('tuid="b"', 'tuid="a"'), encoding="utf-8")
+    assert read_segments(duplicated)["segment_id"].tolist() == ["1", "2"]  # ids must be unique
+
+
 def test_tmx_splices_the_target_seg(tmp_path: Path) -> None:
     path = tmp_path / "mem.tmx"
     path.write_text(TMX, encoding="utf-8")

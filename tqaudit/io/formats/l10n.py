@@ -131,7 +131,28 @@ def read(path: Path, fmt: str) -> pd.DataFrame:
     frame = pd.DataFrame(_rows(store, fmt))
     frame["src_lang"] = store.getsourcelanguage() or ""
     frame["tgt_lang"] = store.gettargetlanguage() or ""
+    if fmt == "tmx":
+        _tmx_ids_and_languages(frame, units(store))
     return frame
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _tmx_ids_and_languages(frame: pd.DataFrame, found: list[Any]) -> None:
+    """TMX: a ``<tu>``'s ``tuid`` is its segment id (when every unit has a distinct one) and the
+    ``xml:lang`` of the ``<tuv>`` holding the target is its target language."""
+    tuids = [str(u.xmlelement.get("tuid") or "") for u in found]
+    if all(tuids) and len(set(tuids)) == len(tuids):
+        frame["segment_id"] = tuids
+    langs = []
+    for unit in found:
+        seg = _target_element(unit, "tmx")
+        tuv = seg.getparent() if seg is not None else None
+        code = str(tuv.get(_XML_LANG) or tuv.get("lang") or "") if tuv is not None else ""
+        langs.append(re.split(r"[-_]", code)[0].lower())  # `en-US` -> `en`, as the rules key languages
+    if any(langs):
+        frame["tgt_lang"] = [lang or old for lang, old in zip(langs, frame["tgt_lang"], strict=True)]
 
 
 def write_targets(path: Path, targets: Mapping[int, str], fmt: str) -> bytes:
