@@ -146,6 +146,7 @@ def audit(
     tgt_lang: str = "",
     input_format: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    encoding: str | None = None,
 ) -> AuditResult:
     """Audit ``segments`` (a segments DataFrame or a path to read) and return the result.
 
@@ -156,7 +157,13 @@ def audit(
     if isinstance(segments, (str, Path)):
         inputs = {"input": str(segments), "src": str(src or ""), "refs": [str(r) for r in refs]}
         table = read_segments(
-            segments, fmt=input_format, src=src, refs=refs, src_lang=src_lang, tgt_lang=tgt_lang
+            segments,
+            fmt=input_format,
+            src=src,
+            refs=refs,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            encoding=encoding,
         )
     else:
         table = normalize(segments)

@@ -16,6 +16,7 @@ from tqaudit.audit import audit as run_audit
 from tqaudit.baseline import write_baseline
 from tqaudit.cli.common import (
     ConfigOpt,
+    EncodingOpt,
     InputFormatOpt,
     SrcLangOpt,
     SrcOpt,
@@ -114,6 +115,7 @@ def audit(
     ] = None,
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
     stdin_filename: Annotated[
         str,
@@ -174,21 +176,15 @@ def audit(
         raise ConfigError(
             "--output-format junit takes one input (each input's report folder has a junit.xml)"
         )
+    read_options: dict[str, Any] = {"src": src, "refs": ref or [], "src_lang": src_lang, "tgt_lang": tgt_lang}
+    read_options.update(input_format=input_format, encoding=encoding)
     runs: list[AuditResult] = []
     written: list[list[str]] = []
     for name in files:
         shown = Path(stdin_filename if name == STDIN else name)
         with ProgressBar() as bar:
             result = _audit_one(
-                name,
-                stdin_filename,
-                cfg.for_path(shown),
-                src,
-                ref or [],
-                src_lang,
-                tgt_lang,
-                input_format,
-                None if quiet else bar,
+                name, stdin_filename, cfg.for_path(shown), read_options, None if quiet else bar
             )
         folder = (
             out if (out is not None and len(files) == 1) else default_folder(shown, out or Path("reports"))
@@ -205,19 +201,10 @@ def audit(
 
 
 def _audit_one(
-    name: str,
-    stdin_filename: str,
-    cfg: Config,
-    src: Path | None,
-    refs: list[Path],
-    src_lang: str,
-    tgt_lang: str,
-    input_format: str | None,
-    progress: ProgressBar | None,
+    name: str, stdin_filename: str, cfg: Config, read_options: dict[str, Any], progress: ProgressBar | None
 ) -> AuditResult:
     """One input through the library; standard input goes through a private temporary file."""
-    options: dict[str, Any] = {"src": src, "refs": refs, "src_lang": src_lang, "tgt_lang": tgt_lang}
-    options.update(input_format=input_format, progress=progress)
+    options = {**read_options, "progress": progress}
     if name != STDIN:
         return run_audit(Path(name), cfg, **options)
     with tempfile.TemporaryDirectory(prefix="tqaudit-stdin-") as folder:

@@ -52,3 +52,11 @@ InputFormatOpt = Annotated[
         help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po (default: from the extension).",
     ),
 ]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        help="Encoding of text inputs (cp1251, utf-16, …) [default: UTF-8, or UTF-16/32 by BOM].",
+    ),
+]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import difflib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from tqaudit.cli.common import (
     ConfigOpt,
+    EncodingOpt,
     InputFormatOpt,
     SrcLangOpt,
     SrcOpt,
@@ -77,6 +78,7 @@ def fix(
     tgt_lang: TgtLangOpt = "",
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
+    encoding: EncodingOpt = None,
 ) -> None:
     """Apply the SAFE fixes (and UNSAFE ones with --unsafe-fixes) to each INPUT.
 
@@ -89,7 +91,8 @@ def fix(
         raise ConfigError("--output and --src take a single INPUT")
     cfg = load_config(config).replace(select=split_codes(select), ignore=split_codes(ignore))
     for input in inputs:
-        _fix_one(input, output, in_place, diff, cfg, unsafe_fixes, src, src_lang, tgt_lang, input_format)
+        read_options = {"src": src, "src_lang": src_lang, "tgt_lang": tgt_lang, "encoding": encoding}
+        _fix_one(input, output, in_place, diff, cfg, unsafe_fixes, read_options, input_format)
 
 
 def _fix_one(
@@ -99,9 +102,7 @@ def _fix_one(
     diff: bool,
     cfg: Config,
     unsafe: bool,
-    src: Path | None,
-    src_lang: str,
-    tgt_lang: str,
+    read_options: dict[str, Any],
     input_format: str | None,
 ) -> None:
     fmt = detect_format(input, input_format)
@@ -111,13 +112,13 @@ def _fix_one(
         output = input
     if fmt == "parquet" and not diff and output is None:
         raise ConfigError("a Parquet file cannot go to standard output: give --output FILE or --in-place")
-    result = run_fix(input, cfg, unsafe=unsafe, src=src, src_lang=src_lang, tgt_lang=tgt_lang, fmt=fmt)
+    result = run_fix(input, cfg, unsafe=unsafe, fmt=fmt, **read_options)
     if diff:
         sys.stdout.write(render_diff(result, input.name))
     elif output is None:
-        sys.stdout.buffer.write(render_fixed(input, fmt, result.changes))
+        sys.stdout.buffer.write(render_fixed(input, fmt, result.changes, read_options["encoding"]))
         sys.stdout.flush()
     elif result.changed or not _same_file(input, output):  # an unchanged file is not rewritten
-        write_bytes(output, render_fixed(input, fmt, result.changes))
+        write_bytes(output, render_fixed(input, fmt, result.changes, read_options["encoding"]))
     counts = ", ".join(f"{code} {n}" for code, n in sorted(result.applied.items())) or "none"
     typer.echo(f"{input}: fixed {result.changed} of {len(result.original)} segments ({counts})", err=True)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from tqaudit.errors import InputError
 from tqaudit.io.formats import delimited, jsonl, l10n, parquet, txt
-from tqaudit.io.formats.common import read_text
+from tqaudit.io.formats.common import declared_encoding, read_text
 from tqaudit.io.formats.txt import read_lines
 from tqaudit.segments import normalize
 
@@ -67,14 +67,29 @@ def read_segments(
     src_lang: str = "",
     tgt_lang: str = "",
     keep_bom: bool = False,
+    encoding: str | None = None,
 ) -> pd.DataFrame:
     """Read ``path`` into a validated segments table.
 
     ``src``/``refs`` are line-aligned files for a plain-text target; for tables they fill
     or replace the ``source``/``reference`` columns. ``src_lang``/``tgt_lang`` fill the
-    language columns where the table leaves them empty.
+    language columns where the table leaves them empty. ``encoding`` names the text files'
+    encoding (default: UTF-8, or UTF-16/32 by their byte-order mark); XLIFF, TMX and PO
+    declare their own.
     """
-    path = Path(path)
+    with declared_encoding(encoding):
+        return _read_segments(Path(path), fmt, src, refs, src_lang, tgt_lang, keep_bom)
+
+
+def _read_segments(
+    path: Path,
+    fmt: str | None,
+    src: str | Path | None,
+    refs: Sequence[str | Path],
+    src_lang: str,
+    tgt_lang: str,
+    keep_bom: bool,
+) -> pd.DataFrame:
     kind = detect_format(path, fmt)
     if kind == "txt":
         frame = txt.read(path, Path(src) if src else None, [Path(r) for r in refs], keep_bom)

@@ -1,23 +1,75 @@
 """Decoding input files and splicing new text into them, shared by the format modules.
 
 Readers see the text without a BOM; writers keep the BOM and every byte they do not
-replace, so both start from :func:`load`, which gives the two parts separately.
+replace, so both start from :func:`load`, which gives the two parts separately, and end with
+:func:`to_bytes`, which writes the text back in the file's own encoding.
+
+Encoding: UTF-8 unless the file starts with a UTF-16 or UTF-32 byte-order mark (then that,
+with the mark's byte order, so a fixed file keeps its bytes), or unless the caller declares
+one (``--encoding cp1251``) with :func:`declared_encoding` around the read or the write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import codecs
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from pathlib import Path
 
 from tqaudit.errors import InputError, OutputError
 
 BOM = "\ufeff"
+_DECLARED: ContextVar[str | None] = ContextVar("tqaudit_declared_encoding", default=None)
+_MARKS = (  # longest first: a UTF-32-LE mark starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+@contextlib.contextmanager
+def declared_encoding(name: str | None) -> Iterator[None]:
+    """Read (and write back) files in ``name`` inside the block; None: detect (UTF-8 or a BOM)."""
+    if name:
+        try:
+            name = codecs.lookup(name).name
+        except LookupError:
+            raise InputError(f"unknown encoding {name!r}") from None
+    token = _DECLARED.set(name or None)
+    try:
+        yield
+    finally:
+        _DECLARED.reset(token)
+
+
+def codec_of(raw: bytes) -> str:
+    """The codec a file is read and written with: declared, else from its BOM, else UTF-8."""
+    declared = _DECLARED.get()
+    if declared in ("utf-16", "utf-32") or not declared:
+        for mark, codec in _MARKS:
+            if raw.startswith(mark) and (not declared or codec.startswith(declared)):
+                return codec
+    return declared or "utf-8"
+
+
+def to_bytes(path: Path, text: str) -> bytes:
+    """``text`` (its BOM included) in the encoding ``path`` was read with."""
+    try:
+        codec = codec_of(path.read_bytes()[:4])
+        return text.encode(codec)
+    except UnicodeEncodeError as exc:
+        raise OutputError(
+            f"{path}: the fixed text has {text[exc.start]!r}, which {codec} cannot hold"
+        ) from None
 
 
 def load(path: Path) -> tuple[str, str]:
-    """``(bom, text)``: the file as UTF-8 split into its BOM (or ``""``) and the rest.
+    """``(bom, text)``: the file decoded (see the module) and split into its BOM (or ``""``)
+    and the rest.
 
-    Errors (missing, not UTF-8, empty) name the file and, where known, the line.
+    Errors (missing, not decodable, empty) name the file and, where known, the line.
     """
     try:
         raw = path.read_bytes()
@@ -27,12 +79,15 @@ def load(path: Path) -> tuple[str, str]:
         raise InputError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    codec = codec_of(raw)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(codec)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        name = "UTF-8" if codec == "utf-8" else codec
+        hint = "; name its encoding with --encoding" if codec == "utf-8" else ""
         raise InputError(
-            f"{path}:{line}: not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+            f"{path}:{line}: not {name} (byte 0x{raw[exc.start]:02x} at offset {exc.start}){hint}"
         ) from None
     if not text.strip("\ufeff \t\r\n"):
         raise InputError(f"{path}: empty file")

@@ -27,7 +27,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
-from tqaudit.io.formats.common import check_positions, load, splice
+from tqaudit.io.formats.common import check_positions, load, splice, to_bytes
 
 
 class Cell(NamedTuple):
@@ -260,9 +260,9 @@ def write_targets(path: Path, targets: Mapping[int, str], sep: str) -> bytes:
             continue
         expected[pos][col] = value
     if not edits:
-        return (bom + text).encode("utf-8")
+        return to_bytes(path, bom + text)
     new = splice(text, edits)
     check = parse(new, sep, path)
     if check.quoted != table.quoted or [[c.value for c in r.cells] for r in check.rows] != expected:
         raise OutputError(f"{path}: the fixed targets cannot be written without changing other cells")
-    return (bom + new).encode("utf-8")
+    return to_bytes(path, bom + new)

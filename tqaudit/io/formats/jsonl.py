@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
-from tqaudit.io.formats.common import check_positions, load, splice
+from tqaudit.io.formats.common import check_positions, load, splice, to_bytes
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -139,11 +139,11 @@ def write_targets(path: Path, targets: Mapping[int, str]) -> bytes:
             at = row.start + close
             edits.append((at, at, f'{sep}"target": {encode(value)}'))
     if not edits:
-        return (bom + text).encode("utf-8")
+        return to_bytes(path, bom + text)
     new = splice(text, edits)
     changed = list(rows(new))
     for pos, value in targets.items():  # the scanner and json.loads must agree
         row = changed[pos]
         if _current(_object(new[row.start : row.end], path, row.number)) != value:
             raise OutputError(f"{path}:{row.number}: the fixed target could not be written")
-    return (bom + new).encode("utf-8")
+    return to_bytes(path, bom + new)

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
-from tqaudit.io.formats.common import check_positions, load
+from tqaudit.io.formats.common import check_positions, codec_of, load
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _START_TAG = re.compile(rb"<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
@@ -159,6 +159,8 @@ def write_targets(path: Path, targets: Mapping[int, str], fmt: str) -> bytes:
     """The file with the changed targets spliced in; every other byte unchanged."""
     load(path)
     raw = path.read_bytes()
+    if codec_of(raw) != "utf-8":
+        raise OutputError(f"{path}: fixing XLIFF, TMX and PO files is supported in UTF-8 only")
     store = parse_store(path, fmt, raw)
     found = units(store)
     check_positions(path, targets, len(found))

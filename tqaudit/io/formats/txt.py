@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
-from tqaudit.io.formats.common import BOM, check_positions, load, splice
+from tqaudit.io.formats.common import BOM, check_positions, load, splice, to_bytes
 from tqaudit.segments import build_segments
 
 
@@ -85,4 +85,4 @@ def write_targets(path: Path, targets: Mapping[int, str]) -> bytes:
     new = splice(text, edits)
     if len(parse(new)) != len(lines):  # e.g. an emptied last line without a final newline
         raise OutputError(f"{path}: the fixed text would change the number of lines")
-    return (bom + new).encode("utf-8")
+    return to_bytes(path, bom + new)
