@@ -247,7 +247,7 @@ msgstr ""
 def test_po_splices_msgstr_and_keeps_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "feed.po"
     path.write_text(PO, encoding="utf-8")
-    _, new = apply(path, {0: 'Alma-Ata, "city"', 1: "Yes\n", 2: "one file!"})
+    _, new = apply(path, {0: 'Alma-Ata, "city"', 1: "Yes\n", 2: "one file!", 3: "many files"})
     text = new.decode()
     assert 'msgctxt "ctx"\nmsgid "Алма-Ата"\nmsgstr "Alma-Ata, \\"city\\""\n' in text
     assert 'msgid "Да"\nmsgstr "Yes\\n"\n' in text
@@ -286,7 +286,26 @@ def test_po_segments_skip_obsolete_entries_and_point_at_their_msgstr(tmp_path: P
     lines = PO.splitlines()
     for target, line in zip(table["target"], table["line"], strict=True):
         assert lines[line - 1].startswith(("msgstr", "msgstr[0]")), (target, line)
-    assert table["line"].tolist() == [11, 14, 18, 24]
+    assert table["line"].tolist() == [11, 14, 18, 19, 24]  # msgstr[0] and msgstr[1] of the plural entry
+
+
+def test_po_plural_forms_are_segments_of_their_own(tmp_path: Path) -> None:
+    from tqaudit.io.readers import read_segments
+
+    path = tmp_path / "feed.po"
+    path.write_text(PO, encoding="utf-8")
+    table = read_segments(path)
+    plural = table[table["segment_id"].str.startswith("3[")]
+    assert plural["segment_id"].tolist() == ["3[0]", "3[1]"]
+    assert plural["source"].tolist() == ["one", "many"] and plural["target"].tolist() == [
+        "one file",
+        "many files",
+    ]
+    _, new = apply(path, {3: "many files !"})  # the second form only
+    assert new.decode() == PO.replace('msgstr[1] "many files"', 'msgstr[1] "many files !"')
+    long = "a form long enough that quoteforpo wraps it over several lines " * 3
+    apply(path, {2: long, 3: "many!"})  # both forms, the first wrapped: bottom-up, lines stay right
+    assert read_segments(path)["target"].tolist()[2:4] == [long, "many!"]
 
 
 def test_xliff_and_tmx_segments_point_at_their_target_line(tmp_path: Path) -> None:

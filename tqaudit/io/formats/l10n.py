@@ -60,8 +60,34 @@ def _audited(unit: Any) -> bool:
 
 
 def units(store: Any) -> list[Any]:
-    """The store's translation units in file order, one per segment (see ``_audited``)."""
+    """The store's translation units in file order (see ``_audited``)."""
     return [u for u in store.units if _audited(u)]
+
+
+def segments_of(store: Any) -> list[tuple[Any, int | None]]:
+    """``(unit, plural form)`` per segment: a PO entry with ``msgid_plural`` gives one segment
+    per ``msgstr[n]`` (form n), every other unit one segment (form None)."""
+    out: list[tuple[Any, int | None]] = []
+    for unit in units(store):
+        if getattr(unit, "hasplural", lambda: False)():
+            out += [(unit, form) for form in range(max(1, len(unit.target.strings)))]
+        else:
+            out.append((unit, None))
+    return out
+
+
+def _form_target(unit: Any, form: int | None) -> str:
+    if form is None:
+        return _target(unit)
+    forms = unit.target.strings
+    return str(forms[form]) if form < len(forms) else ""
+
+
+def _form_source(unit: Any, form: int | None) -> str:
+    if form is None:
+        return str(unit.source or "")
+    sources = unit.source.strings  # msgid, msgid_plural
+    return str(sources[min(form, len(sources) - 1)])
 
 
 def _target(unit: Any) -> str:
@@ -83,36 +109,45 @@ def _xml_line(unit: Any, fmt: str) -> int | None:
 
 def _po_lines(store: Any) -> list[int | None]:
     """The 1-based line of each segment's ``msgstr`` (``msgstr[0]``) in the PO file, or None."""
+    wanted = segments_of(store)
     raw = getattr(store, "_tqaudit_raw", None)
-    if raw is None:
-        return [None] * len(units(store))
-    text = raw.decode("utf-8", errors="replace")
     try:
+        text = raw.decode("utf-8", errors="replace") if raw is not None else ""
         entries = _po_entries(re.findall(r"[^\n]*\n|[^\n]+\Z", text))
     except ValueError:
-        return [None] * len(units(store))
+        entries = []
     if len(entries) != len(store.units):
-        return [None] * len(units(store))
+        return [None] * len(wanted)
+    entry_of = {id(u): e for e, u in zip(entries, store.units, strict=True)}
     out: list[int | None] = []
-    for entry, unit in zip(entries, store.units, strict=True):
-        if _audited(unit):
-            where = entry.lines.get("msgstr") or entry.lines.get("msgstr[0]") or entry.lines.get("msgid")
-            out.append(where[0] + 1 if where else None)
+    for unit, form in wanted:
+        entry = entry_of[id(unit)]
+        keyword = f"msgstr[{form}]" if form is not None else "msgstr"
+        where = entry.lines.get(keyword) or entry.lines.get("msgstr[0]") or entry.lines.get("msgid")
+        out.append(where[0] + 1 if where else None)
     return out
 
 
 def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
-    """One row per segment; ``line`` is where its target text is (what reports point at)."""
+    """One row per segment; ``line`` is where its target text is (what reports point at).
+
+    Ids: XLIFF keeps its ``trans-unit`` ids; PO and TMX units are numbered in file order, and
+    the forms of a PO plural entry are ``n[0]``, ``n[1]``, … (msgid for form 0, msgid_plural
+    for the others as their source).
+    """
     rows = []
     po_lines = _po_lines(store) if fmt == "po" else []
-    for number, unit in enumerate(units(store), start=1):
+    numbers = {id(u): n for n, u in enumerate(units(store), start=1)}
+    for i, (unit, form) in enumerate(segments_of(store)):
+        number = numbers[id(unit)]
         unit_id = str(unit.getid() or "").split("\x04")[-1] if fmt == "xliff" else ""
-        line = po_lines[number - 1] if fmt == "po" else _xml_line(unit, fmt)
+        line = po_lines[i] if fmt == "po" else _xml_line(unit, fmt)
+        segment_id = unit_id or str(number)
         rows.append(
             {
-                "segment_id": unit_id or str(number),
-                "source": str(unit.source or ""),
-                "target": _target(unit),
+                "segment_id": segment_id if form is None else f"{segment_id}[{form}]",
+                "source": _form_source(unit, form),
+                "target": _form_target(unit, form),
                 "note": str(unit.getnotes() or ""),  # PO comments, XLIFF notes: inline directives
                 "line": line or number,
             }
@@ -162,9 +197,9 @@ def write_targets(path: Path, targets: Mapping[int, str], fmt: str) -> bytes:
     if codec_of(raw) != "utf-8":
         raise OutputError(f"{path}: fixing XLIFF, TMX and PO files is supported in UTF-8 only")
     store = parse_store(path, fmt, raw)
-    found = units(store)
+    found = segments_of(store)
     check_positions(path, targets, len(found))
-    changed = {pos: value for pos, value in targets.items() if _target(found[pos]) != value}
+    changed = {pos: value for pos, value in targets.items() if _form_target(*found[pos]) != value}
     if not changed:
         return raw
     if fmt == "po":
@@ -266,10 +301,10 @@ def _splice_xml(path: Path, raw: bytes, store: Any, changed: Mapping[int, str], 
     order = {el: i for i, el in enumerate(root.iter(etree.Element))}
     if len(order) != len(spans):
         raise OutputError(f"{path}: cannot locate the targets in the file")
-    found = units(store)
+    found = segments_of(store)
     edits: list[tuple[int, int, bytes]] = []
     for pos, value in changed.items():
-        unit = found[pos]
+        unit = found[pos][0]
         try:
             text = xml_escape(value).encode("utf-8")
         except ValueError:
@@ -355,6 +390,13 @@ def _po_entries(lines: list[str]) -> list[_Entry]:
     return entries
 
 
+def _po_edit_order(edit: tuple[tuple[_Entry, int | None], str, int]) -> int:
+    """Edits are applied bottom-up, so each one's line numbers are still right when it is made."""
+    (entry, form), _, _ = edit
+    keyword = f"msgstr[{form}]" if form is not None else "msgstr" if "msgstr" in entry.parts else "msgstr[0]"
+    return entry.lines.get(keyword, [0])[0]
+
+
 def _splice_po(path: Path, raw: bytes, store: Any, changed: Mapping[int, str]) -> bytes:
     from translate.storage.pypo import quoteforpo
 
@@ -369,10 +411,13 @@ def _splice_po(path: Path, raw: bytes, store: Any, changed: Mapping[int, str]) -
         e.text("msgid") != str(u.source or "") for e, u in zip(entries, all_units, strict=True)
     ):
         raise OutputError(f"{path}: cannot locate the targets in the file (entries do not match)")
-    by_position = [e for e, u in zip(entries, all_units, strict=True) if _audited(u)]
-    for pos, value in sorted(changed.items(), reverse=True):
-        entry = by_position[pos]
-        keyword = "msgstr" if "msgstr" in entry.parts else "msgstr[0]"
+    entry_of = {id(u): e for e, u in zip(entries, all_units, strict=True)}
+    by_position = [(entry_of[id(u)], form) for u, form in segments_of(store)]
+    edits = sorted(((by_position[pos], value, pos) for pos, value in changed.items()), key=_po_edit_order)
+    for (entry, form), value, pos in reversed(edits):
+        keyword = (
+            f"msgstr[{form}]" if form is not None else "msgstr" if "msgstr" in entry.parts else "msgstr[0]"
+        )
         if keyword not in entry.parts:
             raise OutputError(f"{path}: segment {pos + 1} has no msgstr to write to")
         first, last = entry.lines[keyword]
