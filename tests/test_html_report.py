@@ -487,3 +487,24 @@ def test_100000_findings_page_in_chromium(browser: Any, big_page: Path) -> None:
     browser.find_element(By.XPATH, f"//table[@id='findings']//td/button[text()='{past}']").click()
     assert "segments.csv has them" in browser.find_element(By.ID, "card").text
     assert _severe(browser) == []
+
+
+def test_a_clean_run_in_chromium(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    table = pd.DataFrame(
+        {
+            "target": ["The mayor opened a new line.", "Almaty"],
+            "reference": ["The mayor opened a line.", "Almaty"],
+        }
+    )
+    result = tqaudit.audit(table, Config(min_bleu=10))
+    assert result.findings.empty and result.scores is not None
+    write_reports(result, tmp_path, ["html"])
+    browser.get((tmp_path / "report.html").as_uri())
+    assert _rows(browser) == []
+    assert browser.find_element(By.ID, "page-info").text == "no findings match"
+    assert browser.find_elements(By.CSS_SELECTOR, "#chart-scores line.gate")  # the gated metric: BLEU
+    assert not browser.find_elements(By.ID, "counts")
+    assert _severe(browser) == []
+    assert "segment BLEU" in browser.find_element(By.ID, "chart-scores").text

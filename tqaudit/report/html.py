@@ -265,13 +265,17 @@ def _rules_chart(result: AuditResult) -> dict[str, Any]:
 
 
 def _score_chart(result: AuditResult) -> dict[str, Any] | None:
-    """Histogram of a segment score over 0-100, with the gate threshold as a line."""
+    """Histogram of a segment score over 0-100, with the gate threshold as a line.
+
+    chrF, or BLEU when only BLEU is gated or scored.
+    """
     if result.scores is None:
         return None
     found = [m for m in SCORE_METRICS if m[0] in result.scores.columns]
     if not found:
         return None
-    column, label, option = found[0]
+    gated = [m for m in found if getattr(result.config, m[2]) is not None]
+    column, label, option = (gated or found)[0]  # the gated metric, else chrF, else BLEU
     values = [float(v) for v in result.scores[column] if v == v]
     if not values:
         return None
