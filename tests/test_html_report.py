@@ -421,6 +421,10 @@ def test_the_report_works_in_chromium(browser: Any, tmp_path: Path) -> None:
     Select(browser.find_element(By.ID, "f-category")).select_by_value("markup")
     assert {r[2] for r in _rows(browser)} == {"markup"}
     Select(browser.find_element(By.ID, "f-category")).select_by_value("")
+    Select(browser.find_element(By.ID, "f-rule")).select_by_value("TL001")
+    assert {r[1] for r in _rows(browser)} == {"TL001"}
+    assert len(_rows(browser)) == int((result.findings["rule"] == "TL001").sum())
+    Select(browser.find_element(By.ID, "f-rule")).select_by_value("")
     browser.find_element(By.ID, "f-text").send_keys("pwn-1")
     hostile = _rows(browser)
     assert hostile and {r[3] for r in hostile} == {"pwn-1"}
@@ -444,6 +448,8 @@ def test_the_report_works_in_chromium(browser: Any, tmp_path: Path) -> None:
         "return Array.from(document.querySelectorAll('#card mark'), m => m.textContent)"
     )
     assert marks.count("Alma-Ata") == 2 and "& mdash;" in marks
+    assert not browser.find_elements(By.CSS_SELECTOR, "#card mark mark")  # overlaps are cut, never nested
+    assert browser.execute_script("return location.hash") == "#segment=pwn-2"  # a link to the card
 
     # the rule's documentation, one click away
     button = browser.find_element(By.CSS_SELECTOR, "#card li button")
@@ -455,10 +461,16 @@ def test_the_report_works_in_chromium(browser: Any, tmp_path: Path) -> None:
     browser.find_element(By.ID, "doc-close").click()
     assert not browser.find_element(By.ID, "doc").is_displayed()
 
+    # a link to a card opens it
+    browser.get((tmp_path / "report.html").as_uri() + "#segment=metro-03")
+    browser.refresh()
+    assert browser.find_element(By.ID, "card").get_attribute("data-segment") == "metro-03"
+
     shot = tmp_path / "report.png"
-    browser.find_element(By.ID, "f-text").clear()
-    browser.find_element(By.ID, "f-text").send_keys(" ")  # all rows again, pwn-2's card open
+    browser.set_window_size(1400, 2000)
+    browser.execute_script("window.scrollTo(0, 0)")
     assert browser.save_screenshot(str(shot))
+    browser.set_window_size(1400, 1000)
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
     assert _severe(browser) == []

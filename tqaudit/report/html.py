@@ -343,7 +343,10 @@ def render(result: AuditResult) -> dict[str, str]:
             score_chart=_score_chart(result),
             colours=SEVERITY_COLOURS,
             categories=[c for c in CATEGORIES if c in set(f["category"])],
-            rules=sorted(set(f["rule"].astype(str))),
+            rules=[
+                (code, result.catalogue[code].name if code in result.catalogue else "")
+                for code in sorted(set(f["rule"].astype(str)))
+            ],
             embedded=embedded,
             with_findings=len(data["segs"]),
             input=input_path(result) if result.inputs.get("input") else "DataFrame",

@@ -163,6 +163,7 @@
     card.replaceChildren(...parts);
     card.hidden = false;
     card.dataset.segment = id;
+    history.replaceState(null, '', '#segment=' + encodeURIComponent(id));  // a link to this card
     $('workspace').classList.add('open');
     state.current = si;
     draw();
@@ -194,4 +195,9 @@
   $('prev').addEventListener('click', () => { state.page -= 1; draw(); });
   $('next').addEventListener('click', () => { state.page += 1; draw(); });
   update();
+  if (location.hash.startsWith('#segment=')) {
+    const wanted = decodeURIComponent(location.hash.slice('#segment='.length));
+    const si = D.segs.findIndex((seg) => seg[0] === wanted);
+    if (si >= 0) { showCard(si); $('card').scrollIntoView({block: 'nearest'}); }
+  }
 })();
