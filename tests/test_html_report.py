@@ -46,9 +46,10 @@ def _data_block(page: str) -> str:
 def _decode(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The table rows as the page's script builds them (a Python mirror of report.js)."""
     rows = []
-    for f in data["f"]:
-        k, si, a, b, m, g = f[:6]
-        x = data["texts"][f[6]] if len(f) > 6 else None
+    stride = data["rowFields"]
+    for n in range(0, len(data["f"]), stride):
+        k, si, a, b, m, g, t = data["f"][n : n + stride]
+        x = data["texts"][t] if t >= 0 else None
         seg = data["segs"][si]
         full = len(seg) > 3
         flagged = (seg[3][a:b] if a >= 0 else "") if full else (x if a >= 0 else "")

@@ -38,8 +38,9 @@ from tqaudit.findings import CATEGORIES, SEVERITIES, excerpt
 from tqaudit.report.locations import input_path, locate
 
 PAGE_LIMIT = 5_000_000  # bytes: a page this size opens quickly in any browser
-TEXT_BUDGET = PAGE_LIMIT - 250_000  # bytes of JSON; the rest is markup, style, script and charts
+TEXT_BUDGET = PAGE_LIMIT - 100_000  # bytes of JSON; the rest (markup, style, script, charts) is ~40 kB
 PAGE_SIZE = 100  # findings table rows per page
+ROW_FIELDS = 7  # numbers per finding in the flat "f" array
 FLAGGED, SUGGESTED = "\x01", "\x02"  # placeholders in interned message templates
 SEVERITY_COLOURS = {"error": "#b3261e", "warning": "#d08a00", "info": "#3b5ba5"}
 HISTOGRAM_BINS = 20
@@ -165,7 +166,7 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
         row = row_of.get(sid)
         score = None
         if scores is not None and row is not None:
-            score = [round(float(v), 2) if v == v else None for v in (scores[row][k] for k in score_keys)]
+            score = [round(float(v), 1) if v == v else None for v in (scores[row][k] for k in score_keys)]
         line = lines[order[by_segment[position][0]]]
         return [sid, line, score]
 
@@ -174,21 +175,30 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
         refs = [str(references[c][row]) for c in ref_columns if str(references[c][row])]
         return [*short_entry(sid, position), targets[row], str(sources[row]), refs]
 
+    fired = {k[0] for k in kinds}
+    rules = {
+        code: [info.name, info.summary, info.documentation]
+        for code, info in sorted(result.catalogue.items())
+        if code in fired
+    }
     # Texts a row carries itself (flagged text past the budget, an excerpt the page cannot
     # recompute) are interned: rows hold an index into "texts".
     texts = set(short_extra) | {t for t in full_extra if t is not None}
     entries = [short_entry(sid, p) for p, sid in enumerate(seg_ids)]
     extra: list[str | None] = list(short_extra)
-    index_cost = len(str(len(texts))) + 1
+    index_cost = len(str(len(texts))) + 1  # the most a row's text index can take
     total = (
         _size(rows)
+        - 2 * len(rows)  # flattened: no brackets
         + len(rows) * index_cost
         + _size(sorted(texts))
         + _size(entries)
         + _size(list(messages))
         + _size(list(suggestions))
         + _size(score_keys)
-        + 20_000  # kinds, rules' documentation, keys
+        + _size(kinds)
+        + _size(rules)
+        + 200  # keys and punctuation
     )
     embedded = 0
     for position, sid in enumerate(seg_ids):  # texts once, errors' segments first, while they fit
@@ -196,7 +206,7 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
             continue
         full = full_entry(sid, position)
         delta = _size(full) - _size(entries[position])
-        delta -= sum(index_cost for n in by_segment[position] if full_extra[n] is None)
+        delta -= sum(index_cost - 3 for n in by_segment[position] if full_extra[n] is None)  # -1 instead
         if total + delta > TEXT_BUDGET:
             break
         total += delta
@@ -206,19 +216,17 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
         embedded += 1
     used = sorted({t for t in extra if t is not None})
     text_index = {t: i for i, t in enumerate(used)}
+    flat: list[int] = []  # ROW_FIELDS numbers a row: kind, segment, start, end, message, suggestion, text
     for row, text in zip(rows, extra, strict=True):
-        if text is not None:
-            row.append(text_index[text])
+        flat += row
+        flat.append(text_index[text] if text is not None else -1)
     data: dict[str, Any] = {
-        "f": rows,
+        "f": flat,
         "kinds": [list(k) for k in kinds],
         "msgs": list(messages),
         "pageSize": PAGE_SIZE,
-        "rules": {
-            code: [info.name, info.summary, info.documentation]
-            for code, info in sorted(result.catalogue.items())
-            if code in {k[0] for k in kinds}
-        },
+        "rowFields": ROW_FIELDS,
+        "rules": rules,
         "scoreKeys": score_keys,
         "segs": entries,
         "sugs": list(suggestions),

@@ -24,18 +24,19 @@
     return ((left ? '…' : '') + t.slice(left, right).join('') + (right < n ? '…' : '')).replace(BREAKS, ' ');
   }
 
-  const rows = D.f.map((f, i) => {
-    const [k, si, a, b, m, g, t] = f;
-    const x = t === undefined ? undefined : D.texts[t];
+  const rows = [];
+  for (let i = 0; i * D.rowFields < D.f.length; i++) {
+    const [k, si, a, b, m, g, t] = D.f.slice(i * D.rowFields, (i + 1) * D.rowFields);
+    const x = t < 0 ? undefined : D.texts[t];
     const [rule, category, severity] = D.kinds[k];
     const full = embedded(si);
     const flagged = full ? (a >= 0 ? codePoints(si).slice(a, b).join('') : '') : (a >= 0 ? x : '');
     const suggestion = D.sugs[g];
     const message = D.msgs[m].split('\u0002').join(suggestion).split('\u0001').join(flagged);
     const excerpt = x !== undefined ? x : excerptOf(si, a, b);
-    return {i, si, a, b, rule, category, severity, rank: SEVERITIES.indexOf(severity),
-      segment: D.segs[si][0], line: D.segs[si][1], message, excerpt, suggestion, hay: null};
-  });
+    rows.push({i, si, a, b, rule, category, severity, rank: SEVERITIES.indexOf(severity),
+      segment: D.segs[si][0], line: D.segs[si][1], message, excerpt, suggestion, hay: null});
+  }
   const bySegment = new Map();
   for (const r of rows) {
     if (!bySegment.has(r.si)) bySegment.set(r.si, []);
@@ -137,7 +138,7 @@
     const card = $('card');
     const parts = [el('h3', 'Segment ' + id), el('div', 'line ' + line, 'meta')];
     if (scores) {
-      const shown = D.scoreKeys.map((k, n) => (scores[n] === null ? null : k + ' ' + scores[n].toFixed(2)));
+      const shown = D.scoreKeys.map((k, n) => (scores[n] === null ? null : k + ' ' + scores[n].toFixed(1)));
       parts.push(el('div', shown.filter((v) => v !== null).join(' · '), 'meta scores'));
     }
     if (embedded(si)) {
