@@ -54,7 +54,12 @@ def _decode(data: dict[str, Any]) -> list[dict[str, Any]]:
         full = len(seg) > 3
         flagged = (seg[3][a:b] if a >= 0 else "") if full else (x if a >= 0 else "")
         suggestion = data["sugs"][g]
-        message = data["msgs"][m].replace("\x02", suggestion).replace("\x01", flagged)
+        template = data["msgs"][m]
+        message = (
+            template[0]
+            if isinstance(template, list)
+            else template.replace("\x02", suggestion).replace("\x01", flagged)
+        )
         shown = x if x is not None else excerpt(seg[3], a, b)
         rule, category, severity = data["kinds"][k]
         rows.append(
@@ -130,6 +135,15 @@ def test_every_finding_survives_the_compact_encoding() -> None:
     expected = [e for _, e in sorted(enumerate(expected), key=lambda p: (order[p[1]["severity"]], p[0]))]
     assert [{c: r[c] for c in columns} for r in rows] == expected  # errors first, then input order
     assert all(r["full"] for r in rows)
+
+
+def test_messages_with_placeholder_characters_are_kept_verbatim() -> None:
+    result = tqaudit.audit(DATA / "sample-feed.tsv")
+    odd = ["Control character '\x01' here", "Text \x02 and '& mdash;'", "Broken entity"]
+    result.findings = result.findings.assign(message=[odd[i % 3] for i in range(len(result.findings))])
+    rows = _decode(json.loads(_data_block(_page(result))))
+    assert sorted(r["message"] for r in rows) == sorted(result.findings["message"])
+    assert {r["message"] for r in rows} == set(odd)
 
 
 class _Table(HTMLParser):

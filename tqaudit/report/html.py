@@ -7,7 +7,8 @@ Content-Security-Policy allows no source at all but the page's own script and st
 their SHA-256 hashes, so a hostile segment can neither run script nor call home.
 
 The JSON is compact so that 100,000 findings stay under :data:`PAGE_LIMIT`: findings are
-arrays of small integers (rule kind, segment, offsets, message and suggestion indexes);
+one flat array of small integers (rule kind, segment, offsets, message, suggestion and text
+indexes);
 messages are interned with the flagged text and the suggestion cut out of them (rules
 quote both, so ``Broken entity '& mdash;'; did you mean '—'?`` becomes one template for
 every MK001); excerpts are recomputed from the target by the page. Segment texts are
@@ -88,12 +89,14 @@ def _size(value: Any) -> int:
     return len(text.encode("utf-8")) + grown
 
 
-def _template(message: str, flagged: str, suggestion: str) -> str:
-    """``message`` with the flagged text and the suggestion cut out, when that is reversible."""
+def _template(message: str, flagged: str, suggestion: str) -> str | None:
+    """``message`` with the flagged text and the suggestion cut out; None when that would not
+    restore it exactly (the page then shows the message as it is)."""
+    if any(p in message + flagged + suggestion for p in (FLAGGED, SUGGESTED)):
+        return None
     out = message.replace(flagged, FLAGGED) if flagged else message
     out = out.replace(suggestion, SUGGESTED) if suggestion else out
-    restored = out.replace(SUGGESTED, suggestion).replace(FLAGGED, flagged)
-    return out if restored == message and FLAGGED not in flagged + suggestion else message
+    return out if out.replace(SUGGESTED, suggestion).replace(FLAGGED, flagged) == message else None
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
 
     seg_ids: list[str] = []  # segments in the order the table first shows them
     seg_index: dict[str, int] = {}
-    messages: dict[str, int] = {}
+    messages: dict[tuple[str, bool], int] = {}  # (template or verbatim message, is template)
     suggestions: dict[str, int] = {}
     rows: list[list[Any]] = []  # per finding, in the table's default order
     full_extra: list[Any] = []  # what the row needs when its segment's target is embedded
@@ -144,7 +147,8 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
         start, end = int(f["start"][i]), int(f["end"][i])
         flagged = target[start:end] if start >= 0 else ""
         suggestion, shown = str(f["suggestion"][i]), str(f["excerpt"][i])
-        template = _template(str(f["message"][i]), flagged, suggestion)
+        template = _template(message := str(f["message"][i]), flagged, suggestion)
+        key = (template, True) if template is not None else (message, False)
         kind = (str(f["rule"][i]), str(f["category"][i]), str(f["severity"][i]))
         rows.append(
             [
@@ -152,7 +156,7 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
                 seg_index[sid],
                 start,
                 end,
-                messages.setdefault(template, len(messages)),
+                messages.setdefault(key, len(messages)),
                 suggestions.setdefault(suggestion, len(suggestions)),
             ]
         )
@@ -175,6 +179,7 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
         refs = [str(references[c][row]) for c in ref_columns if str(references[c][row])]
         return [*short_entry(sid, position), targets[row], str(sources[row]), refs]
 
+    msgs = [text if is_template else [text] for text, is_template in messages]  # [verbatim]
     fired = {k[0] for k in kinds}
     rules = {
         code: [info.name, info.summary, info.documentation]
@@ -193,7 +198,7 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
         + len(rows) * index_cost
         + _size(sorted(texts))
         + _size(entries)
-        + _size(list(messages))
+        + _size(msgs)
         + _size(list(suggestions))
         + _size(score_keys)
         + _size(kinds)
@@ -223,7 +228,7 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
     data: dict[str, Any] = {
         "f": flat,
         "kinds": [list(k) for k in kinds],
-        "msgs": list(messages),
+        "msgs": msgs,
         "pageSize": PAGE_SIZE,
         "rowFields": ROW_FIELDS,
         "rules": rules,

@@ -32,7 +32,9 @@
     const full = embedded(si);
     const flagged = full ? (a >= 0 ? codePoints(si).slice(a, b).join('') : '') : (a >= 0 ? x : '');
     const suggestion = D.sugs[g];
-    const message = D.msgs[m].split('\u0002').join(suggestion).split('\u0001').join(flagged);
+    const template = D.msgs[m];  // a template, or [the message verbatim]
+    const message = Array.isArray(template) ? template[0]
+      : template.split('\u0002').join(suggestion).split('\u0001').join(flagged);
     const excerpt = x !== undefined ? x : excerptOf(si, a, b);
     rows.push({i, si, a, b, rule, category, severity, rank: SEVERITIES.indexOf(severity),
       segment: D.segs[si][0], line: D.segs[si][1], message, excerpt, suggestion, hay: null});
