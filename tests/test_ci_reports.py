@@ -1,4 +1,4 @@
-"""HTML, SARIF, JUnit and GitHub annotation reports: well-formed, escaped, pointing at the input."""
+"""SARIF, JUnit and GitHub annotation reports: well-formed, escaped, pointing at the input."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 import tqaudit
 from tqaudit.report import write_reports
 from tqaudit.report.github import render as render_github
-from tqaudit.report.html import highlight
 
 HOSTILE = '<script>alert(1)</script> & mdash; "onmouseover=alert(2) \x0b'
 
@@ -20,23 +19,6 @@ HOSTILE = '<script>alert(1)</script> & mdash; "onmouseover=alert(2) \x0b'
 @pytest.fixture
 def hostile_result() -> tqaudit.AuditResult:
     return tqaudit.audit(pd.DataFrame({"id": ["x<1>"], "target": [HOSTILE], "source": ["<b>ok</b>"]}))
-
-
-def test_html_escapes_every_input_text(hostile_result: tqaudit.AuditResult, tmp_path: Path) -> None:
-    write_reports(hostile_result, tmp_path, ["html"])
-    page = (tmp_path / "report.html").read_text("utf-8")
-    assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert 'id="seg-x&lt;1&gt;"' in page
-    assert "<b>ok</b>" not in page
-    assert "default-src 'none'" in page  # nothing can be loaded from elsewhere
-    assert page.count("<script>") == 1  # only the report's own filter script
-
-
-def test_highlight_cuts_overlapping_spans_without_nesting() -> None:
-    html = highlight("a <b> c", [(0, 5, "warning", "W"), (2, 7, "error", "E")])
-    assert "<mark" in html and '<mark class="error" title="W; E">&lt;b&gt;</mark>' in html
-    assert html.count("<mark") == 3 and "<mark><mark" not in html
 
 
 def test_sarif_points_at_the_input_line_and_column(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,161 +1,373 @@
 """``report.html``: one self-contained page to look at (no external files or requests).
 
-Every piece of text from the input is escaped with ``html.escape``; a Content-Security-Policy
-forbids loading anything, so a hostile segment cannot run script or call home. Findings can
-be filtered by severity, category and free text; segments with findings are shown with the
-flagged spans highlighted.
+The page is rendered by a Jinja2 template with autoescape on; everything the findings table
+and the segment cards need travels as ONE JSON block (``<script type="application/json">``)
+that the page's own script turns into DOM nodes with ``textContent`` only. A strict
+Content-Security-Policy allows no source at all but the page's own script and style, by
+their SHA-256 hashes, so a hostile segment can neither run script nor call home.
+
+The JSON is compact so that 100,000 findings stay under :data:`PAGE_LIMIT`: findings are
+one flat array of small integers (rule kind, segment, offsets, message, suggestion and text
+indexes);
+messages are interned with the flagged text and the suggestion cut out of them (rules
+quote both, so ``Broken entity '& mdash;'; did you mean '—'?`` becomes one template for
+every MK001); excerpts are recomputed from the target by the page. Segment texts are
+embedded once, for the segments in the table's order (errors first) until the text
+budget is spent; a segment past it keeps its id, line, scores and flagged texts, and its
+card says where to read the rest.
+
+Charts are inline SVG drawn here: findings by category and severity, the rules that fire
+most, and the per-segment chrF (or BLEU) histogram with the gate threshold.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
-from html import escape
+import base64
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
+import jinja2
+from markupsafe import Markup
+
 from tqaudit.audit import AuditResult
-from tqaudit.findings import CATEGORIES, SEVERITIES
+from tqaudit.findings import CATEGORIES, SEVERITIES, excerpt
+from tqaudit.report.locations import input_path, locate
 
-MAX_SEGMENTS_SHOWN = 2000
-
-_CSS = """
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1200px;padding:0 1rem;color:#1d1d1f}
-h1 .passed{color:#137333}h1 .failed{color:#b3261e}
-table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border-bottom:1px solid #ddd;padding:4px 6px;
-text-align:left;vertical-align:top}th{background:#f4f4f6}td.n{text-align:right}
-.error{color:#b3261e;font-weight:600}.warning{color:#a05a00}.info{color:#3b5ba5}
-mark{background:#ffe08a;border-bottom:2px solid #d08a00}mark.error{background:#ffc9c4;border-color:#b3261e}
-.seg{border:1px solid #ddd;border-radius:6px;padding:8px 10px;margin:8px 0}.seg .meta{color:#666;font-size:12px}
-.src,.ref{color:#555}code{background:#f4f4f6;padding:0 3px;border-radius:3px;white-space:pre-wrap}
-#filters{display:flex;gap:8px;flex-wrap:wrap;margin:1rem 0}.sig{color:#666;font-size:12px}
-"""
-
-_JS = """
-const q=id=>document.getElementById(id);
-function apply(){const s=q('sev').value,c=q('cat').value,t=q('txt').value.toLowerCase();
-for(const r of document.querySelectorAll('#findings tbody tr')){
-const ok=(!s||r.dataset.sev===s)&&(!c||r.dataset.cat===c)&&(!t||r.textContent.toLowerCase().includes(t));
-r.hidden=!ok;}}
-for(const id of ['sev','cat','txt'])q(id).addEventListener('input',apply);
-"""
+PAGE_LIMIT = 5_000_000  # bytes: a page this size opens quickly in any browser
+TEXT_BUDGET = PAGE_LIMIT - 100_000  # bytes of JSON; the rest (markup, style, script, charts) is ~40 kB
+PAGE_SIZE = 100  # findings table rows per page
+ROW_FIELDS = 7  # numbers per finding in the flat "f" array
+FLAGGED, SUGGESTED = "\x01", "\x02"  # placeholders in interned message templates
+SEVERITY_COLOURS = {"error": "#b3261e", "warning": "#d08a00", "info": "#3b5ba5"}
+HISTOGRAM_BINS = 20
+SCORE_METRICS = (("chrf", "chrF", "min_chrf"), ("bleu", "BLEU", "min_bleu"))
 
 
-def _options(values: Iterable[str]) -> str:
-    return "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+@cache
+def _asset(name: str) -> str:
+    return resources.files("tqaudit.report").joinpath("templates").joinpath(name).read_text("utf-8")
 
 
-def highlight(text: str, spans: list[tuple[int, int, str, str]]) -> str:
-    """``text`` escaped, with each (start, end, severity, title) span wrapped in ``<mark>``.
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("tqaudit.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
-    Overlapping spans are cut at every boundary so the marks never nest.
+
+def csp_hash(text: str) -> str:
+    """The CSP source expression allowing exactly this inline script or style."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+def embed_json(data: Any) -> Markup:
+    """``data`` as JSON that is safe inside ``<script type="application/json">``.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c`` etc., so no text can close the element or open a
+    comment; U+2028/2029 are escaped for any consumer that still reads JSON as JavaScript.
+    Keys are sorted and non-ASCII text is kept as UTF-8 (half the size of ``\\u`` escapes).
     """
-    points = sorted({0, len(text), *(p for s, e, _, _ in spans for p in (s, e) if 0 <= p <= len(text))})
-    out = []
-    for a, b in itertools.pairwise(points):
-        covering = [(sev, title) for s, e, sev, title in spans if s <= a and b <= e]
-        piece = escape(text[a:b])
-        if covering:
-            sev = min((c[0] for c in covering), key=SEVERITIES.index)
-            title = escape("; ".join(c[1] for c in covering))
-            piece = f'<mark class="{sev}" title="{title}">{piece}</mark>'
-        out.append(piece)
-    return "".join(out)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return Markup(text)  # escaped above for its script context
 
 
-def _counts(result: AuditResult) -> str:
+def _size(value: Any) -> int:
+    """Bytes of ``value`` in the JSON block (each escaped character grows from 1 or 3 bytes to 6)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    grown = 5 * sum(text.count(c) for c in "<>&") + 3 * (text.count("\u2028") + text.count("\u2029"))
+    return len(text.encode("utf-8")) + grown
+
+
+def _template(message: str, flagged: str, suggestion: str) -> str | None:
+    """``message`` with the flagged text and the suggestion cut out; None when that would not
+    restore it exactly (the page then shows the message as it is)."""
+    if any(p in message + flagged + suggestion for p in (FLAGGED, SUGGESTED)):
+        return None
+    out = message.replace(flagged, FLAGGED) if flagged else message
+    out = out.replace(suggestion, SUGGESTED) if suggestion else out
+    return out if out.replace(SUGGESTED, suggestion).replace(FLAGGED, flagged) == message else None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One rectangle of a chart (SVG user units) with its tooltip."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    colour: str
+    title: str
+
+
+def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
+    """The JSON block's content, and how many segments have their texts embedded."""
+    f = {c: result.findings[c].tolist() for c in result.findings.columns}
+    segments = result.segments.reset_index(drop=True)
+    targets = [str(t) for t in segments["target"]]
+    row_of = {str(sid): i for i, sid in enumerate(segments["segment_id"])}
+    scores = result.scores.to_dict("records") if result.scores is not None else None
+    ref_columns = [c for c in segments.columns if c == "reference" or c.startswith("reference_")]
+    references = {c: segments[c].tolist() for c in ref_columns}
+    sources = segments["source"].tolist()
+    lines = [loc.line for loc in locate(result)]
+
+    kinds = sorted(
+        {(str(r), str(c), str(s)) for r, c, s in zip(f["rule"], f["category"], f["severity"], strict=True)}
+    )
+    kind_index = {k: i for i, k in enumerate(kinds)}
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    order = sorted(range(len(f["rule"])), key=lambda i: rank.get(str(f["severity"][i]), len(rank)))
+
+    seg_ids: list[str] = []  # segments in the order the table first shows them
+    seg_index: dict[str, int] = {}
+    messages: dict[tuple[str, bool], int] = {}  # (template or verbatim message, is template)
+    suggestions: dict[str, int] = {}
+    rows: list[list[Any]] = []  # per finding, in the table's default order
+    full_extra: list[Any] = []  # what the row needs when its segment's target is embedded
+    short_extra: list[Any] = []  # ... and when it is not
+    by_segment: dict[int, list[int]] = {}
+    for i in order:
+        sid = str(f["segment_id"][i])
+        if sid not in seg_index:
+            seg_index[sid] = len(seg_ids)
+            seg_ids.append(sid)
+        target = targets[row_of[sid]] if sid in row_of else ""
+        start, end = int(f["start"][i]), int(f["end"][i])
+        flagged = target[start:end] if start >= 0 else ""
+        suggestion, shown = str(f["suggestion"][i]), str(f["excerpt"][i])
+        template = _template(message := str(f["message"][i]), flagged, suggestion)
+        key = (template, True) if template is not None else (message, False)
+        kind = (str(f["rule"][i]), str(f["category"][i]), str(f["severity"][i]))
+        rows.append(
+            [
+                kind_index[kind],
+                seg_index[sid],
+                start,
+                end,
+                messages.setdefault(key, len(messages)),
+                suggestions.setdefault(suggestion, len(suggestions)),
+            ]
+        )
+        full_extra.append(None if sid in row_of and excerpt(target, start, end) == shown else shown)
+        short_extra.append(flagged if start >= 0 and flagged else shown)
+        by_segment.setdefault(seg_index[sid], []).append(len(rows) - 1)
+
+    score_keys = sorted(str(k) for k in scores[0]) if scores else []
+
+    def short_entry(sid: str, position: int) -> list[Any]:
+        row = row_of.get(sid)
+        score = None
+        if scores is not None and row is not None:
+            score = [round(float(v), 1) if v == v else None for v in (scores[row][k] for k in score_keys)]
+        line = lines[order[by_segment[position][0]]]
+        return [sid, line, score]
+
+    def full_entry(sid: str, position: int) -> list[Any]:
+        row = row_of[sid]
+        refs = [str(references[c][row]) for c in ref_columns if str(references[c][row])]
+        return [*short_entry(sid, position), targets[row], str(sources[row]), refs]
+
+    msgs = [text if is_template else [text] for text, is_template in messages]  # [verbatim]
+    fired = {k[0] for k in kinds}
+    rules = {
+        code: [info.name, info.summary, info.documentation]
+        for code, info in sorted(result.catalogue.items())
+        if code in fired
+    }
+    # Texts a row carries itself (flagged text past the budget, an excerpt the page cannot
+    # recompute) are interned: rows hold an index into "texts".
+    texts = set(short_extra) | {t for t in full_extra if t is not None}
+    entries = [short_entry(sid, p) for p, sid in enumerate(seg_ids)]
+    extra: list[str | None] = list(short_extra)
+    index_cost = len(str(len(texts))) + 1  # the most a row's text index can take
+    total = (
+        _size(rows)
+        - 2 * len(rows)  # flattened: no brackets
+        + len(rows) * index_cost
+        + _size(sorted(texts))
+        + _size(entries)
+        + _size(msgs)
+        + _size(list(suggestions))
+        + _size(score_keys)
+        + _size(kinds)
+        + _size(rules)
+        + 200  # keys and punctuation
+    )
+    embedded = 0
+    for position, sid in enumerate(seg_ids):  # texts once, errors' segments first, while they fit
+        if sid not in row_of:
+            continue
+        full = full_entry(sid, position)
+        delta = _size(full) - _size(entries[position])
+        delta -= sum(index_cost - 3 for n in by_segment[position] if full_extra[n] is None)  # -1 instead
+        if total + delta > TEXT_BUDGET:
+            break
+        total += delta
+        entries[position] = full
+        for n in by_segment[position]:
+            extra[n] = full_extra[n]
+        embedded += 1
+    used = sorted({t for t in extra if t is not None})
+    text_index = {t: i for i, t in enumerate(used)}
+    flat: list[int] = []  # ROW_FIELDS numbers a row: kind, segment, start, end, message, suggestion, text
+    for row, text in zip(rows, extra, strict=True):
+        flat += row
+        flat.append(text_index[text] if text is not None else -1)
+    data: dict[str, Any] = {
+        "f": flat,
+        "kinds": [list(k) for k in kinds],
+        "msgs": msgs,
+        "pageSize": PAGE_SIZE,
+        "rowFields": ROW_FIELDS,
+        "rules": rules,
+        "scoreKeys": score_keys,
+        "segs": entries,
+        "sugs": list(suggestions),
+        "texts": used,
+    }
+    return data, embedded
+
+
+def _category_chart(result: AuditResult) -> dict[str, Any]:
+    counts = result.findings.groupby(["category", "severity"]).size()
+    cats = [c for c in CATEGORIES if any(counts.get((c, s), 0) for s in SEVERITIES)]
+    totals = {c: sum(int(counts.get((c, s), 0)) for s in SEVERITIES) for c in cats}
+    top = max(totals.values(), default=1)
+    bars, labels = [], []
+    for row, cat in enumerate(cats):
+        x, y = 120.0, 8.0 + row * 22
+        labels.append({"x": 114, "y": y + 13, "text": cat, "anchor": "end"})
+        for sev in SEVERITIES:
+            n = int(counts.get((cat, sev), 0))
+            if n:
+                width = 420 * n / top
+                bars.append(Bar(x, y, round(width, 2), 16, SEVERITY_COLOURS[sev], f"{cat} · {sev}: {n}"))
+                x += width
+        labels.append({"x": round(x + 6, 2), "y": y + 13, "text": str(totals[cat]), "anchor": "start"})
+    return {"bars": bars, "labels": labels, "height": 16 + 22 * len(cats), "rows": len(cats)}
+
+
+def _rules_chart(result: AuditResult) -> dict[str, Any]:
     f = result.findings
-    counts = f.groupby(["category", "severity"]).size()
+    counts = Counter(str(r) for r in f["rule"])
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+    severity = dict(zip(f["rule"].astype(str), f["severity"].astype(str), strict=True))
+    most = top[0][1] if top else 1
+    bars, labels = [], []
+    for row, (code, n) in enumerate(top):
+        info = result.catalogue.get(code)
+        y = 8.0 + row * 22
+        name = f"{code} {info.name}" if info else code
+        labels.append({"x": 244, "y": y + 13, "text": name, "anchor": "end"})
+        width = round(310 * n / most, 2)
+        bars.append(Bar(250, y, width, 16, SEVERITY_COLOURS.get(severity[code], "#777"), f"{name}: {n}"))
+        labels.append({"x": round(250 + width + 6, 2), "y": y + 13, "text": str(n), "anchor": "start"})
+    return {"bars": bars, "labels": labels, "height": 16 + 22 * len(top), "rows": len(top)}
+
+
+def _score_chart(result: AuditResult) -> dict[str, Any] | None:
+    """Histogram of a segment score over 0-100, with the gate threshold as a line.
+
+    chrF, or BLEU when only BLEU is gated or scored.
+    """
+    if result.scores is None:
+        return None
+    found = [m for m in SCORE_METRICS if m[0] in result.scores.columns]
+    if not found:
+        return None
+    gated = [m for m in found if getattr(result.config, m[2]) is not None]
+    column, label, option = (gated or found)[0]  # the gated metric, else chrF, else BLEU
+    values = [float(v) for v in result.scores[column] if v == v]
+    if not values:
+        return None
+    bins = [0] * HISTOGRAM_BINS
+    width = 100 / HISTOGRAM_BINS
+    for v in values:
+        bins[min(HISTOGRAM_BINS - 1, max(0, int(v // width)))] += 1
+    top = max(bins)
+    x0, plot_w, plot_h = 40.0, 500.0, 140.0
+    bars = []
+    for i, n in enumerate(bins):
+        h = round(plot_h * n / top, 2)
+        lo, hi = i * width, (i + 1) * width
+        bars.append(
+            Bar(
+                round(x0 + i * plot_w / HISTOGRAM_BINS + 1, 2),
+                round(10 + plot_h - h, 2),
+                round(plot_w / HISTOGRAM_BINS - 2, 2),
+                h,
+                "#3b5ba5",
+                f"{label} {lo:g}–{hi:g}: {n} segment{'s' if n != 1 else ''}",
+            )
+        )
+    threshold = getattr(result.config, option)
+    line = None
+    if threshold is not None:
+        x = round(x0 + plot_w * min(100.0, max(0.0, float(threshold))) / 100, 2)
+        line = {"x": x, "label": f"gate {option.replace('_', '-')} {float(threshold):g}"}
+    ticks = [{"x": round(x0 + plot_w * t / 100, 2), "text": str(t)} for t in range(0, 101, 20)]
+    return {"bars": bars, "label": label, "line": line, "ticks": ticks, "top": top, "segments": len(values)}
+
+
+def _counts(result: AuditResult) -> list[dict[str, Any]]:
+    """Category × severity rows, one cell per severity in SEVERITIES order, then the total."""
+    counts = result.findings.groupby(["category", "severity"]).size()
     rows = []
     for cat in CATEGORIES:
         cells = [int(counts.get((cat, sev), 0)) for sev in SEVERITIES]
         if any(cells):
-            rows.append(f"<tr><td>{cat}</td>" + "".join(f'<td class="n">{n}</td>' for n in cells) + "</tr>")
-    head = "<tr><th>category</th>" + "".join(f"<th>{s}</th>" for s in SEVERITIES) + "</tr>"
-    return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>" if rows else ""
-
-
-def _scores(result: AuditResult) -> str:
-    if not result.corpus_scores:
-        return ""
-    rows = "".join(
-        f"<tr><td>{escape(str(s.name or name))}</td><td class='n'>{float(s.score):.2f}</td>"
-        f"<td><code>{escape(str(s.signature))}</code></td></tr>"
-        for name, s in result.corpus_scores.items()
-    )
-    return f"<h2>Scores</h2><table><thead><tr><th>metric</th><th>score</th><th>signature</th></tr></thead><tbody>{rows}</tbody></table>"
-
-
-def _findings_table(result: AuditResult) -> str:
-    rows = []
-    for r in result.findings.itertuples():
-        rule = result.catalogue.get(str(r.rule))
-        name = rule.name if rule else ""
-        rows.append(
-            f'<tr data-sev="{escape(str(r.severity))}" data-cat="{escape(str(r.category))}">'
-            f'<td><a href="#seg-{escape(str(r.segment_id))}">{escape(str(r.segment_id))}</a></td>'
-            f'<td title="{escape(name)}">{escape(str(r.rule))}</td><td class="{escape(str(r.severity))}">'
-            f"{escape(str(r.severity))}</td><td>{escape(str(r.message))}</td>"
-            f"<td><code>{escape(str(r.excerpt))}</code></td><td><code>{escape(str(r.suggestion))}</code></td></tr>"
-        )
-    head = "".join(
-        f"<th>{h}</th>" for h in ("segment", "rule", "severity", "message", "excerpt", "suggestion")
-    )
-    return f'<table id="findings"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def _segments(result: AuditResult) -> str:
-    f = result.findings
-    spans: dict[str, list[tuple[int, int, str, str]]] = {}
-    for r in f.itertuples():
-        start, end = int(str(r.start)), int(str(r.end))
-        spans.setdefault(str(r.segment_id), []).append(
-            (start, end, str(r.severity), f"{r.rule}: {r.message}")
-        )
-    blocks = []
-    shown = result.segments[result.segments["segment_id"].isin(spans)].head(MAX_SEGMENTS_SHOWN)
-    for seg in shown.to_dict("records"):
-        sid = str(seg["segment_id"])
-        whole = [s for s in spans[sid] if s[0] < 0]
-        parts = [s for s in spans[sid] if s[0] >= 0]
-        notes = "".join(f'<div class="{s[2]}">{escape(s[3])}</div>' for s in whole)
-        extra = "".join(
-            f'<div class="{cls}">{label}: {escape(str(seg[col]))}</div>'
-            for col, cls, label in (("source", "src", "source"), ("reference", "ref", "reference"))
-            if seg.get(col)
-        )
-        blocks.append(
-            f'<div class="seg" id="seg-{escape(sid)}"><div class="meta">segment {escape(sid)} · line {seg["line"]}'
-            f"</div><div>{highlight(str(seg['target']), parts)}</div>{notes}{extra}</div>"
-        )
-    more = len(spans) - len(shown)
-    tail = f"<p>… and {more} more segments with findings (see findings.csv).</p>" if more > 0 else ""
-    return "".join(blocks) + tail
+            rows.append({"category": cat, "cells": cells, "total": sum(cells)})
+    return rows
 
 
 def render(result: AuditResult) -> dict[str, str]:
     s: dict[str, Any] = result.summary
-    verdict = '<span class="passed">PASSED</span>' if result.passed else '<span class="failed">FAILED</span>'
-    gates = "".join(f"<li>{escape(m)}</li>" for m in result.gate_failures)
+    data, embedded = _page_data(result)
+    script, style = _asset("report.js"), _asset("report.css")
     f = result.findings
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>tqaudit report</title><style>{_CSS}</style></head><body>
-<h1>tqaudit: {verdict}</h1>
-<p>{s["totals"]["segments"]} segments · {s["totals"]["findings"]} findings in {s["totals"]["segments_with_findings"]} segments
-({s["by_severity"]["error"]} errors, {s["by_severity"]["warning"]} warnings, {s["by_severity"]["info"]} info)</p>
-<ul>{gates}</ul>
-{_counts(result)}{_scores(result)}
-<h2>Findings</h2>
-<div id="filters"><select id="sev"><option value="">all severities</option>{_options(SEVERITIES)}</select>
-<select id="cat"><option value="">all categories</option>{_options(sorted(set(f["category"])))}</select>
-<input id="txt" type="search" placeholder="filter text"></div>
-{_findings_table(result)}
-<h2>Segments with findings</h2>
-{_segments(result)}
-<p class="sig">input: {escape(str(s["inputs"].get("input", "DataFrame")))} · signature: <code>{escape(result.signature)}</code></p>
-<script>{_JS}</script>
-</body></html>
-"""
+    page = (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            passed=result.passed,
+            gate_failures=result.gate_failures,
+            totals=s["totals"],
+            by_severity=s["by_severity"],
+            severities=SEVERITIES,
+            counts=_counts(result),
+            corpus_scores=[
+                (str(c.name or key), f"{float(c.score):.2f}", str(c.signature))
+                for key, c in result.corpus_scores.items()
+            ],
+            category_chart=_category_chart(result),
+            rules_chart=_rules_chart(result),
+            score_chart=_score_chart(result),
+            colours=SEVERITY_COLOURS,
+            categories=[c for c in CATEGORIES if c in set(f["category"])],
+            rules=[
+                (code, result.catalogue[code].name if code in result.catalogue else "")
+                for code in sorted(set(f["rule"].astype(str)))
+            ],
+            embedded=embedded,
+            with_findings=len(data["segs"]),
+            input=input_path(result) if result.inputs.get("input") else "DataFrame",
+            signature=result.signature,
+            data=embed_json(data),
+            script=Markup(script),  # the package's own file
+            style=Markup(style),  # the package's own file
+            csp=f"default-src 'none'; script-src {csp_hash(script)}; style-src {csp_hash(style)}",
+        )
+    )
     return {"report.html": page}
