@@ -13,7 +13,7 @@ import dataclasses
 import operator
 import re
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -232,6 +232,21 @@ def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, s
     if groups is None:
         groups = by_default[default_tgt] = _group_by_languages(chunk, default_tgt)
     return {key: list(rows) for key, rows in groups.items()}
+
+
+# What several rules derive from the same chunk, by key, while the chunk is alive.
+_MEMO: weakref.WeakKeyDictionary[Chunk, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+
+
+def chunk_memo(chunk: Chunk, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, run once per chunk and ``key`` (which names what is computed and
+    its parameters): the engine hands the same read-only chunk to every rule, so rules
+    that share a costly derivation (RP003-RP005's repeats) make it once. The value is
+    shared: callers must not change it."""
+    memo = _MEMO.setdefault(chunk, {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _group_by_languages(chunk: Chunk, default_tgt: str) -> dict[tuple[str, str], list[int]]:

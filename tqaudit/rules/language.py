@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from itertools import compress
 from typing import NamedTuple
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule
+from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages
 from tqaudit.rules.language_script import (
     ScriptKnowledge,
     char_script,
@@ -290,14 +291,19 @@ class SourceScriptLeak(_LanguageRule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         know = self.knowledge
         allowed = {str(s).upper() for s in self.opts["allowed_scripts"]}
-        rows = zip(chunk.sources, chunk.targets, chunk.src_langs, chunk.tgt_langs, strict=True)
-        for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
-            if target.isascii() and scripts.language_script(tgt_lang, know.table) in ("", "LATIN"):
-                continue  # only Latin letters in a Latin-script target: nothing to leak
-            native = know.native(scripts.base_language(tgt_lang), target)
-            leaked = (source_scripts(know, src_lang, source) - native) & know.present(target)
-            if leaked:
-                yield from self._leaks(row, target, leaked, native, allowed)
+        sources, targets, src_langs = chunk.sources, chunk.targets, chunk.src_langs
+        # by target language (grouped once per chunk for every rule): its script is looked
+        # up once, and in a Latin-script language the ASCII targets are set aside first
+        for (_, tgt), rows in group_by_languages(chunk).items():
+            if scripts.language_script(chunk.tgt_langs[rows[0]], know.table) in ("", "LATIN"):
+                # only Latin letters in a Latin-script target: nothing to leak
+                rows = list(compress(rows, [not targets[r].isascii() for r in rows]))
+            for row in rows:
+                source, target = sources[row], targets[row]
+                native = know.native(tgt, target)
+                leaked = (source_scripts(know, src_langs[row], source) - native) & know.present(target)
+                if leaked:
+                    yield from self._leaks(row, target, leaked, native, allowed)
 
     def _lookalike(self, word: str, native: frozenset[str]) -> bool:
         """A lone letter with a look-alike in the target's script is LG004's finding."""

@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule
+from tqaudit.rules.base import Hit, Rule, group_by_languages
 from tqaudit.rules.language_script import ScriptKnowledge, char_script, masker, source_script
 from tqaudit.rules.registry import register
 from tqaudit.wordfreqs import supported, zipf
@@ -137,14 +136,23 @@ class UntranslatedWord(Rule):
         self.noun_case = frozenset(header.get("capitalised_nouns", ()))
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
+        # by language pair (grouped once per chunk for every rule): the languages are
+        # tested once per pair, not once per row
+        for (src, tgt), rows in group_by_languages(chunk).items():
+            if src != tgt and supported(src) and supported(tgt):
+                yield from self._pair_rows(chunk, rows, src, tgt)
+
+    def _pair_rows(self, chunk: Chunk, rows: list[int], src: str, tgt: str) -> Iterator[Hit]:
+        """The hits of the chunk ``rows`` whose (base) languages are ``src`` and ``tgt``."""
         know = self.knowledge
         # the words of each distinct source, lower case (several systems share a source)
         in_source: dict[str, set[str]] = {}
         least = self.opts["min_letters"]
-        rows = zip(chunk.sources, chunk.targets, chunk.src_langs, chunk.tgt_langs, strict=True)
-        for row, (source, target, src_lang, tgt_lang) in enumerate(rows):
-            src, tgt = scripts.base_language(src_lang), scripts.base_language(tgt_lang)
-            if not source or src == tgt or not supported(src) or not supported(tgt):
+        native = know.native(tgt)
+        sources, targets = chunk.sources, chunk.targets
+        for row in rows:
+            source, target = sources[row], targets[row]
+            if not source:
                 continue
             words = in_source.get(source)
             if words is None:
@@ -153,7 +161,6 @@ class UntranslatedWord(Rule):
             # (lower case never makes a word shorter: no shared word this long, no candidate)
             if not shared or max(map(len, shared)) < least:
                 continue
-            native = know.native(tgt)
             own = source_script(know, src, source)
             if own in native or own == "LATIN":  # words in other scripts are LG003's
                 yield from self._words(row, source, target, (src, tgt), shared, own, native)

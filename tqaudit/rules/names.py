@@ -12,6 +12,7 @@ in the ``names`` packs: exonyms per pair, German determiners, romanisation schem
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -184,6 +185,13 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
         run.append(m)
     close()
     return out
+
+
+@lru_cache(maxsize=16384)
+def _shared_candidates(text: str, title_case_share: float, lang: str) -> tuple[Candidate, ...]:
+    """:func:`source_candidates`, computed once for FD010, FD011 and FD012 (each rule
+    reads the same sources; the rules copy the candidates before they annotate them)."""
+    return tuple(source_candidates(text, title_case_share, lang))
 
 
 def _continues(text: str, end: int) -> bool:
@@ -361,7 +369,9 @@ class _CarriedOver(Rule):
                     yield from self._check_segment(row, sources[row], targets[row], pair)
 
     def _pair(self, src: str, tgt: str) -> _Pair | None:
-        if not tgt or src == tgt:
+        """What the rule knows for the pair; None where it cannot flag anything: every
+        candidate test of FD010-FD012 wants a Latin-script target."""
+        if not tgt or src == tgt or scripts.language_script(tgt) != "LATIN":
             return None
         base = self.packs.get("names")
         header = base.header if base else {}
@@ -395,7 +405,9 @@ class _CarriedOver(Rule):
             kind, script = self.wanted
             found = [
                 cand
-                for cand in source_candidates(source, self.opts["title_case_share"], pair.src)
+                for cand in map(
+                    dataclasses.replace, _shared_candidates(source, self.opts["title_case_share"], pair.src)
+                )
                 if cand.kind == kind and cand.script == script and self._is_candidate(cand, source, pair)
             ]
             if len(self._checked) >= 65536:
@@ -766,6 +778,13 @@ class TransliteratedNameMissing(_CarriedOver):
     # both names the reference drops) and none on uk-en (was 6.4 and 8.4).
     wanted = ("name", "CYRILLIC")
     may_have = _MAY_HAVE_CYRILLIC_NAME
+
+    def _pair(self, src: str, tgt: str) -> _Pair | None:
+        """Only a Cyrillic source has romanisations to look for (``romanise`` is None
+        for the others, and ``_is_candidate`` then takes no word)."""
+        if scripts.language_script(src) != "CYRILLIC":
+            return None
+        return super()._pair(src, tgt)
 
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         if pair.tgt_script != "LATIN" or pair.romanise is None or len(cand.text) < 3:

@@ -331,11 +331,9 @@ class Lexicon:
         long_alts = _trie(a for a in atoms if len(a) > 3) or "(?!)"
         joiner = header.get("joiner", r"[\s\-]+")
         self.joiner = re.compile(joiner, re.IGNORECASE)
-        self.compound = re.compile(
-            rf"(?:{alts})(?:{joiner}(?:{alts}))*{header.get('suffix', '')}", re.IGNORECASE
-        )
-        self.opening = re.compile(rf"(?:{long_alts})(?:{joiner}(?:{alts}))*", re.IGNORECASE)
-        self.atom_finder = re.compile(alts, re.IGNORECASE)
+        # compiled on first use (``_compound``): the three are the largest patterns of a
+        # lexicon, and a language whose texts never have a compound never needs them
+        self._compound_sources = (alts, long_alts, joiner, header.get("suffix", ""))
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
         multi = [w for w in self.vague if w not in single or scripts.script_of(w[0]) in scripts.CJK]
@@ -359,6 +357,23 @@ class Lexicon:
         unit_alts += [_trie(cjk)] if cjk else []
         self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
+
+    @functools.cached_property
+    def compound(self) -> re.Pattern[str]:
+        """A whole word made of number words (`fünfundzwanzig`, `fünfjährige`)."""
+        alts, _, joiner, suffix = self._compound_sources
+        return re.compile(rf"(?:{alts})(?:{joiner}(?:{alts}))*{suffix}", re.IGNORECASE)
+
+    @functools.cached_property
+    def opening(self) -> re.Pattern[str]:
+        """Number words at the start of a word (`sedmičlenném`, `Zweierbob`)."""
+        alts, long_alts, joiner, _ = self._compound_sources
+        return re.compile(rf"(?:{long_alts})(?:{joiner}(?:{alts}))*", re.IGNORECASE)
+
+    @functools.cached_property
+    def atom_finder(self) -> re.Pattern[str]:
+        """Each number word of a compound."""
+        return re.compile(self._compound_sources[0], re.IGNORECASE)
 
     def _word_probe(self, header: dict[str, Any]) -> Probe:
         """Anything but plain digits that may make or change a checked number: a number word

@@ -16,7 +16,7 @@ from typing import Any
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, regex_hits
 from tqaudit.rules.registry import register
 
 # A back-to-back repeat in a source: a word or a run of up to eight words written twice
@@ -358,12 +358,14 @@ def find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[
 
     Repeats the source has too, units without a word of two letters (`10 20 10 20`,
     `1 к 1 к`) and rhetoric made of a word and a conjunction (`again and again and`) are
-    left out.
+    left out. Searched once per chunk: RP003, RP004 and RP005 read the same repeats.
     """
-    cached = _CACHE.get("last")
-    same_chunk = cached and cached[0] is chunk.targets and cached[1] is chunk.sources
-    if cached and same_chunk and cached[2] == (max_words, joiners):
-        return cached[3]
+    key = ("repeats", max_words, joiners)
+    return chunk_memo(chunk, key, lambda: _find_repeats(chunk, max_words, joiners))
+
+
+def _find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[Repeat]:
+    """The repeats of :func:`find_repeats`, computed."""
     found: list[Repeat] = []
     for row, text in enumerate(chunk.targets):
         repeats = _tandem_repeats(text, max_words)
@@ -378,7 +380,6 @@ def find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[
             if copies < 2 or source_repeats(chunk.sources[row]):
                 continue
             found.append(_repeat(row, text, spans, first, k, copies))
-    _CACHE["last"] = (chunk.targets, chunk.sources, (max_words, joiners), found)
     return found
 
 
@@ -426,11 +427,6 @@ def _repeat(row: int, text: str, spans: Sequence[tuple[int, int]], first: int, k
     whole = not before.isalnum() and not after.isalnum()  # "" too: the text's edge
     unit = text[start : spans[first + k - 1][1]]
     return Repeat(row, start, end, unit, k, copies, gaps, whole)
-
-
-# The repeats of the last chunk seen: RP003, RP004 and RP005 read the same chunk in turn,
-# so the search runs once (the chunk's tuples are compared by identity).
-_CACHE: dict[str, tuple[Sequence[str], Sequence[str], tuple[int, frozenset[str]], list[Repeat]]] = {}
 
 
 class _RepeatRule(Rule):
