@@ -92,3 +92,62 @@ def test_per_file_ignores_must_map_patterns_to_code_lists(tmp_path: Path) -> Non
     bad.write_text('[per-file-ignores]\n"legacy/*" = "TL001"\n', "utf-8")
     with pytest.raises(ConfigError, match="must be a list of strings"):
         load_config(bad)
+
+
+STATES_PO = """msgid ""
+msgstr ""
+"Language: en\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#, fuzzy
+msgid "Цена — 150 тенге."
+msgstr "The price & mdash; 150 tenge."
+
+msgid "Новая линия метро открыта."
+msgstr ""
+
+msgid "Да — конечно."
+msgstr "Yes & mdash; of course."
+"""
+
+
+def _po_run(tmp_path: Path, *extra: str) -> dict[str, object]:
+    path = tmp_path / "states.po"
+    path.write_text(STATES_PO, "utf-8")
+    out = tmp_path / "r"
+    args = [
+        "audit",
+        str(path),
+        "--select",
+        "MK001,FD002",
+        "--src-lang",
+        "ru",
+        "--out",
+        str(out),
+        "-q",
+        *extra,
+    ]
+    assert CliRunner().invoke(app, args).exit_code == 1
+    return json.loads((out / "summary.json").read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def test_untranslated_entries_are_reported_only_when_asked(tmp_path: Path) -> None:
+    default = _po_run(tmp_path)
+    assert default["by_rule"] == {"MK001": 2} and default["totals"]["state_skipped"] == 1  # type: ignore[index]
+    asked = _po_run(tmp_path, "--untranslated")
+    assert asked["by_rule"] == {"MK001": 2, "FD002": 1} and asked["totals"]["state_skipped"] == 0  # type: ignore[index]
+
+
+def test_fuzzy_entries_are_left_out_with_no_fuzzy(tmp_path: Path) -> None:
+    summary = _po_run(tmp_path, "--no-fuzzy")
+    assert summary["by_rule"] == {"MK001": 1} and summary["totals"]["state_skipped"] == 2  # type: ignore[index]
+
+
+def test_state_options_from_the_config(tmp_path: Path) -> None:
+    good = tmp_path / "tqaudit.toml"
+    good.write_text("untranslated = true\nfuzzy = false\n", "utf-8")
+    cfg = load_config(good)
+    assert cfg.untranslated is True and cfg.fuzzy is False
+    good.write_text('fuzzy = "no"\n', "utf-8")
+    with pytest.raises(ConfigError, match="'fuzzy' must be true or false"):
+        load_config(good)

@@ -25,7 +25,7 @@ from tqaudit.packs import PackSet
 from tqaudit.rules import Rule
 from tqaudit.scoring import CorpusScore
 from tqaudit.segments import normalize
-from tqaudit.suppress import apply_inline
+from tqaudit.suppress import apply_inline, apply_states
 
 
 @dataclass
@@ -49,6 +49,7 @@ class AuditResult:
     inputs: dict[str, Any] = field(default_factory=dict)
     found: pd.DataFrame | None = None  # every finding, before the baseline left the known ones out
     inline_suppressed: int = 0  # findings a segment's own `tqaudit: ignore[...]` note silenced
+    state_skipped: int = 0  # findings on untranslated or fuzzy entries left out (config)
 
     @property
     def baseline_suppressed(self) -> int:
@@ -100,6 +101,7 @@ class AuditResult:
                 "fixable_unsafe": sum(v == "unsafe" for v in f["fix"]),
                 "baseline_suppressed": self.baseline_suppressed,
                 "inline_suppressed": self.inline_suppressed,
+                "state_skipped": self.state_skipped,
             },
             "by_severity": {s: int((f["severity"] == s).sum()) for s in SEVERITIES},
             "by_category": {c: n for c in CATEGORIES if (n := int((f["category"] == c).sum()))},
@@ -174,8 +176,9 @@ def audit(
     plan = engine.make_plan(config, rules)
     with Executor(config.jobs) as executor:
         result = engine.run(table, plan, executor, rules, progress)
-    findings = apply_inline(result.findings, table)
-    inline = len(result.findings) - len(findings)
+    by_state = apply_states(result.findings, table, untranslated=config.untranslated, fuzzy=config.fuzzy)
+    findings = apply_inline(by_state, table)
+    inline, skipped = len(by_state) - len(findings), len(result.findings) - len(by_state)
     unbaselined = findings
     if config.baseline is not None:
         targets = dict(zip(table["segment_id"], table["target"], strict=True))
@@ -196,4 +199,5 @@ def audit(
         inputs=inputs,
         found=unbaselined,
         inline_suppressed=inline,
+        state_skipped=skipped,
     )

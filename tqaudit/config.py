@@ -60,6 +60,8 @@ class Config:
     extend_select: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # fnmatch patterns: files a folder or pattern input skips
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    untranslated: bool = False  # report entries a localisation file leaves untranslated
+    fuzzy: bool = True  # audit entries a PO file marks fuzzy
     fail_on: str = "error"
     severity: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -112,8 +114,9 @@ class Config:
 _SCALARS = {"fail_on": str, "min_bleu": float, "min_chrf": float, "max_ter": float, "jobs": int}
 _LISTS = ("select", "ignore", "extend_select", "exclude")
 _TABLES = ("langid", "scoring")
+_BOOLS = ("untranslated", "fuzzy")
 # Every key a config file may hold (``-`` or ``_``); the README documents each.
-KEYS = (*_LISTS, *_SCALARS, *_TABLES, "packs", "baseline", "glossary", "per_file_ignores", "rules")
+KEYS = (*_LISTS, *_SCALARS, *_TABLES, *_BOOLS, "packs", "baseline", "glossary", "per_file_ignores", "rules")
 
 
 def _key(name: str) -> str:
@@ -129,6 +132,10 @@ def from_mapping(data: Mapping[str, Any], origin: str, base_dir: Path) -> Config
             kwargs[key] = tuple(_str_list(value, raw_key, origin))
         elif key in _SCALARS:
             kwargs[key] = _scalar(value, _SCALARS[key], raw_key, origin)
+        elif key in _BOOLS:
+            if not isinstance(value, bool):
+                raise ConfigError(f"{origin}: {raw_key!r} must be true or false, got {value!r}")
+            kwargs[key] = value
         elif key == "packs":
             kwargs[key] = tuple(base_dir / p for p in _str_list(value, raw_key, origin))
         elif key in ("baseline", "glossary"):

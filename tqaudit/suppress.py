@@ -10,7 +10,13 @@
   paths to rule codes or prefixes (ruff's ``per-file-ignores``), applied by
   :meth:`tqaudit.config.Config.for_path`.
 
-Suppressed findings are counted (``inline_suppressed`` in ``summary.json``), never silently lost.
+- **By state**, for localisation files: an entry left untranslated (empty target) is not
+  audited unless ``untranslated = true`` (``--untranslated``), as pofilter leaves them to
+  ``--untranslated``; a PO entry marked ``#, fuzzy`` is audited unless ``fuzzy = false``
+  (``--no-fuzzy``). The readers set the ``state`` column; a table may carry its own.
+
+Suppressed findings are counted (``inline_suppressed`` and ``state_skipped`` in
+``summary.json``), never silently lost.
 """
 
 from __future__ import annotations
@@ -49,3 +55,22 @@ def apply_inline(findings: pd.DataFrame, segments: pd.DataFrame) -> pd.DataFrame
         for seg, rule in zip(findings["segment_id"], findings["rule"], strict=True)
     ]
     return findings[keep].reset_index(drop=True)
+
+
+def apply_states(
+    findings: pd.DataFrame, segments: pd.DataFrame, *, untranslated: bool, fuzzy: bool
+) -> pd.DataFrame:
+    """``findings`` without those on untranslated (unless ``untranslated``) or fuzzy (unless
+    ``fuzzy``) entries, by the segments' ``state`` column."""
+    if findings.empty or "state" not in segments.columns:
+        return findings
+    skipped = {"untranslated"} - ({"untranslated"} if untranslated else set())
+    skipped |= set() if fuzzy else {"fuzzy"}
+    if not skipped:
+        return findings
+    rows = {
+        seg for seg, state in zip(segments["segment_id"], segments["state"], strict=True) if state in skipped
+    }
+    if not rows:
+        return findings
+    return findings[~findings["segment_id"].isin(rows)].reset_index(drop=True)

@@ -131,6 +131,20 @@ def audit(
             help="Record this run's findings as a baseline for --baseline.",
         ),
     ] = None,
+    untranslated: Annotated[
+        bool | None,
+        typer.Option(
+            "--untranslated/--no-untranslated",
+            help="Report entries a localisation file leaves untranslated [default: no].",
+            show_default=False,
+        ),
+    ] = None,
+    fuzzy: Annotated[
+        bool | None,
+        typer.Option(
+            "--fuzzy/--no-fuzzy", help="Audit PO entries marked fuzzy [default: yes].", show_default=False
+        ),
+    ] = None,
     output_format: Annotated[
         str,
         typer.Option(
@@ -166,6 +180,8 @@ def audit(
         jobs=jobs,
         baseline=baseline,
         glossary=glossary,
+        untranslated=untranslated,
+        fuzzy=fuzzy,
     )
     files = expand(inputs, cfg.exclude, skip=REPORT_FILES)
     if len(files) > 1 and (src or ref):

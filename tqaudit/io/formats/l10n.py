@@ -143,11 +143,14 @@ def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
         unit_id = str(unit.getid() or "").split("\x04")[-1] if fmt == "xliff" else ""
         line = po_lines[i] if fmt == "po" else _xml_line(unit, fmt)
         segment_id = unit_id or str(number)
+        target = _form_target(unit, form)
+        state = "untranslated" if not target.strip() else "fuzzy" if fmt == "po" and unit.isfuzzy() else ""
         rows.append(
             {
                 "segment_id": segment_id if form is None else f"{segment_id}[{form}]",
                 "source": _form_source(unit, form),
-                "target": _form_target(unit, form),
+                "target": target,
+                "state": state,  # untranslated / fuzzy entries: audited only as configured
                 "note": str(unit.getnotes() or ""),  # PO comments, XLIFF notes: inline directives
                 "line": line or number,
             }
