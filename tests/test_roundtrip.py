@@ -361,3 +361,34 @@ def test_bad_file_is_still_an_input_error(tmp_path: Path) -> None:
     path.write_text(json.dumps(["a"]) + "\n")
     with pytest.raises(InputError, match="expected a JSON object"):
         render_fixed(path, "jsonl", {0: "x"})
+
+
+XLIFF2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ru" trgLang="en">
+ <file id="f1">
+  <unit id="u1">
+   <segment>
+    <source>Алма-Ата — город</source>
+    <target>Alma-Ata &amp; mdash; city</target>
+   </segment>
+  </unit>
+  <unit id="u2">
+   <segment><source>Да</source><target>Yes</target></segment>
+  </unit>
+ </file>
+</xliff>
+"""
+
+
+def test_xliff_2_is_read_and_fixed_in_place(tmp_path: Path) -> None:
+    from tqaudit.io.readers import read_segments
+
+    path = tmp_path / "feed.xlf"
+    path.write_text(XLIFF2, encoding="utf-8")
+    table = read_segments(path)
+    assert table["segment_id"].tolist() == ["u1", "u2"]
+    assert table["source"].tolist() == ["Алма-Ата — город", "Да"]
+    assert (table["src_lang"].tolist(), table["tgt_lang"].tolist()) == (["ru", "ru"], ["en", "en"])
+    assert table["line"].tolist() == [7, 11]  # the <target> lines
+    _, new = apply(path, {0: "Alma-Ata — city"})
+    assert new == XLIFF2.replace("Alma-Ata &amp; mdash; city", "Alma-Ata — city").encode()

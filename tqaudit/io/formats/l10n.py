@@ -27,6 +27,8 @@ import pandas as pd
 from tqaudit.errors import InputError, OutputError
 from tqaudit.io.formats.common import check_positions, codec_of, load
 
+# XLIFF 2.x announces itself in the root element: version="2.x" or the 2.0 namespace.
+_XLIFF2 = re.compile(rb"<xliff\b[^>]*(?:version\s*=\s*[\"']2\.|urn:oasis:names:tc:xliff:document:2\.)")
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _START_TAG = re.compile(rb"<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
 
@@ -44,6 +46,10 @@ def _store_class(path: Path, fmt: str) -> Any:
 def parse_store(path: Path, fmt: str, raw: bytes) -> Any:
     """``raw`` as a translate-toolkit store; a parse error is one line naming the file."""
     cls = _store_class(path, fmt)
+    if fmt == "xliff" and _XLIFF2.search(raw[:2048]):
+        from translate.storage import xliff2
+
+        cls = xliff2.Xliff2File
     try:
         store = cls.parsestring(raw)
     except Exception as exc:  # translate-toolkit raises parser-specific types
