@@ -193,3 +193,12 @@ def test_input_errors_are_one_line(
         result = runner.invoke(app, args)
         assert result.exit_code == 2 and message in result.stderr, (args, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_write_baseline_says_where_and_how_many(runner: CliRunner, tmp_path: Path) -> None:
+    known = tmp_path / "known.json"
+    code, out, _ = _audit(
+        runner, _feed(tmp_path), tmp_path, "--select", "MK001", "--write-baseline", str(known)
+    )
+    assert code == 1 and f"wrote baseline {known} (2 findings)" in " ".join(out.split())
+    assert len(json.loads(known.read_text("utf-8"))["findings"]) == 2

@@ -210,7 +210,10 @@ def audit(
     if write_baseline_to is not None:
         found = pd.concat([r.all_findings() for r in runs], ignore_index=True)
         write_baseline(write_baseline_to, found, {k: v for r in runs for k, v in r.targets().items()})
-        written[-1].append(str(write_baseline_to))
+        if not quiet:
+            Console(stderr=output_format in MACHINE_FORMATS).print(
+                f"wrote baseline {write_baseline_to} ({len(found):,} findings)", markup=False, highlight=False
+            )
     if not quiet:
         show(runs, written, output_format, limit, statistics)
     raise typer.Exit(0 if all(r.passed for r in runs) else 1)
