@@ -342,3 +342,16 @@ def test_unwritable_report_folder_exits_2(runner: CliRunner, clean_feed: Path, t
     result = runner.invoke(app, ["audit", str(clean_feed), "--out", str(blocker / "reports")])
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and "cannot write" in result.stderr
+
+
+def test_audit_scores_bleu_and_chrf_unless_ter_is_asked(
+    runner: CliRunner, sample_feed: Path, tmp_path: Path
+) -> None:
+    def scored(*extra: str) -> set[str]:
+        out = tmp_path / "r"
+        runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "--format", "json", "-q", *extra])
+        return set(json.loads((out / "summary.json").read_text("utf-8"))["corpus_scores"])
+
+    assert scored() == {"BLEU", "CHRF"}
+    assert scored("--max-ter", "99") == {"BLEU", "CHRF", "TER"}
+    assert scored("--metrics", "chrf,ter") == {"CHRF", "TER"}

@@ -172,8 +172,10 @@ def test_annotations_stay_beside_the_segments_and_run_only_when_declared() -> No
     table = pd.DataFrame({"source": [ru], "target": [de], "reference": ["The government announced."]})
     result = tqaudit.audit(table, Config(select=("MK", "LG003")), src_lang="ru", tgt_lang="en")
     assert result.languages is None  # no selected rule reads a language verdict
-    assert result.scores is not None and list(result.scores.columns) == ["bleu", "chrf", "ter"]
+    assert result.scores is not None and list(result.scores.columns) == ["bleu", "chrf"]  # TER: when asked
     assert list(result.segments.columns) == list(normalize(table).columns)
+    gated = tqaudit.audit(table, Config(select=("MK",), max_ter=80.0), src_lang="ru", tgt_lang="en")
+    assert gated.scores is not None and list(gated.scores.columns) == ["bleu", "chrf", "ter"]
     result = tqaudit.audit(table, Config(select=("LG001",)), src_lang="ru", tgt_lang="en")
     assert result.languages is not None and list(result.languages["target_lang"]) == ["de"]
     assert "target_lang" not in result.segments.columns

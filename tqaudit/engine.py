@@ -28,6 +28,7 @@ from tqaudit.executor import Executor, iterate_in
 from tqaudit.findings import FINDING_COLUMNS, empty_findings, excerpt, fix_value
 from tqaudit.packs import PackSet
 from tqaudit.rules import RULES, Rule, load_rules, select_rules
+from tqaudit.scoring.options import AUDIT_METRICS
 from tqaudit.segments import reference_columns
 
 CHUNK_SIZE = 2000
@@ -82,7 +83,11 @@ def make_plan(config: Config, rules: Sequence[Rule], *, scores: bool = True) -> 
     unknown = needs - set(LANGUAGE_COLUMNS) - set(SCORE_COLUMNS)
     if unknown:
         raise ConfigError(f"a rule requires unknown annotation(s): {', '.join(sorted(unknown))}")
-    wanted = scoring.parse_options(config.scoring).metrics if scores else ()
+    wanted: tuple[str, ...] = ()
+    if scores and "metrics" in config.scoring:
+        wanted = scoring.parse_options(config.scoring).metrics
+    elif scores:  # not configured: the audit default, plus TER when a gate reads it
+        wanted = AUDIT_METRICS + (("ter",) if config.max_ter is not None else ())
     metrics = list(dict.fromkeys([*wanted, *(m for m in SCORE_COLUMNS if m in needs)]))
     options = scoring.parse_options({**config.scoring, "metrics": metrics}) if metrics else None
     return Plan(config, tuple(r.code for r in rules), bool(needs & set(LANGUAGE_COLUMNS)), options)

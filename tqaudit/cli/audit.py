@@ -85,6 +85,15 @@ def audit(
     min_chrf: Annotated[
         float | None, typer.Option("--min-chrf", metavar="X", help="Fail if corpus chrF is below X.")
     ] = None,
+    metrics: Annotated[
+        str | None,
+        typer.Option(
+            "--metrics",
+            metavar="LIST",
+            help="Scores against references, comma-separated: bleu, chrf, ter "
+            "[default: bleu,chrf; ter too with --max-ter].",
+        ),
+    ] = None,
     max_ter: Annotated[
         float | None, typer.Option("--max-ter", metavar="X", help="Fail if corpus TER is above X.")
     ] = None,
@@ -170,6 +179,10 @@ def audit(
     cfg = load_config(config)
     if langid_backend is not None:
         cfg = cfg.replace(langid={**cfg.langid, "backend": langid_backend})
+    if metrics is not None:
+        cfg = cfg.replace(
+            scoring={**cfg.scoring, "metrics": [m.strip() for m in metrics.split(",") if m.strip()]}
+        )
     cfg = cfg.replace(
         select=split_codes(select),
         ignore=split_codes(ignore),
