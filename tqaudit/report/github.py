@@ -8,8 +8,7 @@ text can never inject another workflow command.
 from __future__ import annotations
 
 from tqaudit.audit import AuditResult
-from tqaudit.findings import SEVERITY_RANK
-from tqaudit.report.locations import locate
+from tqaudit.report.locations import located
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 STDOUT = "-"
@@ -27,16 +26,15 @@ def render(result: AuditResult) -> dict[str, str]:
     """Annotations, errors first: GitHub shows only the first ten per step (the job summary,
     ``summary.md``, counts them all)."""
     out = []
-    found = list(zip(result.findings.itertuples(), locate(result), strict=True))
-    found.sort(key=lambda f: SEVERITY_RANK[str(f[0].severity)])
-    for row, where in found:
-        rule = result.catalogue[str(row.rule)]
+    for _, row, where in located(result, most_severe_first=True):
+        code = str(row["rule"])
+        rule = result.catalogue[code]
         place = f"file={_prop(where.path)},line={where.line}"
         if where.exact:
             place += f",col={where.column},endColumn={where.end_column}"
-        props = f"{place},title={_prop(f'{row.rule} {rule.name}')}"
-        message = f"{row.message} [segment {row.segment_id}]"
-        out.append(f"::{COMMANDS[str(row.severity)]} {props}::{_data(message)}")
+        props = f"{place},title={_prop(f'{code} {rule.name}')}"
+        message = f"{row['message']} [segment {row['segment_id']}]"
+        out.append(f"::{COMMANDS[str(row['severity'])]} {props}::{_data(message)}")
     for message in result.score_failures:
         out.append(f"::error title=tqaudit score gate::{_data(message)}")
     return {STDOUT: "\n".join(out) + ("\n" if out else "")}

@@ -15,7 +15,7 @@ from typing import Any
 
 from tqaudit.audit import AuditResult
 from tqaudit.findings import fingerprints
-from tqaudit.report.locations import locate
+from tqaudit.report.locations import located
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 FILENAME = "gl-code-quality-report.json"
@@ -25,14 +25,14 @@ def issues(result: AuditResult) -> list[dict[str, Any]]:
     """One Code Quality issue per finding, in the findings' order."""
     keys = fingerprints(result.findings, result.targets())
     out = []
-    for row, where, key in zip(result.findings.itertuples(), locate(result), keys, strict=True):
+    for i, row, where in located(result):
         out.append(
             {
-                "description": f"{row.message} [segment {row.segment_id}]",
-                "check_name": str(row.rule),
-                "fingerprint": key,
-                "severity": SEVERITY[str(row.severity)],
-                "categories": [str(row.category)],
+                "description": f"{row['message']} [segment {row['segment_id']}]",
+                "check_name": str(row["rule"]),
+                "fingerprint": keys[i],
+                "severity": SEVERITY[str(row["severity"])],
+                "categories": [str(row["category"])],
                 "location": {"path": where.path, "lines": {"begin": where.line}},
             }
         )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from tqaudit.audit import AuditResult
+from tqaudit.findings import SEVERITY_RANK
 
 
 @dataclass(frozen=True)
@@ -62,4 +64,18 @@ def locate(result: AuditResult) -> list[Location]:
         column = int(start) + 1 if located else 1
         end_column = max(int(end), int(start) + 1) + 1 if located else 1
         out.append(Location(path, int(lines[seg]), column, end_column, located))
+    return out
+
+
+Located = tuple[int, dict[str, Any], Location]  # position in result.findings, the row, its place
+
+
+def located(result: AuditResult, *, most_severe_first: bool = False) -> list[Located]:
+    """Every finding as ``(position, row, location)``, in the findings' order or, with
+    ``most_severe_first``, errors then warnings then info (stable: input order within each),
+    the order every renderer that may be cut short (GitHub, SARIF, the terminal) lists them."""
+    rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
+    out = [(i, row, where) for i, (row, where) in enumerate(zip(rows, locate(result), strict=True))]
+    if most_severe_first:
+        out.sort(key=lambda f: SEVERITY_RANK[str(f[1]["severity"])])
     return out

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from tqaudit.audit import AuditResult
-from tqaudit.report.locations import Location, locate
+from tqaudit.report.locations import Location, located
 from tqaudit.report.sarif import INFORMATION_URI
 
 SEVERITY = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
@@ -33,8 +33,7 @@ def diagnostics(result: AuditResult) -> list[dict[str, Any]]:
     """One diagnostic per finding, in the findings' order."""
     targets = result.targets()
     out = []
-    rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
-    for row, where in zip(rows, locate(result), strict=True):
+    for _, row, where in located(result):
         target = targets[row["segment_id"]]
         place = _range(where, target, int(row["start"]), int(row["end"]))
         item: dict[str, Any] = {

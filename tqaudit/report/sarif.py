@@ -15,8 +15,8 @@ from typing import Any
 
 from tqaudit import __version__
 from tqaudit.audit import AuditResult
-from tqaudit.findings import SEVERITY_RANK, RuleInfo, fingerprints
-from tqaudit.report.locations import Location, artifact_uri, locate
+from tqaudit.findings import RuleInfo, fingerprints
+from tqaudit.report.locations import Location, artifact_uri, located
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tqaudit/tqaudit"
@@ -64,11 +64,9 @@ def run_of(result: AuditResult) -> dict[str, Any]:
     codes = sorted(set(result.rules) | set(result.findings["rule"]))
     index = {code: i for i, code in enumerate(codes)}
     uri = artifact_uri(result)
-    rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
     keys = fingerprints(result.findings, result.targets())
-    found = list(zip(rows, locate(result), keys, strict=True))
-    found.sort(key=lambda f: SEVERITY_RANK[str(f[0]["severity"])])  # stable: input order within a severity
-    results = [_result(row, index, uri, where, key) for row, where, key in found[:MAX_RESULTS]]
+    found = located(result, most_severe_first=True)
+    results = [_result(row, index, uri, where, keys[i]) for i, row, where in found[:MAX_RESULTS]]
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if len(found) > MAX_RESULTS:
         left = len(found) - MAX_RESULTS

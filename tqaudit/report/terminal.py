@@ -34,7 +34,7 @@ from rich.text import Text
 from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError
 from tqaudit.findings import CATEGORIES, SEVERITIES, SEVERITY_RANK
-from tqaudit.report.locations import Location, input_path, locate
+from tqaudit.report.locations import Location, input_path, located
 
 HUMAN_FORMATS = ("concise", "full", "grouped")
 MACHINE_FORMATS = ("json", "json-lines", "github", "gitlab", "rdjson", "sarif", "junit")
@@ -48,15 +48,14 @@ def check_output_format(name: str) -> str:
     return name
 
 
-Located = tuple[dict[str, Any], Location, int]  # a finding, its place, the index of its run
+Listed = tuple[dict[str, Any], Location, int]  # a finding, its place, the index of its run
 
 
-def ordered(results: Sequence[AuditResult]) -> list[Located]:
+def ordered(results: Sequence[AuditResult]) -> list[Listed]:
     """Findings of every run with their locations: most severe first, then input order (stable)."""
-    out: list[Located] = []
-    for i, result in enumerate(results):
-        rows: list[dict[str, Any]] = result.findings.to_dict("records")  # type: ignore[assignment]
-        out += [(row, where, i) for row, where in zip(rows, locate(result), strict=True)]
+    out: list[Listed] = []
+    for run, result in enumerate(results):
+        out += [(row, where, run) for _, row, where in located(result)]
     out.sort(key=lambda f: (SEVERITY_RANK[str(f[0]["severity"])], f[2], f[1].line, f[1].column))
     return out
 
