@@ -24,7 +24,7 @@ import pytest
 import tqaudit
 from tqaudit.audit import AuditResult
 from tqaudit.config import Config
-from tqaudit.findings import CATEGORIES, FINDING_COLUMNS, SEVERITIES, excerpt
+from tqaudit.findings import CATEGORIES, FINDING_COLUMNS, SEVERITIES, SEVERITY_RANK, excerpt
 from tqaudit.report import html, write_reports
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -119,20 +119,11 @@ def test_csp_allows_only_the_pages_own_script_and_style(hostile: AuditResult) ->
 def test_every_finding_survives_the_compact_encoding() -> None:
     result = tqaudit.audit(DATA / "sample-feed.tsv")
     rows = _decode(json.loads(_data_block(_page(result))))
-    columns = [
-        "segment_id",
-        "rule",
-        "category",
-        "severity",
-        "message",
-        "start",
-        "end",
-        "excerpt",
-        "suggestion",
-    ]
+    columns = [c for c in FINDING_COLUMNS if c != "fix"]
     expected = result.findings[columns].to_dict("records")
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    expected = [e for _, e in sorted(enumerate(expected), key=lambda p: (order[p[1]["severity"]], p[0]))]
+    expected = [
+        e for _, e in sorted(enumerate(expected), key=lambda p: (SEVERITY_RANK[p[1]["severity"]], p[0]))
+    ]
     assert [{c: r[c] for c in columns} for r in rows] == expected  # errors first, then input order
     assert all(r["full"] for r in rows)
 

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from tqaudit.errors import InputError
-from tqaudit.findings import fingerprint
+from tqaudit.findings import fingerprints
 from tqaudit.io.readers import read_text
 from tqaudit.io.writers import FORMULA_PREFIXES, write_text
 
@@ -77,15 +77,6 @@ def load_baseline(path: Path) -> Baseline:
     return Baseline(legacy={(_restore(r["segment_id"]), r["rule"], _restore(r["message"])) for r in reader})
 
 
-def _keys(findings: pd.DataFrame, targets: dict[str, str]) -> list[str]:
-    return [
-        fingerprint(str(rule), targets[seg], int(start), int(end))
-        for seg, rule, start, end in zip(
-            findings["segment_id"], findings["rule"], findings["start"], findings["end"], strict=True
-        )
-    ]
-
-
 def apply_baseline(findings: pd.DataFrame, known: Baseline, targets: dict[str, str]) -> pd.DataFrame:
     """The findings the baseline does not know, in their order."""
     if findings.empty:
@@ -93,7 +84,7 @@ def apply_baseline(findings: pd.DataFrame, known: Baseline, targets: dict[str, s
     budget = Counter(known.fingerprints)
     mask = []
     legacy = zip(findings["segment_id"], findings["rule"], findings["message"], strict=True)
-    for key, row in zip(_keys(findings, targets), legacy, strict=True):
+    for key, row in zip(fingerprints(findings, targets, numbered=False), legacy, strict=True):
         if budget[key] > 0:
             budget[key] -= 1
             mask.append(False)
@@ -107,7 +98,7 @@ def write_baseline(path: Path, findings: pd.DataFrame, targets: dict[str, str]) 
     entries = [
         {"fingerprint": key, "rule": str(rule), "segment_id": str(seg), "message": str(message)}
         for key, rule, seg, message in zip(
-            _keys(findings, targets),
+            fingerprints(findings, targets, numbered=False),
             findings["rule"],
             findings["segment_id"],
             findings["message"],

@@ -124,12 +124,13 @@ def fingerprint(rule: str, target: str, start: int, end: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def fingerprints(findings: pd.DataFrame, targets: dict[str, str]) -> list[str]:
-    """One unique fingerprint per row of ``findings`` (``targets``: segment id -> target).
+def fingerprints(findings: pd.DataFrame, targets: dict[str, str], *, numbered: bool = True) -> list[str]:
+    """One fingerprint per row of ``findings`` (``targets``: segment id -> target).
 
-    The n-th finding with the same :func:`fingerprint` in the table's order gets ``:n``
-    appended (from the second), as GitLab requires unique fingerprints; the order of identical
-    findings does not change when unrelated lines move, so the numbering is stable too.
+    ``numbered``: the n-th finding with the same :func:`fingerprint` in the table's order gets
+    ``:n`` appended (from the second), as GitLab requires unique fingerprints; the order of
+    identical findings does not change when unrelated lines move, so the numbering is stable
+    too. A baseline counts the plain ones instead (``numbered=False``).
     """
     seen: dict[str, int] = {}
     out = []
@@ -138,7 +139,7 @@ def fingerprints(findings: pd.DataFrame, targets: dict[str, str]) -> list[str]:
     ):
         base = fingerprint(str(rule), targets[seg], int(start), int(end))
         seen[base] = seen.get(base, 0) + 1
-        out.append(base if seen[base] == 1 else f"{base}:{seen[base]}")
+        out.append(base if seen[base] == 1 or not numbered else f"{base}:{seen[base]}")
     return out
 
 
