@@ -355,3 +355,23 @@ def test_audit_scores_bleu_and_chrf_unless_ter_is_asked(
     assert scored() == {"BLEU", "CHRF"}
     assert scored("--max-ter", "99") == {"BLEU", "CHRF", "TER"}
     assert scored("--metrics", "chrf,ter") == {"CHRF", "TER"}
+
+
+def test_an_unreadable_report_folder_is_a_one_line_error(
+    runner: CliRunner, sample_feed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "r"
+    out.mkdir()
+
+    original = Path.iterdir
+
+    def refuse(self: Path) -> object:
+        if self == out:
+            raise PermissionError(13, "Permission denied")
+        return original(self)
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    result = runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "-q"])
+    assert result.exit_code == 2
+    assert "cannot read the report folder (Permission denied)" in result.stderr
+    assert "Traceback" not in result.output

@@ -90,7 +90,10 @@ def _check_replaceable(out: Path) -> None:
         return
     if not out.is_dir():
         raise OutputError(f"{out}: exists and is not a folder; choose another --out")
-    foreign = sorted(p.name for p in out.iterdir() if p.name not in REPORT_FILES)
+    try:
+        foreign = sorted(p.name for p in out.iterdir() if p.name not in REPORT_FILES)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot read the report folder ({exc.strerror or exc})") from None
     if foreign:
         shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
         raise OutputError(
