@@ -44,7 +44,7 @@ _SENTENCE_END = frozenset(".!?:;…|\n")
 _SPACED_DASH = re.compile(r"\s[-–—]\s")
 # Syllables of the Palladius system (Cyrillic for Chinese), which no romanisation of
 # Russian turns into pinyin (`Чжанцзякоу` = Zhangjiakou).
-_PALLADIUS = re.compile(r"чж|цз|цз|сю|хуэ|ю?ань|яо|сян|цю|цин|эн")
+_PALLADIUS = re.compile(r"чж|цз|сю|хуэ|ю?ань|яо|сян|цю|цин|эн")
 # Czech and Slovak region names in -sko/-cko and Slavic names of foreign places in -sk
 # (`na Prachaticku`, `v Čečensku`, `Čeljabinsku`): English translates or respells them.
 _REGION_WEST = re.compile(r"(?:sk|ck)(?:o|u|a|em)$")
