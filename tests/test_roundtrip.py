@@ -295,8 +295,8 @@ def test_po_plural_forms_are_segments_of_their_own(tmp_path: Path) -> None:
     path = tmp_path / "feed.po"
     path.write_text(PO, encoding="utf-8")
     table = read_segments(path)
-    plural = table[table["segment_id"].str.startswith("3[")]
-    assert plural["segment_id"].tolist() == ["3[0]", "3[1]"]
+    plural = table[table["segment_id"].str.startswith("one[")]
+    assert plural["segment_id"].tolist() == ["one[0]", "one[1]"]
     assert plural["source"].tolist() == ["one", "many"] and plural["target"].tolist() == [
         "one file",
         "many files",
@@ -392,3 +392,19 @@ def test_xliff_2_is_read_and_fixed_in_place(tmp_path: Path) -> None:
     assert table["line"].tolist() == [7, 11]  # the <target> lines
     _, new = apply(path, {0: "Alma-Ata — city"})
     assert new == XLIFF2.replace("Alma-Ata &amp; mdash; city", "Alma-Ata — city").encode()
+
+
+def test_po_ids_are_msgctxt_and_msgid_and_survive_reordering(tmp_path: Path) -> None:
+    """A PO entry's id is its key (`msgctxt|msgid`), so entries added above it leave it unchanged."""
+    from tqaudit.io.readers import read_segments
+
+    path = tmp_path / "feed.po"
+    path.write_text(PO, encoding="utf-8")
+    ids = read_segments(path, fmt="po")["segment_id"].tolist()
+    long = "a long source text that the exporting tool wrapped over two lines, like msgmerge does"
+    assert ids == ["ctx|Алма-Ата", "Да", "one[0]", "one[1]", long]
+    path.write_text(PO.replace('msgid "Да"', 'msgid "Нет"\nmsgstr "No"\n\nmsgid "Да"'), encoding="utf-8")
+    assert read_segments(path, fmt="po")["segment_id"].tolist() == [ids[0], "Нет", *ids[1:]]
+    same_key = PO.replace('msgid "Да"', 'msgctxt "ctx"\nmsgid "Алма-Ата"')  # invalid PO: keys repeat
+    path.write_text(same_key, encoding="utf-8")
+    assert read_segments(path, fmt="po")["segment_id"].tolist() == ["1", "2", "3[0]", "3[1]", "4"]

@@ -134,21 +134,39 @@ def _po_lines(store: Any) -> list[int | None]:
     return out
 
 
+def _unit_keys(found: list[Any], fmt: str) -> dict[int, str]:
+    """The ids a format gives its units (by ``id(unit)``); none when they are not all distinct.
+
+    XLIFF: the ``trans-unit`` id. PO: ``msgctxt|msgid``, the key msgfmt keeps unique, so an id
+    survives entries moved, added or removed around it (ordinals would shift).
+    """
+    if fmt == "xliff":
+        keys = {id(u): str(u.getid() or "").split("\x04")[-1] for u in found}
+        return {k: v for k, v in keys.items() if v}
+    if fmt != "po":
+        return {}
+    keys = {id(u): " ".join(str(u.getid() or "").replace("\x04", "|").split()) for u in found}
+    values = list(keys.values())
+    return keys if all(values) and len(set(values)) == len(values) else {}
+
+
 def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
     """One row per segment; ``line`` is where its target text is (what reports point at).
 
-    Ids: XLIFF keeps its ``trans-unit`` ids; PO and TMX units are numbered in file order, and
-    the forms of a PO plural entry are ``n[0]``, ``n[1]``, … (msgid for form 0, msgid_plural
-    for the others as their source).
+    Ids: XLIFF keeps its ``trans-unit`` ids; a PO entry is known by its key, ``msgctxt|msgid``
+    (``msgid`` without a context), whitespace collapsed; TMX units are numbered in file order
+    (``tuid`` replaces the number later). The forms of a PO plural entry are ``id[0]``,
+    ``id[1]``, … (msgid for form 0, msgid_plural for the others as their source).
     """
     rows = []
     po_lines = _po_lines(store) if fmt == "po" else []
-    numbers = {id(u): n for n, u in enumerate(units(store), start=1)}
+    found = units(store)
+    numbers = {id(u): n for n, u in enumerate(found, start=1)}
+    keys = _unit_keys(found, fmt)
     for i, (unit, form) in enumerate(segments_of(store)):
         number = numbers[id(unit)]
-        unit_id = str(unit.getid() or "").split("\x04")[-1] if fmt == "xliff" else ""
         line = po_lines[i] if fmt == "po" else _xml_line(unit, fmt)
-        segment_id = unit_id or str(number)
+        segment_id = keys.get(id(unit)) or str(number)
         target = _form_target(unit, form)
         state = "untranslated" if not target.strip() else "fuzzy" if fmt == "po" and unit.isfuzzy() else ""
         rows.append(
