@@ -150,6 +150,20 @@ def _unit_keys(found: list[Any], fmt: str) -> dict[int, str]:
     return keys if all(values) and len(set(values)) == len(values) else {}
 
 
+def _notes(unit: Any) -> str:
+    """A unit's notes: PO comments, XLIFF 1.2 ``<note>``s, and XLIFF 2's ``<unit><notes>``.
+
+    translate-toolkit's XLIFF 2 unit is the ``<segment>``; its ``getnotes()`` does not see the
+    notes of the enclosing ``<unit>``, where XLIFF 2 keeps them.
+    """
+    notes = [str(unit.getnotes() or "")]
+    element = getattr(unit, "xmlelement", None)
+    parent = element.getparent() if element is not None and hasattr(element, "getparent") else None
+    if parent is not None and str(parent.tag).endswith("}unit"):
+        notes += [str(n.text or "") for n in parent.iterfind("{*}notes/{*}note")]
+    return "\n".join(n for n in notes if n)
+
+
 def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
     """One row per segment; ``line`` is where its target text is (what reports point at).
 
@@ -175,7 +189,7 @@ def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
                 "source": _form_source(unit, form),
                 "target": target,
                 "state": state,  # untranslated / fuzzy entries: audited only as configured
-                "note": str(unit.getnotes() or ""),  # PO comments, XLIFF notes: inline directives
+                "note": _notes(unit),  # PO comments, XLIFF notes: inline directives
                 "line": line or number,
             }
         )
