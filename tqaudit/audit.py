@@ -18,7 +18,7 @@ import pandas as pd
 from tqaudit import __version__, engine, gate, langid
 from tqaudit.baseline import apply_baseline, load_baseline
 from tqaudit.config import Config
-from tqaudit.executor import Executor
+from tqaudit.executor import make_executor
 from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable
 from tqaudit.io.readers import read_segments
 from tqaudit.packs import PackSet
@@ -174,7 +174,7 @@ def audit(
                 table[column] = table[column].where(table[column] != "", value)
     rules = engine.build_rules(config)
     plan = engine.make_plan(config, rules)
-    with Executor(config.jobs) as executor:
+    with make_executor(config.jobs, config.engine, config.scheduler) as executor:
         result = engine.run(table, plan, executor, rules, progress)
     by_state = apply_states(result.findings, table, untranslated=config.untranslated, fuzzy=config.fuzzy)
     findings = apply_inline(by_state, table)

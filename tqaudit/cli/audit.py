@@ -126,6 +126,23 @@ def audit(
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            metavar="NAME",
+            help="Where the chunks run: local (this machine) or dask (a Dask cluster) [default: local].",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler address (tcp://host:8786) for --engine dask "
+            "[default: a local cluster of --jobs workers].",
+        ),
+    ] = None,
     stdin_filename: Annotated[
         str,
         typer.Option(
@@ -191,6 +208,8 @@ def audit(
         min_chrf=min_chrf,
         max_ter=max_ter,
         jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
         baseline=baseline,
         glossary=glossary,
         untranslated=untranslated,
