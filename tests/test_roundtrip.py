@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -408,3 +409,25 @@ def test_po_ids_are_msgctxt_and_msgid_and_survive_reordering(tmp_path: Path) -> 
     same_key = PO.replace('msgid "Да"', 'msgctxt "ctx"\nmsgid "Алма-Ата"')  # invalid PO: keys repeat
     path.write_text(same_key, encoding="utf-8")
     assert read_segments(path, fmt="po")["segment_id"].tolist() == ["1", "2", "3[0]", "3[1]", "4"]
+
+
+def test_dialect_option_overrides_the_tsv_quoting_detection(tmp_path: Path, runner: Any) -> None:
+    """`--dialect` reads and writes back a TSV as told: literal keeps every quote as text,
+    quoted reads cells as spreadsheets quote them, and `fix` writes in the same dialect."""
+    from tqaudit.cli import app
+
+    path = tmp_path / "feed.tsv"
+    path.write_text('id\ttarget\n1\t"He said ""yes"""\n2\t"In Alma-Ata & mdash; today"\n', encoding="utf-8")
+    auto = read_segments(path)["target"].tolist()
+    assert auto == ['He said "yes"', "In Alma-Ata & mdash; today"]  # a doubled quote: evidently quoted
+    literal = read_segments(path, dialect="literal")["target"].tolist()
+    assert literal == ['"He said ""yes"""', '"In Alma-Ata & mdash; today"']
+    plain = tmp_path / "plain.tsv"
+    plain.write_text('id\ttarget\n1\t"Hello"\n', encoding="utf-8")
+    assert read_segments(plain)["target"].tolist() == ['"Hello"']  # no evidence: literal
+    assert read_segments(plain, dialect="quoted")["target"].tolist() == ["Hello"]
+    result = runner.invoke(app, ["fix", str(path), "--in-place", "--dialect", "literal", "--select", "MK001"])
+    assert result.exit_code == 0, result.output
+    assert path.read_text("utf-8") == 'id\ttarget\n1\t"He said ""yes"""\n2\t"In Alma-Ata — today"\n'
+    result = runner.invoke(app, ["audit", str(path), "--dialect", "csv", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2 and "--dialect must be one of auto, literal, quoted" in result.output

@@ -149,6 +149,7 @@ def audit(
     input_format: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     encoding: str | None = None,
+    dialect: str | None = None,
 ) -> AuditResult:
     """Audit ``segments`` (a segments DataFrame or a path to read) and return the result.
 
@@ -166,6 +167,7 @@ def audit(
             src_lang=src_lang,
             tgt_lang=tgt_lang,
             encoding=encoding,
+            dialect=dialect,
         )
     else:
         table = normalize(segments)

@@ -16,6 +16,7 @@ from tqaudit.audit import audit as run_audit
 from tqaudit.baseline import write_baseline
 from tqaudit.cli.common import (
     ConfigOpt,
+    DialectOpt,
     EncodingOpt,
     InputFormatOpt,
     SrcLangOpt,
@@ -125,6 +126,7 @@ def audit(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    dialect: DialectOpt = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
     engine: Annotated[
         str | None,
@@ -225,7 +227,7 @@ def audit(
             "--output-format junit takes one input (each input's report folder has a junit.xml)"
         )
     read_options: dict[str, Any] = {"src": src, "refs": ref or [], "src_lang": src_lang, "tgt_lang": tgt_lang}
-    read_options.update(input_format=input_format, encoding=encoding)
+    read_options.update(input_format=input_format, encoding=encoding, dialect=dialect)
     runs: list[AuditResult] = []
     written: list[list[str]] = []
     for name in files:

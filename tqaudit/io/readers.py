@@ -68,6 +68,7 @@ def read_segments(
     tgt_lang: str = "",
     keep_bom: bool = False,
     encoding: str | None = None,
+    dialect: str | None = None,
 ) -> pd.DataFrame:
     """Read ``path`` into a validated segments table.
 
@@ -75,9 +76,9 @@ def read_segments(
     or replace the ``source``/``reference`` columns. ``src_lang``/``tgt_lang`` fill the
     language columns where the table leaves them empty. ``encoding`` names the text files'
     encoding (default: UTF-8, or UTF-16/32 by their byte-order mark); XLIFF, TMX and PO
-    declare their own.
+    declare their own. ``dialect`` (auto, literal, quoted) overrides TSV/CSV quoting detection.
     """
-    with declared_encoding(encoding):
+    with declared_encoding(encoding), delimited.declared_dialect(dialect):
         return _read_segments(Path(path), fmt, src, refs, src_lang, tgt_lang, keep_bom)
 
 
