@@ -55,7 +55,14 @@ def num_refs(refs: Streams) -> int:
 
 
 def extract(metric: Any, hyps: Sequence[str], refs: Streams) -> list[Any]:
-    """Per-segment statistics of ``metric`` (sacrebleu's own extraction, in small batches)."""
+    """Per-segment statistics of ``metric``: BLEU's counted by :mod:`~tqaudit.scoring.fastbleu`
+    (the same numbers), the others by sacrebleu's own extraction, in small batches."""
+    from sacrebleu.metrics.bleu import BLEU
+
+    from tqaudit.scoring.fastbleu import bleu_statistics
+
+    if type(metric) is BLEU:
+        return bleu_statistics(metric, hyps, refs)
     out: list[Any] = []
     for i in range(0, len(hyps), _BATCH):
         out.extend(metric._extract_corpus_statistics(hyps[i : i + _BATCH], [r[i : i + _BATCH] for r in refs]))
