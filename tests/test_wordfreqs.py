@@ -36,10 +36,32 @@ def _sample(lang: str, n: int) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("lang", ["en", "de", "ru"])
+@pytest.mark.parametrize("lang", ["en", "de", "ru", "uk", "cs", "fr", "el", "vi", "tr", "ar", "mk"])
 def test_zipf_equals_wordfreq(fresh_cache: Path, lang: str) -> None:
-    for word in _sample(lang, 400):
+    # incl. languages whose words wordfreq transforms (Turkish i, Arabic marks)
+    for word in [*_sample(lang, 400), "istanbul", "iş", "схваташ", "kalimat", "straße", "ς"]:
         assert wordfreqs.zipf(word, lang) == wordfreq.zipf_frequency(word, lang), word
+
+
+def test_plain_languages_are_those_wordfreq_leaves_unchanged() -> None:
+    """A wordfreq upgrade that starts transforming a language's words must fail here, not
+    silently change the frequencies of words that skip wordfreq's tokeniser."""
+    from wordfreq.language_info import get_language_info
+
+    def plain(lang: str) -> bool:
+        info = get_language_info(lang)
+        return (info["tokenizer"], info["normal_form"], info["remove_marks"], info["dotless_i"]) == (
+            "regex",
+            "NFC",
+            False,
+            False,
+        ) and info["diacritics_under"] is info["transliteration"] is info["lookup_transliteration"] is None
+
+    assert {lang for lang in wordfreq.available_languages() if plain(lang)} == wordfreqs._PLAIN
+
+
+def test_the_language_list_is_wordfreqs_without_importing_it() -> None:
+    assert wordfreqs._languages() == frozenset(wordfreq.available_languages()) - wordfreqs.SEGMENTED
 
 
 def test_table_is_written_once_and_read_by_a_later_process(fresh_cache: Path) -> None:

@@ -19,9 +19,11 @@ folder cannot be written or read, the list is held in memory as before.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib.metadata import version
@@ -32,11 +34,60 @@ SEGMENTED = frozenset({"zh", "ja", "ko", "th", "my", "km", "lo"})
 _SCHEMA = 1  # bump when the table layout changes
 
 
+# Languages whose wordfreq preprocessing leaves a lower-case, NFC word of letters as it is
+# (NFC, no transliteration, no mark removal, no Turkish i, no comma/cedilla change, the regex
+# tokeniser): such a word is its own single token. Checked against wordfreq's
+# ``get_language_info`` by the tests. A lower-case ASCII word is its own token in every language.
+_PLAIN = frozenset(
+    [
+        "bg",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "fi",
+        "fil",
+        "fr",
+        "hu",
+        "id",
+        "is",
+        "it",
+        "lt",
+        "lv",
+        "mk",
+        "ms",
+        "nb",
+        "nl",
+        "pl",
+        "pt",
+        "ru",
+        "sk",
+        "sl",
+        "sv",
+        "uk",
+        "vi",
+    ]
+)
+
+
 @cache
 def _languages() -> frozenset[str]:
-    import wordfreq
-
-    return frozenset(wordfreq.available_languages()) - SEGMENTED
+    """What ``wordfreq.available_languages()`` lists (its ``small_`` and ``large_`` lists), read
+    from the package's data folder without importing wordfreq (0.3 CPU-s of imports)."""
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    names = (
+        p.name.split(".")[0].split("_") for p in folder.glob("*.msgpack.gz") if not p.name.startswith("_")
+    )
+    return (
+        frozenset(lang for name, lang in (n for n in names if len(n) == 2) if name in ("small", "large"))
+        - SEGMENTED
+    )
 
 
 def supported(lang: str) -> bool:
@@ -135,14 +186,37 @@ def zipf(word: str, lang: str) -> float:
     """
     if not supported(lang):
         return 0.0
+    lookup = _lookup(lang)
+    if _own_token(word, lang):  # most words: no tokeniser needed, no wordfreq import
+        bucket = lookup(word)
+        if bucket is None:
+            return 0.0
+        inverse = 1.0 / 10 ** (-bucket / 100)
+    else:
+        inverse = _inverse_frequency(word, lang, lookup)
+        if not inverse:
+            return 0.0
+    freq = max(1.0 / inverse, 1e-9)  # wordfreq's floor: Zipf 0
+    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
+    return round(math.log(freq, 10) + 9, 2)
+
+
+def _own_token(word: str, lang: str) -> bool:
+    """Whether wordfreq tokenises ``word`` in ``lang`` as the one token ``word``."""
+    if not word.isalpha() or word.casefold() != word:
+        return False
+    if word.isascii():
+        return True
+    # Latin, IPA, Greek and Cyrillic letters only: other scripts have their own word breaks
+    return lang in _PLAIN and max(word) < "\u0530" and unicodedata.is_normalized("NFC", word)
+
+
+def _inverse_frequency(word: str, lang: str, lookup: Callable[[str], int | None]) -> float:
+    """``1/f`` summed over wordfreq's tokens of ``word`` (0.0: no token, or one never seen)."""
     from wordfreq import digit_freq, lossy_tokenize, smash_numbers
 
-    tokens = lossy_tokenize(word, lang)
-    if not tokens:
-        return 0.0
-    lookup = _lookup(lang)
     inverse = 0.0
-    for token in tokens:
+    for token in lossy_tokenize(word, lang):
         smashed = smash_numbers(token)
         bucket = lookup(smashed)
         if bucket is None:
@@ -151,6 +225,4 @@ def zipf(word: str, lang: str) -> float:
         if smashed != token:
             freq *= digit_freq(token)
         inverse += 1.0 / freq
-    freq = max(1.0 / inverse, 1e-9)  # wordfreq's floor: Zipf 0
-    freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
-    return round(math.log(freq, 10) + 9, 2)
+    return inverse
