@@ -149,10 +149,12 @@ def audit(
     input_format: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     encoding: str | None = None,
+    split: str = "paragraphs",
 ) -> AuditResult:
     """Audit ``segments`` (a segments DataFrame or a path to read) and return the result.
 
     ``progress(done, total)``, when given, hears how many segments are checked after each chunk.
+    ``split`` (``paragraphs`` or ``sentences``) is how a feed's articles become segments.
     """
     config = config or Config()
     inputs: dict[str, Any] = {}
@@ -166,6 +168,7 @@ def audit(
             src_lang=src_lang,
             tgt_lang=tgt_lang,
             encoding=encoding,
+            split=split,
         )
     else:
         table = normalize(segments)
