@@ -128,7 +128,7 @@ def parse_xml(path: Path) -> Any:
         return etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if getattr(exc, "lineno", None) else 1
-        message = str(exc.msg if hasattr(exc, "msg") else exc).split(" (line ")[0]
+        message = re.sub(r",? line \d+, column \d+$", "", str(exc.msg or exc).splitlines()[0])
         raise InputError(f"{path}:{line}: not well-formed XML ({message})") from None
 
 
