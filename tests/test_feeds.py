@@ -498,10 +498,19 @@ def test_reports_show_the_article_paragraph_and_line(runner: CliRunner, tmp_path
     assert record["segment_id"] == "metro-line ¶2"
 
 
-def test_sample_feed_audits_end_to_end(runner: CliRunner, tmp_path: Path) -> None:
+def test_sample_feed_audits_end_to_end(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
     out = tmp_path / "r"
-    result = runner.invoke(app, ["audit", str(SAMPLE), "--out", str(out)])
+    result = runner.invoke(app, ["audit", "data/sample-feed.rss", "--out", str(out)])
     assert result.exit_code == 1, result.output
+    shown = [
+        line
+        for line in (ROOT / "README.md").read_text("utf-8").splitlines()
+        if line.startswith("data/sample-feed.rss:")
+    ]
+    assert len(shown) == 2 and all(line in result.stdout.splitlines() for line in shown)
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert {"MK001", "TL001", "PU001", "BP001"} <= set(summary["by_rule"])
     assert "[metro-line title]" in result.stdout  # Alma-Ata in the title
