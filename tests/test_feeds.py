@@ -128,7 +128,7 @@ def test_xml_extension_is_sniffed_by_its_root(tmp_path: Path) -> None:
     feed = _write(tmp_path, "feed.xml", _rss("<item><guid>a</guid><title>Hello</title></item>\n"))
     assert detect_format(feed) == "rss"
     other = _write(tmp_path, "other.xml", "<?xml version='1.0'?><config><x/></config>")
-    with pytest.raises(InputError, match="other.xml: not an RSS or Atom feed"):
+    with pytest.raises(InputError, match=r"other\.xml: not an RSS or Atom feed"):
         detect_format(other)
 
 
@@ -303,7 +303,8 @@ def test_split_sentences_gives_sentence_segments_with_offsets(tmp_path: Path) ->
         tmp_path,
         "feed.rss",
         _rss(
-            "<item><guid>a</guid><description>&lt;p&gt;One here. Two &amp; mdash; there.&lt;/p&gt;</description></item>\n"
+            "<item><guid>a</guid><description>&lt;p&gt;One here. Two &amp; mdash; there.&lt;/p&gt;"
+            "</description></item>\n"
         ),
     )
     seg = read_segments(feed, split="sentences")
@@ -326,7 +327,8 @@ def _pair_feeds(tmp_path: Path) -> tuple[Path, Path]:
             "<item><link>https://example.kz/en/2</link><title>Trams</title><description>"
             "&lt;p&gt;Trams run.&lt;/p&gt;</description></item>\n"
             "<item><guid>n3</guid><title>Buses</title><description>"
-            "&lt;p&gt;Buses run.&lt;/p&gt;&lt;p&gt;Subscribe to our newsletter&lt;/p&gt;</description></item>\n"
+            "&lt;p&gt;Buses run.&lt;/p&gt;&lt;p&gt;Subscribe to our newsletter&lt;/p&gt;"
+            "</description></item>\n"
             "<item><guid>n4</guid><title>Orphan</title></item>\n"
         ),
     )
@@ -408,7 +410,8 @@ HOSTILE = {
     "expansion bomb": '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "aaaaaaaaaa">\n'
     '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">\n]>\n'
     "<rss><channel><item><title>&c;</title></item></channel></rss>\n",
-    "parameter entity": '<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY % p SYSTEM "http://example.invalid/x.dtd"> %p;]>\n'
+    "parameter entity": '<?xml version="1.0"?>\n'
+    '<!DOCTYPE rss [<!ENTITY % p SYSTEM "http://example.invalid/x.dtd"> %p;]>\n'
     "<rss><channel><item><title>x</title></item></channel></rss>\n",
 }
 
