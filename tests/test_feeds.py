@@ -410,6 +410,9 @@ HOSTILE = {
     "expansion bomb": '<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY a "aaaaaaaaaa">\n'
     '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">\n<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">\n]>\n'
     "<rss><channel><item><title>&c;</title></item></channel></rss>\n",
+    "entity after a notation": '<?xml version="1.0"?>\n<!DOCTYPE rss [<!NOTATION n SYSTEM "<z>">'
+    '<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n'
+    "<rss><channel><item><title>&xxe;</title></item></channel></rss>\n",
     "parameter entity": '<?xml version="1.0"?>\n'
     '<!DOCTYPE rss [<!ENTITY % p SYSTEM "http://example.invalid/x.dtd"> %p;]>\n'
     "<rss><channel><item><title>x</title></item></channel></rss>\n",
