@@ -18,7 +18,7 @@ import tqaudit
 from tqaudit.cli import app
 from tqaudit.config import Config
 from tqaudit.errors import InputError
-from tqaudit.io.formats.bodies import Paragraph, paragraphs, sentences
+from tqaudit.io.formats.bodies import SENTENCE_WINDOW, Paragraph, _segmenter, paragraphs, sentences
 from tqaudit.io.readers import detect_format, read_segments
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -298,6 +298,17 @@ def test_sentence_split_per_language(lang: str, text: str, expected: list[str]) 
     assert {s.line for s in found} == {4}
 
 
+def test_a_long_paragraph_is_split_window_by_window_as_a_whole() -> None:
+    text = " ".join(f"Dr. Smith met Mr. Jones on Jan. {i % 28 + 1}. They talked." for i in range(80))
+    assert len(text) > 3 * SENTENCE_WINDOW
+    found = sentences(Paragraph(text), "en")
+    assert [s.text for s in found] == [s.strip() for s in _segmenter("en").segment(text)]
+    assert all(text[s.offset :].startswith(s.text) for s in found)
+    # a "sentence" with no boundary in a whole window is cut at the window's edge
+    run_on = sentences(Paragraph("word " * 500 + "end."), "en")
+    assert [len(s.text) for s in run_on] == [SENTENCE_WINDOW - 1, SENTENCE_WINDOW - 1, 504]
+
+
 def test_split_sentences_gives_sentence_segments_with_offsets(tmp_path: Path) -> None:
     feed = _write(
         tmp_path,
@@ -446,6 +457,11 @@ def test_a_dtd_declaring_entities_is_refused(kind: str, runner: CliRunner, tmp_p
             "wrong.rss: not an RSS 2.0 feed (root <html>",
         ),
         ("wrong.atom", _rss(""), "wrong.atom: not an Atom feed (root <rss>"),
+        (
+            "sur.jsonl",
+            '{"id": "a", "body": "bad \\ud800 text"}\n',
+            "sur.jsonl:1: 'body' holds a lone surrogate",
+        ),
         (
             "bare.jsonl",
             '{"id": "a", "body": "x"}\n{"id": "b"}\n',

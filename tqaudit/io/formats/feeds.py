@@ -62,6 +62,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _ROOT = re.compile(r"<(?![?!])([A-Za-z_][\w.:-]*)")
 _ENTITY_DECL = re.compile(r"<!ENTITY\b")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -296,6 +297,11 @@ def read_articles(path: Path) -> list[Article]:
     out = []
     for row in rows(text):
         record = _object(text[row.start : row.end], path, row.number)
+        for key, value in record.items():
+            if isinstance(value, str) and _SURROGATE.search(value):
+                raise InputError(
+                    f"{path}:{row.number}: {key!r} holds a lone surrogate (an invalid \\u escape)"
+                )
         if "body" not in record and "title" not in record:
             raise InputError(
                 f"{path}:{row.number}: an article needs 'body' or 'title' (found: {', '.join(record)})"
