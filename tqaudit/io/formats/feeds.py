@@ -370,81 +370,65 @@ def read_articles_of(path: Path, fmt: str) -> list[Article]:
 
 @dataclass
 class _Segment:
-    segment_id: str
-    article: Article
+    suffix: str  # "title", "¶2" or "¶2.1"
     target: str
     line: int
-    offset: int
+    offset: int  # in the article text; -1 for the title
     source: str = ""
-    alignment: str = ""
+    alignment: str = ""  # why it is not paired with a source (first segment of the unpaired)
 
 
-def _pieces(article: Article, split: str, lang: str) -> list[tuple[str, Paragraph]]:
-    """``(suffix, paragraph or sentence)`` of the body: ``¶2`` or ``¶2.1``."""
+def _unpaired(article: Article, split: str, lang: str) -> list[_Segment]:
+    """The body's paragraphs (or sentences) with no source."""
     out = []
     for n, paragraph in enumerate(article.paragraphs, start=1):
         if split == "sentences":
-            out += [(f"¶{n}.{k}", s) for k, s in enumerate(bodies.sentences(paragraph, lang), start=1)]
+            found = bodies.sentences(paragraph, lang)
+            out += [_Segment(f"¶{n}.{k}", s.text, s.line, s.offset) for k, s in enumerate(found, start=1)]
         else:
-            out.append((f"¶{n}", paragraph))
+            out.append(_Segment(f"¶{n}", paragraph.text, paragraph.line, paragraph.offset))
     return out
 
 
-def _paired_sentences(
-    target: Paragraph, source: Paragraph, n: int, tgt_lang: str, src_lang: str
-) -> tuple[list[Paragraph], list[str], str]:
-    """A paragraph's sentences, their sources by position, and why they are not paired."""
-    tgt, src = bodies.sentences(target, tgt_lang), bodies.sentences(source, src_lang)
+def _paired_sentences(n: int, target: Paragraph, source: Paragraph, langs: tuple[str, str]) -> list[_Segment]:
+    """Paragraph ``n``'s sentences with the source's by position, or unpaired when their counts differ."""
+    tgt, src = bodies.sentences(target, langs[1]), bodies.sentences(source, langs[0])
+    out = [_Segment(f"¶{n}.{k}", s.text, s.line, s.offset) for k, s in enumerate(tgt, start=1)]
     if len(tgt) == len(src):
-        return tgt, [s.text for s in src], ""
-    return tgt, [""] * len(tgt), f"¶{n}: the source has {len(src)} sentences, the translation {len(tgt)}"
+        for seg, original in zip(out, src, strict=True):
+            seg.source = original.text
+    else:
+        out[0].alignment = f"¶{n}: the source has {len(src)} sentences, the translation {len(tgt)}"
+    return out
+
+
+def _body_segments(
+    article: Article, source: Article | None, split: str, langs: tuple[str, str]
+) -> tuple[list[_Segment], str]:
+    """The body's segments, paired with the source's paragraphs (and sentences) by position,
+    and why the article could not be paired ("" when it was, or has no source)."""
+    if source is None:
+        return _unpaired(article, split, langs[1]), ""
+    count, source_count = len(article.paragraphs), len(source.paragraphs)
+    if count != source_count:
+        why = f"the source has {source_count} paragraphs, the translation {count}"
+        return _unpaired(article, split, langs[1]), why
+    pairs = enumerate(zip(article.paragraphs, source.paragraphs, strict=True), start=1)
+    if split == "sentences":
+        return [seg for n, (tgt, src) in pairs for seg in _paired_sentences(n, tgt, src, langs)], ""
+    return [_Segment(f"¶{n}", tgt.text, tgt.line, tgt.offset, src.text) for n, (tgt, src) in pairs], ""
 
 
 def _segments(article: Article, source: Article | None, split: str, langs: tuple[str, str]) -> list[_Segment]:
-    src_lang, tgt_lang = langs
-    tgt_lang = article.lang or tgt_lang
-    out: list[_Segment] = []
-    if article.title:
-        out.append(
-            _Segment(
-                f"{article.id} title",
-                article,
-                article.title,
-                article.title_line,
-                -1,
-                source.title if source else "",
-            )
-        )
-    paired = source is not None and len(source.paragraphs) == len(article.paragraphs)
-    if source is not None and paired and split == "sentences":
-        s_lang = source.lang or src_lang
-        for n, (tgt, src) in enumerate(zip(article.paragraphs, source.paragraphs, strict=True), start=1):
-            sents, sources, why = _paired_sentences(tgt, src, n, tgt_lang, s_lang)
-            for k, (sent, text) in enumerate(zip(sents, sources, strict=True), start=1):
-                out.append(
-                    _Segment(
-                        f"{article.id} ¶{n}.{k}",
-                        article,
-                        sent.text,
-                        sent.line,
-                        sent.offset,
-                        text,
-                        why if k == 1 else "",
-                    )
-                )
-    else:
-        src_texts = [p.text for p in source.paragraphs] if source is not None and paired else []
-        for i, (suffix, piece) in enumerate(_pieces(article, split, tgt_lang)):
-            text = src_texts[i] if src_texts and split == "paragraphs" else ""
-            out.append(
-                _Segment(f"{article.id} {suffix}", article, piece.text, piece.line, piece.offset, text)
-            )
-    if source is not None and not paired and out:
-        out[
-            0
-        ].alignment = (
-            f"the source has {len(source.paragraphs)} paragraphs, the translation {len(article.paragraphs)}"
-        )
+    """The title, then the body, of one article; ``langs`` are the default (source, target).
+    An article-level note goes on the article's first segment."""
+    langs = ((source.lang if source else "") or langs[0], article.lang or langs[1])
+    title = source.title if source else ""
+    out = [_Segment("title", article.title, article.title_line, -1, title)] if article.title else []
+    body, why = _body_segments(article, source, split, langs)
+    out += body
+    if why and out:
+        out[0].alignment = why
     return out
 
 
@@ -493,7 +477,7 @@ def read(
         for seg in segments:
             rows.append(
                 {
-                    "segment_id": seg.segment_id,
+                    "segment_id": f"{article.id} {seg.suffix}",
                     "doc_id": article.id,
                     "source": seg.source,
                     "target": seg.target,
