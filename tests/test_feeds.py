@@ -141,7 +141,7 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
     <id>urn:news:1</id>
     <title type="html">Metro &amp;amp; trams</title>
     <link rel="alternate" href="https://example.kz/en/1"/>
-    <content type="html">&lt;p&gt;One &amp; mdash; two.&lt;/p&gt;&lt;p&gt;Three.&lt;/p&gt;</content>
+    <content type="text/html">&lt;p&gt;One &amp; mdash; two.&lt;/p&gt;&lt;p&gt;Three.&lt;/p&gt;</content>
   </entry>
   <entry xml:lang="de">
     <id>urn:news:2</id>

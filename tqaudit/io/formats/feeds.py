@@ -220,6 +220,16 @@ def read_rss(path: Path) -> list[Article]:
     return out
 
 
+_ATOM_TYPES = {"text/html": "html", "application/xhtml+xml": "xhtml", "html": "html", "xhtml": "xhtml"}
+
+
+def _atom_type(element: Any) -> str:
+    """An Atom text construct's type: ``text`` (also by default and for other media types),
+    ``html`` or ``xhtml`` (RFC 4287 §3.1.1; ``text/html`` and the XHTML media type count too)."""
+    kind = str(element.get("type") or "text").strip().lower() if element is not None else "text"
+    return _ATOM_TYPES.get(kind, "text")
+
+
 def _atom_link(entry: Any) -> str:
     for link in entry.findall(f"{_ATOM}link"):
         if link.get("rel", "alternate") == "alternate":
@@ -238,7 +248,7 @@ def read_atom(path: Path) -> list[Article]:
         if body is None or body.get("src"):
             body = entry.find(f"{_ATOM}summary")
         title_element = entry.find(f"{_ATOM}title")
-        kind = (title_element.get("type") if title_element is not None else None) or "text"
+        kind = _atom_type(title_element)
         title, title_line = _title(title_element, kind)
         link = _atom_link(entry)
         out.append(
@@ -246,7 +256,7 @@ def read_atom(path: Path) -> list[Article]:
                 id=_text(entry.find(f"{_ATOM}id")).strip() or link or f"entry-{len(out) + 1}",
                 title=title,
                 title_line=title_line,
-                paragraphs=_body(body, (body.get("type") or "text") if body is not None else "text"),
+                paragraphs=_body(body, _atom_type(body)),
                 link=link,
                 lang=_language(str(entry.get(_XML_LANG) or "")) or feed_lang,
             )
