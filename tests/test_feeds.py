@@ -441,6 +441,18 @@ def test_a_dtd_declaring_entities_is_refused(kind: str, runner: CliRunner, tmp_p
     assert not out.exists()
 
 
+def test_feeds_in_their_declared_encoding_and_a_utf16_entity_refused(tmp_path: Path) -> None:
+    cyrillic = _rss("<item><guid>a</guid><title>Мэр Алма-Аты</title></item>\n", language="ru")
+    declared = cyrillic.replace('encoding="UTF-8"', 'encoding="windows-1251"')
+    feed = tmp_path / "cp1251.rss"
+    feed.write_bytes(declared.encode("cp1251"))
+    assert list(read_segments(feed)["target"]) == ["Мэр Алма-Аты"]
+    wide = tmp_path / "utf16.rss"
+    wide.write_bytes(HOSTILE["external entity"].replace('<?xml version="1.0"?>', "").encode("utf-16"))
+    with pytest.raises(InputError, match="refused: its DTD declares entities"):
+        read_segments(wide)
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [

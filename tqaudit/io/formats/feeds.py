@@ -35,6 +35,7 @@ not compared with any source and the ``alignment`` column says why; rule FD013 r
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
@@ -96,18 +97,27 @@ def _raw(path: Path) -> bytes:
     return raw
 
 
-def _prolog(raw: bytes) -> str:
-    """What comes before the root element (where a DTD is), decoded leniently for the check."""
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _head(raw: bytes) -> str:
+    """The first 64 KiB as text for a look at the prolog (UTF-16/32 by their mark, else
+    byte for byte: the markup of the prolog is ASCII in every other encoding XML allows),
+    comments removed."""
     head = raw[:65536]
-    for codec in ("utf-32", "utf-16") if head[:2] in (b"\xff\xfe", b"\xfe\xff") else ():
-        try:
-            text = head.decode(codec, errors="ignore")
-            break
-        except UnicodeError:
-            continue
-    else:
-        text = head.decode("latin-1")
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    codec = next((codec for mark, codec in _MARKS if head.startswith(mark)), "latin-1")
+    return re.sub(r"<!--.*?-->", "", head.decode(codec, errors="ignore"), flags=re.S)
+
+
+def _prolog(raw: bytes) -> str:
+    """What comes before the root element, where a DTD is (a DTD past the first 64 KiB is
+    caught by the check after the parse)."""
+    text = _head(raw)
     match = _ROOT.search(text)
     return text[: match.start()] if match else text
 
@@ -145,7 +155,7 @@ def sniff(path: Path) -> str | None:
             head = fh.read(65536)
     except OSError:
         return None
-    match = _ROOT.search(re.sub(r"<!--.*?-->", "", head.decode("latin-1"), flags=re.S))
+    match = _ROOT.search(_head(head))
     name = match.group(1).lower() if match else ""
     return {"rss": "rss", "feed": "atom"}.get(name.split(":")[-1])
 
