@@ -511,7 +511,16 @@ def test_duplicate_article_ids_and_refs_are_input_errors(tmp_path: Path) -> None
 
 def test_reports_show_the_article_paragraph_and_line(runner: CliRunner, tmp_path: Path) -> None:
     out = tmp_path / "r"
-    args = ["audit", str(SAMPLE), "--select", "MK001", "--out", str(out), "--format", "sarif,github"]
+    args = [
+        "audit",
+        str(SAMPLE),
+        "--select",
+        "MK001",
+        "--out",
+        str(out),
+        "--format",
+        "sarif,github,gitlab,rdjson",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
     assert (
@@ -524,6 +533,11 @@ def test_reports_show_the_article_paragraph_and_line(runner: CliRunner, tmp_path
     found = sarif["runs"][0]["results"][0]
     assert found["locations"][0]["physicalLocation"]["region"] == {"startLine": 13}
     assert found["message"]["text"].endswith("[segment metro-line ¶2, char 120]")
+    gitlab = json.loads((out / "gl-code-quality-report.json").read_text("utf-8"))[0]
+    assert gitlab["description"].endswith("[segment metro-line ¶2, char 120]")
+    assert gitlab["location"]["lines"] == {"begin": 13}
+    rdjson = json.loads((out / "findings.rdjson").read_text("utf-8"))["diagnostics"][0]
+    assert rdjson["message"].endswith("[segment metro-line ¶2, char 120]")
     as_json = runner.invoke(
         app, ["audit", str(SAMPLE), "--select", "MK001", "--out", str(out), "--output-format", "json"]
     )
