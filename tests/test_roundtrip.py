@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -295,8 +296,8 @@ def test_po_plural_forms_are_segments_of_their_own(tmp_path: Path) -> None:
     path = tmp_path / "feed.po"
     path.write_text(PO, encoding="utf-8")
     table = read_segments(path)
-    plural = table[table["segment_id"].str.startswith("3[")]
-    assert plural["segment_id"].tolist() == ["3[0]", "3[1]"]
+    plural = table[table["segment_id"].str.startswith("one[")]
+    assert plural["segment_id"].tolist() == ["one[0]", "one[1]"]
     assert plural["source"].tolist() == ["one", "many"] and plural["target"].tolist() == [
         "one file",
         "many files",
@@ -392,3 +393,41 @@ def test_xliff_2_is_read_and_fixed_in_place(tmp_path: Path) -> None:
     assert table["line"].tolist() == [7, 11]  # the <target> lines
     _, new = apply(path, {0: "Alma-Ata — city"})
     assert new == XLIFF2.replace("Alma-Ata &amp; mdash; city", "Alma-Ata — city").encode()
+
+
+def test_po_ids_are_msgctxt_and_msgid_and_survive_reordering(tmp_path: Path) -> None:
+    """A PO entry's id is its key (`msgctxt|msgid`), so entries added above it leave it unchanged."""
+    from tqaudit.io.readers import read_segments
+
+    path = tmp_path / "feed.po"
+    path.write_text(PO, encoding="utf-8")
+    ids = read_segments(path, fmt="po")["segment_id"].tolist()
+    long = "a long source text that the exporting tool wrapped over two lines, like msgmerge does"
+    assert ids == ["ctx|Алма-Ата", "Да", "one[0]", "one[1]", long]
+    path.write_text(PO.replace('msgid "Да"', 'msgid "Нет"\nmsgstr "No"\n\nmsgid "Да"'), encoding="utf-8")
+    assert read_segments(path, fmt="po")["segment_id"].tolist() == [ids[0], "Нет", *ids[1:]]
+    same_key = PO.replace('msgid "Да"', 'msgctxt "ctx"\nmsgid "Алма-Ата"')  # invalid PO: keys repeat
+    path.write_text(same_key, encoding="utf-8")
+    assert read_segments(path, fmt="po")["segment_id"].tolist() == ["1", "2", "3[0]", "3[1]", "4"]
+
+
+def test_dialect_option_overrides_the_tsv_quoting_detection(tmp_path: Path, runner: Any) -> None:
+    """`--dialect` reads and writes back a TSV as told: literal keeps every quote as text,
+    quoted reads cells as spreadsheets quote them, and `fix` writes in the same dialect."""
+    from tqaudit.cli import app
+
+    path = tmp_path / "feed.tsv"
+    path.write_text('id\ttarget\n1\t"He said ""yes"""\n2\t"In Alma-Ata & mdash; today"\n', encoding="utf-8")
+    auto = read_segments(path)["target"].tolist()
+    assert auto == ['He said "yes"', "In Alma-Ata & mdash; today"]  # a doubled quote: evidently quoted
+    literal = read_segments(path, dialect="literal")["target"].tolist()
+    assert literal == ['"He said ""yes"""', '"In Alma-Ata & mdash; today"']
+    plain = tmp_path / "plain.tsv"
+    plain.write_text('id\ttarget\n1\t"Hello"\n', encoding="utf-8")
+    assert read_segments(plain)["target"].tolist() == ['"Hello"']  # no evidence: literal
+    assert read_segments(plain, dialect="quoted")["target"].tolist() == ["Hello"]
+    result = runner.invoke(app, ["fix", str(path), "--in-place", "--dialect", "literal", "--select", "MK001"])
+    assert result.exit_code == 0, result.output
+    assert path.read_text("utf-8") == 'id\ttarget\n1\t"He said ""yes"""\n2\t"In Alma-Ata — today"\n'
+    result = runner.invoke(app, ["audit", str(path), "--dialect", "csv", "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2 and "--dialect must be one of auto, literal, quoted" in result.output

@@ -52,7 +52,8 @@ def test_po_translator_comment_silences_its_unit_only(tmp_path: Path) -> None:
     path = tmp_path / "feed.po"
     path.write_text(PO, "utf-8")
     result = tqaudit.audit(path, tqaudit.Config(select=("TL001", "MK001")), src_lang="ru")
-    assert _rules(result) == [("1", "MK001"), ("2", "MK001"), ("2", "TL001")]
+    first, second = "Алма-Ата — город", "Алма-Ата"  # PO ids are the msgids
+    assert _rules(result) == [(second, "MK001"), (second, "TL001"), (first, "MK001")]
     assert result.inline_suppressed == 1 and result.summary["totals"]["inline_suppressed"] == 1
 
 
@@ -151,3 +152,21 @@ def test_state_options_from_the_config(tmp_path: Path) -> None:
     good.write_text('fuzzy = "no"\n', "utf-8")
     with pytest.raises(ConfigError, match="'fuzzy' must be true or false"):
         load_config(good)
+
+
+XLIFF2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="ru" trgLang="en">
+<file id="f1">
+<unit id="a"><notes><note>Legacy name kept on purpose. tqaudit: ignore[TL001]</note></notes>
+<segment><source>Алма-Ата</source><target>Alma-Ata &amp; mdash; x</target></segment></unit>
+<unit id="b"><segment><source>Алма-Ата</source><target>Alma-Ata &amp; mdash; y</target></segment></unit>
+</file></xliff>
+"""
+
+
+def test_xliff2_unit_note_silences_its_unit_only(tmp_path: Path) -> None:
+    path = tmp_path / "feed.xlf"
+    path.write_text(XLIFF2, "utf-8")
+    result = tqaudit.audit(path, tqaudit.Config(select=("TL001", "MK001")))
+    assert _rules(result) == [("a", "MK001"), ("b", "MK001"), ("b", "TL001")]
+    assert result.inline_suppressed == 1

@@ -18,7 +18,7 @@ import pandas as pd
 from tqaudit import __version__, engine, gate, langid
 from tqaudit.baseline import apply_baseline, load_baseline
 from tqaudit.config import Config
-from tqaudit.executor import Executor
+from tqaudit.executor import make_executor
 from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable
 from tqaudit.io.readers import read_segments
 from tqaudit.packs import PackSet
@@ -149,6 +149,7 @@ def audit(
     input_format: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     encoding: str | None = None,
+    dialect: str | None = None,
     split: str = "paragraphs",
 ) -> AuditResult:
     """Audit ``segments`` (a segments DataFrame or a path to read) and return the result.
@@ -168,6 +169,7 @@ def audit(
             src_lang=src_lang,
             tgt_lang=tgt_lang,
             encoding=encoding,
+            dialect=dialect,
             split=split,
         )
     else:
@@ -177,7 +179,7 @@ def audit(
                 table[column] = table[column].where(table[column] != "", value)
     rules = engine.build_rules(config)
     plan = engine.make_plan(config, rules)
-    with Executor(config.jobs) as executor:
+    with make_executor(config.jobs, config.engine, config.scheduler) as executor:
         result = engine.run(table, plan, executor, rules, progress)
     by_state = apply_states(result.findings, table, untranslated=config.untranslated, fuzzy=config.fuzzy)
     findings = apply_inline(by_state, table)

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tqaudit.errors import ConfigError
+from tqaudit.executor import ENGINES
 from tqaudit.findings import SEVERITIES
 
 if sys.version_info >= (3, 11):
@@ -74,6 +75,8 @@ class Config:
     min_chrf: float | None = None
     max_ter: float | None = None
     jobs: int = 1
+    engine: str = "local"  # "dask": the per-chunk stages run on a Dask cluster
+    scheduler: str | None = None  # address of a running Dask scheduler (else a LocalCluster)
 
     def __post_init__(self) -> None:
         if self.fail_on not in FAIL_ON:
@@ -83,6 +86,10 @@ class Config:
                 raise ConfigError(f"severity of {code} must be one of {', '.join(SEVERITIES)}, got {sev!r}")
         if self.jobs < 1:
             raise ConfigError(f"jobs must be at least 1, got {self.jobs}")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        if self.scheduler and self.engine != "dask":
+            raise ConfigError("a Dask scheduler address goes with engine dask (--engine dask)")
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; ``None`` values leave a field as it is."""
@@ -111,7 +118,15 @@ class Config:
         return out
 
 
-_SCALARS = {"fail_on": str, "min_bleu": float, "min_chrf": float, "max_ter": float, "jobs": int}
+_SCALARS = {
+    "fail_on": str,
+    "min_bleu": float,
+    "min_chrf": float,
+    "max_ter": float,
+    "jobs": int,
+    "engine": str,
+    "scheduler": str,
+}
 _LISTS = ("select", "ignore", "extend_select", "exclude")
 _TABLES = ("langid", "scoring")
 _BOOLS = ("untranslated", "fuzzy")

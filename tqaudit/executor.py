@@ -2,8 +2,9 @@
 
 Every stage of an audit, and the ``score`` command's statistics, is a pure function of its
 arguments; an :class:`Executor` maps such a function over tasks in this process or in a
-pool of worker processes, and gives the results back in task order. A cluster engine
-(Dask) plugs in here as another ``Executor`` with the same ``map``.
+pool of worker processes, and gives the results back in task order. The cluster engine
+(:class:`DaskExecutor`, ``--engine dask``) is another ``Executor`` with the same ``map``: the
+same per-chunk stages run on a Dask distributed cluster's workers.
 
 Workers start from a fork server, not a plain fork: fastchrf runs a Rust thread pool, and a
 process forked after that pool has started deadlocks the next time it uses it.
@@ -16,7 +17,9 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor as _FuturesExecutor
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from tqaudit.errors import ConfigError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -88,3 +91,70 @@ def run_in(executor: Executor | None, func: Callable[[T], R], tasks: Iterable[T]
     if executor is None:
         return [func(t) for t in tasks]
     return executor.map_list(func, tasks)
+
+
+ENGINES = ("local", "dask")
+
+
+class DaskExecutor(Executor):
+    """Runs the tasks on a Dask distributed cluster, results in task order.
+
+    ``scheduler`` is the address of a running scheduler (``tcp://host:8786``); without one, a
+    ``LocalCluster`` of ``jobs`` single-threaded worker processes is started for the run and
+    shut down after it. Workers import tqaudit themselves: a real cluster's workers need the
+    same tqaudit version, packs and dependencies as the client (the findings would differ
+    otherwise), but no access to the input, which the client sends chunk by chunk.
+    """
+
+    def __init__(self, jobs: int = 1, scheduler: str | None = None) -> None:
+        super().__init__(jobs)
+        self.scheduler = scheduler
+        self._client: Any = None
+        self._cluster: Any = None
+
+    @property
+    def parallel(self) -> bool:
+        return True
+
+    def __enter__(self) -> DaskExecutor:
+        self._get_client()  # a wrong address fails the run even when no chunk would be sent
+        return self
+
+    def _get_client(self) -> Any:
+        if self._client is None:
+            try:
+                from distributed import Client, LocalCluster
+            except ImportError:
+                raise ConfigError(
+                    "--engine dask needs dask.distributed (pip install 'tqaudit[dask]')"
+                ) from None
+            try:
+                if self.scheduler:
+                    self._client = Client(self.scheduler, timeout="5s")
+                else:
+                    self._cluster = LocalCluster(
+                        n_workers=self.jobs, threads_per_worker=1, processes=True, dashboard_address=None
+                    )
+                    self._client = Client(self._cluster)
+            except (OSError, TimeoutError) as exc:
+                raise ConfigError(f"cannot reach the Dask scheduler {self.scheduler!r}: {exc}") from None
+            self.jobs = max(1, sum(self._client.nthreads().values()))
+        return self._client
+
+    def close(self) -> None:
+        for part in (self._client, self._cluster):
+            if part is not None:
+                part.close()
+        self._client = self._cluster = None
+
+    def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """``func(task)`` on the cluster, yielded in task order as each one completes."""
+        client = self._get_client()
+        futures = client.map(func, list(tasks), pure=False)
+        return (future.result() for future in futures)
+
+
+def make_executor(jobs: int = 1, engine: str = "local", scheduler: str | None = None) -> Executor:
+    """The executor of ``engine`` (validated by the config): worker processes on this
+    machine, or a Dask cluster."""
+    return DaskExecutor(jobs, scheduler) if engine == "dask" else Executor(jobs)

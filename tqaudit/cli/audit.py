@@ -16,6 +16,7 @@ from tqaudit.audit import audit as run_audit
 from tqaudit.baseline import write_baseline
 from tqaudit.cli.common import (
     ConfigOpt,
+    DialectOpt,
     EncodingOpt,
     InputFormatOpt,
     SrcLangOpt,
@@ -125,6 +126,7 @@ def audit(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    dialect: DialectOpt = None,
     split: Annotated[
         str,
         typer.Option(
@@ -134,6 +136,23 @@ def audit(
         ),
     ] = "paragraphs",
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            metavar="NAME",
+            help="Where the chunks run: local (this machine) or dask (a Dask cluster) [default: local].",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Dask scheduler address (tcp://host:8786) for --engine dask "
+            "[default: a local cluster of --jobs workers].",
+        ),
+    ] = None,
     stdin_filename: Annotated[
         str,
         typer.Option(
@@ -199,6 +218,8 @@ def audit(
         min_chrf=min_chrf,
         max_ter=max_ter,
         jobs=jobs,
+        engine=engine,
+        scheduler=scheduler,
         baseline=baseline,
         glossary=glossary,
         untranslated=untranslated,
@@ -214,7 +235,7 @@ def audit(
             "--output-format junit takes one input (each input's report folder has a junit.xml)"
         )
     read_options: dict[str, Any] = {"src": src, "refs": ref or [], "src_lang": src_lang, "tgt_lang": tgt_lang}
-    read_options.update(input_format=input_format, encoding=encoding, split=split)
+    read_options.update(input_format=input_format, encoding=encoding, dialect=dialect, split=split)
     runs: list[AuditResult] = []
     written: list[list[str]] = []
     for name in files:

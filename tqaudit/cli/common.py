@@ -61,3 +61,12 @@ EncodingOpt = Annotated[
         help="Encoding of text inputs (cp1251, utf-16, …) [default: UTF-8, or UTF-16/32 by BOM].",
     ),
 ]
+DialectOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dialect",
+        metavar="NAME",
+        help="TSV/CSV quoting: auto, literal (every byte is text) or quoted (as spreadsheets write) "
+        "[default: auto: CSV quoted, TSV literal unless it is evidently quoted].",
+    ),
+]

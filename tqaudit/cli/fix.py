@@ -11,6 +11,7 @@ import typer
 
 from tqaudit.cli.common import (
     ConfigOpt,
+    DialectOpt,
     EncodingOpt,
     InputFormatOpt,
     SrcLangOpt,
@@ -79,6 +80,7 @@ def fix(
     config: ConfigOpt = None,
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
+    dialect: DialectOpt = None,
 ) -> None:
     """Apply the SAFE fixes (and UNSAFE ones with --unsafe-fixes) to each INPUT.
 
@@ -91,7 +93,8 @@ def fix(
         raise ConfigError("--output and --src take a single INPUT")
     cfg = load_config(config).replace(select=split_codes(select), ignore=split_codes(ignore))
     for input in inputs:
-        read_options = {"src": src, "src_lang": src_lang, "tgt_lang": tgt_lang, "encoding": encoding}
+        read_options = {"src": src, "src_lang": src_lang, "tgt_lang": tgt_lang}
+        read_options.update(encoding=encoding, dialect=dialect)
         _fix_one(input, output, in_place, diff, cfg, unsafe_fixes, read_options, input_format)
 
 
@@ -121,9 +124,14 @@ def _fix_one(
     if diff:
         sys.stdout.write(render_diff(result, input.name))
     elif output is None:
-        sys.stdout.buffer.write(render_fixed(input, fmt, result.changes, read_options["encoding"]))
+        sys.stdout.buffer.write(
+            render_fixed(input, fmt, result.changes, read_options["encoding"], read_options["dialect"])
+        )
         sys.stdout.flush()
     elif result.changed or not _same_file(input, output):  # an unchanged file is not rewritten
-        write_bytes(output, render_fixed(input, fmt, result.changes, read_options["encoding"]))
+        write_bytes(
+            output,
+            render_fixed(input, fmt, result.changes, read_options["encoding"], read_options["dialect"]),
+        )
     counts = ", ".join(f"{code} {n}" for code, n in sorted(result.applied.items())) or "none"
     typer.echo(f"{input}: fixed {result.changed} of {len(result.original)} segments ({counts})", err=True)

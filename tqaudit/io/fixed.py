@@ -22,16 +22,23 @@ from tqaudit.io.formats.common import declared_encoding
 WRITABLE = ("txt", "tsv", "csv", "jsonl", "parquet", "xliff", "tmx", "po")
 
 
-def render_fixed(path: Path, fmt: str, targets: Mapping[int, str], encoding: str | None = None) -> bytes:
+def render_fixed(
+    path: Path,
+    fmt: str,
+    targets: Mapping[int, str],
+    encoding: str | None = None,
+    dialect: str | None = None,
+) -> bytes:
     """The complete new content of ``path`` (format ``fmt`` from ``detect_format``) with
     the target texts of the segments at ``targets``' positions replaced.
 
     For plain text only the target file is rewritten (``--src``/``--ref`` files are
     never touched). A replacement the format cannot hold without shifting or corrupting
     other segments (a line break in a line-based file) is an :class:`OutputError`. The file
-    is written back in the encoding it was read with (``encoding``, as ``read_segments``).
+    is written back in the encoding and TSV/CSV dialect it was read with (``encoding``,
+    ``dialect``, as ``read_segments``).
     """
-    with declared_encoding(encoding):
+    with declared_encoding(encoding), delimited.declared_dialect(dialect):
         return _render(Path(path), fmt, targets)
 
 

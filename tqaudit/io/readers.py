@@ -84,6 +84,7 @@ def read_segments(
     tgt_lang: str = "",
     keep_bom: bool = False,
     encoding: str | None = None,
+    dialect: str | None = None,
     split: str = "paragraphs",
 ) -> pd.DataFrame:
     """Read ``path`` into a validated segments table.
@@ -92,10 +93,11 @@ def read_segments(
     or replace the ``source``/``reference`` columns. ``src_lang``/``tgt_lang`` fill the
     language columns where the table leaves them empty. ``encoding`` names the text files'
     encoding (default: UTF-8, or UTF-16/32 by their byte-order mark); XLIFF, TMX and PO
-    declare their own. ``split`` (``paragraphs`` or ``sentences``) is how a feed's article
-    bodies become segments; with a feed, ``src`` is the feed of the original articles.
+    declare their own. ``dialect`` (auto, literal, quoted) overrides TSV/CSV quoting detection.
+    ``split`` (``paragraphs`` or ``sentences``) is how a feed's article bodies become segments;
+    with a feed, ``src`` is the feed of the original articles.
     """
-    with declared_encoding(encoding):
+    with declared_encoding(encoding), delimited.declared_dialect(dialect):
         kind = detect_format(Path(path), fmt)
         if kind in feeds.FEED_FORMATS:
             return _read_feed(Path(path), kind, src, refs, src_lang, tgt_lang, split)

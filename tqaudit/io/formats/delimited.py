@@ -13,21 +13,42 @@ width, and the quotes are evidently needed: the header is quoted, or a one-line 
 cell holds a doubled ``""``, or reading the file literally gives rows of the wrong width
 (quoted tabs and line breaks). Line ends are ``\\n`` or ``\\r\\n``; blank lines (and, as in
 pandas, lines of only spaces, or of spaces and tabs in a CSV) are skipped.
+
+``--dialect literal|quoted`` (:func:`declared_dialect`) overrides the detection, for reading
+and for writing back: ``literal`` reads every byte as text (no quoting, in a CSV too),
+``quoted`` reads a TSV as spreadsheets quote it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
-from tqaudit.errors import InputError, OutputError
+from tqaudit.errors import ConfigError, InputError, OutputError
 from tqaudit.io.formats.common import check_positions, load, splice, to_bytes
+
+DIALECTS = ("auto", "literal", "quoted")
+_DIALECT: ContextVar[str] = ContextVar("tqaudit_declared_dialect", default="auto")
+
+
+@contextlib.contextmanager
+def declared_dialect(name: str | None) -> Iterator[None]:
+    """Read (and write back) TSV/CSV files in dialect ``name`` inside the block (None: auto)."""
+    if name not in (None, *DIALECTS):
+        raise ConfigError(f"--dialect must be one of {', '.join(DIALECTS)}, got {name!r}")
+    token = _DIALECT.set(name or "auto")
+    try:
+        yield
+    finally:
+        _DIALECT.reset(token)
 
 
 class Cell(NamedTuple):
@@ -180,8 +201,9 @@ def _detect_tsv_quoting(text: str, path: Path) -> bool:
 
 
 def parse(text: str, sep: str, path: Path) -> Table:
-    """The records of a delimited file, in the dialect detected for it."""
-    quoted = sep != "\t" or _detect_tsv_quoting(text, path)
+    """The records of a delimited file, in the dialect declared or detected for it."""
+    chosen = _DIALECT.get()
+    quoted = chosen == "quoted" or (chosen == "auto" and (sep != "\t" or _detect_tsv_quoting(text, path)))
     table = Table(sep, quoted, _tokenize(text, sep, quoted, False, path))
     if table.records:
         width = len(table.header.cells)

@@ -134,21 +134,53 @@ def _po_lines(store: Any) -> list[int | None]:
     return out
 
 
+def _unit_keys(found: list[Any], fmt: str) -> dict[int, str]:
+    """The ids a format gives its units (by ``id(unit)``); none when they are not all distinct.
+
+    XLIFF: the ``trans-unit`` id. PO: ``msgctxt|msgid``, the key msgfmt keeps unique, so an id
+    survives entries moved, added or removed around it (ordinals would shift).
+    """
+    if fmt == "xliff":
+        keys = {id(u): str(u.getid() or "").split("\x04")[-1] for u in found}
+        return {k: v for k, v in keys.items() if v}
+    if fmt != "po":
+        return {}
+    keys = {id(u): " ".join(str(u.getid() or "").replace("\x04", "|").split()) for u in found}
+    values = list(keys.values())
+    return keys if all(values) and len(set(values)) == len(values) else {}
+
+
+def _notes(unit: Any) -> str:
+    """A unit's notes: PO comments, XLIFF 1.2 ``<note>``s, and XLIFF 2's ``<unit><notes>``.
+
+    translate-toolkit's XLIFF 2 unit is the ``<segment>``; its ``getnotes()`` does not see the
+    notes of the enclosing ``<unit>``, where XLIFF 2 keeps them.
+    """
+    notes = [str(unit.getnotes() or "")]
+    element = getattr(unit, "xmlelement", None)
+    parent = element.getparent() if element is not None and hasattr(element, "getparent") else None
+    if parent is not None and str(parent.tag).endswith("}unit"):
+        notes += [str(n.text or "") for n in parent.iterfind("{*}notes/{*}note")]
+    return "\n".join(n for n in notes if n)
+
+
 def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
     """One row per segment; ``line`` is where its target text is (what reports point at).
 
-    Ids: XLIFF keeps its ``trans-unit`` ids; PO and TMX units are numbered in file order, and
-    the forms of a PO plural entry are ``n[0]``, ``n[1]``, … (msgid for form 0, msgid_plural
-    for the others as their source).
+    Ids: XLIFF keeps its ``trans-unit`` ids; a PO entry is known by its key, ``msgctxt|msgid``
+    (``msgid`` without a context), whitespace collapsed; TMX units are numbered in file order
+    (``tuid`` replaces the number later). The forms of a PO plural entry are ``id[0]``,
+    ``id[1]``, … (msgid for form 0, msgid_plural for the others as their source).
     """
     rows = []
     po_lines = _po_lines(store) if fmt == "po" else []
-    numbers = {id(u): n for n, u in enumerate(units(store), start=1)}
+    found = units(store)
+    numbers = {id(u): n for n, u in enumerate(found, start=1)}
+    keys = _unit_keys(found, fmt)
     for i, (unit, form) in enumerate(segments_of(store)):
         number = numbers[id(unit)]
-        unit_id = str(unit.getid() or "").split("\x04")[-1] if fmt == "xliff" else ""
         line = po_lines[i] if fmt == "po" else _xml_line(unit, fmt)
-        segment_id = unit_id or str(number)
+        segment_id = keys.get(id(unit)) or str(number)
         target = _form_target(unit, form)
         state = "untranslated" if not target.strip() else "fuzzy" if fmt == "po" and unit.isfuzzy() else ""
         rows.append(
@@ -157,7 +189,7 @@ def _rows(store: Any, fmt: str) -> list[dict[str, Any]]:
                 "source": _form_source(unit, form),
                 "target": target,
                 "state": state,  # untranslated / fuzzy entries: audited only as configured
-                "note": str(unit.getnotes() or ""),  # PO comments, XLIFF notes: inline directives
+                "note": _notes(unit),  # PO comments, XLIFF notes: inline directives
                 "line": line or number,
             }
         )
