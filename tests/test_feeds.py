@@ -15,11 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 import tqaudit
+from tests.test_report_schemas import junit_problems, sarif_problems
 from tqaudit.cli import app
 from tqaudit.config import Config
 from tqaudit.errors import InputError
 from tqaudit.io.formats.bodies import SENTENCE_WINDOW, Paragraph, _segmenter, paragraphs, sentences
 from tqaudit.io.readers import detect_format, read_segments
+from tqaudit.report import write_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample-feed.rss"
@@ -585,3 +587,13 @@ def test_fix_refuses_to_write_into_a_feed_and_shows_a_diff(runner: CliRunner, tm
     diff = runner.invoke(app, ["fix", str(feed), "--diff", "--select", "MK001"])
     assert diff.exit_code == 0, diff.output
     assert "+The new line connected three districts of the city — from the railway station" in diff.stdout
+
+
+def test_feed_reports_are_valid_sarif_and_junit(tmp_path: Path) -> None:
+    result = tqaudit.audit(SAMPLE, src=SAMPLE_SOURCE)
+    write_reports(result, tmp_path, ["sarif", "junit"])
+    log = json.loads((tmp_path / "findings.sarif").read_text("utf-8"))
+    assert sarif_problems(log) == [] and junit_problems(tmp_path / "junit.xml") == []
+    texts = [r["message"]["text"] for r in log["runs"][0]["results"]]
+    assert len(texts) == len(result.findings)
+    assert any(t.endswith("[segment metro-line ¶2, char 120]") for t in texts)
