@@ -582,8 +582,14 @@ def test_fix_refuses_to_write_into_a_feed_and_shows_a_diff(runner: CliRunner, tm
         assert result.exit_code == 2, result.output
         assert result.stderr.strip().count("\n") == 0
         assert "fixes are written back into text and localisation formats" in result.stderr
-        assert "not into a rss feed" in result.stderr
+        assert "not into a feed (rss); --diff shows them" in result.stderr
     assert feed.read_bytes() == before and not (tmp_path / "o.rss").exists()
+    # JSON Lines of articles are told from a segment table, so fix never writes a "target" into them
+    articles = _write(
+        tmp_path, "a.jsonl", json.dumps({"id": "n1", "body": "<p>One &amp; mdash; two.</p>"}) + "\n"
+    )
+    refused = runner.invoke(app, ["fix", str(articles), "--in-place"])
+    assert refused.exit_code == 2 and "not into a feed (articles)" in refused.stderr
     diff = runner.invoke(app, ["fix", str(feed), "--diff", "--select", "MK001"])
     assert diff.exit_code == 0, diff.output
     assert "+The new line connected three districts of the city — from the railway station" in diff.stdout

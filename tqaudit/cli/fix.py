@@ -112,7 +112,7 @@ def _fix_one(
     if fmt not in WRITABLE and not diff:
         raise ConfigError(
             f"{input}: fixes are written back into text and localisation formats "
-            f"({', '.join(WRITABLE)}), not into a {fmt} feed; --diff shows them"
+            f"({', '.join(WRITABLE)}), not into a feed ({fmt}); --diff shows them"
         )
     if in_place and output is not None and not _same_file(input, output):
         raise ConfigError("give either --in-place or --output, not both")
