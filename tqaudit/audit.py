@@ -150,10 +150,12 @@ def audit(
     progress: Callable[[int, int], None] | None = None,
     encoding: str | None = None,
     dialect: str | None = None,
+    split: str = "paragraphs",
 ) -> AuditResult:
     """Audit ``segments`` (a segments DataFrame or a path to read) and return the result.
 
     ``progress(done, total)``, when given, hears how many segments are checked after each chunk.
+    ``split`` (``paragraphs`` or ``sentences``) is how a feed's articles become segments.
     """
     config = config or Config()
     inputs: dict[str, Any] = {}
@@ -168,6 +170,7 @@ def audit(
             tgt_lang=tgt_lang,
             encoding=encoding,
             dialect=dialect,
+            split=split,
         )
     else:
         table = normalize(segments)

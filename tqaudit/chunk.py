@@ -25,6 +25,9 @@ import pandas as pd
 # Columns of the annotation frames, by the stage that makes them.
 LANGUAGE_COLUMNS: tuple[str, ...] = ("target_lang", "target_lang_conf", "source_lang", "source_lang_conf")
 SCORE_COLUMNS: tuple[str, ...] = ("bleu", "chrf", "ter")
+# Columns a reader may add to the segments table for a rule to read as an annotation:
+# ``alignment`` says why a feed's segment could not be paired with its source (FD013).
+SEGMENT_ANNOTATIONS: tuple[str, ...] = ("alignment",)
 
 
 def _strings(frame: pd.DataFrame, column: str) -> tuple[str, ...]:

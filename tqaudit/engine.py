@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from tqaudit import langid, scoring
-from tqaudit.chunk import LANGUAGE_COLUMNS, SCORE_COLUMNS, Chunk
+from tqaudit.chunk import LANGUAGE_COLUMNS, SCORE_COLUMNS, SEGMENT_ANNOTATIONS, Chunk
 from tqaudit.config import Config
 from tqaudit.errors import ConfigError, RuleError
 from tqaudit.executor import Executor, iterate_in
@@ -80,7 +80,7 @@ class Plan:
 def make_plan(config: Config, rules: Sequence[Rule], *, scores: bool = True) -> Plan:
     """The annotators that ``rules`` declare; score metrics also when ``scores`` (the report)."""
     needs = {name for rule in rules for name in rule.requires}
-    unknown = needs - set(LANGUAGE_COLUMNS) - set(SCORE_COLUMNS)
+    unknown = needs - set(LANGUAGE_COLUMNS) - set(SCORE_COLUMNS) - set(SEGMENT_ANNOTATIONS)
     if unknown:
         raise ConfigError(f"a rule requires unknown annotation(s): {', '.join(sorted(unknown))}")
     wanted: tuple[str, ...] = ()
@@ -213,17 +213,27 @@ class ChunkResult:
     scores: scoring.ChunkScores | None
 
 
-def _with_annotations(chunk: Chunk, languages: pd.DataFrame | None, scores: pd.DataFrame | None) -> Chunk:
-    """``chunk`` with the annotation frames' columns as its annotations."""
+def _with_annotations(
+    chunk: Chunk,
+    languages: pd.DataFrame | None,
+    scores: pd.DataFrame | None,
+    frame: pd.DataFrame | None = None,
+) -> Chunk:
+    """``chunk`` with the annotation frames' columns (and the reader's ``SEGMENT_ANNOTATIONS``
+    columns of ``frame``) as its annotations."""
     annotations: dict[str, tuple[Any, ...]] = {}
-    for frame in (languages, scores):
-        if frame is not None:
-            annotations.update({c: tuple(frame[c].tolist()) for c in frame.columns})
+    if frame is not None:
+        annotations.update({c: tuple(frame[c].tolist()) for c in SEGMENT_ANNOTATIONS if c in frame.columns})
+    for extra in (languages, scores):
+        if extra is not None:
+            annotations.update({c: tuple(extra[c].tolist()) for c in extra.columns})
     return dataclasses.replace(chunk, annotations=annotations) if annotations else chunk
 
 
 def _chunk_view(frame: pd.DataFrame, languages: pd.DataFrame | None, scores: pd.DataFrame | None) -> Chunk:
-    return _with_annotations(Chunk.from_frame(frame, None, reference_columns(frame)), languages, scores)
+    return _with_annotations(
+        Chunk.from_frame(frame, None, reference_columns(frame)), languages, scores, frame
+    )
 
 
 def annotate_scores(frame: pd.DataFrame, plan: Plan) -> scoring.ChunkScores | None:
@@ -247,7 +257,7 @@ def _stages(
     chunk = Chunk.from_frame(frame, None, reference_columns(frame))
     languages = _languages(frame, rules, chunk, plan) if plan.languages else None
     scores = annotate_scores(frame, plan) if plan.metrics else None
-    chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments)
+    chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments, frame)
     checked = [r for r in rules if r.scope in scopes]
     return ChunkResult(offset, check(checked, chunk, plan.config, offset), languages, scores)
 

@@ -35,7 +35,7 @@ else:  # pragma: no cover
 
 CASES = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[2]
-_FIELDS = ("source", "target", "reference", "src_lang", "tgt_lang")
+_FIELDS = ("source", "target", "reference", "src_lang", "tgt_lang", "doc_id", "alignment")
 
 
 def _load() -> list[tuple[str, str, int, dict[str, Any]]]:

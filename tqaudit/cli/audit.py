@@ -47,8 +47,8 @@ def audit(
         list[str],
         typer.Argument(
             metavar="INPUT...",
-            help="Files (.txt, .tsv/.csv/.jsonl/.parquet tables, XLIFF/TMX/PO), folders (searched for "
-            "those), glob patterns, or - for standard input.",
+            help="Files (.txt, .tsv/.csv/.jsonl/.parquet tables, XLIFF/TMX/PO, .rss/.atom/.xml feeds, "
+            ".html articles), folders (searched for those), glob patterns, or - for standard input.",
         ),
     ],
     src: SrcOpt = None,
@@ -127,6 +127,14 @@ def audit(
     input_format: InputFormatOpt = None,
     encoding: EncodingOpt = None,
     dialect: DialectOpt = None,
+    split: Annotated[
+        str,
+        typer.Option(
+            "--split",
+            metavar="UNIT",
+            help="Feeds: audit article bodies by paragraphs or by sentences (pysbd).",
+        ),
+    ] = "paragraphs",
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="Worker processes.")] = None,
     engine: Annotated[
         str | None,
@@ -217,7 +225,7 @@ def audit(
         untranslated=untranslated,
         fuzzy=fuzzy,
     )
-    files = expand(inputs, cfg.exclude, skip=REPORT_FILES)
+    files = expand(inputs, cfg.exclude, skip=REPORT_FILES, keep_folders=input_format == "html")
     if len(files) > 1 and (src or ref):
         raise ConfigError(
             "--src and --ref go with a single INPUT; give several inputs as tables with source columns"
@@ -227,7 +235,7 @@ def audit(
             "--output-format junit takes one input (each input's report folder has a junit.xml)"
         )
     read_options: dict[str, Any] = {"src": src, "refs": ref or [], "src_lang": src_lang, "tgt_lang": tgt_lang}
-    read_options.update(input_format=input_format, encoding=encoding, dialect=dialect)
+    read_options.update(input_format=input_format, encoding=encoding, dialect=dialect, split=split)
     runs: list[AuditResult] = []
     written: list[list[str]] = []
     for name in files:

@@ -49,7 +49,8 @@ InputFormatOpt = Annotated[
     typer.Option(
         "--input-format",
         metavar="FORMAT",
-        help="txt, tsv, csv, jsonl, parquet, xliff, tmx or po (default: from the extension).",
+        help="txt, tsv, csv, jsonl, parquet, xliff, tmx, po, or a feed: rss, atom, articles (JSON Lines "
+        "of articles), html (a file or a folder of articles) [default: from the extension].",
     ),
 ]
 EncodingOpt = Annotated[

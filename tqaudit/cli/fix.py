@@ -24,7 +24,7 @@ from tqaudit.config import Config, load_config
 from tqaudit.errors import ConfigError
 from tqaudit.fix import FixResult
 from tqaudit.fix import fix as run_fix
-from tqaudit.io.fixed import render_fixed
+from tqaudit.io.fixed import WRITABLE, render_fixed
 from tqaudit.io.readers import detect_format
 from tqaudit.io.writers import write_bytes
 
@@ -109,6 +109,11 @@ def _fix_one(
     input_format: str | None,
 ) -> None:
     fmt = detect_format(input, input_format)
+    if fmt not in WRITABLE and not diff:
+        raise ConfigError(
+            f"{input}: fixes are written back into text and localisation formats "
+            f"({', '.join(WRITABLE)}), not into a feed ({fmt}); --diff shows them"
+        )
     if in_place and output is not None and not _same_file(input, output):
         raise ConfigError("give either --in-place or --output, not both")
     if in_place:

@@ -1,8 +1,9 @@
 """Inputs as linters take them: files, folders, glob patterns and ``-`` for standard input.
 
 A folder is searched recursively for files whose extension a reader knows (``FORMATS``:
-``.txt .tsv .csv .jsonl .ndjson .parquet .xlf .xliff .tmx .po``), skipping hidden files and
-folders; a pattern (``feeds/**/*.tsv``) is expanded when the shell did not. The ``exclude``
+``.txt .tsv .csv .jsonl .ndjson .parquet .xlf .xliff .tmx .po .rss .atom .html .htm``), skipping
+hidden files and folders (with ``keep_folders``, a folder is one input: the HTML reader's folder
+of articles); a pattern (``feeds/**/*.tsv``) is expanded when the shell did not. The ``exclude``
 patterns of the configuration (``fnmatch`` patterns matched against the path as found and
 against each of its trailing parts, as ruff's ``extend-exclude``) drop files found that way;
 a file named on the command line is always read. The order is stable (sorted within each
@@ -52,7 +53,13 @@ def _pattern(pattern: str, exclude: Sequence[str], skip: Collection[str]) -> lis
     return kept
 
 
-def expand(arguments: Sequence[str], exclude: Sequence[str] = (), skip: Collection[str] = ()) -> list[str]:
+def expand(
+    arguments: Sequence[str],
+    exclude: Sequence[str] = (),
+    skip: Collection[str] = (),
+    *,
+    keep_folders: bool = False,
+) -> list[str]:
     """The files (and ``-``) that ``arguments`` name, in order, each once.
 
     ``skip`` names files a folder or pattern never yields (tqaudit's own reports, so that
@@ -62,7 +69,7 @@ def expand(arguments: Sequence[str], exclude: Sequence[str] = (), skip: Collecti
     for arg in arguments:
         if arg == STDIN:
             out.append(arg)
-        elif Path(arg).is_dir():
+        elif Path(arg).is_dir() and not keep_folders:
             out += _folder(Path(arg), exclude, skip)
         elif glob.has_magic(arg) and not Path(arg).exists():
             out += _pattern(arg, exclude, skip)

@@ -16,6 +16,11 @@ from tqaudit.errors import OutputError
 from tqaudit.io.formats import delimited, jsonl, l10n, parquet, txt
 from tqaudit.io.formats.common import declared_encoding
 
+# The formats whose writer puts fixed targets back. A feed (rss, atom, articles, html) is
+# not among them: its segments are text extracted from markup, and an edit of that text
+# has no single place in the file's escaped HTML to go back to.
+WRITABLE = ("txt", "tsv", "csv", "jsonl", "parquet", "xliff", "tmx", "po")
+
 
 def render_fixed(
     path: Path,

@@ -2,7 +2,8 @@
 
 The format is picked from the extension (``--input-format`` overrides): plain text (one
 target segment per line, with optional line-aligned source and reference files), TSV/CSV
-with a header, JSON Lines, Parquet, and XLIFF/TMX/PO. Every error names the file, and the
+with a header, JSON Lines, Parquet, XLIFF/TMX/PO, and feeds of translated articles (RSS,
+Atom, JSON Lines of articles, HTML; see :mod:`tqaudit.io.formats.feeds`). Every error names the file, and the
 line where known. Each format lives in its own module under :mod:`tqaudit.io.formats`,
 beside the writer that puts fixed targets back into the same file; this module keeps the
 public entry points and picks the module.
@@ -16,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from tqaudit.errors import InputError
-from tqaudit.io.formats import delimited, jsonl, l10n, parquet, txt
+from tqaudit.io.formats import delimited, feeds, jsonl, l10n, parquet, txt
 from tqaudit.io.formats.common import declared_encoding, read_text
 from tqaudit.io.formats.txt import read_lines
 from tqaudit.segments import normalize
@@ -34,7 +35,14 @@ FORMATS: dict[str, str] = {
     ".xliff": "xliff",
     ".tmx": "tmx",
     ".po": "po",
+    ".rss": "rss",
+    ".atom": "atom",
+    ".html": "html",
+    ".htm": "html",
 }
+# Read when named (never picked up from a folder): ``.xml`` is a feed when its root is
+# ``<rss>`` or ``<feed>``; JSON Lines of articles are told from segment tables by their fields.
+KNOWN_FORMATS = frozenset(FORMATS.values()) | {"articles"}
 
 
 _TABLE_READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
@@ -51,11 +59,19 @@ _TABLE_READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
 def detect_format(path: Path, fmt: str | None = None) -> str:
     """The reader name for ``path``: ``fmt`` if given, else from the extension (default txt)."""
     if fmt:
-        if fmt not in set(FORMATS.values()):
-            known = ", ".join(sorted(set(FORMATS.values())))
-            raise InputError(f"unknown input format {fmt!r} (known: {known})")
+        if fmt not in KNOWN_FORMATS:
+            raise InputError(f"unknown input format {fmt!r} (known: {', '.join(sorted(KNOWN_FORMATS))})")
         return fmt
-    return FORMATS.get(path.suffix.lower(), "txt")
+    suffix = path.suffix.lower()
+    if suffix == ".xml":
+        found = feeds.sniff(path)
+        if found is None and path.is_file():
+            raise InputError(f"{path}: not an RSS or Atom feed; name its format with --input-format")
+        return found or "rss"  # a missing file: the reader's own error
+    kind = FORMATS.get(suffix, "txt")
+    if kind == "jsonl" and feeds.looks_like_articles(path):
+        return "articles"
+    return kind
 
 
 def read_segments(
@@ -69,6 +85,7 @@ def read_segments(
     keep_bom: bool = False,
     encoding: str | None = None,
     dialect: str | None = None,
+    split: str = "paragraphs",
 ) -> pd.DataFrame:
     """Read ``path`` into a validated segments table.
 
@@ -77,9 +94,40 @@ def read_segments(
     language columns where the table leaves them empty. ``encoding`` names the text files'
     encoding (default: UTF-8, or UTF-16/32 by their byte-order mark); XLIFF, TMX and PO
     declare their own. ``dialect`` (auto, literal, quoted) overrides TSV/CSV quoting detection.
+    ``split`` (``paragraphs`` or ``sentences``) is how a feed's article bodies become segments;
+    with a feed, ``src`` is the feed of the original articles.
     """
     with declared_encoding(encoding), delimited.declared_dialect(dialect):
-        return _read_segments(Path(path), fmt, src, refs, src_lang, tgt_lang, keep_bom)
+        kind = detect_format(Path(path), fmt)
+        if kind in feeds.FEED_FORMATS:
+            return _read_feed(Path(path), kind, src, refs, src_lang, tgt_lang, split)
+        if split != "paragraphs":
+            raise InputError(f"--split {split} applies to feeds (rss, atom, articles, html), not to {kind}")
+        return _read_segments(Path(path), kind, src, refs, src_lang, tgt_lang, keep_bom)
+
+
+def _read_feed(
+    path: Path,
+    kind: str,
+    src: str | Path | None,
+    refs: Sequence[str | Path],
+    src_lang: str,
+    tgt_lang: str,
+    split: str,
+) -> pd.DataFrame:
+    if refs:
+        raise InputError(f"{path}: --ref is line-aligned and a feed has no lines to align; audit without it")
+    frame = feeds.read(
+        path, kind, src=Path(src) if src else None, split=split, src_lang=src_lang, tgt_lang=tgt_lang
+    )
+    return _with_languages(normalize(frame, origin=str(path)), src_lang, tgt_lang)
+
+
+def _with_languages(segments: pd.DataFrame, src_lang: str, tgt_lang: str) -> pd.DataFrame:
+    for column, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
+        if value:
+            segments[column] = segments[column].where(segments[column] != "", value)
+    return segments
 
 
 def _read_segments(
@@ -99,11 +147,7 @@ def _read_segments(
         if frame.empty:
             raise InputError(f"{path}: no rows")
         frame = _attach_side_files(frame, path, src, refs)
-    segments = normalize(frame, origin=str(path))
-    for column, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
-        if value:
-            segments[column] = segments[column].where(segments[column] != "", value)
-    return segments
+    return _with_languages(normalize(frame, origin=str(path)), src_lang, tgt_lang)
 
 
 def _attach_side_files(

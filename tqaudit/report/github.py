@@ -8,7 +8,7 @@ text can never inject another workflow command.
 from __future__ import annotations
 
 from tqaudit.audit import AuditResult
-from tqaudit.report.locations import located
+from tqaudit.report.locations import label, located
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 STDOUT = "-"
@@ -33,7 +33,7 @@ def render(result: AuditResult) -> dict[str, str]:
         if where.exact:
             place += f",col={where.column},endColumn={where.end_column}"
         props = f"{place},title={_prop(f'{code} {rule.name}')}"
-        message = f"{row['message']} [segment {row['segment_id']}]"
+        message = f"{row['message']} {label(row, where)}"
         out.append(f"::{COMMANDS[str(row['severity'])]} {props}::{_data(message)}")
     for message in result.score_failures:
         out.append(f"::error title=tqaudit score gate::{_data(message)}")

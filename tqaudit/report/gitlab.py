@@ -15,7 +15,7 @@ from typing import Any
 
 from tqaudit.audit import AuditResult
 from tqaudit.findings import fingerprints
-from tqaudit.report.locations import located
+from tqaudit.report.locations import label, located
 
 SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
 FILENAME = "gl-code-quality-report.json"
@@ -28,7 +28,7 @@ def issues(result: AuditResult) -> list[dict[str, Any]]:
     for i, row, where in located(result):
         out.append(
             {
-                "description": f"{row['message']} [segment {row['segment_id']}]",
+                "description": f"{row['message']} {label(row, where)}",
                 "check_name": str(row["rule"]),
                 "fingerprint": keys[i],
                 "severity": SEVERITY[str(row["severity"])],

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from tqaudit.audit import AuditResult
-from tqaudit.report.locations import Location, located
+from tqaudit.report.locations import Location, label, located
 from tqaudit.report.sarif import INFORMATION_URI
 
 SEVERITY = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
@@ -37,7 +37,7 @@ def diagnostics(result: AuditResult) -> list[dict[str, Any]]:
         target = targets[row["segment_id"]]
         place = _range(where, target, int(row["start"]), int(row["end"]))
         item: dict[str, Any] = {
-            "message": f"{row['message']} [segment {row['segment_id']}]",
+            "message": f"{row['message']} {label(row, where)}",
             "location": {"path": where.path, "range": place},
             "severity": SEVERITY[str(row["severity"])],
             "code": {"value": str(row["rule"])},

@@ -16,7 +16,7 @@ from typing import Any
 from tqaudit import __version__
 from tqaudit.audit import AuditResult
 from tqaudit.findings import RuleInfo, fingerprints
-from tqaudit.report.locations import Location, artifact_uri, located
+from tqaudit.report.locations import Location, label, located, uri_of
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/tqaudit/tqaudit"
@@ -36,9 +36,7 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     }
 
 
-def _result(
-    row: dict[str, Any], index: dict[str, int], uri: str, where: Location, key: str
-) -> dict[str, Any]:
+def _result(row: dict[str, Any], index: dict[str, int], where: Location, key: str) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": where.line}
     if where.exact:
         region.update(startColumn=where.column, endColumn=where.end_column)
@@ -46,8 +44,10 @@ def _result(
         "ruleId": row["rule"],
         "ruleIndex": index[row["rule"]],
         "level": LEVELS[row["severity"]],
-        "message": {"text": f"{row['message']} [segment {row['segment_id']}]"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+        "message": {"text": f"{row['message']} {label(row, where)}"},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": {"uri": uri_of(where.path)}, "region": region}}
+        ],
         "partialFingerprints": {"primaryLocationLineHash": key},
     }
     if row["suggestion"]:
@@ -63,10 +63,9 @@ def run_of(result: AuditResult) -> dict[str, Any]:
     the most severe first; a notification says how many were left out and where they are)."""
     codes = sorted(set(result.rules) | set(result.findings["rule"]))
     index = {code: i for i, code in enumerate(codes)}
-    uri = artifact_uri(result)
     keys = fingerprints(result.findings, result.targets())
     found = located(result, most_severe_first=True)
-    results = [_result(row, index, uri, where, keys[i]) for i, row, where in found[:MAX_RESULTS]]
+    results = [_result(row, index, where, keys[i]) for i, row, where in found[:MAX_RESULTS]]
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if len(found) > MAX_RESULTS:
         left = len(found) - MAX_RESULTS

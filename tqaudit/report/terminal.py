@@ -70,6 +70,8 @@ def _head(row: dict[str, Any], where: Location, with_path: bool) -> Text:
     text.append(str(row["rule"]), style=STYLES[str(row["severity"])])
     text.append(" ")
     text.append(str(row["message"]))
+    if where.place:  # a feed: the article, paragraph and offset beside the file's line
+        text.append(f" [{where.place}]", style="dim")
     return text
 
 
@@ -120,6 +122,8 @@ def _record(row: dict[str, Any], where: Location) -> dict[str, Any]:
     location = {"path": where.path, "line": where.line, "column": where.column}
     if where.exact:
         location["end_column"] = where.end_column
+    if where.place:
+        location["place"] = where.place
     return {"location": location, **out}
 
 
