@@ -208,7 +208,8 @@ def _pack_edits(
         path = (*prefix, key)
         dotted = ".".join(path)
         if not isinstance(value, dict):
-            raise ConfigError(f"{origin}: unknown key 'packs.{dotted}' (known: paths, or a pack table)")
+            hint = "[packs] holds paths; a [packs.NAME] table holds extra and disable"
+            raise ConfigError(f"{origin}: unknown key 'packs.{dotted}' ({hint})")
         if set(value) & set(EDIT_KEYS):
             unknown = sorted(set(value) - set(EDIT_KEYS))
             if unknown:

@@ -31,10 +31,11 @@ from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, group_by_la
 from tqaudit.rules.registry import register
 
 # Where a unit ends: sentence punctuation and the spaces after it (CJK full stops need
-# none), a line break, a bar or bullet, a spaced dash, a closing lenticular bracket
+# none), a CJK comma or semicolon (Chinese strings clauses with them: `…，扫二维码听录音`),
+# a line break, a bar or bullet, a spaced dash, a closing lenticular bracket
 # (`【この記事の画像を見る】 …`).
 _SEPARATOR = re.compile(
-    r"(?<=[.!?…])['\"”’»)]*\s+|(?<=[。！？!?】])\s*|\s*[\r\n\t]+\s*|\s+[|｜•·▪►]\s*|\s+[-–—]\s+"
+    r"(?<=[.!?…])['\"”’»)]*\s+|(?<=[。！？!?】])\s*|\s*[，；]\s*|\s*[\r\n\t]+\s*|\s+[|｜•·▪►]\s*|\s+[-–—]\s+"
 )
 # A bracketed label opening a unit is a unit of its own (`(View images in this article)
 # However, …`, `【この記事の画像を見る】 …`).
