@@ -133,3 +133,19 @@ def test_packs_command(tmp_path: Path) -> None:
     assert edited["entry"][-1]["source"] == "user config"
     unknown = runner.invoke(app, ["packs", "boilerplat"])
     assert unknown.exit_code == 2 and "unknown pack 'boilerplat'" in unknown.stderr
+
+
+def test_the_readme_packs_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    block = next(b.split("```", 1)[0] for b in readme.split("```toml\n")[1:] if b.startswith("[packs]"))
+    (tmp_path / "my-packs").mkdir()
+    (tmp_path / "my-packs" / "boilerplate.it.toml").write_text(
+        '[[entry]]\npattern = "Iscriviti"\nsuggestion = ""\nnote = ""\nsource = "test"\n', encoding="utf-8"
+    )
+    (tmp_path / "tqaudit.toml").write_text(block, "utf-8")
+    config = load_config(tmp_path / "tqaudit.toml")
+    assert _bp("The vote is on Sunday. Donate to keep us independent", config) == [
+        "Donate to keep us independent"
+    ]
+    assert _bp("The vote is on Sunday. Join our Signal community on WhatsApp", config)
+    assert not _bp("Advertisement", config) and _bp("Advertisement", Config())
