@@ -15,8 +15,8 @@ Example ``tqaudit.toml``::
     paths = ["my-toponyms.toml", "my-packs/"]
 
     [packs."boilerplate.en"]
-    disable = ["Read also:"]
-    extra = [{ pattern = "Join our WhatsApp channel" }]
+    disable = ["Read more:"]
+    extra = [{ pattern = "Donate to keep us independent" }]
 
     [rules.TL001]
     severity = "warning"

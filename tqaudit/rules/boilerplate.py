@@ -97,15 +97,14 @@ def build_matcher(packs: Sequence[Pack]) -> Matcher | None:
             groups.setdefault(key, []).append(body)
     if not groups:
         return None
-    kinds = tuple(
-        (
-            re.compile("|".join(f"(?:{b})" for b in sorted(set(bodies), key=lambda b: (-len(b), b))), re.I),
-            *key,
-        )
-        for key, bodies in sorted(groups.items())
-    )
-    every = sorted({b for bodies in groups.values() for b in bodies}, key=lambda b: (-len(b), b))
-    return Matcher(kinds, re.compile("|".join(f"(?:{b})" for b in every), re.I))
+    kinds = tuple((_alternation(bodies), *key) for key, bodies in sorted(groups.items()))
+    return Matcher(kinds, _alternation([b for bodies in groups.values() for b in bodies]))
+
+
+def _alternation(bodies: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for ``bodies``, longest first."""
+    ordered = sorted(set(bodies), key=lambda b: (-len(b), b))
+    return re.compile("|".join(f"(?:{b})" for b in ordered), re.IGNORECASE)
 
 
 def units(text: str) -> list[tuple[int, int]]:
@@ -128,9 +127,7 @@ def units(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in split if text[s:e].strip()]
 
 
-def _chrome_unit(
-    text: str, span: tuple[int, int], found: list[tuple[int, int, str, bool, bool]], share: float
-) -> str:
+def _chrome_unit(text: str, span: tuple[int, int], found: list[Found], share: float) -> str:
     """The first phrase that counts when the unit ``span`` is chrome, else ""."""
     start, end = span
     total = _letters(text, start, end)
@@ -156,8 +153,8 @@ def _chrome_unit(
 
 @dataclass(frozen=True)
 class Chrome:
-    """Chrome in one target: its span (``-1`` when none), the phrase that gave it away,
-    whether it is the whole segment, and whether the source is chrome too."""
+    """Chrome in one target: its span (with the spaces that go with it), the phrase that
+    gave it away, whether it is the whole segment, and whether the source is chrome too."""
 
     row: int
     start: int
