@@ -3,8 +3,8 @@
 A pack is a TOML file named ``<category>.<lang>.toml`` (or ``<category>.<src>-<tgt>.toml``
 for a language pair) with a ``[pack]`` table and a list of ``[[entry]]`` tables. Every entry
 has ``pattern``, ``suggestion``, ``note`` and ``source``; an entry with ``regex = true``
-holds a regular expression, checked at load (it compiles, and no quantified group holds a
-quantifier: such a pattern can backtrack catastrophically). Packs ship inside the package
+holds a regular expression, checked at load (it compiles, and no group repeated without
+bound holds a quantifier: such a pattern can backtrack catastrophically). Packs ship inside the package
 (``tqaudit/packs/``) and users add their own from config (``packs = ["my.toml", "my-packs/"]``,
 files or folders of them); a user pack with the same name extends the built-in one, and
 config edits (``[packs."boilerplate.en"]`` with ``extra`` and ``disable``) add entries to a
@@ -119,10 +119,10 @@ def _quantified(pattern: str, at: int) -> tuple[bool, bool, int]:
 def check_regex(pattern: str, where: str) -> re.Pattern[str]:
     """``pattern`` compiled, or a one-line ConfigError naming ``where``.
 
-    Rejects a group repeated without bound that itself holds a repeating quantifier (``(\\w+\\s?)+``,
-    ``(a*)*``): such nested quantifiers can take exponential time on a text that almost
-    matches. A static check of the pattern's text, not a proof: overlapping alternatives
-    (``(a|aa)+``) pass it.
+    Rejects a group repeated without bound that itself holds a repeating quantifier
+    (``(\\w+\\s?)+``, ``(a*)*``): such nested quantifiers can take exponential time on a
+    text that almost matches. A static check of the pattern's text, not a proof:
+    overlapping alternatives (``(a|aa)+``) pass it.
     """
     try:
         compiled = re.compile(pattern)
