@@ -149,3 +149,13 @@ def test_the_readme_packs_example_is_valid(tmp_path: Path) -> None:
     ]
     assert _bp("The vote is on Sunday. Join our Signal community on WhatsApp", config)
     assert not _bp("Advertisement", config) and _bp("Advertisement", Config())
+
+
+def test_a_regex_with_top_level_alternatives_matches_each() -> None:
+    # the quick literal test must not drop texts that match the second alternative
+    edits = {
+        "boilerplate.en": {"extra": [{"pattern": r"Donate now|Support us (?:today|now)", "regex": True}]}
+    }
+    config = Config(pack_edits=edits)
+    assert _bp("The vote is on Sunday. Donate now", config) == ["Donate now"]
+    assert _bp("The vote is on Sunday. Support us today", config) == ["Support us today"]
