@@ -4,8 +4,8 @@ Usage::
 
     python benchmarks/labelled.py [--out benchmarks/results/labelled.md]
 
-``tests/labelled/<src>-<tgt>.tsv`` holds segments written for this project (not taken from
-any corpus): clean translations, near misses (good translations that look like errors:
+``tests/labelled/<src>-<tgt>.tsv`` (and ``boilerplate.tsv``, a share across pairs) holds
+segments written for this project (not taken from any corpus): clean translations, near misses (good translations that look like errors:
 decades, number words, exonyms, grammatical repeats, historical names) and translations with
 one planted error, labelled with the category a tool should report. A labelled segment is
 *detected* when a warning or error of its category is found on it; a clean segment is
