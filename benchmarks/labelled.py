@@ -4,10 +4,11 @@ Usage::
 
     python benchmarks/labelled.py [--out benchmarks/results/labelled.md]
 
-``tests/labelled/<src>-<tgt>.tsv`` holds segments written for this project (not taken from
-any corpus): clean translations, near misses (good translations that look like errors:
-decades, number words, exonyms, grammatical repeats, historical names) and translations with
-one planted error, labelled with the category a tool should report. A labelled segment is
+``tests/labelled/<src>-<tgt>.tsv`` (and ``boilerplate.tsv``, a share across pairs) holds
+segments written for this project (not taken from any corpus): clean translations, near
+misses (good translations that look like errors: decades, number words, exonyms,
+grammatical repeats, historical names, faithful translations of site chrome) and
+translations with one planted error, labelled with the category a tool should report. A labelled segment is
 *detected* when a warning or error of its category is found on it; a clean segment is
 *flagged* when any warning or error is found on it. ``tests/test_labelled.py`` holds the
 floors; this script writes the table.

@@ -37,7 +37,7 @@ def test_select_ignore_prefixes() -> None:
     assert select_rules(["ALL"], ["MK", "PU", "WS"]) == sorted(
         c for c in RULES if not c.startswith(("MK", "PU", "WS")) and not RULES[c].preview
     )
-    assert select_rules(["TL001"], [], ["BP"]) == ["BP001", "TL001"]
+    assert select_rules(["TL001"], [], ["BP"]) == ["BP001", "BP002", "TL001"]
     with pytest.raises(ConfigError, match="did you mean 'TL001'"):
         select_rules(["TL01"])
 

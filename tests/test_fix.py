@@ -49,7 +49,7 @@ def test_unsafe_fixes_on_request(tmp_path: Path) -> None:
     path.write_text(FEED, encoding="utf-8")
     fixed = fix(path, unsafe=True, tgt_lang="en").fixed
     assert fixed[0] == "Battles in Almaty — he said twice."
-    assert fixed[2] == "Leave a Reply"  # display-only: never applied
+    assert fixed[2] == ""  # BP001 deletes a whole chrome segment, an unsafe fix: on request only
 
 
 def test_cli_diff_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:

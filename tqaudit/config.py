@@ -9,8 +9,14 @@ Example ``tqaudit.toml``::
     select = ["ALL"]
     ignore = ["WS"]
     fail-on = "warning"
-    packs = ["my-toponyms.toml"]
     min-chrf = 45.0
+
+    [packs]
+    paths = ["my-toponyms.toml", "my-packs/"]
+
+    [packs."boilerplate.en"]
+    disable = ["Read more:"]
+    extra = [{ pattern = "Donate to keep us independent" }]
 
     [rules.TL001]
     severity = "warning"
@@ -67,6 +73,8 @@ class Config:
     severity: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     packs: tuple[Path, ...] = ()
+    # edits of packs by name: {"boilerplate.en": {"extra": [...], "disable": [...]}}
+    pack_edits: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     baseline: Path | None = None
     glossary: Path | None = None
     langid: Mapping[str, Any] = field(default_factory=dict)
@@ -152,7 +160,7 @@ def from_mapping(data: Mapping[str, Any], origin: str, base_dir: Path) -> Config
                 raise ConfigError(f"{origin}: {raw_key!r} must be true or false, got {value!r}")
             kwargs[key] = value
         elif key == "packs":
-            kwargs[key] = tuple(base_dir / p for p in _str_list(value, raw_key, origin))
+            kwargs["packs"], kwargs["pack_edits"] = _packs(value, base_dir, origin)
         elif key in ("baseline", "glossary"):
             kwargs[key] = base_dir / _scalar(value, str, raw_key, origin)
         elif key in _TABLES:
@@ -189,6 +197,44 @@ def _table(value: Any, key: str, origin: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{origin}: {key!r} must be a table")
     return value
+
+
+def _packs(value: Any, base_dir: Path, origin: str) -> tuple[tuple[Path, ...], dict[str, dict[str, Any]]]:
+    """``packs``: a list of pack files and folders, or a table with ``paths`` and one
+    ``[packs.<pack name>]`` table of ``extra``/``disable`` per edited pack (the name dotted
+    or quoted: ``[packs.boilerplate.en]`` is ``[packs."boilerplate.en"]``)."""
+    if isinstance(value, list):
+        return tuple(base_dir / p for p in _str_list(value, "packs", origin)), {}
+    table = dict(_table(value, "packs", origin))
+    paths = tuple(base_dir / p for p in _str_list(table.pop("paths", []), "packs.paths", origin))
+    edits: dict[str, dict[str, Any]] = {}
+    _pack_edits(table, (), edits, origin)
+    return paths, edits
+
+
+def _pack_edits(
+    table: Mapping[str, Any], prefix: tuple[str, ...], out: dict[str, dict[str, Any]], origin: str
+) -> None:
+    """Collect the edit tables under ``[packs]``: a table holding ``extra`` or ``disable``
+    edits the pack its dotted path names; any other leaf is an unknown key."""
+    from tqaudit.packs import EDIT_KEYS
+
+    for key, value in table.items():
+        path = (*prefix, key)
+        dotted = ".".join(path)
+        if not isinstance(value, dict):
+            hint = "[packs] holds paths; a [packs.NAME] table holds extra and disable"
+            raise ConfigError(f"{origin}: unknown key 'packs.{dotted}' ({hint})")
+        if set(value) & set(EDIT_KEYS):
+            unknown = sorted(set(value) - set(EDIT_KEYS))
+            if unknown:
+                known = ", ".join(EDIT_KEYS)
+                raise ConfigError(
+                    f"{origin}: unknown key {unknown[0]!r} in [packs.{dotted}] (known: {known})"
+                )
+            out[dotted] = dict(value)
+        else:
+            _pack_edits(value, path, out, origin)
 
 
 def _rules(value: Any, origin: str) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:

@@ -48,11 +48,11 @@ def build_rules(config: Config, codes: Sequence[str] | None = None) -> list[Rule
 
 
 def packs_for(config: Config) -> PackSet:
-    """The knowledge of a run: built-in packs, the user's packs and glossary."""
+    """The knowledge of a run: built-in packs, the user's packs and edits, and glossary."""
     glossaries = (config.glossary,) if config.glossary is not None else ()
-    if not config.packs and not glossaries:
+    if not config.packs and not glossaries and not config.pack_edits:
         return PackSet.default()
-    return PackSet(tuple(config.packs), glossaries)
+    return PackSet(tuple(config.packs), glossaries, config.pack_edits)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import typer
 from tqaudit import __version__
 from tqaudit.cli import audit as audit_cmd
 from tqaudit.cli import fix as fix_cmd
+from tqaudit.cli import packs as packs_cmd
 from tqaudit.cli import rules as rules_cmd
 from tqaudit.cli import score as score_cmd
 
@@ -48,6 +49,7 @@ app.command("score")(score_cmd.score)
 app.command("compare")(score_cmd.compare)
 app.command("fix")(fix_cmd.fix)
 app.command("rules")(rules_cmd.rules)
+app.command("packs")(packs_cmd.packs)
 
 
 def main() -> None:

@@ -2,17 +2,22 @@
 
 A pack is a TOML file named ``<category>.<lang>.toml`` (or ``<category>.<src>-<tgt>.toml``
 for a language pair) with a ``[pack]`` table and a list of ``[[entry]]`` tables. Every entry
-has ``pattern``, ``suggestion``, ``note`` and ``source``. Packs ship inside the package
-(``tqaudit/packs/``) and users add their own from config (``packs = ["my.toml"]``);
-a user pack with the same name extends the built-in one. Packs are validated at load and
-an error names the file and the entry index.
+has ``pattern``, ``suggestion``, ``note`` and ``source``; an entry with ``regex = true``
+holds a regular expression, checked at load (it compiles, and no group repeated without
+bound holds a quantifier: such a pattern can backtrack catastrophically). Packs ship inside the package
+(``tqaudit/packs/``) and users add their own from config (``packs = ["my.toml", "my-packs/"]``,
+files or folders of them); a user pack with the same name extends the built-in one, and
+config edits (``[packs."boilerplate.en"]`` with ``extra`` and ``disable``) add entries to a
+pack or switch entries off by pattern or ``id``. Packs are validated at load and an error
+names the file and the entry index.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
@@ -29,6 +34,13 @@ else:  # pragma: no cover - Python 3.10
 
 ENTRY_KEYS = frozenset({"pattern", "suggestion", "note", "source"})
 OPTIONAL_ENTRY_KEYS = frozenset({"after", "alternatives", "before", "languages"})
+# How an entry matches (read by the rules that support them; BP001/BP002 do): ``id`` names
+# it for ``disable``, ``regex`` makes ``pattern`` a regular expression, ``anywhere`` and
+# ``rest`` say where in a sentence the phrase counts (see ``boilerplate.en.toml``).
+MATCH_KEYS = frozenset({"id", "regex", "anywhere", "rest"})
+_FLAG_KEYS = ("regex", "anywhere", "rest")
+# What a config edit of one pack may hold (``[packs."boilerplate.en"]``).
+EDIT_KEYS = ("extra", "disable")
 
 
 @dataclass(frozen=True)
@@ -67,13 +79,92 @@ def _validate(name: str, origin: str, data: dict[str, Any]) -> Pack:
         missing = sorted(ENTRY_KEYS - set(entry))
         if missing:
             raise ConfigError(f"{origin}: entry {i} lacks {', '.join(missing)}")
-        unknown = sorted(set(entry) - ENTRY_KEYS - OPTIONAL_ENTRY_KEYS)
+        unknown = sorted(set(entry) - ENTRY_KEYS - OPTIONAL_ENTRY_KEYS - MATCH_KEYS)
         if unknown:
             raise ConfigError(f"{origin}: entry {i} has unknown key {unknown[0]!r}")
         if not isinstance(entry["pattern"], str) or not entry["pattern"]:
             raise ConfigError(f"{origin}: entry {i} has an empty pattern")
+        _check_match_keys(entry, f"{origin}: entry {i}")
     raw = repr((sorted(header.items()), entries)).encode()
     return Pack(name, header, tuple(entries), hashlib.sha256(raw).hexdigest()[:12])
+
+
+def _check_match_keys(entry: Mapping[str, Any], where: str) -> None:
+    for key in _FLAG_KEYS:
+        if key in entry and not isinstance(entry[key], bool):
+            raise ConfigError(f"{where}: {key!r} must be true or false, got {entry[key]!r}")
+    if "id" in entry and (not isinstance(entry["id"], str) or not entry["id"]):
+        raise ConfigError(f"{where}: 'id' must be a non-empty string")
+    if entry.get("regex"):
+        check_regex(entry["pattern"], where)
+
+
+# A quantifier that repeats: ``*``, ``+``, ``{n,}``, ``{n,m}``.
+_QUANTIFIER = re.compile(r"[*+]|\{(\d*),(\d*)\}|\{(\d+)\}")
+
+
+def _quantified(pattern: str, at: int) -> tuple[bool, bool, int]:
+    """Whether a quantifier at ``pattern[at]`` repeats, whether without bound, and its end."""
+    m = _QUANTIFIER.match(pattern, at)
+    if m is None:
+        return False, False, at
+    if m.group() in ("*", "+"):
+        return True, True, m.end()
+    if m.group(3) is not None:  # {n}: one way to match, however large n is
+        return False, False, m.end()
+    high = m.group(2)
+    return (not high or int(high) > 1), not high, m.end()
+
+
+def check_regex(pattern: str, where: str) -> re.Pattern[str]:
+    """``pattern`` compiled, or a one-line ConfigError naming ``where``.
+
+    Rejects a group repeated without bound that itself holds a repeating quantifier
+    (``(\\w+\\s?)+``, ``(a*)*``): such nested quantifiers can take exponential time on a
+    text that almost matches. A static check of the pattern's text, not a proof:
+    overlapping alternatives (``(a|aa)+``) pass it.
+    """
+    try:
+        compiled = re.compile(pattern)
+    except re.error as exc:
+        raise ConfigError(f"{where}: bad regex {pattern!r} ({exc})") from None
+    stack: list[bool] = [False]  # per open group: does it hold a repeating quantifier?
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "(":
+            stack.append(False)
+            i += 1
+            continue
+        inner = False
+        if char == "\\":
+            end = i + 2
+        elif char == "[":  # a character class: one atom up to its closing bracket
+            end = _class_end(pattern, i)
+        elif char == ")" and len(stack) > 1:
+            inner, end = stack.pop(), i + 1
+        else:
+            end = i + 1
+        repeats, unbounded, i = _quantified(pattern, end)
+        if inner and unbounded:
+            raise ConfigError(
+                f"{where}: regex {pattern!r} repeats a group that repeats inside "
+                "(nested quantifiers backtrack catastrophically)"
+            )
+        stack[-1] = stack[-1] or repeats or inner
+    return compiled
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index after the character class opening at ``pattern[start]``."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1
+    while i < len(pattern) and pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
 
 
 def _read(path_text: str, origin: str) -> dict[str, Any]:
@@ -114,15 +205,20 @@ class PackSet:
 
     user_files: tuple[Path, ...] = ()
     glossaries: tuple[Path, ...] = ()
+    # Config edits by pack name: ``{"boilerplate.en": {"extra": [...], "disable": [...]}}``.
+    edits: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     _user: dict[str, Pack] = field(default_factory=dict, init=False)
+    _edited: dict[str, Pack | None] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        for path in self.user_files:
+        for path in _pack_files(self.user_files):
             text = read_text(Path(path))  # one reader: missing, empty or non-UTF-8 is a clear error
             name = Path(path).name.removesuffix(".toml")
             data = _read(text, str(path))
             name = data.get("pack", {}).get("name", name)
             self._user[name] = _merge(self._user.get(name), _validate(name, str(path), data))
+        for name in sorted(self.edits):  # every edit checked now: a typo is an error up front
+            self.get(name)
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -130,10 +226,14 @@ class PackSet:
         return cls()
 
     def get(self, name: str) -> Pack | None:
-        """The pack called ``name`` (built-in merged with the user's), or None."""
-        base = _builtin(name)
-        extra = self._user.get(name)
-        return _merge(base, extra) if extra else base
+        """The pack called ``name`` (built-in merged with the user's, then edited), or None."""
+        if name not in self._edited:
+            base = _builtin(name)
+            extra = self._user.get(name)
+            pack = _merge(base, extra) if extra else base
+            edit = self.edits.get(name)
+            self._edited[name] = _edit(name, pack, edit) if edit is not None else pack
+        return self._edited[name]
 
     def for_languages(self, category: str, src: str, tgt: str) -> list[Pack]:
         """The packs of ``category`` for a segment translated from ``src`` into ``tgt``.
@@ -167,10 +267,113 @@ class PackSet:
             for p in resources.files("tqaudit.packs").iterdir()
             if p.name.endswith(".toml")
         ]
-        return sorted(set(builtin) | set(self._user))
+        return sorted(set(builtin) | set(self._user) | set(self.edits))
 
     def signature(self) -> str:
         """One hash over every pack and glossary in use: part of the run signature."""
         digests = "".join(p.digest for n in self.names() if (p := self.get(n)) is not None)
         digests += "".join(hashlib.sha256(read_text(g).encode()).hexdigest() for g in self.glossaries)
         return hashlib.sha256(digests.encode()).hexdigest()[:12]
+
+
+def _pack_files(paths: Sequence[Path]) -> list[Path]:
+    """``paths`` with each folder replaced by its ``*.toml`` files (sorted: a stable order)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise ConfigError(f"{path}: a packs folder without any .toml pack")
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+def _edit(name: str, pack: Pack | None, edit: Mapping[str, Any]) -> Pack | None:
+    """``pack`` with a config edit applied: ``disable`` drops entries, ``extra`` adds some.
+
+    ``disable`` names entries by ``id`` or by ``pattern``; naming none of the pack's entries
+    is an error (a typo never silently does nothing). ``extra`` entries need a ``pattern``;
+    ``suggestion`` and ``note`` default to empty and ``source`` to "user config".
+    """
+    origin = f"config [packs.{name}]"
+    unknown = sorted(set(edit) - set(EDIT_KEYS))
+    if unknown:
+        raise ConfigError(f"{origin}: unknown key {unknown[0]!r} (known: {', '.join(EDIT_KEYS)})")
+    disable = edit.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
+        raise ConfigError(f"{origin}: 'disable' must be a list of entry ids or patterns")
+    extra = edit.get("extra", [])
+    if not isinstance(extra, list) or not all(isinstance(e, dict) for e in extra):
+        raise ConfigError(f"{origin}: 'extra' must be a list of entry tables")
+    entries = pack.entries if pack is not None else ()
+    known = {e.get("id") for e in entries} | {e["pattern"] for e in entries}
+    for key in disable:
+        if key not in known:
+            raise ConfigError(
+                f"{origin}: cannot disable {key!r}: pack {name} has no entry with that id or pattern"
+            )
+    off = set(disable)
+    kept = [e for e in entries if e["pattern"] not in off and e.get("id") not in off]
+    added = [{"suggestion": "", "note": "", "source": "user config", **e} for e in extra]
+    header = pack.header if pack is not None else {"description": "user entries from config"}
+    edited = _validate(name, origin, {"pack": header, "entry": kept + added})
+    if pack is not None:
+        digest = hashlib.sha256((pack.digest + edited.digest).encode()).hexdigest()[:12]
+        edited = Pack(name, edited.header, edited.entries, digest)
+    return edited
+
+
+_LANGS = re.compile(r"^(?:([a-z]{2,3})-)?([a-z]{2,3})$")
+
+
+def languages_of(pack: Pack) -> list[str]:
+    """The languages a pack is for: from its name (``calque.ru-en``: ru, en; ``boilerplate.de``:
+    de) and its header's ``source_languages``; empty for a pack of every language."""
+    _, _, suffix = pack.name.partition(".")
+    m = _LANGS.match(suffix)
+    found = [lang for lang in (m.groups() if m else ()) if lang]
+    found += [lang for lang in pack.header.get("source_languages", ()) if lang not in found]
+    return found
+
+
+def pack_record(pack: Pack, entries: bool = False) -> dict[str, Any]:
+    """What ``tqaudit packs`` shows of one pack: name, description, languages, entry count and
+    sources (the header's and each distinct entry source, in order); with ``entries`` every
+    entry too."""
+    sources = [pack.header["source"]] if isinstance(pack.header.get("source"), str) else []
+    for entry in pack.entries:
+        if entry["source"] and entry["source"] not in sources:
+            sources.append(entry["source"])
+    record: dict[str, Any] = {
+        "name": pack.name,
+        "description": str(pack.header.get("description", "")),
+        "languages": languages_of(pack),
+        "entries": len(pack.entries),
+        "sources": sources,
+        "digest": pack.digest,
+    }
+    if entries:
+        record["entry"] = [dict(e) for e in pack.entries]
+    return record
+
+
+def describe_packs(packs: PackSet, name: str | None = None) -> list[dict[str, Any]]:
+    """Records of every pack (``name`` None), of one pack, or of the packs whose name starts
+    with ``name`` and a dot (``boilerplate``: every boilerplate pack); one pack's record
+    lists its entries. An unknown name is a ConfigError that suggests a close one."""
+    names = list(packs.names())
+    if name is None:
+        return [pack_record(p) for n in names if (p := packs.get(n)) is not None]
+    if name in names:
+        pack = packs.get(name)
+        return [pack_record(pack, entries=True)] if pack is not None else []
+    family = [n for n in names if n.startswith(f"{name}.")]
+    if family:
+        return [pack_record(p) for n in family if (p := packs.get(n)) is not None]
+    import difflib
+
+    near = difflib.get_close_matches(name, names, n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    raise ConfigError(f"unknown pack {name!r}{hint}")

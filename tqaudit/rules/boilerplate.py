@@ -1,90 +1,407 @@
-"""Boilerplate rules: scraped site chrome translated with the article."""
+"""Boilerplate rules: scraped site chrome translated with the article.
+
+Chrome is judged per *unit*, a sentence or a clause of the segment (split at sentence
+punctuation, line breaks, bars, bullets and spaced dashes), never per segment: a share
+prompt glued to the last sentence of an article is found, and a real sentence that
+mentions subscribing is not. A unit is chrome when the pack phrases that count in it cover
+at least ``min_share`` of its letters. A phrase counts where its entry says:
+
+- by default only at the start of its unit (after bullets, quotes or brackets), or right
+  after another phrase that counts (``Subscribe to VK RBC Receive news faster than
+  anyone``): chrome speaks in the imperative and stands alone;
+- with ``anywhere = true`` wherever it stands (``Your email address will not be
+  published``: no sentence says that but a comment form);
+- with ``rest = true`` it also claims the rest of its unit (``Read also:`` and the
+  headline it links, ``Subscribe to our newsletter to get …``).
+
+The packs are ``boilerplate.<lang>``; the source is read with the source language's pack,
+so that chrome the source already had (BP002, info) is told apart from chrome in the
+translation alone (BP001).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits, remap
+from tqaudit.packs import Pack, PackSet
+from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, group_by_languages
 from tqaudit.rules.registry import register
 
+# Where a unit ends: sentence punctuation and the spaces after it (CJK full stops need
+# none), a CJK comma or semicolon (Chinese strings clauses with them: `…，扫二维码听录音`),
+# a line break, a bar or bullet, a spaced dash, a closing lenticular bracket
+# (`【この記事の画像を見る】 …`).
+_SEPARATOR = re.compile(
+    r"(?<=[.!?…])['\"”’»)]*\s+|(?<=[。！？!?】])\s*|\s*[，；]\s*|\s*[\r\n\t]+\s*|\s+[|｜•·▪►]\s*|\s+[-–—]\s+"
+)
+# A bracketed label opening a unit is a unit of its own (`(View images in this article)
+# However, …`, `【この記事の画像を見る】 …`).
+_LABEL = re.compile(r"[(\[【〔][^()\[\]【】〔〕]{1,60}[)\]】〕]\s*")
+_LETTER = re.compile(r"[^\W\d_]")
+# What may stand between two phrases that count (`Subscribe to VK RBC Receive …`): a name
+# of up to two words, or punctuation.
+_MAX_GAP_LETTERS = 12
 
-def _letters(text: str) -> int:
-    return sum(c.isalpha() for c in text)
+
+Found = tuple[int, int, str, bool, bool]  # a phrase in a text: (start, end, phrase, anywhere, rest)
+
+
+def _letters(text: str, start: int = 0, end: int | None = None) -> int:
+    return len(_LETTER.findall(text, start, len(text) if end is None else end))
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """The compiled phrases of one language: one pattern per kind of entry.
+
+    ``kinds`` pairs each pattern with its (anywhere, rest) flags.
+    """
+
+    kinds: tuple[tuple[re.Pattern[str], bool, bool], ...]
+    anchors: re.Pattern[str]  # lower-case literals, one of which every phrase contains
+    unanchored: re.Pattern[str] | None  # the regex phrases without such a literal
+
+    def may_match(self, text: str) -> bool:
+        """A quick test that every text with a phrase passes (most texts have none)."""
+        if self.anchors.search(text.lower()):
+            return True
+        return self.unanchored is not None and self.unanchored.search(text) is not None
+
+    def matches(self, text: str) -> list[Found]:
+        """(start, end, text, anywhere, rest) for every phrase in ``text``, in order; of
+        phrases that start together, one that claims the rest of its unit comes first, then
+        the longest (``Subscribe to our Telegram channel`` before ``Subscribe``)."""
+        found = [
+            (m.start(), m.end(), m.group(), anywhere, rest)
+            for pattern, anywhere, rest in self.kinds
+            for m in pattern.finditer(text)
+        ]
+        return sorted(found, key=lambda f: (f[0], not f[4], -f[1], f[2]))
+
+
+def _body(entry: dict[str, object]) -> str:
+    pattern = str(entry["pattern"])
+    return pattern if entry.get("regex") else re.escape(pattern)
+
+
+def build_matcher(packs: Sequence[Pack]) -> Matcher | None:
+    """One matcher for the entries of ``packs`` (None: no entries).
+
+    Literal phrases match case-insensitively; as whole words unless a pack's header says
+    ``word_boundaries = false`` (Chinese and Japanese write no spaces between words).
+    """
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    anchors: list[str] = []
+    unanchored: list[str] = []
+    for pack in packs:
+        bounded = pack.header.get("word_boundaries", True)
+        for entry in pack.entries:
+            body = _body(entry)
+            anchor = _anchor(entry)
+            if anchor:
+                anchors.append(anchor)
+            else:
+                unanchored.append(body)
+            if bounded:
+                body = rf"(?<!\w)(?:{body})(?!\w)"
+            key = (bool(entry.get("anywhere")), bool(entry.get("rest")))
+            groups.setdefault(key, []).append(body)
+    if not groups:
+        return None
+    kinds = tuple((_alternation(bodies), *key) for key, bodies in sorted(groups.items()))
+    # literals searched in the lower-cased text: far faster than the case-insensitive
+    # phrases with their word boundaries, which are tried at every position
+    quick = re.compile("|".join(re.escape(a) for a in sorted(set(anchors), key=lambda a: (-len(a), a))))
+    return Matcher(kinds, quick, _alternation(unanchored) if unanchored else None)
+
+
+_META = frozenset("\\()[].*+?{}|^$")
+
+
+def _anchor(entry: Mapping[str, Any]) -> str:
+    """A lower-case literal that every match of ``entry`` contains ("" when none is known):
+    the phrase itself, or the longest run of literal characters outside any group of a
+    regex (a letter a quantifier makes optional left out), unless an alternative at the
+    top level may match without it."""
+    pattern = str(entry["pattern"])
+    if not entry.get("regex"):
+        return pattern.lower()
+    runs, run, depth, i = [], "", 0, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if depth == 0 and char not in _META:
+            run, i = run + char, i + 1
+            continue
+        if depth == 0 and char in "*?{":  # the literal before it is optional
+            run = run[:-1]
+        runs.append(run)
+        run = ""
+        if char == "|" and depth == 0:
+            return ""
+        i = _skip(pattern, i)
+        depth += (char == "(") - (char == ")")
+    best = max([*runs, run], key=len)
+    long_enough = len(best.strip()) >= 3 or any(ord(c) > 0x2E7F for c in best)  # CJK: one character
+    return best.lower() if long_enough else ""
+
+
+def _skip(pattern: str, i: int) -> int:
+    """The index after the metacharacter at ``pattern[i]``: an escape, a class and a
+    counted repeat are skipped whole."""
+    char = pattern[i]
+    if char == "\\":
+        return i + 2
+    close = {"[": "]", "{": "}"}.get(char)
+    if close is None:
+        return i + 1
+    found = pattern.find(close, i + 2 if char == "[" else i + 1)
+    return len(pattern) if found < 0 else found + 1
+
+
+def _alternation(bodies: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for ``bodies``, longest first."""
+    ordered = sorted(set(bodies), key=lambda b: (-len(b), b))
+    return re.compile("|".join(f"(?:{b})" for b in ordered), re.IGNORECASE)
+
+
+def units(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence or clause of ``text``, spaces around it left out."""
+    out = []
+    pos = 0
+    for sep in _SEPARATOR.finditer(text):
+        if sep.start() > pos:
+            out.append((pos, sep.start()))
+        pos = max(pos, sep.end())
+    if pos < len(text):
+        out.append((pos, len(text)))
+    split: list[tuple[int, int]] = []
+    for start, end in out:
+        label = _LABEL.match(text, start, end)
+        if label is not None and label.end() < end:
+            split += [(start, label.end()), (label.end(), end)]
+        else:
+            split.append((start, end))
+    return [(s, e) for s, e in split if text[s:e].strip()]
+
+
+def _chrome_unit(text: str, span: tuple[int, int], found: list[Found], share: float) -> str:
+    """The first phrase that counts when the unit ``span`` is chrome, else ""."""
+    start, end = span
+    total = _letters(text, start, end)
+    if not total:
+        return ""
+    covered = 0
+    last = start  # end of the last phrase that counted (the unit's start at first)
+    first = ""
+    for m_start, m_end, phrase, anywhere, rest in found:
+        if m_start < last or m_start < start or m_end > end:
+            continue
+        gap = _letters(text, last, m_start)
+        counts = anywhere or gap == 0 or (last > start and gap <= _MAX_GAP_LETTERS)
+        if not counts:
+            continue
+        covered += _letters(text, m_start, end if rest else m_end)
+        first = first or phrase
+        last = end if rest else m_end
+        if rest:
+            break
+    return first if covered >= share * total else ""
+
+
+@dataclass(frozen=True)
+class Chrome:
+    """Chrome in one target: its span (with the spaces that go with it), the phrase that
+    gave it away, whether it is the whole segment, and whether the source is chrome too."""
+
+    row: int
+    start: int
+    end: int
+    phrase: str
+    whole: bool
+    in_source: bool
+
+
+def chrome_spans(text: str, matcher: Matcher, share: float) -> list[tuple[int, int, str]]:
+    """(start, end, phrase) of each run of chrome units in ``text``."""
+    found = matcher.matches(text)
+    if not found:
+        return []
+    spans: list[tuple[int, int, str]] = []
+    for span in units(text):
+        phrase = _chrome_unit(text, span, found, share)
+        if not phrase:
+            continue
+        gap = text[spans[-1][1] : span[0]] if spans else ""
+        if spans and not _letters(gap):
+            spans[-1] = (spans[-1][0], span[1], spans[-1][2])
+        else:
+            spans.append((span[0], span[1], phrase))
+    return spans
+
+
+class _Finder:
+    """Matchers per language over a PackSet, and the chunk's chrome (shared by BP001/BP002)."""
+
+    def __init__(self, packs: PackSet, language: str, share: float):
+        self.packs, self.language, self.share = packs, language, share
+        self._matchers: dict[str, Matcher | None] = {}
+
+    def matcher(self, lang: str) -> Matcher | None:
+        if lang not in self._matchers:
+            self._matchers[lang] = build_matcher(self.packs.for_languages("boilerplate", "", lang))
+        return self._matchers[lang]
+
+    def source_matchers(self, src: str) -> list[Matcher]:
+        """The source language's matcher; every boilerplate pack's when it is unknown."""
+        if src:
+            return [m] if (m := self.matcher(src)) is not None else []
+        langs = sorted({n.split(".", 1)[1] for n in self.packs.names() if n.startswith("boilerplate.")})
+        return [m for lang in langs if "-" not in lang and (m := self.matcher(lang)) is not None]
+
+    def find(self, chunk: Chunk) -> list[Chrome]:
+        out: list[Chrome] = []
+        for (src, tgt), rows in group_by_languages(chunk, self.language).items():
+            matcher = self.matcher(tgt)
+            if matcher is None:
+                continue
+            for row in rows:
+                text = chunk.targets[row]
+                if not matcher.may_match(text):
+                    continue
+                spans = chrome_spans(text, matcher, self.share)
+                if spans:
+                    in_source = self._source_is_chrome(chunk.sources[row], src)
+                    out += [self._chrome(row, text, span, in_source) for span in spans]
+        return sorted(out, key=lambda c: (c.row, c.start))
+
+    def _source_is_chrome(self, source: str, src: str) -> bool:
+        return bool(source) and any(chrome_spans(source, m, self.share) for m in self.source_matchers(src))
+
+    @staticmethod
+    def _chrome(row: int, text: str, span: tuple[int, int, str], in_source: bool) -> Chrome:
+        """The chrome's span widened to the spaces that go with it, so deleting it leaves
+        the rest of the segment clean (the spaces before it, or after it at the start)."""
+        start, end, phrase = span
+        before = len(text[:start]) - len(text[:start].rstrip())
+        after = len(text[end:]) - len(text[end:].lstrip())
+        whole = not _letters(text[:start]) and not _letters(text[end:])
+        if whole:
+            start, end = 0, len(text)
+        elif start - before > 0:
+            start -= before
+            end += after if not text[end:].strip() else 0
+        else:
+            end += after
+        return Chrome(row, start, end, phrase, whole, in_source)
+
+
+class _ChromeRule(Rule):
+    """What BP001 and BP002 share: options, and the chunk's chrome, found once for both."""
+
+    category = "boilerplate"
+    options = {"language": "en", "min_share": 0.6}
+    option_docs = {
+        "language": "target language assumed for segments without a tgt_lang (picks the "
+        "boilerplate.<lang> pack)",
+        "min_share": "fraction of a sentence's letters that the phrases which count must cover "
+        "for the sentence to be chrome (BP001 and BP002 read it alike: set both)",
+    }
+
+    def prepare(self) -> None:
+        self._finder = _Finder(self.packs, self.opts["language"], self.opts["min_share"])
+
+    def chrome(self, chunk: Chunk) -> list[Chrome]:
+        key = ("boilerplate", id(self.packs), self.opts["language"], self.opts["min_share"])
+        return chunk_memo(chunk, key, lambda: self._finder.find(chunk))
+
+
+def _where(chrome: Chrome) -> str:
+    return "the whole segment" if chrome.whole else "beside real text"
 
 
 @register
-class ScrapedBoilerplate(Rule):
-    """Website chrome in the translation (`Leave a Reply`, `Subscribe to VK`).
+class ScrapedBoilerplate(_ChromeRule):
+    """Site chrome in the translation (`Leave a Reply`, `Subscribe to our channel`).
 
     ## What it does
-    Flags phrases of comment forms, subscription prompts, share buttons and cookie
-    banners listed in the `boilerplate.<lang>` pack of the target language.
+    Flags comment forms, share and subscribe prompts, cookie banners and their buttons,
+    related-posts and read-also links, app-download and QR prompts, log-in prompts,
+    advertisement labels and newsletter sign-ups listed in the `boilerplate.<lang>` pack of
+    the target language, sentence by sentence: chrome appended to a real sentence is found
+    with its own offsets. When the source is chrome too, BP002 reports it instead.
 
     ## Why is this bad?
     Scrapers collect the page around an article and MT translates it too; the published
     article then ends with "Leave a Reply" and "Your email address will not be published".
 
     ## Example
-    Source: `Подписывайтесь на VK РБК Получайте новости быстрее всех`
-    Target: `Subscribe to VK RBC Receive news faster than anyone`
+    Target: `The talks will resume on Monday, said the minister. Subscribe to our Telegram channel`
 
-    Use instead: drop the segment.
+    Use instead: `The talks will resume on Monday, said the minister.`
 
     ## Known problems
-    An article that talks about newsletters or cookie banners may quote such a phrase; a
-    phrase is only flagged when the pack's phrases make up at least `min_share` of the
-    segment's letters, so chrome glued to a long sentence is missed.
+    Only the pack's phrases are known; chrome in other words is missed. A sentence that
+    starts with a prompt phrase (`Sign up for our newsletter …`) is chrome to the rule even
+    inside a text that quotes one.
 
     ## Fix safety
-    Display only: removing text is left to a person.
+    Unsafe: the fix deletes the chrome (with the space before it); when the judgement is
+    wrong it deletes a real sentence, so a person applies it (`--unsafe-fixes`).
     """
 
     code = "BP001"
     name = "scraped-boilerplate"
-    category = "boilerplate"
     severity = "error"
-    fix = Applicability.DISPLAY_ONLY
-    options = {"language": "en", "min_share": 0.5}
-    option_docs = {
-        "language": "target language assumed for segments without a tgt_lang (picks the "
-        "boilerplate.<lang> pack)",
-        "min_share": "fraction of the segment's letters the phrases must cover: chrome stands alone, "
-        "a phrase inside real prose ('if you leave a comment, …') is not chrome",
-    }
-
-    def _pattern(self, src: str, tgt: str) -> tuple[re.Pattern[str], re.Pattern[str] | None] | None:
-        """The pair's phrases as one pattern, and a quick one for ASCII texts (None: no
-        phrases; a quick pattern only when every phrase is ASCII)."""
-        packs = self.packs.for_languages("boilerplate", src, tgt)
-        phrases = [p for pack in packs for p in pack.patterns()]
-        if not phrases:
-            return None
-        quick = None
-        if all(p.isascii() for p in phrases):
-            # lower-case literals on the lower-cased text: for ASCII texts and phrases the
-            # same as matching case-insensitively, and searched far faster than the
-            # whole-word, case-insensitive pattern (most texts have no phrase)
-            quick = re.compile("|".join(re.escape(p.lower()) for p in sorted(set(phrases))))
-        return literal_alternation(phrases, flags=re.IGNORECASE), quick
+    fix = Applicability.UNSAFE
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        texts = chunk.targets
-        hits: list[Hit] = []
-        for patterns, rows in self.by_language(chunk, self._pattern, self.opts["language"]):
-            if patterns is None:
-                continue
-            pattern, quick = patterns
-            if quick is not None:
-                rows = [r for r in rows if not texts[r].isascii() or quick.search(texts[r].lower())]
-            found = regex_hits([texts[r] for r in rows], pattern, "Scraped boilerplate '{text}'")
-            hits += remap(found, rows)
-        hits.sort(key=lambda h: (h.row, h.start))
-        covered: dict[int, int] = {}
-        for hit in hits:
-            covered[hit.row] = covered.get(hit.row, 0) + _letters(texts[hit.row][hit.start : hit.end])
-        share = self.opts["min_share"]
-        for hit in hits:
-            if covered[hit.row] >= share * _letters(texts[hit.row]):
-                yield hit
+        for c in self.chrome(chunk):
+            if not c.in_source:
+                text = chunk.targets[c.row][c.start : c.end].strip()
+                yield Hit(
+                    c.row, c.start, c.end, f"Scraped boilerplate '{c.phrase}' ({_where(c)}): '{text}'", ""
+                )
+
+
+@register
+class SourceBoilerplate(_ChromeRule):
+    """The source is site chrome, and the translation renders it faithfully.
+
+    ## What it does
+    Reports the chrome that BP001 would report when the source segment holds chrome of its
+    own language too (its `boilerplate.<src>` pack; every pack when the source language is
+    unknown).
+
+    ## Why is this bad?
+    The translation is right; the feed is wrong: the scraper kept the page's chrome and it
+    went to translation. Clean the source feed; nothing is wrong with the MT.
+
+    ## Example
+    Source: `Подписывайтесь на наш канал в Telegram`
+    Target: `Subscribe to our Telegram channel`
+
+    Use instead: drop the segment from the feed (source and translation).
+
+    ## Known problems
+    The source is judged by its own pack, so chrome the source pack does not know is
+    reported by BP001 as if MT had added it.
+
+    ## Fix safety
+    Display only: deleting the translation alone would leave the source's chrome behind.
+    """
+
+    code = "BP002"
+    name = "source-boilerplate"
+    severity = "info"
+    fix = Applicability.DISPLAY_ONLY
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        for c in self.chrome(chunk):
+            if c.in_source:
+                text = chunk.targets[c.row][c.start : c.end].strip()
+                message = f"The source is site chrome too: '{text}' translates it faithfully (clean the feed)"
+                yield Hit(c.row, c.start, c.end, message, "")
