@@ -28,7 +28,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 ENTRY_KEYS = frozenset({"pattern", "suggestion", "note", "source"})
-OPTIONAL_ENTRY_KEYS = frozenset({"after", "alternatives", "before", "languages"})
+OPTIONAL_ENTRY_KEYS = frozenset(
+    {"after", "alternatives", "before", "forms", "languages", "source_pattern"}
+)
 
 
 @dataclass(frozen=True)
