@@ -1,6 +1,6 @@
 """The project's own labelled set (``tests/labelled/``): recall per category and clean flags.
 
-419 segments written for the project in 7 language pairs: clean translations with near
+496 segments written for the project in 8 language pairs: clean translations with near
 misses, and translations with one planted error each, labelled with its category. The floors
 below are what the rules reach today (``python benchmarks/labelled.py`` prints the table and
 the misses); a change that loses recall or flags good text fails here.
@@ -19,6 +19,7 @@ import labelled
 
 # Per-category recall floors (detected with a warning or error of the labelled category).
 FLOORS = {
+    "calque": 0.95,
     "casing": 0.95,
     "fidelity": 0.75,
     "language": 0.75,
