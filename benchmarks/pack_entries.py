@@ -138,10 +138,15 @@ def report(tallies: dict[str, Tally], category: str) -> str:
     for label in sorted(tallies, key=_order):
         t = tallies[label]
         out.append(
-            f"| {label} | {', '.join(sorted(t.pairs))} | {t.ref_hits} | {t.ref_rate():.2f} "
+            f"| {_cell(label)} | {', '.join(sorted(t.pairs))} | {t.ref_hits} | {t.ref_rate():.2f} "
             f"| {t.sys_hits} | {t.sys_rate():.2f} | {t.verdict()} |"
         )
     return "\n".join(out) + "\n"
+
+
+def _cell(text: str) -> str:
+    """A Markdown table cell: a pipe inside a source pattern would split the cell."""
+    return text.replace("|", "\\|")
 
 
 def _order(label: str) -> tuple[str, int]:
