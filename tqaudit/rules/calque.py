@@ -169,8 +169,9 @@ class Calque(Rule):
     editor would use as the suggestion. A pack applies to segments translated into its
     target language whose source language is its own or one of its `source_languages`, or
     is not given. An entry with a `source_pattern` (a stem or regex, case-insensitive) fires
-    only when the segment's source matches it: `recalled` is a calque of `напомнил`, not of
-    `отозвал`. Spaces, dashes and apostrophes in a phrase match their variants
+    only when the segment's source matches it: `settlements` is a calque of `населённые
+    пункты`, not of `поселения`. An entry's `forms` list other inflections with the same
+    fix. Spaces, dashes and apostrophes in a phrase match their variants
     (`press-service`, `press – service`, `press — service`). Each entry has earned its
     place on WMT22: MT output uses it more often than the human references
     (`benchmarks/results/pack_entries.md`).
