@@ -21,6 +21,7 @@ import labelled
 # Per-category recall floors (detected with a warning or error of the labelled category).
 FLOORS = {
     "boilerplate": 0.95,
+    "calque": 0.95,
     "casing": 0.95,
     "fidelity": 0.75,
     "language": 0.75,

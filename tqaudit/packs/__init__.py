@@ -33,7 +33,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 ENTRY_KEYS = frozenset({"pattern", "suggestion", "note", "source"})
-OPTIONAL_ENTRY_KEYS = frozenset({"after", "alternatives", "before", "languages"})
+OPTIONAL_ENTRY_KEYS = frozenset(
+    {"after", "alternatives", "before", "forms", "languages", "source_pattern"}
+)
 # How an entry matches (read by the rules that support them; BP001/BP002 do): ``id`` names
 # it for ``disable``, ``regex`` makes ``pattern`` a regular expression, ``anywhere`` and
 # ``rest`` say where in a sentence the phrase counts (see ``boilerplate.en.toml``).

@@ -2,13 +2,161 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation, regex_hits, remap
+from tqaudit.errors import ConfigError
+from tqaudit.rules.base import Applicability, Hit, Rule, remap
 from tqaudit.rules.registry import register
+
+# Any dash, with or without spaces around it, matches any other: MT writes the Russian
+# compound `страны-участницы` as `countries-parties`, `countries – parties` or `countries — parties`.
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_DASH_RUN = re.compile(rf"\s*[{_DASHES}]\s*")
+_DASH_RE = rf"\s*[{_DASHES}]\s*"
+_APOSTROPHES = "'\u2019\u02bc"
+_SPLIT = re.compile(rf"(\s*[{_DASHES}]\s*|\s+|[{_APOSTROPHES}])")
+
+
+@dataclass(frozen=True)
+class CalqueEntry:
+    """One pack entry as the rule uses it: the suggestion and the source condition, if any."""
+
+    suggestion: str
+    source: re.Pattern[str] | None
+
+    def applies(self, source: str) -> bool:
+        """Whether the segment's source allows the entry (an entry without a condition always does)."""
+        return self.source is None or bool(self.source.search(source))
+
+
+@dataclass(frozen=True)
+class CalqueTable:
+    """The calques of one language pair: entries by canonical phrase, one scan pattern."""
+
+    entries: dict[str, tuple[CalqueEntry, ...]]
+    pattern: re.Pattern[str]
+    anchors: tuple[str, ...]
+
+    def candidates(self, targets: Sequence[str]) -> list[int]:
+        """The rows whose lower-cased text contains an anchor: the only rows the pattern can match.
+
+        Substring tests run in C; a flat alternation of a hundred phrases is tried at every
+        position of every text by the regex engine, several times slower.
+        """
+        anchors = self.anchors
+        return [row for row, text in enumerate(targets) if any(map(text.lower().__contains__, anchors))]
+
+
+def phrase_key(text: str) -> str:
+    """The canonical form of a phrase: case-folded, one space, dashes and apostrophes unified."""
+    text = _DASH_RUN.sub("-", text.casefold())
+    text = re.sub(f"[{_APOSTROPHES}]", "'", text)
+    return " ".join(text.split())
+
+
+def phrase_regex(phrase: str) -> str:
+    """A regex for a literal phrase in which spaces, dashes and apostrophes match their variants."""
+    out = []
+    for part in _SPLIT.split(phrase.strip()):
+        if not part:
+            continue
+        if part.isspace():
+            out.append(r"\s+")
+        elif _DASH_RUN.fullmatch(part):
+            out.append(_DASH_RE)
+        elif part in _APOSTROPHES:
+            out.append(f"[{_APOSTROPHES}]")
+        else:
+            out.append(re.escape(part))
+    return "".join(out)
+
+
+def compile_source_pattern(text: str, origin: str) -> re.Pattern[str]:
+    """An entry's ``source_pattern`` (a stem or a regex, case-insensitive), or a clear error."""
+    try:
+        return re.compile(text, re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"{origin}: bad source_pattern {text!r} ({exc})") from None
+
+
+def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> CalqueTable:
+    """Compile the entries of ``(pack name, entries)`` into one table.
+
+    Each entry's ``pattern`` and its ``forms`` (other inflections with the same fix) become
+    one alternation, longest first; the phrase found is mapped back to its entries by
+    :func:`phrase_key`. Each form contributes one anchor, its longest word that is not a
+    function word, which every text matching the form contains once lower-cased.
+    """
+    entries: dict[str, list[CalqueEntry]] = {}
+    anchors: set[str] = set()
+    for name, pack_entries in packs:
+        for i, e in enumerate(pack_entries):
+            cond = e.get("source_pattern")
+            source = compile_source_pattern(str(cond), f"pack {name} entry {i}") if cond else None
+            entry = CalqueEntry(str(e["suggestion"]), source)
+            forms = [str(e["pattern"]), *(str(f) for f in e.get("forms", ()))]
+            for form in forms:
+                entries.setdefault(phrase_key(form), []).append(entry)
+                anchors.add(_anchor(form))
+    alts = "|".join(phrase_regex(k) for k in sorted(entries, key=lambda k: (-len(k), k))) or r"(?!x)x"
+    return CalqueTable(
+        {k: tuple(v) for k, v in entries.items()},
+        re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE),
+        tuple(sorted(anchors)),
+    )
+
+
+# Words too common to pick the rows worth matching (English; other targets' phrases rarely
+# consist of function words only, and a common anchor only costs speed, never a finding).
+_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "by",
+        "for",
+        "his",
+        "her",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "our",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "was",
+        "we",
+        "with",
+    ]
+)
+
+
+def _anchor(form: str) -> str:
+    """The form's longest word that is not a function word, lower-cased (as texts are tested)."""
+    words = re.findall(r"\w+", form.lower())
+    return max(words, key=lambda w: (w not in _COMMON, len(w)))
+
+
+def calque_hits(table: CalqueTable, sources: Sequence[str], targets: Sequence[str]) -> Iterator[Hit]:
+    """Hits for every listed phrase in ``targets`` whose entry the row's source allows."""
+    for row in table.candidates(targets):
+        for m in table.pattern.finditer(targets[row]):
+            text = m.group()
+            entry = next((e for e in table.entries[phrase_key(text)] if e.applies(sources[row])), None)
+            if entry is not None:
+                message = f"Calque '{text}'; consider '{entry.suggestion}'"
+                yield Hit(row, m.start(), m.end(), message, entry.suggestion)
 
 
 @register
@@ -20,22 +168,30 @@ class Calque(Rule):
     language but a word-for-word rendering of a source idiom, with the phrasing a native
     editor would use as the suggestion. A pack applies to segments translated into its
     target language whose source language is its own or one of its `source_languages`, or
-    is not given.
+    is not given. An entry with a `source_pattern` (a stem or regex, case-insensitive) fires
+    only when the segment's source matches it: `settlements` is a calque of `населённые
+    пункты`, not of `поселения`. An entry's `forms` list other inflections with the same
+    fix. Spaces, dashes and apostrophes in a phrase match their variants
+    (`press-service`, `press – service`, `press — service`). Each entry has earned its
+    place on WMT22: MT output uses it more often than the human references
+    (`benchmarks/results/pack_entries.md`).
 
     ## Why is this bad?
     Calques make a translation read as translated ("translationese"); in news they mark
     the text as machine output and blur meaning (`the Russian side` for Russia's officials).
 
     ## Example
-    Source: `Страны-участницы соглашения направили контингент.`
-    Target: `The countries – parties to the agreement sent a contingent.`
+    Source: `Об этом сообщила пресс-служба министерства в рамках брифинга.`
+    Target: `This was reported by the press service of the ministry within the framework of a briefing.`
 
     Use instead:
-    `The signatories to the agreement sent a contingent.`
+    `The ministry's press office said so at a briefing.`
 
     ## Known problems
     Some phrases are acceptable in legal or diplomatic registers (`in the amount of` in a
-    contract). The rule reports at `info` severity for that reason.
+    contract). The rule reports at `info` severity for that reason. A source condition is
+    tested on the whole source segment, not on the words aligned with the phrase; a segment
+    without a source never matches a conditioned entry.
 
     ## Fix safety
     Display only: rephrasing may need the sentence around the phrase to change too.
@@ -49,26 +205,12 @@ class Calque(Rule):
     options = {"language": "en"}
     option_docs = {"language": "target language assumed for segments without a tgt_lang"}
 
-    def _table(self, src: str, tgt: str) -> tuple[dict[str, str], re.Pattern[str]]:
-        """The calques of the segment's language pair: ``{phrase: suggestion}`` and one pattern."""
-        fixes = {
-            e["pattern"].casefold(): e["suggestion"]
-            for pack in self.packs.for_languages("calque", src, tgt)
-            for e in pack.entries
-        }
-        return fixes, literal_alternation(fixes, flags=re.IGNORECASE)
+    def _table(self, src: str, tgt: str) -> CalqueTable:
+        """The calques of the segment's language pair, compiled once per pair."""
+        return build_table((p.name, p.entries) for p in self.packs.for_languages("calque", src, tgt))
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for (fixes, pattern), rows in self.by_language(chunk, self._table, self.opts["language"]):
-            if fixes:
-                hits = regex_hits(
-                    [chunk.targets[r] for r in rows],
-                    pattern,
-                    "Calque '{text}'; consider '{suggestion}'",
-                    functools.partial(_suggest, fixes),
-                )
+        for table, rows in self.by_language(chunk, self._table, self.opts["language"]):
+            if table.entries:
+                hits = calque_hits(table, [chunk.sources[r] for r in rows], [chunk.targets[r] for r in rows])
                 yield from remap(hits, rows)
-
-
-def _suggest(fixes: dict[str, str], match: re.Match[str]) -> str:
-    return fixes[match.group().casefold()]

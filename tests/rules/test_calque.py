@@ -1,0 +1,87 @@
+"""CQ001's pack compilation: dash variants, forms and source conditions (tqaudit.rules.calque)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tqaudit.errors import ConfigError
+from tqaudit.packs import PackSet
+from tqaudit.rules.calque import build_table, calque_hits, phrase_key
+
+ENTRIES = [
+    {"pattern": "countries-parties to", "suggestion": "signatories to", "note": "", "source": ""},
+    {
+        "pattern": "recalled",
+        "forms": ["recalls"],
+        "source_pattern": "напомн",
+        "suggestion": "said",
+        "note": "",
+        "source": "",
+    },
+]
+
+
+def _found(source: str, target: str) -> list[tuple[str, str | None]]:
+    table = build_table([("calque.test", ENTRIES)])
+    return [(target[h.start : h.end], h.suggestion) for h in calque_hits(table, [source], [target])]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "The countries-parties to the treaty met.",
+        "The countries – parties to the treaty met.",
+        "The countries — parties to the treaty met.",
+        "The countries -parties to the treaty met.",
+        "The countries\u2011parties to the treaty met.",
+        "The COUNTRIES-PARTIES  TO the treaty met.",
+    ],
+)
+def test_dash_and_space_variants_match_one_entry(target: str) -> None:
+    assert [s for _, s in _found("", target)] == ["signatories to"]
+
+
+def test_a_word_run_on_is_no_match() -> None:
+    assert _found("", "The countries-partiesto the treaty met.") == []
+
+
+def test_source_condition_per_segment() -> None:
+    table = build_table([("calque.test", ENTRIES)])
+    sources = ["Он напомнил о договоре.", "Посол был отозван.", ""]
+    targets = ["He recalled the treaty.", "The ambassador was recalled.", "He recalls the treaty."]
+    hits = list(calque_hits(table, sources, targets))
+    assert [(h.row, h.suggestion) for h in hits] == [(0, "said")]
+
+
+def test_forms_share_the_entry() -> None:
+    assert _found("Она напомнила о нём.", "She recalls it.") == [("recalls", "said")]
+
+
+def test_phrase_key_unifies_dashes_apostrophes_and_case() -> None:
+    assert phrase_key("People’s  Deputy") == phrase_key("people's deputy")
+    assert phrase_key("press — service") == phrase_key("Press-Service") == "press-service"
+
+
+def test_bad_source_pattern_is_a_config_error() -> None:
+    bad = [{"pattern": "x y", "source_pattern": "(unclosed", "suggestion": "", "note": "", "source": ""}]
+    with pytest.raises(ConfigError, match=r"calque\.bad entry 0: bad source_pattern"):
+        build_table([("calque.bad", bad)])
+
+
+def test_every_shipped_calque_pack_compiles_with_notes_and_sources() -> None:
+    packs = PackSet()
+    names = [n for n in packs.names() if n.startswith("calque.")]
+    assert {
+        "calque.ru-en",
+        "calque.de-en",
+        "calque.zh-en",
+        "calque.ja-en",
+        "calque.en-ru",
+        "calque.en-de",
+    } <= set(names)
+    for name in names:
+        pack = packs.get(name)
+        assert pack is not None
+        table = build_table([(name, pack.entries)])
+        assert len(table.entries) >= len(pack.entries), name
+        assert all(e["note"] and e["source"] for e in pack.entries), name
