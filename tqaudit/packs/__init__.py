@@ -28,7 +28,10 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 ENTRY_KEYS = frozenset({"pattern", "suggestion", "note", "source"})
-OPTIONAL_ENTRY_KEYS = frozenset({"after", "alternatives", "before", "languages"})
+# ``except``, ``source_pattern`` and ``native`` are read by TL001 (see transliteration.en.toml).
+OPTIONAL_ENTRY_KEYS = frozenset(
+    {"after", "alternatives", "before", "except", "languages", "native", "source_pattern"}
+)
 
 
 @dataclass(frozen=True)
