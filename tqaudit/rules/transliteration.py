@@ -85,14 +85,24 @@ class LegacyToponym(Rule):
     """Place name in a legacy transliteration (`Alma-Ata` for Almaty).
 
     ## What it does
-    Flags place names spelt as in Soviet-era Russian transliteration where an official
-    current name exists, using the `transliteration.<lang>` pack of the target language.
+    Flags place names spelt as in Soviet-era Russian transliteration, or by a name the place
+    has replaced, where an official current name exists (`Kharkov` for Kharkiv, `Artemovsk`
+    for Bakhmut, `Bombay` for Mumbai), using the `transliteration.<lang>` pack of the
+    segment's target language (en, de, fr, es): each language flags only what its own press
+    and style guides no longer write (German `Kiew` and French `Kiev` are house style there).
     A name right after a historical marker ("formerly Alma-Ata"), a name in a clause that
     speaks of the past (the pack's `historical_context`: "known until 1993 as Alma-Ata",
     "in Soviet times", or a year before 1991), and established names of the pack
-    (`exceptions`: "Chicken Kiev"; `established`: "Battle of Kiev") are not flagged. A name that is
-    ambiguous elsewhere carries the source languages it applies to (`Rovno` is Rivne only
-    when translated from Ukrainian or Russian; a Czech village otherwise).
+    (`exceptions`: "Chicken Kiev"; `established`: "Battle of Kiev") are not flagged. An entry
+    may carry its own conditions: the source languages it applies to (`Rovno` is Rivne only
+    when translated from Ukrainian or Russian; a Czech village otherwise), a pattern the
+    source must match (`Nur-Sultan`, the capital's name in 2019-22, is flagged only where the
+    source says Astana), and `except` patterns around the hit (`Bombay Stock Exchange`,
+    `Peking duck`, `Dnipropetrovsk Oblast`).
+
+    With the option `styles` (e.g. `["official-names"]`) the rule also applies house-style
+    packs `transliteration-style.<style>.<lang>`: person names as a style guide writes them
+    (`Zelensky` → `Zelenskyy`). These are choices, not errors, so no style is on by default.
 
     ## Why is this bad?
     MT trained on old parallel text reproduces names that the countries concerned
@@ -110,7 +120,8 @@ class LegacyToponym(Rule):
     without a marker or an early year is still flagged (`Kiev was then the third city of
     the Union`): put such names in a user pack's `exceptions`, or ignore TL001 for that
     content. Conversely a present-day clause that mentions an early year or the USSR is
-    taken for history.
+    taken for history. A surname that MT turned into a city (`Alexander Cherkassy` for
+    Cherkasov) is flagged with the city's name as suggestion.
 
     ## Fix safety
     Unsafe: a name can be part of a title or quotation that must keep its spelling.
