@@ -142,6 +142,7 @@ class LegacyToponym(Rule):
 
     def prepare(self) -> None:
         """A house style the packs do not know is a configuration error, found before the run."""
+        self._compiled: dict[tuple[tuple[str, str], ...], _Names] = {}
         known = {n.split(".")[1] for n in self.packs.names() if n.startswith("transliteration-style.")}
         for style in self.opts["styles"]:
             if style not in known:
@@ -159,10 +160,19 @@ class LegacyToponym(Rule):
         return packs
 
     def _table(self, src: str, tgt: str) -> _Names | None:
-        """The legacy names of the packs for this language pair, compiled once per run."""
+        """The legacy names of the packs for this language pair, compiled once per run
+        (and once for all the source languages that read the same packs)."""
         packs = self._packs(src, tgt)
         if not packs:
             return None
+        key = tuple((p.digest, style) for p, style in packs)
+        if key not in self._compiled:
+            self._compiled[key] = self._compile(packs)
+        return self._compiled[key]
+
+    @staticmethod
+    def _compile(packs: list[tuple[Pack, str]]) -> _Names:
+        """The packs' names, markers and exceptions as compiled patterns (a few ms each)."""
         names = {e["pattern"]: _entry(e, style) for p, style in packs for e in p.entries}
         headers = [p.header for p, _ in packs]
         markers = [m for h in headers for m in h.get("historical_markers", [])]
