@@ -88,9 +88,10 @@ def test_a_crashing_rule_is_reported_with_its_code_and_segment() -> None:
 
 
 def test_language_restricted_rules_skip_other_targets() -> None:
-    frame = pd.DataFrame({"target": ["Alma-Ata", "Alma-Ata"], "tgt_lang": ["en", "de"]})
+    # TL001 has packs for en, de, fr and es targets, none for Japanese
+    frame = pd.DataFrame({"target": ["Alma-Ata", "Alma-Ata", "Alma-Ata"], "tgt_lang": ["en", "ja", "de"]})
     findings = tqaudit.audit(frame, Config(select=("TL001",))).findings
-    assert findings["segment_id"].tolist() == ["1"]
+    assert findings["segment_id"].tolist() == ["1", "3"]
 
 
 def test_excerpt_keeps_spaces_and_marks_cuts() -> None:
@@ -192,17 +193,17 @@ def test_run_signature_changes_with_options_and_severities() -> None:
 
 
 def test_user_pack_for_another_target_language_fires(tmp_path: Path) -> None:
-    pack = tmp_path / "transliteration.de.toml"
+    pack = tmp_path / "transliteration.pl.toml"
     pack.write_text(
-        '[pack]\ndescription = "German legacy names"\n\n[[entry]]\npattern = "Alma-Ata"\n'
+        '[pack]\ndescription = "Polish legacy names"\n\n[[entry]]\npattern = "Alma-Ata"\n'
         'suggestion = "Almaty"\nnote = "renamed 1993"\nsource = "test"\n',
         encoding="utf-8",
     )
-    frame = pd.DataFrame({"target": ["Kämpfe in Alma-Ata", "Battles in Alma-Ata"], "tgt_lang": ["de", "en"]})
+    frame = pd.DataFrame({"target": ["Walki w Alma-Ata", "Battles in Alma-Ata"], "tgt_lang": ["pl", "en"]})
     findings = tqaudit.audit(frame, Config(select=("TL001",), packs=(pack,))).findings
     assert findings["segment_id"].tolist() == ["1", "2"]
     assert findings["suggestion"].tolist() == ["Almaty", "Almaty"]
-    # without the user pack there is no German pack, so German targets are left alone
+    # without the user pack there is no Polish pack, so Polish targets are left alone
     findings = tqaudit.audit(frame, Config(select=("TL001",))).findings
     assert findings["segment_id"].tolist() == ["2"]
 

@@ -28,6 +28,7 @@ FLOORS = {
     "markup": 0.9,
     "punctuation": 0.85,
     "repetition": 0.9,
+    "transliteration": 0.95,
     "whitespace": 0.8,
 }
 

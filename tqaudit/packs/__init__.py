@@ -33,8 +33,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 ENTRY_KEYS = frozenset({"pattern", "suggestion", "note", "source"})
+# ``forms`` (CQ001), ``except``, ``native`` (TL001) and ``source_pattern`` (both) are read by those rules.
 OPTIONAL_ENTRY_KEYS = frozenset(
-    {"after", "alternatives", "before", "forms", "languages", "source_pattern"}
+    {"after", "alternatives", "before", "except", "forms", "languages", "native", "source_pattern"}
 )
 # How an entry matches (read by the rules that support them; BP001/BP002 do): ``id`` names
 # it for ``disable``, ``regex`` makes ``pattern`` a regular expression, ``anywhere`` and

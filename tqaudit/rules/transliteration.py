@@ -4,20 +4,61 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
-from tqaudit.rules.base import Applicability, Hit, Rule, literal_alternation
+from tqaudit.errors import ConfigError
+from tqaudit.packs import Pack
+from tqaudit.rules.base import Applicability, Hit, Rule
+from tqaudit.rules.numbers import _word_start_trie  # the prefix-tree alternation of number words
 from tqaudit.rules.registry import register
 
 
+class _Entry(NamedTuple):
+    """One legacy name of a pack: its suggestion and the conditions on a hit."""
+
+    suggestion: str
+    only_from: frozenset[str]  # source languages it applies to (empty: any)
+    source: re.Pattern[str] | None  # the source must match (`Астана` for `Nur-Sultan`)
+    exceptions: re.Pattern[str] | None  # context around the hit that keeps the name
+    style: str  # the house-style pack that asks for it ("" for a legacy name)
+
+
 class _Names(NamedTuple):
-    names: dict[str, tuple[str, set[str]]]
+    names: dict[str, _Entry]
     pattern: re.Pattern[str]
     exceptions: re.Pattern[str]
     marker: re.Pattern[str]
     history: re.Pattern[str]
+
+
+# How far around a hit an entry's `except` patterns look (`Peking University`, `Bombay
+# Stock Exchange`, `the {name} of the 1970s`).
+_EXCEPT_WINDOW = 60
+
+
+def _entry(entry: dict[str, Any], style: str) -> _Entry:
+    """An entry's conditions compiled: ``{name}`` in ``except`` stands for its own pattern."""
+    name = re.escape(entry["pattern"])
+    excepts = [x.replace("{name}", name) for x in entry.get("except", [])]
+    source = entry.get("source_pattern")
+    return _Entry(
+        entry["suggestion"],
+        frozenset(entry.get("languages", [])),
+        re.compile(source, re.IGNORECASE) if source else None,
+        re.compile("|".join(f"(?:{x})" for x in excepts)) if excepts else None,
+        style,
+    )
+
+
+def _excepted(text: str, start: int, end: int, entry: _Entry) -> bool:
+    """Whether one of the entry's ``except`` patterns covers the hit ``text[start:end]``."""
+    if entry.exceptions is None:
+        return False
+    left = max(0, start - _EXCEPT_WINDOW)
+    window = text[left : end + _EXCEPT_WINDOW]
+    return any(m.start() + left <= start and end <= m.end() + left for m in entry.exceptions.finditer(window))
 
 
 # A clause: text between sentence punctuation, semicolons and line breaks.
@@ -44,14 +85,24 @@ class LegacyToponym(Rule):
     """Place name in a legacy transliteration (`Alma-Ata` for Almaty).
 
     ## What it does
-    Flags place names spelt as in Soviet-era Russian transliteration where an official
-    current name exists, using the `transliteration.<lang>` pack of the target language.
+    Flags place names spelt as in Soviet-era Russian transliteration, or by a name the place
+    has replaced, where an official current name exists (`Kharkov` for Kharkiv, `Artemovsk`
+    for Bakhmut, `Bombay` for Mumbai), using the `transliteration.<lang>` pack of the
+    segment's target language (en, de, fr, es): each language flags only what its own press
+    and style guides no longer write (German `Kiew` and French `Kiev` are house style there).
     A name right after a historical marker ("formerly Alma-Ata"), a name in a clause that
     speaks of the past (the pack's `historical_context`: "known until 1993 as Alma-Ata",
     "in Soviet times", or a year before 1991), and established names of the pack
-    (`exceptions`: "Chicken Kiev"; `established`: "Battle of Kiev") are not flagged. A name that is
-    ambiguous elsewhere carries the source languages it applies to (`Rovno` is Rivne only
-    when translated from Ukrainian or Russian; a Czech village otherwise).
+    (`exceptions`: "Chicken Kiev"; `established`: "Battle of Kiev") are not flagged. An entry
+    may carry its own conditions: the source languages it applies to (`Rovno` is Rivne only
+    when translated from Ukrainian or Russian; a Czech village otherwise), a pattern the
+    source must match (`Nur-Sultan`, the capital's name in 2019-22, is flagged only where the
+    source says Astana), and `except` patterns around the hit (`Bombay Stock Exchange`,
+    `Peking duck`, `Dnipropetrovsk Oblast`).
+
+    With the option `styles` (e.g. `["official-names"]`) the rule also applies house-style
+    packs `transliteration-style.<style>.<lang>`: person names as a style guide writes them
+    (`Zelensky` → `Zelenskyy`). These are choices, not errors, so no style is on by default.
 
     ## Why is this bad?
     MT trained on old parallel text reproduces names that the countries concerned
@@ -69,7 +120,8 @@ class LegacyToponym(Rule):
     without a marker or an early year is still flagged (`Kiev was then the third city of
     the Union`): put such names in a user pack's `exceptions`, or ignore TL001 for that
     content. Conversely a present-day clause that mentions an early year or the USSR is
-    taken for history.
+    taken for history. A surname that MT turned into a city (`Alexander Cherkassy` for
+    Cherkasov) is flagged with the city's name as suggestion.
 
     ## Fix safety
     Unsafe: a name can be part of a title or quotation that must keep its spelling.
@@ -80,33 +132,62 @@ class LegacyToponym(Rule):
     category = "transliteration"
     severity = "warning"
     fix = Applicability.UNSAFE
-    options = {"language": "en"}
+    options: ClassVar[dict[str, Any]] = {"language": "en", "styles": []}
     option_docs = {
         "language": "target language assumed for segments without a tgt_lang (picks the "
-        "transliteration.<lang> pack)"
+        "transliteration.<lang> pack)",
+        "styles": "house-style packs to apply on top (`transliteration-style.<style>.<lang>`, "
+        'e.g. ["official-names"]): person names spelt as that style guide writes them',
     }
 
+    def prepare(self) -> None:
+        """A house style the packs do not know is a configuration error, found before the run."""
+        self._compiled: dict[tuple[tuple[str, str], ...], _Names] = {}
+        known = {n.split(".")[1] for n in self.packs.names() if n.startswith("transliteration-style.")}
+        for style in self.opts["styles"]:
+            if style not in known:
+                raise ConfigError(
+                    f"rule TL001: unknown house style {style!r} (known: {', '.join(sorted(known)) or 'none'})"
+                )
+
+    def _packs(self, src: str, tgt: str) -> list[tuple[Pack, str]]:
+        """The legacy-name packs of the pair, then the house-style packs the user chose."""
+        packs = [(p, "") for p in self.packs.for_languages("transliteration", src, tgt)]
+        for style in self.opts["styles"]:
+            pack = self.packs.get(f"transliteration-style.{style}.{tgt}")
+            if pack is not None:
+                packs.append((pack, style))
+        return packs
+
     def _table(self, src: str, tgt: str) -> _Names | None:
-        """The legacy names of the packs for this language pair, compiled once per run."""
-        packs = self.packs.for_languages("transliteration", src, tgt)
+        """The legacy names of the packs for this language pair, compiled once per run
+        (and once for all the source languages that read the same packs)."""
+        packs = self._packs(src, tgt)
         if not packs:
             return None
-        names = {
-            e["pattern"]: (e["suggestion"], set(e.get("languages", []))) for p in packs for e in p.entries
-        }
-        markers = [m for p in packs for m in p.header.get("historical_markers", [])]
+        key = tuple((p.digest, style) for p, style in packs)
+        if key not in self._compiled:
+            self._compiled[key] = self._compile(packs)
+        return self._compiled[key]
+
+    @staticmethod
+    def _compile(packs: list[tuple[Pack, str]]) -> _Names:
+        """The packs' names, markers and exceptions as compiled patterns (a few ms each)."""
+        names = {e["pattern"]: _entry(e, style) for p, style in packs for e in p.entries}
+        headers = [p.header for p, _ in packs]
+        markers = [m for h in headers for m in h.get("historical_markers", [])]
         marker_re = re.compile(
             r"(?:" + "|".join(map(re.escape, markers)) + r")[\s(]*$" if markers else r"(?!x)x",
             re.IGNORECASE,
         )
-        exceptions = [re.escape(x) for p in packs for x in p.header.get("exceptions", [])]
+        exceptions = [re.escape(x) for h in headers for x in h.get("exceptions", [])]
         legacy = "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")"
-        exceptions += [x.replace("{name}", legacy) for p in packs for x in p.header.get("established", [])]
-        history = [x for p in packs for x in p.header.get("historical_context", [])]
-        before = min((p.header.get("historical_before_year", 0) for p in packs), default=0)
+        exceptions += [x.replace("{name}", legacy) for h in headers for x in h.get("established", [])]
+        history = [x for h in headers for x in h.get("historical_context", [])]
+        before = min((h.get("historical_before_year", 0) for h in headers), default=0)
         return _Names(
             names,
-            literal_alternation(names),
+            _name_pattern(names, sorted({x for h in headers for x in h.get("inflections", [])})),
             re.compile(r"(?<!\w)(?:" + "|".join(exceptions) + r")(?!\w)" if exceptions else r"(?!x)x"),
             marker_re,
             _history_pattern(history, before) if history or before else re.compile(r"(?!x)x"),
@@ -129,14 +210,42 @@ class LegacyToponym(Rule):
             for i in range(len(m.group()))
         }
         for row, m in found:
-            start, end = m.start(), m.end()
-            text = texts[row]
-            if (row, start) in excepted or table.marker.search(text[max(0, start - 30) : start]):
+            start, end = m.span("name")
+            text, name = texts[row], m.group("name")
+            entry = table.names[name]
+            if not entry.style and _historical(text, start, end, table, (row, start) in excepted):
                 continue
-            if table.history.search(_clause(text, start, end)):
+            if _excepted(text, start, end, entry) or not _applies(chunk, rows[row], entry):
                 continue
-            new, only_from = table.names[m.group()]
-            src = scripts.base_language(chunk.src_langs[rows[row]])
-            if only_from and src and src not in only_from:
-                continue
-            yield Hit(rows[row], start, end, f"Legacy toponym '{m.group()}'; did you mean '{new}'?", new)
+            if entry.style:
+                message = f"House style '{entry.style}' writes '{entry.suggestion}' for '{name}'"
+            else:
+                message = f"Legacy toponym '{name}'; did you mean '{entry.suggestion}'?"
+            yield Hit(rows[row], start, end, message, entry.suggestion)
+
+
+def _name_pattern(names: dict[str, _Entry], inflections: list[str]) -> re.Pattern[str]:
+    """The names as one prefix tree, each with an optional inflection ending of the pack's
+    language (German genitive `Charkows`): the name is group ``name``.
+
+    A prefix tree whose branches open with a literal is searched in C: a flat alternation of
+    300 names with a leading look-behind is tried name by name at every position.
+    """
+    tree = _word_start_trie(names, r"(?<!\w.)", r"(?<!\w)") or "(?!x)x"
+    endings = "(?:" + "|".join(map(re.escape, inflections)) + ")?" if inflections else ""
+    return re.compile(rf"(?P<name>{tree}){endings}(?!\w)")
+
+
+def _historical(text: str, start: int, end: int, table: _Names, established: bool) -> bool:
+    """An established name, a name right after a marker (`formerly`), or a clause about the past."""
+    if established or table.marker.search(text[max(0, start - 30) : start]):
+        return True
+    return table.history.search(_clause(text, start, end)) is not None
+
+
+def _applies(chunk: Chunk, row: int, entry: _Entry) -> bool:
+    """The entry's source conditions: its source languages, and its source pattern."""
+    src = scripts.base_language(chunk.src_langs[row])
+    if entry.only_from and src and src not in entry.only_from:
+        return False
+    return entry.source is None or entry.source.search(chunk.sources[row]) is not None
