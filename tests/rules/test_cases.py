@@ -103,7 +103,7 @@ def test_every_rule_has_cases() -> None:
     counts: dict[str, dict[str, int]] = {}
     for code, kind, _, _ in _load():
         counts.setdefault(code, {"pass": 0, "fail": 0})[kind] += 1
-    for code, rule in RULES.items():
+    for code in RULES:
         assert counts.get(code, {}).get("pass", 0) >= 2, f"{code} needs 2 pass cases"
         assert counts.get(code, {}).get("fail", 0) >= 2, f"{code} needs 2 fail cases"
 
