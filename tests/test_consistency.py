@@ -16,7 +16,7 @@ import tqaudit.engine as engine
 from tqaudit.audit import audit_pooled
 from tqaudit.cli import app
 from tqaudit.config import Config
-from tqaudit.rules.consistency import related_segments
+from tqaudit.findings import related_segments
 
 CN = Config(select=("CN",), fail_on="never")
 

@@ -22,6 +22,7 @@ from itertools import combinations
 from rapidfuzz.distance import Levenshtein
 
 from tqaudit.chunk import Chunk
+from tqaudit.findings import see_segments
 from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs
 from tqaudit.rules.registry import register
 
@@ -116,26 +117,7 @@ def _others(variants: Iterable[Variant], here: int, inputs: Inputs) -> str:
     """``(see segments 1, 4 and 2 more)``: the other located segments of a group."""
     located = sorted({(pos, sid) for v in variants for pos, sid, _, _ in v.where if pos != here})
     total = sum(v.count for v in variants) - 1
-    names = [inputs.label(pos, sid, here) for pos, sid in located]
-    more = f" and {total - len(names)} more" if total > len(names) else ""
-    word = "segment" if total == 1 else "segments"
-    return f"(see {word} {', '.join(names)}{more})"
-
-
-def related_segments(message: str) -> list[str]:
-    """The segment ids a consistency message names in its ``(see segments …)`` tail.
-
-    The machine-readable side of the message (the HTML report links them): ids are listed
-    after ``see segment(s)``, separated by ``, ``; ids of another pooled input read
-    ``input:id``. An id that itself contains ``, `` cannot be told apart.
-    """
-    found = _SEE.search(message)
-    if found is None:
-        return []
-    return found.group(1).split(", ")
-
-
-_SEE = re.compile(r"\(see segments? (.+?)(?: and \d+ more)?\)$")
+    return see_segments([inputs.label(pos, sid, here) for pos, sid in located], total - len(located))
 
 
 def _variants_text(ordered: Sequence[Variant], here: Variant, quote: Callable[[str], str]) -> str:
