@@ -285,7 +285,8 @@ def run_chunk(task: tuple[Plan, pd.DataFrame, int, int]) -> ChunkResult:
 
 
 def merge_states(rules: Sequence[Rule], parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """One state per corpus rule from the states of ``parts`` (chunks or inputs, in order)."""
+    """One state per corpus rule from the states of ``parts`` (chunks or inputs, in order;
+    rules may build the merged state from the parts' own, which are consumed)."""
     return {
         rule.code: rule.merge([p[rule.code] for p in parts if rule.code in p])
         for rule in rules
@@ -385,8 +386,12 @@ def run(
         scoring.check_references(segments, columns)  # an empty reference is an input error
     tasks = [(plan, segments.iloc[s], offset, base) for offset, s in _slices(segments, CHUNK_SIZE)]
     results: list[ChunkResult] = []
+    every = rules if rules is not None else rules_of(plan)
+    states: dict[str, Any] = {}
     done = 0
     for (_, frame, _, _), part in zip(tasks, iterate_in(executor, run_chunk, tasks), strict=True):
+        states = merge_states(every, [states, part.states])  # as chunks arrive, in order
+        part.states = {}
         results.append(part)
         done += len(frame)
         if progress is not None:
@@ -400,10 +405,9 @@ def run(
     if parts:
         scores = pd.concat([p.segments for p in parts], ignore_index=True)
         corpus = scoring.corpus_scores(scoring.merge_sums(parts), plan.scoring)
-    states = merge_states(rules if rules is not None else rules_of(plan), [r.states for r in results])
     if pooled:
         return EngineResult(_sorted(rows), languages, scores, corpus, states)
-    hits = finish(rules if rules is not None else rules_of(plan), states)
+    hits = finish(every, states)
     rows += corpus_rows(hits, segments, plan.config)
     return EngineResult(_sorted(rows), languages, scores, corpus)
 

@@ -233,7 +233,8 @@ class CorpusRule(Rule):
         raise NotImplementedError
 
     def merge(self, states: Sequence[Any]) -> Any:
-        """One state for ``states`` (given in corpus order)."""
+        """One state for ``states`` (given in corpus order; they are consumed: the merged
+        state may be built from their parts, or from the first extended in place)."""
         raise NotImplementedError
 
     def finish(self, state: Any, inputs: Inputs) -> Iterable[CorpusHit]:

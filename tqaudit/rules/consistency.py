@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz.distance import Levenshtein
@@ -32,7 +33,7 @@ LOCATED = 10
 SHOWN = 60  # characters of a variant's text shown in a message
 
 
-@dataclass
+@dataclass(slots=True)
 class Variant:
     """One way a group was rendered: its text, how often, and where (first ``LOCATED``).
 
@@ -63,24 +64,24 @@ Groups = dict[tuple[str, Hashable], Variants]
 
 
 def merge_groups(states: Sequence[Groups]) -> Groups:
-    """The groups of ``states`` (in corpus order) joined key by key; inputs are not changed."""
-    out: Groups = {}
-    for state in states:
+    """The groups of ``states`` (in corpus order) joined key by key into the first, which is
+    extended in place and returned (states are consumed: merging chunk after chunk into a
+    running state costs the size of each new chunk's state, not of the running one)."""
+    if not states:
+        return {}
+    out = states[0]
+    for state in states[1:]:
         for key, variants in state.items():
             mine = out.get(key)
             if mine is None:
-                out[key] = {v: _copy(variant) for v, variant in variants.items()}
+                out[key] = variants
                 continue
             for v, variant in variants.items():
                 if v in mine:
                     mine[v].absorb(variant)
                 else:
-                    mine[v] = _copy(variant)
+                    mine[v] = variant
     return out
-
-
-def _copy(variant: Variant) -> Variant:
-    return Variant(variant.text, variant.count, list(variant.where), variant.tags)
 
 
 def digest(text: str) -> int:
@@ -114,10 +115,14 @@ def _ordered(variants: Variants) -> list[Variant]:
 
 
 def _others(variants: Iterable[Variant], here: int, inputs: Inputs) -> str:
-    """``(see segments 1, 4 and 2 more)``: the other located segments of a group."""
-    located = sorted({(pos, sid) for v in variants for pos, sid, _, _ in v.where if pos != here})
-    total = sum(v.count for v in variants) - 1
-    return see_segments([inputs.label(pos, sid, here) for pos, sid in located], total - len(located))
+    """``(see segments 1, 4 and 2 more)``: the other located segments of a group, and how
+    many occurrences were not located; ``(all in this segment)`` when there are none."""
+    every = list(variants)
+    located = sorted({(pos, sid) for v in every for pos, sid, _, _ in v.where if pos != here})
+    unlocated = sum(v.count - len(v.where) for v in every)
+    if not located and not unlocated:
+        return "(all in this segment)"
+    return see_segments([inputs.label(pos, sid, here) for pos, sid in located], unlocated)
 
 
 def _variants_text(ordered: Sequence[Variant], here: Variant, quote: Callable[[str], str]) -> str:
@@ -228,7 +233,7 @@ def _collect_pairs(
         shown = value_form(value)
         variant = variants.get(vkey := digest(shown))
         if variant is None:
-            variant = variants[vkey] = Variant(" ".join(value.split()))
+            variant = variants[vkey] = Variant(value)
         variant.add(chunk.positions[row], chunk.ids[row])
     return groups
 
@@ -291,7 +296,7 @@ class SameTranslationOfDifferentSources(CorpusRule):
 _NAME = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)*)(?![\w-])")
 # A capitalised word of a source, any script.
 _SOURCE_NAME = re.compile(r"(?<!\w)([^\W\d_][^\W\d_]+)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”„(\[]\s*)$")
+_OPENERS = frozenset(".!?:;«»\"“”„([")
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
@@ -317,6 +322,7 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if "a" <= c <= "z")
 
 
+@lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """The transliteration-normalised form of a name: spellings that romanise one name
     differently share it (`Tokayev`/`Tokaev`, `Kassym-Jomart`/`Kasym-Zhomart`,
@@ -329,6 +335,7 @@ def skeleton(name: str) -> str:
     return _GLIDE.sub("", text)
 
 
+@lru_cache(maxsize=8192)  # several systems' outputs share their sources
 def _source_names(source: str) -> dict[str, str]:
     """Skeleton prefix (two letters) -> skeleton, for each capitalised word of ``source``."""
     out: dict[str, str] = {}
@@ -395,7 +402,8 @@ class NameVariants(CorpusRule):
                     continue
                 if sources is None:
                     sources = _source_names(chunk.sources[row])
-                initial = bool(_SENTENCE_START.search(target, 0, match.start()))
+                before = target[max(0, match.start() - 3) : match.start()].rstrip()
+                initial = not before or before[-1] in _OPENERS
                 aligned = frozenset() if initial else frozenset(v for k, v in sources.items() if k == key[:2])
                 variants = groups.setdefault((chunk.doc_ids[row], key), {})
                 variant = variants.get(word)
@@ -454,11 +462,19 @@ class NameVariants(CorpusRule):
     def _near(a: str, b: str, skeletons: dict[str, Variants]) -> bool:
         if Levenshtein.distance(a, b, score_cutoff=1) > 1:
             return False
-        if a.startswith(b) or b.startswith(a):  # `Government`/`Governments`: a plural
+        if _inflected(skeletons[a], skeletons[b]):
             return False
         tags_a = frozenset().union(*(v.tags for v in skeletons[a].values()))
         tags_b = frozenset().union(*(v.tags for v in skeletons[b].values()))
         return bool(tags_a & tags_b)
+
+
+def _inflected(one: Variants, other: Variants) -> bool:
+    """Whether a spelling of ``one`` is one of ``other`` plus an ending or the reverse
+    (`Government`/`Governments`, `Norton-Paket`/`Norton-Pakets`): inflection, not a variant."""
+    first = [_fold(str(v)) for v in one]
+    second = [_fold(str(v)) for v in other]
+    return any(a.startswith(b) or b.startswith(a) for a in first for b in second)
 
 
 # --------------------------------------------------------------------------- acronyms
