@@ -296,7 +296,7 @@ class SameTranslationOfDifferentSources(CorpusRule):
 _NAME = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)*)(?![\w-])")
 # A capitalised word of a source, any script.
 _SOURCE_NAME = re.compile(r"(?<!\w)([^\W\d_][^\W\d_]+)")
-_OPENERS = frozenset(".!?:;«»\"“”„([")
+_OPENERS = frozenset('.!?:;«»"“”„([')
 _CYRILLIC = dict(
     zip(
         "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
@@ -462,19 +462,35 @@ class NameVariants(CorpusRule):
     def _near(a: str, b: str, skeletons: dict[str, Variants]) -> bool:
         if Levenshtein.distance(a, b, score_cutoff=1) > 1:
             return False
-        if _inflected(skeletons[a], skeletons[b]):
+        if _inflected(skeletons[a], skeletons[b]) or _together(skeletons[a], skeletons[b]):
             return False
         tags_a = frozenset().union(*(v.tags for v in skeletons[a].values()))
         tags_b = frozenset().union(*(v.tags for v in skeletons[b].values()))
         return bool(tags_a & tags_b)
 
 
+# Endings of English and German nouns (plural, genitive, case): `Vampirs`/`Vampire`.
+_ENDINGS = ("s", "es", "e", "en", "n", "er", "em", "ern")
+
+
+def _stems(word: str) -> set[str]:
+    folded = _fold(word)
+    cut = {folded[: -len(e)] for e in _ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4}
+    return {folded} | cut
+
+
 def _inflected(one: Variants, other: Variants) -> bool:
-    """Whether a spelling of ``one`` is one of ``other`` plus an ending or the reverse
-    (`Government`/`Governments`, `Norton-Paket`/`Norton-Pakets`): inflection, not a variant."""
-    first = [_fold(str(v)) for v in one]
-    second = [_fold(str(v)) for v in other]
-    return any(a.startswith(b) or b.startswith(a) for a in first for b in second)
+    """Whether a spelling of ``one`` is one of ``other`` plus an ending or the reverse, or both
+    one stem with two endings (`Governments`, `Norton-Pakets`, `Vampirs`/`Vampire`)."""
+    first = [_stems(str(v)) for v in one]
+    second = [_stems(str(v)) for v in other]
+    return any(a & b for a in first for b in second)
+
+
+def _together(one: Variants, other: Variants) -> bool:
+    """Whether the two are written in one segment (a text contrasting two names)."""
+    here = {pos for v in one.values() for pos, _, _, _ in v.where}
+    return any(pos in here for v in other.values() for pos, _, _, _ in v.where)
 
 
 # --------------------------------------------------------------------------- acronyms
