@@ -474,17 +474,23 @@ _ENDINGS = ("s", "es", "e", "en", "n", "er", "em", "ern")
 
 
 def _stems(word: str) -> set[str]:
-    folded = _fold(word)
-    cut = {folded[: -len(e)] for e in _ENDINGS if folded.endswith(e) and len(folded) - len(e) >= 4}
-    return {folded} | cut
+    """The word folded, and without one or two of ``_ENDINGS`` (`Rasierers` → `rasierer`, `rasier`)."""
+    out = {_fold(word)}
+    for _ in range(2):
+        out |= {w[: -len(e)] for w in out for e in _ENDINGS if w.endswith(e) and len(w) - len(e) >= 5}
+    return out
 
 
 def _inflected(one: Variants, other: Variants) -> bool:
-    """Whether a spelling of ``one`` is one of ``other`` plus an ending or the reverse, or both
-    one stem with two endings (`Governments`, `Norton-Pakets`, `Vampirs`/`Vampire`)."""
+    """Whether a spelling of ``one`` is one of ``other`` plus letters at the end or the reverse,
+    or both one stem with other endings (`Governments`, `Dominika`, `Vampirs`/`Vampire`)."""
     first = [_stems(str(v)) for v in one]
     second = [_stems(str(v)) for v in other]
-    return any(a & b for a in first for b in second)
+    for a in first:
+        for b in second:
+            if a & b or any(x.startswith(y) or y.startswith(x) for x in a for y in b):
+                return True
+    return False
 
 
 def _together(one: Variants, other: Variants) -> bool:
