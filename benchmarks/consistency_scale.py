@@ -11,9 +11,10 @@ source with each of its references and system outputs, one document per file and
 reached; a tenth of the copies get a sentence, a name and an acronym changed, so groups with
 several variants exist at every size. Each size runs in a fresh process, so peak memory is
 its own: the rules see the corpus chunk by chunk (2,000 segments, as the engine), each
-chunk's state merged into a running one, then ``finish`` once. Timed: ``collect`` + merge +
-``finish``, not the building of the chunks (which every rule shares). Memory: the process's
-peak resident size minus its size before the rules ran (the corpus table itself excluded).
+chunk's state merged into a running one, then ``finish`` once. Timed (CPU and wall seconds):
+``collect`` + merge + ``finish``, not the building of the chunks (which every rule shares).
+Memory: the process's peak resident size minus its size before the rules ran (the corpus
+table itself excluded).
 
 Then, on the first size, the findings of chunks of 2,000 and of 777 segments are compared
 with one pass over the whole corpus as a single chunk: they must be identical.
@@ -82,23 +83,25 @@ def rules() -> list[Any]:
     return engine.build_rules(Config(select=CODES))
 
 
-def run(frame: pd.DataFrame, chunk_size: int) -> tuple[list[tuple[Any, ...]], float]:
-    """The CN findings of ``frame`` seen in chunks of ``chunk_size``, and the seconds the
-    rules took (collect, merge, finish)."""
+def run(frame: pd.DataFrame, chunk_size: int) -> tuple[list[tuple[Any, ...]], float, float]:
+    """The CN findings of ``frame`` seen in chunks of ``chunk_size``, and the wall and CPU
+    seconds the rules took (collect, merge, finish)."""
     checked = rules()
-    spent = 0.0
+    wall = cpu = 0.0
     state: dict[str, Any] = {}
     for offset in range(0, len(frame), chunk_size):
         chunk = Chunk.from_frame(frame.iloc[offset : offset + chunk_size].reset_index(drop=True))
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         part = engine.collect(checked, chunk, offset)
         state = engine.merge_states(checked, [state, part])
-        spent += time.perf_counter() - began
-    began = time.perf_counter()
+        wall += time.perf_counter() - began
+        cpu += time.process_time() - began_cpu
+    began, began_cpu = time.perf_counter(), time.process_time()
     hits = engine.finish(checked, state)
-    spent += time.perf_counter() - began
+    wall += time.perf_counter() - began
+    cpu += time.process_time() - began_cpu
     found = sorted((pos, rule.code, hit.start, hit.end, hit.message) for pos, rule, hit in hits)
-    return found, spent
+    return found, wall, cpu
 
 
 def _rss_kb() -> int:
@@ -109,18 +112,18 @@ def _rss_kb() -> int:
 def one(wmt: Path, size: int) -> dict[str, Any]:
     frame = build(wmt, size)
     before = _rss_kb()
-    found, seconds = run(frame, CHUNK)
+    found, wall, cpu = run(frame, CHUNK)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     counts = {code: sum(1 for f in found if f[1] == code) for code in CODES}
-    return {"size": size, "seconds": seconds, "rules_mb": (peak - before) / 1024, "counts": counts}
+    return {"size": size, "wall": wall, "cpu": cpu, "rules_mb": (peak - before) / 1024, "counts": counts}
 
 
 def invariance(wmt: Path, size: int) -> str:
     frame = build(wmt, size)
-    whole, _ = run(frame, len(frame))
+    whole, _, _ = run(frame, len(frame))
     lines = []
     for chunk_size in (CHUNK, 777):
-        found, _ = run(frame, chunk_size)
+        found, _, _ = run(frame, chunk_size)
         same = "identical" if found == whole else "DIFFERENT"
         lines.append(
             f"- {size:,} segments in chunks of {chunk_size:,}: {len(found):,} findings, {same} to one pass"
@@ -150,19 +153,19 @@ def main(argv: list[str] | None = None) -> int:
         "# Consistency rules at scale",
         "",
         f"`PYTHONPATH=. python benchmarks/consistency_scale.py WMT --sizes {args.sizes}` "
-        f"(Python {platform.python_version()}, {platform.machine()}, one process; the machine is shared, "
-        "so seconds vary by some tens of percent between runs).",
+        f"(Python {platform.python_version()}, {platform.machine()}, one process; the 2-core machine "
+        "is shared with other jobs, so wall seconds swing with their load; CPU seconds are the measure).",
         "",
-        "| segments | seconds | µs per segment | × time of the first | rules' peak memory (MB) | "
-        + " | ".join(CODES)
-        + " |",
-        "|" + "---|" * (5 + len(CODES)),
+        "| segments | CPU seconds | wall seconds | CPU µs per segment | CPU × the first's | "
+        "rules' peak memory (MB) | " + " | ".join(CODES) + " |",
+        "|" + "---|" * (6 + len(CODES)),
     ]
     for row in rows:
-        ratio = row["seconds"] / first["seconds"]
+        ratio = row["cpu"] / first["cpu"]
         cells = " | ".join(f"{row['counts'][c]:,}" for c in CODES)
         lines.append(
-            f"| {row['size']:,} | {row['seconds']:.1f} | {1e6 * row['seconds'] / row['size']:.1f} | "
+            f"| {row['size']:,} | {row['cpu']:.1f} | {row['wall']:.1f} | "
+            f"{1e6 * row['cpu'] / row['size']:.1f} | "
             f"{ratio:.2f} (size × {row['size'] / first['size']:.1f}) | {row['rules_mb']:.0f} | {cells} |"
         )
     lines += ["", "Chunked state against one pass:", "", invariance(args.wmt, sizes[0]), ""]
