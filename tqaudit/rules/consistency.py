@@ -165,7 +165,7 @@ def _doc_scope(doc: str) -> str:
 
 @register
 class InconsistentTranslation(CorpusRule):
-    """The same source sentence translated differently in the same document or corpus.
+    """The same source sentence translated differently in one document or corpus.
 
     ## What it does
     Groups segments of one document (`doc_id`; the whole input when there are no document
@@ -350,7 +350,7 @@ def _source_names(source: str) -> dict[str, str]:
 
 @register
 class NameVariants(CorpusRule):
-    """One name written several ways: `Tokayev` and `Tokaev`, `Kassym-Jomart` and `Kasym-Zhomart`.
+    """One name written several ways: `Tokayev` and `Tokaev`.
 
     ## What it does
     Reads the capitalised words of Latin-script targets (not those opening a sentence for
@@ -376,8 +376,15 @@ class NameVariants(CorpusRule):
 
     ## Known problems
     Two different people whose names romanise alike (`Maria`/`Mariya` are one skeleton)
-    are reported. Sources without capitals (Chinese, Japanese) give no alignment, so only
-    equal skeletons are found for them. Plural or possessive forms are not variants.
+    are reported, and so are words that differ by a doubled letter (`Princess`/`Princes`).
+    The source name is matched by its first five letters, so two names that start alike
+    can align (`Francie`/`Franchise`, one edit apart once `ch` reads `c`). German targets
+    capitalise every noun: two spellings of a compound (`Trans-Menschen`/`Transmenschen`)
+    are reported, endings of one stem are not. Sources without capitals (Chinese,
+    Japanese) give no alignment, so only equal skeletons are found for them. Names are read
+    in Latin script only (Russian names inflect: `Токаева`/`Токаеву` are one name).
+    Spellings one edit apart are not joined when one segment writes both (a text
+    contrasting two names) or one is the other plus letters (`Dominik`/`Dominika`).
     """
 
     code = "CN003"
@@ -518,7 +525,7 @@ def _acronyms(text: str) -> dict[str, tuple[int, int]]:
 
 @register
 class AcronymVariants(CorpusRule):
-    """An acronym of the source rendered by different acronyms: `ОДКБ` as `CSTO` and `ODKB`.
+    """An acronym of the source rendered by different acronyms: `CSTO` and `ODKB`.
 
     ## What it does
     Takes the segments whose source holds exactly one acronym (an all-capital word of two
@@ -538,7 +545,9 @@ class AcronymVariants(CorpusRule):
     ## Known problems
     Segments with several acronyms are not paired (which goes with which is unknown), nor
     segments that spell the acronym out. A source acronym that the target language writes
-    two ways by convention (`США` as `US` or `USA`) is reported.
+    two ways by convention (`США` as `US` or `USA`) is reported, and so is one that is part
+    of a title in one segment (`PC Magazine`) and a word in another (`ПК`). A segment whose
+    one source acronym is spelt out while another acronym appears pairs the wrong two.
     """
 
     code = "CN004"
