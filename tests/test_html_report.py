@@ -526,3 +526,47 @@ def test_a_clean_run_in_chromium(browser: Any, tmp_path: Path) -> None:
     assert not browser.find_elements(By.ID, "counts")
     assert _severe(browser) == []
     assert "segment BLEU" in browser.find_element(By.ID, "chart-scores").text
+
+
+def test_consistency_messages_link_the_other_segments(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    src = "Подписывайтесь на наш канал в Telegram"
+    ids = ["s1", "<i>2</i>", "s3"]  # an id with markup stays text, in the link and its address
+    table = pd.DataFrame(
+        {
+            "id": ids,
+            "source": [src, "Другое предложение", src],
+            "target": ["Subscribe to our channel", "Other", "Follow our channel"],
+        }
+    )
+    result = tqaudit.audit(table, Config(select=("CN001",), fail_on="never"))
+    assert result.findings["message"].iloc[0].endswith("(see segment s1)")
+    write_reports(result, tmp_path, ["html"])
+    browser.get((tmp_path / "report.html").as_uri())
+    links = browser.find_elements(By.CSS_SELECTOR, "#findings tbody td a.seg")
+    assert [(a.text, a.get_attribute("href").split("#")[1]) for a in links] == [("s1", "segment=s1")]
+    links[0].click()
+    assert browser.find_element(By.CSS_SELECTOR, "#card h3").text == "Segment s1"
+    assert browser.execute_script("return location.hash") == "#segment=s1"
+
+    # a message naming the id with markup: linked by its text, never parsed as HTML
+    table["target"] = ["Follow our channel", "Other", "Subscribe to our channel"]
+    table["source"] = [src, src, "Другое предложение"]
+    result = tqaudit.audit(table, Config(select=("CN001",), fail_on="never"))
+    assert result.findings["segment_id"].tolist() == ["<i>2</i>"]
+    write_reports(result, tmp_path, ["html"])
+    browser.get((tmp_path / "report.html").as_uri())
+    browser.find_element(By.CSS_SELECTOR, "#findings tbody td:nth-child(4) button").click()  # its own card
+    card_links = browser.find_elements(By.CSS_SELECTOR, "#card li a.seg")
+    assert [a.text for a in card_links] == ["s1"]
+    table["id"] = ["<i>1</i>", "s2", "s3"]
+    result = tqaudit.audit(table, Config(select=("CN001",), fail_on="never"))
+    write_reports(result, tmp_path, ["html"])
+    browser.get((tmp_path / "report.html").as_uri())
+    link = browser.find_element(By.CSS_SELECTOR, "#findings tbody td a.seg")
+    assert link.text == "<i>1</i>" and not browser.find_elements(By.CSS_SELECTOR, "#findings i")
+    assert link.get_attribute("href").endswith("#segment=%3Ci%3E1%3C%2Fi%3E")
+    link.click()
+    assert browser.find_element(By.CSS_SELECTOR, "#card h3").text == "Segment <i>1</i>"
+    assert _severe(browser) == []

@@ -23,6 +23,7 @@ from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable
 from tqaudit.io.readers import read_segments
 from tqaudit.packs import PackSet
 from tqaudit.rules import Rule
+from tqaudit.rules.base import Inputs
 from tqaudit.scoring import CorpusScore
 from tqaudit.segments import normalize
 from tqaudit.suppress import apply_inline, apply_states
@@ -138,6 +139,75 @@ def run_signature(
     return "|".join(parts)
 
 
+def _read(
+    segments: pd.DataFrame | str | Path,
+    *,
+    src: str | Path | None = None,
+    refs: Sequence[str | Path] = (),
+    src_lang: str = "",
+    tgt_lang: str = "",
+    input_format: str | None = None,
+    encoding: str | None = None,
+    dialect: str | None = None,
+    split: str = "paragraphs",
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The segments table of ``segments`` and what the summary says of the input."""
+    if isinstance(segments, (str, Path)):
+        inputs = {"input": str(segments), "src": str(src or ""), "refs": [str(r) for r in refs]}
+        table = read_segments(
+            segments,
+            fmt=input_format,
+            src=src,
+            refs=refs,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            encoding=encoding,
+            dialect=dialect,
+            split=split,
+        )
+        return table, inputs
+    table = normalize(segments)
+    for column, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
+        if value:
+            table[column] = table[column].where(table[column] != "", value)
+    return table, {}
+
+
+def _result(
+    table: pd.DataFrame,
+    run: engine.EngineResult,
+    rules: Sequence[Rule],
+    config: Config,
+    inputs: dict[str, Any],
+) -> AuditResult:
+    """The audit of ``table`` from its engine result: suppressions, baseline, gate."""
+    by_state = apply_states(run.findings, table, untranslated=config.untranslated, fuzzy=config.fuzzy)
+    findings = apply_inline(by_state, table)
+    inline, skipped = len(by_state) - len(findings), len(run.findings) - len(by_state)
+    unbaselined = findings
+    if config.baseline is not None:
+        targets = dict(zip(table["segment_id"], table["target"], strict=True))
+        findings = apply_baseline(findings, load_baseline(config.baseline), targets)
+    return AuditResult(
+        segments=table,
+        findings=findings,
+        config=config,
+        catalogue=catalogue(rules),
+        signature=run_signature(rules, engine.packs_for(config), config, run.corpus_scores),
+        languages=run.languages,
+        scores=run.scores,
+        corpus_scores=run.corpus_scores,
+        finding_failures=gate.finding_failures(findings, config.fail_on),
+        score_failures=gate.score_failures(
+            run.corpus_scores, config.min_bleu, config.min_chrf, config.max_ter
+        ),
+        inputs=inputs,
+        found=unbaselined,
+        inline_suppressed=inline,
+        state_skipped=skipped,
+    )
+
+
 def audit(
     segments: pd.DataFrame | str | Path,
     config: Config | None = None,
@@ -158,51 +228,62 @@ def audit(
     ``split`` (``paragraphs`` or ``sentences``) is how a feed's articles become segments.
     """
     config = config or Config()
-    inputs: dict[str, Any] = {}
-    if isinstance(segments, (str, Path)):
-        inputs = {"input": str(segments), "src": str(src or ""), "refs": [str(r) for r in refs]}
-        table = read_segments(
-            segments,
-            fmt=input_format,
-            src=src,
-            refs=refs,
-            src_lang=src_lang,
-            tgt_lang=tgt_lang,
-            encoding=encoding,
-            dialect=dialect,
-            split=split,
-        )
-    else:
-        table = normalize(segments)
-        for column, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
-            if value:
-                table[column] = table[column].where(table[column] != "", value)
+    table, inputs = _read(
+        segments,
+        src=src,
+        refs=refs,
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        input_format=input_format,
+        encoding=encoding,
+        dialect=dialect,
+        split=split,
+    )
     rules = engine.build_rules(config)
     plan = engine.make_plan(config, rules)
     with make_executor(config.jobs, config.engine, config.scheduler) as executor:
         result = engine.run(table, plan, executor, rules, progress)
-    by_state = apply_states(result.findings, table, untranslated=config.untranslated, fuzzy=config.fuzzy)
-    findings = apply_inline(by_state, table)
-    inline, skipped = len(by_state) - len(findings), len(result.findings) - len(by_state)
-    unbaselined = findings
-    if config.baseline is not None:
-        targets = dict(zip(table["segment_id"], table["target"], strict=True))
-        findings = apply_baseline(findings, load_baseline(config.baseline), targets)
-    return AuditResult(
-        segments=table,
-        findings=findings,
-        config=config,
-        catalogue=catalogue(rules),
-        signature=run_signature(rules, engine.packs_for(config), config, result.corpus_scores),
-        languages=result.languages,
-        scores=result.scores,
-        corpus_scores=result.corpus_scores,
-        finding_failures=gate.finding_failures(findings, config.fail_on),
-        score_failures=gate.score_failures(
-            result.corpus_scores, config.min_bleu, config.min_chrf, config.max_ter
-        ),
-        inputs=inputs,
-        found=unbaselined,
-        inline_suppressed=inline,
-        state_skipped=skipped,
-    )
+    return _result(table, result, rules, config, inputs)
+
+
+def audit_pooled(
+    items: Sequence[tuple[pd.DataFrame | str | Path, Config]],
+    names: Sequence[str] | None = None,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    **read_options: Any,
+) -> list[AuditResult]:
+    """Audit several inputs, each with its config, as one corpus for the corpus rules.
+
+    Every input keeps its own findings, reports and gate; the corpus rules (consistency)
+    merge the states of all inputs and finish once, so a sentence translated one way in
+    ``a.tsv`` and another in ``b.tsv`` is found, its message naming ``b.tsv:ID``.
+    ``names`` (default: the paths) name the inputs in those messages; ``read_options`` go to
+    every read (as the keyword arguments of :func:`audit`).
+    """
+    runs: list[tuple[pd.DataFrame, engine.EngineResult, list[Rule], Config, dict[str, Any]]] = []
+    starts: list[int] = []
+    base = 0
+    for segments, config in items:
+        table, inputs = _read(segments, **read_options)
+        rules = engine.build_rules(config)
+        plan = engine.make_plan(config, rules)
+        with make_executor(config.jobs, config.engine, config.scheduler) as executor:
+            result = engine.run(table, plan, executor, rules, progress, pooled=True, base=base)
+        runs.append((table, result, rules, config, inputs))
+        starts.append(base)
+        base += len(table)
+    shown = tuple(names) if names is not None else tuple(str(s) for s, _ in items)
+    finishers: dict[str, Rule] = {}  # one instance per corpus rule (options are the run's)
+    for _, _, rules, _, _ in runs:
+        finishers.update({r.code: r for r in rules if r.scope == "corpus" and r.code not in finishers})
+    states = engine.merge_states(list(finishers.values()), [result.states for _, result, _, _, _ in runs])
+    pool = Inputs(tuple(starts), shown)
+    hits = engine.finish(list(finishers.values()), states, pool)
+    out = []
+    for index, (table, result, rules, config, inputs) in enumerate(runs):
+        mine = [hit for hit in hits if pool.input_of(hit[0]) == index]
+        rows = engine.corpus_rows(mine, table, config, starts[index])
+        result.findings = engine.add_rows(result.findings, rows, table)
+        out.append(_result(table, result, rules, config, inputs))
+    return out

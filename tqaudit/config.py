@@ -69,6 +69,7 @@ class Config:
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     untranslated: bool = False  # report entries a localisation file leaves untranslated
     fuzzy: bool = True  # audit entries a PO file marks fuzzy
+    pool: bool = False  # corpus rules (consistency) see all inputs of a run as one corpus
     fail_on: str = "error"
     severity: Mapping[str, str] = field(default_factory=dict)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -137,7 +138,7 @@ _SCALARS = {
 }
 _LISTS = ("select", "ignore", "extend_select", "exclude")
 _TABLES = ("langid", "scoring")
-_BOOLS = ("untranslated", "fuzzy")
+_BOOLS = ("untranslated", "fuzzy", "pool")
 # Every key a config file may hold (``-`` or ``_``); the README documents each.
 KEYS = (*_LISTS, *_SCALARS, *_TABLES, *_BOOLS, "packs", "baseline", "glossary", "per_file_ignores", "rules")
 

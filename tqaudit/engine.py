@@ -5,7 +5,9 @@ runs in-process or across worker processes through the one :class:`~tqaudit.exec
 Annotators (language identification, segment scores) return their own frames, kept beside
 the segments table and never written into it; they run only when a selected rule declares
 one of their columns in ``requires`` (scores also run when references exist, for the report).
-Corpus-scope rules see the whole table once, after the chunks are merged.
+Corpus rules (:class:`~tqaudit.rules.base.CorpusRule`) collect a small state in each
+chunk's stage; the states are merged in corpus order and finished once, here, so their
+findings do not depend on the chunk size, on ``--jobs``, or on whether inputs are pooled.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from tqaudit.chunk import LANGUAGE_COLUMNS, SCORE_COLUMNS, SEGMENT_ANNOTATIONS, 
 from tqaudit.config import Config
 from tqaudit.errors import ConfigError, RuleError
 from tqaudit.executor import Executor, iterate_in
-from tqaudit.findings import FINDING_COLUMNS, empty_findings, excerpt, fix_value
+from tqaudit.findings import FINDING_COLUMNS, Edit, empty_findings, excerpt, fix_value
 from tqaudit.packs import PackSet
 from tqaudit.rules import RULES, Rule, load_rules, select_rules
+from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs
 from tqaudit.scoring.options import AUDIT_METRICS
 from tqaudit.segments import reference_columns
 
@@ -211,6 +214,7 @@ class ChunkResult:
     rows: list[dict[str, Any]]
     languages: pd.DataFrame | None
     scores: scoring.ChunkScores | None
+    states: dict[str, Any] = field(default_factory=dict)  # corpus rule code -> collected state
 
 
 def _with_annotations(
@@ -230,12 +234,6 @@ def _with_annotations(
     return dataclasses.replace(chunk, annotations=annotations) if annotations else chunk
 
 
-def _chunk_view(frame: pd.DataFrame, languages: pd.DataFrame | None, scores: pd.DataFrame | None) -> Chunk:
-    return _with_annotations(
-        Chunk.from_frame(frame, None, reference_columns(frame)), languages, scores, frame
-    )
-
-
 def annotate_scores(frame: pd.DataFrame, plan: Plan) -> scoring.ChunkScores | None:
     """Segment scores and summed statistics of a chunk (None without references)."""
     columns = reference_columns(frame)
@@ -250,22 +248,103 @@ def _languages(frame: pd.DataFrame, rules: Sequence[Rule], chunk: Chunk, plan: P
     return annotate_languages(frame, rows, source_rows, plan)
 
 
+def collect(rules: Sequence[Rule], chunk: Chunk, start: int) -> dict[str, Any]:
+    """The state of each corpus rule in ``rules`` on ``chunk``, whose first row sits at
+    corpus position ``start`` (what the rules read from ``chunk.positions``)."""
+    states: dict[str, Any] = {}
+    placed = dataclasses.replace(chunk, positions=tuple(range(start, start + len(chunk))))
+    for rule in rules:
+        if not isinstance(rule, CorpusRule):
+            continue
+        wanted = _rows_for(rule, placed)
+        try:
+            states[rule.code] = rule.collect(placed if wanted is None else placed.subset(wanted))
+        except Exception as exc:
+            raise RuleError(
+                f"rule {rule.code} crashed on the chunk starting at segment {chunk.ids[0]!r}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+    return states
+
+
 def _stages(
-    frame: pd.DataFrame, plan: Plan, rules: Sequence[Rule], offset: int, scopes: tuple[str, ...] = ("chunk",)
+    frame: pd.DataFrame,
+    plan: Plan,
+    rules: Sequence[Rule],
+    offset: int,
+    scopes: tuple[str, ...] = ("chunk",),
+    base: int = 0,
 ) -> ChunkResult:
-    """annotate (what ``rules`` declare) → the ``rules`` of ``scopes`` on one chunk."""
+    """annotate (what ``rules`` declare) → the ``rules`` of ``scopes`` on one chunk; the
+    corpus rules outside ``scopes`` collect their state (positions from ``base + offset``)."""
     chunk = Chunk.from_frame(frame, None, reference_columns(frame))
     languages = _languages(frame, rules, chunk, plan) if plan.languages else None
     scores = annotate_scores(frame, plan) if plan.metrics else None
     chunk = _with_annotations(chunk, languages, None if scores is None else scores.segments, frame)
     checked = [r for r in rules if r.scope in scopes]
-    return ChunkResult(offset, check(checked, chunk, plan.config, offset), languages, scores)
+    states = collect([r for r in rules if r.scope not in scopes], chunk, base + offset) if len(chunk) else {}
+    return ChunkResult(offset, check(checked, chunk, plan.config, offset), languages, scores, states)
 
 
-def run_chunk(task: tuple[Plan, pd.DataFrame, int]) -> ChunkResult:
+def run_chunk(task: tuple[Plan, pd.DataFrame, int, int]) -> ChunkResult:
     """One chunk through the stages (a pure function of its task: runs in any process)."""
-    plan, frame, offset = task
-    return _stages(frame.reset_index(drop=True), plan, rules_of(plan), offset)
+    plan, frame, offset, base = task
+    return _stages(frame.reset_index(drop=True), plan, rules_of(plan), offset, base=base)
+
+
+def merge_states(rules: Sequence[Rule], parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One state per corpus rule from the states of ``parts`` (chunks or inputs, in order;
+    rules may build the merged state from the parts' own, which are consumed)."""
+    return {
+        rule.code: rule.merge([p[rule.code] for p in parts if rule.code in p])
+        for rule in rules
+        if isinstance(rule, CorpusRule)
+    }
+
+
+def finish(
+    rules: Sequence[Rule], states: dict[str, Any], inputs: Inputs | None = None
+) -> list[tuple[int, Rule, CorpusHit]]:
+    """The hits of the corpus rules on their merged ``states``, as (corpus position, rule, hit)."""
+    inputs = inputs or Inputs()
+    out: list[tuple[int, Rule, CorpusHit]] = []
+    for rule in rules:
+        if not isinstance(rule, CorpusRule) or rule.code not in states:
+            continue
+        try:
+            hits = list(rule.finish(states[rule.code], inputs))
+        except Exception as exc:
+            raise RuleError(f"rule {rule.code} crashed on the corpus: {type(exc).__name__}: {exc}") from exc
+        out += [(hit.pos, rule, hit) for hit in hits]
+    return out
+
+
+def corpus_rows(
+    hits: Sequence[tuple[int, Rule, CorpusHit]], segments: pd.DataFrame, config: Config, base: int = 0
+) -> list[dict[str, Any]]:
+    """Findings rows of corpus hits on ``segments`` (whose first row is corpus position ``base``)."""
+    rows: list[dict[str, Any]] = []
+    ids, targets = segments["segment_id"], segments["target"]
+    for pos, rule, hit in hits:
+        row = pos - base
+        target = str(targets.iat[row])
+        edit = hit.suggestion is not None and hit.start >= 0
+        rows.append(
+            {
+                "_pos": row,
+                "segment_id": str(ids.iat[row]),
+                "rule": rule.code,
+                "category": rule.category,
+                "severity": config.severity.get(rule.code, rule.severity),
+                "message": hit.message,
+                "start": hit.start,
+                "end": hit.end,
+                "excerpt": excerpt(target, hit.start, hit.end),
+                "suggestion": hit.suggestion or "",
+                "fix": fix_value(Edit(hit.start, hit.end, hit.suggestion or "") if edit else None, rule.fix),
+            }
+        )
+    return rows
 
 
 def _slices(segments: pd.DataFrame, size: int) -> Iterator[tuple[int, slice]]:
@@ -281,6 +360,8 @@ class EngineResult:
     languages: pd.DataFrame | None = None
     scores: pd.DataFrame | None = None
     corpus_scores: dict[str, scoring.CorpusScore] = field(default_factory=dict)
+    # corpus rules' merged states, unfinished (``run(..., pooled=True)``: the caller finishes)
+    states: dict[str, Any] = field(default_factory=dict)
 
 
 def _sorted(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -297,19 +378,28 @@ def run(
     executor: Executor | None = None,
     rules: Sequence[Rule] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    pooled: bool = False,
+    base: int = 0,
 ) -> EngineResult:
     """Run the plan over ``segments``: per-chunk stages through ``executor``, then merge.
 
     ``progress(done, total)`` is called with the segments checked so far after each chunk.
+    With ``pooled``, the corpus rules' merged states come back unfinished, their positions
+    counted from ``base`` (the caller merges them with other inputs' and calls :func:`finish`).
     """
     segments = segments.reset_index(drop=True)
     columns = reference_columns(segments)
     if plan.metrics and columns:
         scoring.check_references(segments, columns)  # an empty reference is an input error
-    tasks = [(plan, segments.iloc[s], offset) for offset, s in _slices(segments, CHUNK_SIZE)]
+    tasks = [(plan, segments.iloc[s], offset, base) for offset, s in _slices(segments, CHUNK_SIZE)]
     results: list[ChunkResult] = []
+    every = rules if rules is not None else rules_of(plan)
+    states: dict[str, Any] = {}
     done = 0
-    for (_, frame, _), part in zip(tasks, iterate_in(executor, run_chunk, tasks), strict=True):
+    for (_, frame, _, _), part in zip(tasks, iterate_in(executor, run_chunk, tasks), strict=True):
+        states = merge_states(every, [states, part.states])  # as chunks arrive, in order
+        part.states = {}
         results.append(part)
         done += len(frame)
         if progress is not None:
@@ -323,10 +413,20 @@ def run(
     if parts:
         scores = pd.concat([p.segments for p in parts], ignore_index=True)
         corpus = scoring.corpus_scores(scoring.merge_sums(parts), plan.scoring)
-    corpus_rules = [r for r in (rules if rules is not None else rules_of(plan)) if r.scope == "corpus"]
-    if corpus_rules and len(segments):
-        rows += check(corpus_rules, _chunk_view(segments, languages, scores), plan.config)
+    if pooled:
+        return EngineResult(_sorted(rows), languages, scores, corpus, states)
+    hits = finish(every, states)
+    rows += corpus_rows(hits, segments, plan.config)
     return EngineResult(_sorted(rows), languages, scores, corpus)
+
+
+def add_rows(findings: pd.DataFrame, rows: list[dict[str, Any]], segments: pd.DataFrame) -> pd.DataFrame:
+    """``findings`` of ``segments`` with more ``rows`` (carrying ``_pos``), sorted as one table."""
+    if not rows:
+        return findings
+    where = {sid: pos for pos, sid in enumerate(segments["segment_id"])}  # ids are unique
+    old = findings.assign(_pos=[where[sid] for sid in findings["segment_id"]])
+    return _sorted([*old.to_dict("records"), *rows])
 
 
 def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import enum
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -167,3 +168,25 @@ class RuleInfo:
             return ""
         rest = self.documentation.split(marker, 1)[1]
         return rest.split("\n## ", 1)[0].strip()
+
+
+# The tail by which a consistency finding names the other segments of its group.
+_SEE = re.compile(r"\(see segments? (.+?)(?: and \d+ more)?\)$")
+
+
+def see_segments(names: Sequence[str], more: int = 0) -> str:
+    """``(see segments 1, 4 and 2 more)``: the message tail naming other segments, which
+    :func:`related_segments` reads back (the HTML report links the ids to their cards)."""
+    word = "segment" if len(names) + more == 1 else "segments"
+    tail = f" and {more} more" if more else ""
+    return f"(see {word} {', '.join(names)}{tail})"
+
+
+def related_segments(message: str) -> list[str]:
+    """The segment ids a message names in its :func:`see_segments` tail ([] without one).
+
+    Ids of another pooled input read ``input:id``; an id that itself contains ``, `` cannot
+    be told apart from two.
+    """
+    found = _SEE.search(message)
+    return [] if found is None else found.group(1).split(", ")

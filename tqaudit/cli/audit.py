@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 
-from tqaudit.audit import AuditResult
+from tqaudit.audit import AuditResult, audit_pooled
 from tqaudit.audit import audit as run_audit
 from tqaudit.baseline import write_baseline
 from tqaudit.cli.common import (
@@ -181,6 +181,15 @@ def audit(
             "--fuzzy/--no-fuzzy", help="Audit PO entries marked fuzzy [default: yes].", show_default=False
         ),
     ] = None,
+    pool: Annotated[
+        bool | None,
+        typer.Option(
+            "--pool/--no-pool",
+            help="Consistency rules see all INPUTs as one corpus (each input keeps its reports) "
+            "[default: each input alone].",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         str,
         typer.Option(
@@ -224,6 +233,7 @@ def audit(
         glossary=glossary,
         untranslated=untranslated,
         fuzzy=fuzzy,
+        pool=pool,
     )
     files = expand(inputs, cfg.exclude, skip=REPORT_FILES, keep_folders=input_format == "html")
     if len(files) > 1 and (src or ref):
@@ -238,14 +248,22 @@ def audit(
     read_options.update(input_format=input_format, encoding=encoding, dialect=dialect, split=split)
     runs: list[AuditResult] = []
     written: list[list[str]] = []
-    for name in files:
-        shown = Path(stdin_filename if name == STDIN else name)
+    shown = [Path(stdin_filename if name == STDIN else name) for name in files]
+    if cfg.pool and len(files) > 1:
         with ProgressBar() as bar:
-            result = _audit_one(
-                name, stdin_filename, cfg.for_path(shown), read_options, None if quiet else bar
-            )
+            pooled = _audit_pooled(files, shown, stdin_filename, cfg, read_options, None if quiet else bar)
+    for index, name in enumerate(files):
+        if cfg.pool and len(files) > 1:
+            result = pooled[index]
+        else:
+            with ProgressBar() as bar:
+                result = _audit_one(
+                    name, stdin_filename, cfg.for_path(shown[index]), read_options, None if quiet else bar
+                )
         folder = (
-            out if (out is not None and len(files) == 1) else default_folder(shown, out or Path("reports"))
+            out
+            if (out is not None and len(files) == 1)
+            else default_folder(shown[index], out or Path("reports"))
         )
         written.append([str(p) for p in write_reports(result, folder, chosen_formats)])
         runs.append(result)
@@ -274,6 +292,32 @@ def _audit_one(
         result = run_audit(path, cfg, **options)
     result.inputs["input"] = stdin_filename
     return result
+
+
+def _audit_pooled(
+    files: list[str],
+    shown: list[Path],
+    stdin_filename: str,
+    cfg: Config,
+    read_options: dict[str, Any],
+    progress: ProgressBar | None,
+) -> list[AuditResult]:
+    """The inputs through the library as one corpus (``--pool``); standard input, if among
+    them, goes through a private temporary file."""
+    with tempfile.TemporaryDirectory(prefix="tqaudit-stdin-") as folder:
+        paths = []
+        for name in files:
+            path = Path(name)
+            if name == STDIN:
+                path = Path(folder) / (Path(stdin_filename).name or "stdin.txt")
+                path.write_bytes(sys.stdin.buffer.read())
+            paths.append(path)
+        items = [(path, cfg.for_path(where)) for path, where in zip(paths, shown, strict=True)]
+        results = audit_pooled(items, [str(p) for p in shown], progress=progress, **read_options)
+    for result, name in zip(results, files, strict=True):
+        if name == STDIN:
+            result.inputs["input"] = stdin_filename
+    return results
 
 
 def show(

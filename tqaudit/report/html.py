@@ -35,7 +35,7 @@ import jinja2
 from markupsafe import Markup
 
 from tqaudit.audit import AuditResult
-from tqaudit.findings import CATEGORIES, SEVERITIES, excerpt
+from tqaudit.findings import CATEGORIES, SEVERITIES, excerpt, related_segments
 from tqaudit.report.locations import input_path, locate
 
 PAGE_LIMIT = 5_000_000  # bytes: a page this size opens quickly in any browser
@@ -164,6 +164,14 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
         short_extra.append(flagged if start >= 0 and flagged else shown)
         by_segment.setdefault(seg_index[sid], []).append(len(rows) - 1)
 
+    # the segments a consistency finding names get a card too (its message links them)
+    for i in order:
+        if f["category"][i] == "consistency":
+            for sid in related_segments(str(f["message"][i])):
+                if sid in row_of and sid not in seg_index:
+                    seg_index[sid] = len(seg_ids)
+                    seg_ids.append(sid)
+    segment_lines = [int(v) for v in segments["line"]] if "line" in segments else None
     score_keys = sorted(str(k) for k in scores[0]) if scores else []
 
     def short_entry(sid: str, position: int) -> list[Any]:
@@ -171,7 +179,10 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
         score = None
         if scores is not None and row is not None:
             score = [round(float(v), 1) if v == v else None for v in (scores[row][k] for k in score_keys)]
-        line = lines[order[by_segment[position][0]]]
+        if position in by_segment:
+            line = lines[order[by_segment[position][0]]]
+        else:  # a segment without findings, named by a consistency finding
+            line = segment_lines[row_of[sid]] if segment_lines is not None else row_of[sid] + 1
         return [sid, line, score]
 
     def full_entry(sid: str, position: int) -> list[Any]:
@@ -211,12 +222,13 @@ def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
             continue
         full = full_entry(sid, position)
         delta = _size(full) - _size(entries[position])
-        delta -= sum(index_cost - 3 for n in by_segment[position] if full_extra[n] is None)  # -1 instead
+        mine = by_segment.get(position, [])
+        delta -= sum(index_cost - 3 for n in mine if full_extra[n] is None)  # -1 instead
         if total + delta > TEXT_BUDGET:
             break
         total += delta
         entries[position] = full
-        for n in by_segment[position]:
+        for n in mine:
             extra[n] = full_extra[n]
         embedded += 1
     used = sorted({t for t in extra if t is not None})

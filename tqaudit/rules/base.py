@@ -9,6 +9,7 @@ built per language pair by :meth:`Rule.by_language`, not once per chunk.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import operator
 import re
@@ -71,8 +72,8 @@ class Rule:
     option_docs: ClassVar[dict[str, str]] = {}
     # Languages the rule applies to (target language, ISO 639-1); empty = every language.
     languages: ClassVar[tuple[str, ...]] = ()
-    # "chunk": the engine may split the table; "corpus": the rule sees the whole table at
-    # once (consistency across segments), in one call.
+    # "chunk": the engine may split the table; "corpus": a :class:`CorpusRule`, whose
+    # state the engine collects per chunk, merges, and finishes once (consistency).
     scope: ClassVar[str] = "chunk"
     # Annotation columns the rule reads (``target_lang``, ``source_lang``, ``chrf``, ...): the
     # engine runs exactly the annotators that the selected rules declare.
@@ -179,6 +180,72 @@ class Rule:
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         """Yield a ``Hit`` per artifact in the chunk (positions are chunk rows)."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class CorpusHit:
+    """One finding of a corpus rule: ``pos`` is the segment's position in the corpus (what
+    the rule read from ``chunk.positions``), offsets index its target as in :class:`Hit`."""
+
+    pos: int
+    start: int
+    end: int
+    message: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where corpus positions come from when several inputs are pooled: the first position
+    and the name of each input, in order. One input (the default) has no name to show."""
+
+    starts: tuple[int, ...] = (0,)
+    names: tuple[str, ...] = ("",)
+
+    def input_of(self, pos: int) -> int:
+        """The index of the input that holds corpus position ``pos``."""
+        return bisect.bisect_right(self.starts, pos) - 1
+
+    def label(self, pos: int, segment_id: str, seen_from: int) -> str:
+        """How a finding on position ``seen_from`` names the segment at ``pos``: its id,
+        prefixed by its input's name when it sits in another input."""
+        where = self.input_of(pos)
+        if where == self.input_of(seen_from):
+            return segment_id
+        return f"{self.names[where]}:{segment_id}"
+
+
+class CorpusRule(Rule):
+    """A rule across segments (consistency), split so that chunks can be checked apart.
+
+    ``collect`` turns one chunk into a small, picklable state (texts hashed and grouped,
+    keyed by ``chunk.positions``, which the engine sets to corpus positions); ``merge``
+    joins the states of several chunks, in corpus order; ``finish`` turns the merged state
+    into hits. The engine calls ``collect`` inside each chunk's stage (in worker processes
+    too) and ``finish`` once, so the findings do not depend on the chunk size or ``--jobs``,
+    and pooled inputs are one corpus. Rules never see more than a chunk at a time.
+    """
+
+    scope: ClassVar[str] = "corpus"
+
+    def collect(self, chunk: Chunk) -> Any:
+        """The state of one chunk."""
+        raise NotImplementedError
+
+    def merge(self, states: Sequence[Any]) -> Any:
+        """One state for ``states`` (given in corpus order; they are consumed: the merged
+        state may be built from their parts, or from the first extended in place)."""
+        raise NotImplementedError
+
+    def finish(self, state: Any, inputs: Inputs) -> Iterable[CorpusHit]:
+        """The hits of the whole corpus; ``inputs`` names segments of other inputs."""
+        raise NotImplementedError
+
+    def check(self, chunk: Chunk) -> Iterable[Hit]:
+        """The corpus rule on one chunk taken as the whole corpus (rows are chunk rows)."""
+        rows = {pos: row for row, pos in enumerate(chunk.positions)}
+        for hit in self.finish(self.merge([self.collect(chunk)]), Inputs()):
+            yield Hit(rows[hit.pos], hit.start, hit.end, hit.message, hit.suggestion)
 
 
 def regex_hits(

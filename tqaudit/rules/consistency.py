@@ -1,34 +1,183 @@
-"""Consistency rules: the same source translated differently within one corpus."""
+"""Consistency rules: a corpus that disagrees with itself (Xbench's inconsistency checks).
+
+Every rule here is a :class:`~tqaudit.rules.base.CorpusRule`: each chunk is hashed and
+grouped into a small state (a group per key, a :class:`Variant` per way the group was
+rendered, occurrences counted and only the first few located), states merge by key, and
+``finish`` reports each group that was rendered several ways, once, on the first segment of
+its rarest variant, naming the other segments involved. Nothing compares pairs of segments:
+the work grows linearly with the corpus (``benchmarks/consistency_scale.py``).
+
+Groups are per document (``doc_id``) when documents are known, the whole corpus otherwise.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+
+from rapidfuzz.distance import Levenshtein
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule
+from tqaudit.findings import see_segments
+from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs
 from tqaudit.rules.registry import register
+
+# Occurrences of a variant located in the state (the rest are only counted): a message
+# names at most this many other segments.
+LOCATED = 10
+SHOWN = 60  # characters of a variant's text shown in a message
+
+
+@dataclass(slots=True)
+class Variant:
+    """One way a group was rendered: its text, how often, and where (first ``LOCATED``).
+
+    ``where`` holds (corpus position, segment id, start, end) in corpus order; ``tags``
+    is what a rule notes about the variant's segments (CN003: the source names it aligns to).
+    """
+
+    text: str
+    count: int = 0
+    where: list[tuple[int, str, int, int]] = field(default_factory=list)
+    tags: frozenset[str] = frozenset()
+
+    def add(self, pos: int, segment_id: str, start: int = -1, end: int = -1) -> None:
+        self.count += 1
+        if len(self.where) < LOCATED:
+            self.where.append((pos, segment_id, start, end))
+
+    def absorb(self, other: Variant) -> None:
+        """``other``'s occurrences (which come later in the corpus) added to these."""
+        self.count += other.count
+        self.where.extend(other.where[: LOCATED - len(self.where)])
+        self.tags |= other.tags
+
+
+# (document, key of a group) -> variant key -> variant, in order of first occurrence
+Variants = dict[Hashable, Variant]
+Groups = dict[tuple[str, Hashable], Variants]
+
+
+def merge_groups(states: Sequence[Groups]) -> Groups:
+    """The groups of ``states`` (in corpus order) joined key by key into the first, which is
+    extended in place and returned (states are consumed: merging chunk after chunk into a
+    running state costs the size of each new chunk's state, not of the running one)."""
+    if not states:
+        return {}
+    out = states[0]
+    for state in states[1:]:
+        for key, variants in state.items():
+            mine = out.get(key)
+            if mine is None:
+                out[key] = variants
+                continue
+            for v, variant in variants.items():
+                if v in mine:
+                    mine[v].absorb(variant)
+                else:
+                    mine[v] = variant
+    return out
+
+
+def digest(text: str) -> int:
+    """A stable 64-bit hash (Python's own ``hash`` differs between worker processes)."""
+    return int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big"
+    )
 
 
 def _key(text: str) -> str:
-    """Comparison form of a text: case-folded, whitespace collapsed."""
+    """Comparison form of a sentence: case-folded, whitespace collapsed."""
     return " ".join(text.casefold().split())
 
 
+_PUNCT = re.compile(r"[^\w\s]+")
+
+
+def _loose_key(text: str) -> str:
+    """Comparison form that ignores punctuation too (``Спасибо!`` = ``Спасибо.``)."""
+    return " ".join(_PUNCT.sub(" ", text.casefold()).split())
+
+
+def _shown(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= SHOWN else flat[: SHOWN - 1] + "…"
+
+
+def _ordered(variants: Variants) -> list[Variant]:
+    """Most frequent first; a tie goes to the variant seen first."""
+    return sorted(variants.values(), key=lambda v: (-v.count, v.where[0][0]))
+
+
+def _others(variants: Iterable[Variant], here: int, inputs: Inputs) -> str:
+    """``(see segments 1, 4 and 2 more)``: the other located segments of a group, and how
+    many occurrences were not located; ``(all in this segment)`` when there are none."""
+    every = list(variants)
+    located = sorted({(pos, sid) for v in every for pos, sid, _, _ in v.where if pos != here})
+    unlocated = sum(v.count - len(v.where) for v in every)
+    if not located and not unlocated:
+        return "(all in this segment)"
+    return see_segments([inputs.label(pos, sid, here) for pos, sid in located], unlocated)
+
+
+def _variants_text(ordered: Sequence[Variant], here: Variant, quote: Callable[[str], str]) -> str:
+    parts = []
+    for variant in ordered[:4]:
+        mark = " here" if variant is here else ""
+        parts.append(f"{quote(variant.text)} ×{variant.count}{mark}")
+    if len(ordered) > 4:
+        parts.append(f"{len(ordered) - 4} more")
+    return ", ".join(parts)
+
+
+def _quoted(text: str) -> str:
+    return f"'{_shown(text)}'"
+
+
+def group_hit(variants: Variants, inputs: Inputs, template: str, whole: bool = True) -> CorpusHit | None:
+    """The hit of a group rendered several ways (None: one way), on the first occurrence of
+    its rarest variant.
+
+    ``template`` words the message from the number of variants ``{n}`` and their list
+    ``{listed}``; ``whole`` hits are about the whole segment, else they point at the occurrence
+    (its start and end). The suggestion is the most frequent variant.
+    """
+    if len(variants) < 2:
+        return None
+    ordered = _ordered(variants)
+    rare = ordered[-1]
+    pos, _, start, end = rare.where[0]
+    text = template.format(n=len(ordered), listed=_variants_text(ordered, rare, _quoted))
+    message = f"{text} {_others(ordered, pos, inputs)}"
+    if whole:
+        start = end = -1
+    return CorpusHit(pos, start, end, message, ordered[0].text)
+
+
+def _doc_scope(doc: str) -> str:
+    return "in this document" if doc else "in this corpus"
+
+
 @register
-class InconsistentTranslation(Rule):
-    """The same source sentence translated differently in the same corpus.
+class InconsistentTranslation(CorpusRule):
+    """The same source sentence translated differently in one document or corpus.
 
     ## What it does
-    Groups segments of one document (`doc_id`; the whole input when there are no
-    document ids) whose sources are identical (ignoring case and spacing) and flags
-    every segment whose target differs from the group's most frequent translation (the
-    first one on a tie). Short sources (fewer than `min_words` words) are not checked.
+    Groups segments of one document (`doc_id`; the whole input when there are no document
+    ids) whose sources are identical (ignoring case and spacing) and whose sources have at
+    least `min_words` words. A group translated in several ways gets one finding, on the
+    first segment of its rarest translation, that lists every translation with its count
+    and names the other segments of the group; the suggestion is the most frequent one.
 
     ## Why is this bad?
-    A repeated sentence (a disclaimer, a product name, a recurring headline) translated
-    two ways confuses readers and breaks translation-memory reuse; sentence-level MT
-    with sampling or context produces such drift.
+    A repeated sentence (a disclaimer, a product name, a recurring headline) translated two
+    ways confuses readers and breaks translation-memory reuse; sentence-level MT with
+    sampling or context produces such drift.
 
     ## Example
     Source (segments 3 and 9): `Подписывайтесь на наш канал в Telegram`
@@ -38,44 +187,404 @@ class InconsistentTranslation(Rule):
 
     ## Known problems
     A sentence may need different translations in different contexts (pronoun gender,
-    formality), especially in conversation; raise `min_words` for such content. Inputs
-    that join documents by different translators without `doc_id` look inconsistent.
+    formality), especially in conversation; raise `min_words` for such content. Inputs that
+    join several translators' or systems' work without `doc_id` look inconsistent: give
+    each its own `doc_id` (or audit the inputs apart). Translations that differ only in case
+    or spacing count as one.
     """
 
     code = "CN001"
     name = "inconsistent-translation"
     category = "consistency"
     severity = "info"
-    scope = "corpus"
     options = {"min_words": 4}
     option_docs = {"min_words": "sources with fewer words than this are not compared"}
 
-    def check(self, chunk: Chunk) -> Iterable[Hit]:
-        # Hash and group in plain dicts: one pass over the segments, then only the groups
-        # whose source repeats (a pandas groupby cost a Python call per group).
-        min_words = self.opts["min_words"]
-        groups: dict[tuple[str, str], list[int]] = {}
-        # one key per distinct source (several systems' outputs share their sources)
-        keys = {source: _key(source) for source in set(chunk.sources)}
-        for row, (doc, source) in enumerate(zip(chunk.doc_ids, chunk.sources, strict=True)):
-            key = keys[source]
-            if key and key.count(" ") + 1 >= min_words:
-                groups.setdefault((doc, key), []).append(row)
-        for rows in groups.values():
-            if len(rows) > 1:
-                yield from self._group_hits(chunk, rows)
+    def collect(self, chunk: Chunk) -> Groups:
+        return _collect_pairs(chunk, chunk.sources, chunk.targets, self.opts["min_words"], _key, _key)
+
+    def merge(self, states: Sequence[Groups]) -> Groups:
+        return merge_groups(states)
+
+    def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
+        for (doc, _), variants in state.items():
+            scope = _doc_scope(doc)
+            hit = group_hit(variants, inputs, f"Same source translated {{n}} ways {scope}: {{listed}}")
+            if hit is not None:
+                yield hit
+
+
+def _collect_pairs(
+    chunk: Chunk,
+    keys: Sequence[str],
+    values: Sequence[str],
+    min_words: int,
+    key_form: Callable[[str], str],
+    value_form: Callable[[str], str],
+) -> Groups:
+    """Rows grouped by (document, hashed key text), variants by hashed value text."""
+    groups: Groups = {}
+    forms = {text: key_form(text) for text in set(keys)}  # several systems share sources
+    for row, (doc, text, value) in enumerate(zip(chunk.doc_ids, keys, values, strict=True)):
+        form = forms[text]
+        if not form or form.count(" ") + 1 < min_words:
+            continue
+        variants = groups.setdefault((doc, digest(form)), {})
+        shown = value_form(value)
+        variant = variants.get(vkey := digest(shown))
+        if variant is None:
+            variant = variants[vkey] = Variant(value)
+        variant.add(chunk.positions[row], chunk.ids[row])
+    return groups
+
+
+@register
+class SameTranslationOfDifferentSources(CorpusRule):
+    """Different source sentences translated identically (inconsistency in source).
+
+    ## What it does
+    Groups segments of one document (the whole input without `doc_id`) whose targets are
+    identical (ignoring case and spacing) and have at least `min_words` words; a group
+    whose sources differ (ignoring case, spacing and punctuation) gets one finding, on the
+    first segment of its rarest source, naming the other segments.
+
+    ## Why is this bad?
+    Two different sentences rarely mean the same: one of the two translations is likely
+    wrong (a sentence copied from its neighbour, a translation memory match accepted
+    without editing, an MT system that ignored a negation or a number).
+
+    ## Example
+    Sources: `Цены выросли на 5%` (segment 4) / `Цены выросли на 7%` (segment 8)
+    Targets: both `Prices rose by 5%`
+
+    ## Known problems
+    Sources that differ only in spelling or in words that the target language does not
+    render (particles, word order) are legitimately translated alike; short targets do
+    this often, hence `min_words`.
+    """
+
+    code = "CN002"
+    name = "same-translation-of-different-sources"
+    category = "consistency"
+    severity = "info"
+    options = {"min_words": 5}
+    option_docs = {"min_words": "targets with fewer words than this are not compared"}
+
+    def collect(self, chunk: Chunk) -> Groups:
+        has_source = [row for row, source in enumerate(chunk.sources) if source.strip()]
+        part = chunk if len(has_source) == len(chunk) else chunk.subset(has_source)
+        return _collect_pairs(part, part.targets, part.sources, self.opts["min_words"], _key, _loose_key)
+
+    def merge(self, states: Sequence[Groups]) -> Groups:
+        return merge_groups(states)
+
+    def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
+        for (doc, _), variants in state.items():
+            scope = _doc_scope(doc)
+            hit = group_hit(
+                variants,
+                inputs,
+                f"Same translation for {{n}} different sources {scope}: {{listed}}",
+            )
+            if hit is not None:
+                yield hit
+
+
+# --------------------------------------------------------------------------- names
+
+# A capitalised word of a Latin-script target (hyphenated parts too): `Kassym-Jomart`.
+_NAME = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)*)(?![\w-])")
+# A capitalised word of a source, any script.
+_SOURCE_NAME = re.compile(r"(?<!\w)([^\W\d_][^\W\d_]+)")
+_OPENERS = frozenset('.!?:;«»"“”„([')
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў",
+        "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch _ y _ e iu ia i i ie g u".replace(
+            "_", ""
+        ).split(" "),
+        strict=True,
+    )
+)
+# Transliteration digraphs first (longest first), then glides and doubled letters.
+_DIGRAPHS: tuple[tuple[str, str], ...] = (
+    ("shch", "s"), ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("sch", "s"),
+    ("sh", "s"), ("ch", "c"), ("ph", "f"), ("ck", "k"), ("w", "v"), ("q", "k"),
+)  # fmt: skip
+_GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])|^i(?=[aeiou])")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _fold(text: str) -> str:
+    """Lower case, Cyrillic transliterated, accents dropped, letters only."""
+    lowered = "".join(_CYRILLIC.get(c, c) for c in text.casefold())
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(c for c in decomposed if "a" <= c <= "z")
+
+
+@lru_cache(maxsize=65536)
+def skeleton(name: str) -> str:
+    """The transliteration-normalised form of a name: spellings that romanise one name
+    differently share it (`Tokayev`/`Tokaev`, `Kassym-Jomart`/`Kasym-Zhomart`,
+    `Zelensky`/`Zelenskyy`, `Sergey`/`Sergei`, `Müller`/`Muller`)."""
+    text = _fold(name)
+    for old, new in _DIGRAPHS:
+        text = text.replace(old, new)
+    text = text.replace("y", "i")
+    text = _DOUBLE.sub(r"\1", text)
+    return _GLIDE.sub("", text)
+
+
+@lru_cache(maxsize=8192)  # several systems' outputs share their sources
+def _source_names(source: str) -> dict[str, str]:
+    """Skeleton prefix (two letters) -> skeleton, for each capitalised word of ``source``."""
+    out: dict[str, str] = {}
+    for match in _SOURCE_NAME.finditer(source):
+        word = match.group(1)
+        if word[0].isupper() and len(word) >= 4:
+            key = skeleton(word)
+            if len(key) >= 4:
+                out.setdefault(key[:2], key[:5])
+    return out
+
+
+@register
+class NameVariants(CorpusRule):
+    """One name written several ways: `Tokayev` and `Tokaev`.
+
+    ## What it does
+    Reads the capitalised words of Latin-script targets (not those opening a sentence for
+    the near-spelling test) and hashes each by its transliteration skeleton (lower case,
+    accents dropped, Cyrillic transliterated, `zh`→`j`, `kh`→`h`, `y`→`i`, doubled letters
+    single, a glide `i` between vowels dropped), per document (`doc_id`) or corpus. Words
+    with one skeleton but different spellings are one name written several ways. Words
+    whose skeletons (at least `min_length` letters) are one edit apart (rapidfuzz
+    Levenshtein distance, candidates found by hashing each skeleton with one letter
+    deleted, never by comparing all pairs) count too when the source of both has a
+    capitalised word whose transliteration starts like them (the same source name): so
+    `Kazakhstan`/`Kazakstan` for `Казахстан`, not `Johnson`/`Johnston`.
+    One finding per name, on the first occurrence of its rarest spelling.
+
+    ## Why is this bad?
+    A name transliterated two ways in one text reads as two people or places, and breaks
+    search; MT systems translate sentence by sentence and drift between romanisations.
+
+    ## Example
+    `Tokayev met ...` (segment 1) / `Tokaev said ...` (segment 2)
+
+    Use instead: one spelling (the most frequent is suggested).
+
+    ## Known problems
+    Two different people whose names romanise alike (`Maria`/`Mariya` are one skeleton)
+    are reported, and so are words that differ by a doubled letter (`Princess`/`Princes`).
+    The source name is matched by its first five letters, so two names that start alike
+    can align (`Francie`/`Franchise`, one edit apart once `ch` reads `c`). German targets
+    capitalise every noun: two spellings of a compound (`Trans-Menschen`/`Transmenschen`)
+    are reported, endings of one stem are not. Sources without capitals (Chinese,
+    Japanese) give no alignment, so only equal skeletons are found for them. Names are read
+    in Latin script only (Russian names inflect: `Токаева`/`Токаеву` are one name).
+    Spellings one edit apart are not joined when one segment writes both (a text
+    contrasting two names) or one is the other plus letters (`Dominik`/`Dominika`).
+    """
+
+    code = "CN003"
+    name = "name-variants"
+    category = "consistency"
+    severity = "info"
+    options = {"min_length": 5, "fuzzy_length": 7}
+    option_docs = {
+        "min_length": "names whose skeleton is shorter than this are not compared",
+        "fuzzy_length": "names one edit apart are compared when their skeletons are at least this long",
+    }
+
+    def collect(self, chunk: Chunk) -> Groups:
+        groups: Groups = {}
+        min_length = self.opts["min_length"]
+        for row, target in enumerate(chunk.targets):
+            sources: dict[str, str] | None = None
+            for match in _NAME.finditer(target):
+                word = match.group(1)
+                key = skeleton(word)
+                if len(key) < min_length:
+                    continue
+                if sources is None:
+                    sources = _source_names(chunk.sources[row])
+                before = target[max(0, match.start() - 3) : match.start()].rstrip()
+                initial = not before or before[-1] in _OPENERS
+                aligned = frozenset() if initial else frozenset(v for k, v in sources.items() if k == key[:2])
+                variants = groups.setdefault((chunk.doc_ids[row], key), {})
+                variant = variants.get(word)
+                if variant is None:
+                    variant = variants[word] = Variant(word)
+                variant.add(chunk.positions[row], chunk.ids[row], match.start(), match.end())
+                variant.tags |= aligned
+        return groups
+
+    def merge(self, states: Sequence[Groups]) -> Groups:
+        return merge_groups(states)
+
+    def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
+        by_doc: dict[str, dict[str, Variants]] = {}
+        for (doc, key), variants in state.items():
+            by_doc.setdefault(doc, {})[str(key)] = variants
+        for doc, skeletons in by_doc.items():
+            scope = _doc_scope(doc)
+            for variants in self._join_near(skeletons):
+                hit = group_hit(
+                    variants,
+                    inputs,
+                    f"Name written {{n}} ways {scope}: {{listed}}",
+                    whole=False,
+                )
+                if hit is not None:
+                    yield hit
+
+    def _join_near(self, skeletons: dict[str, Variants]) -> list[Variants]:
+        """Skeletons one edit apart and aligned to one source name, joined (union-find)."""
+        parent = {key: key for key in skeletons}
+
+        def root(key: str) -> str:
+            while parent[key] != key:
+                parent[key] = parent[parent[key]]
+                key = parent[key]
+            return key
+
+        blocks: dict[str, list[str]] = {}
+        for key, variants in skeletons.items():
+            if len(key) >= self.opts["fuzzy_length"] and any(v.tags for v in variants.values()):
+                for i in range(len(key)):  # every deletion of one letter: a blocking key
+                    blocks.setdefault(key[:i] + key[i + 1 :], []).append(key)
+                blocks.setdefault(key, []).append(key)
+        for members in blocks.values():
+            for a, b in combinations(dict.fromkeys(members), 2):  # a block holds a few skeletons
+                if self._near(a, b, skeletons):
+                    parent[root(b)] = root(a)
+        joined: dict[str, Variants] = {}
+        for key, variants in skeletons.items():  # first-seen order, variants in order
+            target = joined.setdefault(root(key), {})
+            target.update(variants)
+        return list(joined.values())
 
     @staticmethod
-    def _group_hits(chunk: Chunk, rows: list[int]) -> Iterator[Hit]:
-        targets = {row: _key(chunk.targets[row]) for row in rows}
-        counts = Counter(targets.values())  # first-seen order: a tie goes to the first
-        if len(counts) < 2:
-            return
-        best = max(counts, key=counts.__getitem__)
-        first = next(row for row in rows if targets[row] == best)
-        preferred = chunk.targets[first]
-        shown = preferred if len(preferred) <= 60 else preferred[:59] + "…"
-        message = f"Same source translated as '{shown}' in segment {chunk.ids[first]}"
-        for row in rows:
-            if targets[row] != best:
-                yield Hit(row, -1, -1, message, preferred)
+    def _near(a: str, b: str, skeletons: dict[str, Variants]) -> bool:
+        if Levenshtein.distance(a, b, score_cutoff=1) > 1:
+            return False
+        if _inflected(skeletons[a], skeletons[b]) or _together(skeletons[a], skeletons[b]):
+            return False
+        tags_a = frozenset().union(*(v.tags for v in skeletons[a].values()))
+        tags_b = frozenset().union(*(v.tags for v in skeletons[b].values()))
+        return bool(tags_a & tags_b)
+
+
+# Endings of English and German nouns (plural, genitive, case): `Vampirs`/`Vampire`.
+_ENDINGS = ("s", "es", "e", "en", "n", "er", "em", "ern")
+
+
+def _stems(word: str) -> set[str]:
+    """The word folded, and without one or two of ``_ENDINGS`` (`Rasierers` → `rasierer`, `rasier`)."""
+    out = {_fold(word)}
+    for _ in range(2):
+        out |= {w[: -len(e)] for w in out for e in _ENDINGS if w.endswith(e) and len(w) - len(e) >= 5}
+    return out
+
+
+def _inflected(one: Variants, other: Variants) -> bool:
+    """Whether a spelling of ``one`` is one of ``other`` plus letters at the end or the reverse,
+    or both one stem with other endings (`Governments`, `Dominika`, `Vampirs`/`Vampire`)."""
+    first = [_stems(str(v)) for v in one]
+    second = [_stems(str(v)) for v in other]
+    for a in first:
+        for b in second:
+            if a & b or any(x.startswith(y) or y.startswith(x) for x in a for y in b):
+                return True
+    return False
+
+
+def _together(one: Variants, other: Variants) -> bool:
+    """Whether the two are written in one segment (a text contrasting two names)."""
+    here = {pos for v in one.values() for pos, _, _, _ in v.where}
+    return any(pos in here for v in other.values() for pos, _, _, _ in v.where)
+
+
+# --------------------------------------------------------------------------- acronyms
+
+# not part of a longer word, a hyphenated one or a dotted abbreviation (`U.S.`)
+_ACRONYM = re.compile(r"(?<![\w-])(?<!\w\.)([^\W\d_a-zа-яё]{2,6})(?![\w-]|\.\w)")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
+
+def _acronyms(text: str) -> dict[str, tuple[int, int]]:
+    """All-capital words of 2-6 letters (not Roman numerals), first position of each."""
+    out: dict[str, tuple[int, int]] = {}
+    for match in _ACRONYM.finditer(text):
+        word = match.group(1)
+        if word.isupper() and not _ROMAN.match(word):
+            out.setdefault(word, match.span(1))
+    return out
+
+
+@register
+class AcronymVariants(CorpusRule):
+    """An acronym of the source rendered by different acronyms: `CSTO` and `ODKB`.
+
+    ## What it does
+    Takes the segments whose source holds exactly one acronym (an all-capital word of two
+    to six letters) and whose target holds exactly one, and pairs them: that is how the
+    source acronym was rendered. Per document (`doc_id`) or corpus, a source acronym
+    rendered by several target acronyms gets one finding, on the first occurrence of its
+    rarest rendering, naming the other segments; the most frequent is suggested.
+
+    ## Why is this bad?
+    `CSTO` (the English acronym) and `ODKB` (the Russian one transliterated) name one
+    organisation; readers take them for two. MT systems transliterate an acronym they do
+    not know in one sentence and translate it in the next.
+
+    ## Example
+    `ОДКБ` → `CSTO` (segments 1, 3) and `ODKB` (segment 2)
+
+    ## Known problems
+    Segments with several acronyms are not paired (which goes with which is unknown), nor
+    segments that spell the acronym out. A source acronym that the target language writes
+    two ways by convention (`США` as `US` or `USA`) is reported, and so is one that is part
+    of a title in one segment (`PC Magazine`) and a word in another (`ПК`). A segment whose
+    one source acronym is spelt out while another acronym appears pairs the wrong two.
+    """
+
+    code = "CN004"
+    name = "acronym-variants"
+    category = "consistency"
+    severity = "info"
+
+    def collect(self, chunk: Chunk) -> Groups:
+        groups: Groups = {}
+        for row, (source, target) in enumerate(zip(chunk.sources, chunk.targets, strict=True)):
+            if not source or not any(c.isupper() for c in source):
+                continue
+            found = _acronyms(source)
+            if len(found) != 1:
+                continue
+            rendered = _acronyms(target)
+            if len(rendered) != 1:
+                continue
+            (acronym,), ((word, (start, end)),) = found, rendered.items()
+            variants = groups.setdefault((chunk.doc_ids[row], acronym), {})
+            variant = variants.get(word)
+            if variant is None:
+                variant = variants[word] = Variant(word)
+            variant.add(chunk.positions[row], chunk.ids[row], start, end)
+        return groups
+
+    def merge(self, states: Sequence[Groups]) -> Groups:
+        return merge_groups(states)
+
+    def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
+        for (doc, acronym), variants in state.items():
+            scope = _doc_scope(doc)
+            hit = group_hit(
+                variants,
+                inputs,
+                f"Acronym '{acronym}' rendered {{n}} ways {scope}: {{listed}}",
+                whole=False,
+            )
+            if hit is not None:
+                yield hit

@@ -101,7 +101,8 @@
       const rule = el('td'); rule.append(ruleButton(r.rule)); tr.append(rule);
       tr.append(el('td', r.category));
       const seg = el('td'); const sb = el('button', r.segment, 'link'); sb.type = 'button'; seg.append(sb); tr.append(seg);
-      tr.append(el('td', r.line, 'n'), el('td', r.message), el('td', r.excerpt, 'x'), el('td', r.suggestion, 'g'));
+      const msg = el('td'); msg.append(messageNode(r));
+      tr.append(el('td', r.line, 'n'), msg, el('td', r.excerpt, 'x'), el('td', r.suggestion, 'g'));
       tr.addEventListener('click', () => showCard(r.si));
       body.append(tr);
     }
@@ -114,6 +115,30 @@
     $('shown').textContent = `${view.length} of ${rows.length} findings`;
     $('prev').disabled = state.page === 0;
     $('next').disabled = state.page >= pages - 1;
+  }
+
+  // A consistency message names the other segments of its group in a "(see segments 1, 4)"
+  // tail (tqaudit.rules.consistency.related_segments): each id of this report links to its card.
+  const segIndex = new Map(D.segs.map((seg, si) => [seg[0], si]));
+  const SEE = /\(see segments? (.+?)(?: and \d+ more)?\)$/;
+
+  function messageNode(r) {
+    const out = document.createDocumentFragment();
+    const m = r.category === 'consistency' ? SEE.exec(r.message) : null;
+    if (!m) { out.append(document.createTextNode(r.message)); return out; }
+    const start = m.index + m[0].indexOf(' ', '(see segment'.length) + 1;  // after "(see segment(s) "
+    out.append(document.createTextNode(r.message.slice(0, start)));
+    m[1].split(', ').forEach((id, n) => {
+      if (n) out.append(document.createTextNode(', '));
+      const si = segIndex.get(id);
+      if (si === undefined) { out.append(document.createTextNode(id)); return; }
+      const a = el('a', id, 'seg');
+      a.href = '#segment=' + encodeURIComponent(id);
+      a.addEventListener('click', (event) => { event.preventDefault(); event.stopPropagation(); showCard(si); });
+      out.append(a);
+    });
+    out.append(document.createTextNode(r.message.slice(start + m[1].length)));
+    return out;
   }
 
   function highlighted(si, found) {
@@ -155,7 +180,7 @@
     const list = el('ul');
     for (const r of found) {
       const item = el('li');
-      item.append(el('span', r.severity, r.severity), ' ', ruleButton(r.rule), ' ', document.createTextNode(r.message));
+      item.append(el('span', r.severity, r.severity), ' ', ruleButton(r.rule), ' ', messageNode(r));
       if (r.suggestion) item.append(el('span', ' → ' + r.suggestion, 'meta'));
       list.append(item);
     }

@@ -1,0 +1,181 @@
+"""Consistency rules (CN001-CN004) on corpora the tests write: planted inconsistencies of
+each kind, with and without documents, split into chunks, across worker processes and across
+several inputs with and without pooling; and a clean corpus that must raise nothing."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import tqaudit
+import tqaudit.engine as engine
+from tqaudit.audit import audit_pooled
+from tqaudit.cli import app
+from tqaudit.config import Config
+from tqaudit.findings import related_segments
+
+CN = Config(select=("CN",), fail_on="never")
+
+# (source, target): a feed about one visit, with one planted inconsistency of each kind
+PLANTED = [
+    ("Токаев прибыл в Москву с официальным визитом.", "Tokayev arrived in Moscow on an official visit."),
+    ("Подписывайтесь на наш канал в Telegram", "Subscribe to our Telegram channel"),
+    ("Саммит ОДКБ пройдёт в Москве в ноябре.", "The CSTO summit will be held in Moscow in November."),
+    ("Токаев провёл переговоры с Путиным.", "Tokaev held talks with Putin."),
+    ("Цены на газ выросли на 5% за год.", "Gas prices rose by 5% over the year."),
+    ("Подписывайтесь на наш канал в Telegram", "Follow our channel in Telegram"),
+    ("Войска ОДКБ покинут страну в январе.", "ODKB troops will leave the country in January."),
+    ("Цены на газ выросли на 7% за год.", "Gas prices rose by 5% over the year."),
+    ("Касым-Жомарт Токаев выступил с речью.", "Kassym-Jomart Tokayev gave a speech."),
+    ("Выступил президент Касым-Жомарт Токаев.", "President Kasym-Zhomart Tokayev spoke."),
+    ("Подписывайтесь на наш канал в Telegram", "Subscribe to our Telegram channel"),
+    ("Решение ОДКБ поддержали все страны.", "All countries supported the CSTO decision."),
+]
+# (rule, segment, the segments its message names): one finding per planted group
+EXPECTED = [
+    ("CN003", "4", ["1", "9", "10"]),  # Tokaev beside Tokayev ×3
+    ("CN001", "6", ["2", "11"]),  # Follow… beside Subscribe… ×2
+    ("CN004", "7", ["3", "12"]),  # ODKB beside CSTO ×2
+    ("CN002", "8", ["5"]),  # 7% translated as the 5% sentence
+    ("CN003", "10", ["9"]),  # Kasym-Zhomart beside Kassym-Jomart
+]
+# the same story told consistently: nothing to report
+CLEAN = [
+    ("Токаев прибыл в Москву с официальным визитом.", "Tokayev arrived in Moscow on an official visit."),
+    ("Подписывайтесь на наш канал в Telegram", "Subscribe to our Telegram channel"),
+    ("Саммит ОДКБ пройдёт в Москве в ноябре.", "The CSTO summit will be held in Moscow in November."),
+    ("Токаев провёл переговоры с Путиным.", "Tokayev held talks with Putin."),
+    ("Цены на газ выросли на 5% за год.", "Gas prices rose by 5% over the year."),
+    ("Подписывайтесь на наш канал в Telegram", "Subscribe to our Telegram channel"),
+    ("Войска ОДКБ покинут страну в январе.", "CSTO troops will leave the country in January."),
+    ("Цены на газ выросли на 7% за год.", "Gas prices rose by 7% over the year."),
+    ("Касым-Жомарт Токаев выступил с речью.", "Kassym-Jomart Tokayev gave a speech."),
+    ("Выступил президент Касым-Жомарт Токаев.", "President Kassym-Jomart Tokayev spoke."),
+    ("Казахстан и Россия подписали соглашение.", "Kazakhstan and Russia signed an agreement."),
+    ("Экспорт Казахстана вырос на треть.", "Exports of Kazakhstan grew by a third."),
+]
+
+
+def _frame(rows: list[tuple[str, str]], **columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({"source": [s for s, _ in rows], "target": [t for _, t in rows], **columns})
+
+
+def _found(findings: pd.DataFrame) -> list[tuple[str, str, list[str]]]:
+    columns = (findings["rule"], findings["segment_id"], findings["message"])
+    return [(rule, sid, related_segments(message)) for rule, sid, message in zip(*columns, strict=True)]
+
+
+def test_each_planted_inconsistency_is_one_finding() -> None:
+    findings = tqaudit.audit(_frame(PLANTED), CN).findings
+    assert _found(findings) == EXPECTED
+    assert set(findings["category"]) == {"consistency"}
+    names = findings[findings["rule"] == "CN003"]
+    assert names["excerpt"].iloc[0].startswith("Tokaev held")
+    assert names["suggestion"].tolist() == ["Tokayev", "Kassym-Jomart"]
+
+
+def test_a_clean_corpus_raises_nothing() -> None:
+    assert tqaudit.audit(_frame(CLEAN), CN).findings.empty
+
+
+@pytest.mark.parametrize("size", [1, 2, 5, 7, 100])
+def test_findings_do_not_depend_on_the_chunk_size(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    whole = tqaudit.audit(_frame(PLANTED), CN).findings
+    monkeypatch.setattr(engine, "CHUNK_SIZE", size)
+    assert tqaudit.audit(_frame(PLANTED), CN).findings.equals(whole)
+
+
+def test_findings_do_not_depend_on_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = _frame(PLANTED * 5)  # repeated: every group larger, ids still unique
+    whole = tqaudit.audit(frame, CN).findings
+    monkeypatch.setattr(engine, "CHUNK_SIZE", 4)
+    spread = tqaudit.audit(frame, CN.replace(jobs=2)).findings
+    assert spread.equals(whole)
+    assert len(whole) == len(EXPECTED)
+    # Tokayev ×15 and Tokaev ×5: ten of each located, the other five counted
+    named = "(see segments 1, 9, 10, 13, 16, 21, 22, 25, 28, 33, 34, 37, 40, 52 and 5 more)"
+    assert whole["message"].iloc[0].endswith(named)
+
+
+def test_state_is_small_and_picklable() -> None:
+    rules = engine.build_rules(CN)
+    chunk = tqaudit.chunk.Chunk.from_frame(tqaudit.segments.normalize(_frame(PLANTED)))
+    states = engine.collect(rules, chunk, 0)
+    assert set(states) == {"CN001", "CN002", "CN003", "CN004"}
+    assert pickle.loads(pickle.dumps(states)).keys() == states.keys()
+    # CN001 keeps one group per distinct long source, not one entry per pair of segments
+    assert len(states["CN001"]) == len({s for s, _ in PLANTED})
+
+
+def test_documents_are_checked_apart() -> None:
+    docs = ["a"] * 6 + ["b"] * 6
+    findings = tqaudit.audit(_frame(PLANTED, doc_id=docs), CN).findings
+    # a holds 1-6, b 7-12: the 5%/7% sentences and two of three Subscribe lines part; in b,
+    # ODKB (7) and CSTO (12) tie, and the later one is reported against the first
+    assert _found(findings) == [
+        ("CN003", "4", ["1"]),
+        ("CN001", "6", ["2"]),
+        ("CN003", "10", ["9"]),
+        ("CN004", "12", ["7"]),
+    ]
+    assert "in this document" in findings["message"].iloc[0]
+
+
+def test_one_finding_per_group_not_per_segment() -> None:
+    """A corpus joining two systems' outputs without doc_id (the issue's flood)."""
+    sources = [f"Предложение номер {i} о ценах на газ в регионе." for i in range(50)]
+    one = [f"Sentence number {i} on gas prices in the region." for i in range(50)]
+    other = [f"Proposal No. {i} about gas prices in the region." for i in range(50)]
+    frame = pd.DataFrame({"source": sources * 2, "target": one + other})
+    findings = tqaudit.audit(frame, Config(select=("CN001",))).findings
+    assert len(findings) == 50
+    assert findings["segment_id"].tolist() == [str(i) for i in range(51, 101)]
+
+
+def _tsv(path: Path, rows: list[tuple[str, str]], first_id: int = 1) -> Path:
+    frame = _frame(rows)
+    frame.insert(0, "id", [f"s{i}" for i in range(first_id, first_id + len(rows))])
+    frame.to_csv(path, sep="\t", index=False)
+    return path
+
+
+def test_inputs_alone_or_pooled(tmp_path: Path) -> None:
+    # the planted feed cut in two: the 5%/7% pair is cut apart, other groups lose members
+    a = _tsv(tmp_path / "a.tsv", PLANTED[:5])
+    b = _tsv(tmp_path / "b.tsv", PLANTED[5:])
+    alone = [tqaudit.audit(path, CN).findings for path in (a, b)]
+    assert _found(alone[0]) == [("CN003", "s4", ["s1"])]
+    assert [rule for rule, _, _ in _found(alone[1])] == ["CN003", "CN001", "CN004"]
+    pooled = audit_pooled([(a, CN), (b, CN)], ["a.tsv", "b.tsv"])
+    assert [len(r.findings) for r in pooled] == [1, 4]
+    assert _found(pooled[0].findings) == [("CN003", "s4", ["s1", "b.tsv:s4", "b.tsv:s5"])]
+    assert _found(pooled[1].findings) == [
+        ("CN001", "s1", ["a.tsv:s2", "s6"]),
+        ("CN004", "s2", ["a.tsv:s3", "s7"]),
+        ("CN002", "s3", ["a.tsv:s5"]),
+        ("CN003", "s5", ["s4"]),
+    ]
+    assert pooled[0].segments["segment_id"].tolist() == ["s1", "s2", "s3", "s4", "s5"]
+
+
+def test_cli_pools_on_request(tmp_path: Path) -> None:
+    a = _tsv(tmp_path / "a.tsv", PLANTED[:5])
+    b = _tsv(tmp_path / "b.tsv", PLANTED[5:])
+    runner = CliRunner()
+    base = ["audit", str(a), str(b), "--select", "CN", "--format", "csv", "--out", str(tmp_path / "r")]
+
+    def counts(*extra: str) -> list[int]:
+        result = runner.invoke(app, [*base, *extra, "--output-format", "json", "-q"])
+        assert result.exit_code == 0, result.output
+        folders = sorted((tmp_path / "r").rglob("findings.csv"))
+        return [len(pd.read_csv(f)) for f in folders]
+
+    assert counts() == [1, 3]
+    assert counts("--pool") == [1, 4]
+    (tmp_path / "tqaudit.toml").write_text("pool = true\n", "utf-8")
+    assert counts("--config", str(tmp_path / "tqaudit.toml")) == [1, 4]
+    assert counts("--config", str(tmp_path / "tqaudit.toml"), "--no-pool") == [1, 3]
