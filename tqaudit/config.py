@@ -67,7 +67,7 @@ class Config:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     packs: tuple[Path, ...] = ()
     baseline: Path | None = None
-    glossary: Path | None = None
+    glossary: tuple[Path, ...] = ()  # TM001/TM002's glossaries (TSV/CSV/TBX)
     langid: Mapping[str, Any] = field(default_factory=dict)
     scoring: Mapping[str, Any] = field(default_factory=dict)
     min_bleu: float | None = None
@@ -83,6 +83,8 @@ class Config:
                 raise ConfigError(f"severity of {code} must be one of {', '.join(SEVERITIES)}, got {sev!r}")
         if self.jobs < 1:
             raise ConfigError(f"jobs must be at least 1, got {self.jobs}")
+        if self.glossary is None or isinstance(self.glossary, (str, Path)):  # the API before several
+            object.__setattr__(self, "glossary", (Path(self.glossary),) if self.glossary else ())
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; ``None`` values leave a field as it is."""
@@ -107,7 +109,7 @@ class Config:
         out = dataclasses.asdict(self)
         out["packs"] = [str(p) for p in self.packs]
         out["baseline"] = str(self.baseline) if self.baseline else None
-        out["glossary"] = str(self.glossary) if self.glossary else None
+        out["glossary"] = [str(p) for p in self.glossary]
         return out
 
 
@@ -138,8 +140,11 @@ def from_mapping(data: Mapping[str, Any], origin: str, base_dir: Path) -> Config
             kwargs[key] = value
         elif key == "packs":
             kwargs[key] = tuple(base_dir / p for p in _str_list(value, raw_key, origin))
-        elif key in ("baseline", "glossary"):
+        elif key == "baseline":
             kwargs[key] = base_dir / _scalar(value, str, raw_key, origin)
+        elif key == "glossary":  # one path or a list of them
+            paths = [value] if isinstance(value, str) else _str_list(value, raw_key, origin)
+            kwargs[key] = tuple(base_dir / p for p in paths)
         elif key in _TABLES:
             kwargs[key] = {_key(k): v for k, v in _table(value, raw_key, origin).items()}
         elif key == "rules":

@@ -48,8 +48,8 @@ def build_rules(config: Config, codes: Sequence[str] | None = None) -> list[Rule
 
 
 def packs_for(config: Config) -> PackSet:
-    """The knowledge of a run: built-in packs, the user's packs and glossary."""
-    glossaries = (config.glossary,) if config.glossary is not None else ()
+    """The knowledge of a run: built-in packs, the user's packs and glossaries."""
+    glossaries = tuple(config.glossary)
     if not config.packs and not glossaries:
         return PackSet.default()
     return PackSet(tuple(config.packs), glossaries)

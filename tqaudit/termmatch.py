@@ -1,0 +1,301 @@
+"""Finding glossary terms in running text across inflection: tokens, stems and one index.
+
+A term and a text are split alike into tokens (runs of letters and digits; a Han or kana
+character alone, as those scripts write no spaces). Each text token is reduced to its
+Snowball stem (snowballstemmer, BSD; the language's algorithm where Snowball has one, the
+lower-cased word otherwise). A term token accepts a text token whose stem lies between the
+term token's own stem and its whole lower-cased form: ``Алма-Ата`` (stems ``алм``, ``ат``)
+accepts ``Алма-Аты``, ``Алма-Ате``, ``Алма-Ату``; ``Астана`` (stem ``аста``) accepts
+``Астане`` (stem ``астан``), which plain stem equality misses because Snowball's Russian
+algorithm reads a final ``-на`` as a verb ending; ``Vertrag`` accepts ``Vertrages`` and
+``Verträge``. The stem must lie on the term's own letters, so ``токарь`` (stem ``токар``)
+is not ``Токаев`` (stem ``тока``).
+
+A multiword term matches its tokens in a row, separated by spaces, hyphens or dashes of
+any kind, apostrophes, or the term's own separator (``Алма‑Ата`` with a no-break hyphen,
+``Alma Ata``). A token written all in capitals (an acronym: ``ОДКБ``, ``NATO``, ``G20``)
+matches only in capitals unless the entry says otherwise (``case_sensitive``); other tokens
+match in any case. A trailing ``*`` on a term accepts any ending of its last word (for
+languages Snowball lacks: Ukrainian, Japanese, Korean, ...).
+
+Everything is built once per run and language pair: an index from each key a term's first
+token accepts to the terms starting with it, so a text costs one dictionary look-up per
+token whatever the glossary's size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from tqaudit.io.glossary import Glossary, PairEntry, Term, load_glossaries
+
+# ISO 639-1 → Snowball algorithm (snowballstemmer 3.x): every language it has a code for.
+SNOWBALL = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech",
+    "da": "danish", "nl": "dutch", "en": "english", "eo": "esperanto", "et": "estonian",
+    "fi": "finnish", "fr": "french", "de": "german", "el": "greek", "hi": "hindi",
+    "hu": "hungarian", "id": "indonesian", "ga": "irish", "it": "italian", "lt": "lithuanian",
+    "ne": "nepali", "no": "norwegian", "nb": "norwegian", "nn": "norwegian", "fa": "persian",
+    "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian",
+    "st": "sesotho", "es": "spanish", "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+_CJK = r"\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
+# What may stand between two tokens of one term in a text: spaces, hyphens and dashes of any
+# kind, soft hyphens and apostrophes (or nothing, between two CJK characters).
+_JOINER = re.compile(r"[\s\u00ad'’\-\u2010-\u2015\u2212]*")
+_JOINERS = re.compile(r"[\s\u00ad'’\-\u2010-\u2015\u2212]+")
+# Stems kept per language: a corpus has some 10^5 distinct words; past the bound it restarts.
+_STEM_CACHE = 200_000
+
+
+class Stemmer:
+    """The Snowball stemmer of one language with a cache (or lower-casing, for none)."""
+
+    def __init__(self, lang: str):
+        import snowballstemmer
+
+        name = SNOWBALL.get(lang)
+        self.lang = lang
+        self._algorithm = snowballstemmer.stemmer(name) if name else None
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, lower: str) -> str:
+        """The stem of a lower-cased word (digits and CJK characters are their own stem)."""
+        stem = self._cache.get(lower)
+        if stem is None:
+            if len(self._cache) >= _STEM_CACHE:
+                self._cache.clear()
+            algo = self._algorithm
+            stem = algo.stemWord(lower) if algo is not None and lower.isalpha() else lower
+            self._cache[lower] = stem
+        return stem
+
+
+@lru_cache(maxsize=64)
+def stemmer_for(lang: str) -> Stemmer:
+    """This process's stemmer for ``lang`` (an ISO 639-1 base code, "" for none)."""
+    return Stemmer(lang)
+
+
+# A token of a text: (start, end, surface, stem key).
+Token = tuple[int, int, str, str]
+
+
+def tokenize(text: str, stem: Stemmer) -> list[Token]:
+    """The tokens of ``text`` with their stems."""
+    return [(m.start(), m.end(), w := m.group(), stem(w.lower())) for m in _TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled term: what each of its tokens accepts, and what it stands for."""
+
+    term: Term
+    payload: Any  # what the caller attached (an entry number, a kind)
+    keys: tuple[frozenset[str], ...]  # text stems each token accepts
+    surfaces: tuple[str, ...]  # the term's tokens as written, for case checks
+    sensitive: tuple[bool, ...]  # tokens matched with their case
+    gaps: tuple[str, ...]  # the term's own separators between tokens
+    wild: str  # lower-cased prefix of the last token when it ends with `*`, else ""
+
+
+def _accepted(surface: str, stem: Stemmer) -> frozenset[str]:
+    """The text stems a term token accepts: from its own stem up to its whole form."""
+    lower = surface.lower()
+    own = stem(lower)
+    if not lower.startswith(own):  # the stem rewrote letters (German umlauts, Greek accents)
+        return frozenset({own, lower})
+    return frozenset(lower[:k] for k in range(len(own), len(lower) + 1))
+
+
+def compile_term(term: Term, payload: Any, stem: Stemmer) -> Pattern | None:
+    """``term`` compiled for texts stemmed by ``stem`` (None: a term with no letters)."""
+    text = term.text.strip()
+    wild = text.endswith("*")
+    found = list(_TOKEN.finditer(text.rstrip("*")))
+    if not found:
+        return None
+    surfaces = tuple(m.group() for m in found)
+    gaps = tuple(text[a.end() : b.start()] for a, b in pairwise(found))
+    if term.case_sensitive is None:
+        sensitive = tuple(len(s) > 1 and s.isupper() for s in surfaces)
+    else:
+        sensitive = (term.case_sensitive,) * len(surfaces)
+    keys = tuple(_accepted(s, stem) for s in surfaces)
+    prefix = surfaces[-1].lower() if wild else ""
+    return Pattern(term, payload, keys, surfaces, sensitive, gaps, prefix)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One occurrence of a pattern: character offsets into the text."""
+
+    start: int
+    end: int
+    pattern: Pattern
+
+
+class Matcher:
+    """Every pattern of one side of a language pair, indexed by its first token's keys."""
+
+    def __init__(self, patterns: Iterable[Pattern], stem: Stemmer):
+        self.stem = stem
+        self._index: dict[str, list[Pattern]] = {}
+        self._wild: dict[str, list[Pattern]] = {}  # one-token wildcard terms, by prefix
+        for p in patterns:
+            if p.wild and len(p.surfaces) == 1:
+                self._wild.setdefault(p.wild, []).append(p)
+                continue
+            for key in p.keys[0]:
+                self._index.setdefault(key, []).append(p)
+        self._wild_lengths = sorted({len(k) for k in self._wild})
+
+    def __bool__(self) -> bool:
+        return bool(self._index or self._wild)
+
+    def tokens(self, text: str) -> list[Token]:
+        return tokenize(text, self.stem)
+
+    def find(self, text: str, tokens: Sequence[Token], *, longest: bool = True) -> list[Match]:
+        """Occurrences in ``text`` (tokenised by :meth:`tokens`), in text order.
+
+        ``longest``: leftmost-longest occurrences that do not overlap (every pattern on the
+        chosen span is kept); otherwise every occurrence, overlapping or not.
+        """
+        found: list[tuple[int, int, Pattern]] = []  # (first token, token count, pattern)
+        for i, tok in enumerate(tokens):
+            for p in self._candidates(tok):
+                n = len(p.surfaces)
+                if i + n <= len(tokens) and self._matches(p, text, tokens, i):
+                    found.append((i, n, p))
+        if longest:
+            found = _leftmost_longest(found)
+        return [Match(tokens[i][0], tokens[i + n - 1][1], p) for i, n, p in found]
+
+    def _candidates(self, tok: Token) -> list[Pattern]:
+        out = self._index.get(tok[3], [])
+        if self._wild:
+            lower = tok[2].lower()
+            extra = [p for k in self._wild_lengths if k <= len(lower) for p in self._wild.get(lower[:k], ())]
+            out = out + extra
+        return out
+
+    def _matches(self, p: Pattern, text: str, tokens: Sequence[Token], i: int) -> bool:
+        last = len(p.surfaces) - 1
+        for j, surface in enumerate(p.surfaces):
+            start, _, word, key = tokens[i + j]
+            if j == last and p.wild:
+                if not word.lower().startswith(p.wild):
+                    return False
+            elif key not in p.keys[j]:
+                return False
+            if p.sensitive[j] and not _same_case(word, surface):
+                return False
+            if j:
+                gap = text[tokens[i + j - 1][1] : start]
+                if gap != p.gaps[j - 1] and not _JOINER.fullmatch(gap):
+                    return False
+        return True
+
+
+def _same_case(word: str, surface: str) -> bool:
+    """Whether the letters ``word`` shares with ``surface`` (before they differ) have its case."""
+    for a, b in zip(word, surface, strict=False):
+        if a.lower() != b.lower():
+            return True
+        if a != b:
+            return False
+    return True
+
+
+def _leftmost_longest(found: list[tuple[int, int, Pattern]]) -> list[tuple[int, int, Pattern]]:
+    """Occurrences on non-overlapping spans, each the longest starting leftmost."""
+    found.sort(key=lambda f: (f[0], -f[1]))
+    kept: list[tuple[int, int, Pattern]] = []
+    end = -1
+    span: tuple[int, int] | None = None
+    for i, n, p in found:
+        if (i, n) == span:
+            kept.append((i, n, p))
+        elif i >= end:
+            kept.append((i, n, p))
+            span, end = (i, n), i + n
+    return kept
+
+
+def normal_form(text: str) -> str:
+    """Case and dash variants folded: whether a matched text is the term as written."""
+    return _JOINERS.sub(" ", text.casefold()).strip()
+
+
+def patterns(terms: Iterable[tuple[Term, Any]], stem: Stemmer) -> list[Pattern]:
+    """Compiled patterns of ``(term, payload)`` pairs (terms without letters dropped)."""
+    return [p for term, payload in terms if (p := compile_term(term, payload, stem)) is not None]
+
+
+@dataclass(frozen=True)
+class PairMatcher:
+    """A glossary for one language pair: its entries and a matcher for each side.
+
+    Source patterns carry their entry's number; target patterns carry ``(number,
+    forbidden)``, approved and forbidden renderings in one matcher so that the longest
+    term wins where they overlap.
+    """
+
+    entries: tuple[PairEntry, ...]
+    sources: Matcher
+    targets: Matcher
+
+
+def build_pair(entries: tuple[PairEntry, ...], src: str, tgt: str) -> PairMatcher:
+    """The matchers of ``entries`` with the stemmers of ``src`` and ``tgt``."""
+    src_stem, tgt_stem = stemmer_for(src), stemmer_for(tgt)
+    sources = [(t, n) for n, e in enumerate(entries) if e.approved for t in e.sources]
+    targets = [(t, (n, t.forbidden)) for n, e in enumerate(entries) for t in e.approved + e.forbidden]
+    source_matcher = Matcher(patterns(sources, src_stem), src_stem)
+    return PairMatcher(entries, source_matcher, Matcher(patterns(targets, tgt_stem), tgt_stem))
+
+
+class TermBase:
+    """The run's glossaries, with one :class:`PairMatcher` per language pair, built once."""
+
+    def __init__(self, glossary: Glossary):
+        self.glossary = glossary
+        self._pairs: dict[tuple[str, str], PairMatcher] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.glossary.entries)
+
+    def pair(self, src: str, tgt: str) -> PairMatcher:
+        key = self.glossary.resolve(src, tgt)
+        if key not in self._pairs:
+            self._pairs[key] = build_pair(self.glossary.pair(*key), *key)
+        return self._pairs[key]
+
+
+def term_base(paths: Sequence[Any]) -> TermBase:
+    """The glossaries at ``paths``, loaded once per process while the files are unchanged
+    (TM001 and TM002 share them, and so do the chunks of a run)."""
+    import os
+
+    stamp = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+            stamp.append((str(path), st.st_mtime_ns, st.st_size))
+        except OSError:  # the reader names the problem
+            stamp.append((str(path), 0, -1))
+    return _term_base(tuple(stamp))
+
+
+@lru_cache(maxsize=4)
+def _term_base(stamp: tuple[tuple[str, int, int], ...]) -> TermBase:
+    from pathlib import Path
+
+    return TermBase(load_glossaries([Path(p) for p, _, _ in stamp]))
