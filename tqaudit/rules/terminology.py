@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import ClassVar
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
@@ -24,7 +25,7 @@ class _GlossaryRule(Rule):
     """Shared plumbing of TM001/TM002 (helpers, not behaviour to inherit)."""
 
     category = "terminology"
-    requires = ("source_lang", "target_lang")
+    requires: ClassVar[tuple[str, ...]] = ("source_lang", "target_lang")
 
     def prepare(self) -> None:
         self.terms: TermBase = term_base(self.packs.glossaries)
