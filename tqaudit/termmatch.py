@@ -104,6 +104,11 @@ class Pattern:
     gaps: tuple[str, ...]  # the term's own separators between tokens
     wild: str  # lower-cased prefix of the last token when it ends with `*`, else ""
 
+    @property
+    def size(self) -> int:
+        """The number of tokens."""
+        return len(self.surfaces)
+
 
 def _accepted(surface: str, stem: Stemmer) -> frozenset[str]:
     """The text stems a term token accepts: from its own stem up to its whole form."""
@@ -169,31 +174,32 @@ class Matcher:
         chosen span is kept); otherwise every occurrence, overlapping or not.
         """
         found: list[tuple[int, int, Pattern]] = []  # (first token, token count, pattern)
+        index, count = self._index, len(tokens)
         for i, tok in enumerate(tokens):
-            for p in self._candidates(tok):
-                n = len(p.surfaces)
-                if i + n <= len(tokens) and self._matches(p, text, tokens, i):
+            for p in index.get(tok[3], ()):  # the first token's stem is accepted already
+                n = p.size
+                if n == 1 and not p.wild and not p.sensitive[0]:
+                    found.append((i, 1, p))  # most terms: one word, any case
+                elif i + n <= count and self._matches(p, text, tokens, i):
                     found.append((i, n, p))
+            if self._wild:
+                found += [(i, 1, p) for p in self._wild_candidates(tok) if self._matches(p, text, tokens, i)]
         if longest:
             found = _leftmost_longest(found)
         return [Match(tokens[i][0], tokens[i + n - 1][1], p) for i, n, p in found]
 
-    def _candidates(self, tok: Token) -> list[Pattern]:
-        out = self._index.get(tok[3], [])
-        if self._wild:
-            lower = tok[2].lower()
-            extra = [p for k in self._wild_lengths if k <= len(lower) for p in self._wild.get(lower[:k], ())]
-            out = out + extra
-        return out
+    def _wild_candidates(self, tok: Token) -> list[Pattern]:
+        lower = tok[2].lower()
+        return [p for k in self._wild_lengths if k <= len(lower) for p in self._wild.get(lower[:k], ())]
 
     def _matches(self, p: Pattern, text: str, tokens: Sequence[Token], i: int) -> bool:
-        last = len(p.surfaces) - 1
+        last = p.size - 1
         for j, surface in enumerate(p.surfaces):
             start, _, word, key = tokens[i + j]
             if j == last and p.wild:
                 if not word.lower().startswith(p.wild):
                     return False
-            elif key not in p.keys[j]:
+            elif j and key not in p.keys[j]:
                 return False
             if p.sensitive[j] and not _same_case(word, surface):
                 return False
@@ -253,30 +259,49 @@ class PairMatcher:
     targets: Matcher
 
 
-def build_pair(entries: tuple[PairEntry, ...], src: str, tgt: str) -> PairMatcher:
-    """The matchers of ``entries`` with the stemmers of ``src`` and ``tgt``."""
-    src_stem, tgt_stem = stemmer_for(src), stemmer_for(tgt)
-    sources = [(t, n) for n, e in enumerate(entries) if e.approved for t in e.sources]
-    targets = [(t, (n, t.forbidden)) for n, e in enumerate(entries) for t in e.approved + e.forbidden]
-    source_matcher = Matcher(patterns(sources, src_stem), src_stem)
-    return PairMatcher(entries, source_matcher, Matcher(patterns(targets, tgt_stem), tgt_stem))
-
-
 class TermBase:
-    """The run's glossaries, with one :class:`PairMatcher` per language pair, built once."""
+    """The run's glossaries, with one :class:`PairMatcher` per language pair, built once.
+
+    A side's matcher depends only on the entries and that side's language, so pairs that
+    share them share it (six pairs into English, one bilingual glossary: one target matcher).
+    """
 
     def __init__(self, glossary: Glossary):
         self.glossary = glossary
         self._pairs: dict[tuple[str, str], PairMatcher] = {}
+        self._sides: dict[tuple[tuple[str, str], str, str], Matcher] = {}
 
     def __bool__(self) -> bool:
         return bool(self.glossary.entries)
 
     def pair(self, src: str, tgt: str) -> PairMatcher:
-        key = self.glossary.resolve(src, tgt)
+        """The matchers for segments from ``src`` into ``tgt`` (base codes, "" = unknown)."""
+        key = (src, tgt)
         if key not in self._pairs:
-            self._pairs[key] = build_pair(self.glossary.pair(*key), *key)
+            columns = self.glossary.resolve(src, tgt)
+            entries = self.glossary.pair(src, tgt)
+            # a language the multilingual columns resolved stands in for an unknown one
+            sources = self._side(columns, entries, "source", src or columns[0])
+            self._pairs[key] = PairMatcher(
+                entries, sources, self._side(columns, entries, "target", tgt or columns[1])
+            )
         return self._pairs[key]
+
+    def _side(
+        self, columns: tuple[str, str], entries: tuple[PairEntry, ...], side: str, lang: str
+    ) -> Matcher:
+        key = (columns, side, lang)
+        if key not in self._sides:
+            stem = stemmer_for(lang)
+            terms: list[tuple[Term, Any]]
+            if side == "source":
+                terms = [(t, n) for n, e in enumerate(entries) if e.approved for t in e.sources]
+            else:
+                terms = [
+                    (t, (n, t.forbidden)) for n, e in enumerate(entries) for t in e.approved + e.forbidden
+                ]
+            self._sides[key] = Matcher(patterns(terms, stem), stem)
+        return self._sides[key]
 
 
 def term_base(paths: Sequence[Any]) -> TermBase:

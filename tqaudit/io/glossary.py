@@ -37,6 +37,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +105,7 @@ class Glossary:
         default_factory=dict, compare=False, repr=False
     )
 
-    @property
+    @cached_property
     def languages(self) -> tuple[str, ...]:
         """The languages of the multilingual entries (base codes, sorted)."""
         found = {lang for e in self.entries if not e.bilingual for lang in e.terms}
@@ -112,8 +113,11 @@ class Glossary:
 
     def resolve(self, src: str, tgt: str) -> tuple[str, str]:
         """The multilingual columns for segments from ``src`` into ``tgt`` ("" = unknown):
-        an unknown side is the glossary's other language when it has exactly two."""
+        an unknown side is the glossary's other language when it has exactly two; ("", "")
+        when every entry is bilingual (the same entries serve every pair)."""
         langs = self.languages
+        if not langs:
+            return "", ""
         if len(langs) == 2:
             if not src and tgt in langs:
                 src = langs[0] if tgt == langs[1] else langs[1]

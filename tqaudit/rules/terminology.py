@@ -218,11 +218,10 @@ class ForbiddenTerm(_GlossaryRule):
                     yield from self._check_row(chunk, pair, row, target)
 
     def _check_row(self, chunk: Chunk, pair: PairMatcher, row: int, target: str) -> Iterable[Hit]:
-        source_folded = normal_form(chunk.sources[row])
         for m in pair.targets.find(target, tokens_of(chunk, "target", pair.targets, row)):
             number, forbidden = m.pattern.payload
             text = target[m.start : m.end]
-            if not forbidden or normal_form(text) in source_folded:
+            if not forbidden or normal_form(text) in normal_form(chunk.sources[row]):
                 continue
             entry = pair.entries[number]
             use = f"; use {_renderings(entry)}" if entry.approved else ""
