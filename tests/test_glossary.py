@@ -371,3 +371,18 @@ def test_cli_bad_tbx_is_exit_2_without_a_report(tmp_path: Path) -> None:
         f"Error: {bad}:1: the DTD declares entities; refused (a TBX file needs none)"
     ]
     assert not (tmp_path / "r").exists()
+
+
+def test_a_rendering_is_found_in_its_derivations(tmp_path: Path) -> None:
+    """Genitive `России`/`Украины` is often rendered `Russian`/`Ukrainian` (WMT22 ru-en
+    references): TM001 accepts a word that starts with the rendering's stem, from 4 letters."""
+    glossary = write(tmp_path, "g.tsv", "source\ttarget\nРоссия\tRussia\nУкраина\tUkraine\nЕС\tEU\n")
+    rows = [
+        {"source": "Замглавы МИД России.", "target": "Russian Deputy Foreign Minister."},
+        {"source": "Посол Украины.", "target": "The Ukrainian Ambassador."},
+        {"source": "Страны ЕС.", "target": "European countries."},  # `eu` is too short to extend
+    ]
+    got = audit([{**r, "src_lang": "ru", "tgt_lang": "en"} for r in rows], glossary)
+    assert [(f["segment_id"], f["message"]) for f in got] == [
+        ("3", "Source term 'ЕС' (at 7) should be translated as 'EU'")
+    ]

@@ -26,9 +26,9 @@ token whatever the glossary's size.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import pairwise
 from typing import Any
 
@@ -94,15 +94,20 @@ def tokenize(text: str, stem: Stemmer) -> list[Token]:
 
 @dataclass(frozen=True)
 class Pattern:
-    """A compiled term: what each of its tokens accepts, and what it stands for."""
+    """A compiled term: what each of its tokens accepts, and what it stands for.
+
+    A text token is accepted by term token ``j`` when its stem is one of ``keys[j]``, or
+    when ``prefixes[j]`` is set and the token's lower-cased form starts with it (a `*`
+    wildcard, or a lenient matcher's stems).
+    """
 
     term: Term
     payload: Any  # what the caller attached (an entry number, a kind)
     keys: tuple[frozenset[str], ...]  # text stems each token accepts
+    prefixes: tuple[str, ...]  # or any token starting with this ("": none)
     surfaces: tuple[str, ...]  # the term's tokens as written, for case checks
     sensitive: tuple[bool, ...]  # tokens matched with their case
     gaps: tuple[str, ...]  # the term's own separators between tokens
-    wild: str  # lower-cased prefix of the last token when it ends with `*`, else ""
 
     @property
     def size(self) -> int:
@@ -110,17 +115,27 @@ class Pattern:
         return len(self.surfaces)
 
 
-def _accepted(surface: str, stem: Stemmer) -> frozenset[str]:
-    """The text stems a term token accepts: from its own stem up to its whole form."""
+# The shortest stem a lenient matcher extends to longer words (`russia` to `Russians`,
+# `ukrain` to `Ukrainian`); shorter ones (`eu`, `un`) would reach unrelated words.
+LENIENT_MIN = 4
+
+
+def _accepted(surface: str, stem: Stemmer) -> tuple[frozenset[str], str]:
+    """The text stems a term token accepts (from its own stem up to its whole form), and
+    its own stem where that is a prefix of the form."""
     lower = surface.lower()
     own = stem(lower)
     if not lower.startswith(own):  # the stem rewrote letters (German umlauts, Greek accents)
-        return frozenset({own, lower})
-    return frozenset(lower[:k] for k in range(len(own), len(lower) + 1))
+        return frozenset({own, lower}), ""
+    return frozenset(lower[:k] for k in range(len(own), len(lower) + 1)), own
 
 
-def compile_term(term: Term, payload: Any, stem: Stemmer) -> Pattern | None:
-    """``term`` compiled for texts stemmed by ``stem`` (None: a term with no letters)."""
+def compile_term(term: Term, payload: Any, stem: Stemmer, *, lenient: bool = False) -> Pattern | None:
+    """``term`` compiled for texts stemmed by ``stem`` (None: a term with no letters).
+
+    ``lenient``: a token also accepts any word that starts with its stem (derivations:
+    `Russian` for `Russia`), for checking that a rendering is there rather than finding it.
+    """
     text = term.text.strip()
     wild = text.endswith("*")
     found = list(_TOKEN.finditer(text.rstrip("*")))
@@ -132,9 +147,12 @@ def compile_term(term: Term, payload: Any, stem: Stemmer) -> Pattern | None:
         sensitive = tuple(len(s) > 1 and s.isupper() for s in surfaces)
     else:
         sensitive = (term.case_sensitive,) * len(surfaces)
-    keys = tuple(_accepted(s, stem) for s in surfaces)
-    prefix = surfaces[-1].lower() if wild else ""
-    return Pattern(term, payload, keys, surfaces, sensitive, gaps, prefix)
+    accepted = [_accepted(s, stem) for s in surfaces]
+    keys = tuple(k for k, _ in accepted)
+    prefixes = [own if lenient and len(own) >= LENIENT_MIN else "" for _, own in accepted]
+    if wild:
+        prefixes[-1] = surfaces[-1].lower()
+    return Pattern(term, payload, keys, tuple(prefixes), surfaces, sensitive, gaps)
 
 
 @dataclass(frozen=True)
@@ -147,22 +165,22 @@ class Match:
 
 
 class Matcher:
-    """Every pattern of one side of a language pair, indexed by its first token's keys."""
+    """Every pattern of one side of a language pair, indexed by its first token's keys
+    (and, for prefix tokens, by the prefix)."""
 
     def __init__(self, patterns: Iterable[Pattern], stem: Stemmer):
         self.stem = stem
         self._index: dict[str, list[Pattern]] = {}
-        self._wild: dict[str, list[Pattern]] = {}  # one-token wildcard terms, by prefix
+        self._prefix: dict[str, list[Pattern]] = {}
         for p in patterns:
-            if p.wild and len(p.surfaces) == 1:
-                self._wild.setdefault(p.wild, []).append(p)
-                continue
             for key in p.keys[0]:
                 self._index.setdefault(key, []).append(p)
-        self._wild_lengths = sorted({len(k) for k in self._wild})
+            if p.prefixes[0]:
+                self._prefix.setdefault(p.prefixes[0], []).append(p)
+        self._prefix_lengths = sorted({len(k) for k in self._prefix})
 
     def __bool__(self) -> bool:
-        return bool(self._index or self._wild)
+        return bool(self._index or self._prefix)
 
     def tokens(self, text: str) -> list[Token]:
         return tokenize(text, self.stem)
@@ -176,30 +194,29 @@ class Matcher:
         found: list[tuple[int, int, Pattern]] = []  # (first token, token count, pattern)
         index, count = self._index, len(tokens)
         for i, tok in enumerate(tokens):
-            for p in index.get(tok[3], ()):  # the first token's stem is accepted already
+            exact = index.get(tok[3], ())
+            for p in exact:  # the first token's stem is accepted already
                 n = p.size
-                if n == 1 and not p.wild and not p.sensitive[0]:
+                if n == 1 and not p.sensitive[0]:
                     found.append((i, 1, p))  # most terms: one word, any case
                 elif i + n <= count and self._matches(p, text, tokens, i):
                     found.append((i, n, p))
-            if self._wild:
-                found += [(i, 1, p) for p in self._wild_candidates(tok) if self._matches(p, text, tokens, i)]
+            if self._prefix:
+                for p in self._prefix_candidates(tok):
+                    if p not in exact and i + p.size <= count and self._matches(p, text, tokens, i):
+                        found.append((i, p.size, p))
         if longest:
             found = _leftmost_longest(found)
         return [Match(tokens[i][0], tokens[i + n - 1][1], p) for i, n, p in found]
 
-    def _wild_candidates(self, tok: Token) -> list[Pattern]:
+    def _prefix_candidates(self, tok: Token) -> list[Pattern]:
         lower = tok[2].lower()
-        return [p for k in self._wild_lengths if k <= len(lower) for p in self._wild.get(lower[:k], ())]
+        return [p for k in self._prefix_lengths if k <= len(lower) for p in self._prefix.get(lower[:k], ())]
 
     def _matches(self, p: Pattern, text: str, tokens: Sequence[Token], i: int) -> bool:
-        last = p.size - 1
         for j, surface in enumerate(p.surfaces):
             start, _, word, key = tokens[i + j]
-            if j == last and p.wild:
-                if not word.lower().startswith(p.wild):
-                    return False
-            elif j and key not in p.keys[j]:
+            if key not in p.keys[j] and not (p.prefixes[j] and word.lower().startswith(p.prefixes[j])):
                 return False
             if p.sensitive[j] and not _same_case(word, surface):
                 return False
@@ -240,9 +257,10 @@ def normal_form(text: str) -> str:
     return _JOINERS.sub(" ", text.casefold()).strip()
 
 
-def patterns(terms: Iterable[tuple[Term, Any]], stem: Stemmer) -> list[Pattern]:
+def patterns(terms: Iterable[tuple[Term, Any]], stem: Stemmer, *, lenient: bool = False) -> list[Pattern]:
     """Compiled patterns of ``(term, payload)`` pairs (terms without letters dropped)."""
-    return [p for term, payload in terms if (p := compile_term(term, payload, stem)) is not None]
+    compiled = (compile_term(term, payload, stem, lenient=lenient) for term, payload in terms)
+    return [p for p in compiled if p is not None]
 
 
 @dataclass(frozen=True)
@@ -251,12 +269,18 @@ class PairMatcher:
 
     Source patterns carry their entry's number; target patterns carry ``(number,
     forbidden)``, approved and forbidden renderings in one matcher so that the longest
-    term wins where they overlap.
+    term wins where they overlap. ``renderings`` (built on first use) has the approved
+    renderings only, lenient (:func:`compile_term`): whether a rendering is there.
     """
 
     entries: tuple[PairEntry, ...]
     sources: Matcher
     targets: Matcher
+    _renderings: Callable[[], Matcher]
+
+    @property
+    def renderings(self) -> Matcher:
+        return self._renderings()
 
 
 class TermBase:
@@ -281,10 +305,11 @@ class TermBase:
             columns = self.glossary.resolve(src, tgt)
             entries = self.glossary.pair(src, tgt)
             # a language the multilingual columns resolved stands in for an unknown one
-            sources = self._side(columns, entries, "source", src or columns[0])
-            self._pairs[key] = PairMatcher(
-                entries, sources, self._side(columns, entries, "target", tgt or columns[1])
-            )
+            src, tgt = src or columns[0], tgt or columns[1]
+            sources = self._side(columns, entries, "source", src)
+            targets = self._side(columns, entries, "target", tgt)
+            renderings = partial(self._side, columns, entries, "renderings", tgt)
+            self._pairs[key] = PairMatcher(entries, sources, targets, renderings)
         return self._pairs[key]
 
     def _side(
@@ -296,11 +321,13 @@ class TermBase:
             terms: list[tuple[Term, Any]]
             if side == "source":
                 terms = [(t, n) for n, e in enumerate(entries) if e.approved for t in e.sources]
+            elif side == "renderings":
+                terms = [(t, n) for n, e in enumerate(entries) for t in e.approved]
             else:
                 terms = [
                     (t, (n, t.forbidden)) for n, e in enumerate(entries) for t in e.approved + e.forbidden
                 ]
-            self._sides[key] = Matcher(patterns(terms, stem), stem)
+            self._sides[key] = Matcher(patterns(terms, stem, lenient=side == "renderings"), stem)
         return self._sides[key]
 
 

@@ -96,7 +96,9 @@ class GlossaryTerm(_GlossaryRule):
     stem in a row, through any hyphen, dash or space variant (`Алма‑Ата`, `Alma Ata`).
     Acronyms (`ОДКБ`, `NATO`) match only in capitals, other words in any case, unless the
     entry's `case_sensitive` says otherwise. A trailing `*` accepts any ending of the last
-    word (for languages without a stemmer).
+    word (for languages without a stemmer). In the target, a rendering also counts in a
+    word that starts with its stem of 4+ letters: `Russian` for `Russia`, `Ukrainian` for
+    `Ukraine` (how `посол Украины` is translated).
 
     ## Why is this bad?
     Clients, regulators and style guides fix how names, products and legal terms are
@@ -144,9 +146,10 @@ class GlossaryTerm(_GlossaryRule):
         if not found:
             return
         tokens = tokens_of(chunk, "target", pair.targets, row)
-        rendered = {m.pattern.payload for m in pair.targets.find(target, tokens, longest=False)}
+        forbidden = {m.pattern.payload[0] for m in pair.targets.find(target, tokens) if m.pattern.payload[1]}
+        rendered = {m.pattern.payload for m in pair.renderings.find(target, tokens, longest=False)}
         for number, m in found.items():
-            if (number, False) in rendered or (number, True) in rendered:
+            if number in rendered or number in forbidden:
                 continue
             entry = pair.entries[number]
             note = f" ({entry.note})" if entry.note else ""
