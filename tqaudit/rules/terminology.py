@@ -170,7 +170,7 @@ class ForbiddenTerm(_GlossaryRule):
     rendering of the same entry where the glossary gives one. The term is matched across
     inflection, hyphen and dash variants and case exactly as in TM001 (see there for
     what is and is not matched); where a forbidden term is part of a longer glossary
-    term (an approved `Kiev Chicken` holding a forbidden `Kiev`), the longer term wins.
+    term (an approved `Chicken Kiev` holding a forbidden `Kiev`), the longer term wins.
     A forbidden term that the source itself contains (a quoted title, a name kept as
     written) is not flagged.
 
