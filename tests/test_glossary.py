@@ -15,7 +15,7 @@ from tqaudit.config import Config, load_config
 from tqaudit.errors import ConfigError
 from tqaudit.io.glossary import Term, load_glossaries, read_glossary
 from tqaudit.segments import normalize
-from tqaudit.termmatch import Matcher, compile_term, stemmer_for
+from tqaudit.termmatch import Matcher, TermBase, compile_term, stemmer_for
 
 TBX_V2 = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE martif SYSTEM "TBXcoreStructV02.dtd">
@@ -110,6 +110,15 @@ def test_multilingual_csv_picks_the_pair_and_its_forbidden_language(tmp_path: Pa
     (ru_en,) = glossary.pair("ru", "en")
     assert texts(ru_en.sources) == ["договор"]
     assert glossary.pair("", "de") == ()  # three languages: an unknown source is not guessed
+
+
+def test_unknown_language_for_a_multilingual_glossary_is_warned(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path, "g.csv", "en,de,ru\ntreaty,Vertrag,договор\n")
+    with caplog.at_level("WARNING", logger="tqaudit"):
+        assert not TermBase(load_glossaries([path])).pair("en", "").targets
+    assert "glossary columns de, en, ru: segments of unknown target language" in caplog.text
 
 
 def test_two_language_table_resolves_an_unknown_side(tmp_path: Path) -> None:

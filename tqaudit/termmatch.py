@@ -25,6 +25,7 @@ token whatever the glossary's size.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -304,6 +305,13 @@ class TermBase:
         if key not in self._pairs:
             columns = self.glossary.resolve(src, tgt)
             entries = self.glossary.pair(src, tgt)
+            if self.glossary.languages and not all(columns):
+                logging.getLogger("tqaudit").warning(
+                    "glossary columns %s: segments of unknown %s language skip the multilingual "
+                    "entries (give --src-lang/--tgt-lang)",
+                    ", ".join(self.glossary.languages),
+                    "source" if not columns[0] else "target",
+                )
             # a language the multilingual columns resolved stands in for an unknown one
             src, tgt = src or columns[0], tgt or columns[1]
             sources = self._side(columns, entries, "source", src)
