@@ -395,3 +395,9 @@ def test_a_rendering_is_found_in_its_derivations(tmp_path: Path) -> None:
     assert [(f["segment_id"], f["message"]) for f in got] == [
         ("3", "Source term 'ЕС' (at 7) should be translated as 'EU'")
     ]
+
+
+def test_library_config_takes_one_path_or_several() -> None:
+    assert Config(glossary=Path("a.tsv")).glossary == (Path("a.tsv"),)  # type: ignore[arg-type]
+    assert Config(glossary=["a.tsv", "b.tbx"]).glossary == (Path("a.tsv"), Path("b.tbx"))  # type: ignore[arg-type]
+    assert Config(glossary=None).glossary == ()  # type: ignore[arg-type]

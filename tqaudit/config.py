@@ -83,8 +83,11 @@ class Config:
                 raise ConfigError(f"severity of {code} must be one of {', '.join(SEVERITIES)}, got {sev!r}")
         if self.jobs < 1:
             raise ConfigError(f"jobs must be at least 1, got {self.jobs}")
-        if self.glossary is None or isinstance(self.glossary, (str, Path)):  # the API before several
-            object.__setattr__(self, "glossary", (Path(self.glossary),) if self.glossary else ())
+        given: Any = self.glossary  # one path (the API before several were allowed), None or a list
+        if given is None or isinstance(given, (str, Path)):
+            object.__setattr__(self, "glossary", (Path(given),) if given else ())
+        elif not isinstance(given, tuple):
+            object.__setattr__(self, "glossary", tuple(Path(p) for p in given))
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; ``None`` values leave a field as it is."""
