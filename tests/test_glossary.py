@@ -401,3 +401,19 @@ def test_library_config_takes_one_path_or_several() -> None:
     assert Config(glossary=Path("a.tsv")).glossary == (Path("a.tsv"),)  # type: ignore[arg-type]
     assert Config(glossary=["a.tsv", "b.tbx"]).glossary == (Path("a.tsv"), Path("b.tbx"))  # type: ignore[arg-type]
     assert Config(glossary=None).glossary == ()  # type: ignore[arg-type]
+
+
+def test_tm002_does_not_depend_on_tm001_being_selected(tmp_path: Path) -> None:
+    """TM002 reads declared languages only, even when TM001 brings identified ones along."""
+    glossary = write(
+        tmp_path, "g.tsv", "source\ttarget\tforbidden\ntreaty\tVertrag\t\ntreaty\tKontrakt\tyes\n"
+    )
+    row = {
+        "source": "The parties to the treaty met in Geneva on Monday morning.",
+        "target": "Die Parteien des Kontraktes trafen sich am Montagmorgen in Genf.",
+    }
+    alone = [f for f in audit([row], glossary, select="TM002")]
+    both = [f for f in audit([row], glossary) if f["rule"] == "TM002"]
+    assert alone == both == []  # undeclared German: the inflected form is not stemmed
+    declared = audit([{**row, "tgt_lang": "de"}], glossary, select="TM002")
+    assert [(f["start"], f["end"], f["suggestion"]) for f in declared] == [(17, 27, "")]

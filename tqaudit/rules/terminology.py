@@ -3,13 +3,15 @@
 The glossaries are read by :mod:`tqaudit.io.glossary` and matched by :mod:`tqaudit.termmatch`
 (tokens, Snowball stems, one index per language pair); these rules only say what counts as
 a finding. A segment's languages pick the stemmers (and a multilingual glossary's columns):
-TM001 reads them as declared, or as identified where undeclared; TM002 as declared only.
+TM001 reads them as declared, or as identified where undeclared; TM002 as declared only;
+a multilingual glossary's column is also found by the text's script where only one of its
+languages writes it (`ru` for Cyrillic in a ru/en/de glossary).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from tqaudit import scripts
@@ -44,24 +46,50 @@ class _GlossaryRule(Rule):
         """Each language pair's matchers with its rows (declared, else identified languages)."""
         if not self.terms:
             return
-        sources = _languages(chunk.src_langs, chunk.annotation("source_lang"))
-        targets = _languages(chunk.tgt_langs, chunk.annotation("target_lang"))
+        by_script = _script_languages(self.terms.glossary.languages)
+        sources = _languages(
+            chunk.src_langs, self._identified(chunk, "source_lang"), chunk.sources, by_script
+        )
+        targets = _languages(
+            chunk.tgt_langs, self._identified(chunk, "target_lang"), chunk.targets, by_script
+        )
         groups: dict[tuple[str, str], list[int]] = {}
         for row, pair in enumerate(zip(sources, targets, strict=True)):
             groups.setdefault(pair, []).append(row)
         for (src, tgt), rows in sorted(groups.items()):
             yield self.terms.pair(src, tgt), rows
 
+    def _identified(self, chunk: Chunk, name: str) -> Sequence[str]:
+        """The verdicts ``name`` if this rule declares it; a rule that declares none ignores
+        those another selected rule brought along, so that its findings do not depend on
+        the selection (nor differ under `tqaudit fix`, which computes none)."""
+        return chunk.annotation(name) if name in self.requires else ("",) * len(chunk)
 
-def _languages(declared: Sequence[str], identified: Sequence[str]) -> list[str]:
+
+def _languages(
+    declared: Sequence[str], identified: Sequence[str], texts: Sequence[str], by_script: Mapping[str, str]
+) -> list[str]:
     """Each row's language on one side: declared, else identified, else the chunk's most
-    common one (a text too short to identify, `В Алма-Ате тепло.`, is still stemmed)."""
+    common one (a text too short to identify, `В Алма-Ате тепло.`, is still stemmed), else
+    the one language of a multilingual glossary written in the text's script."""
     langs = [scripts.base_language(d or i or "") for d, i in zip(declared, identified, strict=True)]
     counts = Counter(lang for lang in langs if lang)
-    if not counts or all(langs):
+    if all(langs):
         return langs
-    common = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    return [lang or common for lang in langs]
+    if counts:
+        common = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return [lang or common for lang in langs]
+    if not by_script:
+        return langs
+    return [by_script.get(scripts.dominant_script(text), "") for text in texts]
+
+
+def _script_languages(languages: Sequence[str]) -> dict[str, str]:
+    """Script -> language, for the scripts that exactly one of ``languages`` writes."""
+    users: dict[str, list[str]] = {}
+    for lang in languages:
+        users.setdefault(scripts.language_script(lang), []).append(lang)
+    return {script: langs[0] for script, langs in users.items() if script and len(langs) == 1}
 
 
 def tokens_of(chunk: Chunk, side: str, matcher: Matcher, row: int) -> list[Token]:
