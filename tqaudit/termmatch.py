@@ -84,16 +84,16 @@ def stemmer_for(lang: str) -> Stemmer:
     return Stemmer(lang)
 
 
-# A token of a text: (start, end, surface, stem key).
-Token = tuple[int, int, str, str]
+# A token of a text: (start, end, surface, stem key, lower-cased surface).
+Token = tuple[int, int, str, str, str]
 
 
 def tokenize(text: str, stem: Stemmer) -> list[Token]:
     """The tokens of ``text`` with their stems."""
-    return [(m.start(), m.end(), w := m.group(), stem(w.lower())) for m in _TOKEN.finditer(text)]
+    return [(m.start(), m.end(), w := m.group(), stem(lw := w.lower()), lw) for m in _TOKEN.finditer(text)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: patterns are compared by object
 class Pattern:
     """A compiled term: what each of its tokens accepts, and what it stands for.
 
@@ -203,21 +203,27 @@ class Matcher:
                 elif i + n <= count and self._matches(p, text, tokens, i):
                     found.append((i, n, p))
             if self._prefix:
-                for p in self._prefix_candidates(tok):
-                    if p not in exact and i + p.size <= count and self._matches(p, text, tokens, i):
+                seen = {id(p) for p in exact}
+                for p in self._prefix_candidates(tok[4]):
+                    if id(p) not in seen and i + p.size <= count and self._matches(p, text, tokens, i):
                         found.append((i, p.size, p))
         if longest:
             found = _leftmost_longest(found)
         return [Match(tokens[i][0], tokens[i + n - 1][1], p) for i, n, p in found]
 
-    def _prefix_candidates(self, tok: Token) -> list[Pattern]:
-        lower = tok[2].lower()
-        return [p for k in self._prefix_lengths if k <= len(lower) for p in self._prefix.get(lower[:k], ())]
+    def _prefix_candidates(self, lower: str) -> list[Pattern]:
+        out: list[Pattern] = []
+        get = self._prefix.get
+        for k in self._prefix_lengths:  # ascending
+            if k > len(lower):
+                break
+            out += get(lower[:k], ())
+        return out
 
     def _matches(self, p: Pattern, text: str, tokens: Sequence[Token], i: int) -> bool:
         for j, surface in enumerate(p.surfaces):
-            start, _, word, key = tokens[i + j]
-            if key not in p.keys[j] and not (p.prefixes[j] and word.lower().startswith(p.prefixes[j])):
+            start, _, word, key, lower = tokens[i + j]
+            if key not in p.keys[j] and not (p.prefixes[j] and lower.startswith(p.prefixes[j])):
                 return False
             if p.sensitive[j] and not _same_case(word, surface):
                 return False
