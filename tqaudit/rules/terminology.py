@@ -116,11 +116,14 @@ class GlossaryTerm(_GlossaryRule):
     approved renderings. A term whose rendering equals the source is do-not-translate.
 
     Terms are matched on both sides across inflection (`tqaudit.termmatch`): every token is
-    reduced to its Snowball stem in the segment's language, declared or identified
-    (snowballstemmer has Russian, German, English, French, Spanish, Czech, Polish and some
-    thirty more; not Ukrainian, Chinese, Japanese or Korean, matched as written). So
-    `Алма-Ата` is found in `в Алма-Ате`, `Алма-Аты`, `Алма-Ату`; `Vertrag` in
-    `des Vertrages` and `Verträge`; `treaty` in `treaties`. A multiword term matches stem by
+    reduced to its Snowball stem in the segment's language, declared or identified (a text
+    too short to identify takes its chunk's most common language). snowballstemmer has
+    Russian, German, English, French, Spanish, Czech, Polish and some thirty more; not
+    Ukrainian, Chinese, Japanese or Korean, matched as written. A word matches a term's
+    word when its stem lies between that word's stem and its whole form, so `Алма-Ата` is
+    found in `в Алма-Ате`, `Алма-Аты`, `Алма-Ату`, `Астана` in `Астане` (whose stem is
+    longer than the nominative's); `Vertrag` in `des Vertrages` and `Verträge`; `treaty`
+    in `treaties`. A multiword term matches stem by
     stem in a row, through any hyphen, dash or space variant (`Алма‑Ата`, `Alma Ata`).
     Acronyms (`ОДКБ`, `NATO`) match only in capitals, other words in any case, unless the
     entry's `case_sensitive` says otherwise. A trailing `*` accepts any ending of the last
@@ -146,8 +149,8 @@ class GlossaryTerm(_GlossaryRule):
     `good`/`better`), fleeting vowels (`отец`/`отца`), German compounds (`Vertrag` is not
     found in `Vertragsentwurf`) and separable verbs (`schließt … ab`), words split by other
     words, and Ukrainian, Chinese, Japanese and Korean inflection (no Snowball stemmer: use
-    `*`). Stemming also conflates some derivations (`bank`/`banking`): a source term may be
-    found in a derived word. Segments without a source are skipped. A target holding a
+    `*`). Stemming also conflates some derivations (`bank`/`banking`, `россиян`/`Россия`):
+    a source term may be found in a derived word. Segments without a source are skipped. A target holding a
     forbidden rendering of the term is left to TM002, which points at it. The finding is
     about the whole segment: which words of the target should carry the term is not known.
     """
