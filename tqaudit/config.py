@@ -77,7 +77,7 @@ class Config:
     # edits of packs by name: {"boilerplate.en": {"extra": [...], "disable": [...]}}
     pack_edits: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     baseline: Path | None = None
-    glossary: Path | None = None
+    glossary: tuple[Path, ...] = ()  # TM001/TM002's glossaries (TSV/CSV/TBX)
     langid: Mapping[str, Any] = field(default_factory=dict)
     scoring: Mapping[str, Any] = field(default_factory=dict)
     min_bleu: float | None = None
@@ -99,6 +99,11 @@ class Config:
             raise ConfigError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.scheduler and self.engine != "dask":
             raise ConfigError("a Dask scheduler address goes with engine dask (--engine dask)")
+        given: Any = self.glossary  # one path (the API before several were allowed), None or a list
+        if given is None or isinstance(given, (str, Path)):
+            object.__setattr__(self, "glossary", (Path(given),) if given else ())
+        elif not isinstance(given, tuple):
+            object.__setattr__(self, "glossary", tuple(Path(p) for p in given))
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; ``None`` values leave a field as it is."""
@@ -123,7 +128,7 @@ class Config:
         out = dataclasses.asdict(self)
         out["packs"] = [str(p) for p in self.packs]
         out["baseline"] = str(self.baseline) if self.baseline else None
-        out["glossary"] = str(self.glossary) if self.glossary else None
+        out["glossary"] = [str(p) for p in self.glossary]
         return out
 
 
@@ -162,8 +167,11 @@ def from_mapping(data: Mapping[str, Any], origin: str, base_dir: Path) -> Config
             kwargs[key] = value
         elif key == "packs":
             kwargs["packs"], kwargs["pack_edits"] = _packs(value, base_dir, origin)
-        elif key in ("baseline", "glossary"):
+        elif key == "baseline":
             kwargs[key] = base_dir / _scalar(value, str, raw_key, origin)
+        elif key == "glossary":  # one path or a list of them
+            paths = [value] if isinstance(value, str) else _str_list(value, raw_key, origin)
+            kwargs[key] = tuple(base_dir / p for p in paths)
         elif key in _TABLES:
             kwargs[key] = {_key(k): v for k, v in _table(value, raw_key, origin).items()}
         elif key == "rules":

@@ -51,8 +51,8 @@ def build_rules(config: Config, codes: Sequence[str] | None = None) -> list[Rule
 
 
 def packs_for(config: Config) -> PackSet:
-    """The knowledge of a run: built-in packs, the user's packs and edits, and glossary."""
-    glossaries = (config.glossary,) if config.glossary is not None else ()
+    """The knowledge of a run: built-in packs, the user's packs and edits, and glossaries."""
+    glossaries = tuple(config.glossary)
     if not config.packs and not glossaries and not config.pack_edits:
         return PackSet.default()
     return PackSet(tuple(config.packs), glossaries, config.pack_edits)
@@ -122,13 +122,15 @@ def annotate_languages(
     the other rows get no verdict. The identifier (and its cache) is this process's one
     for the run's settings, so a worker identifies each distinct text once across chunks.
     """
-    identifier = langid.identifier_for(langid.Settings.from_options(plan.config.langid))
+    settings = langid.Settings.from_options(plan.config.langid)  # bad options fail every run
     empty = {c: math.nan if c.endswith("_conf") else "" for c in LANGUAGE_COLUMNS}
     full: dict[str, list[Any]] = {c: [value] * len(frame) for c, value in empty.items()}
     for side, wanted in (("target", rows), ("source", source_rows)):
         picked = range(len(frame)) if wanted is None else list(wanted)
         if not picked:
             continue
+        # made only when some row needs a verdict: loading the model costs a CPU-second
+        identifier = langid.identifier_for(settings)
         part = frame.iloc[list(picked)]
         if side == "target":  # judged on its own words, against its source
             found = identifier.annotate(

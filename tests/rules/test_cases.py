@@ -53,7 +53,7 @@ def _load() -> list[tuple[str, str, int, dict[str, Any]]]:
 def _config(code: str, case: dict[str, Any]) -> Config:
     options = dict(case.get("options", {}))
     # case files name a glossary relative to the repository root
-    glossary = ROOT / case["glossary"] if "glossary" in case else None
+    glossary = (ROOT / case["glossary"],) if "glossary" in case else ()
     return Config(
         select=(code,), rule_options={code: options} if options else {}, glossary=glossary, fail_on="never"
     )

@@ -106,8 +106,13 @@ def audit(
         list[str] | None, typer.Option("--ignore", metavar="CODES", help="Rule codes or prefixes to skip.")
     ] = None,
     glossary: Annotated[
-        Path | None,
-        typer.Option("--glossary", metavar="FILE", help="TSV/CSV glossary (source, target) for TM001."),
+        list[Path] | None,
+        typer.Option(
+            "--glossary",
+            metavar="FILE",
+            help="Glossary for TM001/TM002: TSV/CSV (source, target or language columns) or TBX "
+            "(repeatable; replaces the config's).",
+        ),
     ] = None,
     langid_backend: Annotated[
         str | None,
@@ -230,7 +235,7 @@ def audit(
         engine=engine,
         scheduler=scheduler,
         baseline=baseline,
-        glossary=glossary,
+        glossary=tuple(glossary) if glossary else None,
         untranslated=untranslated,
         fuzzy=fuzzy,
         pool=pool,
