@@ -92,3 +92,229 @@ def test_terminal_output_passes_no_control_characters(runner: CliRunner, tmp_pat
     assert result.exit_code == 1, result.output
     assert "MK001" in result.output
     assert not any(c in result.output for c in "\x1b\x07\x9b"), repr(result.output)
+
+
+# --- The matrix: hostile files, each with its exit code and one-line message -----------------
+
+
+def _parquet(table: dict[str, object]) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = io.BytesIO()
+    pq.write_table(pa.table(table), sink)
+    return sink.getvalue()
+
+
+def _binary_target() -> bytes:
+    import pyarrow as pa
+
+    return _parquet({"id": ["1"], "target": pa.array([b"\xff\xfe x"], pa.binary())})
+
+
+XLIFF_NO_FILE = (
+    b'<?xml version="1.0"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"></xliff>\n'
+)
+
+# (case, file name, content, extra audit options, exit code, message on stderr or "" for a pass)
+MATRIX: list[tuple[str, str, object, list[str], int, str]] = [
+    ("lone surrogate", "s.jsonl", b'{"id": "1", "target": "a \\ud800 b"}\n', [], 2, "lone surrogate U+D800"),
+    ("bare CR in a TSV cell", "cr.tsv", b"id\ttarget\n1\ta\rb\n", [], 0, ""),
+    ("bare CR in a CSV cell", "cr.csv", b"id,target\n1,a\rb\n", [], 0, ""),
+    ("XLIFF without <file>", "n.xlf", XLIFF_NO_FILE, [], 2, "not a valid XLF file (no <file> element)"),
+    ("non-UTF-8 Parquet binary", "b.parquet", _binary_target, [], 2, "column 'target', row 1: not UTF-8"),
+    (
+        "Parquet list column",
+        "l.parquet",
+        lambda: _parquet({"id": [1], "target": [["a"]]}),
+        [],
+        2,
+        "column 'target' is list<element: string>, not text",
+    ),
+    (
+        "Parquet struct column",
+        "st.parquet",
+        lambda: _parquet({"id": [1], "target": [{"x": "a"}]}),
+        [],
+        2,
+        "column 'target' is struct<x: string>, not text",
+    ),
+    (
+        "JSONL list target",
+        "l.jsonl",
+        b'{"id": "1", "target": ["a"]}\n',
+        [],
+        2,
+        "l.jsonl:1: 'target' is a list",
+    ),
+    ("JSONL boolean target", "b.jsonl", b'{"id": "1", "target": true}\n', [], 2, "'target' is a boolean"),
+    ("JSONL NaN target", "n.jsonl", b'{"id": "1", "target": NaN}\n', [], 2, "'target' is nan, not text"),
+    (
+        "JSONL repeated target",
+        "r.jsonl",
+        b'{"target": "a", "target": "b"}\n',
+        [],
+        2,
+        "key 'target' appears twice",
+    ),
+    (
+        "TSV repeated target",
+        "r.tsv",
+        b"id\ttarget\ttarget\n1\ta\tb\n",
+        [],
+        2,
+        "column 'target' appears twice",
+    ),
+    ("JSONL raw U+2028/2029/0085", "u.jsonl", '{"target": "a\u2028b\u2029c\x85d"}\n'.encode(), [], 0, ""),
+    (
+        "--min-bleu nan",
+        "c.txt",
+        b"Fine.\n",
+        ["--ref", "{dir}/c.txt", "--min-bleu", "nan"],
+        2,
+        "min-bleu must be",
+    ),
+    (
+        "--min-chrf -1",
+        "c.txt",
+        b"Fine.\n",
+        ["--ref", "{dir}/c.txt", "--min-chrf", "-1"],
+        2,
+        "min-chrf must be",
+    ),
+    ("--config a folder", "c.txt", b"Fine.\n", ["--config", "{dir}"], 2, "cannot read the config file"),
+    ("empty file", "e.txt", b"", [], 2, "e.txt: empty file"),
+    ("NUL bytes", "z.txt", b"a\x00b\n", [], 0, ""),
+    ("not UTF-8", "w.txt", "Привет\n".encode("cp1251"), [], 2, "w.txt:1: not UTF-8 (byte 0xcf at offset 0)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extra", "code", "message"),
+    [pytest.param(*case[1:], id=case[0]) for case in MATRIX],
+)
+def test_hostile_file(
+    runner: CliRunner, tmp_path: Path, name: str, content: object, extra: list[str], code: int, message: str
+) -> None:
+    data = content() if callable(content) else content
+    assert isinstance(data, bytes)
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = tmp_path / "reports"
+    args = [a.replace("{dir}", str(tmp_path)) for a in extra]
+    result = runner.invoke(app, ["audit", str(path), "--out", str(out), "--fail-on", "never", *args])
+    assert result.exit_code == code, result.output
+    if code == 2:
+        assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+        assert message in result.stderr
+        assert "Traceback" not in result.output
+        assert not out.exists()  # no report, not even a partial one
+    else:
+        assert (out / "summary.json").is_file()
+
+
+def test_bare_cr_in_a_delimited_cell_stays_in_its_segment(tmp_path: Path) -> None:
+    for name, text in (("cr.tsv", "id\ttarget\n1\ta\rb\n2\tc\n"), ("cr.csv", "id,target\n1,a\rb\n2,c\n")):
+        (tmp_path / name).write_bytes(text.encode())
+        segments = tqaudit.audit(tmp_path / name).segments
+        assert segments["target"].tolist() == ["a\rb", "c"], name
+
+
+def test_jsonl_keeps_raw_unicode_line_breaks_inside_strings(tmp_path: Path) -> None:
+    path = tmp_path / "u.jsonl"
+    path.write_text('{"id": "1", "target": "a\u2028b\u2029c\x85d"}\n{"id": "2", "target": "e"}\n', "utf-8")
+    assert tqaudit.audit(path).segments["target"].tolist() == ["a\u2028b\u2029c\x85d", "e"]
+
+
+def test_lone_surrogate_in_score_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    hyp, ref = tmp_path / "h.jsonl", tmp_path / "r.txt"
+    hyp.write_text('{"id": "1", "target": "a \\ud800 b"}\n', "utf-8")
+    ref.write_text("a b\n", "utf-8")
+    result = runner.invoke(app, ["score", str(hyp), "--ref", str(ref)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {hyp}: segment '1': target holds a lone surrogate U+D800, " + (
+        "which is not text (an unpaired JSON \\u escape?)\n"
+    )
+
+
+def test_file_name_that_is_not_utf8_is_audited(runner: CliRunner, tmp_path: Path) -> None:
+    path = Path(tmp_path.as_posix() + "/" + b"feed\xff.txt".decode("utf-8", "surrogateescape"))
+    path.write_text("The fare is 150 tenge & mdash; today.\n", "utf-8")
+    out = tmp_path / "reports"
+    result = runner.invoke(app, ["audit", str(path), "--out", str(out), "--format", "csv,json,sarif"])
+    assert result.exit_code == 1, result.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["inputs"]["input"].endswith("feed\ufffd.txt")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "findings.csv",
+        "findings.sarif",
+        "segments.csv",
+        "summary.json",
+    ]
+
+
+def test_any_crash_is_one_line_and_exit_2(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something broke\nwith a second line")
+
+    monkeypatch.setattr("tqaudit.cli.audit.write_reports", boom)
+    path = tmp_path / "c.txt"
+    path.write_text("Fine.\n", "utf-8")
+    result = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: internal error (RuntimeError: something broke with a second line); please report it\n"
+    )
+
+
+def test_an_unreadable_input_is_one_line(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_text("Fine.\n", "utf-8")
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {path}: cannot read (Permission denied)\n"
+
+
+def test_xliff_whitespace_reaches_the_rules(tmp_path: Path) -> None:
+    path = tmp_path / "ws.xlf"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n'
+        '<file original="a" source-language="ru" target-language="en" datatype="plaintext"><body>\n'
+        '<trans-unit id="u1"><source>Привет, мир.</source><target>Hello,  world. </target></trans-unit>\n'
+        "</body></file></xliff>\n",
+        "utf-8",
+    )
+    result = tqaudit.audit(path)
+    assert result.segments["target"].tolist() == ["Hello,  world. "]
+    assert {"WS001", "WS005"} <= set(result.findings["rule"])
+
+
+def test_parquet_integer_ids_stay_integers(tmp_path: Path) -> None:
+    path = tmp_path / "ids.parquet"
+    path.write_bytes(_parquet({"id": [1, None, 3], "target": ["a", "b", "c"]}))
+    assert tqaudit.audit(path).segments["segment_id"].tolist() == ["1", "", "3"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_fraction": -0.5}, "option 'max_fraction' of rule FD005 must not be negative, got -0.5"),
+        ({"max_fraction": float("nan")}, "option 'max_fraction' of rule FD005 must be a finite number"),
+    ],
+)
+def test_bad_rule_options_are_refused(tmp_path: Path, options: dict[str, float], message: str) -> None:
+    with pytest.raises(tqaudit.errors.ConfigError, match=message):
+        tqaudit.audit(pd.DataFrame({"target": ["x"]}), tqaudit.Config(rule_options={"FD005": options}))

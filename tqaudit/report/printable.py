@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-# C0 controls, DEL and C1 controls (U+0080–U+009F, among them CSI U+009B).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls, DEL and C1 controls (U+0080–U+009F, among them CSI U+009B), and lone
+# surrogates (a file name that is not UTF-8), which no UTF-8 stream can print.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def printable(text: str, keep: str = "\t\n") -> str:
@@ -18,7 +19,9 @@ def printable(text: str, keep: str = "\t\n") -> str:
 
     def visible(match: re.Match[str]) -> str:
         char = match.group()
-        return char if char in keep else f"\\x{ord(char):02x}"
+        if char in keep:
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
     return _CONTROL.sub(visible, text)
 
