@@ -318,3 +318,102 @@ def test_parquet_integer_ids_stay_integers(tmp_path: Path) -> None:
 def test_bad_rule_options_are_refused(tmp_path: Path, options: dict[str, float], message: str) -> None:
     with pytest.raises(tqaudit.errors.ConfigError, match=message):
         tqaudit.audit(pd.DataFrame({"target": ["x"]}), tqaudit.Config(rule_options={"FD005": options}))
+
+
+# --- Denial of service by one segment: the pathological strings get the right findings -------
+# (speed is measured by benchmarks/hostile_segments.py, not here: these assert behaviour)
+
+
+def _found(target: str, source: str, code: str, tgt_lang: str = "en") -> list[tuple[int, int]]:
+    frame = pd.DataFrame({"target": [target], "source": [source], "src_lang": ["ru"], "tgt_lang": [tgt_lang]})
+    findings = tqaudit.audit(frame, tqaudit.Config(select=(code,), fail_on="never")).findings
+    return list(zip(findings["start"], findings["end"], strict=True))
+
+
+def test_printf_run_of_zeros_is_one_placeholder_or_none() -> None:
+    from tqaudit.rules.markup import _MARKUP
+
+    assert [m.group("printf") for m in _MARKUP.finditer("%" + "0" * 50_000)] == []
+    assert [m.span() for m in _MARKUP.finditer("%" + "0" * 50_000 + "d")] == [(0, 50_002)]
+    assert [m.group() for m in _MARKUP.finditer("%05d %-10.3f %1$s %(x)s %lld %+08.2f")] == [
+        "%05d",
+        "%-10.3f",
+        "%1$s",
+        "%(x)s",
+        "%lld",
+        "%+08.2f",
+    ]
+
+
+def test_tag_of_many_spaces_keeps_its_markup() -> None:
+    target = "<a" + " " * 50_000 + 'href="x">Almaty</a>'
+    assert _found(target, '<a href="x">Алматы</a>', "MK003") == []
+    assert _found("<a" + " " * 50_000 + ">Almaty", "<a>Алматы</a>", "MK003") != []
+
+
+def test_double_spaces_in_a_long_segment() -> None:
+    target = "The fare  is 150 tenge. " * 20_000
+    assert len(_found(target, "Тариф — 150 тенге.", "WS001")) == 20_000
+
+
+def test_repeated_words_in_a_long_segment() -> None:
+    assert len(_found("the " * 20_000, "Тариф.", "RP001")) == 10_000
+
+
+def test_lookalike_letters_against_a_long_source() -> None:
+    mixed = "Мoсква и Пaриж " * 20_000  # Latin o and a in Russian words
+    assert len(_found(mixed, "Москва и Париж.", "LG004", tgt_lang="ru")) == 40_000
+    assert _found(mixed, mixed, "LG004", tgt_lang="ru") == []  # copied from the source as it is
+
+
+def test_email_after_a_run_of_percent_signs() -> None:
+    source = "Пишите на bob%x@example.net."
+    assert _found("%" * 50_000 + " @ Write to bob%x@example.net.", source, "FD003") == []
+    assert _found("%" * 50_000 + " @ Write to bob%y@example.net.", source, "FD003") != []
+
+
+def test_a_300_digit_number_is_compared_not_crashed() -> None:
+    assert len(_found("Paid " + "9" * 400 + " tenge.", "Оплачено 5 тенге.", "FD001")) == 1
+
+
+# The e-mail alternative of the masks as written before it was made linear: the new one
+# must find exactly the same spans.
+_OLD_MASKS = {
+    "tqaudit.scripts:NOISE": r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+",
+    "tqaudit.rules.language_copy:_COPIED": (
+        r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)[@#][\w#]+|(?<!\w)r/\w+|\d+(?:[.,:]\d+)*"
+    ),
+    "tqaudit.rules.language_script:MASK": (
+        r"https?://\S+|www\.\S+|\S+@\S+\.\w+|(?<!\w)[@#][A-Za-z0-9_]+#?|(?<!\w)r/\w+"
+        r"|(?<![\w.])(?:[\w-]+\.)+[a-z]{2,}(?!\w)(?:/\S*)?"
+    ),
+}
+
+
+@pytest.mark.parametrize("where", sorted(_OLD_MASKS))
+def test_linear_masks_match_as_before(where: str) -> None:
+    import importlib
+    import random
+    import re
+
+    module, name = where.split(":")
+    new, old = getattr(importlib.import_module(module), name), re.compile(_OLD_MASKS[where])
+    rnd = random.Random(12)
+    for _ in range(20_000):
+        text = "".join(rnd.choice("a@. x-é中#1/:wh") for _ in range(rnd.randint(0, 14)))
+        assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)], text
+    line = "東京の駅で新しい線が開業した。" * 3000 + " mail@example.com"
+    assert [m.group() for m in new.finditer(line)][-1] == "mail@example.com"
+
+
+def test_ter_refuses_a_segment_too_long_for_it(runner: CliRunner, tmp_path: Path) -> None:
+    hyp, ref = tmp_path / "h.txt", tmp_path / "r.txt"
+    hyp.write_text(" ".join(f"w{i}" for i in range(300)) + "\n", "utf-8")
+    ref.write_text(" ".join(f"w{i}" for i in range(300)) + "\n", "utf-8")
+    result = runner.invoke(app, ["score", str(hyp), "--ref", str(ref), "--metrics", "ter"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "Error: a segment of 300 words ('w0 w1 w2 w3 w4 w5 …') is too long for TER"
+    )
+    ok = runner.invoke(app, ["score", str(hyp), "--ref", str(ref), "--metrics", "bleu"])
+    assert ok.exit_code == 0, ok.output
