@@ -417,3 +417,68 @@ def test_ter_refuses_a_segment_too_long_for_it(runner: CliRunner, tmp_path: Path
     )
     ok = runner.invoke(app, ["score", str(hyp), "--ref", str(ref), "--metrics", "bleu"])
     assert ok.exit_code == 0, ok.output
+
+
+# --- Interrupted runs ---------------------------------------------------------------------------
+
+_KILLED_MID_WRITE = """
+import os, signal, sys
+import tqaudit.report as report
+from tqaudit.cli import main
+
+real = report.write_text
+
+def write_then_terminate(path, text):
+    real(path, text)
+    os.kill(os.getpid(), signal.SIGTERM)  # a CI timeout, after the first report file
+
+report.write_text = write_then_terminate
+sys.argv = ["tqaudit", "audit", sys.argv[1], "--out", sys.argv[2]]
+main()
+"""
+
+
+def test_sigterm_mid_write_keeps_the_old_reports_and_leaves_nothing(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    feed, out = tmp_path / "feed.txt", tmp_path / "reports"
+    feed.write_text("In Alma-Ata today & mdash; yes.\n", "utf-8")
+    out.mkdir()
+    (out / "summary.md").write_text("old", "utf-8")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLED_MID_WRITE, str(feed), str(out)],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(root)},
+        timeout=300,
+    )
+    assert proc.returncode == 143, proc.stderr
+    assert proc.stderr.endswith("Error: terminated (SIGTERM); the previous reports, if any, are kept\n")
+    assert "Traceback" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["feed.txt", "reports"]  # no hidden folder
+    assert [p.name for p in out.iterdir()] == ["summary.md"]
+    assert (out / "summary.md").read_text("utf-8") == "old"
+
+
+def test_leftovers_of_a_killed_run_are_removed_by_the_next(runner: CliRunner, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    pid = int(dead.stdout)  # a process that has ended
+    feed, out = tmp_path / "feed.txt", tmp_path / "reports"
+    feed.write_text("Fine.\n", "utf-8")
+    for kind in ("new", "old"):
+        (tmp_path / f".reports.{kind}-{pid}").mkdir()
+        (tmp_path / f".reports.{kind}-{pid}" / "findings.csv").write_text("partial", "utf-8")
+    alive = tmp_path / f".reports.new-{__import__('os').getppid()}"  # a running process: kept
+    alive.mkdir()
+    (tmp_path / ".other.new-1").mkdir()  # another report folder's: not ours to judge
+    result = runner.invoke(app, ["audit", str(feed), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    hidden = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
+    assert hidden == sorted([".other.new-1", alive.name])
