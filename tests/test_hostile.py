@@ -482,3 +482,40 @@ def test_leftovers_of_a_killed_run_are_removed_by_the_next(runner: CliRunner, tm
     assert result.exit_code == 0, result.output
     hidden = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))
     assert hidden == sorted([".other.new-1", alive.name])
+
+
+# --- User pack regexes ---------------------------------------------------------------------------
+
+_PACK_HEAD = '[pack]\n[[entry]]\npattern = "{word}"\nsuggestion = ""\nnote = "x"\nsource = "x"\n'
+
+
+@pytest.mark.parametrize(
+    ("before", "message"),
+    [
+        (r"(\\w+\\s?)+", "nests one repeat inside another"),
+        (r"(?:a*)*b", "nests one repeat inside another"),
+        (r"([a-z", "invalid regular expression (unterminated character set"),
+    ],
+)
+def test_user_pack_regex_that_can_backtrack_is_refused(tmp_path: Path, before: str, message: str) -> None:
+    pack = tmp_path / "repetition.toml"
+    pack.write_text(
+        _PACK_HEAD.format(word="had") + f'before = "{before}"\n',
+        "utf-8",
+    )
+    with pytest.raises(tqaudit.errors.ConfigError, match=r"repetition.toml: entry 0 'before'") as err:
+        tqaudit.audit(pd.DataFrame({"target": ["had had"]}), tqaudit.Config(packs=(pack,)))
+    assert message in str(err.value)
+
+
+def test_user_pack_regex_that_is_linear_is_used(tmp_path: Path) -> None:
+    pack = tmp_path / "repetition.toml"
+    pack.write_text(
+        _PACK_HEAD.format(word="bla") + 'before = "\\\\bsaid"\n',
+        "utf-8",
+    )
+    frame = pd.DataFrame(
+        {"target": ["He said bla bla to me.", "It was bla bla to me."], "tgt_lang": ["en", "en"]}
+    )
+    findings = tqaudit.audit(frame, tqaudit.Config(packs=(pack,), select=("RP001",))).findings
+    assert findings["segment_id"].tolist() == ["2"]

@@ -11,6 +11,7 @@ an error names the file and the entry index.
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,12 +24,18 @@ from tqaudit.errors import ConfigError
 from tqaudit.io.readers import read_text
 
 if sys.version_info >= (3, 11):
+    import re._parser as sre_parse
+
     import tomllib
 else:  # pragma: no cover - Python 3.10
+    import sre_parse
+
     import tomli as tomllib
 
 ENTRY_KEYS = frozenset({"pattern", "suggestion", "note", "source"})
 OPTIONAL_ENTRY_KEYS = frozenset({"after", "alternatives", "before", "languages"})
+# Entry keys that hold regular expressions (RP001's contexts), checked at load.
+REGEX_ENTRY_KEYS = ("before", "after")
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,51 @@ class Pack:
         return out
 
 
+def _nested_repeat(parsed: Any, inside_unbounded: bool = False) -> bool:
+    """Whether ``parsed`` (an ``sre_parse`` tree) has a repeat inside an unbounded repeat:
+    ``(a+)+``, ``(\\w+\\s?)*``, the shape that backtracks exponentially on a near miss."""
+    for op, av in parsed:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            _, high, body = av
+            if inside_unbounded and high > 1:
+                return True
+            if _nested_repeat(body, inside_unbounded or high == sre_parse.MAXREPEAT):
+                return True
+        elif name == "SUBPATTERN":
+            if _nested_repeat(av[3], inside_unbounded):
+                return True
+        elif name == "BRANCH":
+            if any(_nested_repeat(branch, inside_unbounded) for branch in av[1]):
+                return True
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            if _nested_repeat(av[1], inside_unbounded):
+                return True
+        # POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack into their body: allowed
+    return False
+
+
+def check_linear_regex(pattern: object, where: str) -> None:
+    """Refuse a pack regex that does not compile or that can backtrack catastrophically.
+
+    Python's ``re`` backtracks, so a user's ``(\\w+\\s?)+`` could stall an audit on one
+    segment; nested unbounded quantifiers are the shape that does it, and they are refused
+    (write the inner one possessive, ``\\w++``, or drop a level). Overlapping alternatives
+    under a star (``(a|ab)*``) are not detected; the shipped packs use neither.
+    """
+    if not isinstance(pattern, str):
+        raise ConfigError(f"{where} must be a string (a regular expression)")
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:
+        raise ConfigError(f"{where}: invalid regular expression ({exc})") from None
+    if _nested_repeat(parsed):
+        raise ConfigError(
+            f"{where}: {pattern!r} nests one repeat inside another (like '(a+)+'), which can take "
+            "exponential time on one segment; make the inner one possessive ('a++') or drop it"
+        )
+
+
 def _validate(name: str, origin: str, data: dict[str, Any]) -> Pack:
     header = data.get("pack", {})
     if not isinstance(header, dict):
@@ -72,6 +124,9 @@ def _validate(name: str, origin: str, data: dict[str, Any]) -> Pack:
             raise ConfigError(f"{origin}: entry {i} has unknown key {unknown[0]!r}")
         if not isinstance(entry["pattern"], str) or not entry["pattern"]:
             raise ConfigError(f"{origin}: entry {i} has an empty pattern")
+        for key in REGEX_ENTRY_KEYS:
+            if key in entry:
+                check_linear_regex(entry[key], f"{origin}: entry {i} {key!r}")
     raw = repr((sorted(header.items()), entries)).encode()
     return Pack(name, header, tuple(entries), hashlib.sha256(raw).hexdigest()[:12])
 
