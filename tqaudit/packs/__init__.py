@@ -65,25 +65,25 @@ class Pack:
 
 def _nested_repeat(parsed: Any, inside_unbounded: bool = False) -> bool:
     """Whether ``parsed`` (an ``sre_parse`` tree) has a repeat inside an unbounded repeat:
-    ``(a+)+``, ``(\\w+\\s?)*``, the shape that backtracks exponentially on a near miss."""
+    ``(a+)+``, ``(\\w+\\s?)*``, the shape that backtracks exponentially on a near miss.
+    POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack into their body, so they are allowed."""
     for op, av in parsed:
         name = str(op)
         if name in ("MAX_REPEAT", "MIN_REPEAT"):
             _, high, body = av
             if inside_unbounded and high > 1:
                 return True
-            if _nested_repeat(body, inside_unbounded or high == sre_parse.MAXREPEAT):
-                return True
+            children = [(body, inside_unbounded or high == sre_parse.MAXREPEAT)]
         elif name == "SUBPATTERN":
-            if _nested_repeat(av[3], inside_unbounded):
-                return True
+            children = [(av[3], inside_unbounded)]
         elif name == "BRANCH":
-            if any(_nested_repeat(branch, inside_unbounded) for branch in av[1]):
-                return True
+            children = [(branch, inside_unbounded) for branch in av[1]]
         elif name in ("ASSERT", "ASSERT_NOT"):
-            if _nested_repeat(av[1], inside_unbounded):
-                return True
-        # POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack into their body: allowed
+            children = [(av[1], inside_unbounded)]
+        else:
+            continue
+        if any(_nested_repeat(child, unbounded) for child, unbounded in children):
+            return True
     return False
 
 
