@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +140,12 @@ def run_signature(
     return "|".join(parts)
 
 
+def _shown(path: str | Path) -> str:
+    """A path as reports show it: a file name that is not UTF-8 (decoded by Python with
+    surrogate escapes, which no UTF-8 report can hold) gets U+FFFD for its bad bytes."""
+    return os.fsencode(path).decode("utf-8", "replace") if str(path) else ""
+
+
 def _read(
     segments: pd.DataFrame | str | Path,
     *,
@@ -153,7 +160,7 @@ def _read(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The segments table of ``segments`` and what the summary says of the input."""
     if isinstance(segments, (str, Path)):
-        inputs = {"input": str(segments), "src": str(src or ""), "refs": [str(r) for r in refs]}
+        inputs = {"input": _shown(segments), "src": _shown(src or ""), "refs": [_shown(r) for r in refs]}
         table = read_segments(
             segments,
             fmt=input_format,

@@ -27,7 +27,7 @@ import pandas as pd
 from tqaudit.errors import InputError
 from tqaudit.findings import fingerprints
 from tqaudit.io.readers import read_text
-from tqaudit.io.writers import FORMULA_PREFIXES, write_text
+from tqaudit.io.writers import needs_neutralizing, write_text
 
 LEGACY_KEY = ("segment_id", "rule", "message")
 FORMAT = "tqaudit-baseline"
@@ -44,7 +44,7 @@ class Baseline:
 
 def _restore(cell: str) -> str:
     """Undo the CSV writer's formula neutralisation (``'=x`` was written for ``=x``)."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
+    if cell.startswith("'") and needs_neutralizing(cell[1:]):
         return cell[1:]
     return cell
 

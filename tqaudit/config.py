@@ -104,6 +104,11 @@ class Config:
             object.__setattr__(self, "glossary", (Path(given),) if given else ())
         elif not isinstance(given, tuple):
             object.__setattr__(self, "glossary", tuple(Path(p) for p in given))
+        for name, top in (("min_bleu", 100.0), ("min_chrf", 100.0), ("max_ter", float("inf"))):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= top:  # NaN fails both comparisons
+                limit = f"between 0 and {top:g}" if top < float("inf") else "a number from 0 up"
+                raise ConfigError(f"{name.replace('_', '-')} must be {limit}, got {value!r}")
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied; ``None`` values leave a field as it is."""
@@ -276,6 +281,8 @@ def _load(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: no such config file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+    except OSError as exc:  # a folder, an unreadable file
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from None
 
 
 def load_config(path: Path | None = None, *, search_from: Path | None = None) -> Config:

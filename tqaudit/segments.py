@@ -26,6 +26,14 @@ BASE_COLUMNS: tuple[str, ...] = (
     "tgt_lang",
 )
 _EXTRA_REF = re.compile(r"^reference_(\d+)$")
+# UTF-16 surrogates: only a lone one can sit in a str (an unpaired JSON "\ud800" escape, a
+# file name decoded with surrogateescape); it cannot be written as UTF-8 by any report.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def is_segment_column(name: object) -> bool:
+    """A column the segments table reads as text (``id`` is the files' name for ``segment_id``)."""
+    return name == "id" or name in BASE_COLUMNS or bool(_EXTRA_REF.match(str(name)))
 
 
 def reference_columns(frame: pd.DataFrame) -> list[str]:
@@ -79,6 +87,7 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
         if col not in out.columns:
             out[col] = ""
     text_cols = [c for c in out.columns if c in BASE_COLUMNS or _EXTRA_REF.match(str(c))]
+    _reject_surrogates(out, text_cols, origin)
     for col in text_cols:
         out[col] = out[col].fillna("").astype(str).astype(object)
     if "line" not in out.columns:
@@ -92,3 +101,17 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
     )
     rest = [c for c in out.columns if c not in ordered]
     return out[ordered + rest].reset_index(drop=True)
+
+
+def _reject_surrogates(frame: pd.DataFrame, columns: Sequence[str], origin: str) -> None:
+    """A lone surrogate is an input error naming the segment, not a crash in a report writer."""
+    for col in columns:
+        texts = [v for v in frame[col] if isinstance(v, str)]
+        if not _SURROGATE.search("".join(texts)):  # one C scan; rows only on a hit
+            continue
+        for sid, value in zip(frame["segment_id"], frame[col], strict=True):
+            if isinstance(value, str) and (match := _SURROGATE.search(value)):
+                raise InputError(
+                    f"{origin}: segment {sid!r}: {col} holds a lone surrogate "
+                    f"U+{ord(match.group()):04X}, which is not text (an unpaired JSON \\u escape?)"
+                )

@@ -7,6 +7,10 @@ stderr and exit code 2 (:func:`tqaudit.cli.common.handle_errors`).
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -52,6 +56,25 @@ app.command("rules")(rules_cmd.rules)
 app.command("packs")(packs_cmd.packs)
 
 
+# 128 + SIGTERM, what a shell reports for a process ended by it.
+TERMINATED = 128 + signal.SIGTERM
+_MAIN_PID = [0]
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (a CI timeout, ``kill``) ends the run like Ctrl-C does: by an exception, so
+    every ``finally`` runs and no hidden temporary report folder or file is left behind.
+    A worker process (``--jobs``, forked with this handler) just ends, as by default."""
+    if os.getpid() != _MAIN_PID[0]:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    sys.stderr.write("Error: terminated (SIGTERM); the previous reports, if any, are kept\n")
+    raise SystemExit(TERMINATED)
+
+
 def main() -> None:
     """Console-script entry point."""
+    _MAIN_PID[0] = os.getpid()
+    signal.signal(signal.SIGTERM, _terminate)
     app()

@@ -11,12 +11,21 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from tqaudit.errors import TqauditError
+from tqaudit.report.printable import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
+# click's ClickException (typer vendors click in newer releases; both have this MRO):
+# usage errors already print themselves as one line with exit 2.
+_CLICK_EXCEPTION: type[Exception] = typer.BadParameter.__mro__[2]
 
 
 def handle_errors(func: F) -> F:
-    """Run a command; a ``TqauditError`` prints ``Error: <message>`` on stderr and exits 2."""
+    """Run a command; a ``TqauditError`` prints ``Error: <message>`` on stderr and exits 2.
+
+    Any other exception is a bug, but CI reads exit 1 as "the gate failed", so it too is one
+    line (``Error: internal error: <type>: <message>``) and exit 2, never a traceback.
+    Click's own exceptions (``typer.Exit``, usage errors) pass through untouched.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -24,10 +33,21 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TqauditError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            typer.echo(f"Error: {_one_line(str(exc))}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort, _CLICK_EXCEPTION):
+            raise
+        except Exception as exc:  # the last line of defence, see the docstring
+            detail = _one_line(f"{type(exc).__name__}: {exc}")
+            typer.echo(f"Error: internal error ({detail}); please report it", err=True)
+            raise typer.Exit(TqauditError.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _one_line(message: str) -> str:
+    """``message`` on one line, with control characters and lone surrogates shown escaped."""
+    return printable(message.replace("\r\n", " ").replace("\n", " "), keep="\t")
 
 
 def split_codes(values: list[str] | None) -> tuple[str, ...] | None:

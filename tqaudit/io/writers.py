@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import stat
 import tempfile
 import threading
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -30,9 +32,26 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _UMASK_LOCK = threading.Lock()
 
 
+def _invisible(char: str) -> bool:
+    """Whitespace, format (BOM, ZWSP) and control characters: what an importer may strip or a
+    reader not see before a cell's first visible character."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def needs_neutralizing(value: str) -> bool:
+    """True when a spreadsheet could evaluate ``value``: a formula character first, or after
+    leading whitespace or invisible characters (`` =1``, NBSP, ZWSP, BOM)."""
+    if value.startswith(FORMULA_PREFIXES):
+        return True
+    for char in value:
+        if not _invisible(char):
+            return char in "=+-@"
+    return False
+
+
 def neutralize_formula(value: object) -> object:
     """Prefix a text cell that a spreadsheet would evaluate with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and needs_neutralizing(value):
         return "'" + value
     return value
 
@@ -111,13 +130,30 @@ def write_bytes(path: Path, data: bytes) -> None:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
+# A quoted field or an unquoted row end, in CSV written with "\r\n" row ends (every field
+# holding a quote is quoted, so quotes pair up and a quoted field never spans a match).
+_QUOTED_OR_ROW_END = re.compile(r'("[^"]*")|\r\n')
+
+
 def csv_text(frame: pd.DataFrame) -> str:
-    """``frame`` as CSV with every text cell neutralised against formula injection."""
+    """``frame`` as CSV with every text cell neutralised against formula injection.
+
+    Rows end in ``\n``. Python's csv writer (before 3.13) quotes only the characters of its
+    row terminator, so a bare CR in a cell would be written unquoted and a reader would start
+    a new row there (with the rest of the cell, never neutralised, in column A). When a text
+    cell holds a CR the frame is written with ``\r\n`` row ends, which quotes every CR and LF,
+    and the unquoted row ends are turned back into ``\n``.
+    """
     safe = frame.copy()
+    has_cr = False
     for col in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[col]):
             safe[col] = safe[col].map(neutralize_formula)
-    return safe.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+            has_cr = has_cr or bool(safe[col].map(lambda v: isinstance(v, str) and "\r" in v).any())
+    if not has_cr:
+        return safe.to_csv(index=False, lineterminator="\n", float_format="%.4f")
+    text = safe.to_csv(index=False, lineterminator="\r\n", float_format="%.4f")
+    return _QUOTED_OR_ROW_END.sub(lambda m: m.group(1) or "\n", text)
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> None:

@@ -28,8 +28,12 @@ from tqaudit.errors import ConfigError
 from tqaudit.io.readers import read_text
 
 if sys.version_info >= (3, 11):
+    import re._parser as sre_parse
+
     import tomllib
 else:  # pragma: no cover - Python 3.10
+    import sre_parse
+
     import tomli as tomllib
 
 ENTRY_KEYS = frozenset({"pattern", "suggestion", "note", "source"})
@@ -44,6 +48,8 @@ MATCH_KEYS = frozenset({"id", "regex", "anywhere", "rest"})
 _FLAG_KEYS = ("regex", "anywhere", "rest")
 # What a config edit of one pack may hold (``[packs."boilerplate.en"]``).
 EDIT_KEYS = ("extra", "disable")
+# Entry keys that hold regular expressions (RP001's contexts), checked at load.
+REGEX_ENTRY_KEYS = ("before", "after")
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,51 @@ class Pack:
         return out
 
 
+def _nested_repeat(parsed: Any, inside_unbounded: bool = False) -> bool:
+    """Whether ``parsed`` (an ``sre_parse`` tree) has a repeat inside an unbounded repeat:
+    ``(a+)+``, ``(\\w+\\s?)*``, the shape that backtracks exponentially on a near miss.
+    POSSESSIVE_REPEAT and ATOMIC_GROUP never backtrack into their body, so they are allowed."""
+    for op, av in parsed:
+        name = str(op)
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            _, high, body = av
+            if inside_unbounded and high > 1:
+                return True
+            children = [(body, inside_unbounded or high == sre_parse.MAXREPEAT)]
+        elif name == "SUBPATTERN":
+            children = [(av[3], inside_unbounded)]
+        elif name == "BRANCH":
+            children = [(branch, inside_unbounded) for branch in av[1]]
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            children = [(av[1], inside_unbounded)]
+        else:
+            continue
+        if any(_nested_repeat(child, unbounded) for child, unbounded in children):
+            return True
+    return False
+
+
+def check_linear_regex(pattern: object, where: str) -> None:
+    """Refuse a pack regex that does not compile or that can backtrack catastrophically.
+
+    Python's ``re`` backtracks, so a user's ``(\\w+\\s?)+`` could stall an audit on one
+    segment; nested unbounded quantifiers are the shape that does it, and they are refused
+    (write the inner one possessive, ``\\w++``, or drop a level). Overlapping alternatives
+    under a star (``(a|ab)*``) are not detected; the shipped packs use neither.
+    """
+    if not isinstance(pattern, str):
+        raise ConfigError(f"{where} must be a string (a regular expression)")
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:
+        raise ConfigError(f"{where}: invalid regular expression ({exc})") from None
+    if _nested_repeat(parsed):
+        raise ConfigError(
+            f"{where}: {pattern!r} nests one repeat inside another (like '(a+)+'), which can take "
+            "exponential time on one segment; make the inner one possessive ('a++') or drop it"
+        )
+
+
 def _validate(name: str, origin: str, data: dict[str, Any]) -> Pack:
     header = data.get("pack", {})
     if not isinstance(header, dict):
@@ -88,6 +139,9 @@ def _validate(name: str, origin: str, data: dict[str, Any]) -> Pack:
         if not isinstance(entry["pattern"], str) or not entry["pattern"]:
             raise ConfigError(f"{origin}: entry {i} has an empty pattern")
         _check_match_keys(entry, f"{origin}: entry {i}")
+        for key in REGEX_ENTRY_KEYS:
+            if key in entry:
+                check_linear_regex(entry[key], f"{origin}: entry {i} {key!r}")
     raw = repr((sorted(header.items()), entries)).encode()
     return Pack(name, header, tuple(entries), hashlib.sha256(raw).hexdigest()[:12])
 

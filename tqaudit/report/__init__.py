@@ -11,6 +11,7 @@ replaced: that is an error (exit 2), not a deletion.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import shutil
@@ -102,9 +103,41 @@ def _check_replaceable(out: Path) -> None:
         )
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: leave its folder alone
+        return True
+    return True
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the hidden ``.NAME.new-PID``/``.NAME.old-PID`` folders beside ``out`` that a run
+    killed mid-swap (kill -9, power loss) left behind, unless their process still runs."""
+    removed: list[Path] = []
+    try:
+        candidates = sorted(out.parent.glob(f".{glob.escape(out.name)}.*-*"))
+    except OSError:
+        return removed
+    for path in candidates:
+        kind, _, pid = path.name[len(out.name) + 2 :].rpartition("-")
+        if kind not in ("new", "old") or not pid.isdigit() or not path.is_dir():
+            continue
+        if int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            shutil.rmtree(path)
+            removed.append(path)
+    return removed
+
+
 def replace_folder(out: Path, files: dict[str, str]) -> None:
     """Write ``files`` into a new folder beside ``out``, then swap it in place of ``out``."""
     _check_replaceable(out)
+    remove_leftovers(out)
     tag = f"{os.getpid()}"
     fresh, old = out.with_name(f".{out.name}.new-{tag}"), out.with_name(f".{out.name}.old-{tag}")
     try:

@@ -2,20 +2,23 @@
 
 Printed on stdout (``--format github``), not written to a file. Values are escaped as the
 Actions runner expects (``%``, CR, LF; plus ``:`` and ``,`` in properties), so a segment's
-text can never inject another workflow command.
+text can never inject another workflow command, and every other control character (ESC, BEL,
+C1) is shown as ``\\xNN`` so none reaches the log raw.
 """
 
 from __future__ import annotations
 
 from tqaudit.audit import AuditResult
 from tqaudit.report.locations import label, located
+from tqaudit.report.printable import printable
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 STDOUT = "-"
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A command's message: CR and LF escaped as the runner expects, other controls shown."""
+    return printable(text, keep="\t\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _prop(text: str) -> str:

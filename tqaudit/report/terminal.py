@@ -35,6 +35,7 @@ from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError
 from tqaudit.findings import CATEGORIES, SEVERITIES, SEVERITY_RANK
 from tqaudit.report.locations import Location, input_path, located
+from tqaudit.report.printable import json_c1_escaped, printable
 
 HUMAN_FORMATS = ("concise", "full", "grouped")
 MACHINE_FORMATS = ("json", "json-lines", "github", "gitlab", "rdjson", "sarif", "junit")
@@ -63,33 +64,33 @@ def ordered(results: Sequence[AuditResult]) -> list[Listed]:
 def _head(row: dict[str, Any], where: Location, with_path: bool) -> Text:
     text = Text()
     if with_path:
-        text.append(where.path, style="bold")
+        text.append(printable(where.path), style="bold")
         text.append(":")
     text.append(f"{where.line}:{where.column}:", style="dim")
     text.append(" ")
     text.append(str(row["rule"]), style=STYLES[str(row["severity"])])
     text.append(" ")
-    text.append(str(row["message"]))
+    text.append(printable(str(row["message"])))
     if where.place:  # a feed: the article, paragraph and offset beside the file's line
-        text.append(f" [{where.place}]", style="dim")
+        text.append(f" [{printable(where.place)}]", style="dim")
     return text
 
 
 def _underlined(row: dict[str, Any], target: str, source: str) -> Iterator[Text]:
     """The segment, a caret line under the flagged span, the fix and the source."""
     start, end = int(row["start"]), int(row["end"])
-    flat = target.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    flat = printable(target.replace("\n", " ").replace("\r", " ").replace("\t", " "))
     yield Text("  | ", style="dim") + Text(flat)
     if start >= 0:  # terminal cells, so wide (CJK) characters keep the carets under the span
         pad, width = cell_len(flat[:start]), max(cell_len(flat[start:end]), 1)
         yield Text("  | ", style="dim") + Text(" " * pad + "^" * width, style=STYLES[str(row["severity"])])
     if row["fix"] != "none":
-        shown = f"'{row['suggestion']}'" if row["suggestion"] else "delete it"
+        shown = f"'{printable(str(row['suggestion']))}'" if row["suggestion"] else "delete it"
         yield Text(f"  = fix ({row['fix']}): {shown}", style="green")
     elif row["suggestion"]:
-        yield Text(f"  = consider: '{row['suggestion']}'", style="green")
+        yield Text(f"  = consider: '{printable(str(row['suggestion']))}'", style="green")
     if source:
-        yield Text("  source: ", style="dim") + Text(source.replace("\n", " "), style="dim")
+        yield Text("  source: ", style="dim") + Text(printable(source.replace("\n", " ")), style="dim")
 
 
 def print_findings(results: Sequence[AuditResult], console: Console, fmt: str, limit: int) -> None:
@@ -98,7 +99,7 @@ def print_findings(results: Sequence[AuditResult], console: Console, fmt: str, l
     shown = found if limit <= 0 else found[:limit]
     if fmt == "grouped":
         for path in dict.fromkeys(where.path for _, where, _ in shown):
-            console.print(Text(path, style="bold underline"))
+            console.print(Text(printable(path), style="bold underline"))
             for row, where, _ in shown:
                 if where.path == path:
                     console.print(Text("  ") + _head(row, where, with_path=False), soft_wrap=True)
@@ -132,8 +133,8 @@ def render_machine(results: Sequence[AuditResult], fmt: str) -> str:
     if fmt in ("json", "json-lines"):
         records = [_record(row, where) for row, where, _ in ordered(results)]
         if fmt == "json":
-            return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+            return json_c1_escaped(json.dumps(records, ensure_ascii=False, indent=2)) + "\n"
+        return "".join(json_c1_escaped(json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
     if fmt == "gitlab":
         from tqaudit.report import gitlab
 
@@ -186,7 +187,7 @@ def print_overview(
         where = str(Path(files[0]).parent) if files else ""
         verdict = Text("PASSED", style="bold green") if result.passed else Text("FAILED", style="bold red")
         counts = f"{_plural(len(result.segments), 'segment')}, {_plural(len(f), 'finding')}"
-        line = Text(f"{input_path(result)}: {counts} ({_plural(errors, 'error')}) ")
+        line = Text(f"{printable(input_path(result))}: {counts} ({_plural(errors, 'error')}) ")
         line += verdict + Text(f"  {where}" if where else "", style="dim")
         console.print(line, soft_wrap=True)
     failed = sum(not r.passed for r in results)
@@ -259,9 +260,9 @@ def print_summary(result: AuditResult, console: Console, written: list[str]) -> 
         signature = score.signature
         console.print(f"{label} {score.score:.2f}  [dim]{signature}[/dim]", highlight=False)
     for path in written:
-        console.print(f"wrote {path}", style="dim", markup=False, highlight=False)
+        console.print(f"wrote {printable(path)}", style="dim", markup=False, highlight=False)
     if result.passed:
         console.print("[bold green]PASSED[/bold green]")
     else:
         for msg in result.gate_failures:
-            console.print(f"[bold red]FAILED[/bold red]: {escape(msg)}", highlight=False)
+            console.print(f"[bold red]FAILED[/bold red]: {escape(printable(msg))}", highlight=False)

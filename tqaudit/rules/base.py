@@ -56,6 +56,19 @@ class Hit:
         return Edit(self.start, self.end, self.suggestion)
 
 
+def _check_number(code: str, key: str, default: Any, value: Any) -> None:
+    """A numeric option is a finite number of the default's sign: every threshold and count
+    of the catalogue is non-negative, and a NaN would silently switch a comparison off."""
+    if isinstance(default, bool) or not isinstance(default, (int, float)):
+        return
+    if isinstance(value, bool):
+        raise ConfigError(f"option {key!r} of rule {code} must be a number, got {value!r}")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ConfigError(f"option {key!r} of rule {code} must be a finite number, got {value!r}")
+    if default >= 0 > value:
+        raise ConfigError(f"option {key!r} of rule {code} must not be negative, got {value!r}")
+
+
 class Rule:
     """Base class of every rule. Subclasses set the class attributes and ``check``.
 
@@ -95,6 +108,7 @@ class Rule:
                 raise ConfigError(
                     f"option {key!r} of rule {self.code} must be {type(default).__name__}, got {value!r}"
                 )
+            _check_number(self.code, key, default, value)
         self.opts: dict[str, Any] = {**self.options, **given}
         if packs is None:
             from tqaudit.packs import PackSet

@@ -404,11 +404,12 @@ class MixedScriptWord(_LanguageRule):
             if len(present) < 2 and not present - {preferred, "LATIN"}:
                 continue
             hits = []
+            copied = _SourceCopies(source)
             for m in _WORD.finditer(target):
                 hit = self._word(row, m, glyphs, checked, preferred)
                 if hit is None:
                     hit = self._lone(row, m, glyphs, checked, preferred)
-                if hit is not None and not _copied(target, hit, source):
+                if hit is not None and not copied(target, hit):
                     hits.append(hit)
             dominant = self.knowledge.dominant(target) if hits else preferred
             if dominant == preferred or dominant not in checked:
@@ -466,9 +467,32 @@ class MixedScriptWord(_LanguageRule):
         )
 
 
-def _copied(target: str, hit: Hit, source: str) -> bool:
-    """The flagged letters stand in the source as they do in the target (with the
-    characters on either side): a faithful copy of the source's own spelling."""
-    if not source:
-        return False
-    return target[max(0, hit.start - 1) : hit.end + 1] in source
+class _SourceCopies:
+    """Whether flagged letters stand in the source as they do in the target (with the
+    characters on either side): a faithful copy of the source's own spelling.
+
+    A flagged word inside the target is a whole letter run with a non-letter on either side,
+    so it occurs in the source only as a whole letter run there with the same neighbours:
+    one set of the source's runs answers each word at once, where a substring search per word
+    was quadratic (a long source with many flagged words). A word at either end of the target
+    (two per row at most) keeps the substring search.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._runs: set[str] | None = None
+
+    def __call__(self, target: str, hit: Hit) -> bool:
+        if not self.source:
+            return False
+        snippet = target[max(0, hit.start - 1) : hit.end + 1]
+        if hit.start == 0 or hit.end >= len(target):
+            return snippet in self.source
+        if self._runs is None:
+            src = self.source
+            self._runs = {
+                src[m.start() - 1 : m.end() + 1]
+                for m in _WORD.finditer(src)
+                if m.start() > 0 and m.end() < len(src)
+            }
+        return snippet in self._runs

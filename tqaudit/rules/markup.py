@@ -127,10 +127,14 @@ class LiteralEntity(Rule):
 # (`50 %ige`). brace: Python/.NET/ICU-style `{}`, `{0}`, `{name}`. token: the `#PRS_ORG#`
 # anonymisation tokens of WMT and similar `#NAME#` slots. escape: backslash escapes written
 # out in the text (`\n`, `\t`, `\"`, `\\`, `\u00a0`). (printf's look-behinds follow its `%`,
-# as `(?<![\w%]%)`: every alternative then fails at once where its first character is not.)
+# as `(?<![\w%]%)`: every alternative then fails at once where its first character is not.
+# The flags are read atomically, `(?=(?P<flags>…))(?P=flags)` (a possessive `*+` before Python
+# 3.11): giving a `0` back to the width can never let the conversion match, and trying every
+# split of `%000…` made one segment quadratic.)
 _MARKUP = re.compile(
     r"(?P<tag><(?P<close>/?)(?P<name>[A-Za-z][\w:.-]*)(?P<attrs>(?:\s[^<>]*)?|/)>)"
-    r"|(?P<printf>%(?<![\w%]%)(?<!\d %)(?:\d+\$)?(?:\([A-Za-z_]\w*\))?[-+#0]*(?:\d+|\*)?(?:\.\d+)?"
+    r"|(?P<printf>%(?<![\w%]%)(?<!\d %)(?:\d+\$)?(?:\([A-Za-z_]\w*\))?(?=(?P<flags>[-+#0]*))(?P=flags)"
+    r"(?:\d+|\*)?(?:\.\d+)?"
     r"(?:hh|ll|[hlLqjzt])?[diouxXeEfFgGcsS@](?![^\W\d_]))"
     r"|(?P<brace>\{(?:\d+|[A-Za-z_][\w.]*)?(?:![rsa])?(?::[^{}\s]*)?\})"
     r"|(?P<token>#[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*#)"
@@ -148,7 +152,10 @@ def _markup_items(texts: Sequence[str]) -> Iterator[tuple[int, re.Match[str]]]:
             yield row, m
 
 
-_ATTRIBUTE = re.compile(r"\s+([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+# An attribute starts where a run of whitespace starts (``(?<!\s)``): matches end after a name
+# or a value, never inside such a run, so this finds the same attributes, and a tag of many
+# spaces is read once instead of once per space (which was quadratic).
+_ATTRIBUTE = re.compile(r"(?<!\s)\s+([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 
 
 def _markup_key(m: re.Match[str], translatable: frozenset[str]) -> str:

@@ -6,6 +6,7 @@ translator's faithful copy: every rule here stays silent on it (:func:`source_re
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,7 @@ _SOURCE_REPEAT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=256)  # asked once per repeated pair of a row: one source, read once
 def source_repeats(source: str) -> bool:
     """Whether ``source`` repeats a word, a phrase or a run of ideographs back to back.
 
@@ -58,9 +60,17 @@ class _Allowed:
     after: re.Pattern[str] | None
 
     def matches(self, text: str, start: int, end: int) -> bool:
-        if self.before is not None and not self.before.search(text[:start].rstrip()):
-            return False
-        return self.after is None or self.after.match(text[end:].lstrip()) is not None
+        """``before`` ends where the text before the pair ends (its whitespace left out);
+        ``after`` starts where the text after it starts. Each reads at most ``CONTEXT``
+        characters, so a segment of many pairs is not read once per pair."""
+        if self.before is not None:
+            stop = _skip_space_back(text, start)
+            if not self.before.search(text, max(0, stop - CONTEXT), stop):
+                return False
+        if self.after is None:
+            return True
+        begin = _skip_space(text, end)
+        return self.after.match(text[begin : begin + CONTEXT]) is not None
 
 
 def _allowed_pairs(entries: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[_Allowed]]]:
@@ -77,9 +87,34 @@ def _allowed_pairs(entries: Iterable[dict[str, Any]]) -> dict[str, dict[str, lis
     return out
 
 
-def _starts_with_word(text: str, word: str) -> bool:
-    """Whether ``text`` starts with ``word`` as a whole word (case-insensitively)."""
-    return re.match(rf"{re.escape(word)}(?![\w'’-])", text, re.IGNORECASE) is not None
+# Characters of context a pack's ``before``/``after`` pattern sees beside a pair (theirs are
+# single words; reading the whole text before each pair was quadratic in a long segment).
+CONTEXT = 256
+_SPACE_RUN = re.compile(r"\s*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """The first position at or after ``pos`` that is not whitespace (``str.lstrip``'s)."""
+    match = _SPACE_RUN.match(text, pos)
+    return match.end() if match else pos
+
+
+def _skip_space_back(text: str, pos: int) -> int:
+    """The end of ``text[:pos].rstrip()``, without copying the text before ``pos``."""
+    while pos and text[pos - 1].isspace():
+        pos -= 1
+    return pos
+
+
+def _starts_with_word(text: str, word: str, pos: int = 0) -> bool:
+    """Whether ``text`` has ``word`` as a whole word at ``pos`` (case-insensitively)."""
+    piece = text[pos : pos + len(word) + 1]
+    return re.match(rf"{re.escape(word)}(?![\w'’-])", piece, re.IGNORECASE) is not None
+
+
+@functools.lru_cache(maxsize=256)  # asked once per capitalised pair of a row
+def _cjk_source(source: str) -> bool:
+    return bool(scripts.CJK & set(scripts.script_counts(source)))
 
 
 def _name_or_emphasis(
@@ -99,7 +134,7 @@ def _name_or_emphasis(
         return True
     if not (first[:1].isupper() and second[:1].isupper()):
         return False
-    if source.strip() and not scripts.CJK & set(scripts.script_counts(source)):
+    if source.strip() and not _cjk_source(source):
         return False
     return not sentence_start or first.casefold() not in function_words
 
@@ -175,10 +210,11 @@ class RepeatedWord(Rule):
             words = text[hit.start : hit.end].split()
             lang = scripts.base_language(chunk.tgt_langs[hit.row])
             word = words[0].casefold()
-            tripled = _starts_with_word(text[hit.end :].lstrip(), words[0])  # `to to to`: no grammar
+            tripled = _starts_with_word(text, words[0], _skip_space(text, hit.end))  # `to to to`
             if not tripled and any(a.matches(text, hit.start, hit.end) for a in self._contexts(lang, word)):
                 continue
-            sentence_start = hit.start == 0 or text[: hit.start].rstrip()[-1:] in ".!?\"“«„:"
+            before = _skip_space_back(text, hit.start)
+            sentence_start = hit.start == 0 or text[before - 1 : before] in '.!?"“«„:'
             function_words = self._function_words.get(lang, frozenset())
             source = chunk.sources[hit.row]
             if not tripled and _name_or_emphasis(words, sentence_start, function_words, source):
@@ -300,6 +336,8 @@ class Repeat:
 
 
 _MIN_WORDS = 2
+
+
 def _periodic(unit: Sequence[str]) -> bool:
     """Whether ``unit`` is itself a shorter unit repeated (`go go`, `a b a b`)."""
     k = len(unit)

@@ -83,7 +83,9 @@ class DoubleSpace(Rule):
         Also how sentences of a source written without spaces (Japanese) are joined: allowed
         unless the source puts one space after its sentences.
         """
-        after = self._after_sentence.search(text, 0, hit.end)
+        # the hit is a whole run of spaces after a non-space, so only the character before it
+        # can start a match ending at hit.end: searching from 0 was quadratic in the segment
+        after = self._after_sentence.search(text, max(hit.start - 1, 0), hit.end)
         before_letter = self._next_sentence.match(text, hit.end)
         return bool(after and before_letter and not self._single_after_sentence.search(source))
 
@@ -427,8 +429,6 @@ class TrailingWhitespace(Rule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         return _edge_hits(chunk, _TRAILING, "Trailing")
-
-
 
 
 @register

@@ -54,6 +54,26 @@ def num_refs(refs: Streams) -> int:
     return nrefs_of(ref_counts(refs))
 
 
+# TER's shift search grows much faster than the segment: sacrebleu took 1 s for a 100-word
+# segment, 18 s for 400 words and over 600 s for 12,000 (one segment stalled a whole audit).
+# Longer segments are refused with a clear error instead: skipping them would make the corpus
+# TER differ from sacrebleu's own on the same files.
+MAX_TER_WORDS = 250
+
+
+def check_ter_length(hyps: Sequence[str], refs: Streams) -> None:
+    """Refuse a hypothesis or reference too long for sentence TER (see ``MAX_TER_WORDS``)."""
+    for texts in (hyps, *refs):
+        for text in texts:
+            if text is not None and text.count(" ") >= MAX_TER_WORDS and len(text.split()) > MAX_TER_WORDS:
+                head = " ".join(text.split()[:6])
+                raise InputError(
+                    f"a segment of {len(text.split()):,} words ('{head} …') is too long for TER "
+                    f"(at most {MAX_TER_WORDS} words: its edit search grows far faster than the "
+                    "length); leave TER out or split the segment"
+                )
+
+
 def extract(metric: Any, hyps: Sequence[str], refs: Streams) -> list[Any]:
     """Per-segment statistics of ``metric``: BLEU's counted by :mod:`~tqaudit.scoring.fastbleu`
     (the same numbers), the others by sacrebleu's own extraction, in small batches."""
@@ -63,6 +83,8 @@ def extract(metric: Any, hyps: Sequence[str], refs: Streams) -> list[Any]:
 
     if type(metric) is BLEU:
         return bleu_statistics(metric, hyps, refs)
+    if type(metric).__name__ == "TER":
+        check_ter_length(hyps, refs)
     out: list[Any] = []
     for i in range(0, len(hyps), _BATCH):
         out.extend(metric._extract_corpus_statistics(hyps[i : i + _BATCH], [r[i : i + _BATCH] for r in refs]))

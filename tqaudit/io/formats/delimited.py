@@ -34,6 +34,7 @@ import pandas as pd
 
 from tqaudit.errors import ConfigError, InputError, OutputError
 from tqaudit.io.formats.common import check_positions, load, splice, to_bytes
+from tqaudit.segments import is_segment_column
 
 DIALECTS = ("auto", "literal", "quoted")
 _DIALECT: ContextVar[str] = ContextVar("tqaudit_declared_dialect", default="auto")
@@ -230,11 +231,22 @@ def column_names(header: Record) -> list[str]:
     return names
 
 
+def _check_unique(header: Record, path: Path) -> None:
+    """A segment column named twice would be read as ``target`` and ``target.1``, the second
+    never audited: refused, naming the column."""
+    seen: set[str] = set()
+    for cell in header.cells:
+        if cell.value in seen and is_segment_column(cell.value):
+            raise InputError(f"{path}:{header.line}: column {cell.value!r} appears twice in the header")
+        seen.add(cell.value)
+
+
 def read(path: Path, sep: str) -> pd.DataFrame:
     """The table of a TSV (``sep="\\t"``) or CSV file, every cell a string, plus ``line``."""
     _, text = load(path)
     table = parse(text, sep, path)
     names = column_names(table.header)
+    _check_unique(table.header, path)
     rows = [[c.value for c in r.cells] + [""] * (len(names) - len(r.cells)) for r in table.rows]
     frame = pd.DataFrame(rows, columns=names, dtype=object)
     frame["line"] = pd.Series([r.line for r in table.rows], dtype="int64")

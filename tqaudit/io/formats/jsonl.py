@@ -10,6 +10,7 @@ Lines end at ``\\n`` only, so a raw U+2028 inside a JSON string does not split a
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from json.decoder import scanstring  # type: ignore[attr-defined]
@@ -20,6 +21,7 @@ import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
 from tqaudit.io.formats.common import check_positions, load, splice, to_bytes
+from tqaudit.segments import is_segment_column
 
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
@@ -46,13 +48,42 @@ def rows(text: str) -> Iterator[Row]:
         start = stop + 1
 
 
+def _unique_segment_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``json.loads`` keeps the last of a repeated key; for a segment column that would
+    silently drop one text, so it is refused."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen and is_segment_column(key):
+            raise ValueError(f"key {key!r} appears twice")
+        seen.add(key)
+    return dict(pairs)
+
+
+def _check_values(obj: dict[str, Any], path: Path, number: int) -> None:
+    """Segment columns hold a string, a number or null; a list, object, boolean or NaN
+    is an error (its Python repr would otherwise be audited as the text)."""
+    for key, value in obj.items():
+        if not is_segment_column(key) or value is None or isinstance(value, str):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            kind = {bool: "a boolean", list: "a list", dict: "an object"}.get(
+                type(value), type(value).__name__
+            )
+            raise InputError(f"{path}:{number}: {key!r} is {kind}, not text")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(f"{path}:{number}: {key!r} is {value}, not text")
+
+
 def _object(line: str, path: Path, number: int) -> dict[str, Any]:
     try:
-        value = json.loads(line)
+        value = json.loads(line, object_pairs_hook=_unique_segment_keys)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
+    except ValueError as exc:  # a repeated segment key, from the hook
+        raise InputError(f"{path}:{number}: {exc}") from None
     if not isinstance(value, dict):
         raise InputError(f"{path}:{number}: expected a JSON object per line")
+    _check_values(value, path, number)
     return value
 
 

@@ -54,7 +54,10 @@ def parse_store(path: Path, fmt: str, raw: bytes) -> Any:
         store = cls.parsestring(raw)
     except Exception as exc:  # translate-toolkit raises parser-specific types
         kind = (path.suffix[1:] or fmt).upper()
-        raise InputError(f"{path}: not a valid {kind} file ({str(exc).splitlines()[0]})") from None
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]  # some say nothing
+        if fmt == "xliff" and isinstance(exc, StopIteration):  # translate-toolkit's next(<file>)
+            detail = "no <file> element"
+        raise InputError(f"{path}: not a valid {kind} file ({detail})") from None
     store.filename = str(path)
     store._tqaudit_raw = raw  # the PO reader finds each msgstr's line in it
     return store
@@ -66,8 +69,17 @@ def _audited(unit: Any) -> bool:
 
 
 def units(store: Any) -> list[Any]:
-    """The store's translation units in file order (see ``_audited``)."""
-    return [u for u in store.units if _audited(u)]
+    """The store's translation units in file order (see ``_audited``).
+
+    XLIFF text is read as written: translate-toolkit collapses whitespace in XLIFF unless
+    ``xml:space="preserve"``, which would hide from the whitespace rules exactly what they
+    look for (a double space, a trailing space). An explicit ``xml:space`` still applies.
+    """
+    out = [u for u in store.units if _audited(u)]
+    for unit in out:
+        if getattr(unit, "_default_xml_space", "preserve") != "preserve":
+            unit._default_xml_space = "preserve"
+    return out
 
 
 def segments_of(store: Any) -> list[tuple[Any, int | None]]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
 from tqaudit.io.formats.common import check_positions
+from tqaudit.segments import is_segment_column
 
 
 def load(path: Path) -> Any:
@@ -33,8 +34,45 @@ def load(path: Path) -> Any:
 
 
 def read(path: Path) -> pd.DataFrame:
-    """The table as pandas reads it (``pd.read_parquet``)."""
-    return load(path).to_pandas()
+    """The table as pandas reads it (``pd.read_parquet``), its segment columns as text.
+
+    A segment column (``id``, ``target``, ``source``, …) must hold scalars: a list, struct or
+    map column is refused (its Python repr would be audited as the text, and no fix could be
+    written back to it). Numbers become their Arrow text (an integer id ``1`` stays ``"1"``,
+    not pandas' ``1.0`` once a null makes the column float); binary must be UTF-8.
+    """
+
+    table = load(path)
+    for index, name in enumerate(table.column_names):
+        if is_segment_column(name):
+            table = table.set_column(index, name, _as_text(path, name, table.column(index)))
+    return table.to_pandas()
+
+
+def _as_text(path: Path, name: str, column: Any) -> Any:
+    """``column`` cast to Arrow strings, or an ``InputError`` naming the column (and row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_nested(kind):
+        raise InputError(f"{path}: column {name!r} is {kind}, not text; flatten it to one text per row")
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return column
+    try:
+        return pc.cast(column, pa.large_string() if pa.types.is_large_binary(kind) else pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    if pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or pa.types.is_fixed_size_binary(kind):
+        for row, value in enumerate(column.to_pylist()):
+            try:
+                if value is not None:
+                    value.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"{path}: column {name!r}, row {row + 1}: not UTF-8 (byte {exc.start})"
+                ) from None
+    raise InputError(f"{path}: column {name!r} is {kind}, not text")
 
 
 def _current(value: object) -> str:
