@@ -1,8 +1,9 @@
 """The project's own labelled set (``tests/labelled/``): recall per category and clean flags.
 
-475 segments written for the project in 11 language pairs: clean translations with near
+617 segments written for the project in 12 language pairs: clean translations with near
 misses, and translations with one planted error each, labelled with its category
-(``boilerplate.tsv``: site chrome added by MT, near misses and faithful chrome across pairs). The floors
+(``boilerplate.tsv``: site chrome added by MT, near misses and faithful chrome across pairs;
+``names.tsv``: legacy and current place names with historical near misses). The floors
 below are what the rules reach today (``python benchmarks/labelled.py`` prints the table and
 the misses); a change that loses recall or flags good text fails here.
 """
