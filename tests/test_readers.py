@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -115,11 +116,11 @@ def test_unknown_input_format(tmp_path: Path) -> None:
 
 
 XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file://{secret}">]>
+{doctype}
 <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
  <file original="feed" source-language="ru" target-language="en" datatype="plaintext">
   <body>
-   <trans-unit id="kz-1"><source>Алма-Ата</source><target>Alma-Ata &amp; mdash; &secret;</target></trans-unit>
+   <trans-unit id="kz-1"><source>Алма-Ата</source><target>Alma-Ata &amp; mdash; {entity}</target></trans-unit>
    <trans-unit id="kz-2"><source>Привет</source><target>Hello</target></trans-unit>
   </body>
  </file>
@@ -127,16 +128,52 @@ XLIFF = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_xliff_keeps_ids_languages_lines_and_resolves_no_entities(tmp_path: Path) -> None:
-    secret = write(tmp_path, "secret.txt", "TOP-SECRET")
-    path = write(tmp_path, "feed.xlf", XLIFF.format(secret=secret))
+def test_xliff_keeps_ids_languages_and_target_lines(tmp_path: Path) -> None:
+    path = write(tmp_path, "feed.xlf", XLIFF.format(doctype="", entity="x"))
     seg = read_segments(path)
     assert seg["segment_id"].tolist() == ["kz-1", "kz-2"]
     assert seg["source"].tolist() == ["Алма-Ата", "Привет"]
-    assert seg["target"].iloc[0].startswith("Alma-Ata & mdash;")
-    assert "TOP-SECRET" not in "".join(seg["target"])
+    assert seg["target"].iloc[0] == "Alma-Ata & mdash; x"
     assert set(seg["src_lang"]) == {"ru"} and set(seg["tgt_lang"]) == {"en"}
     assert seg["line"].tolist() == [6, 7]
+
+
+@pytest.mark.parametrize(
+    ("name", "doctype"),
+    [
+        ("feed.xlf", '<!DOCTYPE xliff [<!ENTITY secret SYSTEM "file://{secret}">]>'),
+        ("feed.xliff", '<!DOCTYPE xliff [<!-- a comment --><!ENTITY secret "{{secret}}">]>'),
+        ("bomb.xlf", '<!DOCTYPE xliff [<!ENTITY a "aaaaaaaaaa"><!ENTITY secret "&a;&a;&a;&a;&a;&a;&a;">]>'),
+    ],
+)
+def test_an_xml_file_whose_dtd_declares_entities_is_refused_unread(
+    tmp_path: Path, runner: Any, name: str, doctype: str
+) -> None:
+    """External entities and expansion bombs are refused before parsing, as defusedxml does:
+    the audit and fix both stop with one line (exit 2), no report, the file unchanged."""
+    from tqaudit.cli import app
+
+    secret = write(tmp_path, "secret.txt", "TOP-SECRET")
+    path = write(tmp_path, name, XLIFF.format(doctype=doctype.format(secret=secret), entity="&secret;"))
+    before = path.read_bytes()
+    with pytest.raises(InputError, match="refused: its DTD declares entities"):
+        read_segments(path)
+    for args in (["audit", str(path), "--out", str(tmp_path / "r")], ["fix", str(path), "--in-place"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "refused: its DTD declares entities" in result.output
+        assert "TOP-SECRET" not in result.output
+    assert not (tmp_path / "r").exists() and path.read_bytes() == before
+
+
+def test_a_tmx_entity_bomb_is_refused(tmp_path: Path) -> None:
+    tmx = (
+        '<?xml version="1.0"?>\n<!DOCTYPE tmx [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n'
+        '<tmx version="1.4"><header srclang="en" datatype="plaintext" segtype="sentence" adminlang="en" '
+        'creationtool="t" creationtoolversion="1" o-tmf="t"/><body><tu><tuv xml:lang="en"><seg>&b;</seg>'
+        '</tuv><tuv xml:lang="de"><seg>x</seg></tuv></tu></body></tmx>\n'
+    )
+    with pytest.raises(InputError, match="refused: its DTD declares entities"):
+        read_segments(write(tmp_path, "bomb.tmx", tmx))
 
 
 def test_po_and_tmx(tmp_path: Path) -> None:

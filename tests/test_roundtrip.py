@@ -195,7 +195,7 @@ def test_xliff_splices_targets_into_the_original_bytes(tmp_path: Path) -> None:
     assert [str(u.target) for u in store.units][:3] == ["Alma-Ata — <city> & more", "Hello", "Bye"]
 
 
-def test_xliff_external_entity_is_not_read(tmp_path: Path) -> None:
+def test_xliff_external_entity_is_refused_by_reader_and_fixer(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET")
     path = tmp_path / "feed.xlf"
@@ -207,10 +207,10 @@ def test_xliff_external_entity_is_not_read(tmp_path: Path) -> None:
         '<trans-unit id="1"><source>a</source><target>x &secret;</target></trans-unit>\n'
         "</body></file></xliff>\n"
     )
-    assert "TOP-SECRET" not in read_segments(path)["target"].iloc[0]
-    new = render_fixed(path, "xliff", {0: "fixed"})
-    assert b"TOP-SECRET" not in new
-    assert b"<target>fixed</target>" in new
+    with pytest.raises(InputError, match="refused: its DTD declares entities"):
+        read_segments(path)
+    with pytest.raises(InputError, match="refused: its DTD declares entities"):
+        render_fixed(path, "xliff", {0: "fixed"})
 
 
 PO = """# Translator comment

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -118,3 +119,38 @@ def check_positions(path: Path, targets: Mapping[int, str], count: int) -> None:
     for pos in targets:
         if not 0 <= pos < count:
             raise OutputError(f"{path}: no segment at position {pos} (the file has {count})")
+
+
+_ROOT = re.compile(r"<(?![?!])([A-Za-z_][\w.:-]*)")
+_ENTITY_DECL = re.compile(r"<!ENTITY\b")
+
+
+def _xml_head(raw: bytes) -> str:
+    """The first 64 KiB of an XML file as text for a look at its prolog (UTF-16/32 by their
+    mark, else byte for byte: the prolog's markup is ASCII in every other encoding XML
+    allows), comments removed."""
+    head = raw[:65536]
+    codec = next((codec for mark, codec in _MARKS if head.startswith(mark)), "latin-1")
+    return re.sub(r"<!--.*?-->", "", head.decode(codec, errors="ignore"), flags=re.S)
+
+
+def xml_root(raw: bytes) -> str:
+    """The name of an XML file's root element as written (``rss``, ``xliff``), or ""."""
+    match = _ROOT.search(_xml_head(raw))
+    return match.group(1) if match else ""
+
+
+def declares_entities(raw: bytes) -> bool:
+    """Whether the DTD before an XML file's root element declares entities: such a file is
+    refused before it is parsed (external entities, expansion bombs), as defusedxml does."""
+    text = _xml_head(raw)
+    root = _ROOT.search(text)
+    return _ENTITY_DECL.search(text[: root.start()] if root else text) is not None
+
+
+def entities_refused(path: Path) -> InputError:
+    """The one-line error for an XML file whose DTD declares entities."""
+    return InputError(
+        f"{path}: refused: its DTD declares entities (external entities and entity expansion "
+        "are not read, as defusedxml refuses them)"
+    )

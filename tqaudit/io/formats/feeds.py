@@ -35,7 +35,6 @@ not compared with any source and the ``alignment`` column says why; rule FD013 r
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
 import re
@@ -49,7 +48,7 @@ import pandas as pd
 from tqaudit.errors import InputError
 from tqaudit.io.formats import bodies
 from tqaudit.io.formats.bodies import Paragraph
-from tqaudit.io.formats.common import load
+from tqaudit.io.formats.common import declares_entities, entities_refused, load, xml_root
 
 LOG = logging.getLogger("tqaudit")
 
@@ -61,8 +60,6 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
-_ROOT = re.compile(r"<(?![?!])([A-Za-z_][\w.:-]*)")
-_ENTITY_DECL = re.compile(r"<!ENTITY\b")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -97,41 +94,13 @@ def _raw(path: Path) -> bytes:
     return raw
 
 
-_MARKS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _head(raw: bytes) -> str:
-    """The first 64 KiB as text for a look at the prolog (UTF-16/32 by their mark, else
-    byte for byte: the markup of the prolog is ASCII in every other encoding XML allows),
-    comments removed."""
-    head = raw[:65536]
-    codec = next((codec for mark, codec in _MARKS if head.startswith(mark)), "latin-1")
-    return re.sub(r"<!--.*?-->", "", head.decode(codec, errors="ignore"), flags=re.S)
-
-
-def _prolog(raw: bytes) -> str:
-    """What comes before the root element, where a DTD is (a DTD past the first 64 KiB is
-    caught by the check after the parse)."""
-    text = _head(raw)
-    match = _ROOT.search(text)
-    return text[: match.start()] if match else text
-
-
 def parse_xml(path: Path) -> Any:
     """``path`` as an lxml tree, hardened; a refused or broken file is one line naming it."""
     from lxml import etree
 
     raw = _raw(path)
-    refused = InputError(
-        f"{path}: refused: its DTD declares entities (external entities and entity expansion "
-        "are not read, as defusedxml refuses them)"
-    )
-    if _ENTITY_DECL.search(_prolog(raw)):  # before parsing: an expansion bomb is never parsed
+    refused = entities_refused(path)
+    if declares_entities(raw):  # before parsing: an expansion bomb is never parsed
         raise refused
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
@@ -155,8 +124,7 @@ def sniff(path: Path) -> str | None:
             head = fh.read(65536)
     except OSError:
         return None
-    match = _ROOT.search(_head(head))
-    name = match.group(1).lower() if match else ""
+    name = xml_root(head).lower()
     return {"rss": "rss", "feed": "atom"}.get(name.split(":")[-1])
 
 

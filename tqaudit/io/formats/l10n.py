@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
-from tqaudit.io.formats.common import check_positions, codec_of, load
+from tqaudit.io.formats.common import check_positions, codec_of, declares_entities, entities_refused, load
 
 # XLIFF 2.x announces itself in the root element: version="2.x" or the 2.0 namespace.
 _XLIFF2 = re.compile(rb"<xliff\b[^>]*(?:version\s*=\s*[\"']2\.|urn:oasis:names:tc:xliff:document:2\.)")
@@ -44,8 +44,15 @@ def _store_class(path: Path, fmt: str) -> Any:
 
 
 def parse_store(path: Path, fmt: str, raw: bytes) -> Any:
-    """``raw`` as a translate-toolkit store; a parse error is one line naming the file."""
+    """``raw`` as a translate-toolkit store; a parse error is one line naming the file.
+
+    An XLIFF or TMX file whose DTD declares entities is refused before it is parsed, as
+    defusedxml refuses it: translate-toolkit's parser would expand internal entities (an
+    expansion bomb) and its readers see whatever an entity stands for.
+    """
     cls = _store_class(path, fmt)
+    if fmt != "po" and declares_entities(raw):
+        raise entities_refused(path)
     if fmt == "xliff" and _XLIFF2.search(raw[:2048]):
         from translate.storage import xliff2
 
