@@ -411,13 +411,14 @@ class NameVariants(CorpusRule):
                     sources = _source_names(chunk.sources[row])
                 before = target[max(0, match.start() - 3) : match.start()].rstrip()
                 initial = not before or before[-1] in _OPENERS
-                aligned = frozenset() if initial else frozenset(v for k, v in sources.items() if k == key[:2])
+                aligned = None if initial else sources.get(key[:2])  # the source name it may render
                 variants = groups.setdefault((chunk.doc_ids[row], key), {})
                 variant = variants.get(word)
                 if variant is None:
                     variant = variants[word] = Variant(word)
                 variant.add(chunk.positions[row], chunk.ids[row], match.start(), match.end())
-                variant.tags |= aligned
+                if aligned is not None and aligned not in variant.tags:
+                    variant.tags |= {aligned}
         return groups
 
     def merge(self, states: Sequence[Groups]) -> Groups:
@@ -558,7 +559,7 @@ class AcronymVariants(CorpusRule):
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
         for row, (source, target) in enumerate(zip(chunk.sources, chunk.targets, strict=True)):
-            if not source or not any(c.isupper() for c in source):
+            if source == source.lower():  # no capital letter: no acronym (empty sources too)
                 continue
             found = _acronyms(source)
             if len(found) != 1:
