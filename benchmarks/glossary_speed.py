@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from audit_speed import DEFAULT_WMT, load_rows
+from rule_speed import timed
 
 import tqaudit
 from tqaudit.io.writers import write_text
@@ -78,19 +79,6 @@ def stemmer_kind() -> str:
     except ImportError:
         return "snowballstemmer (pure Python)"
     return "snowballstemmer through PyStemmer (C)"
-
-
-def timed(
-    check: Callable[..., Iterable[Any]], code: str, spent: dict[str, float]
-) -> Callable[..., list[Any]]:
-    def run(self: Any, chunk: Any) -> list[Any]:
-        start = time.process_time()
-        try:
-            return list(check(self, chunk))
-        finally:
-            spent[code] += time.process_time() - start
-
-    return run
 
 
 def measure(

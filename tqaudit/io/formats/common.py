@@ -66,20 +66,25 @@ def to_bytes(path: Path, text: str) -> bytes:
         ) from None
 
 
-def load(path: Path) -> tuple[str, str]:
-    """``(bom, text)``: the file decoded (see the module) and split into its BOM (or ``""``)
-    and the rest.
-
-    Errors (missing, not decodable, empty) name the file and, where known, the line.
-    """
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing file, a folder or an unreadable file is one line naming it."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def load(path: Path) -> tuple[str, str]:
+    """``(bom, text)``: the file decoded (see the module) and split into its BOM (or ``""``)
+    and the rest.
+
+    Errors (missing, not decodable, empty) name the file and, where known, the line.
+    """
+    raw = read_bytes(path)
     codec = codec_of(raw)
     try:
         text = raw.decode(codec)

@@ -48,7 +48,7 @@ import pandas as pd
 from tqaudit.errors import InputError
 from tqaudit.io.formats import bodies
 from tqaudit.io.formats.bodies import Paragraph
-from tqaudit.io.formats.common import declares_entities, entities_refused, load, xml_root
+from tqaudit.io.formats.common import declares_entities, entities_refused, load, read_bytes, xml_root
 
 LOG = logging.getLogger("tqaudit")
 
@@ -81,14 +81,7 @@ class Article:
 
 def _raw(path: Path) -> bytes:
     """The file's bytes; the same missing/folder/empty errors as every reader."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    raw = read_bytes(path)
     if not raw.strip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n"):
         raise InputError(f"{path}: empty file")
     return raw
