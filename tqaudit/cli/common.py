@@ -10,7 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from tqaudit.errors import TqauditError
+from tqaudit.errors import ConfigError, TqauditError
 from tqaudit.report.printable import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,3 +90,12 @@ DialectOpt = Annotated[
         "[default: auto: CSV quoted, TSV literal unless it is evidently quoted].",
     ),
 ]
+# ``tqaudit rules`` and ``tqaudit packs``: a listing as text or as JSON for scripts.
+LISTING_FORMATS = ("text", "json")
+ListingFormatOpt = Annotated[str, typer.Option("--output-format", metavar="FORMAT", help="text or json.")]
+
+
+def check_listing_format(value: str) -> None:
+    """One line (exit 2) for an ``--output-format`` a listing does not have."""
+    if value not in LISTING_FORMATS:
+        raise ConfigError(f"unknown --output-format {value!r} (known: {', '.join(LISTING_FORMATS)})")

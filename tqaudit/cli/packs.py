@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tqaudit.cli.common import handle_errors
+from tqaudit.cli.common import ConfigOpt, ListingFormatOpt, check_listing_format, handle_errors
 from tqaudit.config import load_config
 from tqaudit.engine import packs_for
-from tqaudit.errors import ConfigError
 from tqaudit.packs import describe_packs
-
-FORMATS = ("text", "json")
 
 
 def _table(records: list[dict[str, Any]]) -> None:
@@ -50,16 +46,11 @@ def packs(
         str | None,
         typer.Argument(metavar="NAME", help="A pack (boilerplate.en) or a category (boilerplate)."),
     ] = None,
-    output_format: Annotated[
-        str, typer.Option("--output-format", metavar="FORMAT", help="text or json.")
-    ] = "text",
-    config: Annotated[
-        Path | None, typer.Option("--config", metavar="FILE", help="Config file with user packs and edits.")
-    ] = None,
+    output_format: ListingFormatOpt = "text",
+    config: ConfigOpt = None,
 ) -> None:
     """List the knowledge packs (built-in and the config's), or print one pack's entries."""
-    if output_format not in FORMATS:
-        raise ConfigError(f"unknown --output-format {output_format!r} (known: {', '.join(FORMATS)})")
+    check_listing_format(output_format)
     records = describe_packs(packs_for(load_config(config)), name)
     single = name is not None and len(records) == 1 and "entry" in records[0]
     if output_format == "json":

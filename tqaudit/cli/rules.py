@@ -10,12 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tqaudit.cli.common import handle_errors
+from tqaudit.cli.common import ListingFormatOpt, check_listing_format, handle_errors
 from tqaudit.errors import ConfigError
 from tqaudit.rules import load_rules
 from tqaudit.rules.base import Rule
-
-FORMATS = ("text", "json")
 
 
 def _record(rule: type[Rule]) -> dict[str, Any]:
@@ -65,13 +63,10 @@ def rules(
         str | None,
         typer.Argument(metavar="CODE", help="A rule code (MK001), a prefix (MK) or a rule name."),
     ] = None,
-    output_format: Annotated[
-        str, typer.Option("--output-format", metavar="FORMAT", help="text or json.")
-    ] = "text",
+    output_format: ListingFormatOpt = "text",
 ) -> None:
     """List the rules (all, or those of a prefix), or print the documentation of one."""
-    if output_format not in FORMATS:
-        raise ConfigError(f"unknown --output-format {output_format!r} (known: {', '.join(FORMATS)})")
+    check_listing_format(output_format)
     picked, single = _pick(code, load_rules())
     if output_format == "json":
         data: Any = _record(picked[0]) if single else [_record(r) for r in picked]
