@@ -347,6 +347,13 @@ def time_pofilter_cli(po_dir: Path) -> tuple[float, int] | None:
     return time.perf_counter() - start, runs
 
 
+def emit(text: str, out: str | Path | None) -> None:
+    """A benchmark's results: printed, and written atomically to ``out`` when given."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if out:
+        write_text(Path(out), text)
+
+
 def md_table(rows: list[list[str]]) -> str:
     head, *body = rows
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

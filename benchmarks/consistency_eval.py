@@ -21,6 +21,10 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from audit_speed import emit
+
 import tqaudit
 from tqaudit.config import Config
 from tqaudit.findings import related_segments
@@ -104,9 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             for sid in related_segments(row["message"])[:2]:
                 lines.append(f"  - {sid}: {target.get(sid, '?')}")
     text = "\n".join(lines) + "\n"
-    sys.stdout.write(text)
-    if args.out is not None:
-        args.out.write_text(text, "utf-8")
+    emit(text, args.out)
     return 0
 
 

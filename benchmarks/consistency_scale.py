@@ -34,6 +34,10 @@ from typing import Any
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from audit_speed import emit
+
 from tqaudit import engine
 from tqaudit.chunk import Chunk
 from tqaudit.config import Config
@@ -170,9 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     lines += ["", "Chunked state against one pass:", "", invariance(args.wmt, sizes[0]), ""]
     text = "\n".join(lines)
-    sys.stdout.write(text)
-    if args.out is not None:
-        args.out.write_text(text, "utf-8")
+    emit(text, args.out)
     return 0
 
 

@@ -27,9 +27,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_speed import DEFAULT_WMT, langid_rules, load_rows, md_table
-
-from tqaudit.io.writers import write_text
+from audit_speed import DEFAULT_WMT, emit, langid_rules, load_rows, md_table
 
 RUNS = (("local", 1), ("local", 2), ("dask", 2))
 
@@ -88,9 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         + md_table(rows)
         + "\n"
     )
-    print(text)
-    if args.out:
-        write_text(Path(args.out), text)
+    emit(text, args.out)
     return 0
 
 

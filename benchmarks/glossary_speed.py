@@ -37,11 +37,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_speed import DEFAULT_WMT, load_rows
+from audit_speed import DEFAULT_WMT, emit, load_rows
 from rule_speed import timed
 
 import tqaudit
-from tqaudit.io.writers import write_text
 from tqaudit.rules import load_rules
 from tqaudit.termmatch import stemmer_for, term_base
 
@@ -149,9 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             f"| {int(r['counts'].get('TM002', 0)):,} |"
         )
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        write_text(Path(args.out), text)
+    emit(text, args.out)
     return 0
 
 

@@ -19,10 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_speed import DEFAULT_WMT, read_lines
+from audit_speed import DEFAULT_WMT, emit, read_lines
 
 import tqaudit
-from tqaudit.io.writers import write_text
 from tqaudit.segments import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,9 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                 examples.append(f"- {path.name}:{f['segment_id']}: {f['message']} — `{f['excerpt']}`")
     lines += ["", "TM001 findings (every one):", "", *examples]
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        write_text(Path(args.out), text)
+    emit(text, args.out)
     return 0
 
 
