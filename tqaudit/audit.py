@@ -21,7 +21,7 @@ from tqaudit.baseline import apply_baseline, load_baseline
 from tqaudit.config import Config
 from tqaudit.executor import make_executor
 from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable
-from tqaudit.io.readers import read_segments
+from tqaudit.io.readers import read_segments, with_languages
 from tqaudit.packs import PackSet
 from tqaudit.rules import Rule
 from tqaudit.rules.base import Inputs
@@ -173,11 +173,7 @@ def _read(
             split=split,
         )
         return table, inputs
-    table = normalize(segments)
-    for column, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
-        if value:
-            table[column] = table[column].where(table[column] != "", value)
-    return table, {}
+    return with_languages(normalize(segments), src_lang, tgt_lang), {}
 
 
 def _result(

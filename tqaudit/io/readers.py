@@ -120,10 +120,11 @@ def _read_feed(
     frame = feeds.read(
         path, kind, src=Path(src) if src else None, split=split, src_lang=src_lang, tgt_lang=tgt_lang
     )
-    return _with_languages(normalize(frame, origin=str(path)), src_lang, tgt_lang)
+    return with_languages(normalize(frame, origin=str(path)), src_lang, tgt_lang)
 
 
-def _with_languages(segments: pd.DataFrame, src_lang: str, tgt_lang: str) -> pd.DataFrame:
+def with_languages(segments: pd.DataFrame, src_lang: str, tgt_lang: str) -> pd.DataFrame:
+    """``segments`` with empty ``src_lang``/``tgt_lang`` cells filled by the declared languages."""
     for column, value in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
         if value:
             segments[column] = segments[column].where(segments[column] != "", value)
@@ -147,7 +148,7 @@ def _read_segments(
         if frame.empty:
             raise InputError(f"{path}: no rows")
         frame = _attach_side_files(frame, path, src, refs)
-    return _with_languages(normalize(frame, origin=str(path)), src_lang, tgt_lang)
+    return with_languages(normalize(frame, origin=str(path)), src_lang, tgt_lang)
 
 
 def _attach_side_files(

@@ -163,8 +163,15 @@ def _doc_scope(doc: str) -> str:
     return "in this document" if doc else "in this corpus"
 
 
+class _GroupingRule(CorpusRule):
+    """A consistency rule whose state is :data:`Groups`: chunk states merge key by key."""
+
+    def merge(self, states: Sequence[Groups]) -> Groups:
+        return merge_groups(states)
+
+
 @register
-class InconsistentTranslation(CorpusRule):
+class InconsistentTranslation(_GroupingRule):
     """The same source sentence translated differently in one document or corpus.
 
     ## What it does
@@ -203,9 +210,6 @@ class InconsistentTranslation(CorpusRule):
     def collect(self, chunk: Chunk) -> Groups:
         return _collect_pairs(chunk, chunk.sources, chunk.targets, self.opts["min_words"], _key, _key)
 
-    def merge(self, states: Sequence[Groups]) -> Groups:
-        return merge_groups(states)
-
     def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
         for (doc, _), variants in state.items():
             scope = _doc_scope(doc)
@@ -239,7 +243,7 @@ def _collect_pairs(
 
 
 @register
-class SameTranslationOfDifferentSources(CorpusRule):
+class SameTranslationOfDifferentSources(_GroupingRule):
     """Different source sentences translated identically (inconsistency in source).
 
     ## What it does
@@ -274,9 +278,6 @@ class SameTranslationOfDifferentSources(CorpusRule):
         has_source = [row for row, source in enumerate(chunk.sources) if source.strip()]
         part = chunk if len(has_source) == len(chunk) else chunk.subset(has_source)
         return _collect_pairs(part, part.targets, part.sources, self.opts["min_words"], _key, _loose_key)
-
-    def merge(self, states: Sequence[Groups]) -> Groups:
-        return merge_groups(states)
 
     def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
         for (doc, _), variants in state.items():
@@ -349,7 +350,7 @@ def _source_names(source: str) -> dict[str, str]:
 
 
 @register
-class NameVariants(CorpusRule):
+class NameVariants(_GroupingRule):
     """One name written several ways: `Tokayev` and `Tokaev`.
 
     ## What it does
@@ -420,9 +421,6 @@ class NameVariants(CorpusRule):
                 if aligned is not None and aligned not in variant.tags:
                     variant.tags |= {aligned}
         return groups
-
-    def merge(self, states: Sequence[Groups]) -> Groups:
-        return merge_groups(states)
 
     def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
         by_doc: dict[str, dict[str, Variants]] = {}
@@ -525,7 +523,7 @@ def _acronyms(text: str) -> dict[str, tuple[int, int]]:
 
 
 @register
-class AcronymVariants(CorpusRule):
+class AcronymVariants(_GroupingRule):
     """An acronym of the source rendered by different acronyms: `CSTO` and `ODKB`.
 
     ## What it does
@@ -574,9 +572,6 @@ class AcronymVariants(CorpusRule):
                 variant = variants[word] = Variant(word)
             variant.add(chunk.positions[row], chunk.ids[row], start, end)
         return groups
-
-    def merge(self, states: Sequence[Groups]) -> Groups:
-        return merge_groups(states)
 
     def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
         for (doc, acronym), variants in state.items():
