@@ -27,6 +27,8 @@ import sys
 import time
 from pathlib import Path
 
+from audit_speed import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1_000_000
 
@@ -152,9 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     for code in codes:
         lines.append(f"| {code} | " + " | ".join(table[n].get(code, "") for n in names) + " |")
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+    emit(text, args.out)
     return 0
 
 

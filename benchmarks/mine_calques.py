@@ -26,6 +26,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from audit_speed import emit
+
 WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 STOP_ONLY = re.compile(r"^(?:the|a|an|of|to|in|and|is|it|that|was|on|for|der|die|das|und|в|и|на)$")
@@ -156,9 +160,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     for pair in args.pairs:
         lines += mine(pair, args.top, args.min_sys)
     text = "\n".join(lines)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n", encoding="utf-8")
+    emit(text + "\n", args.out)
     return 0
 
 

@@ -26,6 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from audit_speed import emit
+
 if TYPE_CHECKING:
     from tqaudit.packs import Pack
     from tqaudit.rules.calque import CalqueTable
@@ -162,9 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     text = report(run(args.wmt, args.category, set(filter(None, args.pairs.split(",")))), args.category)
-    print(text)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    emit(text, args.out)
     return 0
 
 

@@ -292,11 +292,17 @@ def _audit_one(
     if name != STDIN:
         return run_audit(Path(name), cfg, **options)
     with tempfile.TemporaryDirectory(prefix="tqaudit-stdin-") as folder:
-        path = Path(folder) / (Path(stdin_filename).name or "stdin.txt")
-        path.write_bytes(sys.stdin.buffer.read())
-        result = run_audit(path, cfg, **options)
+        result = run_audit(_stdin_copy(Path(folder), stdin_filename), cfg, **options)
     result.inputs["input"] = stdin_filename
     return result
+
+
+def _stdin_copy(folder: Path, stdin_filename: str) -> Path:
+    """Standard input saved in ``folder`` (a private temporary one) under the name that gives
+    its format, so that every reader reads it as a file."""
+    path = folder / (Path(stdin_filename).name or "stdin.txt")
+    path.write_bytes(sys.stdin.buffer.read())
+    return path
 
 
 def _audit_pooled(
@@ -313,10 +319,7 @@ def _audit_pooled(
         paths = []
         for name in files:
             path = Path(name)
-            if name == STDIN:
-                path = Path(folder) / (Path(stdin_filename).name or "stdin.txt")
-                path.write_bytes(sys.stdin.buffer.read())
-            paths.append(path)
+            paths.append(_stdin_copy(Path(folder), stdin_filename) if name == STDIN else path)
         items = [(path, cfg.for_path(where)) for path, where in zip(paths, shown, strict=True)]
         results = audit_pooled(items, [str(p) for p in shown], progress=progress, **read_options)
     for result, name in zip(results, files, strict=True):
