@@ -59,6 +59,9 @@ _SYMBOLS = {"%": "percent", "°": "degree"}
 # signs written attached to a number, by the symbol they stand for
 _SYMBOL_FORMS = {"%": "%", "％": "%", "°": "°", "℃": "°", "℉": "°"}
 _ONE = Decimal(1)
+# No compound of number words is longer (`siebenhundertfünfundzwanzigtausendjährige` is 41):
+# a longer word is not read as one, and a hostile one is not parsed.
+_LONGEST_COMPOUND = 64
 
 
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
@@ -326,14 +329,15 @@ class Lexicon:
             for w, values in self.words.items()
             if w not in self.weak_forms and not values <= self.weak_values
         }
-        # prefix trees: a flat alternation of hundreds of words is slow to compile and to match
-        alts = _trie(atoms) or "(?!)"
-        long_alts = _trie(a for a in atoms if len(a) > 3) or "(?!)"
         joiner = header.get("joiner", r"[\s\-]+")
         self.joiner = re.compile(joiner, re.IGNORECASE)
-        # compiled on first use (``_compound``): the three are the largest patterns of a
-        # lexicon, and a language whose texts never have a compound never needs them
-        self._compound_sources = (alts, long_alts, joiner, header.get("suffix", ""))
+        # compounds are parsed by looking up their parts, longest first (``_compound_head``):
+        # no regex alternation of every form to compile, and a word is not rescanned per form
+        self.forms = frozenset(atoms)
+        self.long_forms = frozenset(a for a in atoms if len(a) > 3)
+        self.form_lengths = sorted({len(a) for a in atoms}, reverse=True)
+        self.suffix = re.compile(f"(?:{header.get('suffix', '')})", re.IGNORECASE)
+        self.empty_joiner = self.joiner.fullmatch("") is not None
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
         multi = [w for w in self.vague if w not in single or scripts.script_of(w[0]) in scripts.CJK]
@@ -358,22 +362,63 @@ class Lexicon:
         self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
 
-    @functools.cached_property
-    def compound(self) -> re.Pattern[str]:
-        """A whole word made of number words (`fünfundzwanzig`, `fünfjährige`)."""
-        alts, _, joiner, suffix = self._compound_sources
-        return re.compile(rf"(?:{alts})(?:{joiner}(?:{alts}))*{suffix}", re.IGNORECASE)
+    def _form_ends(self, word: str, pos: int, forms: frozenset[str]) -> Iterator[int]:
+        """Where a number word of ``forms`` written at ``pos`` of ``word`` ends, longest first."""
+        room = len(word) - pos
+        for n in self.form_lengths:
+            if n <= room and word[pos : pos + n] in forms:
+                yield pos + n
 
-    @functools.cached_property
-    def opening(self) -> re.Pattern[str]:
-        """Number words at the start of a word (`sedmičlenném`, `Zweierbob`)."""
-        alts, long_alts, joiner, _ = self._compound_sources
-        return re.compile(rf"(?:{long_alts})(?:{joiner}(?:{alts}))*", re.IGNORECASE)
+    def _joins_at(self, word: str, pos: int) -> list[int]:
+        """Where a joiner written at ``pos`` of ``word`` ends (`und` of `fünfundzwanzig`), in
+        the order the joiner pattern tries them: its first match, then none if it may be empty."""
+        found = self.joiner.match(word, pos)
+        ends = [found.end()] if found is not None else []
+        if self.empty_joiner and pos not in ends:
+            ends.append(pos)
+        return ends
 
-    @functools.cached_property
-    def atom_finder(self) -> re.Pattern[str]:
-        """Each number word of a compound."""
-        return re.compile(self._compound_sources[0], re.IGNORECASE)
+    def _next_form(self, word: str, pos: int) -> int | None:
+        """The end of the first joiner and number word that follow ``pos``, or None."""
+        for joined in self._joins_at(word, pos):
+            for end in self._form_ends(word, joined, self.forms):
+                return end
+        return None
+
+    def _compound_head(self, word: str) -> str | None:
+        """The number words that make ``word``: all of it (number words joined, then a
+        suffix: `fünfundzwanzig`, `fünfjährige`), or its opening (`sedmičlenném`, `Zweierbob`)
+        that starts with a long number word; None when it does not open with one."""
+        if len(word) > _LONGEST_COMPOUND:
+            return None
+        todo, seen = list(self._form_ends(word, 0, self.forms)), set()
+        while todo:
+            pos = todo.pop()
+            if pos in seen:
+                continue
+            seen.add(pos)
+            if self.suffix.fullmatch(word, pos):
+                return word
+            for joined in self._joins_at(word, pos):
+                todo.extend(self._form_ends(word, joined, self.forms))
+        end = next(self._form_ends(word, 0, self.long_forms), None)
+        if end is None:
+            return None
+        while (following := self._next_form(word, end)) is not None:  # as many as follow
+            end = following
+        return word[:end]
+
+    def _parts(self, head: str) -> list[str]:
+        """The number words of ``head`` from left to right, the longest at each place."""
+        parts, pos = [], 0
+        while pos < len(head):
+            end = next(self._form_ends(head, pos, self.forms), None)
+            if end is None:
+                pos += 1
+            else:
+                parts.append(head[pos:end])
+                pos = end
+        return parts
 
     def _word_probe(self, header: dict[str, Any]) -> Probe:
         """Anything but plain digits that may make or change a checked number: a number word
@@ -563,57 +608,67 @@ class Lexicon:
         """Numbers written in words: runs of number words joined as the language joins them
         (`twenty-five`, `пять тысяч`), compounds, and vague words (`both`, `December`)."""
         found: list[Mention] = []
-        words = set(_WORD.findall(text.lower()))
+        low = text.lower()
+        found_words = _WORD.findall(low)
+        words = set(found_words)
         for word in words & self.vague_words.keys():  # never reported: no position needed
             keys = {key(v) for v in self.vague_words[word]}
             found.append(Mention(-1, -1, word, keys, checked=False, word=True, vague=True))
         if words.isdisjoint(self.atoms) and self.openings.isdisjoint(w[:3] for w in words):
             return found
+        same = len(low) == len(text)  # each character lowered to one: the same spans
+        tokens = list(_WORD.finditer(low if same else text))
+        lows = found_words if same else [m.group().lower() for m in tokens]
+        atoms, openings = self.atoms, self.openings
+        # the words looked at (at C speed): number words, words that open like one, and the
+        # word right after a number word (it joins the next one or ends the run); no other
+        # word changes anything
+        wanted = {w for w in words if w in atoms or w[:3] in openings}
+        places = range(len(lows))
+        todo = set(compress(places, map(wanted.__contains__, lows)))
+        todo.update(i + 1 for i in compress(places, map(atoms.__contains__, lows)) if i + 1 < len(lows))
         run: list[tuple[int, int, str]] = []
-        tokens = list(_WORD.finditer(text))
-        for i, m in enumerate(tokens):
-            word = m.group().lower()
-            if word in self.atoms:
-                if run and not self.joiner.fullmatch(text, run[-1][1], m.start()):
+        for i in sorted(todo):
+            (start, end), word = tokens[i].span(), lows[i]
+            if word in atoms:
+                if run and not self.joiner.fullmatch(text, run[-1][1], start):
                     found.append(self._phrase(text, run))
                     run = []
-                run.append((m.start(), m.end(), word))
+                run.append((start, end, word))
                 continue
-            if run and self._joins(text, run[-1][1], tokens[i + 1 : i + 2]):
+            if (
+                run
+                and i + 1 < len(lows)
+                and self._joins(text, run[-1][1], tokens[i + 1].start(), lows[i + 1])
+            ):
                 continue  # the `and` of `two hundred and fifty`, the `y` of `treinta y dos`
             if run:
                 found.append(self._phrase(text, run))
                 run = []
-            if word[:3] in self.openings:
-                compound = self._compound(m, word)
+            if word[:3] in openings:
+                compound = self._compound(text, start, end, word)
                 if compound is not None:
                     found.append(compound)
         if run:
             found.append(self._phrase(text, run))
         return found
 
-    def _joins(self, text: str, end: int, following: list[re.Match[str]]) -> bool:
-        """Whether the word after ``end`` only joins a number word to the next one."""
-        return (
-            bool(following)
-            and following[0].group().lower() in self.atoms
-            and (self.joiner.fullmatch(text, end, following[0].start()) is not None)
-        )
+    def _joins(self, text: str, end: int, following: int, word: str) -> bool:
+        """Whether the text from ``end`` only joins a number word to the next one,
+        ``word`` (lower case) at ``following``."""
+        return word in self.atoms and self.joiner.fullmatch(text, end, following) is not None
 
-    def _compound(self, m: re.Match[str], word: str) -> Mention | None:
+    def _compound(self, text: str, start: int, end: int, word: str) -> Mention | None:
         """`fünfundzwanzig`, `fünfjährige` (checked); `sedmičlenném`, `Zweierbob` (vague)."""
-        if self.compound.fullmatch(word):
-            head = word
-        elif (opening := self.opening.match(word)) is not None:
-            head = opening.group()
-        else:
+        head = self._compound_head(word)
+        if head is None:
             return None
-        parts = [self.atoms[a.lower()] for a in self.atom_finder.findall(head) if a.lower() in self.atoms]
+        parts = [self.atoms[a] for a in self._parts(head)]
         if not parts:
             return None
         value, _ = _combine(parts)
         checked = head == word and word not in self.weak_forms and value not in self.weak_values
-        return Mention(m.start(), m.end(), m.group(), {key(value)}, checked=checked, word=True)
+        return Mention(start, end, text[start:end], {key(value)}, checked=checked, word=True)
 
     def _phrase(self, text: str, run: list[tuple[int, int, str]]) -> Mention:
         tokens = [t for _, _, t in run]
