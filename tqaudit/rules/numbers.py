@@ -8,6 +8,7 @@ language writes lives in the ``numbers.<lang>`` packs; the parsing is here.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -50,6 +51,7 @@ _ORDINAL_AFTER = re.compile(
 _ANY_DIGIT = re.compile(r"\d")
 # A word as number words are looked up: letters, with an apostrophe inside (`п'ять`, `сім'я`).
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_TWO_DIGITS = re.compile(r"\d\d(?!\d)")
 _MINUTES_BEFORE = re.compile(r"\d[:.]$|\d\s?[:.]\s?$")
 _CLOCK_AFTER = re.compile(r"[:.]\d\d(?!\d)")
 _ROMAN = re.compile(r"(?<![\w.])(?=[IVXLC]{2,}\b)(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![\w])")
@@ -287,6 +289,7 @@ class Lexicon:
             "°": _alternation(header.get("degree", [])),
         }
         self.pattern = self._compile(header)
+        self.optional_names = [g for g in ("scale", "sym", "hanscale") if g in self.pattern.groupindex]
         self._word_tables(header)
 
     def _scale_pattern(self) -> str:
@@ -316,8 +319,8 @@ class Lexicon:
 
     def _word_tables(self, header: dict[str, Any]) -> None:
         """Number words are looked up word by word (a dict is far faster than one regex
-        alternation of every form); compounds (`fünfundzwanzig`, `sedmičlenný`) are parsed
-        by a pattern tried only on words that open like a number word."""
+        alternation of every form); compounds (`fünfundzwanzig`, `sedmičlenný`) are split
+        into number words the same way, only for words that open like a number word."""
         atoms = [
             w for w in (*self.words, *self.scales) if len(w) > 1 and " " not in w and not w.endswith(".")
         ]
@@ -338,6 +341,8 @@ class Lexicon:
         self.form_lengths = sorted({len(a) for a in atoms}, reverse=True)
         self.suffix = re.compile(f"(?:{header.get('suffix', '')})", re.IGNORECASE)
         self.empty_joiner = self.joiner.fullmatch("") is not None
+        # a text repeats its words (and a corpus its texts): each is parsed once
+        self.compound_reading = functools.lru_cache(maxsize=8192)(self._compound_reading)
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
         multi = [w for w in self.vague if w not in single or scripts.script_of(w[0]) in scripts.CJK]
@@ -476,6 +481,26 @@ class Lexicon:
         regex on lower case, then ``probe``)."""
         return self.strong_probe.found(text.lower()) and self.probe(text)
 
+    def saying_number(self, texts: Iterable[str]) -> set[str]:
+        """The texts of ``texts`` that ``says_number``, each distinct one looked at once.
+
+        The quick regex runs over all of them lowered and joined by a NUL, at C speed (a NUL
+        stands where a text starts or ends for every pattern of ``strong_probe``: not a
+        letter, digit, underscore or space), then ``probe`` looks at the texts it finds."""
+        distinct = list(dict.fromkeys(texts))
+        lowered = list(map(str.lower, distinct))
+        joined = "\0".join(lowered)
+        starts, at = [], 0
+        for size in map(len, lowered):
+            starts.append(at)
+            at += size + 1
+        found = {
+            bisect.bisect_right(starts, m.start()) - 1
+            for pattern in self.strong_probe.patterns
+            for m in pattern.finditer(joined)
+        }
+        return {distinct[i] for i in sorted(found) if self.probe(distinct[i])}
+
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
         if _ANY_DIGIT.search(text) or (self.han2 is not None and self.han2.search(text)):
@@ -500,20 +525,25 @@ class Lexicon:
         first = rf"(?=[\d{re.escape(self.han)}])"
         return re.compile(first + "(?:" + "|".join(body) + ")", re.IGNORECASE)
 
+    def optional_groups(self, m: re.Match[str]) -> dict[str, str | None]:
+        """The groups of ``pattern`` that only some lexicons have (scale, sign, Han scale),
+        None when absent: the few ``_digits`` and ``_han`` read, not all of ``groupdict()``."""
+        return {name: m.group(name) for name in self.optional_names}
+
     def mentions(self, text: str) -> list[Mention]:
         """Every number of ``text`` (checked ones and vague ones)."""
         found: list[Mention] = []
         plain = ascii_digits(text)
         for m in self.pattern.finditer(text):
-            groups = m.groupdict()
             mention: Mention | None
-            if groups["clock"]:
+            group = m.group  # by name: far cheaper than a dict of every group per match
+            if group("clock"):
                 mention = _clock(m)
-            elif groups["date"]:
+            elif group("date"):
                 mention = _date(m, plain)
-            elif groups["mixed"]:
+            elif group("mixed"):
                 mention = _mixed(m, plain)
-            elif groups["num"]:
+            elif group("num"):
                 mention = self._digits(m, text, plain)
             else:
                 mention = self._han(m, text)
@@ -537,10 +567,10 @@ class Lexicon:
         if not values:
             return None
         before, after = text[max(0, start - 3) : start], text[end : end + 12]
-        if _MINUTES_BEFORE.search(before) and re.match(r"\d\d(?!\d)", m.group("digits")):
+        if _MINUTES_BEFORE.search(before) and _TWO_DIGITS.match(m.group("digits")):
             checked = int(values[0]) != 0  # `:00` of a clock time is not a number anyone writes
             return Mention(start, end, m.group("digits"), {key(values[0])}, checked=checked)
-        groups = m.groupdict()
+        groups = self.optional_groups(m)
         mention_start = m.start()
         said = self.minus_before.search(text, max(0, start - 12), start) if self.minus_before else None
         if said:
@@ -660,6 +690,14 @@ class Lexicon:
 
     def _compound(self, text: str, start: int, end: int, word: str) -> Mention | None:
         """`fünfundzwanzig`, `fünfjährige` (checked); `sedmičlenném`, `Zweierbob` (vague)."""
+        reading = self.compound_reading(word)
+        if reading is None:
+            return None
+        value, checked = reading
+        return Mention(start, end, text[start:end], {key(value)}, checked=checked, word=True)
+
+    def _compound_reading(self, word: str) -> tuple[Decimal, bool] | None:
+        """The value of the compound ``word`` (lower case) and whether it is checked."""
         head = self._compound_head(word)
         if head is None:
             return None
@@ -667,8 +705,7 @@ class Lexicon:
         if not parts:
             return None
         value, _ = _combine(parts)
-        checked = head == word and word not in self.weak_forms and value not in self.weak_values
-        return Mention(start, end, text[start:end], {key(value)}, checked=checked, word=True)
+        return value, head == word and word not in self.weak_forms and value not in self.weak_values
 
     def _phrase(self, text: str, run: list[tuple[int, int, str]]) -> Mention:
         tokens = [t for _, _, t in run]
@@ -698,7 +735,7 @@ class Lexicon:
         values = [han_value(t, _HAN_DIGITS, _HAN_UNITS) for t in _han_readings(text)]
         if not values or values[0] is None:
             return None
-        scale = self.scales.get(m.groupdict().get("hanscale") or "", _ONE)
+        scale = self.scales.get(self.optional_groups(m).get("hanscale") or "", _ONE)
         value = values[0] * scale
         digits_only = all(c in _HAN_DIGITS for c in text)
         year = digits_only and len(text) == 4 and 1000 <= value <= 2100
@@ -995,21 +1032,22 @@ class Pair:
         digits = list(map(any, zip(found_s, found_t, strict=True)))
         rows = range(len(sources))
         # what a source says is looked at once per distinct source (systems share sources)
-        source_words = functools.cache(self.source.says_number)
         source_probe = functools.cache(self.source.word_probe.found)
         source_digits = functools.cache(_digit_strings)
+        # and what a target says once per distinct target (systems often agree)
+        target_probe = functools.cache(self.target.word_probe.found)
+        target_digits = functools.cache(_digit_strings)
         # no digit: a checked number word or two Han numerals (a quick regex, then the exact look)
-        wordy = [
-            i
-            for i in compress(rows, (not d for d in digits))
-            if source_words(sources[i]) or self.target.says_number(targets[i])
-        ]
+        plain = list(compress(rows, (not d for d in digits)))
+        source_words = self.source.saying_number(sources[i] for i in plain)
+        target_words = self.target.saying_number(targets[i] for i in plain)
+        wordy = [i for i in plain if sources[i] in source_words or targets[i] in target_words]
         for i in compress(rows, digits):
             source, target = sources[i], targets[i]
             if (
                 source_probe(source.lower())
-                or self.target.word_probe.found(target.lower())
-                or source_digits(source) != _digit_strings(target)
+                or target_probe(target.lower())
+                or source_digits(source) != target_digits(target)
             ):
                 wordy.append(i)
         return iter(sorted(wordy))
@@ -1124,10 +1162,15 @@ class NumberMismatch(Rule):
             targets = [chunk.targets[r] for r in rows]
             # each distinct source is read once (the outputs of several systems share it)
             read = functools.cache(functools.partial(_side, pair.source))
+            # and each distinct row once (systems often write the same translation)
+            found: dict[tuple[str, str], list[Hit]] = {}
             for i in pair.worth_reading(sources, targets):
                 if not sources[i].strip() or not targets[i].strip():
                     continue
-                for hit in self._compare(pair, sources[i], targets[i], read(sources[i])):
+                row = (sources[i], targets[i])
+                if row not in found:
+                    found[row] = list(self._compare(pair, *row, read(sources[i])))
+                for hit in found[row]:
                     yield Hit(rows[i], hit.start, hit.end, hit.message, None)
 
     def _compare(self, pair: Pair, source: str, target: str, read: Side | None = None) -> Iterator[Hit]:
@@ -1261,19 +1304,25 @@ def _repeated(m: Mention, src: Side, tgt: Side) -> Mention | None:
     if m.word and m.vague:
         return None
     spots = []
+    repeated: dict[frozenset[str], bool] = {}  # by value: a text that repeats one is counted once
     for t in tgt.mentions:
         if not t.checked or t.vague or t.start < 0 or not _close(m, t):
             continue
-        in_target = sum(1 for o in tgt.mentions if not o.vague and o.keys & t.keys)
-        in_source = sum(1 for o in src.mentions if o.keys & t.keys)
-        if in_target == in_source + 1 and in_source >= 1 and "1" not in t.keys:
+        keys = frozenset(t.keys)
+        if keys not in repeated:
+            in_target = sum(1 for o in tgt.mentions if not o.vague and o.keys & keys)
+            in_source = sum(1 for o in src.mentions if o.keys & keys)
+            repeated[keys] = in_target == in_source + 1 and in_source >= 1 and "1" not in keys
+        if repeated[keys]:
             spots.append(t)
     if not spots:
         return None
     # the n-th number of the source is likeliest the n-th of the target
     rank = sorted(o.start for o in src.mentions if o.checked and not o.vague).index(m.start)
-    order = sorted(o.start for o in tgt.mentions if o.checked and not o.vague)
-    return min(spots, key=lambda t: abs(order.index(t.start) - rank))
+    order: dict[int, int] = {}
+    for i, start in enumerate(sorted(o.start for o in tgt.mentions if o.checked and not o.vague)):
+        order.setdefault(start, i)
+    return min(spots, key=lambda t: abs(order[t.start] - rank))
 
 
 # A code of letters and digits (`SU100`, `AB-12345`, `CA1234`): flights, orders, models.
