@@ -9,7 +9,6 @@ language writes lives in the ``numbers.<lang>`` packs; the parsing is here.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import functools
 import re
 import unicodedata
@@ -239,7 +238,17 @@ class Side:
 
     def copy(self) -> Side:
         """A copy whose sets ``_settle`` may change (the mentions are shared: they are not)."""
-        return dataclasses.replace(self, keys=set(self.keys), plain=set(self.plain))
+        # not ``dataclasses.replace``, which looks the fields up on every call
+        return Side(
+            self.mentions,
+            set(self.keys),
+            self.aliases,
+            set(self.plain),
+            self.accepts,
+            self.runs,
+            self.words,
+            self.vague,
+        )
 
     def accounts_for(self, m: Mention) -> bool:
         """Whether this text has the number ``m`` of the other text in some spelling."""
