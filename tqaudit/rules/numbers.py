@@ -118,6 +118,19 @@ def digit_values(text: str) -> list[Decimal]:
     return _decimals(re.sub(r"\D", "", integer) + "." + decimal)
 
 
+@functools.lru_cache(maxsize=8192)
+def _values(text: str) -> tuple[Decimal, ...]:
+    """``digit_values`` of a digit string, read once per distinct string (texts and systems
+    repeat their years, prices and counts)."""
+    return tuple(digit_values(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _spelling(text: str) -> str:
+    """The values of a grouped digit string as the fast path compares them (`1,686` = `1.686`)."""
+    return "|".join(key(v) for v in _values(text))
+
+
 def _decimals(text: str) -> list[Decimal]:
     try:
         return [Decimal(text)]
@@ -572,7 +585,7 @@ class Lexicon:
 
     def _digits(self, m: re.Match[str], text: str, plain: str) -> Mention | None:
         start, end = m.span("digits")
-        values = digit_values(m.group("digits"))
+        values = _values(m.group("digits"))
         if not values:
             return None
         before, after = text[max(0, start - 3) : start], text[end : end + 12]
@@ -1006,7 +1019,7 @@ def _digit_strings(text: str) -> list[str]:
         if lead[:1].isalpha():
             lead = "L" if scripts.script_of(lead[0]) not in scripts.CJK else lead[1:]
         if _GROUPED.match(digits):  # `1,686` = `1.686`, `9,9` = `9.9`: compared by value
-            digits = "|".join(key(v) for v in digit_values(digits))
+            digits = _spelling(digits)
         out.append(lead + digits + symbol.strip())
     out.sort()
     return out
