@@ -8,7 +8,7 @@ language writes lives in the ``numbers.<lang>`` packs; the parsing is here.
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 import functools
 import re
 import unicodedata
@@ -50,6 +50,7 @@ _ORDINAL_AFTER = re.compile(
 _ANY_DIGIT = re.compile(r"\d")
 # A word as number words are looked up: letters, with an apostrophe inside (`п'ять`, `сім'я`).
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_TWO_DIGITS = re.compile(r"\d\d(?!\d)")
 _MINUTES_BEFORE = re.compile(r"\d[:.]$|\d\s?[:.]\s?$")
 _CLOCK_AFTER = re.compile(r"[:.]\d\d(?!\d)")
 _ROMAN = re.compile(r"(?<![\w.])(?=[IVXLC]{2,}\b)(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![\w])")
@@ -59,6 +60,9 @@ _SYMBOLS = {"%": "percent", "°": "degree"}
 # signs written attached to a number, by the symbol they stand for
 _SYMBOL_FORMS = {"%": "%", "％": "%", "°": "°", "℃": "°", "℉": "°"}
 _ONE = Decimal(1)
+# No compound of number words is longer (`siebenhundertfünfundzwanzigtausendjährige` is 41):
+# a longer word is not read as one, and a hostile one is not parsed.
+_LONGEST_COMPOUND = 64
 
 
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
@@ -112,6 +116,19 @@ def digit_values(text: str) -> list[Decimal]:
     if len(set(seps)) == 1:  # 1,000,000 or 1.000.000
         return _decimals(re.sub(r"\D", "", text))
     return _decimals(re.sub(r"\D", "", integer) + "." + decimal)
+
+
+@functools.lru_cache(maxsize=8192)
+def _values(text: str) -> tuple[Decimal, ...]:
+    """``digit_values`` of a digit string, read once per distinct string (texts and systems
+    repeat their years, prices and counts)."""
+    return tuple(digit_values(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _spelling(text: str) -> str:
+    """The values of a grouped digit string as the fast path compares them (`1,686` = `1.686`)."""
+    return "|".join(key(v) for v in _values(text))
 
 
 def _decimals(text: str) -> list[Decimal]:
@@ -234,7 +251,17 @@ class Side:
 
     def copy(self) -> Side:
         """A copy whose sets ``_settle`` may change (the mentions are shared: they are not)."""
-        return dataclasses.replace(self, keys=set(self.keys), plain=set(self.plain))
+        # not ``dataclasses.replace``, which looks the fields up on every call
+        return Side(
+            self.mentions,
+            set(self.keys),
+            self.aliases,
+            set(self.plain),
+            self.accepts,
+            self.runs,
+            self.words,
+            self.vague,
+        )
 
     def accounts_for(self, m: Mention) -> bool:
         """Whether this text has the number ``m`` of the other text in some spelling."""
@@ -284,6 +311,7 @@ class Lexicon:
             "°": _alternation(header.get("degree", [])),
         }
         self.pattern = self._compile(header)
+        self.optional_names = [g for g in ("scale", "sym", "hanscale") if g in self.pattern.groupindex]
         self._word_tables(header)
 
     def _scale_pattern(self) -> str:
@@ -313,8 +341,8 @@ class Lexicon:
 
     def _word_tables(self, header: dict[str, Any]) -> None:
         """Number words are looked up word by word (a dict is far faster than one regex
-        alternation of every form); compounds (`fünfundzwanzig`, `sedmičlenný`) are parsed
-        by a pattern tried only on words that open like a number word."""
+        alternation of every form); compounds (`fünfundzwanzig`, `sedmičlenný`) are split
+        into number words the same way, only for words that open like a number word."""
         atoms = [
             w for w in (*self.words, *self.scales) if len(w) > 1 and " " not in w and not w.endswith(".")
         ]
@@ -326,14 +354,17 @@ class Lexicon:
             for w, values in self.words.items()
             if w not in self.weak_forms and not values <= self.weak_values
         }
-        # prefix trees: a flat alternation of hundreds of words is slow to compile and to match
-        alts = _trie(atoms) or "(?!)"
-        long_alts = _trie(a for a in atoms if len(a) > 3) or "(?!)"
         joiner = header.get("joiner", r"[\s\-]+")
         self.joiner = re.compile(joiner, re.IGNORECASE)
-        # compiled on first use (``_compound``): the three are the largest patterns of a
-        # lexicon, and a language whose texts never have a compound never needs them
-        self._compound_sources = (alts, long_alts, joiner, header.get("suffix", ""))
+        # compounds are parsed by looking up their parts, longest first (``_compound_head``):
+        # no regex alternation of every form to compile, and a word is not rescanned per form
+        self.forms = frozenset(atoms)
+        self.long_forms = frozenset(a for a in atoms if len(a) > 3)
+        self.form_lengths = sorted({len(a) for a in atoms}, reverse=True)
+        self.suffix = re.compile(f"(?:{header.get('suffix', '')})", re.IGNORECASE)
+        self.empty_joiner = self.joiner.fullmatch("") is not None
+        # a text repeats its words (and a corpus its texts): each is parsed once
+        self.compound_reading = functools.lru_cache(maxsize=8192)(self._compound_reading)
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
         multi = [w for w in self.vague if w not in single or scripts.script_of(w[0]) in scripts.CJK]
@@ -358,22 +389,63 @@ class Lexicon:
         self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
 
-    @functools.cached_property
-    def compound(self) -> re.Pattern[str]:
-        """A whole word made of number words (`fünfundzwanzig`, `fünfjährige`)."""
-        alts, _, joiner, suffix = self._compound_sources
-        return re.compile(rf"(?:{alts})(?:{joiner}(?:{alts}))*{suffix}", re.IGNORECASE)
+    def _form_ends(self, word: str, pos: int, forms: frozenset[str]) -> Iterator[int]:
+        """Where a number word of ``forms`` written at ``pos`` of ``word`` ends, longest first."""
+        room = len(word) - pos
+        for n in self.form_lengths:
+            if n <= room and word[pos : pos + n] in forms:
+                yield pos + n
 
-    @functools.cached_property
-    def opening(self) -> re.Pattern[str]:
-        """Number words at the start of a word (`sedmičlenném`, `Zweierbob`)."""
-        alts, long_alts, joiner, _ = self._compound_sources
-        return re.compile(rf"(?:{long_alts})(?:{joiner}(?:{alts}))*", re.IGNORECASE)
+    def _joins_at(self, word: str, pos: int) -> list[int]:
+        """Where a joiner written at ``pos`` of ``word`` ends (`und` of `fünfundzwanzig`), in
+        the order the joiner pattern tries them: its first match, then none if it may be empty."""
+        found = self.joiner.match(word, pos)
+        ends = [found.end()] if found is not None else []
+        if self.empty_joiner and pos not in ends:
+            ends.append(pos)
+        return ends
 
-    @functools.cached_property
-    def atom_finder(self) -> re.Pattern[str]:
-        """Each number word of a compound."""
-        return re.compile(self._compound_sources[0], re.IGNORECASE)
+    def _next_form(self, word: str, pos: int) -> int | None:
+        """The end of the first joiner and number word that follow ``pos``, or None."""
+        for joined in self._joins_at(word, pos):
+            for end in self._form_ends(word, joined, self.forms):
+                return end
+        return None
+
+    def _compound_head(self, word: str) -> str | None:
+        """The number words that make ``word``: all of it (number words joined, then a
+        suffix: `fünfundzwanzig`, `fünfjährige`), or its opening (`sedmičlenném`, `Zweierbob`)
+        that starts with a long number word; None when it does not open with one."""
+        if len(word) > _LONGEST_COMPOUND:
+            return None
+        todo, seen = list(self._form_ends(word, 0, self.forms)), set()
+        while todo:
+            pos = todo.pop()
+            if pos in seen:
+                continue
+            seen.add(pos)
+            if self.suffix.fullmatch(word, pos):
+                return word
+            for joined in self._joins_at(word, pos):
+                todo.extend(self._form_ends(word, joined, self.forms))
+        end = next(self._form_ends(word, 0, self.long_forms), None)
+        if end is None:
+            return None
+        while (following := self._next_form(word, end)) is not None:  # as many as follow
+            end = following
+        return word[:end]
+
+    def _parts(self, head: str) -> list[str]:
+        """The number words of ``head`` from left to right, the longest at each place."""
+        parts, pos = [], 0
+        while pos < len(head):
+            end = next(self._form_ends(head, pos, self.forms), None)
+            if end is None:
+                pos += 1
+            else:
+                parts.append(head[pos:end])
+                pos = end
+        return parts
 
     def _word_probe(self, header: dict[str, Any]) -> Probe:
         """Anything but plain digits that may make or change a checked number: a number word
@@ -431,6 +503,26 @@ class Lexicon:
         regex on lower case, then ``probe``)."""
         return self.strong_probe.found(text.lower()) and self.probe(text)
 
+    def saying_number(self, texts: Iterable[str]) -> set[str]:
+        """The texts of ``texts`` that ``says_number``, each distinct one looked at once.
+
+        The quick regex runs over all of them lowered and joined by a NUL, at C speed (a NUL
+        stands where a text starts or ends for every pattern of ``strong_probe``: not a
+        letter, digit, underscore or space), then ``probe`` looks at the texts it finds."""
+        distinct = list(dict.fromkeys(texts))
+        lowered = list(map(str.lower, distinct))
+        joined = "\0".join(lowered)
+        starts, at = [], 0
+        for size in map(len, lowered):
+            starts.append(at)
+            at += size + 1
+        found = {
+            bisect.bisect_right(starts, m.start()) - 1
+            for pattern in self.strong_probe.patterns
+            for m in pattern.finditer(joined)
+        }
+        return {distinct[i] for i in sorted(found) if self.probe(distinct[i])}
+
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
         if _ANY_DIGIT.search(text) or (self.han2 is not None and self.han2.search(text)):
@@ -455,20 +547,25 @@ class Lexicon:
         first = rf"(?=[\d{re.escape(self.han)}])"
         return re.compile(first + "(?:" + "|".join(body) + ")", re.IGNORECASE)
 
+    def optional_groups(self, m: re.Match[str]) -> dict[str, str | None]:
+        """The groups of ``pattern`` that only some lexicons have (scale, sign, Han scale),
+        None when absent: the few ``_digits`` and ``_han`` read, not all of ``groupdict()``."""
+        return {name: m.group(name) for name in self.optional_names}
+
     def mentions(self, text: str) -> list[Mention]:
         """Every number of ``text`` (checked ones and vague ones)."""
         found: list[Mention] = []
         plain = ascii_digits(text)
         for m in self.pattern.finditer(text):
-            groups = m.groupdict()
             mention: Mention | None
-            if groups["clock"]:
+            group = m.group  # by name: far cheaper than a dict of every group per match
+            if group("clock"):
                 mention = _clock(m)
-            elif groups["date"]:
+            elif group("date"):
                 mention = _date(m, plain)
-            elif groups["mixed"]:
+            elif group("mixed"):
                 mention = _mixed(m, plain)
-            elif groups["num"]:
+            elif group("num"):
                 mention = self._digits(m, text, plain)
             else:
                 mention = self._han(m, text)
@@ -488,14 +585,14 @@ class Lexicon:
 
     def _digits(self, m: re.Match[str], text: str, plain: str) -> Mention | None:
         start, end = m.span("digits")
-        values = digit_values(m.group("digits"))
+        values = _values(m.group("digits"))
         if not values:
             return None
         before, after = text[max(0, start - 3) : start], text[end : end + 12]
-        if _MINUTES_BEFORE.search(before) and re.match(r"\d\d(?!\d)", m.group("digits")):
+        if _MINUTES_BEFORE.search(before) and _TWO_DIGITS.match(m.group("digits")):
             checked = int(values[0]) != 0  # `:00` of a clock time is not a number anyone writes
             return Mention(start, end, m.group("digits"), {key(values[0])}, checked=checked)
-        groups = m.groupdict()
+        groups = self.optional_groups(m)
         mention_start = m.start()
         said = self.minus_before.search(text, max(0, start - 12), start) if self.minus_before else None
         if said:
@@ -563,57 +660,74 @@ class Lexicon:
         """Numbers written in words: runs of number words joined as the language joins them
         (`twenty-five`, `пять тысяч`), compounds, and vague words (`both`, `December`)."""
         found: list[Mention] = []
-        words = set(_WORD.findall(text.lower()))
+        low = text.lower()
+        found_words = _WORD.findall(low)
+        words = set(found_words)
         for word in words & self.vague_words.keys():  # never reported: no position needed
             keys = {key(v) for v in self.vague_words[word]}
             found.append(Mention(-1, -1, word, keys, checked=False, word=True, vague=True))
         if words.isdisjoint(self.atoms) and self.openings.isdisjoint(w[:3] for w in words):
             return found
+        same = len(low) == len(text)  # each character lowered to one: the same spans
+        tokens = list(_WORD.finditer(low if same else text))
+        lows = found_words if same else [m.group().lower() for m in tokens]
+        atoms, openings = self.atoms, self.openings
+        # the words looked at (at C speed): number words, words that open like one, and the
+        # word right after a number word (it joins the next one or ends the run); no other
+        # word changes anything
+        wanted = {w for w in words if w in atoms or w[:3] in openings}
+        places = range(len(lows))
+        todo = set(compress(places, map(wanted.__contains__, lows)))
+        todo.update(i + 1 for i in compress(places, map(atoms.__contains__, lows)) if i + 1 < len(lows))
         run: list[tuple[int, int, str]] = []
-        tokens = list(_WORD.finditer(text))
-        for i, m in enumerate(tokens):
-            word = m.group().lower()
-            if word in self.atoms:
-                if run and not self.joiner.fullmatch(text, run[-1][1], m.start()):
+        for i in sorted(todo):
+            (start, end), word = tokens[i].span(), lows[i]
+            if word in atoms:
+                if run and not self.joiner.fullmatch(text, run[-1][1], start):
                     found.append(self._phrase(text, run))
                     run = []
-                run.append((m.start(), m.end(), word))
+                run.append((start, end, word))
                 continue
-            if run and self._joins(text, run[-1][1], tokens[i + 1 : i + 2]):
+            if (
+                run
+                and i + 1 < len(lows)
+                and self._joins(text, run[-1][1], tokens[i + 1].start(), lows[i + 1])
+            ):
                 continue  # the `and` of `two hundred and fifty`, the `y` of `treinta y dos`
             if run:
                 found.append(self._phrase(text, run))
                 run = []
-            if word[:3] in self.openings:
-                compound = self._compound(m, word)
+            if word[:3] in openings:
+                compound = self._compound(text, start, end, word)
                 if compound is not None:
                     found.append(compound)
         if run:
             found.append(self._phrase(text, run))
         return found
 
-    def _joins(self, text: str, end: int, following: list[re.Match[str]]) -> bool:
-        """Whether the word after ``end`` only joins a number word to the next one."""
-        return (
-            bool(following)
-            and following[0].group().lower() in self.atoms
-            and (self.joiner.fullmatch(text, end, following[0].start()) is not None)
-        )
+    def _joins(self, text: str, end: int, following: int, word: str) -> bool:
+        """Whether the text from ``end`` only joins a number word to the next one,
+        ``word`` (lower case) at ``following``."""
+        return word in self.atoms and self.joiner.fullmatch(text, end, following) is not None
 
-    def _compound(self, m: re.Match[str], word: str) -> Mention | None:
+    def _compound(self, text: str, start: int, end: int, word: str) -> Mention | None:
         """`fünfundzwanzig`, `fünfjährige` (checked); `sedmičlenném`, `Zweierbob` (vague)."""
-        if self.compound.fullmatch(word):
-            head = word
-        elif (opening := self.opening.match(word)) is not None:
-            head = opening.group()
-        else:
+        reading = self.compound_reading(word)
+        if reading is None:
             return None
-        parts = [self.atoms[a.lower()] for a in self.atom_finder.findall(head) if a.lower() in self.atoms]
+        value, checked = reading
+        return Mention(start, end, text[start:end], {key(value)}, checked=checked, word=True)
+
+    def _compound_reading(self, word: str) -> tuple[Decimal, bool] | None:
+        """The value of the compound ``word`` (lower case) and whether it is checked."""
+        head = self._compound_head(word)
+        if head is None:
+            return None
+        parts = [self.atoms[a] for a in self._parts(head)]
         if not parts:
             return None
         value, _ = _combine(parts)
-        checked = head == word and word not in self.weak_forms and value not in self.weak_values
-        return Mention(m.start(), m.end(), m.group(), {key(value)}, checked=checked, word=True)
+        return value, head == word and word not in self.weak_forms and value not in self.weak_values
 
     def _phrase(self, text: str, run: list[tuple[int, int, str]]) -> Mention:
         tokens = [t for _, _, t in run]
@@ -643,7 +757,7 @@ class Lexicon:
         values = [han_value(t, _HAN_DIGITS, _HAN_UNITS) for t in _han_readings(text)]
         if not values or values[0] is None:
             return None
-        scale = self.scales.get(m.groupdict().get("hanscale") or "", _ONE)
+        scale = self.scales.get(self.optional_groups(m).get("hanscale") or "", _ONE)
         value = values[0] * scale
         digits_only = all(c in _HAN_DIGITS for c in text)
         year = digits_only and len(text) == 4 and 1000 <= value <= 2100
@@ -905,7 +1019,7 @@ def _digit_strings(text: str) -> list[str]:
         if lead[:1].isalpha():
             lead = "L" if scripts.script_of(lead[0]) not in scripts.CJK else lead[1:]
         if _GROUPED.match(digits):  # `1,686` = `1.686`, `9,9` = `9.9`: compared by value
-            digits = "|".join(key(v) for v in digit_values(digits))
+            digits = _spelling(digits)
         out.append(lead + digits + symbol.strip())
     out.sort()
     return out
@@ -940,21 +1054,22 @@ class Pair:
         digits = list(map(any, zip(found_s, found_t, strict=True)))
         rows = range(len(sources))
         # what a source says is looked at once per distinct source (systems share sources)
-        source_words = functools.cache(self.source.says_number)
         source_probe = functools.cache(self.source.word_probe.found)
         source_digits = functools.cache(_digit_strings)
+        # and what a target says once per distinct target (systems often agree)
+        target_probe = functools.cache(self.target.word_probe.found)
+        target_digits = functools.cache(_digit_strings)
         # no digit: a checked number word or two Han numerals (a quick regex, then the exact look)
-        wordy = [
-            i
-            for i in compress(rows, (not d for d in digits))
-            if source_words(sources[i]) or self.target.says_number(targets[i])
-        ]
+        plain = list(compress(rows, (not d for d in digits)))
+        source_words = self.source.saying_number(sources[i] for i in plain)
+        target_words = self.target.saying_number(targets[i] for i in plain)
+        wordy = [i for i in plain if sources[i] in source_words or targets[i] in target_words]
         for i in compress(rows, digits):
             source, target = sources[i], targets[i]
             if (
                 source_probe(source.lower())
-                or self.target.word_probe.found(target.lower())
-                or source_digits(source) != _digit_strings(target)
+                or target_probe(target.lower())
+                or source_digits(source) != target_digits(target)
             ):
                 wordy.append(i)
         return iter(sorted(wordy))
@@ -1069,10 +1184,15 @@ class NumberMismatch(Rule):
             targets = [chunk.targets[r] for r in rows]
             # each distinct source is read once (the outputs of several systems share it)
             read = functools.cache(functools.partial(_side, pair.source))
+            # and each distinct row once (systems often write the same translation)
+            found: dict[tuple[str, str], list[Hit]] = {}
             for i in pair.worth_reading(sources, targets):
                 if not sources[i].strip() or not targets[i].strip():
                     continue
-                for hit in self._compare(pair, sources[i], targets[i], read(sources[i])):
+                row = (sources[i], targets[i])
+                if row not in found:
+                    found[row] = list(self._compare(pair, *row, read(sources[i])))
+                for hit in found[row]:
                     yield Hit(rows[i], hit.start, hit.end, hit.message, None)
 
     def _compare(self, pair: Pair, source: str, target: str, read: Side | None = None) -> Iterator[Hit]:
@@ -1206,19 +1326,25 @@ def _repeated(m: Mention, src: Side, tgt: Side) -> Mention | None:
     if m.word and m.vague:
         return None
     spots = []
+    repeated: dict[frozenset[str], bool] = {}  # by value: a text that repeats one is counted once
     for t in tgt.mentions:
         if not t.checked or t.vague or t.start < 0 or not _close(m, t):
             continue
-        in_target = sum(1 for o in tgt.mentions if not o.vague and o.keys & t.keys)
-        in_source = sum(1 for o in src.mentions if o.keys & t.keys)
-        if in_target == in_source + 1 and in_source >= 1 and "1" not in t.keys:
+        keys = frozenset(t.keys)
+        if keys not in repeated:
+            in_target = sum(1 for o in tgt.mentions if not o.vague and o.keys & keys)
+            in_source = sum(1 for o in src.mentions if o.keys & keys)
+            repeated[keys] = in_target == in_source + 1 and in_source >= 1 and "1" not in keys
+        if repeated[keys]:
             spots.append(t)
     if not spots:
         return None
     # the n-th number of the source is likeliest the n-th of the target
     rank = sorted(o.start for o in src.mentions if o.checked and not o.vague).index(m.start)
-    order = sorted(o.start for o in tgt.mentions if o.checked and not o.vague)
-    return min(spots, key=lambda t: abs(order.index(t.start) - rank))
+    order: dict[int, int] = {}
+    for i, start in enumerate(sorted(o.start for o in tgt.mentions if o.checked and not o.vague)):
+        order.setdefault(start, i)
+    return min(spots, key=lambda t: abs(order[t.start] - rank))
 
 
 # A code of letters and digits (`SU100`, `AB-12345`, `CA1234`): flights, orders, models.

@@ -1,0 +1,50 @@
+"""FD001's reading of numbers written in words: compounds split into number words, word
+positions in texts whose lower case is longer, and numbers repeated many times."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tqaudit.packs import PackSet
+from tqaudit.rules.numbers import Lexicon, NumberMismatch
+
+
+def _lexicon(lang: str) -> Lexicon:
+    pack = PackSet.default().get(f"numbers.{lang}")
+    assert pack is not None
+    return Lexicon(pack.header)
+
+
+def test_compounds_are_split_into_number_words_and_their_suffix() -> None:
+    de, cs = _lexicon("de"), _lexicon("cs")
+    assert de.compound_reading("fünfundzwanzig") == (Decimal(25), True)
+    assert de.compound_reading("dreihundertvierundfünfzigjährige") == (Decimal(354), True)
+    assert cs.compound_reading("jednatřicetiletý") == (Decimal(31), True)
+    # a number word that only opens the word: accounts for a number, never checked
+    assert cs.compound_reading("sedmičlenném") == (Decimal(7), False)
+    assert de.compound_reading("zweierbob") == (Decimal(2), False)
+    assert de.compound_reading("fünfling") is not None and de.compound_reading("zwiebel") is None
+
+
+def test_a_word_longer_than_any_compound_is_not_read() -> None:
+    de = _lexicon("de")
+    assert de.compound_reading("fünf" * 15) is not None  # 60 letters
+    assert de.compound_reading("fünf" * 17) is None  # 68: no number is written so
+
+
+def test_word_positions_hold_when_lower_case_is_longer() -> None:
+    # `İ` lowers to two characters: the words are found in the text as written
+    en = _lexicon("en")
+    for text in ("İstanbul has twenty-five bridges.", "Istanbul has twenty-five bridges."):
+        numbers = [m for m in en.mentions(text) if m.checked]
+        assert [(m.text, m.keys) for m in numbers] == [("twenty-five", {"25"})]
+        assert text[numbers[0].start : numbers[0].end] == "twenty-five"
+
+
+def test_a_changed_number_among_many_repeats_of_another() -> None:
+    rule = NumberMismatch()
+    pair = rule._pair("ru", "en")
+    source = "Цена 150 тенге, " * 3 + "а не 300."
+    target = "The price is 150 tenge, " * 3 + "not 30, " + "150 " * 2000
+    messages = [hit.message for hit in rule._compare(pair, source, target)]
+    assert messages == ["Number '30' differs from the source's '300'"]
