@@ -197,19 +197,21 @@ def test_a_failed_write_keeps_the_previous_reports(
     out = tmp_path / "r"
     assert runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "-q"]).exit_code == 1
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    import tqaudit.report as report
+    import errno
 
     calls = []
+    real = Path.write_bytes
 
-    def failing(path: Path, text: str) -> None:
+    def failing(path: Path, data: bytes) -> int:  # the second report file meets a full disk
         calls.append(path)
         if len(calls) == 2:
-            raise report.OutputError(f"{path}: cannot write (disk full)")
-        Path(path).write_text(text, "utf-8")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, data)
 
-    monkeypatch.setattr(report, "write_text", failing)
+    monkeypatch.setattr(Path, "write_bytes", failing)
     result = runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "--format", "csv,html", "-q"])
-    assert result.exit_code == 2 and "disk full" in result.stderr
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {out}: cannot write the reports (No space left on device)\n"
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["r"]
 

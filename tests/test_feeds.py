@@ -134,6 +134,56 @@ def test_xml_extension_is_sniffed_by_its_root(tmp_path: Path) -> None:
         detect_format(other)
 
 
+RSS1 = """<?xml version="1.0" encoding="UTF-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel rdf:about="https://news.example.kz/rss">
+  <title>City news</title>
+  <link>https://news.example.kz/</link>
+  <dc:language>en-GB</dc:language>
+  <items><rdf:Seq><rdf:li resource="https://news.example.kz/metro"/></rdf:Seq></items>
+</channel>
+<item rdf:about="https://news.example.kz/metro">
+  <title>Metro opens in Alma-Ata</title>
+  <link>https://news.example.kz/metro?utm=rss</link>
+  <content:encoded><![CDATA[<p>The mayor opened the line.</p>
+<p>Trains run every six minutes & mdash; from 6 am.</p>]]></content:encoded>
+</item>
+<item>
+  <title>Fares</title>
+  <link>https://news.example.kz/fares</link>
+  <description>The fare is &lt;b&gt;150 tenge&lt;/b&gt;.</description>
+</item>
+</rdf:RDF>
+"""
+
+
+def test_rss_1_rdf_items_are_read_like_rss_2(tmp_path: Path) -> None:
+    feed = _write(tmp_path, "news.rdf", RSS1)
+    assert detect_format(feed) == "rss"
+    assert detect_format(_write(tmp_path, "news.xml", RSS1)) == "rss"  # by its <rdf:RDF> root
+    seg = read_segments(feed)
+    assert _targets(seg) == {
+        "https://news.example.kz/metro title": "Metro opens in Alma-Ata",
+        "https://news.example.kz/metro ¶1": "The mayor opened the line.",
+        "https://news.example.kz/metro ¶2": "Trains run every six minutes & mdash; from 6 am.",
+        "https://news.example.kz/fares title": "Fares",  # no rdf:about: its link
+        "https://news.example.kz/fares ¶1": "The fare is 150 tenge.",  # description, tags removed
+    }
+    assert set(seg["tgt_lang"]) == {"en"}  # dc:language en-GB
+    assert seg["line"].tolist() == [11, 13, 14, 17, 19]
+    findings = _audit(feed, "MK001").findings  # type: ignore[attr-defined]
+    assert findings["segment_id"].tolist() == ["https://news.example.kz/metro ¶2"]
+
+
+def test_rss_1_with_an_entity_declaration_is_refused(tmp_path: Path) -> None:
+    bomb = RSS1.replace(
+        "<rdf:RDF", '<!DOCTYPE rdf:RDF [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<rdf:RDF', 1
+    )
+    with pytest.raises(InputError, match="refused: its DTD declares entities"):
+        read_segments(_write(tmp_path, "bomb.rdf", bomb))
+
+
 # --------------------------------------------------------------------------- Atom
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
@@ -468,7 +518,7 @@ def test_feeds_in_their_declared_encoding_and_a_utf16_entity_refused(tmp_path: P
         (
             "wrong.rss",
             '<?xml version="1.0"?><html><body/></html>',
-            "wrong.rss: not an RSS 2.0 feed (root <html>",
+            "wrong.rss: not an RSS feed (root <html>",
         ),
         ("wrong.atom", _rss(""), "wrong.atom: not an Atom feed (root <rss>"),
         (

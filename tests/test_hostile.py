@@ -422,17 +422,17 @@ def test_ter_refuses_a_segment_too_long_for_it(runner: CliRunner, tmp_path: Path
 # --- Interrupted runs ---------------------------------------------------------------------------
 
 _KILLED_MID_WRITE = """
-import os, signal, sys
-import tqaudit.report as report
+import os, pathlib, signal, sys
 from tqaudit.cli import main
 
-real = report.write_text
+real = pathlib.Path.write_bytes
 
-def write_then_terminate(path, text):
-    real(path, text)
-    os.kill(os.getpid(), signal.SIGTERM)  # a CI timeout, after the first report file
+def write_then_terminate(path, data):
+    real(path, data)
+    if path.parent.name.startswith("."):
+        os.kill(os.getpid(), signal.SIGTERM)  # a CI timeout, after the first report file
 
-report.write_text = write_then_terminate
+pathlib.Path.write_bytes = write_then_terminate
 sys.argv = ["tqaudit", "audit", sys.argv[1], "--out", sys.argv[2]]
 main()
 """

@@ -78,6 +78,26 @@ def _run_problems(run: dict[str, Any]) -> list[str]:
     ids = [r["id"] for r in rules]
     for i, res in enumerate(results):
         problems += [f"github: results[{i}]: {p}" for p in _result_problems(res, ids)]
+        problems += [f"sarif: results[{i}]: {p}" for p in _logical_problems(res, run)]
+    return problems
+
+
+def _logical_problems(res: dict[str, Any], run: dict[str, Any]) -> list[str]:
+    """SARIF §3.33: a logical location's ``index`` names an entry of ``run.logicalLocations``
+    that agrees with it, and a ``parentIndex`` names an entry too (the schema cannot check it)."""
+    table = run.get("logicalLocations", [])
+    problems = []
+    for location in res.get("locations", []):
+        for logical in location.get("logicalLocations", []):
+            index = logical.get("index", -1)
+            if not 0 <= index < len(table):
+                problems.append(f"logical location index {index} is not in run.logicalLocations")
+                continue
+            entry = table[index]
+            if any(entry.get(k) != v for k, v in logical.items() if k != "index"):
+                problems.append(f"logical location {index} disagrees with run.logicalLocations")
+            if not 0 <= entry.get("parentIndex", 0) < len(table):
+                problems.append(f"logical location {index} has a parent outside run.logicalLocations")
     return problems
 
 
@@ -145,6 +165,30 @@ def test_the_sample_feed_reports_are_valid(sample_feed: Path, tmp_path: Path) ->
     log, junit = _check_folder(tmp_path)
     assert len(log["runs"][0]["results"]) == len(result.findings) > 10
     assert int(junit.getroot().findall("testsuite")[0].get("failures")) > 0
+
+
+def test_feed_results_name_their_article_and_paragraph(tmp_path: Path) -> None:
+    feed = Path(__file__).resolve().parent.parent / "data" / "sample-feed.rss"
+    write_reports(tqaudit.audit(feed), tmp_path, ["sarif", "junit"])
+    log, _ = _check_folder(tmp_path)
+    run = log["runs"][0]
+    table = run["logicalLocations"]
+    broken = next(r for r in run["results"] if "& mdash;" in r["message"]["text"])
+    (logical,) = broken["locations"][0]["logicalLocations"]
+    assert logical == {"index": logical["index"], "fullyQualifiedName": "metro-line ¶2"}
+    paragraph = table[logical["index"]]
+    assert paragraph["name"] == "¶2" and paragraph["kind"] == "paragraph"
+    assert table[paragraph["parentIndex"]] == {
+        "index": paragraph["parentIndex"],
+        "name": "metro-line",
+        "fullyQualifiedName": "metro-line",
+        "kind": "article",
+    }
+    assert broken["properties"]["articleOffset"] == 120  # as the message's "char 120"
+    assert "char 120]" in broken["message"]["text"]
+    assert len({e["fullyQualifiedName"] for e in table}) == len(table)  # each place listed once
+    logical["index"] = len(table)
+    assert any("not in run.logicalLocations" in p for p in sarif_problems(log))
 
 
 def test_hostile_text_and_ids_keep_the_reports_valid(tmp_path: Path) -> None:

@@ -431,3 +431,157 @@ def test_dialect_option_overrides_the_tsv_quoting_detection(tmp_path: Path, runn
     assert path.read_text("utf-8") == 'id\ttarget\n1\t"He said ""yes"""\n2\t"In Alma-Ata — today"\n'
     result = runner.invoke(app, ["audit", str(path), "--dialect", "csv", "--out", str(tmp_path / "r")])
     assert result.exit_code == 2 and "--dialect must be one of auto, literal, quoted" in result.output
+
+
+# --- The round-trip matrix: `tqaudit fix` on every format it writes, and the feeds it refuses ---
+# Each file holds one MK001 artifact (`& mdash;`, safe fix `—`) as its format writes it. After
+# `fix --output`, the new file must be the old one with exactly those bytes replaced (so the
+# encoding, BOM, line ends, quoting and every other segment are kept), and re-read to the
+# fixed target. benchmarks/hostile_matrix.py runs the same cases for the issue's matrix.
+
+_ROW_TSV = "1\tСегодня — дождь.\tToday & mdash; rain.\n2\tДа.\tYes.\n"
+_PO_MDASH = (
+    'msgid ""\nmsgstr ""\n"Language: en\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    '#: feed.c:3\nmsgid "Сегодня — дождь."\nmsgstr "Today & mdash; rain."\n\n'
+    'msgid "Да"\nmsgstr "Yes."\n'
+)
+_TMX_MDASH = TMX.replace("Kiev , city", "Kiev &amp; mdash; city")
+
+
+def _utf16(text: str) -> bytes:
+    return text.encode("utf-16")  # with its BOM
+
+
+# (case, file name, content, extra fix options, bytes of `& mdash;` as written, bytes of `—`)
+ROUND_TRIPS: list[tuple[str, str, bytes, list[str], bytes, bytes]] = [
+    ("txt UTF-8", "t.txt", b"Line one.\nToday & mdash; rain.\n", [], b"& mdash;", "—".encode()),
+    (
+        "txt BOM, CRLF, no final newline",
+        "t.txt",
+        "\ufeffLine one.\r\nToday & mdash; rain.\r\nLast".encode(),
+        [],
+        b"& mdash;",
+        "—".encode(),
+    ),
+    (
+        "txt cp1251 (--encoding)",
+        "t.txt",
+        "Привет.\nToday & mdash; rain.\n".encode("cp1251"),
+        ["--encoding", "cp1251"],
+        b"& mdash;",
+        "—".encode("cp1251"),
+    ),
+    (
+        "txt UTF-16 (BOM)",
+        "t.txt",
+        _utf16("Line one.\nToday & mdash; rain.\n"),
+        [],
+        *[t.encode("utf-16-le") for t in ("& mdash;", "—")],
+    ),
+    ("TSV linear", "t.tsv", f"id\tsource\ttarget\n{_ROW_TSV}".encode(), [], b"& mdash;", "—".encode()),
+    (
+        "TSV quoted (pandas)",
+        "q.tsv",
+        b'id\ttarget\n1\t"Today & mdash; ""rain""\tnow"\n2\tYes.\n',
+        [],
+        b"& mdash;",
+        "—".encode(),
+    ),
+    (
+        "CSV CRLF",
+        "t.csv",
+        b'id,target\r\n1,"Today, & mdash; rain."\r\n2,Yes.\r\n',
+        [],
+        b"& mdash;",
+        "—".encode(),
+    ),
+    (
+        "JSONL",
+        "t.jsonl",
+        b'{"id": "1", "target": "Today & mdash; rain.", "n": 1}\n{"id": "2", "target": "Yes."}\n',
+        [],
+        b"& mdash;",
+        "—".encode(),
+    ),
+    ("PO", "t.po", _PO_MDASH.encode(), [], b"& mdash;", "—".encode()),
+    ("XLIFF 1.2", "t.xlf", XLIFF.encode(), [], b"&amp; mdash;", "—".encode()),
+    ("XLIFF 2.0", "t2.xlf", XLIFF2.encode(), [], b"&amp; mdash;", "—".encode()),
+    ("TMX", "t.tmx", _TMX_MDASH.encode(), ["--tgt-lang", "en"], b"&amp; mdash;", "—".encode()),
+]
+
+_RSS = (
+    '<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title>\n'
+    "<item><guid>a</guid><title>Today &amp; mdash; rain</title></item></channel></rss>\n"
+)
+_ATOM = (
+    '<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>\n'
+    "<entry><id>a</id><title>Today &amp; mdash; rain</title></entry></feed>\n"
+)
+# (case, file name, content): feeds, whose text is extracted from markup, are refused by fix
+REFUSED_FIXES: list[tuple[str, str, bytes]] = [
+    ("RSS 2.0", "f.rss", _RSS.encode()),
+    ("Atom", "f.atom", _ATOM.encode()),
+    ("articles JSONL", "a.jsonl", b'{"id": "a", "title": "T", "body": "<p>Today &amp; mdash; rain</p>"}\n'),
+    ("HTML article", "a.html", b"<html><body><p>Today & mdash; rain</p></body></html>\n"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "extra", "old", "new"), [pytest.param(*c[1:], id=c[0]) for c in ROUND_TRIPS]
+)
+def test_fix_round_trip_changes_only_the_fixed_bytes(
+    runner: Any, tmp_path: Path, name: str, content: bytes, extra: list[str], old: bytes, new: bytes
+) -> None:
+    from tqaudit.cli import app
+
+    path, out = tmp_path / name, tmp_path / f"fixed-{name}"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["fix", str(path), "--output", str(out), "--select", "MK001", *extra])
+    assert result.exit_code == 0, result.output
+    assert content.count(old) == 1
+    assert out.read_bytes() == content.replace(old, new)  # every other byte as it was
+    encoding = extra[extra.index("--encoding") + 1] if "--encoding" in extra else None
+    before = read_segments(path, encoding=encoding)
+    after = read_segments(out, encoding=encoding)
+    changed = [i for i, (a, b) in enumerate(zip(before["target"], after["target"], strict=True)) if a != b]
+    assert len(changed) == 1
+    assert after["target"][changed[0]] == before["target"][changed[0]].replace("& mdash;", "—")
+    assert after["segment_id"].tolist() == before["segment_id"].tolist()
+    again = runner.invoke(
+        app, ["fix", str(out), "--output", str(tmp_path / "again"), "--select", "MK001", *extra]
+    )
+    assert again.exit_code == 0 and (tmp_path / "again").read_bytes() == out.read_bytes()  # nothing left
+
+
+def test_fix_round_trip_of_parquet_changes_only_the_fixed_cell(runner: Any, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tqaudit.cli import app
+
+    path, out = tmp_path / "t.parquet", tmp_path / "fixed.parquet"
+    table = pa.table({"id": [1, 2], "target": ["Today & mdash; rain.", "Yes."], "score": [0.5, None]})
+    pq.write_table(table, path)
+    result = runner.invoke(app, ["fix", str(path), "--output", str(out), "--select", "MK001"])
+    assert result.exit_code == 0, result.output
+    fixed = pq.read_table(out)
+    assert fixed.schema == table.schema
+    assert fixed.to_pydict() == {**table.to_pydict(), "target": ["Today — rain.", "Yes."]}
+
+
+@pytest.mark.parametrize(("name", "content"), [pytest.param(*c[1:], id=c[0]) for c in REFUSED_FIXES])
+def test_fix_refuses_a_feed_with_one_line(runner: Any, tmp_path: Path, name: str, content: bytes) -> None:
+    from tqaudit.cli import app
+
+    path, out = tmp_path / name, tmp_path / "fixed"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["fix", str(path), "--output", str(out)])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.count("\n") == 1
+        and "fixes are written back into text and localisation" in result.stderr
+    )
+    assert "--diff shows them" in result.stderr
+    assert not out.exists() and path.read_bytes() == content
+    shown = runner.invoke(app, ["fix", str(path), "--diff"])
+    assert shown.exit_code == 0 and "+Today — rain" in shown.stdout

@@ -120,7 +120,7 @@ def _po_run(tmp_path: Path, *extra: str) -> dict[str, object]:
         "audit",
         str(path),
         "--select",
-        "MK001,FD002",
+        "MK001,LG002",
         "--src-lang",
         "ru",
         "--out",
@@ -136,7 +136,7 @@ def test_untranslated_entries_are_reported_only_when_asked(tmp_path: Path) -> No
     default = _po_run(tmp_path)
     assert default["by_rule"] == {"MK001": 2} and default["totals"]["state_skipped"] == 1  # type: ignore[index]
     asked = _po_run(tmp_path, "--untranslated")
-    assert asked["by_rule"] == {"MK001": 2, "FD002": 1} and asked["totals"]["state_skipped"] == 0  # type: ignore[index]
+    assert asked["by_rule"] == {"MK001": 2, "LG002": 1} and asked["totals"]["state_skipped"] == 0  # type: ignore[index]
 
 
 def test_fuzzy_entries_are_left_out_with_no_fuzzy(tmp_path: Path) -> None:
@@ -170,3 +170,15 @@ def test_xliff2_unit_note_silences_its_unit_only(tmp_path: Path) -> None:
     result = tqaudit.audit(path, tqaudit.Config(select=("TL001", "MK001")))
     assert _rules(result) == [("a", "MK001"), ("b", "MK001"), ("b", "TL001")]
     assert result.inline_suppressed == 1
+
+
+def test_an_untranslated_entry_is_reported_once_by_default_rules(tmp_path: Path) -> None:
+    """FD002 and LG002 both check an empty target; LG002 (pofilter's `untranslated`) owns it."""
+    path = tmp_path / "states.po"
+    path.write_text(STATES_PO, "utf-8")
+    config = tqaudit.Config(untranslated=True, fail_on="never")
+    findings = tqaudit.audit(path, config, src_lang="ru").findings
+    empty = findings[findings["segment_id"] == "Новая линия метро открыта."]
+    assert empty[["rule", "category"]].values.tolist() == [["LG002", "language"]]
+    only_fd = tqaudit.audit(path, config.replace(select=("FD002",)), src_lang="ru").findings
+    assert only_fd["rule"].tolist() == ["FD002"]  # still there when selected by its code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import logging
 from collections.abc import Callable
@@ -14,6 +15,9 @@ from tqaudit.errors import ConfigError, TqauditError
 from tqaudit.report.printable import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Write errors that no writer of a file catches because they hit the terminal stream: a
+# full disk (``> /dev/full``), a quota, a file-size limit, a closed pipe.
+_FULL_OR_CLOSED = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EPIPE})
 # click's ClickException (typer vendors click in newer releases; both have this MRO):
 # usage errors already print themselves as one line with exit 2.
 _CLICK_EXCEPTION: type[Exception] = typer.BadParameter.__mro__[2]
@@ -38,11 +42,18 @@ def handle_errors(func: F) -> F:
         except (typer.Exit, typer.Abort, _CLICK_EXCEPTION):
             raise
         except Exception as exc:  # the last line of defence, see the docstring
-            detail = _one_line(f"{type(exc).__name__}: {exc}")
-            typer.echo(f"Error: internal error ({detail}); please report it", err=True)
+            typer.echo(f"Error: {_unexpected(exc)}", err=True)
             raise typer.Exit(TqauditError.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _unexpected(exc: Exception) -> str:
+    """The one line for an exception no tqaudit code turned into a ``TqauditError``."""
+    if isinstance(exc, OSError) and exc.errno in _FULL_OR_CLOSED:
+        where = f"{exc.filename}: " if exc.filename else "standard output: "
+        return _one_line(f"{where}cannot write ({exc.strerror or exc})")
+    return _one_line(f"internal error ({type(exc).__name__}: {exc}); please report it")
 
 
 def _one_line(message: str) -> str:

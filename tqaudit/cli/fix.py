@@ -21,7 +21,7 @@ from tqaudit.cli.common import (
     split_codes,
 )
 from tqaudit.config import Config, load_config
-from tqaudit.errors import ConfigError
+from tqaudit.errors import ConfigError, OutputError
 from tqaudit.fix import FixResult
 from tqaudit.fix import fix as run_fix
 from tqaudit.io.fixed import WRITABLE, render_fixed
@@ -41,6 +41,16 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
     except OSError:
         return False
+
+
+def _to_stdout(data: bytes) -> None:
+    """Write ``data`` to standard output; a full disk or a closed pipe is one line (exit 2)."""
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError(f"standard output: cannot write ({exc.strerror or exc})") from None
 
 
 @handle_errors
@@ -122,12 +132,11 @@ def _fix_one(
         raise ConfigError("a Parquet file cannot go to standard output: give --output FILE or --in-place")
     result = run_fix(input, cfg, unsafe=unsafe, fmt=fmt, **read_options)
     if diff:
-        sys.stdout.write(render_diff(result, input.name))
+        _to_stdout(render_diff(result, input.name).encode("utf-8", "surrogateescape"))
     elif output is None:
-        sys.stdout.buffer.write(
+        _to_stdout(
             render_fixed(input, fmt, result.changes, read_options["encoding"], read_options["dialect"])
         )
-        sys.stdout.flush()
     elif result.changed or not _same_file(input, output):  # an unchanged file is not rewritten
         write_bytes(
             output,

@@ -36,6 +36,7 @@ FORMATS: dict[str, str] = {
     ".tmx": "tmx",
     ".po": "po",
     ".rss": "rss",
+    ".rdf": "rss",
     ".atom": "atom",
     ".html": "html",
     ".htm": "html",

@@ -5,11 +5,16 @@ so a crash or a bad input never leaves a half-written file behind. The temporary
 created private (``mkstemp``), so before the rename it gets the mode the user expects: the
 mode of the file it replaces (an in-place fix keeps a 0664 file 0664), or for a new file
 what ``open(path, "w")`` would give (``0o666`` minus the umask).
+
+The temporary file's name carries the writing process's id (``.NAME.tq1234-k3j9.tmp``): a
+run killed by SIGKILL or a power cut cannot remove it, so the next write of the same file
+removes those whose process has ended (:func:`remove_stale_temps`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import io
 import os
 import re
@@ -84,12 +89,51 @@ def _final_mode(path: Path) -> int:
     return 0o666 & ~current_umask()
 
 
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, or no way to tell: treat it as running
+        return True
+    return True
+
+
+def _temp_prefix(path: Path, pid: int) -> str:
+    return f".{path.name}.tq{pid}-"
+
+
+def remove_stale_temps(path: Path) -> list[Path]:
+    """Remove the temporary files of ``path`` left by tqaudit runs that have ended.
+
+    Only names this module creates for ``path`` (``.NAME.tqPID-XXXX.tmp``, regular files)
+    whose process no longer runs are removed: a concurrent run's file is kept, and so is
+    anything else in the folder.
+    """
+    removed: list[Path] = []
+    try:
+        candidates = sorted(path.parent.glob(glob.escape(f".{path.name}.tq") + "*-*.tmp"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        pid = tmp.name[len(path.name) + 4 :].partition("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            if tmp.is_file() and not tmp.is_symlink():
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
+
+
 @contextlib.contextmanager
 def _atomic(path: Path) -> Iterator[IO[bytes]]:
     """A binary temporary file beside ``path``, renamed over it (with the right mode) on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(path)
     mode = _final_mode(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path, os.getpid()), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

@@ -11,6 +11,7 @@ replaced: that is an error (exit 2), not a deletion.
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import hashlib
 import os
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError, OutputError
-from tqaudit.io.writers import write_text
+from tqaudit.io.writers import alive
 from tqaudit.report import csv, github, gitlab, html, json, junit, markdown, rdjson, sarif
 
 # format name -> (renderer returning {file name: text})
@@ -103,20 +104,14 @@ def _check_replaceable(out: Path) -> None:
         )
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists (signal 0 checks without sending anything)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # another user's process, or no way to tell: leave its folder alone
-        return True
-    return True
-
-
 def remove_leftovers(out: Path) -> list[Path]:
     """Remove the hidden ``.NAME.new-PID``/``.NAME.old-PID`` folders beside ``out`` that a run
-    killed mid-swap (kill -9, power loss) left behind, unless their process still runs."""
+    killed mid-swap (kill -9, power loss) left behind, unless their process still runs.
+
+    A run killed between its two renames has moved the old reports aside and not yet moved
+    the new ones in: its ``.old-PID`` folder is put back as ``out`` first, so the folder is
+    the previous reports again, never missing and never a mix.
+    """
     removed: list[Path] = []
     try:
         candidates = sorted(out.parent.glob(f".{glob.escape(out.name)}.*-*"))
@@ -126,12 +121,23 @@ def remove_leftovers(out: Path) -> list[Path]:
         kind, _, pid = path.name[len(out.name) + 2 :].rpartition("-")
         if kind not in ("new", "old") or not pid.isdigit() or not path.is_dir():
             continue
-        if int(pid) == os.getpid() or _alive(int(pid)):
+        if int(pid) == os.getpid() or alive(int(pid)):
             continue
         with contextlib.suppress(OSError):
+            if kind == "old" and not out.exists():
+                os.replace(path, out)
+                continue
             shutil.rmtree(path)
             removed.append(path)
     return removed
+
+
+def _make_parent(out: Path) -> None:
+    """Create the folder that will hold ``out``; a file in its place is named as such."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(errno.ENOTDIR, f"{out.parent} is not a folder") from None
 
 
 def replace_folder(out: Path, files: dict[str, str]) -> None:
@@ -141,10 +147,12 @@ def replace_folder(out: Path, files: dict[str, str]) -> None:
     tag = f"{os.getpid()}"
     fresh, old = out.with_name(f".{out.name}.new-{tag}"), out.with_name(f".{out.name}.old-{tag}")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+        _make_parent(out)
         fresh.mkdir()
         for name, text in files.items():
-            write_text(fresh / name, text)
+            # The folder is swapped in as a whole, so its files need no atomic write of
+            # their own, and an error (a full disk) names the report folder, not a temp file.
+            (fresh / name).write_bytes(text.encode("utf-8"))
         if out.exists():
             os.replace(out, old)
         os.replace(fresh, out)

@@ -5,7 +5,11 @@ help, a physical location with ``region.startLine`` per result, and as
 ``primaryLocationLineHash`` the finding's stable fingerprint: rule, normalised segment text,
 flagged text, see ``findings.fingerprint``). Locations point at the input file: the line is
 where the segment starts; columns are given for plain-text input, where the target is the
-whole line.
+whole line. A feed's segment also has logical locations (SARIF §3.33): the run lists each
+article (kind ``article``) and each of its paragraphs, sentences or title holding a finding
+(kind ``paragraph``, ``parentIndex`` the article), and the result's location names its
+paragraph by index; the character offset in the article text is the result's
+``properties.articleOffset``.
 """
 
 from __future__ import annotations
@@ -36,22 +40,73 @@ def rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     }
 
 
-def _result(row: dict[str, Any], index: dict[str, int], where: Location, key: str) -> dict[str, Any]:
+class _Logical:
+    """The run's logical locations of feed segments: an article, then its paragraphs, in
+    the order the results first name them (deterministic, as the results' order is)."""
+
+    def __init__(self, result: AuditResult) -> None:
+        segments = result.segments
+        self.feed = "body_offset" in segments.columns and "doc_id" in segments.columns
+        self.doc = dict(zip(segments["segment_id"], segments["doc_id"], strict=True)) if self.feed else {}
+        self.offset = (
+            dict(zip(segments["segment_id"], segments["body_offset"], strict=True)) if self.feed else {}
+        )
+        self.entries: list[dict[str, Any]] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def _add(self, key: tuple[str, str], entry: dict[str, Any]) -> int:
+        if key not in self._index:
+            self._index[key] = len(self.entries)
+            self.entries.append({"index": len(self.entries), **entry})
+        return self._index[key]
+
+    def of(self, segment_id: str) -> dict[str, Any] | None:
+        """The result's logical location for a feed segment, or None outside a feed."""
+        article = str(self.doc.get(segment_id, ""))
+        if not self.feed or not article:
+            return None
+        parent = self._add(
+            ("article", article), {"name": article, "fullyQualifiedName": article, "kind": "article"}
+        )
+        name = segment_id[len(article) :].strip() if segment_id.startswith(article) else segment_id
+        entry = {"name": name, "fullyQualifiedName": segment_id, "kind": "paragraph", "parentIndex": parent}
+        index = self._add(("paragraph", segment_id), entry)
+        return {"index": index, "fullyQualifiedName": segment_id}
+
+    def article_offset(self, segment_id: str, start: int) -> int | None:
+        """The finding's character offset in its article's text (None for a title)."""
+        offset = int(self.offset.get(segment_id, -1))
+        return None if offset < 0 else offset + max(start, 0)
+
+
+def _result(
+    row: dict[str, Any], index: dict[str, int], where: Location, key: str, logical: _Logical
+) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": where.line}
     if where.exact:
         region.update(startColumn=where.column, endColumn=where.end_column)
+    location: dict[str, Any] = {
+        "physicalLocation": {"artifactLocation": {"uri": uri_of(where.path)}, "region": region}
+    }
+    properties: dict[str, Any] = {}
+    names = logical.of(str(row["segment_id"]))
+    if names is not None:
+        location["logicalLocations"] = [names]
+        offset = logical.article_offset(str(row["segment_id"]), int(row["start"]))
+        if offset is not None:
+            properties["articleOffset"] = offset
     out: dict[str, Any] = {
         "ruleId": row["rule"],
         "ruleIndex": index[row["rule"]],
         "level": LEVELS[row["severity"]],
         "message": {"text": f"{row['message']} {label(row, where)}"},
-        "locations": [
-            {"physicalLocation": {"artifactLocation": {"uri": uri_of(where.path)}, "region": region}}
-        ],
+        "locations": [location],
         "partialFingerprints": {"primaryLocationLineHash": key},
     }
     if row["suggestion"]:
-        out["properties"] = {"suggestion": row["suggestion"]}
+        properties["suggestion"] = row["suggestion"]
+    if properties:
+        out["properties"] = properties
     return out
 
 
@@ -65,7 +120,8 @@ def run_of(result: AuditResult) -> dict[str, Any]:
     index = {code: i for i, code in enumerate(codes)}
     keys = fingerprints(result.findings, result.targets())
     found = located(result, most_severe_first=True)
-    results = [_result(row, index, where, keys[i]) for i, row, where in found[:MAX_RESULTS]]
+    logical = _Logical(result)
+    results = [_result(row, index, where, keys[i], logical) for i, row, where in found[:MAX_RESULTS]]
     invocation: dict[str, Any] = {"executionSuccessful": True}
     if len(found) > MAX_RESULTS:
         left = len(found) - MAX_RESULTS
@@ -74,7 +130,7 @@ def run_of(result: AuditResult) -> dict[str, Any]:
             "the most severe are kept); every finding is in findings.csv"
         )
         invocation["toolExecutionNotifications"] = [{"level": "warning", "message": {"text": text}}]
-    return {
+    run: dict[str, Any] = {
         "tool": {
             "driver": {
                 "name": "tqaudit",
@@ -87,6 +143,9 @@ def run_of(result: AuditResult) -> dict[str, Any]:
         "results": results,
         "properties": {"signature": result.signature, "passed": result.passed},
     }
+    if logical.entries:
+        run["logicalLocations"] = logical.entries
+    return run
 
 
 def dumps(runs: list[dict[str, Any]]) -> str:

@@ -183,7 +183,10 @@ class Untranslated(_LanguageRule):
     language, declared (`src_lang`) or detected, when that differs from the declared target
     language. A target identical to its source says so in the message. An empty or blank
     target whose source has text is untranslated too (pofilter's `untranslated` and
-    `blank`). A target in a script its language does not write is left to LG003/LG006.
+    `blank`): LG002 is the one rule that reports it by default (FD002, the same check
+    without language identification, runs only when selected by its code), and in a
+    localisation file only with `--untranslated`. A target in a script its language does
+    not write is left to LG003/LG006.
 
     ## Why is this bad?
     MT pipelines copy the source through when the engine fails, times out or meets a

@@ -11,7 +11,10 @@ removes tags and keeps markup artifacts (``& mdash;``) as the page shows them.
 Formats:
 
 - ``rss``: RSS 2.0; an item's id is its ``guid``, else its ``link``; its body is
-  ``content:encoded``, else ``description`` (HTML, as RSS readers render it).
+  ``content:encoded``, else ``description`` (HTML, as RSS readers render it). RSS 1.0
+  (RDF: a ``<rdf:RDF>`` root, ``.rdf`` files) is read the same way: an item's id is its
+  ``rdf:about``, else its ``link``; the language is the channel's ``dc:language``, else
+  an ``xml:lang``.
 - ``atom``: Atom 1.0; an entry's id is its ``id``, else its link; its body is ``content``,
   else ``summary``, per its ``type`` (``text``, ``html`` or ``xhtml``).
 - ``articles``: JSON Lines, one article per line: ``id`` (else ``link``/``url``, else the
@@ -60,6 +63,9 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XHTML = "{http://www.w3.org/1999/xhtml}"
+_RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+_RSS1 = "{http://purl.org/rss/1.0/}"
+_DC_LANGUAGE = "{http://purl.org/dc/elements/1.1/}language"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -118,7 +124,7 @@ def sniff(path: Path) -> str | None:
     except OSError:
         return None
     name = xml_root(head).lower()
-    return {"rss": "rss", "feed": "atom"}.get(name.split(":")[-1])
+    return {"rss": "rss", "rdf": "rss", "feed": "atom"}.get(name.split(":")[-1])
 
 
 def _text(element: Any) -> str:
@@ -167,28 +173,48 @@ def _language(code: str) -> str:
     return re.split(r"[-_]", code.strip())[0].lower()
 
 
+def _rss_item(item: Any, ns: str, item_id: str, lang: str, number: int) -> Article:
+    """An RSS item (``ns``: "" for RSS 2.0, the RSS 1.0 namespace for RDF); ``item_id`` is
+    its ``guid`` or ``rdf:about``, else its link, else its position."""
+    link = _text(item.find(f"{ns}link")).strip()
+    body = item.find(_CONTENT)
+    title, title_line = _title(item.find(f"{ns}title"))
+    return Article(
+        id=item_id or link or f"item-{number}",
+        title=title,
+        title_line=title_line,
+        paragraphs=_body(body if body is not None else item.find(f"{ns}description")),
+        link=link,
+        lang=lang,
+    )
+
+
+def _read_rdf(root: Any) -> list[Article]:
+    """RSS 1.0: the items are the root's children, beside the channel, in the RSS 1.0 namespace."""
+    channel = root.find(f"{_RSS1}channel")
+    lang = _text(channel.find(_DC_LANGUAGE)) if channel is not None else ""
+    lang = _language(lang or str(root.get(_XML_LANG) or ""))
+    items = root.findall(f"{_RSS1}item")
+    return [
+        _rss_item(item, _RSS1, str(item.get(f"{_RDF}about") or "").strip(), lang, n)
+        for n, item in enumerate(items, start=1)
+    ]
+
+
 def read_rss(path: Path) -> list[Article]:
     root = parse_xml(path)
+    if root.tag == f"{_RDF}RDF":
+        return _read_rdf(root)
     channel = root.find("channel") if root.tag == "rss" else None
     if channel is None:
-        raise InputError(f"{path}: not an RSS 2.0 feed (root <{root.tag}>, expected <rss><channel>)")
-    lang = _language(_text(channel.find("language")))
-    out: list[Article] = []
-    for item in channel.findall("item"):
-        guid, link = _text(item.find("guid")).strip(), _text(item.find("link")).strip()
-        body = item.find(_CONTENT)
-        title, title_line = _title(item.find("title"))
-        out.append(
-            Article(
-                id=guid or link or f"item-{len(out) + 1}",
-                title=title,
-                title_line=title_line,
-                paragraphs=_body(body if body is not None else item.find("description")),
-                link=link,
-                lang=lang,
-            )
+        raise InputError(
+            f"{path}: not an RSS feed (root <{root.tag}>, expected <rss><channel> or RSS 1.0's <rdf:RDF>)"
         )
-    return out
+    lang = _language(_text(channel.find("language")))
+    return [
+        _rss_item(item, "", _text(item.find("guid")).strip(), lang, n)
+        for n, item in enumerate(channel.findall("item"), start=1)
+    ]
 
 
 _ATOM_TYPES = {"text/html": "html", "application/xhtml+xml": "xhtml", "html": "html", "xhtml": "xhtml"}
