@@ -241,3 +241,32 @@ def test_a_running_writer_temp_file_is_kept(tmp_path: Path) -> None:
         path.write_text("partial", "utf-8")
     assert remove_stale_temps(target) == [dead]
     assert _hidden(tmp_path) == sorted([running.name, other.name])
+
+
+def _dead_pid() -> int:
+    """The id of a process that has ended (and been reaped)."""
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(proc.stdout)
+
+
+def test_a_killed_runs_copy_of_standard_input_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    # what a run killed with SIGKILL leaves: its private folder with the copy of its input
+    stale = tmp_path / f"tqaudit-stdin-{_dead_pid()}-abcd"
+    stale.mkdir()
+    (stale / "feed.txt").write_text("a private text\n", encoding="utf-8")
+    running = tmp_path / f"tqaudit-stdin-{os.getppid()}-efgh"  # a live process's folder stays
+    running.mkdir()
+    other = tmp_path / "tqaudit-stdin-notes"  # not a name tqaudit makes
+    other.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tqaudit", "audit", "-", "--stdin-filename", "feed.txt", "--format", "none"],
+        input="Hello world.\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("tqaudit-stdin-"))
+    assert left == sorted([running.name, other.name])  # the stale copy and this run's own are gone

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +32,7 @@ from tqaudit.cli.common import (
 from tqaudit.config import FAIL_ON, Config, load_config
 from tqaudit.errors import ConfigError
 from tqaudit.io.discover import STDIN, expand
+from tqaudit.io.writers import alive
 from tqaudit.report import DEFAULT_FORMATS, REPORT_FILES, default_folder, parse_formats, write_reports
 from tqaudit.report.terminal import (
     MACHINE_FORMATS,
@@ -291,10 +296,28 @@ def _audit_one(
     options = {**read_options, "progress": progress}
     if name != STDIN:
         return run_audit(Path(name), cfg, **options)
-    with tempfile.TemporaryDirectory(prefix="tqaudit-stdin-") as folder:
-        result = run_audit(_stdin_copy(Path(folder), stdin_filename), cfg, **options)
+    with stdin_folder() as folder:
+        result = run_audit(_stdin_copy(folder, stdin_filename), cfg, **options)
     result.inputs["input"] = stdin_filename
     return result
+
+
+STDIN_PREFIX = "tqaudit-stdin-"
+
+
+@contextlib.contextmanager
+def stdin_folder(root: str | None = None) -> Iterator[Path]:
+    """A private temporary folder for standard input, named with this process's id
+    (``tqaudit-stdin-PID-XXXX``); the folders of runs that ended without removing theirs
+    (kill -9) are removed first, so a killed run's copy of its input does not stay behind."""
+    base = Path(root or tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for old in base.glob(f"{STDIN_PREFIX}*-*"):
+            pid = old.name[len(STDIN_PREFIX) :].partition("-")[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)) and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{STDIN_PREFIX}{os.getpid()}-", dir=root) as folder:
+        yield Path(folder)
 
 
 def _stdin_copy(folder: Path, stdin_filename: str) -> Path:
@@ -315,11 +338,11 @@ def _audit_pooled(
 ) -> list[AuditResult]:
     """The inputs through the library as one corpus (``--pool``); standard input, if among
     them, goes through a private temporary file."""
-    with tempfile.TemporaryDirectory(prefix="tqaudit-stdin-") as folder:
+    with stdin_folder() as folder:
         paths = []
         for name in files:
             path = Path(name)
-            paths.append(_stdin_copy(Path(folder), stdin_filename) if name == STDIN else path)
+            paths.append(_stdin_copy(folder, stdin_filename) if name == STDIN else path)
         items = [(path, cfg.for_path(where)) for path, where in zip(paths, shown, strict=True)]
         results = audit_pooled(items, [str(p) for p in shown], progress=progress, **read_options)
     for result, name in zip(results, files, strict=True):

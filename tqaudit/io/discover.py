@@ -1,7 +1,7 @@
 """Inputs as linters take them: files, folders, glob patterns and ``-`` for standard input.
 
 A folder is searched recursively for files whose extension a reader knows (``FORMATS``:
-``.txt .tsv .csv .jsonl .ndjson .parquet .xlf .xliff .tmx .po .rss .atom .html .htm``), skipping
+``.txt .tsv .csv .jsonl .ndjson .parquet .xlf .xliff .tmx .po .rss .rdf .atom .html .htm``), skipping
 hidden files and folders (with ``keep_folders``, a folder is one input: the HTML reader's folder
 of articles); a pattern (``feeds/**/*.tsv``) is expanded when the shell did not. The ``exclude``
 patterns of the configuration (``fnmatch`` patterns matched against the path as found and
