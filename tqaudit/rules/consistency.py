@@ -405,11 +405,15 @@ _GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])|^i(?=[aeiou])")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+_TRANSLITERATE = str.maketrans(_CYRILLIC)
+_NOT_LETTER = re.compile("[^a-z]+")
+
+
 def _fold(text: str) -> str:
-    """Lower case, Cyrillic transliterated, accents dropped, letters only."""
-    lowered = "".join(_CYRILLIC.get(c, c) for c in text.casefold())
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in decomposed if "a" <= c <= "z")
+    """Lower case, Cyrillic transliterated, accents dropped, letters only (in C: a
+    translation table and a regex, not a loop over characters)."""
+    lowered = text.casefold().translate(_TRANSLITERATE)
+    return _NOT_LETTER.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 @lru_cache(maxsize=65536)
@@ -435,6 +439,13 @@ def _source_names(source: str) -> dict[str, str]:
             if len(key) >= 4:
                 out.setdefault(key[:2], key[:5])
     return out
+
+
+def _initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (or a quotation, or the text): its
+    capital says nothing of it being a name, so it is not aligned to the source's names."""
+    before = text[max(0, start - 3) : start].rstrip()
+    return not before or before[-1] in _OPENERS
 
 
 @register
@@ -492,27 +503,28 @@ class NameVariants(_GroupingRule):
         targets = chunk.targets
         for row in compress(range(len(chunk)), map(_NAME.search, targets)):  # rows without: in C
             target = targets[row]
-            sources: dict[str, str] | None = None
+            names: dict[str, str] | None = None
             doc, pos, segment_id = chunk.doc_ids[row], chunk.positions[row], chunk.ids[row]
             for match in _NAME.finditer(target):
-                word = match.group(1)
+                word = match[1]
                 key = skeleton(word)
                 if len(key) < min_length:
                     continue
-                if sources is None:
-                    sources = _source_names(chunk.sources[row])
-                start, end = match.span()
-                before = target[max(0, start - 3) : start].rstrip()
-                initial = not before or before[-1] in _OPENERS
-                aligned = None if initial else sources.get(key[:2])  # the source name it may render
                 variants = groups.get((doc, key))
                 if variants is None:
                     variants = groups[doc, key] = {}
                 variant = variants.get(word)
                 if variant is None:
                     variant = variants[word] = Variant(word)
-                variant.add(pos, segment_id, start, end)
-                if aligned is not None and aligned not in variant.tags:
+                variant.add(pos, segment_id, match.start(), match.end())
+                if names is None:
+                    names = _source_names(chunk.sources[row])
+                aligned = names.get(key[:2])  # the source name it may render
+                if (
+                    aligned is not None
+                    and aligned not in variant.tags
+                    and not _initial(target, match.start())
+                ):
                     variant.tags |= {aligned}
         return groups
 
@@ -548,14 +560,20 @@ class NameVariants(_GroupingRule):
                 for i in range(len(key)):  # every deletion of one letter: a blocking key
                     blocks.setdefault(key[:i] + key[i + 1 :], []).append(key)
                 blocks.setdefault(key, []).append(key)
+        joined_any: set[str] = set()  # the skeletons joined to another
         for members in blocks.values():
+            if len(members) < 2:  # most blocks: one skeleton, no pair to compare
+                continue
             for a, b in combinations(dict.fromkeys(members), 2):  # a block holds a few skeletons
                 if self._near(a, b, skeletons):
                     parent[root(b)] = root(a)
+                    joined_any.update((a, b))
         joined: dict[str, Variants] = {}
         for key, variants in skeletons.items():  # first-seen order, variants in order
-            target = joined.setdefault(root(key), {})
-            target.update(variants)
+            if key not in joined_any:  # alone (a root is joined too): its variants as they are
+                joined[key] = variants
+                continue
+            joined.setdefault(root(key), {}).update(variants)
         return list(joined.values())
 
     @staticmethod
