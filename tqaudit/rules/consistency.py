@@ -500,6 +500,10 @@ class NameVariants(_GroupingRule):
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
         min_length = self.opts["min_length"]
+        # (document, spelling) -> its variant and the first two letters of its skeleton:
+        # a spelling met again in a chunk costs one look-up, not a skeleton and two
+        seen: dict[tuple[str, str], tuple[Variant, str]] = {}
+        short: set[str] = set()  # spellings whose skeleton is under min_length
         targets = chunk.targets
         for row in compress(range(len(chunk)), map(_NAME.search, targets)):  # rows without: in C
             target = targets[row]
@@ -507,24 +511,24 @@ class NameVariants(_GroupingRule):
             doc, pos, segment_id = chunk.doc_ids[row], chunk.positions[row], chunk.ids[row]
             for match in _NAME.finditer(target):
                 word = match[1]
-                key = skeleton(word)
-                if len(key) < min_length:
-                    continue
-                variants = groups.get((doc, key))
-                if variants is None:
-                    variants = groups[doc, key] = {}
-                variant = variants.get(word)
-                if variant is None:
-                    variant = variants[word] = Variant(word)
-                variant.add(pos, segment_id, match.start(), match.end())
+                entry = seen.get((doc, word))
+                if entry is None:
+                    if word in short:
+                        continue
+                    key = skeleton(word)
+                    if len(key) < min_length:
+                        short.add(word)
+                        continue
+                    variant = Variant(word)
+                    groups.setdefault((doc, key), {})[word] = variant
+                    entry = seen[doc, word] = (variant, key[:2])
+                variant, prefix = entry
+                start = match.start()
+                variant.add(pos, segment_id, start, match.end())
                 if names is None:
                     names = _source_names(chunk.sources[row])
-                aligned = names.get(key[:2])  # the source name it may render
-                if (
-                    aligned is not None
-                    and aligned not in variant.tags
-                    and not _initial(target, match.start())
-                ):
+                aligned = names.get(prefix)  # the source name it may render
+                if aligned is not None and aligned not in variant.tags and not _initial(target, start):
                     variant.tags |= {aligned}
         return groups
 
