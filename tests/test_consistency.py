@@ -179,3 +179,24 @@ def test_cli_pools_on_request(tmp_path: Path) -> None:
     (tmp_path / "tqaudit.toml").write_text("pool = true\n", "utf-8")
     assert counts("--config", str(tmp_path / "tqaudit.toml")) == [1, 4]
     assert counts("--config", str(tmp_path / "tqaudit.toml"), "--no-pool") == [1, 3]
+
+
+def test_pair_state_keeps_corpus_order_across_merges() -> None:
+    """A group met once stays a compact single; met again (in the same chunk, a later chunk
+    or a later chunk's own group) it becomes variants with occurrences in corpus order."""
+    from tqaudit.rules.consistency import PairGroups, merge_pairs
+
+    first, second, third = PairGroups(), PairGroups(), PairGroups()
+    first.add(("d", 1), ("a", "Alpha", 0, "s0"))
+    first.add(("d", 2), ("x", "Other", 1, "s1"))
+    second.add(("d", 1), ("b", "Beta", 2, "s2"))
+    second.add(("d", 1), ("a", "alpha", 3, "s3"))
+    third.add(("d", 2), ("y", "Else", 4, "s4"))
+    merged = merge_pairs([first, second, third])
+    assert len(merged) == 2 and not merged.singles
+    one = merged.groups[("d", 1)]
+    assert [(v.text, v.count, [w[0] for w in v.where]) for v in one.values()] == [
+        ("Alpha", 2, [0, 3]),
+        ("Beta", 1, [2]),
+    ]
+    assert [v.text for v in merged.groups[("d", 2)].values()] == ["Other", "Else"]

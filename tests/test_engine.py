@@ -307,3 +307,15 @@ def test_progress_hears_every_chunk_in_order() -> None:
     )
     assert calls == [(engine.CHUNK_SIZE, n), (2 * engine.CHUNK_SIZE, n), (n, n)]
     assert len(result.findings) == n
+
+
+def test_fewer_collections_raises_the_young_threshold_and_restores_it() -> None:
+    import gc
+
+    import tqaudit.engine as engine
+
+    before = gc.get_threshold()
+    with pytest.raises(ValueError), engine.fewer_collections():
+        assert gc.get_threshold() == (max(before[0], engine.GC_YOUNG_THRESHOLD), *before[1:])
+        raise ValueError("a stage failed")
+    assert gc.get_threshold() == before

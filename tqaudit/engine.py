@@ -12,11 +12,13 @@ findings do not depend on the chunk size, on ``--jobs``, or on whether inputs ar
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +37,27 @@ from tqaudit.scoring.options import AUDIT_METRICS
 from tqaudit.segments import reference_columns
 
 CHUNK_SIZE = 2000
+# Allocations (less deallocations) of container objects between two young collections of
+# CPython's cycle collector while the engine runs (CPython's default: 700).
+GC_YOUNG_THRESHOLD = 50_000
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Generator[None, None, None]:
+    """Run the body with the cycle collector's young threshold raised to ``GC_YOUNG_THRESHOLD``.
+
+    The stages allocate many small objects that reference counting frees (hits, findings
+    rows, chunk tuples, corpus states) while the segments, rules and packs stay alive: at
+    the default threshold the collector ran ~600 times in an audit of 24,000 segments and
+    its full collections rescanned everything alive, 0.7 of 10 CPU-s. Cycles are still
+    collected, less often; the thresholds are restored on leaving (they are per process).
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], GC_YOUNG_THRESHOLD), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def build_rules(config: Config, codes: Sequence[str] | None = None) -> list[Rule]:
@@ -291,7 +314,8 @@ def _stages(
 def run_chunk(task: tuple[Plan, pd.DataFrame, int, int]) -> ChunkResult:
     """One chunk through the stages (a pure function of its task: runs in any process)."""
     plan, frame, offset, base = task
-    return _stages(frame.reset_index(drop=True), plan, rules_of(plan), offset, base=base)
+    with fewer_collections():  # in a worker process too
+        return _stages(frame.reset_index(drop=True), plan, rules_of(plan), offset, base=base)
 
 
 def merge_states(rules: Sequence[Rule], parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -390,6 +414,20 @@ def run(
     With ``pooled``, the corpus rules' merged states come back unfinished, their positions
     counted from ``base`` (the caller merges them with other inputs' and calls :func:`finish`).
     """
+    with fewer_collections():
+        return _run(segments, plan, executor, rules, progress, pooled=pooled, base=base)
+
+
+def _run(
+    segments: pd.DataFrame,
+    plan: Plan,
+    executor: Executor | None,
+    rules: Sequence[Rule] | None,
+    progress: Callable[[int, int], None] | None,
+    *,
+    pooled: bool,
+    base: int,
+) -> EngineResult:
     segments = segments.reset_index(drop=True)
     columns = reference_columns(segments)
     if plan.metrics and columns:

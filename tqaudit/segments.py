@@ -87,7 +87,7 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
         if col not in out.columns:
             out[col] = ""
     text_cols = [c for c in out.columns if c in BASE_COLUMNS or _EXTRA_REF.match(str(c))]
-    _reject_surrogates(out, text_cols, origin)
+    _reject_surrogates(out, [c for c in text_cols if not _is_utf8_column(out[c])], origin)
     for col in text_cols:
         out[col] = out[col].fillna("").astype(str).astype(object)
     if "line" not in out.columns:
@@ -103,13 +103,24 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
     return out[ordered + rest].reset_index(drop=True)
 
 
+def _is_utf8_column(column: pd.Series) -> bool:
+    """Whether ``column`` is stored by Arrow, whose strings are valid UTF-8 by construction
+    (pandas' default string dtype): it cannot hold a lone surrogate, so it is not scanned."""
+    dtype = column.dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
 def _reject_surrogates(frame: pd.DataFrame, columns: Sequence[str], origin: str) -> None:
-    """A lone surrogate is an input error naming the segment, not a crash in a report writer."""
+    """A lone surrogate is an input error naming the segment, not a crash in a report writer
+    (nor in the conversion to pandas' string dtype, which encodes UTF-8).
+
+    Lists are iterated, not the Series (iterating a Series costs a Python call per cell).
+    """
     for col in columns:
-        texts = [v for v in frame[col] if isinstance(v, str)]
+        texts = [v for v in frame[col].tolist() if isinstance(v, str)]
         if not _SURROGATE.search("".join(texts)):  # one C scan; rows only on a hit
             continue
-        for sid, value in zip(frame["segment_id"], frame[col], strict=True):
+        for sid, value in zip(frame["segment_id"].tolist(), frame[col].tolist(), strict=True):
             if isinstance(value, str) and (match := _SURROGATE.search(value)):
                 raise InputError(
                     f"{origin}: segment {sid!r}: {col} holds a lone surrogate "

@@ -18,13 +18,13 @@ import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, compress
 
 from rapidfuzz.distance import Levenshtein
 
 from tqaudit.chunk import Chunk
 from tqaudit.findings import see_segments
-from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs
+from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs, chunk_memo
 from tqaudit.rules.registry import register
 
 # Occurrences of a variant located in the state (the rest are only counted): a message
@@ -82,6 +82,62 @@ def merge_groups(states: Sequence[Groups]) -> Groups:
                 else:
                     mine[v] = variant
     return out
+
+
+# A group met once so far (nearly every group of a feed): its variant's key, text, corpus
+# position and segment id, in one tuple instead of a dict, a Variant and a list.
+Single = tuple[Hashable, str, int, str]
+
+
+@dataclass(slots=True)
+class PairGroups:
+    """The state of a rule that groups whole segments (CN001, CN002): the groups met once,
+    kept compact, and the groups met several times as :data:`Variants`.
+
+    Keys are (document, hashed text), as in :data:`Groups`. A group moves from ``singles`` to
+    ``groups`` on its second occurrence; occurrences are added in corpus order.
+    """
+
+    singles: dict[tuple[str, Hashable], Single] = field(default_factory=dict)
+    groups: Groups = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.singles) + len(self.groups)
+
+    def add(self, key: tuple[str, Hashable], one: Single) -> None:
+        """One occurrence (later in the corpus than those already added)."""
+        variants = self.groups.get(key)
+        if variants is None:
+            first = self.singles.pop(key, None)
+            if first is None:
+                self.singles[key] = one
+                return
+            variants = self.groups[key] = {}
+            _add_single(variants, first)
+        _add_single(variants, one)
+
+    def absorb(self, other: PairGroups) -> None:
+        """``other``'s groups (which come later in the corpus) added to these."""
+        for key, one in other.singles.items():
+            self.add(key, one)
+        for key, variants in other.groups.items():
+            mine = self.groups.get(key)
+            if mine is None:
+                first = self.singles.pop(key, None)
+                if first is None:
+                    self.groups[key] = variants
+                    continue
+                mine = self.groups[key] = {}
+                _add_single(mine, first)
+            merge_groups([{key: mine}, {key: variants}])
+
+
+def _add_single(variants: Variants, one: Single) -> None:
+    vkey, text, pos, segment_id = one
+    variant = variants.get(vkey)
+    if variant is None:
+        variant = variants[vkey] = Variant(text)
+    variant.add(pos, segment_id)
 
 
 def digest(text: str) -> int:
@@ -171,7 +227,7 @@ class _GroupingRule(CorpusRule):
 
 
 @register
-class InconsistentTranslation(_GroupingRule):
+class InconsistentTranslation(CorpusRule):
     """The same source sentence translated differently in one document or corpus.
 
     ## What it does
@@ -207,43 +263,71 @@ class InconsistentTranslation(_GroupingRule):
     options = {"min_words": 4}
     option_docs = {"min_words": "sources with fewer words than this are not compared"}
 
-    def collect(self, chunk: Chunk) -> Groups:
-        return _collect_pairs(chunk, chunk.sources, chunk.targets, self.opts["min_words"], _key, _key)
+    def collect(self, chunk: Chunk) -> PairGroups:
+        return _collect_pairs(chunk, "sources", "targets", self.opts["min_words"], _key, _key)
 
-    def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
-        for (doc, _), variants in state.items():
+    def merge(self, states: Sequence[PairGroups]) -> PairGroups:
+        return merge_pairs(states)
+
+    def finish(self, state: PairGroups, inputs: Inputs) -> Iterator[CorpusHit]:
+        for (doc, _), variants in state.groups.items():  # a group met once has one variant
             scope = _doc_scope(doc)
             hit = group_hit(variants, inputs, f"Same source translated {{n}} ways {scope}: {{listed}}")
             if hit is not None:
                 yield hit
 
 
+def merge_pairs(states: Sequence[PairGroups]) -> PairGroups:
+    """The states of ``states`` (in corpus order) joined into the first, as :func:`merge_groups`."""
+    if not states:
+        return PairGroups()
+    out = states[0]
+    for state in states[1:]:
+        out.absorb(state)
+    return out
+
+
+def _digests(chunk: Chunk, column: str, form: Callable[[str], str]) -> dict[str, tuple[int | None, int]]:
+    """Each distinct text of ``chunk``'s ``column`` -> the digest of its ``form`` (None when
+    the form is empty) and the form's number of words.
+
+    Made once per chunk for all rules (CN001 and CN002 both hash the targets' ``_key``), and
+    once per distinct text: several systems' outputs in one chunk share their sources.
+    """
+
+    def compute() -> dict[str, tuple[int | None, int]]:
+        out: dict[str, tuple[int | None, int]] = {}
+        for text in set(getattr(chunk, column)):
+            shown = form(text)
+            out[text] = (digest(shown), shown.count(" ") + 1) if shown else (None, 0)
+        return out
+
+    return chunk_memo(chunk, ("consistency-digests", column, form.__name__), compute)
+
+
 def _collect_pairs(
     chunk: Chunk,
-    keys: Sequence[str],
-    values: Sequence[str],
+    keys: str,
+    values: str,
     min_words: int,
     key_form: Callable[[str], str],
     value_form: Callable[[str], str],
-) -> Groups:
-    """Rows grouped by (document, hashed key text), variants by hashed value text."""
-    groups: Groups = {}
-    forms = {text: key_form(text) for text in set(keys)}  # several systems share sources
-    for row, (doc, text, value) in enumerate(zip(chunk.doc_ids, keys, values, strict=True)):
-        form = forms[text]
-        if not form or form.count(" ") + 1 < min_words:
-            continue
-        variants = groups.setdefault((doc, digest(form)), {})
-        shown = value_form(value)
-        variant = variants.get(vkey := digest(shown))
-        if variant is None:
-            variant = variants[vkey] = Variant(value)
-        variant.add(chunk.positions[row], chunk.ids[row])
-    return groups
+) -> PairGroups:
+    """Rows grouped by (document, hashed key text) when the key has at least ``min_words``
+    words, variants by hashed value text; ``keys`` and ``values`` name the chunk's columns."""
+    state = PairGroups()
+    key_digests = _digests(chunk, keys, key_form)
+    value_digests = _digests(chunk, values, value_form)
+    columns = (chunk.doc_ids, getattr(chunk, keys), getattr(chunk, values), chunk.positions, chunk.ids)
+    for doc, text, value, pos, segment_id in zip(*columns, strict=True):
+        group, words = key_digests[text]
+        if group is not None and words >= min_words:
+            state.add((doc, group), (value_digests[value][0], value, pos, segment_id))
+    return state
 
 
 @register
-class SameTranslationOfDifferentSources(_GroupingRule):
+class SameTranslationOfDifferentSources(CorpusRule):
     """Different source sentences translated identically (inconsistency in source).
 
     ## What it does
@@ -274,13 +358,16 @@ class SameTranslationOfDifferentSources(_GroupingRule):
     options = {"min_words": 5}
     option_docs = {"min_words": "targets with fewer words than this are not compared"}
 
-    def collect(self, chunk: Chunk) -> Groups:
+    def collect(self, chunk: Chunk) -> PairGroups:
         has_source = [row for row, source in enumerate(chunk.sources) if source.strip()]
         part = chunk if len(has_source) == len(chunk) else chunk.subset(has_source)
-        return _collect_pairs(part, part.targets, part.sources, self.opts["min_words"], _key, _loose_key)
+        return _collect_pairs(part, "targets", "sources", self.opts["min_words"], _key, _loose_key)
 
-    def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
-        for (doc, _), variants in state.items():
+    def merge(self, states: Sequence[PairGroups]) -> PairGroups:
+        return merge_pairs(states)
+
+    def finish(self, state: PairGroups, inputs: Inputs) -> Iterator[CorpusHit]:
+        for (doc, _), variants in state.groups.items():
             scope = _doc_scope(doc)
             hit = group_hit(
                 variants,
@@ -293,10 +380,12 @@ class SameTranslationOfDifferentSources(_GroupingRule):
 
 # --------------------------------------------------------------------------- names
 
-# A capitalised word of a Latin-script target (hyphenated parts too): `Kassym-Jomart`.
-_NAME = re.compile(r"(?<![\w'’-])([A-Z][a-z]+(?:-[A-Z][a-z]+)*)(?![\w-])")
-# A capitalised word of a source, any script.
-_SOURCE_NAME = re.compile(r"(?<!\w)([^\W\d_][^\W\d_]+)")
+# A capitalised word of a Latin-script target (hyphenated parts too): `Kassym-Jomart`. The
+# look-behind follows the first letter (it reads that letter too) so that the pattern opens
+# with a character class, which ``re`` searches for in C instead of trying every position.
+_NAME = re.compile(r"([A-Z](?<![\w'’-][A-Z])[a-z]+(?:-[A-Z][a-z]+)*)(?![\w-])")
+# A word of four letters or more of a source, any script (the capitalised ones are names).
+_SOURCE_NAME = re.compile(r"([^\W\d_](?<!\w[^\W\d_])[^\W\d_]{3,})")
 _OPENERS = frozenset('.!?:;«»"“”„([')
 _CYRILLIC = dict(
     zip(
@@ -316,11 +405,15 @@ _GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])|^i(?=[aeiou])")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
+_TRANSLITERATE = str.maketrans(_CYRILLIC)
+_NOT_LETTER = re.compile("[^a-z]+")
+
+
 def _fold(text: str) -> str:
-    """Lower case, Cyrillic transliterated, accents dropped, letters only."""
-    lowered = "".join(_CYRILLIC.get(c, c) for c in text.casefold())
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    return "".join(c for c in decomposed if "a" <= c <= "z")
+    """Lower case, Cyrillic transliterated, accents dropped, letters only (in C: a
+    translation table and a regex, not a loop over characters)."""
+    lowered = text.casefold().translate(_TRANSLITERATE)
+    return _NOT_LETTER.sub("", unicodedata.normalize("NFKD", lowered))
 
 
 @lru_cache(maxsize=65536)
@@ -340,13 +433,19 @@ def skeleton(name: str) -> str:
 def _source_names(source: str) -> dict[str, str]:
     """Skeleton prefix (two letters) -> skeleton, for each capitalised word of ``source``."""
     out: dict[str, str] = {}
-    for match in _SOURCE_NAME.finditer(source):
-        word = match.group(1)
-        if word[0].isupper() and len(word) >= 4:
+    for word in _SOURCE_NAME.findall(source):
+        if word[0].isupper():
             key = skeleton(word)
             if len(key) >= 4:
                 out.setdefault(key[:2], key[:5])
     return out
+
+
+def _initial(text: str, start: int) -> bool:
+    """Whether the word at ``start`` opens a sentence (or a quotation, or the text): its
+    capital says nothing of it being a name, so it is not aligned to the source's names."""
+    before = text[max(0, start - 3) : start].rstrip()
+    return not before or before[-1] in _OPENERS
 
 
 @register
@@ -401,24 +500,35 @@ class NameVariants(_GroupingRule):
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
         min_length = self.opts["min_length"]
-        for row, target in enumerate(chunk.targets):
-            sources: dict[str, str] | None = None
+        # (document, spelling) -> its variant and the first two letters of its skeleton:
+        # a spelling met again in a chunk costs one look-up, not a skeleton and two
+        seen: dict[tuple[str, str], tuple[Variant, str]] = {}
+        short: set[str] = set()  # spellings whose skeleton is under min_length
+        targets = chunk.targets
+        for row in compress(range(len(chunk)), map(_NAME.search, targets)):  # rows without: in C
+            target = targets[row]
+            names: dict[str, str] | None = None
+            doc, pos, segment_id = chunk.doc_ids[row], chunk.positions[row], chunk.ids[row]
             for match in _NAME.finditer(target):
-                word = match.group(1)
-                key = skeleton(word)
-                if len(key) < min_length:
-                    continue
-                if sources is None:
-                    sources = _source_names(chunk.sources[row])
-                before = target[max(0, match.start() - 3) : match.start()].rstrip()
-                initial = not before or before[-1] in _OPENERS
-                aligned = None if initial else sources.get(key[:2])  # the source name it may render
-                variants = groups.setdefault((chunk.doc_ids[row], key), {})
-                variant = variants.get(word)
-                if variant is None:
-                    variant = variants[word] = Variant(word)
-                variant.add(chunk.positions[row], chunk.ids[row], match.start(), match.end())
-                if aligned is not None and aligned not in variant.tags:
+                word = match[1]
+                entry = seen.get((doc, word))
+                if entry is None:
+                    if word in short:
+                        continue
+                    key = skeleton(word)
+                    if len(key) < min_length:
+                        short.add(word)
+                        continue
+                    variant = Variant(word)
+                    groups.setdefault((doc, key), {})[word] = variant
+                    entry = seen[doc, word] = (variant, key[:2])
+                variant, prefix = entry
+                start = match.start()
+                variant.add(pos, segment_id, start, match.end())
+                if names is None:
+                    names = _source_names(chunk.sources[row])
+                aligned = names.get(prefix)  # the source name it may render
+                if aligned is not None and aligned not in variant.tags and not _initial(target, start):
                     variant.tags |= {aligned}
         return groups
 
@@ -454,14 +564,20 @@ class NameVariants(_GroupingRule):
                 for i in range(len(key)):  # every deletion of one letter: a blocking key
                     blocks.setdefault(key[:i] + key[i + 1 :], []).append(key)
                 blocks.setdefault(key, []).append(key)
+        joined_any: set[str] = set()  # the skeletons joined to another
         for members in blocks.values():
+            if len(members) < 2:  # most blocks: one skeleton, no pair to compare
+                continue
             for a, b in combinations(dict.fromkeys(members), 2):  # a block holds a few skeletons
                 if self._near(a, b, skeletons):
                     parent[root(b)] = root(a)
+                    joined_any.update((a, b))
         joined: dict[str, Variants] = {}
         for key, variants in skeletons.items():  # first-seen order, variants in order
-            target = joined.setdefault(root(key), {})
-            target.update(variants)
+            if key not in joined_any:  # alone (a root is joined too): its variants as they are
+                joined[key] = variants
+                continue
+            joined.setdefault(root(key), {}).update(variants)
         return list(joined.values())
 
     @staticmethod
@@ -507,8 +623,12 @@ def _together(one: Variants, other: Variants) -> bool:
 
 # --------------------------------------------------------------------------- acronyms
 
-# not part of a longer word, a hyphenated one or a dotted abbreviation (`U.S.`)
-_ACRONYM = re.compile(r"(?<![\w-])(?<!\w\.)([^\W\d_a-zа-яё]{2,6})(?![\w-]|\.\w)")
+# not part of a longer word, a hyphenated one or a dotted abbreviation (`U.S.`); the
+# look-behinds follow the first letter, as in ``_NAME``
+_CAPITAL = r"[^\W\d_a-zа-яё]"
+_ACRONYM = re.compile(rf"({_CAPITAL}(?<![\w-]{_CAPITAL})(?<!\w\.{_CAPITAL}){_CAPITAL}{{1,5}})(?![\w-]|\.\w)")
+# What every text with an acronym holds: two capitals in a row (a search in C)
+_MAY_HAVE_ACRONYM = re.compile(f"{_CAPITAL}{{2}}")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 
 
@@ -556,13 +676,13 @@ class AcronymVariants(_GroupingRule):
 
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
-        for row, (source, target) in enumerate(zip(chunk.sources, chunk.targets, strict=True)):
-            if source == source.lower():  # no capital letter: no acronym (empty sources too)
-                continue
-            found = _acronyms(source)
+        sources, targets = chunk.sources, chunk.targets
+        for row in compress(range(len(chunk)), map(_MAY_HAVE_ACRONYM.search, sources)):
+            found = _acronyms(sources[row])
             if len(found) != 1:
                 continue
-            rendered = _acronyms(target)
+            target = targets[row]
+            rendered = _acronyms(target) if _MAY_HAVE_ACRONYM.search(target) else {}
             if len(rendered) != 1:
                 continue
             (acronym,), ((word, (start, end)),) = found, rendered.items()

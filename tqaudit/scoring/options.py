@@ -93,7 +93,8 @@ def parse_options(options: Mapping[str, Any] | None) -> ScoringOptions:
         kwargs.setdefault(metric, {})[param] = value
     parsed = ScoringOptions(metrics, kwargs)
     for name in metrics:  # fail now, with our message, not mid-run with sacrebleu's
-        make_metric(name, parsed.for_metric(name))
+        if parsed.kwargs.get(name):  # sacrebleu's defaults always build (and importing it costs)
+            make_metric(name, parsed.for_metric(name))
     return parsed
 
 
