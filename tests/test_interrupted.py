@@ -245,7 +245,9 @@ def test_a_running_writer_temp_file_is_kept(tmp_path: Path) -> None:
 
 def _dead_pid() -> int:
     """The id of a process that has ended (and been reaped)."""
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     return int(proc.stdout)
 
 
