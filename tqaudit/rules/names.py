@@ -215,9 +215,10 @@ def _squash(text: str) -> str:
     return "".join(_PARTS.findall(fold(text)))
 
 
-def name_parts(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def name_parts(word: str) -> tuple[str, ...]:
     """Folded parts of a hyphenated or apostrophised word (`Lada-Konefal`, `O'Brien`)."""
-    return [fold(p) for p in _PARTS.findall(word) if len(p) > 1] or [fold(word)]
+    return tuple(fold(p) for p in _PARTS.findall(word) if len(p) > 1) or (fold(word),)
 
 
 def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
@@ -323,6 +324,14 @@ class _Pair:
     international: tuple[str, ...] = ()
     # the target language writes compounds as one word (`Südafrika`, `Zahlungsinformationen`)
     tgt_compounding: bool = False
+    # the exonym stems by their first two letters: a source word is compared with a few
+    stems_by_start: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        starts: dict[str, list[str]] = {}
+        for stem in self.exonyms:
+            starts.setdefault(stem[:2], []).append(stem)
+        self.stems_by_start = {k: tuple(v) for k, v in starts.items()}
 
 
 def _romaniser(header: dict[str, Any], lang: str) -> Callable[[str], set[str]]:
@@ -452,8 +461,11 @@ class _CarriedOver(Rule):
             return False
         if zipf(cand.text.lower(), pair.src) >= 3.5 or source.startswith(":", cand.start + len(cand.text)):
             return False  # a common word, or a label (`Matěj Válek Rešerše: Tomáš Roček`)
-        if any(zipf(w.lower(), pair.src) >= 5.5 or "-" in w for w in run[:-1]):
+        if any("-" in w or zipf(w.lower(), pair.src) >= 5.5 for w in run[:-1]):
             return False  # `Любовь Безбах`: a common word first; hyphens mark compounds
+        start = source.rfind(" ".join(run), 0, cand.start + len(cand.text))
+        if start > 0 and not sentence_initial(source, start) and source[start - 1] not in "([":
+            return True  # capitals inside a sentence (not a bracketed gloss `(Вэйв Спейс)`)
         forms = pair.romanise(run[0]) if pair.romanise is not None else {fold(run[0])}
         stems = {s for f in forms for s in (f, *_stems(f)) if len(s) >= 3}
         return max((zipf(s, pair.tgt) for s in stems), default=0.0) >= 2.0
@@ -525,12 +537,19 @@ class _CarriedOver(Rule):
 
 def _exonyms(folded: str, pair: _Pair) -> set[str]:
     """Target-language names of every exonym stem that ``folded`` starts with."""
-    return {name for stem, names in pair.exonyms.items() if folded.startswith(stem) for name in names}
+    return {
+        name
+        for stem in pair.stems_by_start.get(folded[:2], ())
+        if folded.startswith(stem)
+        for name in pair.exonyms[stem]
+    }
 
 
 def _exonym_stem(folded: str, pair: _Pair) -> int:
     """Length of the longest exonym pattern of the pair pack that ``folded`` starts with (0: none)."""
-    return max((len(stem) for stem in pair.exonyms if folded.startswith(stem)), default=0)
+    return max(
+        (len(stem) for stem in pair.stems_by_start.get(folded[:2], ()) if folded.startswith(stem)), default=0
+    )
 
 
 # Case endings of romanised Russian and Ukrainian nouns (`Putina`, `Mariupolia`): a name's
@@ -816,7 +835,8 @@ class NameMissing(_CarriedOver):
             return ""
         if _word_before_run(source, cand.start).lower() in pair.determiners:
             return ""  # `a Santa hat`, `your Ereader`, `the Indo-Pacific`: a noun phrase
-        run = cand.run or (cand.text,)
+        # the words of the run, hyphenated ones in parts (`Douglas-Davies`)
+        run = [part for w in cand.run or (cand.text,) for part in _HYPHEN_PARTS.findall(w)]
         if not all(self._international(w, pair) for w in run):
             return ""  # `National Weather Service`, `The Vampire Diaries`: a phrase, translated
         if pair.tgt_script != "LATIN" and not all(self._kept(w, pair) for w in run):
@@ -827,12 +847,16 @@ class NameMissing(_CarriedOver):
         """Whether the target language writes ``word`` in Latin script as often as the
         source language uses it (`Twitter`, `Samsung`, `Apple` in Russian text)."""
         word = _POSSESSIVE.sub("", word.lower())
+        if not word.isalpha():
+            return False
         zs = zipf(word, pair.src)
         return zipf(word, pair.tgt) >= max(self.opts["max_zipf"], zs - self.opts["max_zipf_drop"] + 0.2)
 
     def _international(self, word: str, pair: _Pair) -> bool:
         """Whether ``word`` is about as frequent in other languages as in the source language."""
         word = _POSSESSIVE.sub("", word.lower())
+        if not word.isalpha():
+            return False  # `O'Brien`: not one word of the frequency lists
         zs = zipf(word, pair.src)
         floor = zs - self.opts["max_zipf_drop"] + 0.2
         if not 1.0 <= zs < self.opts["max_zipf"] + 2.0:
@@ -855,6 +879,8 @@ class NameMissing(_CarriedOver):
         return len(others) >= 2 and min(others) >= zs - 1.0
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
+        if name_parts(cand.text)[-1] in index:
+            return True  # most names are copied as they are: no tolerant matching needed
         if cand.run and cand.text not in cand.run[-1] and fold(cand.text[0]) in index:
             return True  # a first or middle name abbreviated (`J. K. Tyl` for `Josef Kajetán Tyl`)
         if len(cand.run) >= 2 and not index.isdisjoint(_run_forms(cand.run)):
