@@ -639,7 +639,7 @@ def _english_spellings(word: str) -> tuple[str, ...]:
 def _word_before_run(text: str, start: int) -> str:
     """The word before the run of capitalised words that ends at or after ``start``
     (`a` in `a Santa hat`, `the` in `the Premier League`), ``""`` at the start."""
-    words = _WORD.findall(text[:start])
+    words = _WORD.findall(text, max(0, start - 160), start)  # a run is shorter than that
     while words and words[-1][:1].isupper():
         words.pop()
     return words[-1] if words else ""
