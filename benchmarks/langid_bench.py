@@ -2,8 +2,9 @@
 
 Usage::
 
-    python benchmarks/langid_bench.py [WMT_DIR] [--backends langdetect,py3langid,lingua]
+    python benchmarks/langid_bench.py [WMT_DIR] [--backends langdetect,py3langid,lingua,fasttext]
                                       [--out benchmarks/results/langid.md] [--examples N]
+                                      [--no-rules]
 
 WMT_DIR (default ``../shared/data/wmt``) holds one folder per pair ``<src>-<tgt>`` with
 ``src.<src>``, ``ref.<tgt>`` and optionally ``ref2.<tgt>``; every text's language is known
@@ -22,6 +23,14 @@ from its file name. The script measures
   the fast paths on and off (the findings must be the same).
 
 It writes a Markdown report to stdout and to ``--out``.
+
+``--audit N`` measures instead what language identification costs a whole audit, against the
+issue's yardstick: the first N segments of the system-output feed of ``audit_speed.py``
+(every system file of every pair, up to ``--audit-lines`` lines each, with its source and its
+reference), each run in a fresh child process: raw single-process langdetect
+(``detect_langs``, seeded) on the targets, and ``tqaudit.audit`` with every rule, language
+identification, BLEU and chrF per segment at ``--jobs 1`` and ``--jobs 2`` (CPU time of the
+workers included), with the model calls and a hash of the findings.
 """
 
 from __future__ import annotations
@@ -311,13 +320,131 @@ def accuracy_rows(stats: dict[str, dict[str, Counter[str]]]) -> list[list[str]]:
     return rows
 
 
+def audit_feed(wmt: Path, n: int, lines: int) -> pd.DataFrame:
+    """The first ``n`` segments of the system-output feed, each with its source and reference."""
+    from audit_speed import read_lines as raw_lines
+    from audit_speed import system_files
+
+    rows = []
+    for pair, src_lang, tgt_lang, src_file, sys_file in system_files(wmt):
+        refs = raw_lines(wmt / pair / f"ref.{tgt_lang}")[:lines]
+        sources, targets = raw_lines(src_file)[:lines], raw_lines(sys_file)[:lines]
+        label = f"{pair}/{sys_file.stem}"
+        for i, (s, t, r) in enumerate(zip(sources, targets, refs, strict=True)):
+            rows.append((f"{label}:{i + 1}", label, s, t, r, src_lang, tgt_lang))
+    names = ("segment_id", "doc_id", "source", "target", "reference", "src_lang", "tgt_lang")
+    return pd.DataFrame(rows[:n], columns=list(names))
+
+
+def audit_child(wmt: Path, n: int, lines: int, mode: str) -> dict[str, object]:
+    """One measurement (in a fresh process): ``raw`` langdetect, or ``jobs=J`` audits."""
+    import hashlib
+
+    from audit_speed import TreeSampler
+    from audit_speed import cpu_seconds as tree_cpu
+
+    frame = audit_feed(wmt, n, lines)
+    if mode == "raw":
+        from langdetect import DetectorFactory, detect_langs
+        from langdetect.lang_detect_exception import LangDetectException
+
+        DetectorFactory.seed = langid.SEED
+        detect_langs("load the profiles before the clock starts")
+        cpu0, start = tree_cpu(), time.perf_counter()
+        for text in frame["target"]:
+            with contextlib.suppress(LangDetectException):
+                detect_langs(text)
+        return {"seconds": time.perf_counter() - start, "cpu": tree_cpu() - cpu0, "n": len(frame)}
+    import tqaudit
+
+    config = tqaudit.Config(fail_on="never", jobs=int(mode.split("=")[1]))
+    cpu0, start = tree_cpu(), time.perf_counter()
+    with TreeSampler() as tree:  # the worker processes are no children of this one
+        result = tqaudit.audit(frame, config)
+    seconds = time.perf_counter() - start
+    calls = sum(langid.identifier_for(langid.Settings()).model_calls.values())
+    return {
+        "seconds": seconds,
+        "cpu": tree_cpu() - cpu0 + sum(tree.cpu.values()),
+        "n": len(frame),
+        "findings": len(result.findings),
+        "hash": hashlib.sha256(result.findings.to_csv(index=False).encode()).hexdigest()[:12],
+        "model_calls": calls if mode == "jobs=1" else "-",
+    }
+
+
+def audit_report(wmt: Path, n: int, lines: int, out: Path) -> int:
+    """Raw langdetect and full audits at jobs 1 and 2, each in a fresh child process."""
+    import json
+    import subprocess
+
+    rows = [
+        [
+            "run",
+            "segments",
+            "seconds",
+            "segments/s",
+            "CPU s",
+            "segments/CPU-s",
+            "load",
+            "model calls",
+            "findings",
+        ]
+    ]
+    for mode in ("raw", "jobs=1", "jobs=2"):
+        load = os.getloadavg()[0]
+        argv = [sys.executable, __file__, str(wmt), "--audit", str(n), "--audit-lines", str(lines)]
+        done = subprocess.run([*argv, "--audit-child", mode], capture_output=True, text=True, check=True)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        label = "raw langdetect, 1 process" if mode == "raw" else f"tqaudit audit, {mode}"
+        found = f"{r['findings']} ({r['hash']})" if "hash" in r else "-"
+        rows.append(
+            [
+                label,
+                f"{r['n']:,}",
+                f"{r['seconds']:.1f}",
+                f"{r['n'] / r['seconds']:,.0f}",
+                f"{r['cpu']:.1f}",
+                f"{r['n'] / r['cpu']:,.0f}",
+                f"{load:.1f}/{os.getloadavg()[0]:.1f}",
+                str(r.get("model_calls", "-")),
+                found,
+            ]
+        )
+    lines_out = [
+        "# Full audit vs raw langdetect on the same targets",
+        "",
+        f"First {n:,} segments of the WMT22 system outputs (first {lines} lines of each file, with "
+        "source and reference); every rule, language identification, BLEU and chrF per segment.",
+        "",
+        md_table(rows),
+        "",
+    ]
+    return emit_report(lines_out, [], out)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wmt", nargs="?", default=str(ROOT.parent / "shared" / "data" / "wmt"))
-    parser.add_argument("--backends", default="langdetect,py3langid,lingua")
+    parser.add_argument("--backends", default="langdetect,py3langid,lingua,fasttext")
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "langid.md"))
     parser.add_argument("--examples", type=int, default=0, help="rule findings to print per file")
+    parser.add_argument(
+        "--no-rules",
+        action="store_true",
+        help="backends only: skip langdetect's confusions and the LG rules' findings (minutes)",
+    )
+    parser.add_argument("--audit", type=int, default=0, help="full audit vs raw langdetect on N segments")
+    parser.add_argument("--audit-lines", type=int, default=84, help="lines per system file for --audit")
+    parser.add_argument("--audit-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.audit_child:
+        import json
+
+        print(json.dumps(audit_child(Path(args.wmt), args.audit, args.audit_lines, args.audit_child)))
+        return 0
+    if args.audit:
+        return audit_report(Path(args.wmt), args.audit, args.audit_lines, Path(args.out))
     texts, tables = load_wmt(Path(args.wmt))
     backends = []
     for name in args.backends.split(","):
@@ -374,6 +501,8 @@ def main(argv: list[str] | None = None) -> int:
         s = ustats[b]["all"]
         rows.append([b, str(s["n"]), pct(s["correct"], s["correct"] + s["wrong"]), pct(s["none"], s["n"])])
     out += [md_table(rows), ""]
+    if args.no_rules:
+        return emit_report(out, [], Path(args.out))
     out += ["Most frequent confusions (langdetect, default options):", ""]
     out += [f"- {line}" for line in confusions(texts, "langdetect", 8)] + [""]
 
@@ -395,11 +524,16 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     out += [md_table(monolingual_findings(texts)), ""]
-    report = "\n".join(out)
+    return emit_report(out, shown, Path(args.out))
+
+
+def emit_report(lines: list[str], shown: list[str], path: Path) -> int:
+    """Print the report (and the findings shown, to stderr) and write it to ``path``."""
+    report = "\n".join(lines)
     print(report)
     for line in shown:
         print(line, file=sys.stderr)
-    write_text(Path(args.out), report)  # atomic: never a half-written result file
+    write_text(path, report)  # atomic: never a half-written result file
     return 0
 
 

@@ -122,7 +122,9 @@ def audit(
     langid_backend: Annotated[
         str | None,
         typer.Option(
-            "--langid", metavar="NAME", help="Language identifier: langdetect (default), py3langid or lingua."
+            "--langid",
+            metavar="NAME",
+            help="Language identifier: langdetect (default), py3langid, lingua or fasttext.",
         ),
     ] = None,
     baseline: Annotated[

@@ -27,8 +27,10 @@ SIGNATURE = f"langid:seed{SEED}"
 
 
 def signature(settings: Settings) -> str:
-    """What decides the verdicts of a run, e.g. ``langid:langdetect:seed0``."""
-    return f"langid:{settings.backend}:seed{SEED}"
+    """What decides the verdicts of a run, e.g. ``langid:langdetect:seed0`` (with a fallback
+    backend for the languages the first lacks: ``langid:langdetect+fasttext:seed0``)."""
+    fallback = f"+{settings.fallback}" if settings.fallback else ""
+    return f"langid:{settings.backend}{fallback}:seed{SEED}"
 
 
 __all__ = [

@@ -203,6 +203,8 @@ class Identifier:
         self.settings = settings if settings is not None else Settings()
         self.cache_limit = cache_limit
         self.backend: Backend = get_backend(self.settings.backend)  # ConfigError if not installed
+        fallback = self.settings.fallback
+        self.fallback: Backend | None = get_backend(fallback) if fallback else None
         self.model_calls: Counter[str] = Counter()
         self.warned: set[str] = set()  # declared languages the backend lacks, warned about
         self._cache: dict[tuple[str, str], Verdict] = {}
@@ -259,19 +261,26 @@ class Identifier:
         fast_path = bool(declared) and settings.function_words > 0
         if fast_path and by_function_words(clean, declared, settings, self._markers):
             return Verdict(declared, 1.0)
-        self.model_calls[settings.backend] += 1
-        verdict = self.backend.detect(clean)
-        if (
-            declared
-            and verdict.lang != declared
-            and settings.declared_prior > 0
-            and declared in self.backend.supported
-        ):
+        name, backend = self.backend_for(declared)
+        self.model_calls[name] += 1
+        verdict = backend.detect(clean)
+        doubt = declared and verdict.lang != declared and settings.declared_prior > 0
+        if doubt and declared in backend.supported:
             # Second look with the declared language favoured: only evidence strong enough to
             # beat the prior makes a verdict against the declaration.
-            self.model_calls[settings.backend] += 1
-            verdict = self.backend.detect(clean, (declared, settings.declared_prior))
+            self.model_calls[name] += 1
+            verdict = backend.detect(clean, (declared, settings.declared_prior))
         return verdict
+
+    def backend_for(self, declared: str) -> tuple[str, Backend]:
+        """The backend (and its name) that judges texts declared ``declared``: the fallback
+        for a language the main backend lacks and the fallback knows (Kazakh: langdetect
+        has no profile for it, fastText and py3langid do), else the main backend."""
+        fallback = self.fallback
+        lacking = bool(declared) and declared not in self.backend.supported
+        if lacking and fallback is not None and declared in fallback.supported:
+            return self.settings.fallback, fallback
+        return self.settings.backend, self.backend
 
     # ----------------------------------------------------------------- segments
 
@@ -322,7 +331,7 @@ class Identifier:
     def _column(self, texts: Sequence[str], declared: Sequence[str]) -> list[Verdict]:
         """Verdicts for one text column, with the script fallback for unsupported languages."""
         langs = [base_language(d) for d in declared]
-        fallback = [bool(lang) and lang not in self.backend.supported for lang in langs]
+        fallback = [bool(lang) and lang not in self.backend_for(lang)[1].supported for lang in langs]
         for lang, fb in zip(langs, fallback, strict=True):
             if fb:
                 self._warn_once(lang)

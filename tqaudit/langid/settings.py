@@ -16,6 +16,7 @@ class Settings:
     """The ``[tool.tqaudit.langid]`` options, validated; hashable so it keys an identifier."""
 
     backend: str = "langdetect"
+    fallback: str = ""
     min_letters: int = 12
     min_letter_ratio: float = 0.5
     max_name_ratio: float = 0.6
@@ -47,6 +48,8 @@ class Settings:
     def _check(self) -> None:
         if self.backend not in BACKENDS:
             raise ConfigError(f"unknown langid backend {self.backend!r} (known: {', '.join(BACKENDS)})")
+        if self.fallback and self.fallback not in BACKENDS:
+            raise ConfigError(f"unknown langid fallback {self.fallback!r} (known: {', '.join(BACKENDS)})")
         for key in ("min_letters", "function_words"):
             if getattr(self, key) < 0:
                 raise ConfigError(f"langid option {key!r} must be >= 0, got {getattr(self, key)}")
@@ -63,7 +66,10 @@ class Settings:
 
 OPTION_DOCS: dict[str, str] = {
     "backend": "detector used where the script does not decide: langdetect (default), "
-    "py3langid or lingua when installed",
+    "py3langid, lingua or fasttext when installed",
+    "fallback": "backend for the declared languages the main one does not know (Kazakh for "
+    "langdetect): fasttext, py3langid or lingua when installed; empty (default): only their "
+    "script is checked",
     "min_letters": "fewer letters than this gives no verdict (a Han, kana or hangul "
     f"character counts as {CJK_WEIGHT})",
     "min_letter_ratio": "no verdict when letters are fewer than this share of the "

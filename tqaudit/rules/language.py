@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages
+from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, group_by_languages
 from tqaudit.rules.language_script import (
     ScriptKnowledge,
     char_script,
@@ -66,21 +66,33 @@ class _LanguageRule(Rule):
     """Shared plumbing of the language rules (helpers, not a rule to inherit behaviour from)."""
 
     def annotation_rows(self, chunk: Chunk, name: str) -> Sequence[int] | None:
-        """Targets in their declared language's script only (the model decides between
-        languages of one script; LG003/LG006 judge the others), and the source's detected
-        language only where it stands in for an undeclared ``src_lang``."""
-        judged = self.judged_rows(chunk)
+        """The rows whose verdict could make a finding of this rule (``verdict_rows``), and
+        the source's detected language only where it stands in for an undeclared
+        ``src_lang`` on those rows: every model call skipped is a few milliseconds saved.
+        The rows are found once per chunk for all the columns the rule reads."""
+        wanted = chunk_memo(chunk, ("language.verdict_rows", id(self)), lambda: self.verdict_rows(chunk))
         if not name.startswith("source_"):
-            return judged
+            return wanted
         pairs = zip(chunk.src_langs, chunk.sources, strict=True)
         undeclared = {row for row, (declared, source) in enumerate(pairs) if not declared and source.strip()}
-        return [row for row in judged if row in undeclared]
+        return [row for row in wanted if row in undeclared]
+
+    def verdict_rows(self, chunk: Chunk) -> list[int]:
+        """Rows that need a target verdict: by default those ``judged_rows`` gives."""
+        return self.judged_rows(chunk)
 
     def judged_rows(self, chunk: Chunk) -> list[int]:
-        """Rows whose target has text in its declared language's own script."""
-        know = ScriptKnowledge.from_pack(self.packs.get("language.scripts"))
-        pairs = zip(chunk.targets, chunk.tgt_langs, strict=True)
-        return [row for row, (t, lang) in enumerate(pairs) if t.strip() and in_own_script(know, t, lang)]
+        """Rows whose target has text in its declared language's own script (the model
+        decides between languages of one script; LG003/LG006 judge the others). Computed
+        once per chunk for LG001 and LG002 and all the columns they read."""
+        pack = self.packs.get("language.scripts")
+
+        def compute() -> list[int]:
+            know = ScriptKnowledge.from_pack(pack)
+            pairs = zip(chunk.targets, chunk.tgt_langs, strict=True)
+            return [row for row, (t, lang) in enumerate(pairs) if t.strip() and in_own_script(know, t, lang)]
+
+        return chunk_memo(chunk, ("language.judged_rows", id(pack)), compute)
 
     def prepare(self) -> None:
         scripts_pack = self.packs.get("language.scripts")
@@ -162,6 +174,29 @@ class WrongLanguage(_LanguageRule):
                 f"Target detected as {got!r} (confidence {p:.2f}), not the declared {want!r}",
             )
 
+    def verdict_rows(self, chunk: Chunk) -> list[int]:
+        """Judged rows whose verdict could be flagged: a declared target language, at least
+        `min_letters` of evidence, and not every word a word of the declared language (then
+        ``_words_of`` believes the declaration whatever the model says)."""
+        rows = []
+        for row in self.judged_rows(chunk):
+            want = scripts.base_language(chunk.tgt_langs[row])
+            if not want:
+                continue
+            words = evidence_words(chunk.targets[row])
+            if sum(len(w) for w in words) < self.opts["min_letters"] or self._all_declared(words, want):
+                continue
+            rows.append(row)
+        return rows
+
+    def _all_declared(self, words: list[str], want: str) -> bool:
+        """True when ``_words_of`` holds for any detected language: every word is a word of
+        the declared language (a share of 1 is at least any other language's share)."""
+        if not supported(want):
+            return False
+        share = known_share(words, want, self.opts["word_zipf"])
+        return share >= 1.0 and share >= self.opts["word_share"]
+
     def _words_of(self, words: list[str], want: str, got: str) -> bool:
         """True when the target's words are words of the declared language at least as
         often as of the detected one (wordfreq): the model misread a short sentence."""
@@ -217,6 +252,24 @@ class Untranslated(_LanguageRule):
         "min_letters": "targets with fewer letters are not flagged (short lines are often "
         "misread; LG003 still catches a short one in another script)",
     }
+
+    def verdict_rows(self, chunk: Chunk) -> list[int]:
+        """Judged rows whose verdict could be flagged: `min_letters` letters, and a source
+        language that writes the target language's script. A judged target is mostly in
+        its own language's script, so when the source language writes another (ru -> en)
+        it cannot be in the source language; a target in the source's script is LG003's."""
+        know = self.knowledge
+        rows = []
+        for row in self.judged_rows(chunk):
+            target = chunk.targets[row]
+            if scripts.letter_count(target) < self.opts["min_letters"]:
+                continue
+            own = source_scripts(know, chunk.src_langs[row], chunk.sources[row])
+            native = know.native(scripts.base_language(chunk.tgt_langs[row]))
+            if own and native and not own & native:
+                continue
+            rows.append(row)
+        return rows
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         v = _verdicts(chunk)
