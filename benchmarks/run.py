@@ -18,7 +18,7 @@ and documents. The same N pairs are written, before any clock starts, as
 - PO files for pofilter, one per target language (``msgid`` source, ``msgstr`` target,
   ``msgctxt`` the segment id): pofilter checks a file with one ``--language``.
 
-Rows (``--only`` takes a comma list of these names):
+Rows (``--only`` takes a comma list of these names, run in the order given):
 
 ``rules-j1``, ``rules-j2``
     ``tqaudit audit feed-src.jsonl`` with every rule but those that read language verdicts
@@ -61,6 +61,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -371,6 +372,9 @@ def table_for(run: dict[str, Any]) -> str:
         "compare segments per CPU-second). Each row ran in a fresh child process."
     )
     out += ["", md_table(rows_table(results)), ""]
+    missing = [row for row in run.get("rows", results) if row not in results]
+    if missing:
+        out += [f"Not measured (the run was stopped before them): {', '.join(missing)}.", ""]
     ratios = ratio_lines(results)
     if ratios:
         out += ["Ratios (segments per second; per CPU-second in brackets; > 1: the first is faster):", ""]
@@ -471,33 +475,34 @@ def git_commit() -> str:
     return proc.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
-def run_size(corpus: Path, n: int, rows: list[str], say: Callable[[str], None]) -> dict[str, Any]:
+def run_size(
+    corpus: Path, n: int, rows: list[str], say: Callable[[str], None], save: Callable[[dict[str, Any]], None]
+) -> None:
+    """Measure ``rows`` on ``n`` pairs; ``save`` gets the run after every row (a partial run counts)."""
     import tqaudit
 
-    load = os.getloadavg()[0]
-    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    results: dict[str, dict[str, Any]] = {}
-    with tempfile.TemporaryDirectory(prefix="tqaudit-run-") as tmp:
-        work = Path(tmp)
-        say(f"N={n:,}: writing the data …")
-        data = write_data(corpus, n, work)
-        for row in rows:
-            say(f"N={n:,}: {row} …")
-            results[row] = run_child(work, row)
-            r = results[row]
-            say(f"    {r['seconds']:.1f} s, {r['cpu_seconds']:.1f} CPU s, peak {r['peak_mb']:.0f} MB")
-    return {
+    run: dict[str, Any] = {
         "segments": n,
         "corpus": str(corpus),
         "files": len(system_files(corpus)),
-        "data": data,
-        "results": results,
+        "rows": rows,
+        "results": {},
         "tqaudit": tqaudit.__version__,
         "commit": git_commit(),
-        "started": started,
-        "load": [load, os.getloadavg()[0]],
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load": [os.getloadavg()[0], os.getloadavg()[0]],
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
     }
+    with tempfile.TemporaryDirectory(prefix="tqaudit-run-") as tmp:
+        work = Path(tmp)
+        say(f"N={n:,}: writing the data …")
+        run["data"] = write_data(corpus, n, work)
+        for row in rows:
+            say(f"N={n:,}: {row} …")
+            r = run["results"][row] = run_child(work, row)
+            run["load"][1] = os.getloadavg()[0]
+            save(run)
+            say(f"    {r['seconds']:.1f} s, {r['cpu_seconds']:.1f} CPU s, peak {r['peak_mb']:.0f} MB")
 
 
 def sizes(values: list[str]) -> list[int]:
@@ -515,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "data" / "wmt")
     parser.add_argument("--segments", action="append", default=[], help="N (repeatable or comma list)")
-    parser.add_argument("--only", default="", help=f"comma list of rows: {', '.join(ROWS)}")
+    parser.add_argument("--only", default="", help=f"rows to run, in this order: {', '.join(ROWS)}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for run-N.md/json and run.md")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
@@ -527,17 +532,25 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(rows) - set(ROWS))
     if unknown:
         raise SystemExit(f"unknown rows {', '.join(unknown)}; rows: {', '.join(ROWS)}")
-    rows = [r for r in ROWS if r in rows]
+    rows = list(dict.fromkeys(rows))  # in the order given: a run stopped early keeps the first ones
     if not args.corpus.is_dir() or not system_files(args.corpus):
         raise SystemExit(f"{args.corpus}: no <src>-<tgt>/sys/ folders")
     args.out.mkdir(parents=True, exist_ok=True)
     for n in sizes(args.segments or ["10000"]):
-        run = run_size(args.corpus, n, rows, lambda s: print(s, file=sys.stderr, flush=True))
-        write_text(args.out / f"run-{n}.json", json.dumps(run, indent=1, sort_keys=True) + "\n")
-        emit(table_for(run), args.out / f"run-{n}.md")
+        run_size(
+            args.corpus, n, rows, lambda s: print(s, file=sys.stderr, flush=True), partial(save, args.out)
+        )
+        print(table_for(json.loads((args.out / f"run-{n}.json").read_text("utf-8"))))
     runs = [json.loads(p.read_text("utf-8")) for p in sorted(args.out.glob("run-*.json"))]
     emit(curve(runs), args.out / "run.md")
     return 0
+
+
+def save(out: Path, run: dict[str, Any]) -> None:
+    """``run`` so far as OUT/run-N.json and OUT/run-N.md (atomic writes: a stopped run keeps its rows)."""
+    n = run["segments"]
+    write_text(out / f"run-{n}.json", json.dumps(run, indent=1, sort_keys=True) + "\n")
+    write_text(out / f"run-{n}.md", table_for(run))
 
 
 if __name__ == "__main__":
