@@ -465,20 +465,36 @@ def curve(runs: list[dict[str, Any]]) -> str:
 # --------------------------------------------------------------------------- parent
 
 
-def git_commit() -> str:
+def git_commit(rev: str = "HEAD") -> str:
+    """The last commit at or before ``rev`` that changed ``tqaudit/`` (the code measured).
+
+    ``+changes`` marks uncommitted changes there; a commit of the benchmarks alone keeps the name.
+    """
     proc = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%h", rev.split("+")[0], "--", "tqaudit"],
+        capture_output=True,
+        text=True,
     )
     dirty = subprocess.run(
         ["git", "-C", str(ROOT), "status", "--porcelain", "tqaudit"], capture_output=True, text=True
     )
-    return proc.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+    changed = dirty.stdout.strip() if rev == "HEAD" else "+changes" in rev
+    return proc.stdout.strip() + ("+changes" if changed else "")
 
 
 def run_size(
-    corpus: Path, n: int, rows: list[str], say: Callable[[str], None], save: Callable[[dict[str, Any]], None]
+    corpus: Path,
+    n: int,
+    rows: list[str],
+    say: Callable[[str], None],
+    save: Callable[[dict[str, Any]], None],
+    earlier: dict[str, Any] | None = None,
 ) -> None:
-    """Measure ``rows`` on ``n`` pairs; ``save`` gets the run after every row (a partial run counts)."""
+    """Measure ``rows`` on ``n`` pairs; ``save`` gets the run after every row (a partial run counts).
+
+    ``earlier`` (the saved run of the same N) keeps its other rows when it measured the same code
+    on the same corpus: ``--only`` completes a stopped run. Each row records when it started.
+    """
     import tqaudit
 
     run: dict[str, Any] = {
@@ -493,13 +509,19 @@ def run_size(
         "load": [os.getloadavg()[0], os.getloadavg()[0]],
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
     }
+    if earlier and (git_commit(earlier["commit"]), earlier["corpus"]) == (run["commit"], run["corpus"]):
+        run["results"] = {k: v for k, v in earlier["results"].items() if k not in rows}
+        run["rows"] = list(dict.fromkeys([*earlier.get("rows", earlier["results"]), *rows]))
+        run["started"] = f"{earlier['started']} (rows {', '.join(rows)}: {run['started']})"
+        run["load"][0] = min(run["load"][0], earlier["load"][0])
     with tempfile.TemporaryDirectory(prefix="tqaudit-run-") as tmp:
         work = Path(tmp)
         say(f"N={n:,}: writing the data …")
         run["data"] = write_data(corpus, n, work)
         for row in rows:
             say(f"N={n:,}: {row} …")
-            r = run["results"][row] = run_child(work, row)
+            started = time.strftime("%H:%M UTC", time.gmtime())
+            r = run["results"][row] = {**run_child(work, row), "started": started}
             run["load"][1] = os.getloadavg()[0]
             save(run)
             say(f"    {r['seconds']:.1f} s, {r['cpu_seconds']:.1f} CPU s, peak {r['peak_mb']:.0f} MB")
@@ -537,9 +559,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{args.corpus}: no <src>-<tgt>/sys/ folders")
     args.out.mkdir(parents=True, exist_ok=True)
     for n in sizes(args.segments or ["10000"]):
-        run_size(
-            args.corpus, n, rows, lambda s: print(s, file=sys.stderr, flush=True), partial(save, args.out)
-        )
+        saved = args.out / f"run-{n}.json"
+        earlier = json.loads(saved.read_text("utf-8")) if saved.exists() else None
+        say = partial(print, file=sys.stderr, flush=True)
+        run_size(args.corpus, n, rows, say, partial(save, args.out), earlier)
         print(table_for(json.loads((args.out / f"run-{n}.json").read_text("utf-8"))))
     runs = [json.loads(p.read_text("utf-8")) for p in sorted(args.out.glob("run-*.json"))]
     emit(curve(runs), args.out / "run.md")
