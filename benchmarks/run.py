@@ -169,8 +169,8 @@ def clean(text: str) -> str:
     )
 
 
-def write_data(corpus: Path, n: int, work: Path) -> dict[str, Any]:
-    """The feeds, text files and PO files of ``n`` pairs under ``work``; what they hold."""
+def write_data(corpus: Path, n: int, work: Path, with_po: bool = True) -> dict[str, Any]:
+    """The feeds, text files and (``with_po``) PO files of ``n`` pairs under ``work``; what they hold."""
     from translate.storage import po
 
     rows = corpus_rows(corpus)
@@ -191,13 +191,15 @@ def write_data(corpus: Path, n: int, work: Path) -> dict[str, Any]:
             )
             hyp.write(clean(target) + "\n")
             ref.write(clean(reference) + "\n")
+            langs[tgt_lang] = langs.get(tgt_lang, 0) + 1
+            if not with_po:
+                continue
             if tgt_lang not in stores:
                 stores[tgt_lang] = po.pofile()
                 stores[tgt_lang].settargetlanguage(tgt_lang)
             unit = stores[tgt_lang].addsourceunit(source)
             unit.target = target
             unit.setcontext(seg)  # msgctxt keeps repeated sources distinct
-            langs[tgt_lang] = langs.get(tgt_lang, 0) + 1
     for lang, store in sorted(stores.items()):
         folder = work / "po" / f"feed-{lang}"  # measure_pofilter reads the language from the folder
         folder.mkdir(parents=True)
@@ -517,7 +519,7 @@ def run_size(
     with tempfile.TemporaryDirectory(prefix="tqaudit-run-") as tmp:
         work = Path(tmp)
         say(f"N={n:,}: writing the data …")
-        run["data"] = write_data(corpus, n, work)
+        run["data"] = write_data(corpus, n, work, with_po="pofilter" in rows)
         for row in rows:
             say(f"N={n:,}: {row} …")
             started = time.strftime("%H:%M UTC", time.gmtime())
