@@ -368,7 +368,7 @@ def table_for(run: dict[str, Any]) -> str:
         + "."
     )
     out.append(
-        f"{run['machine']}; tqaudit {run['tqaudit']} at commit {run['commit']}; "
+        f"{run['machine']}; tqaudit {run['tqaudit']}, code of commit {git_commit(run['commit'])}; "
         f"run started {run['started']}, "
         f"load average {run['load'][0]:.1f} before and {run['load'][1]:.1f} after (the machine was shared: "
         "compare segments per CPU-second). Each row ran in a fresh child process."
@@ -379,7 +379,11 @@ def table_for(run: dict[str, Any]) -> str:
         out += [f"Not measured (the run was stopped before them): {', '.join(missing)}.", ""]
     ratios = ratio_lines(results)
     if ratios:
-        out += ["Ratios (segments per second; per CPU-second in brackets; > 1: the first is faster):", ""]
+        out += [
+            "Ratios (> 1: the first is faster): segments per CPU-second, the measure on a shared "
+            "machine; wall-clock segments per second in brackets:",
+            "",
+        ]
         out += [*ratios, ""]
     hashes = {results[r]["findings_hash"] for r in ("rules-j1", "rules-j2", "dask") if r in results}
     if len(hashes) > 1:
@@ -428,7 +432,7 @@ def ratio_lines(results: dict[str, dict[str, Any]]) -> list[str]:
         if row in results and peer in results:
             a, b = results[row], results[peer]
             lines.append(
-                f"- `{row}` / `{peer}`: **{rate(a) / rate(b):.2f}×** ({cpu_rate(a) / cpu_rate(b):.2f}×); "
+                f"- `{row}` / `{peer}`: **{cpu_rate(a) / cpu_rate(b):.2f}×** ({rate(a) / rate(b):.2f}×); "
                 f"peak RSS {a['peak_mb']:.0f} / {b['peak_mb']:.0f} MB"
             )
     return lines
@@ -546,6 +550,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--segments", action="append", default=[], help="N (repeatable or comma list)")
     parser.add_argument("--only", default="", help=f"rows to run, in this order: {', '.join(ROWS)}")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for run-N.md/json and run.md")
+    parser.add_argument("--render", action="store_true", help="only rewrite the tables from OUT/run-*.json")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -560,13 +565,16 @@ def main(argv: list[str] | None = None) -> int:
     if not args.corpus.is_dir() or not system_files(args.corpus):
         raise SystemExit(f"{args.corpus}: no <src>-<tgt>/sys/ folders")
     args.out.mkdir(parents=True, exist_ok=True)
-    for n in sizes(args.segments or ["10000"]):
+    for n in [] if args.render else sizes(args.segments or ["10000"]):
         saved = args.out / f"run-{n}.json"
         earlier = json.loads(saved.read_text("utf-8")) if saved.exists() else None
         say = partial(print, file=sys.stderr, flush=True)
         run_size(args.corpus, n, rows, say, partial(save, args.out), earlier)
         print(table_for(json.loads((args.out / f"run-{n}.json").read_text("utf-8"))))
     runs = [json.loads(p.read_text("utf-8")) for p in sorted(args.out.glob("run-*.json"))]
+    if args.render:
+        for run in runs:
+            write_text(args.out / f"run-{run['segments']}.md", table_for(run))
     emit(curve(runs), args.out / "run.md")
     return 0
 
