@@ -214,7 +214,7 @@ def tree_run(command: list[str]) -> dict[str, Any]:
     """Run ``command``, timing it and sampling its process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    with TreeSampler() as tree:
+    with TreeSampler(interval=0.5) as tree:  # a scan of /proc costs CPU on a busy machine
         proc = subprocess.run(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False
         )
