@@ -404,11 +404,12 @@ def _codes(words: list[str]) -> np.ndarray:
     return np.fromiter((ids.setdefault(w, len(ids)) for w in words), dtype=np.int64, count=len(words))
 
 
-def _comebacks(words: list[str], codes: np.ndarray | None, k: int) -> tuple[Sequence[int], Sequence[int]]:
+def _comebacks(words: list[str], codes: np.ndarray | None, k: int) -> tuple[Any, Any]:
     """The positions whose word comes back ``k`` words on (where a run of period ``k`` may
     start), and each one's offset from its index: consecutive positions have the same
-    offset, so a run's positions are found by bisection, not word by word. With ``codes``
-    (a long segment: up to 200 periods of its length) the comparison runs in numpy."""
+    offset, so a run's positions are found by bisection, not word by word. Two lists; with
+    ``codes`` (a long segment: up to 200 periods of its length) two numpy arrays, compared
+    in numpy."""
     if codes is None:
         starts = list(compress(range(len(words) - k), map(eq, words, words[k:])))
         return starts, list(map(operator.sub, starts, range(len(starts))))
