@@ -12,7 +12,7 @@ it). A rule that has not finished after ``--limit`` seconds is stopped and shown
 ``>limit``: the run goes on in a fresh process from the next rule, so a catastrophic
 pattern costs one limit, not the run.
 
-The strings are written here (no data files): 1 MB of English prose, a 40,000-character
+The strings are written here (no data files): 1 MB and 10 MB of English prose, a 40,000-character
 Japanese line without spaces, and the shapes that made patterns backtrack (printf ``%`` and
 zeros, ``<a`` and spaces, an e-mail local part without ``@``, long runs of spaces, digits and
 one repeated word). Under a second per rule on each is the target (issue 12).
@@ -36,6 +36,10 @@ STRINGS = {
     "english-1MB": lambda: ("The fare is 150 tenge, Tokayev said on 12 May.  Leave a Reply! " * (MB // 64))[
         :MB
     ],
+    # the line of 10 MB of issue 12 (the whole CLI audit of one must finish)
+    "english-10MB": lambda: (
+        "The fare is 150 tenge, Tokayev said on 12 May.  Leave a Reply! " * (10 * MB // 64)
+    )[: 10 * MB],
     "cjk-40k": lambda: ("東京の駅で新しい線が開業した。" * 3000)[:40_000],
     "printf-zeros": lambda: "%" + "0" * 40_000,
     "tag-spaces": lambda: "<a" + " " * 40_000 + ">",

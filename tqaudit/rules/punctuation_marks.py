@@ -104,7 +104,7 @@ class DoubledPunctuation(Rule):
                 src_lang = scripts.base_language(chunk.src_langs[row])
                 if src_lang not in abbrevs:
                     abbrevs[src_lang] = abbreviations(self.packs, src_lang)
-                before = targets[row][: m.start()]
+                before = targets[row][max(0, m.start() - _TAIL) : m.start()]
                 if ends_in_abbreviation(before, abbrevs[lang] | abbrevs[src_lang]):
                     continue
             fix = mark[-1] if not mark.startswith(".") or len(mark) < 4 else "..."
@@ -123,6 +123,10 @@ _BREAK_UNSPACED = re.compile(r"[.](?<=[^\W\d_][.])(?<![.?!…][.])(?![.?!…])[ 
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w'’-])\w+$")
+# Characters before a mark that the tests of what precedes it read: ``ends_in_abbreviation``
+# reads the last 40, a word of ``no_stop_after`` is short. Reading the whole text before
+# each mark was quadratic in a long segment.
+_TAIL = 100
 
 
 def _lower_after_break(
@@ -137,10 +141,11 @@ def _lower_after_break(
     for m in pattern.finditer(text):
         nxt = text[m.end() : m.end() + 1]
         if not nxt.islower():
-            before = _WORD_BEFORE.search(text, 0, m.start())
+            # a longer word than the tail is cut and not found: it is in no list either
+            before = _WORD_BEFORE.search(text, max(0, m.start() - _TAIL), m.start())
             if before is None or before.group() not in closed:
                 continue
-        if ends_in_abbreviation(text[: m.start()], abbrevs):
+        if ends_in_abbreviation(text[max(0, m.start() - _TAIL) : m.start()], abbrevs):
             continue
         out.append(m)
     return out
@@ -219,9 +224,18 @@ class InsertedSentenceBreak(Rule):
                 if text[m.end() : m.end() + 1].islower():
                     message = "Full stop before a lower-case word inside a sentence"
                 else:
-                    word = text[: m.start()].rsplit(None, 1)[-1]
+                    word = text[_word_start(text, m.start()) : m.start()]
                     message = f"Full stop after '{word}' inside a sentence"
                 yield Hit(i, m.start(), m.start() + 1, message, "")
+
+
+def _word_start(text: str, end: int) -> int:
+    """Where the last word of ``text[:end]`` (which ends in no space) starts: after its last
+    whitespace (``str.split``'s), found without copying the text before ``end``."""
+    start = end
+    while start and not text[start - 1].isspace():
+        start -= 1
+    return start
 
 
 # A comma or semicolon between two letters of a script written with spaces.

@@ -6,7 +6,9 @@ translator's faithful copy: every rule here stays silent on it (:func:`source_re
 
 from __future__ import annotations
 
+import bisect
 import functools
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from itertools import compress, pairwise
 from operator import eq
 from typing import Any
+
+import numpy as np
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
@@ -366,20 +370,21 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
         seen.setdefault(pairs[i], []).append(i)
     periods = {1}
     for positions in seen.values():
-        for x, a in enumerate(positions):
-            periods.update(b - a for b in positions[x + 1 :] if b - a <= max_words)
+        periods.update(_distances(positions, max_words))
     runs: list[tuple[int, int]] = []
     out: list[tuple[int, int, int]] = []
+    codes = _codes(words) if n >= _VECTOR_WORDS else None
     for k in sorted(periods):
         i = 0
-        # only where a word comes back k words on can a run of period k start
-        for start in compress(range(n - k), map(eq, words, words[k:])):
-            if start < i:
+        starts, offsets = _comebacks(words, codes, k)
+        at = 0
+        while at < len(starts):
+            if starts[at] < i:
+                at = bisect.bisect_left(starts, i, at)  # skip the starts inside a run at once
                 continue
-            i = start
-            end = i + k
-            while end < n and words[end] == words[end - k]:
-                end += 1
+            i = int(starts[at])
+            # the run ends k words after the first position past i whose word does not come back
+            end = int(starts[bisect.bisect_right(offsets, offsets[at], at) - 1]) + 1 + k
             inside = any(s <= i and end <= e for s, e in runs)  # `go go go go` at k=2
             if end - i >= 2 * k and not inside and not _periodic(words[i : i + k]):
                 runs.append((i, end))
@@ -387,8 +392,62 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
                     out.append((i, k, end))
                 i = end
             else:
-                i += 1
+                # a later start up to end - k has the same end, a rotation of the same
+                # unit and is as short or as inside: it fails too (retrying each was quadratic)
+                i = max(i + 1, end - k + 1)
     return out
+
+
+def _codes(words: list[str]) -> np.ndarray:
+    """The words as integers (equal words, equal codes), for comparisons in numpy."""
+    ids: dict[str, int] = {}
+    return np.fromiter((ids.setdefault(w, len(ids)) for w in words), dtype=np.int64, count=len(words))
+
+
+def _comebacks(words: list[str], codes: np.ndarray | None, k: int) -> tuple[Any, Any]:
+    """The positions whose word comes back ``k`` words on (where a run of period ``k`` may
+    start), and each one's offset from its index: consecutive positions have the same
+    offset, so a run's positions are found by bisection, not word by word. Two lists; with
+    ``codes`` (a long segment: up to 200 periods of its length) two numpy arrays, compared
+    in numpy."""
+    if codes is None:
+        starts = list(compress(range(len(words) - k), map(eq, words, words[k:])))
+        return starts, list(map(operator.sub, starts, range(len(starts))))
+    found = np.flatnonzero(codes[k:] == codes[:-k])
+    return found, found - np.arange(len(found))
+
+
+# Segments of at least this many words compare their words in numpy.
+_VECTOR_WORDS = 2000
+
+
+def _distances(positions: list[int], most: int) -> set[int]:
+    """The distances up to ``most`` between any two of ``positions`` (ascending).
+
+    Each position is compared with the ones up to ``most`` after it only; a long list
+    (a long segment's common pair) is compared shift by shift in numpy, which stops at
+    the first shift whose every distance is over ``most``.
+    """
+    found: set[int] = set()
+    if len(positions) < _VECTOR_AT:
+        for x, a in enumerate(positions):
+            for b in positions[x + 1 :]:
+                if b - a > most:
+                    break
+                found.add(b - a)
+        return found
+    array = np.asarray(positions, dtype=np.int64)
+    for shift in range(1, len(positions)):
+        gaps = array[shift:] - array[:-shift]
+        near = gaps[gaps <= most]
+        if not len(near):
+            break  # distances grow with the shift
+        found.update(np.flatnonzero(np.bincount(near)).tolist())
+    return found
+
+
+# Position lists at least this long are compared in numpy (shorter ones: the setup costs more).
+_VECTOR_AT = 64
 
 
 def find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[Repeat]:
@@ -431,37 +490,57 @@ def _best_rotation(
     """
     best = (0, False, 0)
     first = run_start
+    unlike = _unlike_gaps(text, spans, run_start, k, run_end)
     for s in range(run_start, run_start + k):
         copies = (run_end - s) // k
         if copies < 2:
             break
-        same = _same_copies(text, spans, s, k, copies)
+        same = _same_copies(unlike, s, k, copies)
         after_mark = s == 0 or bool(text[spans[s - 1][1] : spans[s][0]].strip())
         if (same, after_mark) > best[:2]:
             best, first = (same, after_mark, s), s
     return first, best[0]
 
 
-def _same_copies(text: str, spans: Sequence[tuple[int, int]], first: int, k: int, copies: int) -> int:
-    """How many leading copies are written alike, punctuation inside them included.
+def _gap(text: str) -> str:
+    """The text between two words as a copy is compared: case folded, each run of
+    whitespace one space (what ``" ".join(copy.casefold().split())`` makes of it)."""
+    return _SPACES.sub(" ", text.casefold())
 
-    `on it was on; it was` has the same words twice but is no repeat.
+
+_SPACES = re.compile(r"\s+")
+
+
+def _unlike_gaps(
+    text: str, spans: Sequence[tuple[int, int]], run_start: int, k: int, run_end: int
+) -> list[int]:
+    """The gaps ``j`` of a periodic run (the text between words ``j`` and ``j + 1``) that
+    differ from the gap ``k`` words before, in order.
+
+    The words of the run repeat with period ``k``; two copies of a unit are written alike
+    when their inner gaps are too (`on it was on; it was` is no repeat): computed once
+    per run, so that each rotation's count costs the gaps that differ, not the run.
     """
+    gaps = [_gap(text[spans[j][1] : spans[j + 1][0]]) for j in range(run_start, run_end - 1)]
+    return [run_start + x for x in range(k, len(gaps)) if gaps[x] != gaps[x - k]]
 
-    def copy(c: int) -> str:
-        return " ".join(text[spans[first + c * k][0] : spans[first + c * k + k - 1][1]].casefold().split())
 
-    unit = copy(0)
-    same = 1
-    while same < copies and copy(same) == unit:
-        same += 1
-    return same
+def _same_copies(unlike: list[int], first: int, k: int, copies: int) -> int:
+    """How many leading copies from word ``first`` are written alike, punctuation inside
+    them included: up to the first copy with an inner gap unlike the copy before it
+    (``unlike``: :func:`_unlike_gaps`; the gap after a copy's last word is between
+    copies, not in one)."""
+    for j in unlike[bisect.bisect_left(unlike, first + k) :]:
+        if (j - first) % k != k - 1:
+            return min(copies, (j - first) // k)
+    return copies
 
 
 def _repeat(row: int, text: str, spans: Sequence[tuple[int, int]], first: int, k: int, copies: int) -> Repeat:
     start, end = spans[first][0], spans[first + copies * k - 1][1]
     gaps = tuple(text[spans[first + c * k - 1][1] : spans[first + c * k][0]] for c in range(1, copies))
-    before, after = text[:start].rstrip()[-1:], text[end:].lstrip()[:1]
+    stop, begin = _skip_space_back(text, start), _skip_space(text, end)
+    before, after = text[stop - 1 : stop] if stop else "", text[begin : begin + 1]
     whole = not before.isalnum() and not after.isalnum()  # "" too: the text's edge
     unit = text[start : spans[first + k - 1][1]]
     return Repeat(row, start, end, unit, k, copies, gaps, whole)
