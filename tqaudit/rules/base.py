@@ -378,3 +378,47 @@ def literal_alternation(
     if word_boundary:
         body = rf"(?<!\w){body}(?!\w)"
     return re.compile(body, flags)
+
+
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def word_start_trie(words: Iterable[str], after_first: str, before: str) -> str:
+    """``(?:before)(?:trie_alternation(words))``, written with the test of what stands before the word
+    (``before``, a lookbehind that is a word edge) moved after its first character
+    (``after_first``, the same test as a two-character lookbehind): every branch then opens
+    with a literal. Words that do not open with a letter or digit keep the plain form."""
+    words = sorted(set(words))
+    if not words:
+        return ""
+    if not all(_LETTER_OR_DIGIT.fullmatch(w[:1]) for w in words):
+        return f"{before}(?:{trie_alternation(words)})"
+    heads: dict[str, list[str]] = {}
+    for w in words:
+        heads.setdefault(w[0], []).append(w[1:])
+    branches = []
+    for head, tails in sorted(heads.items()):
+        branches.append(re.escape(head) + after_first + trie_alternation(tails))
+    return "(?:" + "|".join(branches) + ")"
+
+
+def trie_alternation(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` as a prefix tree: far faster than a flat
+    alternation, which Python's engine tries word by word at every position."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(c) + emit(node[c]) for c in sorted(node) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return emit(tree)

@@ -29,8 +29,7 @@ from typing import Any
 
 from tqaudit.chunk import Chunk
 from tqaudit.packs import Pack, PackSet
-from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, group_by_languages
-from tqaudit.rules.numbers import _trie  # the prefix-tree alternation of literals
+from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, group_by_languages, trie_alternation
 from tqaudit.rules.registry import register
 
 # Where a unit ends: sentence punctuation and the spaces after it (CJK full stops need
@@ -122,7 +121,7 @@ def build_matcher(packs: Sequence[Pack]) -> Matcher | None:
     # literals searched in the lower-cased text: far faster than the case-insensitive
     # phrases with their word boundaries, which are tried at every position; as a prefix
     # tree, which the engine walks once per position instead of trying every literal
-    quick = re.compile(_trie(sorted(set(anchors))) or "(?!x)x")
+    quick = re.compile(trie_alternation(sorted(set(anchors))) or "(?!x)x")
     return Matcher(kinds, quick, _alternation(unanchored) if unanchored else None)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule, literal_alternation
+from tqaudit.rules.base import Hit, Rule, literal_alternation, trie_alternation, word_start_trie
 from tqaudit.rules.registry import register
 
 # Digits as written in running text: optional group separators (comma, full stop, space,
@@ -322,7 +322,7 @@ class Lexicon:
         other = [s for s in self.scales if s not in cjk]
         parts = []
         if other:
-            alts = _trie(other)
+            alts = trie_alternation(other)
             parts.append(rf"\s?(?:{alts})(?:(?<=\.)|(?!\w))")
         if cjk:
             parts.append(r"\s?[多余]?(?:" + "|".join(re.escape(s) for s in cjk) + ")+")
@@ -373,7 +373,7 @@ class Lexicon:
         minus = "|".join(re.escape(m) for m in header.get("minus", []) if m.isalpha())
         self.minus_before = re.compile(rf"(?:{minus})\s$", re.IGNORECASE) if minus else None
         words = [w for w in self.scales if w.isalpha() and len(w) > 2]
-        alts = _trie(words)
+        alts = trie_alternation(words)
         # `тисяч 100` (colloquial: about 100 thousand)
         self.scale_before = re.compile(rf"(?<!\w)(?:{alts})\s$", re.IGNORECASE) if alts else None
         self.word_probe = self._word_probe(header)
@@ -384,8 +384,8 @@ class Lexicon:
         # anchored right after a number: no word edge before (`5kg`); a whole word after
         latin = [u for u in self.units if scripts.script_of(u[0]) not in scripts.CJK]
         cjk = [u for u in self.units if u not in latin]
-        unit_alts = [f"(?:{_trie(latin)})(?![^\\W\\d_])"] if latin else []
-        unit_alts += [_trie(cjk)] if cjk else []
+        unit_alts = [f"(?:{trie_alternation(latin)})(?![^\\W\\d_])"] if latin else []
+        unit_alts += [trie_alternation(cjk)] if cjk else []
         self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
 
@@ -463,23 +463,23 @@ class Lexicon:
         parts = []
         end = "" if compounds else r"(?![^\W\d_])"
         if strong:  # `below zero`, `unter null`
-            body = _word_start_trie(strong, *_WORD_EDGE).replace("\\ ", r"\s+")
+            body = word_start_trie(strong, *_WORD_EDGE).replace("\\ ", r"\s+")
             parts.append(f"{body}{end}")
         if weak:
-            joined = f"(?:{self.joiner.pattern})(?:{_trie(self.atoms)})"
-            parts.append(f"{_word_start_trie(weak, *_WORD_EDGE)}{joined}{end}")
+            joined = f"(?:{self.joiner.pattern})(?:{trie_alternation(self.atoms)})"
+            parts.append(f"{word_start_trie(weak, *_WORD_EDGE)}{joined}{end}")
         other = []
         if (strong or weak) and scales - cjk:  # `5k`, `20Mio.`
-            other.append(rf"\d(?:{_trie(scales - cjk)})")
+            other.append(rf"\d(?:{trie_alternation(scales - cjk)})")
         if self.han:
             other.append(f"[{re.escape(self.han)}]{{2}}")
         if self.counted is not None:
             other.append(self.counted.pattern)
         scale_chars = [c for c in cjk if c in self.scales]
         if scale_chars:
-            other.append(rf"\d\s?[多余]?(?:{_trie(scale_chars)})")
+            other.append(rf"\d\s?[多余]?(?:{trie_alternation(scale_chars)})")
         if cjk - set(scale_chars):
-            other.append(rf"(?:{_trie(cjk - set(scale_chars))})\s\d")  # `零下 5`: a sign
+            other.append(rf"(?:{trie_alternation(cjk - set(scale_chars))})\s\d")  # `零下 5`: a sign
         if other:
             parts.append("|".join(other))
         return Probe(tuple(re.compile(p) for p in parts))  # on lower case: far faster than IGNORECASE
@@ -488,7 +488,7 @@ class Lexicon:
         """A number word checked alone or two Han numerals (what ``probe`` looks for in a
         text without digits), on lower case: a prefilter for ``probe``."""
         words = {w for w in self.strong if " " not in w}
-        parts = [_word_start_trie(words, *_WORD_OR_UNDERSCORE) + r"(?![^\W\d_])"] if words else []
+        parts = [word_start_trie(words, *_WORD_OR_UNDERSCORE) + r"(?![^\W\d_])"] if words else []
         other = []
         if self.han:
             other.append(f"[{re.escape(self.han)}]{{2}}")
@@ -795,48 +795,6 @@ class Probe:
 # it: a word edge (`\b`), and a word edge or an underscore.
 _WORD_EDGE = (r"(?<!\w.)", r"\b")
 _WORD_OR_UNDERSCORE = (r"(?<![^\W_].)", r"(?:\b|(?<=_))")
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
-
-
-def _word_start_trie(words: Iterable[str], after_first: str, before: str) -> str:
-    """``(?:before)(?:_trie(words))``, written with the test of what stands before the word
-    (``before``, a lookbehind that is a word edge) moved after its first character
-    (``after_first``, the same test as a two-character lookbehind): every branch then opens
-    with a literal. Words that do not open with a letter or digit keep the plain form."""
-    words = sorted(set(words))
-    if not words:
-        return ""
-    if not all(_LETTER_OR_DIGIT.fullmatch(w[:1]) for w in words):
-        return f"{before}(?:{_trie(words)})"
-    heads: dict[str, list[str]] = {}
-    for w in words:
-        heads.setdefault(w[0], []).append(w[1:])
-    branches = []
-    for head, tails in sorted(heads.items()):
-        branches.append(re.escape(head) + after_first + _trie(tails))
-    return "(?:" + "|".join(branches) + ")"
-
-
-def _trie(words: Iterable[str]) -> str:
-    """A regex alternation of ``words`` as a prefix tree: far faster than a flat
-    alternation, which Python's engine tries word by word at every position."""
-    tree: dict[str, Any] = {}
-    for word in words:
-        node = tree
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        branches = [re.escape(c) + emit(node[c]) for c in sorted(node) if c]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-
-    return emit(tree)
 
 
 def _clock_pattern(words: Sequence[str]) -> str:

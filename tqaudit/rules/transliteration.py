@@ -10,8 +10,7 @@ from tqaudit import scripts
 from tqaudit.chunk import Chunk, finditer
 from tqaudit.errors import ConfigError
 from tqaudit.packs import Pack
-from tqaudit.rules.base import Applicability, Hit, Rule
-from tqaudit.rules.numbers import _word_start_trie  # the prefix-tree alternation of number words
+from tqaudit.rules.base import Applicability, Hit, Rule, word_start_trie
 from tqaudit.rules.registry import register
 
 
@@ -231,7 +230,7 @@ def _name_pattern(names: dict[str, _Entry], inflections: list[str]) -> re.Patter
     A prefix tree whose branches open with a literal is searched in C: a flat alternation of
     300 names with a leading look-behind is tried name by name at every position.
     """
-    tree = _word_start_trie(names, r"(?<!\w.)", r"(?<!\w)") or "(?!x)x"
+    tree = word_start_trie(names, r"(?<!\w.)", r"(?<!\w)") or "(?!x)x"
     endings = "(?:" + "|".join(map(re.escape, inflections)) + ")?" if inflections else ""
     return re.compile(rf"(?P<name>{tree}){endings}(?!\w)")
 
