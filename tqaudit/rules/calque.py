@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from tqaudit.chunk import Chunk
 from tqaudit.errors import ConfigError
-from tqaudit.rules.base import Applicability, Hit, Rule, remap
+from tqaudit.rules.base import Applicability, Hit, Rule, remap, trie_alternation
 from tqaudit.rules.registry import register
 
 # Any dash, with or without spaces around it, matches any other: MT writes the Russian
@@ -35,27 +36,50 @@ class CalqueEntry:
 
 @dataclass(frozen=True)
 class CalqueTable:
-    """The calques of one language pair: entries by canonical phrase, one scan pattern."""
+    """The calques of one language pair: entries by canonical phrase, and the prefix tree of
+    those phrases that picks the rows worth scanning."""
 
     entries: dict[str, tuple[CalqueEntry, ...]]
-    pattern: re.Pattern[str]
-    anchors: tuple[str, ...]
+    quick: re.Pattern[str]  # the canonical phrases as one prefix tree, for texts in canonical form
+    _scans: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, compare=False)
 
-    def candidates(self, targets: Sequence[str]) -> list[int]:
-        """The rows whose lower-cased text contains an anchor: the only rows the pattern can match.
+    def candidates(self, targets: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """``(row, phrases)`` for the rows whose canonical form (:func:`phrase_key`) contains
+        listed phrases: the only rows, and the only phrases, the scan can match.
 
-        Substring tests run in C; a flat alternation of a hundred phrases is tried at every
-        position of every text by the regex engine, several times slower.
+        A text that holds a phrase holds its canonical form once case-folded, its dashes and
+        spaces unified, so nothing is lost; the literal prefix tree runs in C, where a scan
+        pattern of every phrase (spaces, dashes and apostrophes as classes, a hundred
+        alternatives) is tried at every position of every text, several times slower.
         """
-        anchors = self.anchors
-        return [row for row, text in enumerate(targets) if any(map(text.lower().__contains__, anchors))]
+        quick = self.quick.search
+        for row, text in enumerate(targets):
+            canonical = phrase_key(text)
+            if quick(canonical):
+                yield row, tuple(k for k in self.entries if k in canonical)
+
+    def scan(self, phrases: tuple[str, ...]) -> re.Pattern[str]:
+        """The scan pattern of ``phrases`` (longest first, as whole words), compiled once."""
+        pattern = self._scans.get(phrases)
+        if pattern is None:
+            alts = "|".join(phrase_regex(k) for k in sorted(phrases, key=lambda k: (-len(k), k)))
+            pattern = self._scans[phrases] = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
+        return pattern
+
+
+_DASH_CHAR = re.compile(f"[{_DASHES}]")
+_APOSTROPHE_TABLE = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
 
 
 def phrase_key(text: str) -> str:
-    """The canonical form of a phrase: case-folded, one space, dashes and apostrophes unified."""
-    text = _DASH_RUN.sub("-", text.casefold())
-    text = re.sub(f"[{_APOSTROPHES}]", "'", text)
-    return " ".join(text.split())
+    """The canonical form of a phrase: case-folded, one space, dashes and apostrophes unified.
+
+    Every target of a chunk is put in this form to pick the rows worth scanning, so the dash
+    substitution runs only on texts that have a dash."""
+    text = text.casefold()
+    if _DASH_CHAR.search(text):
+        text = _DASH_RUN.sub("-", text)
+    return " ".join(text.translate(_APOSTROPHE_TABLE).split())
 
 
 def phrase_regex(phrase: str) -> str:
@@ -78,9 +102,16 @@ def phrase_regex(phrase: str) -> str:
 def compile_source_pattern(text: str, origin: str) -> re.Pattern[str]:
     """An entry's ``source_pattern`` (a stem or a regex, case-insensitive), or a clear error."""
     try:
-        return re.compile(text, re.IGNORECASE)
+        return _compiled(text)
     except re.error as exc:
         raise ConfigError(f"{origin}: bad source_pattern {text!r} ({exc})") from None
+
+
+@cache
+def _compiled(text: str) -> re.Pattern[str]:
+    """One compiled pattern per source condition in the process (Russian and Ukrainian
+    sources share their tables' conditions)."""
+    return re.compile(text, re.IGNORECASE)
 
 
 def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> CalqueTable:
@@ -88,11 +119,10 @@ def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> Cal
 
     Each entry's ``pattern`` and its ``forms`` (other inflections with the same fix) become
     one alternation, longest first; the phrase found is mapped back to its entries by
-    :func:`phrase_key`. Each form contributes one anchor, its longest word that is not a
-    function word, which every text matching the form contains once lower-cased.
+    :func:`phrase_key`. The canonical phrases also make the prefix tree that picks the
+    rows worth scanning.
     """
     entries: dict[str, list[CalqueEntry]] = {}
-    anchors: set[str] = set()
     for name, pack_entries in packs:
         for i, e in enumerate(pack_entries):
             cond = e.get("source_pattern")
@@ -101,57 +131,16 @@ def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> Cal
             forms = [str(e["pattern"]), *(str(f) for f in e.get("forms", ()))]
             for form in forms:
                 entries.setdefault(phrase_key(form), []).append(entry)
-                anchors.add(_anchor(form))
-    alts = "|".join(phrase_regex(k) for k in sorted(entries, key=lambda k: (-len(k), k))) or r"(?!x)x"
     return CalqueTable(
         {k: tuple(v) for k, v in entries.items()},
-        re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE),
-        tuple(sorted(anchors)),
+        re.compile(trie_alternation(entries) or r"(?!x)x"),
     )
-
-
-# Words too common to pick the rows worth matching (English; other targets' phrases rarely
-# consist of function words only, and a common anchor only costs speed, never a finding).
-_COMMON = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "at",
-        "by",
-        "for",
-        "his",
-        "her",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "our",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "was",
-        "we",
-        "with",
-    ]
-)
-
-
-def _anchor(form: str) -> str:
-    """The form's longest word that is not a function word, lower-cased (as texts are tested)."""
-    words = re.findall(r"\w+", form.lower())
-    return max(words, key=lambda w: (w not in _COMMON, len(w)))
 
 
 def calque_hits(table: CalqueTable, sources: Sequence[str], targets: Sequence[str]) -> Iterator[Hit]:
     """Hits for every listed phrase in ``targets`` whose entry the row's source allows."""
-    for row in table.candidates(targets):
-        for m in table.pattern.finditer(targets[row]):
+    for row, phrases in table.candidates(targets):
+        for m in table.scan(phrases).finditer(targets[row]):
             text = m.group()
             entry = next((e for e in table.entries[phrase_key(text)] if e.applies(sources[row])), None)
             if entry is not None:
