@@ -41,6 +41,9 @@ class CalqueTable:
 
     entries: dict[str, tuple[CalqueEntry, ...]]
     quick: re.Pattern[str]  # the canonical phrases as one prefix tree, for texts in canonical form
+    # canonical phrase -> the phrase as written in the pack, where case folding changed more
+    # than the case ('großartigen' folds to 'grossartigen', which no case-blind regex matches)
+    written: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _scans: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, compare=False)
 
     def candidates(self, targets: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
@@ -59,10 +62,12 @@ class CalqueTable:
                 yield row, tuple(k for k in self.entries if k in canonical)
 
     def scan(self, phrases: tuple[str, ...]) -> re.Pattern[str]:
-        """The scan pattern of ``phrases`` (longest first, as whole words), compiled once."""
+        """The scan pattern of ``phrases`` (longest first, as whole words), compiled once;
+        a phrase whose case folding is not a case change is also matched as written."""
         pattern = self._scans.get(phrases)
         if pattern is None:
-            alts = "|".join(phrase_regex(k) for k in sorted(phrases, key=lambda k: (-len(k), k)))
+            texts = {v for k in phrases for v in (k, *self.written.get(k, ()))}
+            alts = "|".join(phrase_regex(k) for k in sorted(texts, key=lambda k: (-len(k), k)))
             pattern = self._scans[phrases] = re.compile(rf"(?<!\w)(?:{alts})(?!\w)", re.IGNORECASE)
         return pattern
 
@@ -123,6 +128,7 @@ def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> Cal
     rows worth scanning.
     """
     entries: dict[str, list[CalqueEntry]] = {}
+    written: dict[str, set[str]] = {}
     for name, pack_entries in packs:
         for i, e in enumerate(pack_entries):
             cond = e.get("source_pattern")
@@ -130,10 +136,14 @@ def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> Cal
             entry = CalqueEntry(str(e["suggestion"]), source)
             forms = [str(e["pattern"]), *(str(f) for f in e.get("forms", ()))]
             for form in forms:
-                entries.setdefault(phrase_key(form), []).append(entry)
+                key = phrase_key(form)
+                entries.setdefault(key, []).append(entry)
+                if form.casefold() != form.lower():
+                    written.setdefault(key, set()).add(form)
     return CalqueTable(
         {k: tuple(v) for k, v in entries.items()},
         re.compile(trie_alternation(entries) or r"(?!x)x"),
+        {k: tuple(sorted(v)) for k, v in written.items()},
     )
 
 
