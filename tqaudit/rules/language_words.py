@@ -149,6 +149,12 @@ class UntranslatedWord(Rule):
         in_source: dict[str, set[str]] = {}
         least = self.opts["min_letters"]
         native = know.native(tgt)
+        # the source's script is its declared language's (source_script): when the target
+        # does not write it and it is not Latin, no row of the pair can have a candidate
+        # (ru->en, zh->en: words in other scripts are LG003's), so no word is split at all
+        declared = source_script(know, src, "")
+        if declared and declared not in native and declared != "LATIN":
+            return
         sources, targets = chunk.sources, chunk.targets
         for row in rows:
             source, target = sources[row], targets[row]
