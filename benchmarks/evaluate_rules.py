@@ -45,6 +45,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"
 
+from audit_speed import read_lines  # noqa: E402
+
 import tqaudit  # noqa: E402
 from tqaudit.io.writers import write_text  # noqa: E402
 from tqaudit.rules import RULES, load_rules  # noqa: E402
@@ -55,11 +57,6 @@ FAILING = ("warning", "error")
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def read_lines(path: Path) -> list[str]:
-    """Lines of a UTF-8 file verbatim (a BOM stays: it is part of what the rules see)."""
-    return path.read_text("utf-8").split("\n")[:-1]
 
 
 # Set from --select / --no-systems before the worker processes fork.

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from audit_speed import read_lines
 
 from tqaudit.io.writers import write_text
 from tqaudit.scripts import language_script
@@ -38,10 +39,6 @@ BINS = (0, 10, 20, 40, 80, 160)
 SMOOTHING = 3  # units added to both lengths before the ratio (keeps tiny texts finite)
 MIN_SPREAD = 0.08  # no table may claim ratios tighter than about 8%
 Z05 = 1.6449  # the 95% quantile of the standard normal
-
-
-def read_lines(path: Path) -> list[str]:
-    return path.read_text("utf-8").split("\n")[:-1]
 
 
 def script_class(script: str) -> str:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from audit_speed import emit
+from audit_speed import emit, read_lines
 
 if TYPE_CHECKING:
     from tqaudit.packs import Pack
@@ -44,11 +44,6 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WMT = ROOT.parent / "shared" / "data" / "wmt"
 
 Matcher = Callable[[str, str], bool]
-
-
-def read_lines(path: Path) -> list[str]:
-    with open(path, encoding="utf-8", newline="\n") as fh:
-        return [line.rstrip("\n") for line in fh]
 
 
 def label_of(pack: Pack, index: int) -> str:
