@@ -32,7 +32,7 @@ from tqaudit.cli.common import (
 from tqaudit.config import FAIL_ON, Config, load_config
 from tqaudit.errors import ConfigError
 from tqaudit.io.discover import STDIN, expand
-from tqaudit.io.writers import alive
+from tqaudit.io.writers import ended
 from tqaudit.report import DEFAULT_FORMATS, REPORT_FILES, default_folder, parse_formats, write_reports
 from tqaudit.report.terminal import (
     MACHINE_FORMATS,
@@ -316,7 +316,7 @@ def stdin_folder(root: str | None = None) -> Iterator[Path]:
     with contextlib.suppress(OSError):
         for old in base.glob(f"{STDIN_PREFIX}*-*"):
             pid = old.name[len(STDIN_PREFIX) :].partition("-")[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid)) and old.is_dir():
+            if ended(pid) and old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix=f"{STDIN_PREFIX}{os.getpid()}-", dir=root) as folder:
         yield Path(folder)

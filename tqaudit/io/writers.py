@@ -100,6 +100,12 @@ def alive(pid: int) -> bool:
     return True
 
 
+def ended(pid: str) -> bool:
+    """Whether ``pid`` (as read from a leftover's name) names a process that has ended:
+    a number, not this process, and not running. What each cleanup of leftovers asks."""
+    return pid.isdigit() and int(pid) != os.getpid() and not alive(int(pid))
+
+
 def _temp_prefix(path: Path, pid: int) -> str:
     return f".{path.name}.tq{pid}-"
 
@@ -118,7 +124,7 @@ def remove_stale_temps(path: Path) -> list[Path]:
         return removed
     for tmp in candidates:
         pid = tmp.name[len(path.name) + 4 :].partition("-")[0]
-        if not pid.isdigit() or int(pid) == os.getpid() or alive(int(pid)):
+        if not ended(pid):
             continue
         with contextlib.suppress(OSError):
             if tmp.is_file() and not tmp.is_symlink():

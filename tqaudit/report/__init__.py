@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError, OutputError
-from tqaudit.io.writers import alive
+from tqaudit.io.writers import ended
 from tqaudit.report import csv, github, gitlab, html, json, junit, markdown, rdjson, sarif
 
 # format name -> (renderer returning {file name: text})
@@ -119,9 +119,7 @@ def remove_leftovers(out: Path) -> list[Path]:
         return removed
     for path in candidates:
         kind, _, pid = path.name[len(out.name) + 2 :].rpartition("-")
-        if kind not in ("new", "old") or not pid.isdigit() or not path.is_dir():
-            continue
-        if int(pid) == os.getpid() or alive(int(pid)):
+        if kind not in ("new", "old") or not ended(pid) or not path.is_dir():
             continue
         with contextlib.suppress(OSError):
             if kind == "old" and not out.exists():
