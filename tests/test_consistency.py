@@ -107,8 +107,10 @@ def test_state_is_small_and_picklable() -> None:
     states = engine.collect(rules, chunk, 0)
     assert set(states) == {"CN001", "CN002", "CN003", "CN004"}
     assert pickle.loads(pickle.dumps(states)).keys() == states.keys()
-    # CN001 keeps one group per distinct long source, not one entry per pair of segments
-    assert len(states["CN001"]) == len({s for s, _ in PLANTED})
+    # CN001 keeps three numbers per segment with a long enough source, and no text at all
+    long_sources = [s for s, _ in PLANTED if len(s.split()) >= 4]
+    assert len(states["CN001"]) == len(long_sources) == len(PLANTED)
+    assert b"Telegram" not in pickle.dumps(states["CN001"])
 
 
 def test_documents_are_checked_apart() -> None:
@@ -182,21 +184,36 @@ def test_cli_pools_on_request(tmp_path: Path) -> None:
 
 
 def test_pair_state_keeps_corpus_order_across_merges() -> None:
-    """A group met once stays a compact single; met again (in the same chunk, a later chunk
-    or a later chunk's own group) it becomes variants with occurrences in corpus order."""
-    from tqaudit.rules.consistency import PairGroups, merge_pairs
+    """Rows merged chunk after chunk come back per group in corpus order; a group read
+    one way is not reported; each variant has the text of its first occurrence."""
+    import numpy as np
 
-    first, second, third = PairGroups(), PairGroups(), PairGroups()
-    first.add(("d", 1), ("a", "Alpha", 0, "s0"))
-    first.add(("d", 2), ("x", "Other", 1, "s1"))
-    second.add(("d", 1), ("b", "Beta", 2, "s2"))
-    second.add(("d", 1), ("a", "alpha", 3, "s3"))
-    third.add(("d", 2), ("y", "Else", 4, "s4"))
-    merged = merge_pairs([first, second, third])
-    assert len(merged) == 2 and not merged.singles
-    one = merged.groups[("d", 1)]
+    from tqaudit.chunk import SegmentRow
+    from tqaudit.rules.base import Inputs
+    from tqaudit.rules.consistency import PairRows, _pair_variants, merge_pairs
+
+    def state(groups: list[int], variants: list[int], positions: list[int]) -> PairRows:
+        arrays = (np.array(groups, np.uint64), np.array(variants, np.uint64), np.array(positions, np.int64))
+        return PairRows([arrays])
+
+    def chunks() -> list[PairRows]:  # merging consumes the states: fresh ones for each merge
+        return [
+            state([1, 2], [10, 20], [0, 1]),
+            state([1, 1, 3], [11, 10, 30], [2, 3, 4]),
+            state([2, 3], [20, 31], [5, 6]),
+        ]
+
+    merged = merge_pairs(chunks())
+    assert len(merged) == 7
+    groups = [(v.tolist(), p.tolist()) for v, p in merged.several_ways()]
+    assert groups == [([10, 11, 10], [0, 2, 3]), ([30, 31], [4, 6])]  # group 2: one way only
+    texts = {0: "Alpha", 2: "Beta", 3: "alpha", 4: "Gamma", 6: "Delta"}
+    rows = {pos: SegmentRow(f"s{pos}", "d", "", text) for pos, text in texts.items()}
+    lookup = Inputs(lookup=lambda wanted: {p: rows[p] for p in wanted})
+    found = list(_pair_variants(merge_pairs(chunks()), lookup, "target"))
+    one = found[0][1]
     assert [(v.text, v.count, [w[0] for w in v.where]) for v in one.values()] == [
         ("Alpha", 2, [0, 3]),
         ("Beta", 1, [2]),
     ]
-    assert [v.text for v in merged.groups[("d", 2)].values()] == ["Other", "Else"]
+    assert found[0][0] == "d" and [v.text for v in found[1][1].values()] == ["Gamma", "Delta"]

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -274,14 +275,14 @@ def test_an_unreadable_input_is_one_line(
 ) -> None:
     path = tmp_path / "locked.txt"
     path.write_text("Fine.\n", "utf-8")
-    real = Path.read_bytes
+    real = Path.open
 
-    def read_bytes(self: Path) -> bytes:
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:  # what read_bytes and streaming use
         if self.name == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(Path, "open", open_)
     result = runner.invoke(app, ["audit", str(path), "--out", str(tmp_path / "r")])
     assert result.exit_code == 2
     assert result.stderr == f"Error: {path}: cannot read (Permission denied)\n"

@@ -26,6 +26,7 @@ from tqaudit.audit import AuditResult
 from tqaudit.config import Config
 from tqaudit.findings import CATEGORIES, FINDING_COLUMNS, SEVERITIES, SEVERITY_RANK, excerpt
 from tqaudit.report import html, write_reports
+from tqaudit.store import SegmentStore
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 HOSTILE = "</script><script>alert(1)</script> & mdash; \u2028 end"
@@ -300,12 +301,11 @@ def synthetic(findings: int = 100_000, segments: int = 40_000, seed: int = 7) ->
         {"bleu": [rng.uniform(0, 100) for _ in seg_rows], "chrf": [rng.uniform(10, 100) for _ in seg_rows]}
     )
     return AuditResult(
-        segments=pd.DataFrame(seg_rows),
+        store=SegmentStore.of(pd.DataFrame(seg_rows), scores=scores),
         findings=frame,
         config=Config(min_chrf=40.0),
         catalogue=tqaudit.audit(DATA / "sample-feed.tsv").catalogue,
         signature="tqaudit:test",
-        scores=scores,
     )
 
 

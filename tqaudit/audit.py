@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,33 +18,45 @@ import pandas as pd
 
 from tqaudit import __version__, engine, gate, langid
 from tqaudit.baseline import apply_baseline, load_baseline
+from tqaudit.chunk import SegmentRow
 from tqaudit.config import Config
 from tqaudit.executor import make_executor
-from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable
-from tqaudit.io.readers import read_segments, with_languages
+from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable, related_segments
+from tqaudit.io.readers import read_chunks, with_languages
 from tqaudit.packs import PackSet
 from tqaudit.rules import Rule
 from tqaudit.rules.base import Inputs
 from tqaudit.scoring import CorpusScore
 from tqaudit.segments import normalize
+from tqaudit.store import SegmentStore, StoredChunk
 from tqaudit.suppress import apply_inline, apply_states
+
+
+def named_segments(findings: pd.DataFrame) -> set[str]:
+    """The ids of the segments ``findings`` are on, and of those a consistency finding names."""
+    named = set(findings["segment_id"].astype(str))
+    for message in findings.loc[findings["category"] == "consistency", "message"]:
+        named.update(related_segments(str(message)))
+    return named
 
 
 @dataclass
 class AuditResult:
     """What an audit produced; every report renders from this one object.
 
-    ``segments`` is the table as read; ``languages`` and ``scores`` are the annotation
-    frames beside it (same row order), or None when no stage needed them.
+    The audited segments, annotated with language verdicts and scores, are in ``store``
+    (out of memory: a report that lists every segment reads it chunk by chunk); ``flagged``
+    holds the rows of the segments the findings name, which every other report reads.
+    ``segments``, ``languages`` and ``scores`` build the whole tables on demand, for callers
+    of the library that want them.
     """
 
-    segments: pd.DataFrame
+    store: SegmentStore
     findings: pd.DataFrame
     config: Config
     catalogue: dict[str, RuleInfo]
     signature: str
-    languages: pd.DataFrame | None = None
-    scores: pd.DataFrame | None = None
+    flagged: StoredChunk | None = None  # None: computed from the store when first read
     corpus_scores: dict[str, CorpusScore] = field(default_factory=dict)
     finding_failures: list[str] = field(default_factory=list)
     score_failures: list[str] = field(default_factory=list)
@@ -52,6 +64,37 @@ class AuditResult:
     found: pd.DataFrame | None = None  # every finding, before the baseline left the known ones out
     inline_suppressed: int = 0  # findings a segment's own `tqaudit: ignore[...]` note silenced
     state_skipped: int = 0  # findings on untranslated or fuzzy entries left out (config)
+
+    def __post_init__(self) -> None:
+        if self.flagged is None:
+            self.flagged = self.store.rows(named_segments(self.all_findings()))
+
+    @property
+    def segments(self) -> pd.DataFrame:
+        """Every segment as read (the whole table, built from the store)."""
+        frame = self.store.frame("segments")
+        assert frame is not None
+        return frame
+
+    @property
+    def languages(self) -> pd.DataFrame | None:
+        """The language verdicts beside the segments (same rows), or None when none ran."""
+        return self.store.frame("languages")
+
+    @property
+    def scores(self) -> pd.DataFrame | None:
+        """The segment scores beside the segments (same rows), or None without references."""
+        return self.store.frame("scores")
+
+    @property
+    def segment_count(self) -> int:
+        return len(self.store)
+
+    @property
+    def flagged_rows(self) -> StoredChunk:
+        """The rows (segments and annotations) of the segments the findings name, in order."""
+        assert self.flagged is not None
+        return self.flagged
 
     @property
     def baseline_suppressed(self) -> int:
@@ -62,8 +105,9 @@ class AuditResult:
         return self.findings if self.found is None else self.found
 
     def targets(self) -> dict[str, str]:
-        """segment id -> target text."""
-        return dict(zip(self.segments["segment_id"], self.segments["target"], strict=True))
+        """segment id -> target text, of the segments the findings name."""
+        rows = self.flagged_rows.segments
+        return dict(zip(rows["segment_id"], rows["target"], strict=True))
 
     @property
     def rules(self) -> list[str]:
@@ -80,10 +124,9 @@ class AuditResult:
         return not self.gate_failures
 
     def annotated_segments(self) -> pd.DataFrame:
-        """The segments with the language and score columns beside them (for reports)."""
-        parts = [self.segments.reset_index(drop=True)]
-        parts += [f.reset_index(drop=True) for f in (self.languages, self.scores) if f is not None]
-        return pd.concat(parts, axis=1) if len(parts) > 1 else parts[0]
+        """The segments with the language and score columns beside them (the whole table)."""
+        parts = [chunk.annotated() for chunk in self.store.chunks()]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -96,7 +139,7 @@ class AuditResult:
             "passed": self.passed,
             "gate_failures": self.gate_failures,
             "totals": {
-                "segments": len(self.segments),
+                "segments": self.segment_count,
                 "segments_with_findings": int(f["segment_id"].nunique()),
                 "findings": len(f),
                 "fixable": sum(fixable(v, unsafe=False) for v in f["fix"]),
@@ -157,12 +200,14 @@ def _read(
     encoding: str | None = None,
     dialect: str | None = None,
     split: str = "paragraphs",
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The segments table of ``segments`` and what the summary says of the input."""
+) -> tuple[pd.DataFrame | Iterator[pd.DataFrame], dict[str, Any]]:
+    """The segments of ``segments`` (a file's as chunks read as the engine takes them) and
+    what the summary says of the input."""
     if isinstance(segments, (str, Path)):
         inputs = {"input": _shown(segments), "src": _shown(src or ""), "refs": [_shown(r) for r in refs]}
-        table = read_segments(
+        chunks = read_chunks(
             segments,
+            size=engine.CHUNK_SIZE,
             fmt=input_format,
             src=src,
             refs=refs,
@@ -172,33 +217,37 @@ def _read(
             dialect=dialect,
             split=split,
         )
-        return table, inputs
+        return chunks, inputs
     return with_languages(normalize(segments), src_lang, tgt_lang), {}
 
 
 def _result(
-    table: pd.DataFrame,
     run: engine.EngineResult,
     rules: Sequence[Rule],
     config: Config,
     inputs: dict[str, Any],
 ) -> AuditResult:
-    """The audit of ``table`` from its engine result: suppressions, baseline, gate."""
-    by_state = apply_states(run.findings, table, untranslated=config.untranslated, fuzzy=config.fuzzy)
-    findings = apply_inline(by_state, table)
+    """The audit from its engine result: suppressions, baseline, gate.
+
+    Suppressions and the baseline read only the rows of the segments the findings name, so
+    they are taken from the store in one pass, not from a table of the whole input.
+    """
+    flagged = run.store.rows(named_segments(run.findings))
+    rows = flagged.segments
+    by_state = apply_states(run.findings, rows, untranslated=config.untranslated, fuzzy=config.fuzzy)
+    findings = apply_inline(by_state, rows)
     inline, skipped = len(by_state) - len(findings), len(run.findings) - len(by_state)
     unbaselined = findings
     if config.baseline is not None:
-        targets = dict(zip(table["segment_id"], table["target"], strict=True))
+        targets = dict(zip(rows["segment_id"], rows["target"], strict=True))
         findings = apply_baseline(findings, load_baseline(config.baseline), targets)
     return AuditResult(
-        segments=table,
+        store=run.store,
         findings=findings,
         config=config,
         catalogue=catalogue(rules),
         signature=run_signature(rules, engine.packs_for(config), config, run.corpus_scores),
-        languages=run.languages,
-        scores=run.scores,
+        flagged=flagged,
         corpus_scores=run.corpus_scores,
         finding_failures=gate.finding_failures(findings, config.fail_on),
         score_failures=gate.score_failures(
@@ -220,7 +269,7 @@ def audit(
     src_lang: str = "",
     tgt_lang: str = "",
     input_format: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
     encoding: str | None = None,
     dialect: str | None = None,
     split: str = "paragraphs",
@@ -246,14 +295,14 @@ def audit(
     plan = engine.make_plan(config, rules)
     with make_executor(config.jobs, config.engine, config.scheduler) as executor:
         result = engine.run(table, plan, executor, rules, progress)
-    return _result(table, result, rules, config, inputs)
+    return _result(result, rules, config, inputs)
 
 
 def audit_pooled(
     items: Sequence[tuple[pd.DataFrame | str | Path, Config]],
     names: Sequence[str] | None = None,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
     **read_options: Any,
 ) -> list[AuditResult]:
     """Audit several inputs, each with its config, as one corpus for the corpus rules.
@@ -264,7 +313,7 @@ def audit_pooled(
     ``names`` (default: the paths) name the inputs in those messages; ``read_options`` go to
     every read (as the keyword arguments of :func:`audit`).
     """
-    runs: list[tuple[pd.DataFrame, engine.EngineResult, list[Rule], Config, dict[str, Any]]] = []
+    runs: list[tuple[engine.EngineResult, list[Rule], Config, dict[str, Any]]] = []
     starts: list[int] = []
     base = 0
     for segments, config in items:
@@ -273,20 +322,27 @@ def audit_pooled(
         plan = engine.make_plan(config, rules)
         with make_executor(config.jobs, config.engine, config.scheduler) as executor:
             result = engine.run(table, plan, executor, rules, progress, pooled=True, base=base)
-        runs.append((table, result, rules, config, inputs))
+        runs.append((result, rules, config, inputs))
         starts.append(base)
-        base += len(table)
+        base += len(result.store)
     shown = tuple(names) if names is not None else tuple(str(s) for s, _ in items)
     finishers: dict[str, Rule] = {}  # one instance per corpus rule (options are the run's)
-    for _, _, rules, _, _ in runs:
+    for _, rules, _, _ in runs:
         finishers.update({r.code: r for r in rules if r.scope == "corpus" and r.code not in finishers})
-    states = engine.merge_states(list(finishers.values()), [result.states for _, result, _, _, _ in runs])
-    pool = Inputs(tuple(starts), shown)
+    states = engine.merge_states(list(finishers.values()), [result.states for result, _, _, _ in runs])
+    def lookup(positions: Collection[int]) -> dict[int, SegmentRow]:
+        out: dict[int, SegmentRow] = {}
+        for index, (result, _, _, _) in enumerate(runs):
+            end = starts[index] + len(result.store)
+            out.update(result.store.at([p for p in positions if starts[index] <= p < end], starts[index]))
+        return out
+
+    pool = Inputs(tuple(starts), shown, lookup)
     hits = engine.finish(list(finishers.values()), states, pool)
     out = []
-    for index, (table, result, rules, config, inputs) in enumerate(runs):
+    for index, (result, rules, config, inputs) in enumerate(runs):
         mine = [hit for hit in hits if pool.input_of(hit[0]) == index]
-        rows = engine.corpus_rows(mine, table, config, starts[index])
-        result.findings = engine.add_rows(result.findings, rows, table)
-        out.append(_result(table, result, rules, config, inputs))
+        targets = result.store.at({pos for pos, _, _ in mine}, starts[index])
+        engine.add_rows(result, engine.corpus_rows(mine, targets, config, starts[index]))
+        out.append(_result(result, rules, config, inputs))
     return out

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -28,6 +28,16 @@ SCORE_COLUMNS: tuple[str, ...] = ("bleu", "chrf", "ter")
 # Columns a reader may add to the segments table for a rule to read as an annotation:
 # ``alignment`` says why a feed's segment could not be paired with its source (FD013).
 SEGMENT_ANNOTATIONS: tuple[str, ...] = ("alignment",)
+
+
+class SegmentRow(NamedTuple):
+    """One segment's texts, looked up by corpus position (what a corpus rule's ``finish``
+    reads back instead of keeping every text in its state)."""
+
+    segment_id: str
+    doc_id: str
+    source: str
+    target: str
 
 
 def _strings(frame: pd.DataFrame, column: str) -> tuple[str, ...]:

@@ -18,16 +18,17 @@ import gc
 import hashlib
 import json
 import math
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
 from tqaudit import langid, scoring
-from tqaudit.chunk import LANGUAGE_COLUMNS, SCORE_COLUMNS, SEGMENT_ANNOTATIONS, Chunk
+from tqaudit.chunk import LANGUAGE_COLUMNS, SCORE_COLUMNS, SEGMENT_ANNOTATIONS, Chunk, SegmentRow
 from tqaudit.config import Config
-from tqaudit.errors import ConfigError, RuleError
+from tqaudit.errors import ConfigError, InputError, RuleError
 from tqaudit.executor import Executor, iterate_in
 from tqaudit.findings import FINDING_COLUMNS, Edit, empty_findings, excerpt, fix_value
 from tqaudit.packs import PackSet
@@ -35,6 +36,7 @@ from tqaudit.rules import RULES, Rule, load_rules, select_rules
 from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs
 from tqaudit.scoring.options import AUDIT_METRICS
 from tqaudit.segments import reference_columns
+from tqaudit.store import SegmentStore, StoredChunk
 
 CHUNK_SIZE = 2000
 # Allocations (less deallocations) of container objects between two young collections of
@@ -314,6 +316,8 @@ def _stages(
 def run_chunk(task: tuple[Plan, pd.DataFrame, int, int]) -> ChunkResult:
     """One chunk through the stages (a pure function of its task: runs in any process)."""
     plan, frame, offset, base = task
+    if frame.empty:  # an empty input's one chunk: its columns reach the store, nothing to check
+        return ChunkResult(offset, [], None, None)
     with fewer_collections():  # in a worker process too
         return _stages(frame.reset_index(drop=True), plan, rules_of(plan), offset, base=base)
 
@@ -346,19 +350,21 @@ def finish(
 
 
 def corpus_rows(
-    hits: Sequence[tuple[int, Rule, CorpusHit]], segments: pd.DataFrame, config: Config, base: int = 0
+    hits: Sequence[tuple[int, Rule, CorpusHit]],
+    targets: Mapping[int, SegmentRow],
+    config: Config,
+    base: int = 0,
 ) -> list[dict[str, Any]]:
-    """Findings rows of corpus hits on ``segments`` (whose first row is corpus position ``base``)."""
+    """Findings rows of corpus hits; ``targets`` maps a hit's corpus position to its segment
+    (:meth:`SegmentStore.at`), ``_pos`` counts from ``base``."""
     rows: list[dict[str, Any]] = []
-    ids, targets = segments["segment_id"], segments["target"]
     for pos, rule, hit in hits:
-        row = pos - base
-        target = str(targets.iat[row])
+        segment_id, target = targets[pos].segment_id, targets[pos].target
         edit = hit.suggestion is not None and hit.start >= 0
         rows.append(
             {
-                "_pos": row,
-                "segment_id": str(ids.iat[row]),
+                "_pos": pos - base,
+                "segment_id": segment_id,
                 "rule": rule.code,
                 "category": rule.category,
                 "severity": config.severity.get(rule.code, rule.severity),
@@ -373,100 +379,136 @@ def corpus_rows(
     return rows
 
 
-def _slices(segments: pd.DataFrame, size: int) -> Iterator[tuple[int, slice]]:
-    for offset in range(0, len(segments), size):
-        yield offset, slice(offset, offset + size)
+def chunks_of(segments: pd.DataFrame, size: int | None = None) -> Iterator[pd.DataFrame]:
+    """A segments table as the engine's chunks of ``size`` (default ``CHUNK_SIZE``) rows."""
+    size = size or CHUNK_SIZE
+    segments = segments.reset_index(drop=True)
+    for offset in range(0, max(len(segments), 1), size):
+        yield segments.iloc[offset : offset + size].reset_index(drop=True)
 
 
 @dataclass
 class EngineResult:
-    """Findings and the annotation frames beside the segments (same row order)."""
+    """Findings, and the annotated segments in a store (the input's rows, in order)."""
 
     findings: pd.DataFrame
-    languages: pd.DataFrame | None = None
-    scores: pd.DataFrame | None = None
+    store: SegmentStore
     corpus_scores: dict[str, scoring.CorpusScore] = field(default_factory=dict)
     # corpus rules' merged states, unfinished (``run(..., pooled=True)``: the caller finishes)
     states: dict[str, Any] = field(default_factory=dict)
+    positions: list[int] = field(default_factory=list)  # corpus position of each findings row
 
 
-def _sorted(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def _sorted(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, list[int]]:
+    """The findings table of ``rows`` in report order, and each row's ``_pos``."""
     if not rows:
-        return empty_findings()
+        return empty_findings(), []
     frame = pd.DataFrame(rows)
     frame = frame.sort_values(["_pos", "start", "end", "rule", "message"], kind="mergesort")
-    return frame.drop(columns="_pos").reset_index(drop=True)[list(FINDING_COLUMNS)]
+    return frame.drop(columns="_pos").reset_index(drop=True)[list(FINDING_COLUMNS)], frame["_pos"].tolist()
+
+
+class ReferenceCheck:
+    """Refuses empty reference text across chunks as :func:`scoring.check_references` does
+    within one table: a reference column with text anywhere must have it everywhere."""
+
+    def __init__(self) -> None:
+        self.filled: set[str] = set()
+        self.blank: dict[str, str] = {}  # column -> first segment id of a chunk with no text in it
+
+    def add(self, frame: pd.DataFrame) -> None:
+        columns = reference_columns(frame)
+        scoring.check_references(frame, columns)
+        self.filled.update(columns)
+        for column in frame.columns:
+            if (column == "reference" or str(column).startswith("reference_")) and column not in columns:
+                self.blank.setdefault(str(column), str(frame["segment_id"].iat[0]) if len(frame) else "")
+        clash = sorted(self.filled & set(self.blank))
+        if clash:
+            raise InputError(f"segment {self.blank[clash[0]]!r}: empty reference in column {clash[0]!r}")
 
 
 def run(
-    segments: pd.DataFrame,
+    segments: pd.DataFrame | Iterable[pd.DataFrame],
     plan: Plan,
     executor: Executor | None = None,
     rules: Sequence[Rule] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
     *,
     pooled: bool = False,
     base: int = 0,
+    total: int | None = None,
 ) -> EngineResult:
-    """Run the plan over ``segments``: per-chunk stages through ``executor``, then merge.
+    """Run the plan over ``segments`` (a table, or its chunks as a reader streams them):
+    per-chunk stages through ``executor``, then merge.
 
-    ``progress(done, total)`` is called with the segments checked so far after each chunk.
-    With ``pooled``, the corpus rules' merged states come back unfinished, their positions
-    counted from ``base`` (the caller merges them with other inputs' and calls :func:`finish`).
+    The chunks are consumed as the executor frees up; each leaves the engine into the
+    result's :class:`SegmentStore`, so memory holds the chunks in flight, the findings and
+    the corpus rules' states, never the whole input. ``progress(done, total)`` is called
+    after each chunk (``total``: the segments expected, None when unknown). With ``pooled``,
+    the corpus rules' merged states come back unfinished, their positions counted from
+    ``base`` (the caller merges them with other inputs' and calls :func:`finish`).
     """
+    if isinstance(segments, pd.DataFrame):
+        total = len(segments)
+        segments = chunks_of(segments)
     with fewer_collections():
-        return _run(segments, plan, executor, rules, progress, pooled=pooled, base=base)
+        return _run(segments, plan, executor, rules, progress, pooled=pooled, base=base, total=total)
 
 
 def _run(
-    segments: pd.DataFrame,
+    chunks: Iterable[pd.DataFrame],
     plan: Plan,
     executor: Executor | None,
     rules: Sequence[Rule] | None,
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[int, int | None], None] | None,
     *,
     pooled: bool,
     base: int,
+    total: int | None,
 ) -> EngineResult:
-    segments = segments.reset_index(drop=True)
-    columns = reference_columns(segments)
-    if plan.metrics and columns:
-        scoring.check_references(segments, columns)  # an empty reference is an input error
-    tasks = [(plan, segments.iloc[s], offset, base) for offset, s in _slices(segments, CHUNK_SIZE)]
-    results: list[ChunkResult] = []
+    store = SegmentStore()
+    in_flight: deque[pd.DataFrame] = deque()
+    references = ReferenceCheck() if plan.metrics else None
+
+    def tasks() -> Iterator[tuple[Plan, pd.DataFrame, int, int]]:
+        offset = 0
+        for frame in chunks:
+            if references is not None:
+                references.add(frame)
+            in_flight.append(frame)
+            yield plan, frame, offset, base
+            offset += len(frame)
+
     every = rules if rules is not None else rules_of(plan)
     states: dict[str, Any] = {}
-    done = 0
-    for (_, frame, _, _), part in zip(tasks, iterate_in(executor, run_chunk, tasks), strict=True):
+    rows: list[dict[str, Any]] = []
+    sums: list[scoring.CorpusSums] = []
+    for part in iterate_in(executor, run_chunk, tasks()):
+        frame = in_flight.popleft()
         states = merge_states(every, [states, part.states])  # as chunks arrive, in order
-        part.states = {}
-        results.append(part)
-        done += len(frame)
+        rows += part.rows
+        if part.scores is not None:
+            sums = [scoring.merge_sums([*sums, part.scores])]
+        store.add(StoredChunk(frame, part.languages, None if part.scores is None else part.scores.segments))
         if progress is not None:
-            progress(done, len(segments))
-    rows = [row for part in results for row in part.rows]
-    languages = scores = None
-    corpus: dict[str, scoring.CorpusScore] = {}
-    if plan.languages:
-        languages = pd.concat([r.languages for r in results if r.languages is not None], ignore_index=True)
-    parts = [r.scores for r in results if r.scores is not None]
-    if parts:
-        scores = pd.concat([p.segments for p in parts], ignore_index=True)
-        corpus = scoring.corpus_scores(scoring.merge_sums(parts), plan.scoring)
+            progress(len(store), total)
+    corpus = scoring.corpus_scores(sums[0], plan.scoring) if sums else {}
     if pooled:
-        return EngineResult(_sorted(rows), languages, scores, corpus, states)
-    hits = finish(every, states)
-    rows += corpus_rows(hits, segments, plan.config)
-    return EngineResult(_sorted(rows), languages, scores, corpus)
+        findings, positions = _sorted(rows)
+        return EngineResult(findings, store, corpus, states, positions)
+    hits = finish(every, states, Inputs(lookup=store.at))
+    rows += corpus_rows(hits, store.at({pos for pos, _, _ in hits}, base), plan.config)
+    findings, positions = _sorted(rows)
+    return EngineResult(findings, store, corpus, positions=positions)
 
 
-def add_rows(findings: pd.DataFrame, rows: list[dict[str, Any]], segments: pd.DataFrame) -> pd.DataFrame:
-    """``findings`` of ``segments`` with more ``rows`` (carrying ``_pos``), sorted as one table."""
+def add_rows(result: EngineResult, rows: list[dict[str, Any]]) -> None:
+    """``result``'s findings with more ``rows`` (carrying ``_pos``), sorted as one table."""
     if not rows:
-        return findings
-    where = {sid: pos for pos, sid in enumerate(segments["segment_id"])}  # ids are unique
-    old = findings.assign(_pos=[where[sid] for sid in findings["segment_id"]])
-    return _sorted([*old.to_dict("records"), *rows])
+        return
+    old = result.findings.assign(_pos=result.positions)
+    result.findings, result.positions = _sorted([*old.to_dict("records"), *rows])
 
 
 def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> pd.DataFrame:
@@ -474,4 +516,4 @@ def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> 
     unless a rule needs them; corpus rules see ``segments`` as their corpus)."""
     segments = segments.reset_index(drop=True)
     plan = make_plan(config, rules, scores=False)
-    return _sorted(_stages(segments, plan, rules, 0, ("chunk", "corpus")).rows)
+    return _sorted(_stages(segments, plan, rules, 0, ("chunk", "corpus")).rows)[0]

@@ -12,8 +12,10 @@ process forked after that pool has started deadlocks the next time it uses it.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor as _FuturesExecutor
 from concurrent.futures import ProcessPoolExecutor
@@ -64,11 +66,18 @@ class Executor:
         return self._pool
 
     def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
-        """``func(task)`` for every task, in task order (lazily, so results can stream)."""
-        items = list(tasks) if not self.parallel else tasks
+        """``func(task)`` for every task, in task order, lazily at both ends: tasks are drawn
+        from ``tasks`` only as workers free up (a few per worker in flight), so a reader
+        streaming its input in chunks is never read ahead of the audit."""
         if not self.parallel:
-            return (func(t) for t in items)
-        return self._get_pool().map(func, items)
+            return (func(t) for t in tasks)
+        pool = self._get_pool()
+        return in_order(lambda task: pool.submit(func, task), tasks, self.window)
+
+    @property
+    def window(self) -> int:
+        """Tasks in flight at once: two per worker keeps every worker busy."""
+        return 2 * self.jobs
 
     def map_list(self, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
         """``map`` collected: a small task list runs in-process, where a pool costs more."""
@@ -78,12 +87,26 @@ class Executor:
         return list(self.map(func, todo))
 
 
+def in_order(submit: Callable[[T], Any], tasks: Iterable[T], window: int) -> Iterator[Any]:
+    """The results of the futures ``submit`` returns for ``tasks``, in task order, with at most
+    ``window`` submitted and not yet yielded (a future of concurrent.futures or of Dask)."""
+    pending: deque[Any] = deque()
+    for task in tasks:
+        pending.append(submit(task))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
 def iterate_in(executor: Executor | None, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
-    """``func`` over ``tasks`` in task order, each result as soon as it is ready (for progress)."""
-    todo = list(tasks)
-    if executor is None or len(todo) <= 1:
-        return (func(t) for t in todo)
-    return executor.map(func, todo)
+    """``func`` over ``tasks`` in task order, each result as soon as it is ready (for progress);
+    ``tasks`` are drawn lazily. A single task runs in this process, where a pool costs more."""
+    items = iter(tasks)
+    first = list(itertools.islice(items, 2))
+    if executor is None or len(first) <= 1:
+        return (func(t) for t in itertools.chain(first, items))
+    return executor.map(func, itertools.chain(first, items))
 
 
 def run_in(executor: Executor | None, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
@@ -150,8 +173,7 @@ class DaskExecutor(Executor):
     def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         """``func(task)`` on the cluster, yielded in task order as each one completes."""
         client = self._get_client()
-        futures = client.map(func, list(tasks), pure=False)
-        return (future.result() for future in futures)
+        return in_order(lambda task: client.submit(func, task, pure=False), tasks, self.window)
 
 
 def make_executor(jobs: int = 1, engine: str = "local", scheduler: str | None = None) -> Executor:

@@ -10,8 +10,9 @@ lets SARIF and annotations point into the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from tqaudit.errors import InputError
@@ -69,20 +70,21 @@ def build_segments(
     return normalize(frame)
 
 
-def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
+def normalize(frame: pd.DataFrame, *, origin: str = "segments", first: int = 0) -> pd.DataFrame:
     """Validate and complete a segments table.
 
     Accepts the file tables' ``id`` column as ``segment_id``.
     Adds missing optional columns as empty strings, turns missing values into empty
     strings, gives segment ids 1..n where absent, and checks that ``target`` exists and
-    that ids are unique. ``origin`` names the file in error messages.
+    that ids are unique. ``origin`` names the file in error messages. ``first``: the rows
+    before this table (a chunk of a streamed input), where its ids and lines count on from.
     """
     frame = frame.rename(columns={"id": "segment_id"}) if "segment_id" not in frame.columns else frame
     if "target" not in frame.columns:
         raise InputError(f"{origin}: no 'target' column (found: {', '.join(map(str, frame.columns))})")
     out = frame.copy()
     if "segment_id" not in out.columns:
-        out.insert(0, "segment_id", [str(i) for i in range(1, len(out) + 1)])
+        out.insert(0, "segment_id", [str(i) for i in range(first + 1, first + len(out) + 1)])
     for col in BASE_COLUMNS:
         if col not in out.columns:
             out[col] = ""
@@ -91,7 +93,7 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
     for col in text_cols:
         out[col] = out[col].fillna("").astype(str).astype(object)
     if "line" not in out.columns:
-        out["line"] = range(1, len(out) + 1)
+        out["line"] = range(first + 1, first + len(out) + 1)
     out["line"] = out["line"].astype("int64")
     dupes = out["segment_id"][out["segment_id"].duplicated()]
     if len(dupes):
@@ -101,6 +103,40 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments") -> pd.DataFrame:
     )
     rest = [c for c in out.columns if c not in ordered]
     return out[ordered + rest].reset_index(drop=True)
+
+
+class UniqueIds:
+    """Checks that segment ids are unique across the chunks of a streamed input.
+
+    Each chunk's ids are checked among themselves by :func:`normalize`; across chunks only
+    a 64-bit hash per id is kept (8 bytes a segment, not the ids themselves), and the ids
+    behind a repeated hash are looked up again, to name the duplicate (and to rule out two
+    ids that merely share a hash), only when one is found.
+    """
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self._hashes: list[np.ndarray] = []
+
+    def add(self, ids: pd.Series) -> None:
+        self._hashes.append(pd.util.hash_pandas_object(ids, index=False).to_numpy())
+
+    def check(self, again: Callable[[], Iterable[pd.Series]]) -> None:
+        """Raise for a repeated id; ``again`` reads the ids once more, chunk by chunk."""
+        if len(self._hashes) < 2:
+            return
+        hashes = np.sort(np.concatenate(self._hashes))
+        shared = set(hashes[1:][hashes[1:] == hashes[:-1]].tolist())
+        if not shared:
+            return
+        seen: set[str] = set()
+        for ids in again():
+            keys = pd.util.hash_pandas_object(ids, index=False).to_numpy()
+            for sid, key in zip(ids.tolist(), keys.tolist(), strict=True):
+                if key in shared:
+                    if sid in seen:
+                        raise InputError(f"{self.origin}: duplicate segment id {sid!r}")
+                    seen.add(sid)
 
 
 def _is_utf8_column(column: pd.Series) -> bool:

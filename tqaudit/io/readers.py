@@ -11,16 +11,17 @@ public entry points and picks the module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from tqaudit.errors import InputError
 from tqaudit.io.formats import delimited, feeds, jsonl, l10n, parquet, txt
-from tqaudit.io.formats.common import declared_encoding, read_text
+from tqaudit.io.formats.common import declared_encoding, read_text, stream_lines
 from tqaudit.io.formats.txt import read_lines
-from tqaudit.segments import normalize
+from tqaudit.segments import UniqueIds, normalize
 
 __all__ = ["FORMATS", "detect_format", "read_lines", "read_segments", "read_text"]
 
@@ -107,6 +108,106 @@ def read_segments(
         return _read_segments(Path(path), kind, src, refs, src_lang, tgt_lang, keep_bom)
 
 
+# Formats read in chunks as the audit takes them; the others are read whole, then sliced.
+_CHUNK_READERS: dict[str, Callable[[Path, int], Iterator[pd.DataFrame]]] = {
+    "jsonl": jsonl.read_chunks,
+    "parquet": parquet.read_chunks,
+}
+
+
+def read_chunks(
+    path: str | Path,
+    *,
+    size: int,
+    fmt: str | None = None,
+    src: str | Path | None = None,
+    refs: Sequence[str | Path] = (),
+    src_lang: str = "",
+    tgt_lang: str = "",
+    encoding: str | None = None,
+    dialect: str | None = None,
+    split: str = "paragraphs",
+) -> Iterator[pd.DataFrame]:
+    """The segments of ``path`` as :func:`read_segments` reads them, in validated tables of
+    ``size`` rows, read as they are taken: plain text, JSON Lines and Parquet (with their
+    side files) stream from the file, so an input of any length is never whole in memory;
+    the other formats are read whole and sliced. Ids must be unique across the whole input
+    (checked when the last chunk has been read)."""
+    path = Path(path)
+    with declared_encoding(encoding), delimited.declared_dialect(dialect):
+        kind = detect_format(path, fmt)
+        if kind != "txt" and kind not in _CHUNK_READERS:
+            whole = read_segments(
+                path,
+                fmt=kind,
+                src=src,
+                refs=refs,
+                src_lang=src_lang,
+                tgt_lang=tgt_lang,
+                encoding=encoding,
+                dialect=dialect,
+                split=split,
+            )
+            yield from (whole.iloc[i : i + size].reset_index(drop=True) for i in range(0, len(whole), size))
+            return
+        if split != "paragraphs":
+            raise InputError(f"--split {split} applies to feeds (rss, atom, articles, html), not to {kind}")
+        ids = UniqueIds(str(path))
+        done = 0
+        for frame in _raw_chunks(path, kind, src, refs, size):
+            chunk = with_languages(normalize(frame, origin=str(path), first=done), src_lang, tgt_lang)
+            ids.add(chunk["segment_id"])
+            done += len(chunk)
+            yield chunk
+        if not done:
+            raise InputError(f"{path}: no rows")
+        ids.check(lambda: _ids(path, kind, src, refs, size))
+
+
+def _ids(
+    path: Path, kind: str, src: str | Path | None, refs: Sequence[str | Path], size: int
+) -> Iterator[pd.Series]:
+    """The segment ids of ``path``, chunk by chunk, as :func:`read_chunks` gives them."""
+    done = 0
+    for frame in _raw_chunks(path, kind, src, refs, size):
+        yield normalize(frame, origin=str(path), first=done)["segment_id"]
+        done += len(frame)
+
+
+def _raw_chunks(
+    path: Path, kind: str, src: str | Path | None, refs: Sequence[str | Path], size: int
+) -> Iterator[pd.DataFrame]:
+    """The format's own chunks, with the side files' lines beside a table's rows."""
+    if kind == "txt":
+        yield from txt.read_chunks(path, Path(src) if src else None, [Path(r) for r in refs], size)
+        return
+    sides = [Path(p) for p in (src, *refs) if p]
+    streams = [stream_lines(p) for p in sides]
+    done = 0
+    for frame in _CHUNK_READERS[kind](path, size):
+        for index, stream in enumerate(streams):
+            lines = list(itertools.islice(stream, len(frame)))
+            if len(lines) < len(frame):
+                rows = sum(len(f) for f in _CHUNK_READERS[kind](path, size))
+                raise _misaligned(sides[index], done + len(lines), path, rows)
+            column = "source" if src and index == 0 else _reference_column(index - (1 if src else 0))
+            frame[column] = lines
+        done += len(frame)
+        yield frame
+    for side, stream in zip(sides, streams, strict=True):
+        extra = sum(1 for _ in stream)
+        if extra:
+            raise _misaligned(side, done + extra, path, done)
+
+
+def _misaligned(side: Path, lines: int, path: Path, rows: int) -> InputError:
+    return InputError(f"{side}: {lines} lines, but {path} has {rows} (files must be line-aligned)")
+
+
+def _reference_column(index: int) -> str:
+    return "reference" if index == 0 else f"reference_{index + 1}"
+
+
 def _read_feed(
     path: Path,
     kind: str,
@@ -158,5 +259,5 @@ def _attach_side_files(
     if src:
         frame["source"] = txt.aligned(Path(src), len(frame), path)
     for i, ref in enumerate(refs):
-        frame["reference" if i == 0 else f"reference_{i + 1}"] = txt.aligned(Path(ref), len(frame), path)
+        frame[_reference_column(i)] = txt.aligned(Path(ref), len(frame), path)
     return frame

@@ -185,7 +185,7 @@ def write_bytes(path: Path, data: bytes) -> None:
 _QUOTED_OR_ROW_END = re.compile(r'("[^"]*")|\r\n')
 
 
-def csv_text(frame: pd.DataFrame) -> str:
+def csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
     """``frame`` as CSV with every text cell neutralised against formula injection.
 
     Rows end in ``\n``. Python's csv writer (before 3.13) quotes only the characters of its
@@ -201,8 +201,8 @@ def csv_text(frame: pd.DataFrame) -> str:
             safe[col] = safe[col].map(neutralize_formula)
             has_cr = has_cr or bool(safe[col].map(lambda v: isinstance(v, str) and "\r" in v).any())
     if not has_cr:
-        return safe.to_csv(index=False, lineterminator="\n", float_format="%.4f")
-    text = safe.to_csv(index=False, lineterminator="\r\n", float_format="%.4f")
+        return safe.to_csv(index=False, header=header, lineterminator="\n", float_format="%.4f")
+    text = safe.to_csv(index=False, header=header, lineterminator="\r\n", float_format="%.4f")
     return _QUOTED_OR_ROW_END.sub(lambda m: m.group(1) or "\n", text)
 
 

@@ -1,11 +1,13 @@
 """Report renderers: one module per output format, all reading one ``AuditResult``.
 
-``write_reports`` renders every requested format into memory first, writes the files into a
-new folder beside the report folder, and only then swaps it in place of the old one: a
+``write_reports`` renders every requested format, writes the files into a new folder beside
+the report folder, and only then swaps it in place of the old one: a
 failure leaves the previous reports untouched, and no file of an earlier run with other
 ``--format``s survives next to the new ones (a stale FAILED ``findings.sarif`` beside a
 PASSED ``summary.json``). A folder holding anything but tqaudit's report files is never
-replaced: that is an error (exit 2), not a deletion.
+replaced: that is an error (exit 2), not a deletion. A renderer gives a file as one string,
+or as an iterator of pieces for a file that lists every segment (written as they come, so
+a million segments are never one string in memory).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import hashlib
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from tqaudit.audit import AuditResult
@@ -25,8 +27,9 @@ from tqaudit.errors import ConfigError, OutputError
 from tqaudit.io.writers import ended
 from tqaudit.report import csv, github, gitlab, html, json, junit, markdown, rdjson, sarif
 
+Text = str | Iterator[str]  # a report file's content: whole, or in pieces
 # format name -> (renderer returning {file name: text})
-RENDERERS: dict[str, Callable[[AuditResult], dict[str, str]]] = {
+RENDERERS: dict[str, Callable[[AuditResult], Mapping[str, Text]]] = {
     "csv": csv.render,
     "json": json.render,
     "md": markdown.render,
@@ -76,11 +79,11 @@ def parse_formats(spec: str) -> list[str]:
 
 def write_reports(result: AuditResult, out: Path, formats: Iterable[str]) -> list[Path]:
     """Render ``formats`` and replace the folder ``out`` with them; returns the paths written."""
-    files: dict[str, str] = {}
+    files: dict[str, Text] = {}
     for name in formats:
         files.update(RENDERERS[name](result))
     if github.STDOUT in files:
-        sys.stdout.write(files.pop(github.STDOUT))
+        sys.stdout.write(whole(files.pop(github.STDOUT)))
     if not files:
         return []
     replace_folder(out, files)
@@ -138,7 +141,22 @@ def _make_parent(out: Path) -> None:
         raise NotADirectoryError(errno.ENOTDIR, f"{out.parent} is not a folder") from None
 
 
-def replace_folder(out: Path, files: dict[str, str]) -> None:
+def whole(text: Text) -> str:
+    """A report file's content as one string."""
+    return text if isinstance(text, str) else "".join(text)
+
+
+def _write(path: Path, text: Text) -> None:
+    """One report file: a string at once, pieces as they come."""
+    if isinstance(text, str):
+        path.write_bytes(text.encode("utf-8"))
+        return
+    with path.open("wb") as fh:
+        for piece in text:
+            fh.write(piece.encode("utf-8"))
+
+
+def replace_folder(out: Path, files: dict[str, Text]) -> None:
     """Write ``files`` into a new folder beside ``out``, then swap it in place of ``out``."""
     _check_replaceable(out)
     remove_leftovers(out)
@@ -150,7 +168,7 @@ def replace_folder(out: Path, files: dict[str, str]) -> None:
         for name, text in files.items():
             # The folder is swapped in as a whole, so its files need no atomic write of
             # their own, and an error (a full disk) names the report folder, not a temp file.
-            (fresh / name).write_bytes(text.encode("utf-8"))
+            _write(fresh / name, text)
         if out.exists():
             os.replace(out, old)
         os.replace(fresh, out)

@@ -1,29 +1,50 @@
 """CSV reports for reviewers: ``findings.csv`` and ``segments.csv``.
 
 Text cells that a spreadsheet would evaluate as a formula are prefixed with an apostrophe
-(see :func:`tqaudit.io.writers.neutralize_formula`).
+(see :func:`tqaudit.io.writers.neutralize_formula`). ``segments.csv`` lists every segment:
+it is written chunk by chunk from the audit's segment store, never built as one table.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pandas as pd
 
 from tqaudit.audit import AuditResult
 from tqaudit.io.writers import csv_text
+from tqaudit.store import StoredChunk
 
 
-def segments_with_counts(result: AuditResult) -> pd.DataFrame:
-    """The segments with their languages and scores, and how many findings each has, by severity."""
-    seg = result.annotated_segments()
-    counts = result.findings.groupby(["segment_id", "severity"]).size().unstack(fill_value=0)
-    for sev in ("error", "warning", "info"):
-        col = counts[sev] if sev in counts else pd.Series(dtype="int64")
+def finding_counts(findings: pd.DataFrame) -> dict[str, pd.Series]:
+    """Per severity, the number of findings of each segment id."""
+    counts = findings.groupby(["segment_id", "severity"]).size().unstack(fill_value=0)
+    return {
+        sev: counts[sev] if sev in counts else pd.Series(dtype="int64")
+        for sev in ("error", "warning", "info")
+    }
+
+
+def with_counts(chunk: StoredChunk, counts: dict[str, pd.Series]) -> pd.DataFrame:
+    """A chunk's segments with their languages and scores, and how many findings each has."""
+    seg = chunk.annotated()
+    for sev, col in counts.items():
         seg[f"{sev}s"] = seg["segment_id"].map(col).fillna(0).astype("int64")
     return seg
 
 
-def render(result: AuditResult) -> dict[str, str]:
-    return {
-        "findings.csv": csv_text(result.findings),
-        "segments.csv": csv_text(segments_with_counts(result)),
-    }
+def segments_with_counts(result: AuditResult) -> pd.DataFrame:
+    """Every segment with its languages, scores and finding counts by severity (one table)."""
+    counts = finding_counts(result.findings)
+    return pd.concat([with_counts(c, counts) for c in result.store.chunks()], ignore_index=True)
+
+
+def segments_csv(result: AuditResult) -> Iterator[str]:
+    """``segments.csv`` in pieces, one per stored chunk (the header with the first)."""
+    counts = finding_counts(result.findings)
+    for index, chunk in enumerate(result.store.chunks()):
+        yield csv_text(with_counts(chunk, counts), header=index == 0)
+
+
+def render(result: AuditResult) -> dict[str, str | Iterator[str]]:
+    return {"findings.csv": csv_text(result.findings), "segments.csv": segments_csv(result)}

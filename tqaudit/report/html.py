@@ -114,10 +114,11 @@ class Bar:
 def _page_data(result: AuditResult) -> tuple[dict[str, Any], int]:
     """The JSON block's content, and how many segments have their texts embedded."""
     f = {c: result.findings[c].tolist() for c in result.findings.columns}
-    segments = result.segments.reset_index(drop=True)
+    named = result.flagged_rows  # the segments the findings name, not the whole input
+    segments = named.segments.reset_index(drop=True)
     targets = [str(t) for t in segments["target"]]
     row_of = {str(sid): i for i, sid in enumerate(segments["segment_id"])}
-    scores = result.scores.to_dict("records") if result.scores is not None else None
+    scores = named.scores.to_dict("records") if named.scores is not None else None
     ref_columns = [c for c in segments.columns if c == "reference" or c.startswith("reference_")]
     references = {c: segments[c].tolist() for c in ref_columns}
     sources = segments["source"].tolist()
@@ -294,14 +295,15 @@ def _score_chart(result: AuditResult) -> dict[str, Any] | None:
 
     chrF, or BLEU when only BLEU is gated or scored.
     """
-    if result.scores is None:
+    scores = result.scores  # built from the store: read once
+    if scores is None:
         return None
-    found = [m for m in SCORE_METRICS if m[0] in result.scores.columns]
+    found = [m for m in SCORE_METRICS if m[0] in scores.columns]
     if not found:
         return None
     gated = [m for m in found if getattr(result.config, m[2]) is not None]
     column, label, option = (gated or found)[0]  # the gated metric, else chrF, else BLEU
-    values = [float(v) for v in result.scores[column] if v == v]
+    values = [float(v) for v in scores[column] if v == v]
     if not values:
         return None
     bins = [0] * HISTOGRAM_BINS

@@ -64,7 +64,7 @@ def is_plain_text(result: AuditResult) -> bool:
 def locate(result: AuditResult) -> list[Location]:
     """One location per row of ``result.findings``, in the same order."""
     path = input_path(result)
-    indexed = result.segments.set_index("segment_id")
+    indexed = result.flagged_rows.segments.set_index("segment_id")
     lines = indexed["line"].to_dict()
     offsets = indexed["body_offset"].to_dict() if "body_offset" in indexed.columns else {}
     files = indexed["file"].to_dict() if "file" in indexed.columns else {}

@@ -45,7 +45,7 @@ class _Logical:
     the order the results first name them (deterministic, as the results' order is)."""
 
     def __init__(self, result: AuditResult) -> None:
-        segments = result.segments
+        segments = result.flagged_rows.segments
         self.feed = "body_offset" in segments.columns and "doc_id" in segments.columns
         self.doc = dict(zip(segments["segment_id"], segments["doc_id"], strict=True)) if self.feed else {}
         self.offset = (

@@ -105,7 +105,7 @@ def print_findings(results: Sequence[AuditResult], console: Console, fmt: str, l
                     console.print(Text("  ") + _head(row, where, with_path=False), soft_wrap=True)
             console.print()
     else:
-        segments = [r.segments.set_index("segment_id") for r in results]
+        segments = [r.flagged_rows.segments.set_index("segment_id") for r in results]
         for row, where, run in shown:
             console.print(_head(row, where, with_path=True), soft_wrap=True)
             if fmt == "full":
@@ -151,9 +151,9 @@ def render_machine(results: Sequence[AuditResult], fmt: str) -> str:
         raise ConfigError(
             "--output-format junit takes one input (each input's report folder has a junit.xml)"
         )
-    from tqaudit.report import RENDERERS
+    from tqaudit.report import RENDERERS, whole
 
-    return "".join(text for r in results for text in RENDERERS[fmt](r).values())
+    return "".join(whole(text) for r in results for text in RENDERERS[fmt](r).values())
 
 
 def print_statistics(results: Sequence[AuditResult], console: Console) -> None:
@@ -186,7 +186,7 @@ def print_overview(
         errors = int((f["severity"] == "error").sum())
         where = str(Path(files[0]).parent) if files else ""
         verdict = Text("PASSED", style="bold green") if result.passed else Text("FAILED", style="bold red")
-        counts = f"{_plural(len(result.segments), 'segment')}, {_plural(len(f), 'finding')}"
+        counts = f"{_plural(result.segment_count, 'segment')}, {_plural(len(f), 'finding')}"
         line = Text(f"{printable(input_path(result))}: {counts} ({_plural(errors, 'error')}) ")
         line += verdict + Text(f"  {where}" if where else "", style="dim")
         console.print(line, soft_wrap=True)
@@ -212,9 +212,10 @@ class ProgressBar:
         self._bar: Progress | None = None
         self._task: TaskID | None = None
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int | None) -> None:
+        """``total`` None: the input streams and its size is not known (an open-ended bar)."""
         if self._bar is None:
-            if total < PROGRESS_FROM or not self.console.is_terminal:
+            if (total if total is not None else done) < PROGRESS_FROM or not self.console.is_terminal:
                 return
             self._bar = Progress(
                 TextColumn("auditing"),
@@ -244,7 +245,7 @@ class ProgressBar:
 def print_summary(result: AuditResult, console: Console, written: list[str]) -> None:
     """Counts by category and severity, corpus scores, files written, and the verdict."""
     f = result.findings
-    table = Table(title=f"tqaudit: {len(result.segments)} segments, {len(f)} findings")
+    table = Table(title=f"tqaudit: {result.segment_count} segments, {len(f)} findings")
     table.add_column("category")
     for sev in SEVERITIES:
         table.add_column(sev, justify="right")

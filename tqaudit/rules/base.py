@@ -14,13 +14,13 @@ import dataclasses
 import operator
 import re
 import weakref
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from tqaudit import scripts
-from tqaudit.chunk import Chunk, finditer
+from tqaudit.chunk import Chunk, SegmentRow, finditer
 from tqaudit.errors import ConfigError
 from tqaudit.findings import Applicability, Edit, RuleInfo
 
@@ -211,10 +211,22 @@ class CorpusHit:
 @dataclass(frozen=True)
 class Inputs:
     """Where corpus positions come from when several inputs are pooled: the first position
-    and the name of each input, in order. One input (the default) has no name to show."""
+    and the name of each input, in order. One input (the default) has no name to show.
+
+    ``lookup`` gives the texts of segments by corpus position (one pass over the audit's
+    segment store): a corpus rule keeps hashes and positions in its state, not texts, and
+    reads back only the segments it reports.
+    """
 
     starts: tuple[int, ...] = (0,)
     names: tuple[str, ...] = ("",)
+    lookup: Callable[[Collection[int]], Mapping[int, SegmentRow]] | None = None
+
+    def rows(self, positions: Collection[int]) -> Mapping[int, SegmentRow]:
+        """The segments at corpus ``positions``."""
+        if self.lookup is None:
+            raise RuntimeError("no segment lookup: corpus rules finish through the engine")
+        return self.lookup(positions) if positions else {}
 
     def input_of(self, pos: int) -> int:
         """The index of the input that holds corpus position ``pos``."""
@@ -258,7 +270,15 @@ class CorpusRule(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         """The corpus rule on one chunk taken as the whole corpus (rows are chunk rows)."""
         rows = {pos: row for row, pos in enumerate(chunk.positions)}
-        for hit in self.finish(self.merge([self.collect(chunk)]), Inputs()):
+
+        def lookup(positions: Collection[int]) -> dict[int, SegmentRow]:
+            return {
+                pos: SegmentRow(chunk.ids[r], chunk.doc_ids[r], chunk.sources[r], chunk.targets[r])
+                for pos in positions
+                if (r := rows[pos]) >= 0
+            }
+
+        for hit in self.finish(self.merge([self.collect(chunk)]), Inputs(lookup=lookup)):
             yield Hit(rows[hit.pos], hit.start, hit.end, hit.message, hit.suggestion)
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations, compress
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from tqaudit.chunk import Chunk
@@ -84,60 +85,83 @@ def merge_groups(states: Sequence[Groups]) -> Groups:
     return out
 
 
-# A group met once so far (nearly every group of a feed): its variant's key, text, corpus
-# position and segment id, in one tuple instead of a dict, a Variant and a list.
-Single = tuple[Hashable, str, int, str]
-
-
 @dataclass(slots=True)
-class PairGroups:
-    """The state of a rule that groups whole segments (CN001, CN002): the groups met once,
-    kept compact, and the groups met several times as :data:`Variants`.
+class PairRows:
+    """The state of a rule that groups whole segments (CN001, CN002): three 64-bit numbers
+    per segment it keeps (its group's hash, its variant's hash, its corpus position), in
+    arrays, not texts: a million segments cost 24 MB. The texts of the few groups rendered
+    several ways are read back by position when the rule finishes.
 
-    Keys are (document, hashed text), as in :data:`Groups`. A group moves from ``singles`` to
-    ``groups`` on its second occurrence; occurrences are added in corpus order.
+    Rows are added in corpus order, chunk after chunk (``parts`` is consumed by ``merge``).
     """
 
-    singles: dict[tuple[str, Hashable], Single] = field(default_factory=dict)
-    groups: Groups = field(default_factory=dict)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.singles) + len(self.groups)
+        return sum(len(p[0]) for p in self.parts)
 
-    def add(self, key: tuple[str, Hashable], one: Single) -> None:
-        """One occurrence (later in the corpus than those already added)."""
-        variants = self.groups.get(key)
-        if variants is None:
-            first = self.singles.pop(key, None)
-            if first is None:
-                self.singles[key] = one
-                return
-            variants = self.groups[key] = {}
-            _add_single(variants, first)
-        _add_single(variants, one)
+    def absorb(self, other: PairRows) -> None:
+        """``other``'s rows (which come later in the corpus) after these."""
+        self.parts.extend(other.parts)
+        if len(self.parts) > 64:  # one array per 64 chunks: a bounded list, a cheap concat
+            self.parts = [self.arrays()]
 
-    def absorb(self, other: PairGroups) -> None:
-        """``other``'s groups (which come later in the corpus) added to these."""
-        for key, one in other.singles.items():
-            self.add(key, one)
-        for key, variants in other.groups.items():
-            mine = self.groups.get(key)
-            if mine is None:
-                first = self.singles.pop(key, None)
-                if first is None:
-                    self.groups[key] = variants
-                    continue
-                mine = self.groups[key] = {}
-                _add_single(mine, first)
-            merge_groups([{key: mine}, {key: variants}])
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(group hashes, variant hashes, positions) of every row, in corpus order."""
+        if not self.parts:
+            empty = np.zeros(0, dtype=np.uint64)
+            return empty, empty, np.zeros(0, dtype=np.int64)
+        columns = zip(*self.parts, strict=True)
+        return tuple(np.concatenate(c) for c in columns)  # type: ignore[return-value]
+
+    def several_ways(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Per group with two variants or more: its rows' variant hashes and positions, in
+        corpus order (groups in the order of their first row)."""
+        groups, variants, positions = self.arrays()
+        if not len(groups):
+            return
+        order = np.lexsort((positions, groups))  # by group, then corpus order
+        g, v = groups[order], variants[order]
+        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+        ends = np.r_[starts[1:], len(g)]
+        mixed = np.r_[False, (v[1:] != v[:-1]) & (g[1:] == g[:-1])]  # a change of variant in a group
+        counts = np.add.reduceat(mixed.astype(np.int64), starts)
+        picked = [(int(positions[order[s]]), s, e) for s, e, n in zip(starts, ends, counts, strict=True) if n]
+        for _, start, end in sorted(picked):
+            rows = order[start:end]
+            yield variants[rows], positions[rows]
 
 
-def _add_single(variants: Variants, one: Single) -> None:
-    vkey, text, pos, segment_id = one
-    variant = variants.get(vkey)
-    if variant is None:
-        variant = variants[vkey] = Variant(text)
-    variant.add(pos, segment_id)
+def merge_pairs(states: Sequence[PairRows]) -> PairRows:
+    """The states of ``states`` (in corpus order) joined into the first."""
+    if not states:
+        return PairRows()
+    out = states[0]
+    for state in states[1:]:
+        out.absorb(state)
+    return out
+
+
+def _pair_variants(
+    state: PairRows, inputs: Inputs, column: str
+) -> Iterator[tuple[str, Variants]]:
+    """Each group rendered several ways, as (document, its variants): variants in order of
+    first occurrence, each with the text of its first occurrence (``column`` of the segment)."""
+    found = list(state.several_ways())
+    rows = inputs.rows({int(p) for _, positions in found for p in positions})
+    for variant_keys, positions in found:
+        variants: Variants = {}
+        for key, pos in zip(variant_keys.tolist(), positions.tolist(), strict=True):
+            row = rows[pos]
+            variant = variants.get(key)
+            if variant is None:
+                variant = variants[key] = Variant(getattr(row, column))
+            variant.add(pos, row.segment_id)
+        yield rows[int(positions[0])].doc_id, variants
+
+
+_MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant: a document's hash times it, plus the key's
+_MASK = (1 << 64) - 1
 
 
 def digest(text: str) -> int:
@@ -263,28 +287,18 @@ class InconsistentTranslation(CorpusRule):
     options = {"min_words": 4}
     option_docs = {"min_words": "sources with fewer words than this are not compared"}
 
-    def collect(self, chunk: Chunk) -> PairGroups:
+    def collect(self, chunk: Chunk) -> PairRows:
         return _collect_pairs(chunk, "sources", "targets", self.opts["min_words"], _key, _key)
 
-    def merge(self, states: Sequence[PairGroups]) -> PairGroups:
+    def merge(self, states: Sequence[PairRows]) -> PairRows:
         return merge_pairs(states)
 
-    def finish(self, state: PairGroups, inputs: Inputs) -> Iterator[CorpusHit]:
-        for (doc, _), variants in state.groups.items():  # a group met once has one variant
+    def finish(self, state: PairRows, inputs: Inputs) -> Iterator[CorpusHit]:
+        for doc, variants in _pair_variants(state, inputs, "target"):
             scope = _doc_scope(doc)
             hit = group_hit(variants, inputs, f"Same source translated {{n}} ways {scope}: {{listed}}")
             if hit is not None:
                 yield hit
-
-
-def merge_pairs(states: Sequence[PairGroups]) -> PairGroups:
-    """The states of ``states`` (in corpus order) joined into the first, as :func:`merge_groups`."""
-    if not states:
-        return PairGroups()
-    out = states[0]
-    for state in states[1:]:
-        out.absorb(state)
-    return out
 
 
 def _digests(chunk: Chunk, column: str, form: Callable[[str], str]) -> dict[str, tuple[int | None, int]]:
@@ -312,18 +326,26 @@ def _collect_pairs(
     min_words: int,
     key_form: Callable[[str], str],
     value_form: Callable[[str], str],
-) -> PairGroups:
+) -> PairRows:
     """Rows grouped by (document, hashed key text) when the key has at least ``min_words``
     words, variants by hashed value text; ``keys`` and ``values`` name the chunk's columns."""
-    state = PairGroups()
     key_digests = _digests(chunk, keys, key_form)
     value_digests = _digests(chunk, values, value_form)
-    columns = (chunk.doc_ids, getattr(chunk, keys), getattr(chunk, values), chunk.positions, chunk.ids)
-    for doc, text, value, pos, segment_id in zip(*columns, strict=True):
+    docs = {doc: digest(doc) for doc in set(chunk.doc_ids)}
+    groups: list[int] = []
+    variants: list[int] = []
+    positions: list[int] = []
+    columns = (chunk.doc_ids, getattr(chunk, keys), getattr(chunk, values), chunk.positions)
+    for doc, text, value, pos in zip(*columns, strict=True):
         group, words = key_digests[text]
         if group is not None and words >= min_words:
-            state.add((doc, group), (value_digests[value][0], value, pos, segment_id))
-    return state
+            groups.append((docs[doc] * _MIX + group) & _MASK)  # (document, key) as one hash
+            variants.append(value_digests[value][0] or 0)
+            positions.append(pos)
+    if not positions:
+        return PairRows()
+    arrays = (np.array(groups, np.uint64), np.array(variants, np.uint64), np.array(positions, np.int64))
+    return PairRows([arrays])
 
 
 @register
@@ -358,16 +380,16 @@ class SameTranslationOfDifferentSources(CorpusRule):
     options = {"min_words": 5}
     option_docs = {"min_words": "targets with fewer words than this are not compared"}
 
-    def collect(self, chunk: Chunk) -> PairGroups:
+    def collect(self, chunk: Chunk) -> PairRows:
         has_source = [row for row, source in enumerate(chunk.sources) if source.strip()]
         part = chunk if len(has_source) == len(chunk) else chunk.subset(has_source)
         return _collect_pairs(part, "targets", "sources", self.opts["min_words"], _key, _loose_key)
 
-    def merge(self, states: Sequence[PairGroups]) -> PairGroups:
+    def merge(self, states: Sequence[PairRows]) -> PairRows:
         return merge_pairs(states)
 
-    def finish(self, state: PairGroups, inputs: Inputs) -> Iterator[CorpusHit]:
-        for (doc, _), variants in state.groups.items():
+    def finish(self, state: PairRows, inputs: Inputs) -> Iterator[CorpusHit]:
+        for doc, variants in _pair_variants(state, inputs, "source"):
             scope = _doc_scope(doc)
             hit = group_hit(
                 variants,

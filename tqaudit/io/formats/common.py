@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from pathlib import Path
+from typing import BinaryIO
 
 from tqaudit.errors import InputError, OutputError
 
@@ -99,6 +100,63 @@ def load(path: Path) -> tuple[str, str]:
         raise InputError(f"{path}: empty file")
     bom = BOM if text.startswith(BOM) else ""
     return bom, text[len(bom) :]
+
+
+def _open(path: Path) -> BinaryIO:
+    """``path`` opened for reading bytes, with :func:`read_bytes`' one-line errors."""
+    try:
+        if path.is_dir():
+            raise IsADirectoryError
+        return path.open("rb")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def stream_lines(path: Path, *, keep_bom: bool = False) -> Iterator[str]:
+    """The lines of ``path`` as :func:`load` and ``txt.parse`` read them (split at ``\\n`` only,
+    a ``\\r`` before it dropped, the BOM dropped unless ``keep_bom``), read as they are
+    needed: a file of a million segments is never one string. The same errors as
+    :func:`load`, raised when the reading reaches them (an empty file: at its end).
+
+    Only encodings that write ``\\n`` as that one byte are read line by line; a UTF-16 or
+    UTF-32 file is decoded whole (the reader of a file that size is the exception).
+    """
+    with _open(path) as fh:
+        head = fh.read(4)
+        codec = codec_of(head)
+        if codec.startswith(("utf-16", "utf-32")):
+            bom, text = load(path)
+            lines = text.split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
+            for index, line in enumerate(lines):
+                yield (bom if keep_bom and index == 0 else "") + line.removesuffix("\r")
+            return
+        fh.seek(0)
+        decode = codecs.getdecoder(codec)
+        offset, content = 0, False
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = decode(raw)[0]
+            except UnicodeDecodeError as exc:
+                name = "UTF-8" if codec == "utf-8" else codec
+                hint = "; name its encoding with --encoding" if codec == "utf-8" else ""
+                where = offset + exc.start
+                raise InputError(
+                    f"{path}:{number}: not {name} (byte 0x{raw[exc.start]:02x} at offset {where}){hint}"
+                ) from None
+            offset += len(raw)
+            if number == 1 and line.startswith(BOM) and not keep_bom:
+                line = line[1:]
+            line = line.removesuffix("\n").removesuffix("\r")
+            content = content or bool(line.strip("\ufeff \t\r\n"))
+            yield line
+        if not content:
+            raise InputError(f"{path}: empty file")
 
 
 def read_text(path: Path, *, keep_bom: bool = False) -> str:

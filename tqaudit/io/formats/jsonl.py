@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
-from tqaudit.io.formats.common import check_positions, load, splice, to_bytes
+from tqaudit.io.formats.common import check_positions, load, splice, stream_lines, to_bytes
 from tqaudit.segments import is_segment_column
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -90,7 +90,23 @@ def _object(line: str, path: Path, number: int) -> dict[str, Any]:
 def read(path: Path) -> pd.DataFrame:
     """One table row per JSON object, plus ``line``; values keep their JSON types."""
     _, text = load(path)
-    records = [{**_object(text[r.start : r.end], path, r.number), "line": r.number} for r in rows(text)]
+    return _table([{**_object(text[r.start : r.end], path, r.number), "line": r.number} for r in rows(text)])
+
+
+def read_chunks(path: Path, size: int) -> Iterator[pd.DataFrame]:
+    """:func:`read` in tables of ``size`` rows, the file read line by line as they are taken."""
+    records: list[dict[str, Any]] = []
+    for number, line in enumerate(stream_lines(path), start=1):
+        if line.strip():
+            records.append({**_object(line, path, number), "line": number})
+            if len(records) == size:
+                yield _table(records)
+                records = []
+    if records:
+        yield _table(records)
+
+
+def _table(records: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(records, dtype=object)  # object: a number stays "5", not "5.0"
     if "line" in frame.columns:
         frame["line"] = frame["line"].astype("int64")

@@ -8,7 +8,7 @@ column, only the target column's changed values differ. Byte identity is not pos
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +19,28 @@ from tqaudit.io.formats.common import check_positions
 from tqaudit.segments import is_segment_column
 
 
-def load(path: Path) -> Any:
-    """The file as a ``pyarrow.Table`` (errors name the file)."""
+def _parquet(path: Path) -> Any:
+    """``pyarrow.parquet``, or the error saying how to install it."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
         import pyarrow.parquet as pq
     except ImportError:
         raise InputError(f"{path}: reading Parquet needs pyarrow (pip install 'tqaudit[parquet]')") from None
+    return pq
+
+
+def _refused(path: Path, exc: Exception) -> InputError:
+    return InputError(f"{path}: not a Parquet file ({type(exc).__name__})")
+
+
+def load(path: Path) -> Any:
+    """The file as a ``pyarrow.Table`` (errors name the file)."""
+    pq = _parquet(path)
     try:
         return pq.read_table(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
-        raise InputError(f"{path}: not a Parquet file ({type(exc).__name__})") from None
+        raise _refused(path, exc) from None
 
 
 def read(path: Path) -> pd.DataFrame:
@@ -42,14 +52,40 @@ def read(path: Path) -> pd.DataFrame:
     not pandas' ``1.0`` once a null makes the column float); binary must be UTF-8.
     """
 
-    table = load(path)
+    return _as_frame(path, load(path))
+
+
+def read_chunks(path: Path, size: int) -> Iterator[pd.DataFrame]:
+    """:func:`read` in tables of ``size`` rows, read batch by batch from the file."""
+    pq = _parquet(path)
+    import pyarrow as pa
+
+    try:
+        file = pq.ParquetFile(path)
+        batches = file.iter_batches(batch_size=size)
+    except Exception as exc:  # as in load()
+        raise _refused(path, exc) from None
+    done = 0
+    with file:
+        while True:
+            try:
+                batch = next(batches, None)
+            except Exception as exc:  # a damaged row group, met mid-file
+                raise _refused(path, exc) from None
+            if batch is None:
+                return
+            yield _as_frame(path, pa.Table.from_batches([batch]), done)
+            done += batch.num_rows
+
+
+def _as_frame(path: Path, table: Any, first: int = 0) -> pd.DataFrame:
     for index, name in enumerate(table.column_names):
         if is_segment_column(name):
-            table = table.set_column(index, name, _as_text(path, name, table.column(index)))
+            table = table.set_column(index, name, _as_text(path, name, table.column(index), first))
     return table.to_pandas()
 
 
-def _as_text(path: Path, name: str, column: Any) -> Any:
+def _as_text(path: Path, name: str, column: Any, first: int = 0) -> Any:
     """``column`` cast to Arrow strings, or an ``InputError`` naming the column (and row)."""
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -70,7 +106,7 @@ def _as_text(path: Path, name: str, column: Any) -> Any:
                     value.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise InputError(
-                    f"{path}: column {name!r}, row {row + 1}: not UTF-8 (byte {exc.start})"
+                    f"{path}: column {name!r}, row {first + row + 1}: not UTF-8 (byte {exc.start})"
                 ) from None
     raise InputError(f"{path}: column {name!r} is {kind}, not text")
 

@@ -8,14 +8,15 @@ is ever rewritten; ``--src``/``--ref`` files are read, never written.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
 from tqaudit.errors import InputError, OutputError
-from tqaudit.io.formats.common import BOM, check_positions, load, splice, to_bytes
+from tqaudit.io.formats.common import BOM, check_positions, load, splice, stream_lines, to_bytes
 from tqaudit.segments import build_segments
 
 
@@ -63,6 +64,49 @@ def read(path: Path, src: Path | None, refs: Sequence[Path], keep_bom: bool = Fa
     source = aligned(src, len(target), path, keep_bom) if src else None
     references = [aligned(ref, len(target), path, keep_bom) for ref in refs]
     return build_segments(target, source=source, references=references)
+
+
+def read_chunks(
+    path: Path, src: Path | None, refs: Sequence[Path], size: int, keep_bom: bool = False
+) -> Iterator[pd.DataFrame]:
+    """:func:`read` in tables of ``size`` segments, the files read line by line as the chunks
+    are taken (ids and ``line`` count on across chunks). Side files that are not line-aligned
+    are an error where the shorter one ends, naming both counts as :func:`aligned` does."""
+    sides = [p for p in (src, *refs) if p is not None]
+    streams = [stream_lines(p, keep_bom=keep_bom) for p in (path, *sides)]
+    done = 0
+    while rows := list(itertools.islice(itertools.zip_longest(*streams), size)):
+        if any(None in row for row in rows):
+            _misaligned(path, sides, streams, rows, done)
+        columns = list(zip(*rows, strict=True))
+        frame = build_segments(
+            list(columns[0]),
+            source=list(columns[1]) if src else None,
+            references=[list(c) for c in columns[2 if src else 1 :]],
+            segment_id=[str(i) for i in range(done + 1, done + len(rows) + 1)],
+        )
+        frame["line"] += done
+        done += len(rows)
+        yield frame
+
+
+def _misaligned(
+    path: Path,
+    sides: Sequence[Path],
+    streams: Sequence[Iterator[str]],
+    rows: list[tuple[str, ...]],
+    done: int,
+) -> None:
+    """The error for files that ran out at different lines, with each file's line count."""
+    counts = [
+        done + sum(row[k] is not None for row in rows) + sum(1 for _ in streams[k])
+        for k in range(len(streams))
+    ]
+    for side, count in zip(sides, counts[1:], strict=True):
+        if count != counts[0]:
+            raise InputError(
+                f"{side}: {count} lines, but {path} has {counts[0]} (files must be line-aligned)"
+            )
 
 
 def write_targets(path: Path, targets: Mapping[int, str]) -> bytes:
