@@ -162,10 +162,11 @@ class SegmentStore:
         start = base
         for chunk in self.chunks() if wanted else ():
             end = start + len(chunk.segments)
-            frame = chunk.segments
-            for pos in wanted[bisect_left(wanted, start) : bisect_left(wanted, end)]:
-                row = pos - start
-                out[pos] = SegmentRow(*(str(frame[c].iat[row]) for c in SegmentRow._fields))
+            here = wanted[bisect_left(wanted, start) : bisect_left(wanted, end)]
+            if here:
+                columns = [chunk.segments[c].to_numpy() for c in SegmentRow._fields]
+                for pos in here:
+                    out[pos] = SegmentRow(*(str(column[pos - start]) for column in columns))
             start = end
         return out
 

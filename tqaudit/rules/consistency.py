@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import combinations, compress
 
 import numpy as np
+import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
 from tqaudit.chunk import Chunk
@@ -142,9 +143,7 @@ def merge_pairs(states: Sequence[PairRows]) -> PairRows:
     return out
 
 
-def _pair_variants(
-    state: PairRows, inputs: Inputs, column: str
-) -> Iterator[tuple[str, Variants]]:
+def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tuple[str, Variants]]:
     """Each group rendered several ways, as (document, its variants): variants in order of
     first occurrence, each with the text of its first occurrence (``column`` of the segment)."""
     found = list(state.several_ways())
@@ -470,8 +469,82 @@ def _initial(text: str, start: int) -> bool:
     return not before or before[-1] in _OPENERS
 
 
+def _columns(rows: Iterable[tuple[str, ...]], width: int) -> list[list[str]]:
+    """``rows`` as ``width`` columns (empty columns for no rows)."""
+    columns: list[list[str]] = [[] for _ in range(width)]
+    for row in rows:
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return columns
+
+
+def _hashes(texts: list[str]) -> np.ndarray:
+    """A stable 64-bit hash of each text (pandas' SipHash, in C, the same in every process)."""
+    if not texts:
+        return np.zeros(0, dtype=np.uint64)
+    return pd.util.hash_array(np.array(texts, dtype=object), categorize=False)
+
+
+@dataclass(slots=True)
+class NameIndex:
+    """The state of CN003, as 64-bit hashes: (document, position) of each row with names,
+    (document, skeleton, spelling) of each spelling, and (document, block, skeleton) of each
+    long skeleton that renders a source name, where a block is that name with the
+    skeleton's head or tail (two skeletons joined as one name render a common source name
+    and are one edit apart, so they share a block). A document can hold a finding only when
+    one skeleton has two spellings or one block two skeletons: only those documents' rows
+    are read back. About 100 bytes a segment, against a kilobyte for the groups themselves."""
+
+    rows: list[np.ndarray] = field(default_factory=list)  # (n, 2): document, position (as uint64)
+    keys: list[np.ndarray] = field(default_factory=list)  # (n, 3)
+    blocks: list[np.ndarray] = field(default_factory=list)  # (n, 3)
+
+    @classmethod
+    def of(
+        cls, rows: Sequence[np.ndarray], keys: Sequence[np.ndarray], blocks: Sequence[np.ndarray]
+    ) -> NameIndex:
+        """The index of one chunk from its columns of hashes (positions as uint64)."""
+        return cls([np.column_stack(rows)], [np.column_stack(keys)], [np.column_stack(blocks)])
+
+    def absorb(self, other: NameIndex) -> None:
+        """``other``'s entries (later in the corpus) added; repeats folded now and then."""
+        self.rows.extend(other.rows)
+        self.keys.extend(other.keys)
+        self.blocks.extend(other.blocks)
+        if len(self.keys) > 64:
+            self.rows = [np.concatenate(self.rows)]
+            self.keys = [np.unique(np.concatenate(self.keys), axis=0)]
+            self.blocks = [np.unique(np.concatenate(self.blocks), axis=0)]
+
+    def candidate_rows(self) -> list[int]:
+        """Corpus positions of the rows of every document that may hold a finding, in order."""
+        docs = _docs_with_two(np.concatenate(self.keys)) | _docs_with_two(np.concatenate(self.blocks))
+        if not docs:
+            return []
+        rows = np.concatenate(self.rows)
+        wanted = np.isin(rows[:, 0], np.fromiter(docs, dtype=np.uint64))
+        return sorted(rows[wanted, 1].astype(np.int64).tolist())
+
+
+def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
+    """The blocks of a skeleton of at least ``fuzzy`` letters: its head and its tail of
+    ``(fuzzy - 1) // 2`` letters. Two such skeletons one edit apart share one: an edit at
+    a position past the head leaves the heads equal, one within it leaves the tails equal."""
+    half = (fuzzy - 1) // 2
+    return (f"^{key[:half]}", f"{key[-half:]}$") if half else ("^",)
+
+
+def _docs_with_two(entries: np.ndarray) -> set[int]:
+    """Documents where one (document, first) pair has two different seconds."""
+    if not len(entries):
+        return set()
+    unique = np.unique(entries, axis=0)  # sorted by document, first, second
+    same = (unique[1:, 0] == unique[:-1, 0]) & (unique[1:, 1] == unique[:-1, 1])
+    return set(unique[1:, 0][same].tolist())
+
+
 @register
-class NameVariants(_GroupingRule):
+class NameVariants(CorpusRule):
     """One name written several ways: `Tokayev` and `Tokaev`.
 
     ## What it does
@@ -519,15 +592,70 @@ class NameVariants(_GroupingRule):
         "fuzzy_length": "names one edit apart are compared when their skeletons are at least this long",
     }
 
-    def collect(self, chunk: Chunk) -> Groups:
-        groups: Groups = {}
+    def merge(self, states: Sequence[NameIndex]) -> NameIndex:
+        out = states[0] if states else NameIndex()
+        for state in states[1:]:
+            out.absorb(state)
+        return out
+
+    def collect(self, chunk: Chunk) -> NameIndex:
+        """What may make a finding, as hashes: every (document, spelling) with its skeleton,
+        the blocks its skeleton falls in with each source name it renders, and the positions
+        of the rows with names. The texts are read back, and the documents that can hold a
+        finding grouped again by :meth:`groups`, when the rule finishes."""
+        fuzzy = self.opts["fuzzy_length"]
+        spellings: dict[tuple[str, str], str] = {}  # (document, spelling) -> skeleton
+        tagged: set[tuple[str, str, str]] = set()  # (document, skeleton, source name)
+        rows: dict[int, str] = {}  # position -> document
+        for doc, word, key, pos, aligned in self._names(chunk):
+            spellings.setdefault((doc, word), key)
+            rows[pos] = doc
+            if aligned is not None and len(key) >= fuzzy:
+                tagged.add((doc, key, aligned))
+        blocks = [(doc, f"{tag}{part}", key) for doc, key, tag in tagged for part in _ends(key, fuzzy)]
+        return NameIndex.of(
+            (_hashes(list(rows.values())), np.fromiter(rows, np.int64, len(rows)).astype(np.uint64)),
+            [_hashes(column) for column in _columns(((d, k, w) for (d, w), k in spellings.items()), 3)],
+            [_hashes(column) for column in _columns(blocks, 3)],
+        )
+
+    def _names(self, chunk: Chunk) -> Iterator[tuple[str, str, str, int, str | None]]:
+        """(document, spelling, skeleton, corpus position, the source name it renders or
+        None) of each capitalised word of a Latin-script target whose skeleton has
+        ``min_length`` letters, in corpus order; as :meth:`groups` tags its variants."""
         min_length = self.opts["min_length"]
-        # (document, spelling) -> its variant and the first two letters of its skeleton:
-        # a spelling met again in a chunk costs one look-up, not a skeleton and two
-        seen: dict[tuple[str, str], tuple[Variant, str]] = {}
-        short: set[str] = set()  # spellings whose skeleton is under min_length
+        known: dict[str, str | None] = {}  # spelling -> skeleton (None: too short)
         targets = chunk.targets
         for row in compress(range(len(chunk)), map(_NAME.search, targets)):  # rows without: in C
+            doc, pos, target = chunk.doc_ids[row], chunk.positions[row], targets[row]
+            names: dict[str, str] | None = None
+            for match in _NAME.finditer(target):
+                word = match[1]
+                if word not in known:
+                    full = skeleton(word)
+                    known[word] = full if len(full) >= min_length else None
+                key = known[word]
+                if key is None:
+                    continue
+                if names is None:
+                    names = _source_names(chunk.sources[row])
+                aligned = names.get(key[:2])
+                yield (
+                    doc,
+                    word,
+                    key,
+                    pos,
+                    None if aligned is None or _initial(target, match.start()) else aligned,
+                )
+
+    def groups(self, chunk: Chunk) -> Groups:
+        """The spellings of ``chunk`` grouped by (document, skeleton), each occurrence located
+        and each spelling tagged with the source names it renders."""
+        groups: Groups = {}
+        # (document, spelling) -> its variant and the first two letters of its skeleton
+        seen: dict[tuple[str, str], tuple[Variant, str]] = {}
+        targets = chunk.targets
+        for row in compress(range(len(chunk)), map(_NAME.search, targets)):
             target = targets[row]
             names: dict[str, str] | None = None
             doc, pos, segment_id = chunk.doc_ids[row], chunk.positions[row], chunk.ids[row]
@@ -535,11 +663,8 @@ class NameVariants(_GroupingRule):
                 word = match[1]
                 entry = seen.get((doc, word))
                 if entry is None:
-                    if word in short:
-                        continue
                     key = skeleton(word)
-                    if len(key) < min_length:
-                        short.add(word)
+                    if len(key) < self.opts["min_length"]:
                         continue
                     variant = Variant(word)
                     groups.setdefault((doc, key), {})[word] = variant
@@ -554,9 +679,20 @@ class NameVariants(_GroupingRule):
                     variant.tags |= {aligned}
         return groups
 
-    def finish(self, state: Groups, inputs: Inputs) -> Iterator[CorpusHit]:
+    def finish(self, state: NameIndex, inputs: Inputs) -> Iterator[CorpusHit]:
+        positions = state.candidate_rows()
+        rows = inputs.rows(positions)
+        chunk = Chunk(
+            ids=tuple(rows[p].segment_id for p in positions),
+            doc_ids=tuple(rows[p].doc_id for p in positions),
+            sources=tuple(rows[p].source for p in positions),
+            targets=tuple(rows[p].target for p in positions),
+            src_langs=("",) * len(positions),
+            tgt_langs=("",) * len(positions),
+            positions=tuple(positions),
+        )
         by_doc: dict[str, dict[str, Variants]] = {}
-        for (doc, key), variants in state.items():
+        for (doc, key), variants in self.groups(chunk).items():
             by_doc.setdefault(doc, {})[str(key)] = variants
         for doc, skeletons in by_doc.items():
             scope = _doc_scope(doc)
