@@ -17,7 +17,7 @@ import tqaudit
 from tqaudit import engine, store
 from tqaudit.errors import InputError
 from tqaudit.executor import in_order
-from tqaudit.io.readers import read_chunks, read_segments
+from tqaudit.io.readers import count_rows, read_chunks, read_segments
 from tqaudit.report import write_reports
 from tqaudit.store import SegmentStore, StoredChunk
 
@@ -197,3 +197,14 @@ def test_a_declared_encoding_holds_for_streamed_and_whole_formats(tmp_path: Path
     pd.testing.assert_frame_equal(
         pd.concat(chunks, ignore_index=True), read_segments(path, encoding="cp1251")
     )
+
+
+def test_progress_counts_towards_the_file_s_rows(tmp_path: Path) -> None:
+    paths = _write_inputs(tmp_path)
+    assert count_rows(paths["hyp.txt"]) == 14  # no newline after the last line
+    assert count_rows(paths["feed.jsonl"]) == 15  # a blank line counts: an estimate
+    assert count_rows(paths["feed.parquet"]) == 14
+    assert count_rows(DATA / "sample-feed.rss") is None and count_rows(tmp_path / "missing.txt") is None
+    heard: list[tuple[int, int | None]] = []
+    result = tqaudit.audit(paths["feed.jsonl"], progress=lambda done, total: heard.append((done, total)))
+    assert heard == [(14, 15)] and result.segment_count == 14

@@ -22,7 +22,7 @@ from tqaudit.chunk import SegmentRow
 from tqaudit.config import Config
 from tqaudit.executor import make_executor
 from tqaudit.findings import CATEGORIES, SEVERITIES, RuleInfo, fixable, related_segments
-from tqaudit.io.readers import read_chunks, with_languages
+from tqaudit.io.readers import count_rows, read_chunks, with_languages
 from tqaudit.packs import PackSet
 from tqaudit.rules import Rule
 from tqaudit.rules.base import Inputs
@@ -293,9 +293,15 @@ def audit(
     )
     rules = engine.build_rules(config)
     plan = engine.make_plan(config, rules)
+    total = _expected(segments, input_format) if progress is not None else None
     with make_executor(config.jobs, config.engine, config.scheduler) as executor:
-        result = engine.run(table, plan, executor, rules, progress)
+        result = engine.run(table, plan, executor, rules, progress, total=total)
     return _result(result, rules, config, inputs)
+
+
+def _expected(segments: pd.DataFrame | str | Path, input_format: str | None) -> int | None:
+    """The segments a progress bar counts towards (None: unknown until read)."""
+    return None if isinstance(segments, pd.DataFrame) else count_rows(segments, input_format)
 
 
 def audit_pooled(
@@ -321,7 +327,8 @@ def audit_pooled(
         rules = engine.build_rules(config)
         plan = engine.make_plan(config, rules)
         with make_executor(config.jobs, config.engine, config.scheduler) as executor:
-            result = engine.run(table, plan, executor, rules, progress, pooled=True, base=base)
+            total = _expected(segments, read_options.get("input_format")) if progress is not None else None
+            result = engine.run(table, plan, executor, rules, progress, pooled=True, base=base, total=total)
         runs.append((result, rules, config, inputs))
         starts.append(base)
         base += len(result.store)
@@ -330,6 +337,7 @@ def audit_pooled(
     for _, rules, _, _ in runs:
         finishers.update({r.code: r for r in rules if r.scope == "corpus" and r.code not in finishers})
     states = engine.merge_states(list(finishers.values()), [result.states for result, _, _, _ in runs])
+
     def lookup(positions: Collection[int]) -> dict[int, SegmentRow]:
         out: dict[int, SegmentRow] = {}
         for index, (result, _, _, _) in enumerate(runs):

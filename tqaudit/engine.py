@@ -497,8 +497,8 @@ def _run(
         if part.scores is not None:
             sums = [scoring.merge_sums([*sums, part.scores])]
         store.add(StoredChunk(frame, part.languages, None if part.scores is None else part.scores.segments))
-        if progress is not None:
-            progress(len(store), total)
+        if progress is not None:  # a streamed input's total is an estimate: never below done
+            progress(len(store), None if total is None else max(total, len(store)))
     corpus = scoring.corpus_scores(sums[0], plan.scoring) if sums else {}
     if pooled:
         findings, positions = _sorted(found)

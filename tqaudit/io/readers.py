@@ -23,7 +23,15 @@ from tqaudit.io.formats.common import declared_encoding, read_text, stream_lines
 from tqaudit.io.formats.txt import read_lines
 from tqaudit.segments import UniqueIds, normalize
 
-__all__ = ["FORMATS", "detect_format", "read_lines", "read_segments", "read_text"]
+__all__ = [
+    "FORMATS",
+    "count_rows",
+    "detect_format",
+    "read_chunks",
+    "read_lines",
+    "read_segments",
+    "read_text",
+]
 
 FORMATS: dict[str, str] = {
     ".txt": "txt",
@@ -162,6 +170,29 @@ def read_chunks(
         if not done:
             raise InputError(f"{path}: no rows")
         ids.check(lambda: _ids(path, kind, src, refs, size))
+
+
+def count_rows(path: str | Path, fmt: str | None = None) -> int | None:
+    """About how many segments ``path`` holds, cheaply, for a progress bar's total (None:
+    not known without reading it): a text or JSON Lines file's line ends counted in blocks of
+    bytes (blank lines included), a Parquet file's row count from its metadata."""
+    path = Path(path)
+    try:
+        kind = detect_format(path, fmt)
+        if kind == "parquet":
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        if kind not in ("txt", "jsonl"):
+            return None
+        ends, last = 0, b""
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                ends += block.count(b"\n")
+                last = block[-1:]
+        return ends + (1 if last not in (b"", b"\n") else 0)
+    except (OSError, ImportError, InputError, ValueError):
+        return None  # the read itself reports what is wrong with the file
 
 
 def _ids(
