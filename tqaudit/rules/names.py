@@ -302,6 +302,40 @@ def phonetic_key(folded: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
+# Prefix of the target index's entries that are transcription keys of Cyrillic words.
+_TRANSCRIBED = "\x01"
+
+
+@lru_cache(maxsize=65536)
+def transcription_key(folded: str, steps: tuple[tuple[str, str], ...]) -> str:
+    """A folded Latin word with the pack's spelling equivalences applied and doubled
+    letters single, so that a Latin name and the romanisation of its Cyrillic
+    transcription meet (`Yahya` and `Яхья` = `Yakhya`, `Iakhia` -> `iahia`)."""
+    key = re.sub(r"[^a-z]", "", folded)
+    for old, new in steps:
+        key = key.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def _transcribed(key: str, index: set[str]) -> bool:
+    """Whether a transcription key of the target (marked with ``_TRANSCRIBED``) is ``key``
+    up to a Russian case ending (`Яхью`, `Яхьи` for `Yahya`; `Габбы` for `Gabba`)."""
+    from rapidfuzz.fuzz import ratio
+
+    if len(key) < 3:
+        return False
+    stem = key[:-1] if len(key) >= 4 and key[-1] in "aeiou" else key
+    for word in index:
+        if not word.startswith(_TRANSCRIBED):
+            continue
+        word = word[1:]
+        if word == key or (word.startswith(stem) and len(word) - len(stem) <= 3):
+            return True
+        if len(key) >= 5 and ratio(key, word) >= 80.0:
+            return True
+    return False
+
+
 @dataclass
 class _Pair:
     """What the rules know for one language pair, built once per run."""
@@ -324,6 +358,9 @@ class _Pair:
     international: tuple[str, ...] = ()
     # the target language writes compounds as one word (`Südafrika`, `Zahlungsinformationen`)
     tgt_compounding: bool = False
+    # spelling equivalences between a Latin name and the romanisation of its Cyrillic
+    # transcription (`dzh` = `j`, `kh` = `h`), from the pack
+    transcription: tuple[tuple[str, str], ...] = ()
     # the exonym stems by their first two letters: a source word is compared with a few
     stems_by_start: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
@@ -363,6 +400,7 @@ class _CarriedOver(Rule):
         "title_case_share": 0.5,
         "min_zipf_local": 1.0,
         "min_zipf_known": 1.5,
+        "max_zipf_rare": 3.0,
     }
     option_docs: ClassVar[dict[str, str]] = {
         "max_zipf": "a source word at least this frequent in the source language (wordfreq Zipf "
@@ -376,6 +414,8 @@ class _CarriedOver(Rule):
         "compound that the target translates, not a name",
         "min_zipf_known": "FD012: a Cyrillic word one of whose romanisations is at least this "
         "frequent in the target language is a known name",
+        "max_zipf_rare": "FD010: a word capitalised inside an English sentence and rarer than "
+        "this in English (not a compound of two common words) is a name",
         "title_case_share": "a source with more than this share of capitalised words is a title "
         "(headline, product name): its capitalised words are not taken for names",
     }
@@ -431,6 +471,7 @@ class _CarriedOver(Rule):
             src in header.get("title_capitalising", ()),
             tuple(lang for lang in header.get("international_languages", ()) if lang not in (src, tgt)),
             tgt in header.get("noun_capitalising", ()),
+            transcription=tuple((a, b) for a, b in header.get("transcription", ())) if cyrillic else (),
         )
 
     def _candidates(self, source: str, pair: _Pair) -> list[Candidate]:
@@ -502,7 +543,9 @@ class _CarriedOver(Rule):
                 and pair.tgt_script == "CYRILLIC"
                 and word_script(part) == "CYRILLIC"
             ):
-                words.update(phonetic_key(r) for r in pair.romanise(part))
+                forms = pair.romanise(part)
+                words.update(phonetic_key(r) for r in forms)
+                words.update(_TRANSCRIBED + transcription_key(r, pair.transcription) for r in forms)
             else:
                 words.add(fold(part))
         return words
@@ -519,6 +562,8 @@ class _CarriedOver(Rule):
             keys = {phonetic_key(p) for p in parts}
             if any(matches_word(k, index, 75.0) for k in keys if len(k) >= 2):
                 return True
+            if _transcribed(transcription_key(parts[-1], pair.transcription), index):
+                return True  # `Yahya` as `Яхья`, `Яхью`; `Akhil` as `Акхил`
         return matches_word(parts[-1], index, self.opts["fuzzy"])
 
     def _message(
@@ -668,16 +713,33 @@ def _run_forms(run: tuple[str, ...]) -> frozenset[str]:
     return frozenset(forms)
 
 
-def _compound(word: str, lang: str) -> bool:
-    """Whether ``word`` splits into two known words (`Kellergeruch` = Keller + Geruch)."""
+def _compound(word: str, lang: str, floor: float = 2.5, linking: bool = True) -> bool:
+    """Whether ``word`` splits into two words at least ``floor`` frequent (`Kellergeruch` =
+    Keller + Geruch, `Airmail` = air + mail; with a plural `s`: `Audiobooks`; with a German
+    linking `s` between them when ``linking``: `Zahlungsinformation`)."""
     low = word.lower()
     for i in range(3, len(low) - 2):
         head, tail = low[:i], low[i:]
-        if zipf(head, lang) >= 2.5 and (
-            zipf(tail, lang) >= 2.5 or (tail[0] == "s" and zipf(tail[1:], lang) >= 2.5)
+        if zipf(head, lang) >= floor and (
+            zipf(tail, lang) >= floor
+            or (linking and tail[0] == "s" and zipf(tail[1:], lang) >= floor)
+            or (tail[-1] == "s" and zipf(tail[:-1], lang) >= floor)
         ):
             return True
     return False
+
+
+def _derived(word: str, lang: str, floor: float) -> bool:
+    """Whether ``word`` is a common word with an English inflection or a prefix
+    (`Pendants`, `Fastening`, `Teleloading`): a word a translation translates."""
+    for suffix in ("s", "es", "ing", "ed"):
+        if (
+            word.endswith(suffix)
+            and len(word) - len(suffix) >= 4
+            and zipf(word[: -len(suffix)], lang) >= floor
+        ):
+            return True
+    return any(zipf(word[i:], lang) >= floor + 0.5 for i in range(3, len(word) - 4))
 
 
 @register
@@ -835,6 +897,8 @@ class NameMissing(_CarriedOver):
             return ""
         if _word_before_run(source, cand.start).lower() in pair.determiners:
             return ""  # `a Santa hat`, `your Ereader`, `the Indo-Pacific`: a noun phrase
+        if self._rare(cand.text, pair):
+            return "rare"
         # the words of the run, hyphenated ones in parts (`Douglas-Davies`)
         run = [part for w in cand.run or (cand.text,) for part in _HYPHEN_PARTS.findall(w)]
         if not all(self._international(w, pair) for w in run):
@@ -842,6 +906,25 @@ class NameMissing(_CarriedOver):
         if pair.tgt_script != "LATIN" and not all(self._kept(w, pair) for w in run):
             return ""  # `Europe` -> `Европа`: a Cyrillic target transcribes or translates it
         return "cased"
+
+    def _rare(self, word: str, pair: _Pair) -> bool:
+        """Whether ``word``, capitalised inside a sentence of an English source, is a rare
+        word of the source language (`Colston`, `Zahawi`, `Snugpak`): English capitalises
+        common words in titles, so a capital marks a name only for a word English seldom
+        uses otherwise; unlike a compound (`Airmail`, `Audiobooks`) or a plural of a
+        common word (`Pendants`), which a translation translates, and unlike a word of
+        the target language (which it may translate as the same word)."""
+        word = _POSSESSIVE.sub("", word.lower())
+        if len(word) < 4 or not word.isalpha():
+            return False
+        zs = zipf(word, pair.src)
+        if zs >= self.opts["max_zipf_rare"]:
+            return False
+        if _derived(word, pair.src, self.opts["max_zipf_rare"]):
+            return False
+        if pair.tgt_script == "LATIN" and zipf(word, pair.tgt) > zs + 1.0:
+            return False
+        return not _compound(word, pair.src, self.opts["max_zipf"], linking=False)
 
     def _kept(self, word: str, pair: _Pair) -> bool:
         """Whether the target language writes ``word`` in Latin script as often as the
