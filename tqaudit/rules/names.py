@@ -401,6 +401,7 @@ class _CarriedOver(Rule):
         "min_zipf_local": 1.0,
         "min_zipf_known": 1.5,
         "max_zipf_rare": 3.0,
+        "max_zipf_shared": 5.0,
     }
     option_docs: ClassVar[dict[str, str]] = {
         "max_zipf": "a source word at least this frequent in the source language (wordfreq Zipf "
@@ -416,6 +417,8 @@ class _CarriedOver(Rule):
         "frequent in the target language is a known name",
         "max_zipf_rare": "FD010: a word capitalised inside an English sentence and rarer than "
         "this in English (not a compound of two common words) is a name",
+        "max_zipf_shared": "FD010: a word capitalised inside an English sentence, rarer than "
+        "this in English and about as frequent in the (Latin-script) target language, is a name",
         "title_case_share": "a source with more than this share of capitalised words is a title "
         "(headline, product name): its capitalised words are not taken for names",
     }
@@ -729,6 +732,18 @@ def _compound(word: str, lang: str, floor: float = 2.5, linking: bool = True) ->
     return False
 
 
+def _shared_word(word: str, zs: float, pair: _Pair, ceiling: float) -> bool:
+    """Whether the Latin-script target language uses ``word`` (already known to be
+    within ``max_zipf_drop`` of the source frequency) no more than the source language,
+    and the word is neither very common (`New`, `Support`) nor the plural of a more
+    frequent word (`Transfers`, `Pendants`): a name both languages write alike (`Covid`,
+    `Alibaba`, `Avis`), whatever the pack's other languages make of it; a word more
+    frequent in the target language is one of its own words (`War`, `Bank`)."""
+    if zs >= ceiling or zipf(word, pair.tgt) > zs + 0.3:
+        return False
+    return not (word.endswith("s") and zipf(word[:-1], pair.src) > zs)
+
+
 def _derived(word: str, lang: str, floor: float) -> bool:
     """Whether ``word`` is a common word with an English inflection or a prefix
     (`Pendants`, `Fastening`, `Teleloading`): a word a translation translates."""
@@ -948,6 +963,8 @@ class NameMissing(_CarriedOver):
             # `Estonia` -> `Estland`: the target language has its own name; `Von`: a word
             # of the target language
             return False
+        if pair.tgt_script == "LATIN" and _shared_word(word, zs, pair, self.opts["max_zipf_shared"]):
+            return True
         others = sorted((zipf(word, lang) for lang in pair.international), reverse=True)
         return len(others) >= 2 and others[len(others) // 2] >= floor  # the median or above
 
