@@ -302,8 +302,10 @@ def phonetic_key(folded: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
-# Prefix of the target index's entries that are transcription keys of Cyrillic words.
+# Prefixes of the target index's entries that are transcription keys and consonant
+# skeletons (:func:`phonetic_key`) of Cyrillic words.
 _TRANSCRIBED = "\x01"
+_KEYED = "\x02"
 
 
 @lru_cache(maxsize=65536)
@@ -311,7 +313,7 @@ def transcription_key(folded: str, steps: tuple[tuple[str, str], ...]) -> str:
     """A folded Latin word with the pack's spelling equivalences applied and doubled
     letters single, so that a Latin name and the romanisation of its Cyrillic
     transcription meet (`Yahya` and `Яхья` = `Yakhya`, `Iakhia` -> `iahia`)."""
-    key = re.sub(r"[^a-z]", "", folded)
+    key = re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]", "", folded))  # `Akkhil` = `Akhil`
     for old, new in steps:
         key = key.replace(old, new)
     return re.sub(r"(.)\1+", r"\1", key)
@@ -547,7 +549,7 @@ class _CarriedOver(Rule):
                 and word_script(part) == "CYRILLIC"
             ):
                 forms = pair.romanise(part)
-                words.update(phonetic_key(r) for r in forms)
+                words.update(_KEYED + phonetic_key(r) for r in forms)
                 words.update(_TRANSCRIBED + transcription_key(r, pair.transcription) for r in forms)
             else:
                 words.add(fold(part))
@@ -562,11 +564,14 @@ class _CarriedOver(Rule):
         if any(e in index or any(w.startswith(e) for w in index) for e in exonym):
             return True
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
-            keys = {phonetic_key(p) for p in parts}
-            if any(matches_word(k, index, 75.0) for k in keys if len(k) >= 2):
+            keyed = {w[1:] for w in index if w[:1] == _KEYED}
+            if any(matches_word(k, keyed, 75.0) for k in {phonetic_key(p) for p in parts} if len(k) >= 2):
                 return True
             if _transcribed(transcription_key(parts[-1], pair.transcription), index):
                 return True  # `Yahya` as `Яхья`, `Яхью`; `Akhil` as `Акхил`
+            # the Latin words of the target: a skeleton of two consonants (`Shiba` -> `sb`)
+            # matches too many Cyrillic words (`себя`) to be compared with them
+            index = {w for w in index if w[:1] not in (_KEYED, _TRANSCRIBED)}
         return matches_word(parts[-1], index, self.opts["fuzzy"])
 
     def _message(
@@ -754,7 +759,7 @@ def _derived(word: str, lang: str, floor: float) -> bool:
             and zipf(word[: -len(suffix)], lang) >= floor
         ):
             return True
-    return any(zipf(word[i:], lang) >= floor + 0.5 for i in range(3, len(word) - 4))
+    return any(zipf(word[i:], lang) >= floor + 1.0 for i in range(3, len(word) - 4))
 
 
 @register
@@ -935,7 +940,7 @@ class NameMissing(_CarriedOver):
         zs = zipf(word, pair.src)
         if zs >= self.opts["max_zipf_rare"]:
             return False
-        if _derived(word, pair.src, self.opts["max_zipf_rare"]):
+        if _derived(word, pair.src, self.opts["max_zipf_rare"] - 0.5):
             return False
         if pair.tgt_script == "LATIN" and zipf(word, pair.tgt) > zs + 1.0:
             return False
