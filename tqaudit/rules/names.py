@@ -313,7 +313,7 @@ def transcription_key(folded: str, steps: tuple[tuple[str, str], ...]) -> str:
     """A folded Latin word with the pack's spelling equivalences applied and doubled
     letters single, so that a Latin name and the romanisation of its Cyrillic
     transcription meet (`Yahya` and `Яхья` = `Yakhya`, `Iakhia` -> `iahia`)."""
-    key = re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z]", "", folded))  # `Akkhil` = `Akhil`
+    key = re.sub(r"([^aeiou])\1+", r"\1", re.sub(r"[^a-z]", "", folded))  # `Akkhil` = `Akhil`
     for old, new in steps:
         key = key.replace(old, new)
     return re.sub(r"(.)\1+", r"\1", key)
@@ -321,21 +321,49 @@ def transcription_key(folded: str, steps: tuple[tuple[str, str], ...]) -> str:
 
 def _transcribed(key: str, index: set[str]) -> bool:
     """Whether a transcription key of the target (marked with ``_TRANSCRIBED``) is ``key``
-    up to a Russian case ending (`Яхью`, `Яхьи` for `Yahya`; `Габбы` for `Gabba`)."""
+    up to a Russian case ending (`Яхью`, `Яхьи` for `Yahya`; `Габбы` for `Gabba`), or
+    without a final `s` that French and English names do not pronounce (`Calais` = `Кале`,
+    `Louis` = `Луи`)."""
     from rapidfuzz.fuzz import ratio
 
-    if len(key) < 3:
+    if len(key) < 2:
         return False
-    stem = key[:-1] if len(key) >= 4 and key[-1] in "aeiou" else key
+    keys = {key, key[:-1]} if len(key) >= 4 and key[-1] == "s" else {key}
+    stems = {k[:-1] if len(k) >= 4 and k[-1] in "aeiou" else k for k in keys}
     for word in index:
         if not word.startswith(_TRANSCRIBED):
             continue
         word = word[1:]
-        if word == key or (word.startswith(stem) and len(word) - len(stem) <= 3):
+        if word in keys or any(
+            len(stem) >= 3 and word.startswith(stem) and len(word) - len(stem) <= 3 for stem in stems
+        ):
             return True
         if len(key) >= 5 and ratio(key, word) >= 80.0:
             return True
     return False
+
+
+# Characters that enclose a title (`"Interview with the Vampire"`, `*Star Trek*`).
+_TITLE_MARKS = frozenset("\"“”«»*‘’'_")
+
+
+def _titled(text: str, cand: Candidate) -> bool:
+    """Whether the run of ``cand`` is written as a title: in quotes or emphasis."""
+    start = text.rfind(" ".join(cand.run), 0, cand.start + len(cand.text)) if cand.run else cand.start
+    end = cand.start + len(cand.text)
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return before in _TITLE_MARKS or after in _TITLE_MARKS
+
+
+def _abbreviation(text: str, cand: Candidate) -> bool:
+    """Whether ``cand`` is an abbreviation with its full stop inside a sentence (`Jan. 24`,
+    `Gov. Brown`): a word the translation writes in full, in its own language."""
+    end = cand.start + len(cand.text)
+    if not text.startswith(".", end):
+        return False
+    rest = text[end + 1 : end + 3].lstrip()
+    return bool(rest) and (rest[0].isdigit() or rest[0].islower())
 
 
 @dataclass
@@ -404,6 +432,7 @@ class _CarriedOver(Rule):
         "min_zipf_known": 1.5,
         "max_zipf_rare": 3.0,
         "max_zipf_shared": 5.0,
+        "max_zipf_transcribed": 3.9,
     }
     option_docs: ClassVar[dict[str, str]] = {
         "max_zipf": "a source word at least this frequent in the source language (wordfreq Zipf "
@@ -421,6 +450,9 @@ class _CarriedOver(Rule):
         "this in English (not a compound of two common words) is a name",
         "max_zipf_shared": "FD010: a word capitalised inside an English sentence, rarer than "
         "this in English and about as frequent in the (Latin-script) target language, is a name",
+        "max_zipf_transcribed": "FD010: into a Cyrillic target, an international English name "
+        "that the target language does not write in Latin script is checked (transcribed) only "
+        "when rarer than this in English",
         "title_case_share": "a source with more than this share of capitalised words is a title "
         "(headline, product name): its capitalised words are not taken for names",
     }
@@ -689,12 +721,14 @@ def _english_spellings(word: str) -> tuple[str, ...]:
     return (out,) if out != fold(word) else ()
 
 
-def _word_before_run(text: str, start: int) -> str:
+def _word_before_run(text: str, start: int, skip_modifiers: bool = False) -> str:
     """The word before the run of capitalised words that ends at or after ``start``
     (`a` in `a Santa hat`, `the` in `the Premier League`), ``""`` at the start."""
     words = _WORD.findall(text, max(0, start - 160), start)  # a run is shorter than that
     while words and words[-1][:1].isupper():
         words.pop()
+    while skip_modifiers and len(words) > 1 and any(c.isdigit() for c in words[-1]):
+        words.pop()  # `the 13-book Chronicles series`: the determiner before the modifier
     return words[-1] if words else ""
 
 
@@ -913,9 +947,9 @@ class NameMissing(_CarriedOver):
         of its Zipf frequencies in the pack's ``international_languages`` (the target
         language among them when it is written in Latin script) is at most ``max_zipf_drop``
         below the English one."""
-        if len(cand.text) < 3 or sentence_initial(source, cand.start):
+        if len(cand.text) < 3 or sentence_initial(source, cand.start) or _abbreviation(source, cand):
             return ""
-        if _word_before_run(source, cand.start).lower() in pair.determiners:
+        if _word_before_run(source, cand.start, skip_modifiers=True).lower() in pair.determiners:
             return ""  # `a Santa hat`, `your Ereader`, `the Indo-Pacific`: a noun phrase
         if self._rare(cand.text, pair):
             return "rare"
@@ -924,8 +958,16 @@ class NameMissing(_CarriedOver):
         if not all(self._international(w, pair) for w in run):
             return ""  # `National Weather Service`, `The Vampire Diaries`: a phrase, translated
         if pair.tgt_script != "LATIN" and not all(self._kept(w, pair) for w in run):
-            return ""  # `Europe` -> `Европа`: a Cyrillic target transcribes or translates it
+            # a Cyrillic target transcribes a name (`Norton` -> `Нортон`), which the
+            # target index matches, but translates a title (`*Star Trek*` -> `Звездный
+            # путь`) and a word that English uses often (`Europe`, `Tab`)
+            return "" if _titled(source, cand) or self._frequent(run, pair) else "cased"
         return "cased"
+
+    def _frequent(self, run: list[str], pair: _Pair) -> bool:
+        """Whether a word of ``run`` is at least ``max_zipf_transcribed`` in the source language."""
+        limit = self.opts["max_zipf_transcribed"]
+        return any(zipf(_POSSESSIVE.sub("", w.lower()), pair.src) >= limit for w in run)
 
     def _rare(self, word: str, pair: _Pair) -> bool:
         """Whether ``word``, capitalised inside a sentence of an English source, is a rare
