@@ -388,6 +388,8 @@ class _Pair:
     international: tuple[str, ...] = ()
     # the target language writes compounds as one word (`Südafrika`, `Zahlungsinformationen`)
     tgt_compounding: bool = False
+    # verbs of saying after which a capitalised word without an article is a person
+    speech_verbs: frozenset[str] = frozenset()
     # spelling equivalences between a Latin name and the romanisation of its Cyrillic
     # transcription (`dzh` = `j`, `kh` = `h`), from the pack
     transcription: tuple[tuple[str, str], ...] = ()
@@ -508,6 +510,7 @@ class _CarriedOver(Rule):
             src in header.get("title_capitalising", ()),
             tuple(lang for lang in header.get("international_languages", ()) if lang not in (src, tgt)),
             tgt in header.get("noun_capitalising", ()),
+            speech_verbs=frozenset(header.get(f"speech_verbs_{src}", ())),
             transcription=tuple((a, b) for a, b in header.get("transcription", ())) if cyrillic else (),
         )
 
@@ -884,6 +887,8 @@ class NameMissing(_CarriedOver):
             return ""
         word = cand.text.lower()
         if pair.noun_capitalising:
+            if self._speaker(cand, source, pair):
+                return "speaker"
             before = source[: cand.start].split()
             prev = before[-1] if before else ""
             if prev.lower() in pair.determiners or (
@@ -938,6 +943,28 @@ class NameMissing(_CarriedOver):
         if pair.capitals_name and self._surname(cand, source, pair):
             return "person"
         return ""
+
+    def _speaker(self, cand: Candidate, source: str, pair: _Pair) -> bool:
+        """`speaker`: in a language that capitalises nouns, the one or two capitalised
+        words right after a verb of saying, without an article (`sagte Johnson.`,
+        `urteilte Bossong.`, `sagte Klara Geywitz in einem Interview`): a person, since a
+        common noun there takes an article (`sagte der Minister`)."""
+        run = cand.run or (cand.text,)
+        if len(run) > 2 or not run[-1].endswith(cand.text) or zipf(cand.text.lower(), pair.src) >= 5.0:
+            return False
+        start = source.rfind(" ".join(run), 0, cand.start + len(cand.text))
+        verb = _WORD.findall(source, max(0, start - 40), start)
+        if start < 1 or source[start - 1] != " " or not verb:
+            return False
+        verb_start = start - 1 - len(verb[-1])
+        if source[verb_start : start - 1] != verb[-1]:
+            return False  # the verb and the name must be neighbours
+        if verb[-1] not in pair.speech_verbs and not (
+            f", {verb[-1]}" in pair.speech_verbs and source[max(0, verb_start - 2) : verb_start] == ", "
+        ):
+            return False  # `, so Johnson` (after a comma only: `Kann ich so Sozialarbeiter werden`)
+        after = source[start + len(" ".join(run)) :].lstrip()
+        return not after or not after[0].isalpha() or after[0].islower()
 
     def _cased(self, cand: Candidate, source: str, pair: _Pair) -> str:
         """`cased`: a word capitalised inside a sentence of an English source that is
