@@ -388,6 +388,8 @@ class _Pair:
     international: tuple[str, ...] = ()
     # the target language writes compounds as one word (`Südafrika`, `Zahlungsinformationen`)
     tgt_compounding: bool = False
+    # words with an adjective's ending that are not adjectives (`wie`, `gegen`, `oder`)
+    uninflected: frozenset[str] = frozenset()
     # verbs of saying after which a capitalised word without an article is a person
     speech_verbs: frozenset[str] = frozenset()
     # spelling equivalences between a Latin name and the romanisation of its Cyrillic
@@ -510,6 +512,7 @@ class _CarriedOver(Rule):
             src in header.get("title_capitalising", ()),
             tuple(lang for lang in header.get("international_languages", ()) if lang not in (src, tgt)),
             tgt in header.get("noun_capitalising", ()),
+            uninflected=frozenset(header.get(f"uninflected_{src}", ())),
             speech_verbs=frozenset(header.get(f"speech_verbs_{src}", ())),
             transcription=tuple((a, b) for a, b in header.get("transcription", ())) if cyrillic else (),
         )
@@ -892,7 +895,7 @@ class NameMissing(_CarriedOver):
             before = source[: cand.start].split()
             prev = before[-1] if before else ""
             if prev.lower() in pair.determiners or (
-                prev[:1].islower() and re.search(r"(?:e|en|er|es|em)$", prev)
+                prev[:1].islower() and re.search(r"(?:e|en|er|es|em)$", prev) and prev not in pair.uninflected
             ):
                 return ""
         if pair.src in ("cs", "sk", "pl", "sl", "hr") and (
