@@ -157,7 +157,13 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
         return sentence_initial(text, start, dashes)
 
     names = [m for m in matches if kind_of(m.group()) == "name" and not initial(m.start())]
-    title_case = words >= 5 and len(names) > title_case_share * words
+    # a title capitalises its function words too (`Cowboys Bring Benches To Washington`),
+    # a sentence full of names does not (`Emmanuel Macron met Olaf Scholz in Berlin.`)
+    title_case = (
+        words >= 5
+        and len(names) > title_case_share * words
+        and (not lang or any(zipf(m.group().lower(), lang) >= 5.5 for m in names))
+    )
     run: list[re.Match[str]] = []
 
     def close() -> None:
@@ -637,7 +643,9 @@ class _CarriedOver(Rule):
             # the Latin words of the target: a skeleton of two consonants (`Shiba` -> `sb`)
             # matches too many Cyrillic words (`себя`) to be compared with them
             index = {w for w in index if w[:1] not in (_KEYED, _TRANSCRIBED)}
-        return matches_word(parts[-1], index, self.opts["fuzzy"])
+        if matches_word(parts[-1], index, self.opts["fuzzy"]):
+            return True
+        return pair.tgt_script == "LATIN" and _respelt_slavic(parts[-1], index)
 
     def _message(
         self, run: tuple[str, ...], cands: list[Candidate], source: str, target: str, pair: _Pair
@@ -814,6 +822,28 @@ def _shared_word(word: str, zs: float, pair: _Pair, ceiling: float) -> bool:
     if zs >= ceiling or zipf(word, pair.tgt) > zs + 0.3:
         return False
     return not (word.endswith("s") and zipf(word[:-1], pair.src) > zs)
+
+
+# English romanisations of Slavic names (`Kharkiv`, `Zhytomyr`): other Latin-script
+# languages spell them their own way (`Charkiw`, `Járkov`, `Schytomyr`).
+_ENGLISH_SLAVIC = re.compile(r"kh|zh|shch|yi|iv$")
+
+
+def _respelt_slavic(name: str, index: set[str]) -> bool:
+    """Whether a folded English romanisation of a Slavic name (`kharkiv`) is in the target
+    as another language romanises it (`charkow`, `jarkov`): compared by consonant
+    skeleton with the letters for `х` (`kh`, `ch`, Spanish `j`) and `ж` (`zh`, `sch`,
+    `z`) merged."""
+    if not _ENGLISH_SLAVIC.search(name):
+        return False
+
+    def key(word: str) -> str:
+        for old, new in (("kh", "h"), ("ch", "h"), ("j", "h"), ("zh", "z"), ("sch", "z"), ("sh", "z")):
+            word = word.replace(old, new)
+        return phonetic_key(word)
+
+    wanted = key(name)
+    return len(wanted) >= 3 and any(key(w) == wanted for w in index if len(w) >= 3)
 
 
 def _derived(word: str, lang: str, floor: float) -> bool:
