@@ -566,7 +566,7 @@ class _CarriedOver(Rule):
         the speaker, a person. In German a common noun there takes an article (`sagte
         der Minister`); in Russian and Ukrainian only names are capitalised."""
         run = cand.run or (cand.text,)
-        if len(run) > 2 or not run[-1].endswith(cand.text) or zipf(cand.text.lower(), pair.src) >= 5.0:
+        if len(run) > 2 or not run[-1].endswith(cand.text) or not pair.speech_verbs:
             return False
         start = source.rfind(" ".join(run), 0, cand.start + len(cand.text))
         verb = _WORD.findall(source, max(0, start - 40), start)
@@ -574,7 +574,7 @@ class _CarriedOver(Rule):
         if pair.capitals_name and source[max(0, start - 2) : start] == ", " and source[end : end + 1] == " ":
             following = _WORD.match(source, end + 1)
             if following and following.group() in pair.speech_verbs:
-                return True  # `Комментируя ..., Арестович рассказал`: the subject of the verb
+                return zipf(cand.text.lower(), pair.src) < 5.0  # `..., Арестович рассказал`: the subject
         if start < 1 or source[start - 1] != " " or not verb:
             return False
         verb_start = start - 1 - len(verb[-1])
@@ -584,8 +584,10 @@ class _CarriedOver(Rule):
             f", {verb[-1]}" in pair.speech_verbs and source[max(0, verb_start - 2) : verb_start] == ", "
         ):
             return False  # `, so Johnson` (after a comma only: `Kann ich so Sozialarbeiter werden`)
-        after = source[start + len(" ".join(run)) :].lstrip()
-        return not after or not after[0].isalpha() or after[0].islower()
+        after = source[end:].lstrip()
+        return (not after or not after[0].isalpha() or after[0].islower()) and zipf(
+            cand.text.lower(), pair.src
+        ) < 5.0  # not a very common word (`sagte Mama`)
 
     def _wants(self, cand: Candidate, pair: _Pair) -> bool:
         """Whether ``cand`` is of the kind and script this rule checks."""
@@ -595,11 +597,20 @@ class _CarriedOver(Rule):
         cands = self._candidates(source, pair)
         if not cands:
             return
-        index = self._index(target, pair)
+        cyrillic = pair.tgt_script == "CYRILLIC"
+        index = self._index(target, pair, lower=not cyrillic)
         missing: dict[tuple[str, ...], list[Candidate]] = {}
         for cand in cands:
             if not self._present(cand, index, pair):
                 missing.setdefault(cand.run or (cand.text,), []).append(cand)
+        if missing and cyrillic:
+            # not among the capitalised words: the lower-case ones too (`омикрон`, `брексит`)
+            index = self._index(target, pair)
+            missing = {
+                run: found
+                for run, cands_of_run in missing.items()
+                if (found := [c for c in cands_of_run if not self._present(c, index, pair)])
+            }
         for run, cands in missing.items():
             last = _HYPHEN_PARTS.findall(run[-1])[-1] if run else ""
             if all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands) and (
@@ -610,8 +621,10 @@ class _CarriedOver(Rule):
                 continue  # `Messing` -> `brass`: a German noun translated, no name instead
             yield Hit(row, -1, -1, self._message(run, cands, source, target, pair))
 
-    def _index(self, target: str, pair: _Pair) -> set[str]:
-        """Folded words of the target; Cyrillic ones also romanised, for Latin names."""
+    def _index(self, target: str, pair: _Pair, lower: bool = True) -> set[str]:
+        """Folded words of the target; Cyrillic ones romanised instead, for Latin names
+        (the lower-case ones only when ``lower``: romanising is the costly part, and most
+        names are found among the capitalised words)."""
         words: set[str] = {fold(w.replace("-", "")) for w in _WORD.findall(target) if "-" in w}
         for part in _PARTS.findall(target):
             if (
@@ -619,6 +632,9 @@ class _CarriedOver(Rule):
                 and pair.tgt_script == "CYRILLIC"
                 and word_script(part) == "CYRILLIC"
             ):
+                if not lower and not part[0].isupper():
+                    continue
+
                 forms = pair.romanise(part)
                 words.update(_KEYED + phonetic_key(r) for r in forms)
                 words.update(_TRANSCRIBED + transcription_key(r, pair.transcription) for r in forms)
@@ -1171,10 +1187,10 @@ class CodeMissing(_CarriedOver):
             return False
         return zt >= zs - self.opts["max_zipf_drop"] or (zs == 0 and zt == 0)
 
-    def _index(self, target: str, pair: _Pair) -> set[str]:
+    def _index(self, target: str, pair: _Pair, lower: bool = True) -> set[str]:
         """The target's words plus the whole target squashed to letters and digits, so that
         `20EUR` finds `20 EUR`, `Corei7` finds `Core i7` and `AM10` finds `AM-10`."""
-        return {*super()._index(target, pair), _SQUASHED + _squash(target)}
+        return {*super()._index(target, pair, lower), _SQUASHED + _squash(target)}
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
         code = _squash(re.sub(r"(?<=[A-Z])s$", "", cand.text))  # `GBs`, `IEs`: an English plural
