@@ -56,6 +56,9 @@ _SQUASHED = "\x00"
 _ROMAN = re.compile(r"[IVXLCDM]+")
 # Product codes and model numbers (`E95`, `A320neo`, `COVID-19`): letters and digits.
 _HAS_DIGIT = re.compile(r"\d")
+# A brand or name written in mixed case, capital first (`PayPal`, `FedEx`, `McCarthy`,
+# `DeBerry`, `YouTube`): two capitalised parts of at least two letters each.
+_BRAND = re.compile(r"(?:[A-Z][a-z]{1,}){2,}")
 # Cheap tests, run in C over a chunk's sources, for a source that can have a candidate at
 # all: a capitalised word not at a sentence start (or a run of two), or a code. They may
 # pass a source without candidates, never miss one.
@@ -941,7 +944,9 @@ class NameMissing(_CarriedOver):
 
     def _wants(self, cand: Candidate, pair: _Pair) -> bool:
         return super()._wants(cand, pair) or (
-            pair.src_script not in ("LATIN", "") and cand.script == "LATIN" and camel_case(cand.text)
+            cand.script == "LATIN"
+            and camel_case(cand.text)
+            and (pair.src_script not in ("LATIN", "") or _BRAND.fullmatch(cand.text) is not None)
         )
 
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
@@ -953,6 +958,15 @@ class NameMissing(_CarriedOver):
         another script), `international` (frequent, and as frequent in the target language),
         `shared` (rare in the source language and known to the target language),
         `replaced` (a German word as frequent in English: a name if another one replaces it)."""
+        if (
+            pair.src_script == "LATIN"
+            and not pair.noun_capitalising
+            and _BRAND.fullmatch(cand.text)
+            and not sentence_initial(source, cand.start)
+        ):
+            # `PayPal`, `FedEx`, `DeBerry` in a Latin source: kept as written (not in German,
+            # which runs nouns together in mixed case: `BilloMerch`)
+            return "brand"
         if pair.title_capitalising and pair.src_script == "LATIN":
             return self._cased(cand, source, pair)
         if pair.tgt_script != "LATIN":
@@ -1161,8 +1175,8 @@ class CodeMissing(_CarriedOver):
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         if pair.tgt_script != "LATIN":
             return False
-        if pair.src_script != "LATIN" and camel_case(cand.text):
-            return False  # `AliExpress` in a Russian source: a name, checked by FD010
+        if (pair.src_script != "LATIN" or _BRAND.fullmatch(cand.text)) and camel_case(cand.text):
+            return False  # `AliExpress` in a Russian source, `PayPal`: a name, checked by FD010
         if _HAS_DIGIT.search(cand.text):
             return True
         word = cand.text.lower()
