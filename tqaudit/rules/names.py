@@ -257,7 +257,7 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
         if (len(key) >= 2 and key == other) or (
             min(len(key), len(other)) >= 3
             and (
-                _common_prefix(key, other) >= min(len(key), len(other))
+                (_common_prefix(key, other) >= min(len(key), len(other)) and name[:1] == word[:1])
                 or (min(len(key), len(other)) >= 4 and ratio(key, other) >= fuzzy)
             )
         ):
