@@ -653,6 +653,8 @@ class _CarriedOver(Rule):
         exonym = _exonyms(parts[-1], pair)
         if any(e in index or any(w.startswith(e) for w in index) for e in exonym):
             return True
+        if pair.tgt_compounding and any(len(e) >= 5 and any(e in w for w in index) for e in exonym):
+            return True  # `East Germany's` -> `Ostdeutschlands`
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
             keyed = {w[1:] for w in index if w[:1] == _KEYED}
             if any(matches_word(k, keyed, 75.0) for k in {phonetic_key(p) for p in parts} if len(k) >= 2):
@@ -866,9 +868,10 @@ def _respelt_slavic(name: str, index: set[str]) -> bool:
 
 
 def _derived(word: str, lang: str, floor: float) -> bool:
-    """Whether ``word`` is a common word with an English inflection or a prefix
-    (`Pendants`, `Fastening`, `Teleloading`): a word a translation translates."""
-    for suffix in ("s", "es", "ing", "ed"):
+    """Whether ``word`` is a common word with an English inflection, a suffix that makes
+    an adjective of a place (`Greenlandic`, `Kenyan`) or a prefix (`Pendants`,
+    `Fastening`, `Teleloading`): a word a translation translates."""
+    for suffix in ("s", "es", "ing", "ed", "ic", "ian", "ese", "ish", "an"):
         if (
             word.endswith(suffix)
             and len(word) - len(suffix) >= 4
@@ -895,22 +898,36 @@ class NameMissing(_CarriedOver):
     Angst`), a part of a hyphenated compound or a frequent word is never a name; a word as
     frequent in English as in German (`Wales`, `Messing`) counts when it is as frequent
     in French, Spanish and Italian too (`Motorola`, `Verstappen`), otherwise only when the
-    English target has another name instead (`in Barcelona` → `... Verstappen`). In
-    English, which capitalises titles and headings too, a capitalised word inside a
-    sentence is a name when every word of its run is international (the target language
-    and the median of the pack's `international_languages` within `max_zipf_drop` of
-    English: `Johnson`, `Twitter`, not `Monday`, `Estonia` → `Estland` or `National
-    Weather Service`) and no article or possessive comes before the run (`a Santa hat`);
-    into Russian only when Russian text writes the word in Latin script as often
-    (`Twitter`, `Samsung`). Where capitals mark names (Czech), a surname that English
-    does not know counts after a first name that it knows (`Jaroslav Tvrdík`). A brand
-    in mixed case inside a Russian, Chinese or Japanese source (`AliExpress`) is a name.
+    English target has another name instead (`in Barcelona` → `... Verstappen`); one or
+    two capitalised words right after a verb of saying, without an article, are the
+    speaker (`sagte Catterfeld.`; `speech_verbs_de` in the pack), and a preposition that
+    ends like an adjective (`gegen Belarus`; `uninflected_de`) does not make the next word
+    a common noun. In English, which capitalises titles and headings too, a capitalised
+    word inside a sentence is a name when it is rare in English (below `max_zipf_rare`,
+    not a compound of two common words nor an inflected common word: `Colston`,
+    `Zahawi`, not `Airmail`, `Pendants`), or when every word of its run is international:
+    the Latin-script target language uses it about as often (below `max_zipf_shared`, not
+    more often: `Covid`, `Putin`, not `War`), or the median of the pack's
+    `international_languages` is within `max_zipf_drop` of English (`Johnson`, `Twitter`,
+    not `Monday`, `Estonia` → `Estland` or `National Weather Service`); no article or
+    possessive may come before the run (`a Santa hat`), and an abbreviation (`Jan. 24`)
+    is no name. Into Russian such a name is checked when Russian writes it in Latin
+    script as often (`Twitter`, `Samsung`) or, below `max_zipf_transcribed`, when it is
+    not written as a title (`*Star Trek*`): the target then has it in Latin script or
+    transcribed (`Norton` → `Нортон`). A sentence full of names is taken for a title only
+    when a function word is capitalised too. Where capitals mark names (Czech), a surname
+    that English does not know counts after a first name that it knows (`Jaroslav
+    Tvrdík`). A brand in mixed case (`PayPal`, `FedEx`; inside a Russian, Chinese or
+    Japanese source any mixed case: `AliExpress`) is a name.
     A first name written as an initial (`J. K. Tyl`) is kept, and a run written as its
     initials or as one word (`The Wall Street Journal` → `WSJ`) is present. The target
     matches the name up to case, diacritics, inflection (`Babišovi` → `Babiš`), spelling
     (`Schröder` → `Schroeder`, Czech `Jelcin` → `Yeltsin`) and German compounds
-    (`South Africa` → `Südafrika`); a Cyrillic target matches it by transliteration
-    (`Johnson` → `Джонсон`). Latin names in a Chinese, Japanese or Russian source are
+    (`South Africa` → `Südafrika`), and an English romanisation of a Slavic name matches
+    another language's (`Kharkiv` → `Charkiw`, `Járkov`); a Cyrillic target matches it by
+    transliteration (`Johnson` → `Джонсон`): the consonant skeleton, or the pack's
+    `transcription` equivalences applied to the name and to the romanised target word
+    (`Yahya` → `Яхья`, `Яхьи`; `Calais` → `Кале`). Latin names in a Chinese, Japanese or Russian source are
     checked the same way. The message names a capitalised word of the target that the
     source lacks, the likely replacement (`'Lopez' appears instead`).
 
@@ -927,12 +944,15 @@ class NameMissing(_CarriedOver):
 
     ## Known problems
     A translation may legitimately replace a name by a pronoun or a description (`the
-    chancellor`). A name that the target language does not know (a local name: `Geywitz`,
-    `Erfurt`) is not checked unless a known first name precedes it, nor a German name
-    frequent in German (`Friedrich`, `Schick`): frequencies cannot tell these from
-    translated nouns, so dropping them goes unnoticed. English names that a Russian
-    target transcribes (`Gaddafi` → `Каддафи`) are not checked: the transcription is not
-    matched reliably, nor exonyms (`Europe` → `Европа`).
+    chancellor`). In a German source a name that English does not know (a local name:
+    `Erfurt`, `Krembz`) is not checked unless it follows a verb of saying, nor a German
+    name frequent in German (`Friedrich`, `Schick`): frequencies cannot tell these from
+    translated nouns (rare German nouns are mostly compounds), so dropping them goes
+    unnoticed. In an English source a frequent English name that other languages use
+    less (`Bristol`, `London`, `Queensland`) or one after `the` (`the Kremlin`) is not
+    checked, and into Russian only names rarer than `max_zipf_transcribed`; a rare
+    English word that a translation translates (`Russophobia`) is taken for a name.
+    A name dropped where the target still has another mention of it is not noticed.
     A common first name dropped before a kept surname is flagged only where capitals mark
     names (`Jonathan` of `Jonathan Lis` in Czech; not `Emmanuel` of `Emmanuel Macron` in
     German or English).
@@ -954,10 +974,12 @@ class NameMissing(_CarriedOver):
         return bool(cand.evidence)
 
     def _evidence(self, cand: Candidate, source: str, pair: _Pair) -> str:
-        """Why ``cand`` is taken for a name (``""``: it is not): `kept` (a Latin name in
-        another script), `international` (frequent, and as frequent in the target language),
-        `shared` (rare in the source language and known to the target language),
-        `replaced` (a German word as frequent in English: a name if another one replaces it)."""
+        """Why ``cand`` is taken for a name (``""``: it is not): `brand` (mixed case),
+        `kept` (a Latin name in another script), `international` (frequent, and as
+        frequent in the target language), `shared` (rare in the source language and known
+        to the target language), `speaker` (after a verb of saying), `rare` and `cased`
+        (English, :meth:`_cased`), `replaced` (a German word as frequent in English: a
+        name if another one replaces it)."""
         if (
             pair.src_script == "LATIN"
             and not pair.noun_capitalising
@@ -1142,7 +1164,8 @@ class CodeMissing(_CarriedOver):
 
     ## What it does
     Finds acronyms, camel-case names and codes of letters and digits in Latin script in
-    the source (`UNICEF`, `iPhone 14`, `A320neo`, `COVID-19`) and flags the segment when
+    the source (`UNICEF`, `iPhone 14`, `A320neo`, `COVID-19`; brands in mixed case with
+    two capitalised parts, `PayPal`, are FD010's) and flags the segment when
     the target does not have them, up to case and diacritics. In a source of another script
     (Russian, Chinese, Japanese) only Latin-script codes are checked: Cyrillic acronyms are
     translated (`ОДКБ` → `CSTO`). Acronyms translated by convention between the languages
@@ -1230,7 +1253,9 @@ class TransliteratedNameMissing(_CarriedOver):
     (Wikipedia, ICAO, BGN/PCGN, Moscow metro) and the Ukrainian national system, so
     `Тимошенко` matches `Timoshenko` and `Tymoshenko`, and an inflected form (`Путина`)
     matches its stem (`Putin`). Names with an English exonym (`Москва` → `Moscow`) are in
-    the `names.<src>-en` pack.
+    the `names.<src>-en` pack. A name English does not know is checked after a first name
+    (`Ирина Ярцева`) or as the speaker: right after a verb of saying of the pack
+    (`добавил Денисенко.`) or, after a comma, right before one (`, Арестович рассказал`).
 
     ## Why is this bad?
     A dropped or substituted person or place changes the facts of the text.
@@ -1245,8 +1270,9 @@ class TransliteratedNameMissing(_CarriedOver):
     ## Known problems
     Names translated rather than transliterated (`Красная площадь` → `Red Square`) are
     flagged unless the pair pack lists them. Only names that English knows (a romanisation
-    in its word list) or that the pack lists are checked: a local name looks like a
-    capitalised common word, so dropping it goes unnoticed.
+    in its word list), that the pack lists, or that follow a first name or a verb of
+    saying are checked: a local name elsewhere looks like a capitalised common word, so
+    dropping it goes unnoticed.
     """
 
     code = "FD012"
