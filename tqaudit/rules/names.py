@@ -600,15 +600,18 @@ class _CarriedOver(Rule):
         cands = self._candidates(source, pair)
         if not cands:
             return
-        cyrillic = pair.tgt_script == "CYRILLIC"
-        index = self._index(target, pair, lower=not cyrillic)
+        cyrillic = pair.tgt_script == "CYRILLIC" and pair.romanise is not None
+        index = self._index(target, pair, level=0 if cyrillic else 2)
         missing: dict[tuple[str, ...], list[Candidate]] = {}
         for cand in cands:
             if not self._present(cand, index, pair):
                 missing.setdefault(cand.run or (cand.text,), []).append(cand)
-        if missing and cyrillic:
-            # not among the capitalised words: the lower-case ones too (`омикрон`, `брексит`)
-            index = self._index(target, pair)
+        for level in (1, 2) if cyrillic else ():
+            if not missing:
+                break
+            # not kept in Latin script: transcribed with a capital (`Нортон`), or in lower
+            # case (`омикрон`, `брексит`); presence only grows with the index
+            index = self._index(target, pair, level)
             missing = {
                 run: found
                 for run, cands_of_run in missing.items()
@@ -624,18 +627,19 @@ class _CarriedOver(Rule):
                 continue  # `Messing` -> `brass`: a German noun translated, no name instead
             yield Hit(row, -1, -1, self._message(run, cands, source, target, pair))
 
-    def _index(self, target: str, pair: _Pair, lower: bool = True) -> set[str]:
-        """Folded words of the target; Cyrillic ones romanised instead, for Latin names
-        (the lower-case ones only when ``lower``: romanising is the costly part, and most
-        names are found among the capitalised words)."""
-        words: set[str] = {fold(w.replace("-", "")) for w in _WORD.findall(target) if "-" in w}
+    def _index(self, target: str, pair: _Pair, level: int = 2) -> set[str]:
+        """Folded words of the target; Cyrillic ones romanised instead, for Latin names:
+        at ``level`` 0 none of them, at 1 the capitalised ones, at 2 all (romanising is
+        the costly part; most names are kept in Latin script or transcribed with a capital)."""
+        words: set[str] = (
+            {fold(w.replace("-", "")) for w in _WORD.findall(target) if "-" in w} if "-" in target else set()
+        )
+        if pair.romanise is None or pair.tgt_script != "CYRILLIC":
+            words.update(map(fold, _PARTS.findall(target)))
+            return words
         for part in _PARTS.findall(target):
-            if (
-                pair.romanise is not None
-                and pair.tgt_script == "CYRILLIC"
-                and word_script(part) == "CYRILLIC"
-            ):
-                if not lower and not part[0].isupper():
+            if word_script(part) == "CYRILLIC":
+                if level == 0 or (level == 1 and not part[0].isupper()):
                     continue
 
                 forms = pair.romanise(part)
@@ -1224,10 +1228,10 @@ class CodeMissing(_CarriedOver):
             return False
         return zt >= zs - self.opts["max_zipf_drop"] or (zs == 0 and zt == 0)
 
-    def _index(self, target: str, pair: _Pair, lower: bool = True) -> set[str]:
+    def _index(self, target: str, pair: _Pair, level: int = 2) -> set[str]:
         """The target's words plus the whole target squashed to letters and digits, so that
         `20EUR` finds `20 EUR`, `Corei7` finds `Core i7` and `AM10` finds `AM-10`."""
-        return {*super()._index(target, pair, lower), _SQUASHED + _squash(target)}
+        return {*super()._index(target, pair, level), _SQUASHED + _squash(target)}
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
         code = _squash(re.sub(r"(?<=[A-Z])s$", "", cand.text))  # `GBs`, `IEs`: an English plural
