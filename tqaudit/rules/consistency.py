@@ -296,11 +296,12 @@ def _digests(chunk: Chunk, column: str, form: Callable[[str], str]) -> dict[str,
     """
 
     def compute() -> dict[str, tuple[int | None, int]]:
-        out: dict[str, tuple[int | None, int]] = {}
-        for text in set(getattr(chunk, column)):
-            shown = form(text)
-            out[text] = (digest(shown), shown.count(" ") + 1) if shown else (None, 0)
-        return out
+        texts = set(getattr(chunk, column))
+        shown = list(map(form, texts))
+        # the words of a form (one space between words) and its digest, each in one pass
+        words = [text.count(" ") + 1 if text else 0 for text in shown]
+        digests = [digest(text) if text else None for text in shown]
+        return dict(zip(texts, zip(digests, words, strict=True), strict=True))
 
     return chunk_memo(chunk, ("consistency-digests", column, form.__name__), compute)
 
@@ -319,10 +320,16 @@ def _collect_pairs(
     key_digests = _digests(chunk, keys, key_form)
     value_digests = _digests(chunk, values, value_form)
     columns = (chunk.doc_ids, getattr(chunk, keys), getattr(chunk, values), chunk.positions, chunk.ids)
+    singles, groups = state.singles, state.groups
     for doc, text, value, pos, segment_id in zip(*columns, strict=True):
         group, words = key_digests[text]
-        if group is not None and words >= min_words:
-            state.add((doc, group), (value_digests[value][0], value, pos, segment_id))
+        if group is None or words < min_words:
+            continue
+        key, one = (doc, group), (value_digests[value][0], value, pos, segment_id)
+        if key in singles or key in groups:
+            state.add(key, one)
+        else:  # a group met for the first time (PairGroups.add's first case, inlined)
+            singles[key] = one
     return state
 
 
@@ -384,6 +391,18 @@ class SameTranslationOfDifferentSources(CorpusRule):
 # look-behind follows the first letter (it reads that letter too) so that the pattern opens
 # with a character class, which ``re`` searches for in C instead of trying every position.
 _NAME = re.compile(r"([A-Z](?<![\w'’-][A-Z])[a-z]+(?:-[A-Z][a-z]+)*)(?![\w-])")
+
+
+def _names_of_length(length: int) -> re.Pattern[str]:
+    """``_NAME`` for the names of at least ``length`` characters only (a look-ahead after the
+    first letter; a name ends where its letters and hyphens end, so it can only see the
+    name's own). A shorter name has a skeleton shorter than ``length`` (the skeleton of an
+    ASCII name only drops letters), which CN003 never compares: two matches in five were
+    `The`, `He`, `In`, each a dict look-up and a skip in Python."""
+    ahead = f"(?=[A-Za-z-]{{{max(length - 1, 0)}}})"
+    return re.compile(_NAME.pattern.replace("[A-Z])", "[A-Z])" + ahead, 1))
+
+
 # A word of four letters or more of a source, any script (the capitalised ones are names).
 _SOURCE_NAME = re.compile(r"([^\W\d_](?<!\w[^\W\d_])[^\W\d_]{3,})")
 _OPENERS = frozenset('.!?:;«»"“”„([')
@@ -497,21 +516,27 @@ class NameVariants(_GroupingRule):
         "fuzzy_length": "names one edit apart are compared when their skeletons are at least this long",
     }
 
+    def prepare(self) -> None:
+        self._names = _names_of_length(self.opts["min_length"])
+
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
         min_length = self.opts["min_length"]
-        # (document, spelling) -> its variant and the first two letters of its skeleton:
+        # document -> spelling -> its variant and the first two letters of its skeleton:
         # a spelling met again in a chunk costs one look-up, not a skeleton and two
-        seen: dict[tuple[str, str], tuple[Variant, str]] = {}
+        seen: dict[str, dict[str, tuple[Variant, str]]] = {}
         short: set[str] = set()  # spellings whose skeleton is under min_length
-        targets = chunk.targets
-        for row in compress(range(len(chunk)), map(_NAME.search, targets)):  # rows without: in C
+        targets, names_in = chunk.targets, self._names
+        for row in compress(range(len(chunk)), map(names_in.search, targets)):  # rows without: in C
             target = targets[row]
             names: dict[str, str] | None = None
             doc, pos, segment_id = chunk.doc_ids[row], chunk.positions[row], chunk.ids[row]
-            for match in _NAME.finditer(target):
+            spellings = seen.get(doc)
+            if spellings is None:
+                spellings = seen[doc] = {}
+            for match in names_in.finditer(target):
                 word = match[1]
-                entry = seen.get((doc, word))
+                entry = spellings.get(word)
                 if entry is None:
                     if word in short:
                         continue
@@ -521,7 +546,7 @@ class NameVariants(_GroupingRule):
                         continue
                     variant = Variant(word)
                     groups.setdefault((doc, key), {})[word] = variant
-                    entry = seen[doc, word] = (variant, key[:2])
+                    entry = spellings[word] = (variant, key[:2])
                 variant, prefix = entry
                 start = match.start()
                 variant.add(pos, segment_id, start, match.end())
@@ -677,8 +702,11 @@ class AcronymVariants(_GroupingRule):
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
         sources, targets = chunk.sources, chunk.targets
+        in_sources: dict[str, dict[str, tuple[int, int]]] = {}  # several systems share a source
         for row in compress(range(len(chunk)), map(_MAY_HAVE_ACRONYM.search, sources)):
-            found = _acronyms(sources[row])
+            found = in_sources.get(sources[row])
+            if found is None:
+                found = in_sources[sources[row]] = _acronyms(sources[row])
             if len(found) != 1:
                 continue
             target = targets[row]
