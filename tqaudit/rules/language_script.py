@@ -67,7 +67,7 @@ def scripts_in(chars: AbstractSet[str]) -> set[str]:
     return {s for s, known in _SCRIPT_CHARS.items() if not known.isdisjoint(chars)}
 
 
-def script_chars(script: str) -> AbstractSet[str]:
+def script_chars(script: str) -> set[str] | frozenset[str]:
     """The characters of ``script`` among those :func:`scripts_in` has seen (every
     character of a text once the text's characters went through it)."""
     return _SCRIPT_CHARS.get(script, _NONE)
