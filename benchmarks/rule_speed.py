@@ -9,8 +9,11 @@ The feed is the one of ``audit_speed.py`` (the first N lines of every WMT22 syst
 the 8 pairs, with sources: 24,000 segments at N=500). ``tqaudit.audit`` runs once in this
 process with every default rule except those that read language-identification verdicts
 (LG001, LG002, LG005: the language model, measured in ``audit_speed.py``); each rule's
-``check`` is wrapped to add the process CPU time spent in it, so a rule's time includes what
-it loads lazily (word lists, packs, regexes) when it is the first to need it. ``--findings``
+``prepare`` and ``check`` (and a corpus rule's ``collect``, ``merge`` and ``finish``, which
+the engine calls instead of ``check``) are wrapped to add the process CPU time spent in
+them, so a rule's time includes what it loads (word lists, packs, regexes), lazily when it is
+the first to need it. What is left is the engine's own: reading the frame, chunks, findings
+rows and excerpts, the findings table, and loading the built-in packs. ``--findings
 writes the findings table as CSV: two runs on two commits must give identical files when a
 change is meant to keep behaviour (``cmp a.csv b.csv``).
 """
@@ -21,7 +24,7 @@ import argparse
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -37,17 +40,26 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "benchmarks" / "results" / "rule_speed.md"
 
 
-def timed(
-    check: Callable[..., Iterable[Any]], code: str, spent: dict[str, float]
-) -> Callable[..., list[Any]]:
-    """``check`` consumed into a list, its CPU time added to ``spent[code]``."""
+# The methods of a rule that the engine calls, and whether each returns an iterator to consume.
+STAGES: dict[str, bool] = {"prepare": False, "check": True, "collect": False, "merge": False, "finish": True}
+RUNNING: set[str] = set()  # the rules inside a timed stage
 
-    def run(self: Any, chunk: Any) -> list[Any]:
+
+def timed(method: Callable[..., Any], code: str, spent: dict[str, float], lazy: bool) -> Callable[..., Any]:
+    """``method`` with its CPU time added to ``spent[code]`` (its iterator consumed into a
+    list when ``lazy``, so that the time of a generator's body counts). A stage called from
+    another of the same rule (a corpus rule's ``check`` runs the other three) counts once."""
+
+    def run(self: Any, *args: Any) -> Any:
+        if code in RUNNING:
+            return method(self, *args)
+        RUNNING.add(code)
         start = time.process_time()
         try:
-            return list(check(self, chunk))
+            return list(method(self, *args)) if lazy else method(self, *args)
         finally:
             spent[code] += time.process_time() - start
+            RUNNING.discard(code)
 
     return run
 
@@ -65,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
 
     spent: dict[str, float] = defaultdict(float)
     for code, cls in load_rules().items():
-        cls.check = timed(cls.check, code, spent)  # type: ignore[method-assign]
+        for name, lazy in STAGES.items():
+            if hasattr(cls, name):
+                setattr(cls, name, timed(getattr(cls, name), code, spent, lazy))
     rows = load_rows(Path(args.wmt), args.lines_per_file)
     columns = ("segment_id", "doc_id", "source", "target", "src_lang", "tgt_lang")
     frame = pd.DataFrame({name: [r[i] for r in rows] for i, name in enumerate(columns)})

@@ -239,6 +239,18 @@ def test_a_language_restricted_rule_sees_only_its_rows_and_maps_them_back() -> N
     assert findings["excerpt"].tolist() == ["b", "c", "d"]
 
 
+def test_a_language_restricted_rule_reads_the_chunk_itself_when_every_row_applies() -> None:
+    from tqaudit.engine import _rows_for, check
+
+    chunk = Chunk.from_frame(build_segments(["a", "b", "c"], tgt_lang="en"))
+    mixed = dataclasses.replace(chunk, tgt_langs=("en", "de", "en"))
+    rule = _EnglishOnly()
+    assert _rows_for(rule, chunk) is None
+    assert _rows_for(rule, mixed) == [0, 2]
+    rows = check([rule], chunk, Config())
+    assert [(r["_pos"], r["message"]) for r in rows] == [(0, "seen a"), (1, "seen b"), (2, "seen c")]
+
+
 def test_copied_source_identifies_only_the_copies() -> None:
     from tqaudit import langid
 

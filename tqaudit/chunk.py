@@ -95,7 +95,7 @@ class Chunk:
         """The chunk restricted to ``rows`` (renumbered 0..k-1; positions kept)."""
 
         def pick(seq: Sequence[Any]) -> tuple[Any, ...]:
-            return tuple(seq[r] for r in rows)
+            return tuple(map(seq.__getitem__, rows))  # the loop in C
 
         return Chunk(
             ids=pick(self.ids),

@@ -187,10 +187,16 @@ def language_rows(rules: Sequence[Rule], chunk: Chunk, side: str) -> list[int] |
 
 
 def _rows_for(rule: Rule, chunk: Chunk) -> list[int] | None:
-    """The chunk rows a language-restricted rule applies to (None: every row)."""
+    """The chunk rows a language-restricted rule applies to (None: every row, so that the
+    rule reads the chunk itself, not a copy). A chunk holds a few target languages: each is
+    asked once, and the rows are listed only when some language is left out."""
     if not rule.languages:
         return None
-    return [i for i, lang in enumerate(chunk.tgt_langs) if rule.applies_to(lang)]
+    langs = set(chunk.tgt_langs)
+    applies = {lang for lang in langs if rule.applies_to(lang)}
+    if applies == langs:
+        return None
+    return [i for i, lang in enumerate(chunk.tgt_langs) if lang in applies]
 
 
 def check(rules: Sequence[Rule], chunk: Chunk, config: Config, offset: int = 0) -> list[dict[str, Any]]:

@@ -45,6 +45,21 @@ def test_a_word_run_on_is_no_match() -> None:
     assert _found("", "The countries-partiesto the treaty met.") == []
 
 
+@pytest.mark.parametrize(
+    ("target", "found"),
+    [
+        ("«Countries-parties to the treaty» met.", ["Countries-parties to"]),
+        ("The treaty—countries-parties to it—met.", ["countries-parties to"]),
+        ("The treaty’countries-parties to it met.", ["countries-parties to"]),
+        ("The subcountries-parties to the treaty met.", []),
+        ("The ßcountries-parties to the treaty met.", []),
+    ],
+)
+def test_a_phrase_opens_at_a_word_start(target: str, found: list[str]) -> None:
+    # the rows worth scanning are picked by the phrases at word starts of the canonical form
+    assert [text for text, _ in _found("", target)] == found
+
+
 def test_source_condition_per_segment() -> None:
     table = build_table([("calque.test", ENTRIES)])
     sources = ["Он напомнил о договоре.", "Посол был отозван.", ""]

@@ -73,18 +73,23 @@ class CalqueTable:
 
 
 _DASH_CHAR = re.compile(f"[{_DASHES}]")
-_APOSTROPHE_TABLE = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
+_OTHER_APOSTROPHES = tuple(a for a in _APOSTROPHES if a != "'")  # none of them ASCII
 
 
 def phrase_key(text: str) -> str:
     """The canonical form of a phrase: case-folded, one space, dashes and apostrophes unified.
 
     Every target of a chunk is put in this form to pick the rows worth scanning, so the dash
-    substitution runs only on texts that have a dash."""
+    substitution runs only on texts that have a dash, and the apostrophes are unified by
+    ``str.replace`` on non-ASCII texts only (``str.translate`` with a table looks every
+    character up in a dict: it cost half the time of this function)."""
     text = text.casefold()
-    if _DASH_CHAR.search(text):
+    if ("-" in text) if text.isascii() else _DASH_CHAR.search(text):
         text = _DASH_RUN.sub("-", text)
-    return " ".join(text.translate(_APOSTROPHE_TABLE).split())
+    if not text.isascii():
+        for apostrophe in _OTHER_APOSTROPHES:
+            text = text.replace(apostrophe, "'")
+    return " ".join(text.split())
 
 
 def phrase_regex(phrase: str) -> str:
@@ -142,9 +147,20 @@ def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> Cal
                     written.setdefault(key, set()).add(form)
     return CalqueTable(
         {k: tuple(v) for k, v in entries.items()},
-        re.compile(trie_alternation(entries) or r"(?!x)x"),
+        re.compile(_word_start(entries) + trie_alternation(entries) if entries else r"(?!x)x"),
         {k: tuple(sorted(v)) for k, v in written.items()},
     )
+
+
+def _word_start(phrases: Iterable[str]) -> str:
+    """``\\b`` when every phrase opens with a word character: the scan matches a phrase at a
+    word start only (``(?<!\\w)``), and a prefix tree tried at word starts alone runs a
+    quarter faster. (Case folding, dashes, apostrophes and spaces unified never turn the
+    character before a word into a word character.)"""
+    return r"\b" if all(_WORD_CHAR.match(p) for p in phrases) else ""
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def calque_hits(table: CalqueTable, sources: Sequence[str], targets: Sequence[str]) -> Iterator[Hit]:

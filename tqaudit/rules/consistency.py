@@ -309,11 +309,12 @@ def _digests(chunk: Chunk, column: str, form: Callable[[str], str]) -> dict[str,
     """
 
     def compute() -> dict[str, tuple[int | None, int]]:
-        out: dict[str, tuple[int | None, int]] = {}
-        for text in set(getattr(chunk, column)):
-            shown = form(text)
-            out[text] = (digest(shown), shown.count(" ") + 1) if shown else (None, 0)
-        return out
+        texts = set(getattr(chunk, column))
+        shown = list(map(form, texts))
+        # the words of a form (one space between words) and its digest, each in one pass
+        words = [text.count(" ") + 1 if text else 0 for text in shown]
+        digests = [digest(text) if text else None for text in shown]
+        return dict(zip(texts, zip(digests, words, strict=True), strict=True))
 
     return chunk_memo(chunk, ("consistency-digests", column, form.__name__), compute)
 
@@ -405,6 +406,18 @@ class SameTranslationOfDifferentSources(CorpusRule):
 # look-behind follows the first letter (it reads that letter too) so that the pattern opens
 # with a character class, which ``re`` searches for in C instead of trying every position.
 _NAME = re.compile(r"([A-Z](?<![\w'’-][A-Z])[a-z]+(?:-[A-Z][a-z]+)*)(?![\w-])")
+
+
+def _names_of_length(length: int) -> re.Pattern[str]:
+    """``_NAME`` for the names of at least ``length`` characters only (a look-ahead after the
+    first letter; a name ends where its letters and hyphens end, so it can only see the
+    name's own). A shorter name has a skeleton shorter than ``length`` (the skeleton of an
+    ASCII name only drops letters), which CN003 never compares: two matches in five were
+    `The`, `He`, `In`, each a dict look-up and a skip in Python."""
+    ahead = f"(?=[A-Za-z-]{{{max(length - 1, 0)}}})"
+    return re.compile(_NAME.pattern.replace("[A-Z])", "[A-Z])" + ahead, 1))
+
+
 # A word of four letters or more of a source, any script (the capitalised ones are names).
 _SOURCE_NAME = re.compile(r"([^\W\d_](?<!\w[^\W\d_])[^\W\d_]{3,})")
 _OPENERS = frozenset('.!?:;«»"“”„([')
@@ -592,6 +605,9 @@ class NameVariants(CorpusRule):
         "fuzzy_length": "names one edit apart are compared when their skeletons are at least this long",
     }
 
+    def prepare(self) -> None:
+        self._pattern = _names_of_length(self.opts["min_length"])
+
     def merge(self, states: Sequence[NameIndex]) -> NameIndex:
         out = states[0] if states else NameIndex()
         for state in states[1:]:
@@ -625,11 +641,11 @@ class NameVariants(CorpusRule):
         ``min_length`` letters, in corpus order; as :meth:`groups` tags its variants."""
         min_length = self.opts["min_length"]
         known: dict[str, str | None] = {}  # spelling -> skeleton (None: too short)
-        targets = chunk.targets
-        for row in compress(range(len(chunk)), map(_NAME.search, targets)):  # rows without: in C
+        targets, pattern = chunk.targets, self._pattern
+        for row in compress(range(len(chunk)), map(pattern.search, targets)):  # rows without: in C
             doc, pos, target = chunk.doc_ids[row], chunk.positions[row], targets[row]
             names: dict[str, str] | None = None
-            for match in _NAME.finditer(target):
+            for match in pattern.finditer(target):
                 word = match[1]
                 if word not in known:
                     full = skeleton(word)
@@ -654,12 +670,12 @@ class NameVariants(CorpusRule):
         groups: Groups = {}
         # (document, spelling) -> its variant and the first two letters of its skeleton
         seen: dict[tuple[str, str], tuple[Variant, str]] = {}
-        targets = chunk.targets
-        for row in compress(range(len(chunk)), map(_NAME.search, targets)):
+        targets, pattern = chunk.targets, self._pattern
+        for row in compress(range(len(chunk)), map(pattern.search, targets)):
             target = targets[row]
             names: dict[str, str] | None = None
             doc, pos, segment_id = chunk.doc_ids[row], chunk.positions[row], chunk.ids[row]
-            for match in _NAME.finditer(target):
+            for match in pattern.finditer(target):
                 word = match[1]
                 entry = seen.get((doc, word))
                 if entry is None:
@@ -835,8 +851,11 @@ class AcronymVariants(_GroupingRule):
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
         sources, targets = chunk.sources, chunk.targets
+        in_sources: dict[str, dict[str, tuple[int, int]]] = {}  # several systems share a source
         for row in compress(range(len(chunk)), map(_MAY_HAVE_ACRONYM.search, sources)):
-            found = _acronyms(sources[row])
+            found = in_sources.get(sources[row])
+            if found is None:
+                found = in_sources[sources[row]] = _acronyms(sources[row])
             if len(found) != 1:
                 continue
             target = targets[row]

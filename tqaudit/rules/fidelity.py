@@ -245,14 +245,27 @@ class LengthPriors:
     def _bin(self, units: int) -> int:
         return max(0, bisect.bisect_right(self.bins, units) - 1)
 
+    def expectation(self, table: _LengthTable, src_units: int) -> tuple[float, float, float, float]:
+        """(median log ratio, spread below, spread above, expected target units) for a
+        source of ``src_units`` (what :meth:`deviation` reads; the same for every target
+        of that source length, so callers may keep it)."""
+        b = min(self._bin(src_units), len(table.median) - 1)
+        expected = math.exp(table.median[b]) * (src_units + self.smoothing) - self.smoothing
+        return table.median[b], table.lower[b], table.upper[b], expected
+
     def deviation(self, table: _LengthTable, src_units: int, tgt_units: int) -> tuple[float, float]:
         """(z, expected target units): robust deviations of the ratio from the median, signed."""
-        b = min(self._bin(src_units), len(table.median) - 1)
-        c = self.smoothing
-        excess = math.log((tgt_units + c) / (src_units + c)) - table.median[b]
-        z = excess / (table.lower[b] if excess < 0 else table.upper[b])
-        expected = math.exp(table.median[b]) * (src_units + c) - c
-        return z, expected
+        return _deviation(self.expectation(table, src_units), src_units, tgt_units, self.smoothing)
+
+
+def _deviation(
+    expectation: tuple[float, float, float, float], src_units: int, tgt_units: int, c: float
+) -> tuple[float, float]:
+    """(z, expected target units) of a target of ``tgt_units`` for a source of ``src_units``
+    whose :meth:`LengthPriors.expectation` is ``expectation`` (``c``: the smoothing)."""
+    median, lower, upper, expected = expectation
+    excess = math.log((tgt_units + c) / (src_units + c)) - median
+    return excess / (lower if excess < 0 else upper), expected
 
 
 def _script_class(script: str) -> str:
@@ -301,6 +314,9 @@ def _units(chunk: Chunk) -> tuple[list[int], list[int]]:
 def _judge(chunk: Chunk, priors: LengthPriors) -> list[_Lengths]:
     src_units, tgt_units = _units(chunk)
     tables: dict[tuple[str, str], _LengthTable | None] = {}
+    # (pair, source units) -> the expectation: the outputs of several systems share sources
+    expectations: dict[tuple[tuple[str, str], int], tuple[float, float, float, float]] = {}
+    c = priors.smoothing
     out = []
     for row, (s, t) in enumerate(zip(src_units, tgt_units, strict=True)):
         if not s or not t:
@@ -310,17 +326,23 @@ def _judge(chunk: Chunk, priors: LengthPriors) -> list[_Lengths]:
             tables[key] = priors.table(base_language(key[0]), base_language(key[1]))
         table = tables[key]
         if table is not None:
-            z, expected = priors.deviation(table, s, t)
+            expectation = expectations.get((key, s))
+            if expectation is None:
+                expectation = expectations[key, s] = priors.expectation(table, s)
+            z, expected = _deviation(expectation, s, t, c)
             out.append(_Lengths(row, s, t, z, expected, table.name))
     return out
 
 
 def _lengths(chunk: Chunk, priors: LengthPriors, min_source_units: int) -> list[_Lengths]:
-    """The length judgement of each segment whose source has ``min_source_units`` or more."""
+    """The length judgement of each segment whose source has ``min_source_units`` or more
+    (every judged segment has one: then the chunk's one list, which callers must not change)."""
     cached = _JUDGED.get(chunk)
     if cached is None or cached[0] is not priors:
         cached = (priors, _judge(chunk, priors))
         _JUDGED[chunk] = cached
+    if min_source_units <= 1:
+        return cached[1]
     return [j for j in cached[1] if j.src_units >= min_source_units]
 
 

@@ -25,6 +25,7 @@ from tqaudit.rules.language_script import (
     label,
     masker,
     runs,
+    script_chars,
     scripts_in,
     source_scripts,
     whole_target,
@@ -461,7 +462,11 @@ class MixedScriptWord(_LanguageRule):
                 continue
             hits = []
             copied = _SourceCopies(source)
+            own = script_chars(preferred)  # (every character of the target is seen by now)
             for m in _WORD.finditer(target):
+                word = m.group()
+                if word.isascii() or own.issuperset(word):
+                    continue  # all Latin or all the target's script: no mix, no other script
                 hit = self._word(row, m, glyphs, checked, preferred)
                 if hit is None:
                     hit = self._lone(row, m, glyphs, checked, preferred)
@@ -478,12 +483,12 @@ class MixedScriptWord(_LanguageRule):
         char = m.group()
         if len(char) != 1:
             return None
-        script = scripts.script_of(char)
+        script = char_script(char)
         new = glyphs.get(char, "")
         # Lone Latin letters are normal in any script (vitamin C, plan B, class A).
         if script in (preferred, "LATIN") or script not in checked or not new:
             return None
-        if scripts.script_of(new) != preferred:
+        if char_script(new) != preferred:
             return None
         return Hit(
             row,
@@ -497,7 +502,7 @@ class MixedScriptWord(_LanguageRule):
         self, row: int, m: re.Match[str], glyphs: dict[str, str], checked: set[str], preferred: str
     ) -> Hit | None:
         word = m.group()
-        letters = [(ch, scripts.script_of(ch)) for ch in word]
+        letters = [(ch, char_script(ch)) for ch in word]
         counts: dict[str, int] = {}
         for _, s in letters:
             if s in checked:
@@ -508,9 +513,9 @@ class MixedScriptWord(_LanguageRule):
         major = max(counts, key=lambda s: (counts[s], s == preferred))
         minority = [ch for ch, s in letters if s in checked and s != major]
         fixed = [glyphs.get(ch, "") for ch in minority]
-        if not all(f and scripts.script_of(f) == major for f in fixed):
+        if not all(f and char_script(f) == major for f in fixed):
             return None
-        other = _script_label(scripts.script_of(minority[0]))
+        other = _script_label(char_script(minority[0]))
         found = ", ".join(repr(ch) for ch in dict.fromkeys(minority))
         means = ", ".join(repr(f) for f in dict.fromkeys(fixed))
         suggestion = "".join(glyphs[ch] if ch in minority else ch for ch in word)

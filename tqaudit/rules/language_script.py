@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tqaudit import scripts
@@ -67,6 +67,15 @@ def scripts_in(chars: AbstractSet[str]) -> set[str]:
     return {s for s, known in _SCRIPT_CHARS.items() if not known.isdisjoint(chars)}
 
 
+def script_chars(script: str) -> set[str] | frozenset[str]:
+    """The characters of ``script`` among those :func:`scripts_in` has seen (every
+    character of a text once the text's characters went through it)."""
+    return _SCRIPT_CHARS.get(script, _NONE)
+
+
+_NONE: frozenset[str] = frozenset()
+
+
 def kind(text: str) -> str:
     """``word`` for a run without spaces, ``text`` for several words."""
     return "text" if any(c.isspace() for c in text) else "word"
@@ -86,6 +95,9 @@ class ScriptKnowledge:
     companions: Mapping[str, frozenset[str]]
     known: frozenset[str]
     not_letters: frozenset[str]
+    # language -> its scripts, for the languages whose script the table knows (asked for
+    # every row of a chunk, by several rules)
+    _natives: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_pack(cls, pack: Pack | None) -> ScriptKnowledge:
@@ -97,11 +109,16 @@ class ScriptKnowledge:
 
     def native(self, lang: str, text: str = "") -> frozenset[str]:
         """Scripts text in ``lang`` is written in; for an unknown language, the text's own."""
+        known = self._natives.get(lang)
+        if known is not None:
+            return known
         script = scripts.language_script(lang, self.table) if lang else ""
-        if not script:
-            script = self.dominant(text)
-            if script == "HAN":  # Han text may be Chinese, Japanese or Korean
-                return frozenset({"HAN", *self.companions})
+        if script:
+            known = self._natives[lang] = frozenset({script, *self.companions.get(script, ())})
+            return known
+        script = self.dominant(text)
+        if script == "HAN":  # Han text may be Chinese, Japanese or Korean
+            return frozenset({"HAN", *self.companions})
         if not script:
             return frozenset()
         return frozenset({script, *self.companions.get(script, ())})

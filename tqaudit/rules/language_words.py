@@ -25,6 +25,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 # Short quoted stretches copied from the source (titles, words cited as words): `"okurka"
 # in Bohemia`, `„Guten Tag, liebes Glück“`; other quotations are speech, translated.
 _QUOTED = re.compile(r"[\"“„«‹»›‘‚][^\"“”„«»‹›‘’\n]{1,40}[\"”“»«›‹’‘]|(?<!\w)'[^'\n]{1,40}'(?!\w)")
+# The titlecase letters (Lt: `ǅ`, `ᾈ`): the only characters that are not upper case and yet
+# change in lower case. A word without them and without capitals is its own lower case.
+_TITLECASE = re.compile("[\u01c5\u01c8\u01cb\u01f2\u1f88-\u1f8f\u1f98-\u1f9f\u1fa8-\u1faf\u1fbc\u1fcc\u1ffc]")
 # What ends a sentence: the word after it is capitalised by position, not as a name.
 _SENTENCE_END = frozenset('.!?:;…"“”„«»()[]–—-•*#')
 # A capitalised word rarer than this in the target language is a name (`České`, `Milion`),
@@ -145,8 +148,9 @@ class UntranslatedWord(Rule):
     def _pair_rows(self, chunk: Chunk, rows: list[int], src: str, tgt: str) -> Iterator[Hit]:
         """The hits of the chunk ``rows`` whose (base) languages are ``src`` and ``tgt``."""
         know = self.knowledge
-        # the words of each distinct source, lower case (several systems share a source)
-        in_source: dict[str, set[str]] = {}
+        # the words of each distinct source, lower case, and those of min_letters or more
+        # (several systems share a source)
+        in_source: dict[str, tuple[set[str], tuple[str, ...]]] = {}
         least = self.opts["min_letters"]
         native = know.native(tgt)
         # the source's script is its declared language's (source_script): when the target
@@ -160,9 +164,13 @@ class UntranslatedWord(Rule):
             source, target = sources[row], targets[row]
             if not source:
                 continue
-            words = in_source.get(source)
-            if words is None:
-                words = in_source[source] = set(map(str.lower, _WORD.findall(source)))
+            entry = in_source.get(source)
+            if entry is None:
+                words = set(map(str.lower, _WORD.findall(source)))
+                entry = in_source[source] = (words, tuple(w for w in words if len(w) >= least))
+            words, long_words = entry
+            if not _may_have_candidate(target, long_words):
+                continue
             shared = words.intersection(map(str.lower, _WORD.findall(target)))
             # (lower case never makes a word shorter: no shared word this long, no candidate)
             if not shared or max(map(len, shared)) < least:
@@ -241,6 +249,17 @@ class UntranslatedWord(Rule):
         gap = self.gaps.get(src, self.opts["min_gap"])
         ceiling = self.ceilings.get(src, self.opts["max_target_zipf"])
         return "frequent" if (borrowed or in_tgt <= ceiling) and in_src - in_tgt >= gap else ""
+
+
+def _may_have_candidate(target: str, long_words: tuple[str, ...]) -> bool:
+    """False when no word of ``target`` can be a candidate of :meth:`UntranslatedWord._words`
+    (one of the source's ``long_words`` in lower case, written without a capital), found by
+    substring tests in C instead of splitting every target into words: such a word is its
+    own lower case (unless the target has a titlecase letter), so it stands in ``target``
+    as it is. Three targets in five have none; the rest are split and tested as before."""
+    return any(map(target.__contains__, long_words)) or (
+        not target.isascii() and _TITLECASE.search(target) is not None
+    )
 
 
 def _all_copied(quote: str, shared: set[str]) -> bool:

@@ -1,0 +1,29 @@
+"""LG007's row filter (tqaudit.rules.language_words): what lets it skip splitting a target."""
+
+from __future__ import annotations
+
+import sys
+
+from tqaudit.rules.language_words import _TITLECASE, _may_have_candidate
+
+
+def test_titlecase_letters_are_the_only_non_capitals_that_lower_case_changes() -> None:
+    # the filter looks for a candidate as written; that holds for every word without
+    # capitals whose lower case is itself, which this Python's Unicode tables decide
+    changed = {c for c in map(chr, range(sys.maxunicode + 1)) if c.lower() != c and not c.isupper()}
+    matched = {c for c in map(chr, range(sys.maxunicode + 1)) if _TITLECASE.fullmatch(c)}
+    assert matched == changed
+
+
+def test_a_source_word_written_in_lower_case_keeps_the_row() -> None:
+    assert _may_have_candidate("Der Ausschuss hat die Resolution approved.", ("approved", "committee"))
+
+
+def test_a_source_word_only_capitalised_or_too_short_drops_the_row() -> None:
+    # (the long words are the source's, lower case: `Biden` in the target is a name)
+    assert not _may_have_candidate("Biden sagte es.", ("biden",))
+    assert not _may_have_candidate("Er kam gestern.", ("yesterday", "came"))
+
+
+def test_a_titlecase_letter_keeps_the_row() -> None:
+    assert _may_have_candidate("Rekao je ǅamija.", ("džamija",))
