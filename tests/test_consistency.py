@@ -5,6 +5,7 @@ several inputs with and without pooling; and a clean corpus that must raise noth
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -209,7 +210,7 @@ def test_pair_state_keeps_corpus_order_across_merges() -> None:
     assert groups == [([10, 11, 10], [0, 2, 3]), ([30, 31], [4, 6])]  # group 2: one way only
     texts = {0: "Alpha", 2: "Beta", 3: "alpha", 4: "Gamma", 6: "Delta"}
     rows = {pos: SegmentRow(f"s{pos}", "d", "", text) for pos, text in texts.items()}
-    lookup = Inputs(lookup=lambda wanted: {p: rows[p] for p in wanted})
+    lookup = Inputs(lookup=lambda wanted: ((p, rows[p]) for p in sorted(wanted)))
     found = list(_pair_variants(merge_pairs(chunks()), lookup, "target"))
     one = found[0][1]
     assert [(v.text, v.count, [w[0] for w in v.where]) for v in one.values()] == [
@@ -217,3 +218,35 @@ def test_pair_state_keeps_corpus_order_across_merges() -> None:
         ("Beta", 1, [2]),
     ]
     assert found[0][0] == "d" and [v.text for v in found[1][1].values()] == ["Gamma", "Delta"]
+
+
+def test_names_are_reported_per_document_as_the_read_back_closes_it() -> None:
+    """CN003 reads its candidate documents back in one pass and reports each when the pass
+    has read its last row: the first document's finding comes before the third is read."""
+    from tqaudit.chunk import Chunk, SegmentRow
+    from tqaudit.rules.base import Inputs
+
+    docs = ["a"] * 3 + ["b"] * 3 + ["c"] * 3
+    sources = ["Токаев прибыл в Москву.", "Токаев провёл переговоры.", "Токаев выступил."] * 3
+    targets = ["Tokayev arrived in Moscow.", "Tokaev held talks.", "Tokayev spoke."] * 3
+    chunk = Chunk(
+        ids=tuple(f"s{i}" for i in range(9)),
+        doc_ids=tuple(docs),
+        sources=tuple(sources),
+        targets=tuple(targets),
+        src_langs=("ru",) * 9,
+        tgt_langs=("en",) * 9,
+        positions=tuple(range(9)),
+    )
+    rule = engine.build_rules(Config(select=("CN003",)))[0]
+    read: list[int] = []
+
+    def lookup(wanted: object) -> Iterator[tuple[int, SegmentRow]]:
+        for pos in sorted(wanted):  # type: ignore[call-overload]
+            read.append(pos)
+            yield pos, SegmentRow(chunk.ids[pos], docs[pos], sources[pos], targets[pos])
+
+    hits = rule.finish(rule.merge([rule.collect(chunk)]), Inputs(lookup=lookup))
+    first = next(hits)
+    assert first.pos == 1 and read == [0, 1, 2]  # document a reported, b and c not read yet
+    assert [h.pos for h in hits] == [4, 7] and read == list(range(9))

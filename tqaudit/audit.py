@@ -338,12 +338,10 @@ def audit_pooled(
         finishers.update({r.code: r for r in rules if r.scope == "corpus" and r.code not in finishers})
     states = engine.merge_states(list(finishers.values()), [result.states for result, _, _, _ in runs])
 
-    def lookup(positions: Collection[int]) -> dict[int, SegmentRow]:
-        out: dict[int, SegmentRow] = {}
+    def lookup(positions: Collection[int]) -> Iterator[tuple[int, SegmentRow]]:
         for index, (result, _, _, _) in enumerate(runs):
             end = starts[index] + len(result.store)
-            out.update(result.store.at([p for p in positions if starts[index] <= p < end], starts[index]))
-        return out
+            yield from result.store.scan([p for p in positions if starts[index] <= p < end], starts[index])
 
     pool = Inputs(tuple(starts), shown, lookup)
     hits = engine.finish(list(finishers.values()), states, pool)

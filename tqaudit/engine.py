@@ -509,7 +509,7 @@ def _run(
     if pooled:
         findings, positions = _sorted(found)
         return EngineResult(findings, store, corpus, states, positions)
-    hits = finish(every, states, Inputs(lookup=store.at))
+    hits = finish(every, states, Inputs(lookup=store.scan))
     rows = corpus_rows(hits, store.at({pos for pos, _, _ in hits}, base), plan.config)
     findings, positions = _sorted([*found, pd.DataFrame(rows)] if rows else found)
     return EngineResult(findings, store, corpus, positions=positions)

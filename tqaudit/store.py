@@ -156,9 +156,13 @@ class SegmentStore:
 
     def at(self, positions: Collection[int], base: int = 0) -> dict[int, SegmentRow]:
         """The texts of the rows at corpus ``positions`` (the store's first row sits at
-        ``base``), in one pass: what a corpus rule's finding is worded and cut from."""
+        ``base``), in one pass: what a corpus finding's excerpt is cut from."""
+        return dict(self.scan(positions, base))
+
+    def scan(self, positions: Collection[int], base: int = 0) -> Iterator[tuple[int, SegmentRow]]:
+        """(position, texts) of the rows at corpus ``positions``, in corpus order, read chunk
+        by chunk as they are taken (a corpus rule reading back many rows holds few at once)."""
         wanted = sorted(positions)
-        out: dict[int, SegmentRow] = {}
         start = base
         for chunk in self.chunks() if wanted else ():
             end = start + len(chunk.segments)
@@ -166,9 +170,10 @@ class SegmentStore:
             if here:
                 columns = [chunk.segments[c].to_numpy() for c in SegmentRow._fields]
                 for pos in here:
-                    out[pos] = SegmentRow(*(str(column[pos - start]) for column in columns))
+                    yield pos, SegmentRow(*(str(column[pos - start]) for column in columns))
             start = end
-        return out
+            if end > wanted[-1]:
+                return
 
     def close(self) -> None:
         """Remove the file now (it also goes when the store is collected or the process ends)."""

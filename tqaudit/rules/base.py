@@ -220,13 +220,17 @@ class Inputs:
 
     starts: tuple[int, ...] = (0,)
     names: tuple[str, ...] = ("",)
-    lookup: Callable[[Collection[int]], Mapping[int, SegmentRow]] | None = None
+    lookup: Callable[[Collection[int]], Iterator[tuple[int, SegmentRow]]] | None = None
 
-    def rows(self, positions: Collection[int]) -> Mapping[int, SegmentRow]:
-        """The segments at corpus ``positions``."""
+    def scan(self, positions: Collection[int]) -> Iterator[tuple[int, SegmentRow]]:
+        """The segments at corpus ``positions``, in corpus order, read as they are taken."""
         if self.lookup is None:
             raise RuntimeError("no segment lookup: corpus rules finish through the engine")
-        return self.lookup(positions) if positions else {}
+        return self.lookup(positions) if positions else iter(())
+
+    def rows(self, positions: Collection[int]) -> dict[int, SegmentRow]:
+        """The segments at corpus ``positions`` (a few: they are all in memory at once)."""
+        return dict(self.scan(positions))
 
     def input_of(self, pos: int) -> int:
         """The index of the input that holds corpus position ``pos``."""
@@ -271,12 +275,10 @@ class CorpusRule(Rule):
         """The corpus rule on one chunk taken as the whole corpus (rows are chunk rows)."""
         rows = {pos: row for row, pos in enumerate(chunk.positions)}
 
-        def lookup(positions: Collection[int]) -> dict[int, SegmentRow]:
-            return {
-                pos: SegmentRow(chunk.ids[r], chunk.doc_ids[r], chunk.sources[r], chunk.targets[r])
-                for pos in positions
-                if (r := rows[pos]) >= 0
-            }
+        def lookup(positions: Collection[int]) -> Iterator[tuple[int, SegmentRow]]:
+            for pos in sorted(positions):
+                r = rows[pos]
+                yield pos, SegmentRow(chunk.ids[r], chunk.doc_ids[r], chunk.sources[r], chunk.targets[r])
 
         for hit in self.finish(self.merge([self.collect(chunk)]), Inputs(lookup=lookup)):
             yield Hit(rows[hit.pos], hit.start, hit.end, hit.message, hit.suggestion)

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
-from tqaudit.chunk import Chunk
+from tqaudit.chunk import Chunk, SegmentRow
 from tqaudit.findings import see_segments
 from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs, chunk_memo
 from tqaudit.rules.registry import register
@@ -145,17 +145,35 @@ def merge_pairs(states: Sequence[PairRows]) -> PairRows:
 
 def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tuple[str, Variants]]:
     """Each group rendered several ways, as (document, its variants): variants in order of
-    first occurrence, each with the text of its first occurrence (``column`` of the segment)."""
+    first occurrence, each with the text of its first occurrence (``column`` of the segment).
+    Only the occurrences a message locates (the first ``LOCATED`` of each variant) are read
+    back; the others are counted."""
     found = list(state.several_ways())
-    rows = inputs.rows({int(p) for _, positions in found for p in positions})
-    for variant_keys, positions in found:
+    located: list[list[bool]] = []
+    for variant_keys, _ in found:
+        seen: dict[int, int] = {}
+        marks = []
+        for key in variant_keys.tolist():
+            seen[key] = seen.get(key, 0) + 1
+            marks.append(seen[key] <= LOCATED)
+        located.append(marks)
+    wanted = {
+        int(p)
+        for (_, positions), marks in zip(found, located, strict=True)
+        for p, m in zip(positions, marks, strict=True)
+        if m
+    }
+    rows = inputs.rows(wanted)
+    for (variant_keys, positions), marks in zip(found, located, strict=True):
         variants: Variants = {}
-        for key, pos in zip(variant_keys.tolist(), positions.tolist(), strict=True):
-            row = rows[pos]
+        for key, pos, mark in zip(variant_keys.tolist(), positions.tolist(), marks, strict=True):
             variant = variants.get(key)
             if variant is None:
-                variant = variants[key] = Variant(getattr(row, column))
-            variant.add(pos, row.segment_id)
+                variant = variants[key] = Variant(getattr(rows[pos], column))
+            if mark:
+                variant.add(pos, rows[pos].segment_id)
+            else:
+                variant.count += 1
         yield rows[int(positions[0])].doc_id, variants
 
 
@@ -402,6 +420,9 @@ class SameTranslationOfDifferentSources(CorpusRule):
 
 # --------------------------------------------------------------------------- names
 
+# spelling -> (its variant, its skeleton), of one document, in order of first occurrence
+Spellings = dict[str, tuple[Variant, str]]
+
 # A capitalised word of a Latin-script target (hyphenated parts too): `Kassym-Jomart`. The
 # look-behind follows the first letter (it reads that letter too) so that the pattern opens
 # with a character class, which ``re`` searches for in C instead of trying every position.
@@ -529,14 +550,18 @@ class NameIndex:
             self.keys = [np.unique(np.concatenate(self.keys), axis=0)]
             self.blocks = [np.unique(np.concatenate(self.blocks), axis=0)]
 
-    def candidate_rows(self) -> list[int]:
-        """Corpus positions of the rows of every document that may hold a finding, in order."""
+    def candidate_rows(self) -> tuple[list[int], set[int]]:
+        """Corpus positions of the rows of every document that may hold a finding, in order,
+        and the positions that are the last row of their document."""
         docs = _docs_with_two(np.concatenate(self.keys)) | _docs_with_two(np.concatenate(self.blocks))
         if not docs:
-            return []
+            return [], set()
         rows = np.concatenate(self.rows)
-        wanted = np.isin(rows[:, 0], np.fromiter(docs, dtype=np.uint64))
-        return sorted(rows[wanted, 1].astype(np.int64).tolist())
+        rows = rows[np.isin(rows[:, 0], np.fromiter(docs, dtype=np.uint64))]
+        rows = rows[np.argsort(rows[:, 1], kind="stable")]
+        positions = rows[:, 1].astype(np.int64)
+        _, last = np.unique(rows[::-1, 0], return_index=True)  # each document's last row
+        return positions.tolist(), set(positions[len(rows) - 1 - last].tolist())
 
 
 def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
@@ -664,63 +689,49 @@ class NameVariants(CorpusRule):
                     None if aligned is None or _initial(target, match.start()) else aligned,
                 )
 
-    def groups(self, chunk: Chunk) -> Groups:
-        """The spellings of ``chunk`` grouped by (document, skeleton), each occurrence located
-        and each spelling tagged with the source names it renders."""
-        groups: Groups = {}
-        # (document, spelling) -> its variant and the first two letters of its skeleton
-        seen: dict[tuple[str, str], tuple[Variant, str]] = {}
-        targets, pattern = chunk.targets, self._pattern
-        for row in compress(range(len(chunk)), map(pattern.search, targets)):
-            target = targets[row]
-            names: dict[str, str] | None = None
-            doc, pos, segment_id = chunk.doc_ids[row], chunk.positions[row], chunk.ids[row]
-            for match in pattern.finditer(target):
-                word = match[1]
-                entry = seen.get((doc, word))
-                if entry is None:
-                    key = skeleton(word)
-                    if len(key) < self.opts["min_length"]:
-                        continue
-                    variant = Variant(word)
-                    groups.setdefault((doc, key), {})[word] = variant
-                    entry = seen[doc, word] = (variant, key[:2])
-                variant, prefix = entry
-                start = match.start()
-                variant.add(pos, segment_id, start, match.end())
-                if names is None:
-                    names = _source_names(chunk.sources[row])
-                aligned = names.get(prefix)  # the source name it may render
-                if aligned is not None and aligned not in variant.tags and not _initial(target, start):
-                    variant.tags |= {aligned}
-        return groups
+    def add_row(self, documents: dict[str, Spellings], row: SegmentRow, pos: int) -> None:
+        """The capitalised words of one segment added to its document's spellings: each
+        occurrence located, each spelling tagged with the source names it renders."""
+        target = row.target
+        spellings = documents.setdefault(row.doc_id, {})
+        names: dict[str, str] | None = None
+        for match in self._pattern.finditer(target):
+            word = match[1]
+            entry = spellings.get(word)
+            if entry is None:
+                key = skeleton(word)
+                if len(key) < self.opts["min_length"]:
+                    continue
+                entry = spellings[word] = (Variant(word), key)
+            variant, key = entry
+            start = match.start()
+            variant.add(pos, row.segment_id, start, match.end())
+            if names is None:
+                names = _source_names(row.source)
+            aligned = names.get(key[:2])  # the source name it may render
+            if aligned is not None and aligned not in variant.tags and not _initial(target, start):
+                variant.tags |= {aligned}
 
     def finish(self, state: NameIndex, inputs: Inputs) -> Iterator[CorpusHit]:
-        positions = state.candidate_rows()
-        rows = inputs.rows(positions)
-        chunk = Chunk(
-            ids=tuple(rows[p].segment_id for p in positions),
-            doc_ids=tuple(rows[p].doc_id for p in positions),
-            sources=tuple(rows[p].source for p in positions),
-            targets=tuple(rows[p].target for p in positions),
-            src_langs=("",) * len(positions),
-            tgt_langs=("",) * len(positions),
-            positions=tuple(positions),
-        )
-        by_doc: dict[str, dict[str, Variants]] = {}
-        for (doc, key), variants in self.groups(chunk).items():
-            by_doc.setdefault(doc, {})[str(key)] = variants
-        for doc, skeletons in by_doc.items():
-            scope = _doc_scope(doc)
-            for variants in self._join_near(skeletons):
-                hit = group_hit(
-                    variants,
-                    inputs,
-                    f"Name written {{n}} ways {scope}: {{listed}}",
-                    whole=False,
-                )
-                if hit is not None:
-                    yield hit
+        """The documents that may hold a finding, read back in one pass over the segments,
+        each grouped and reported as soon as the pass has read its last row (memory: the
+        documents open at once, not every candidate)."""
+        positions, closing = state.candidate_rows()
+        documents: dict[str, Spellings] = {}
+        for pos, row in inputs.scan(positions):
+            self.add_row(documents, row, pos)
+            if pos in closing:
+                yield from self._document_hits(row.doc_id, documents.pop(row.doc_id, {}), inputs)
+
+    def _document_hits(self, doc: str, spellings: Spellings, inputs: Inputs) -> Iterator[CorpusHit]:
+        skeletons: dict[str, Variants] = {}
+        for word, (variant, key) in spellings.items():  # first-seen order, as the groups were
+            skeletons.setdefault(key, {})[word] = variant
+        scope = _doc_scope(doc)
+        for variants in self._join_near(skeletons):
+            hit = group_hit(variants, inputs, f"Name written {{n}} ways {scope}: {{listed}}", whole=False)
+            if hit is not None:
+                yield hit
 
     def _join_near(self, skeletons: dict[str, Variants]) -> list[Variants]:
         """Skeletons one edit apart and aligned to one source name, joined (union-find)."""
