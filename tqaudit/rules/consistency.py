@@ -1,11 +1,14 @@
 """Consistency rules: a corpus that disagrees with itself (Xbench's inconsistency checks).
 
 Every rule here is a :class:`~tqaudit.rules.base.CorpusRule`: each chunk is hashed and
-grouped into a small state (a group per key, a :class:`Variant` per way the group was
-rendered, occurrences counted and only the first few located), states merge by key, and
-``finish`` reports each group that was rendered several ways, once, on the first segment of
-its rarest variant, naming the other segments involved. Nothing compares pairs of segments:
-the work grows linearly with the corpus (``benchmarks/consistency_scale.py``).
+grouped into a small state, states merge in corpus order, and ``finish`` reports each group
+that was rendered several ways, once, on the first segment of its rarest variant, naming the
+other segments involved. Nothing compares pairs of segments: the work grows linearly with
+the corpus (``benchmarks/consistency_scale.py``). CN001/CN002 (:class:`PairRows`) and CN003
+(:class:`NameIndex`) keep 64-bit hashes and positions, not texts, and read back by position
+(``Inputs.scan``) only the segments of the groups they report; CN004, whose groups are few
+(segments with exactly one acronym), keeps a :class:`Variant` per way a group was rendered,
+occurrences counted and only the first few located.
 
 Groups are per document (``doc_id``) when documents are known, the whole corpus otherwise.
 """
