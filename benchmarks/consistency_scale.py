@@ -29,6 +29,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from audit_speed import emit
 
 from tqaudit import engine
-from tqaudit.chunk import Chunk
+from tqaudit.chunk import Chunk, SegmentRow
 from tqaudit.config import Config
+from tqaudit.rules.base import Inputs
 
 CODES = ("CN001", "CN002", "CN003", "CN004")
 CHUNK = 2000
@@ -101,11 +103,18 @@ def run(frame: pd.DataFrame, chunk_size: int) -> tuple[list[tuple[Any, ...]], fl
         wall += time.perf_counter() - began
         cpu += time.process_time() - began_cpu
     began, began_cpu = time.perf_counter(), time.process_time()
-    hits = engine.finish(checked, state)
+    hits = engine.finish(checked, state, Inputs(lookup=lambda wanted: _scan(frame, wanted)))
     wall += time.perf_counter() - began
     cpu += time.process_time() - began_cpu
     found = sorted((pos, rule.code, hit.start, hit.end, hit.message) for pos, rule, hit in hits)
     return found, wall, cpu
+
+
+def _scan(frame: pd.DataFrame, wanted: Any) -> Iterator[tuple[int, SegmentRow]]:
+    """The texts the rules read back at ``finish`` (the engine reads them from its store)."""
+    columns = [frame[c].tolist() for c in SegmentRow._fields]
+    for pos in sorted(wanted):
+        yield pos, SegmentRow(*(column[pos] for column in columns))
 
 
 def _rss_kb() -> int:
