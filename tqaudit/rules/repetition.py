@@ -112,8 +112,12 @@ def _skip_space_back(text: str, pos: int) -> int:
 
 def _starts_with_word(text: str, word: str, pos: int = 0) -> bool:
     """Whether ``text`` has ``word`` as a whole word at ``pos`` (case-insensitively)."""
-    piece = text[pos : pos + len(word) + 1]
-    return re.match(rf"{re.escape(word)}(?![\w'’-])", piece, re.IGNORECASE) is not None
+    return _whole_word(word).match(text, pos) is not None
+
+
+@functools.lru_cache(maxsize=1024)  # a segment of many doubled words doubles few distinct ones
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(word)}(?![\w'’-])", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=256)  # asked once per capitalised pair of a row
@@ -214,19 +218,27 @@ class RepeatedWord(Rule):
             words = text[hit.start : hit.end].split()
             lang = scripts.base_language(chunk.tgt_langs[hit.row])
             word = words[0].casefold()
-            tripled = _starts_with_word(text, words[0], _skip_space(text, hit.end))  # `to to to`
-            if not tripled and any(a.matches(text, hit.start, hit.end) for a in self._contexts(lang, word)):
+            function_words = self._function_words.get(lang, frozenset())
+            if self._tripled(text, words[0], hit.end):  # `to to to`: neither grammar nor a name
+                if word in function_words or not source_repeats(chunk.sources[hit.row]):
+                    yield hit
+                continue
+            if any(a.matches(text, hit.start, hit.end) for a in self._contexts(lang, word)):
                 continue
             before = _skip_space_back(text, hit.start)
             sentence_start = hit.start == 0 or text[before - 1 : before] in '.!?"“«„:'
-            function_words = self._function_words.get(lang, frozenset())
             source = chunk.sources[hit.row]
-            if not tripled and _name_or_emphasis(words, sentence_start, function_words, source):
+            if _name_or_emphasis(words, sentence_start, function_words, source):
                 continue  # a name is written twice at most (`Sir Run Run Shaw`)
             # a repetition of the source may be copied, but never as a doubled function word
-            if word not in function_words and source_repeats(chunk.sources[hit.row]):
+            if word not in function_words and source_repeats(source):
                 continue
             yield hit
+
+    @staticmethod
+    def _tripled(text: str, word: str, end: int) -> bool:
+        """Whether ``word`` is written a third time after the pair that ends at ``end``."""
+        return _starts_with_word(text, word, _skip_space(text, end))
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
