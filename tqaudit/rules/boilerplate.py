@@ -237,23 +237,30 @@ def _alternation(bodies: Iterable[str]) -> re.Pattern[str]:
 
 
 def units(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or clause of ``text``, spaces around it left out."""
-    out = []
+    """(start, end) of each sentence or clause of ``text``, spaces around it left out.
+
+    One pass over the separators: a long segment has tens of thousands of units."""
+    out: list[tuple[int, int]] = []
     pos = 0
     for sep in _SEPARATOR.finditer(text):
         if sep.start() > pos:
-            out.append((pos, sep.start()))
+            _add_unit(text, pos, sep.start(), out)
         pos = max(pos, sep.end())
     if pos < len(text):
-        out.append((pos, len(text)))
-    split: list[tuple[int, int]] = []
-    for start, end in out:
-        label = _LABEL.match(text, start, end) if text[start] in _LABEL_OPENERS else None
+        _add_unit(text, pos, len(text), out)
+    return out
+
+
+def _add_unit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    """Append the unit ``text[start:end]`` to ``out``, an opening bracketed label as a unit
+    of its own, and nothing for a unit of only whitespace (units are never empty)."""
+    if text[start] in _LABEL_OPENERS:
+        label = _LABEL.match(text, start, end)
         if label is not None and label.end() < end:
-            split += [(start, label.end()), (label.end(), end)]
-        else:
-            split.append((start, end))
-    return [(s, e) for s, e in split if not text[s:e].isspace()]  # (units are never empty)
+            out.append((start, label.end()))
+            start = label.end()
+    if not text[start:end].isspace():
+        out.append((start, end))
 
 
 def _chrome_unit(
