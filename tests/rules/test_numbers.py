@@ -1,10 +1,14 @@
 """FD001's reading of numbers written in words: compounds split into number words, word
-positions in texts whose lower case is longer, and numbers repeated many times."""
+positions in texts whose lower case is longer, numbers repeated many times, huge numbers and
+texts."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
+
+import tqaudit
 from tqaudit.packs import PackSet
 from tqaudit.rules.numbers import Lexicon, NumberMismatch
 
@@ -48,3 +52,27 @@ def test_a_changed_number_among_many_repeats_of_another() -> None:
     target = "The price is 150 tenge, " * 3 + "not 30, " + "150 " * 2000
     messages = [hit.message for hit in rule._compare(pair, source, target)]
     assert messages == ["Number '30' differs from the source's '300'"]
+
+
+def test_a_number_of_thousands_of_digits_with_ignore_below() -> None:
+    # int() of a key longer than 4,300 digits raised ValueError and aborted the audit
+    rule = NumberMismatch({"ignore_below": 10})
+    pair = rule._pair("ru", "en")
+    huge = "7" * 5000
+    messages = [
+        hit.message for hit in rule._compare(pair, "Оплачено 5 тенге и 80 тенге.", f"Paid 5 and {huge}.")
+    ]
+    assert messages == [
+        f"Number '{huge}' is not in the source",
+        "Number '80' of the source is missing from the target",
+    ]
+
+
+def test_a_document_in_one_cell_is_not_read() -> None:
+    rule = NumberMismatch()
+    row = {"source": "Цена 150 тенге.", "src_lang": "ru", "tgt_lang": "en"}
+    short = "The price is 160 tenge. " * 4_000  # 96,000 characters: read
+    long = "The price is 160 tenge. " * 4_200  # 100,800: not read
+    frame = pd.DataFrame([{**row, "target": short}, {**row, "target": long}])
+    result = tqaudit.audit(frame, tqaudit.Config(select=(rule.code,), fail_on="never"))
+    assert sorted(set(result.findings["segment_id"].astype(str))) == ["1"]

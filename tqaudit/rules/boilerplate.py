@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tqaudit.chunk import Chunk
-from tqaudit.packs import Pack, PackSet
+from tqaudit.packs import Pack, PackSet, sre_parse
 from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, group_by_languages, trie_alternation
 from tqaudit.rules.registry import register
 
@@ -38,10 +38,14 @@ from tqaudit.rules.registry import register
 # (`【この記事の画像を見る】 …`). The separators that open with spaces are not tried inside
 # a run of spaces: from there they match only where they match from its start (and every
 # match ends after the run), and trying each position of a long run was quadratic.
-_SEPARATOR = re.compile(
+# Every separator opens with a space, a closing quote or a CJK comma, or right after
+# sentence punctuation: the first line tests that once per position, so that inside a word
+# the engine gives the position up before trying the alternatives (twice as fast).
+_SEPARATOR_BODY = (
     r"(?<=[.!?…])['\"”’»)]*\s+|(?<=[。！？!?】])\s*"
     r"|(?:(?<!\s)|(?!\s))(?:\s*[，；]\s*|\s*[\r\n\t]+\s*|\s+[|｜•·▪►]\s*|\s+[-–—]\s+)"
 )
+_SEPARATOR = re.compile(rf"(?:(?=[\s'\"”’»)，；])|(?<=[。！？!?】]))(?:{_SEPARATOR_BODY})")
 # A bracketed label opening a unit is a unit of its own (`(View images in this article)
 # However, …`, `【この記事の画像を見る】 …`).
 _LABEL = re.compile(r"[(\[【〔][^()\[\]【】〔〕]{1,60}[)\]】〕]\s*")
@@ -177,10 +181,53 @@ def _phrases(bodies: Iterable[tuple[str, bool]]) -> re.Pattern[str]:
     the position is given up at once (same matches, several times faster on long text)."""
     wrapped = {(rf"(?<!\w)(?:{b})(?!\w)" if bounded else b): (b, bounded) for b, bounded in bodies}
     ordered = sorted(wrapped, key=lambda w: (-len(w), w))
+    heads = _heads(wrapped[w][0] for w in ordered)
     if not all(wrapped[w][1] for w in ordered):
-        return re.compile("|".join(f"(?:{w})" for w in ordered), re.IGNORECASE)
+        return re.compile(heads + "|".join(f"(?:{w})" for w in ordered), re.IGNORECASE)
     inner = "|".join(rf"(?:{wrapped[w][0]})(?!\w)" for w in ordered)
-    return re.compile(rf"(?<!\w)(?:{inner})", re.IGNORECASE)
+    return re.compile(rf"(?<!\w){heads}(?:{inner})", re.IGNORECASE)
+
+
+def _heads(bodies: Iterable[str]) -> str:
+    """A look-ahead for the characters the ``bodies`` can open with (``(?=[LlSs…])``), or
+    "" when one of them can open with any character.
+
+    Every phrase must pass it, so the matches are the same; but the alternatives, tried
+    one by one, are now tried only where one of them can start instead of at every word
+    (three times faster on a long text). Case is left to the pattern's IGNORECASE flag."""
+    chars: set[str] = set()
+    for body in bodies:
+        first = _first_chars(sre_parse.parse(body).data)
+        if first is None:
+            return ""
+        chars |= first
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])" if chars else ""
+
+
+def _first_chars(parsed: list[Any]) -> set[str] | None:
+    """The characters a match of the ``sre_parse`` tree ``parsed`` can open with; None when
+    not known (a class with ranges or negation, a look-around, an optional first item)."""
+    if not parsed:
+        return None
+    op, av = parsed[0]
+    name = str(op)
+    if name == "LITERAL":
+        return {chr(av)}
+    if name == "IN" and all(str(kind) == "LITERAL" for kind, _ in av):
+        return {chr(code) for _, code in av}
+    if name == "SUBPATTERN":
+        return _first_chars(list(av[3]))
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+        return _first_chars(list(av[2]))
+    if name == "BRANCH":
+        chars: set[str] = set()
+        for branch in av[1]:
+            first = _first_chars(list(branch))
+            if first is None:
+                return None
+            chars |= first
+        return chars
+    return None
 
 
 def _alternation(bodies: Iterable[str]) -> re.Pattern[str]:
@@ -190,23 +237,30 @@ def _alternation(bodies: Iterable[str]) -> re.Pattern[str]:
 
 
 def units(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence or clause of ``text``, spaces around it left out."""
-    out = []
+    """(start, end) of each sentence or clause of ``text``, spaces around it left out.
+
+    One pass over the separators: a long segment has tens of thousands of units."""
+    out: list[tuple[int, int]] = []
     pos = 0
     for sep in _SEPARATOR.finditer(text):
         if sep.start() > pos:
-            out.append((pos, sep.start()))
+            _add_unit(text, pos, sep.start(), out)
         pos = max(pos, sep.end())
     if pos < len(text):
-        out.append((pos, len(text)))
-    split: list[tuple[int, int]] = []
-    for start, end in out:
-        label = _LABEL.match(text, start, end) if text[start] in _LABEL_OPENERS else None
+        _add_unit(text, pos, len(text), out)
+    return out
+
+
+def _add_unit(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    """Append the unit ``text[start:end]`` to ``out``, an opening bracketed label as a unit
+    of its own, and nothing for a unit of only whitespace (units are never empty)."""
+    if text[start] in _LABEL_OPENERS:
+        label = _LABEL.match(text, start, end)
         if label is not None and label.end() < end:
-            split += [(start, label.end()), (label.end(), end)]
-        else:
-            split.append((start, end))
-    return [(s, e) for s, e in split if not text[s:e].isspace()]  # (units are never empty)
+            out.append((start, label.end()))
+            start = label.end()
+    if not text[start:end].isspace():
+        out.append((start, end))
 
 
 def _chrome_unit(

@@ -63,6 +63,9 @@ _ONE = Decimal(1)
 # No compound of number words is longer (`siebenhundertfünfundzwanzigtausendjährige` is 41):
 # a longer word is not read as one, and a hostile one is not parsed.
 _LONGEST_COMPOUND = 64
+# A source or target longer than this is a document in one cell, not a segment: its numbers
+# are not read (tens of thousands of them cost seconds, and they cannot be paired anyway).
+_LONGEST_TEXT = 100_000
 
 
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
@@ -901,7 +904,8 @@ def _aliases(value: Decimal, after: str, clock: re.Pattern[str] | None, year: bo
     """Other values a translator may write for ``value``: a year's last two digits
     (`the 1990s` for `90-х`, `born after 1995` for `95后`) and the hour on the other clock."""
     out: set[str] = set()
-    if value != value.to_integral_value():
+    # out of range first: int() of a number of 100,000 digits takes a second
+    if value != value.to_integral_value() or not 0 <= value <= 2100:
         return out
     number = int(value)
     if year and 1000 <= number <= 2100:  # `90-х`, `95后`; `20世纪80年代` and `19. Jahrhundert` for 1800s
@@ -1106,6 +1110,8 @@ class NumberMismatch(Rule):
     not read. Currency signs are not
     compared (`$5` = `5 dollars` = `USD 5`). Number words are read in a text only for
     rows that hold a digit or a number word that is checked alone (`two`, not `one`).
+    A source or target longer than 100,000 characters (a whole document in one cell) is not
+    read: its thousands of numbers would take seconds and could not be paired anyway.
     On WMT22 references most findings left are real defects of the reference (`45°` →
     `450`, `10.85万吨` → `108.5 million`, `22. října` → `October 2nd`), which count against
     the 1-per-1,000 budget.
@@ -1146,6 +1152,8 @@ class NumberMismatch(Rule):
             found: dict[tuple[str, str], list[Hit]] = {}
             for i in pair.worth_reading(sources, targets):
                 if not sources[i].strip() or not targets[i].strip():
+                    continue
+                if len(sources[i]) > _LONGEST_TEXT or len(targets[i]) > _LONGEST_TEXT:
                     continue
                 row = (sources[i], targets[i])
                 if row not in found:
@@ -1199,14 +1207,16 @@ class NumberMismatch(Rule):
         if any(v is None or abs(v) < self.opts["min_alone"] for v in values):
             return False
         return not any(
-            v is not None and v == int(v) and 1900 <= v <= 2100 and len(m.runs) == 1 for v in values
+            v is not None and 1900 <= v <= 2100 and v == int(v) and len(m.runs) == 1 for v in values
         )
 
     def _counts(self, m: Mention) -> bool:
         below = self.opts["ignore_below"]
         if not below:
             return True
-        return not any(k.isdigit() and int(k) < below for k in m.keys)
+        # keys have no leading zeros: one longer than ``below`` is not below it (and int()
+        # of a key of 100,000 digits is refused by Python)
+        return not any(k.isdigit() and len(k) <= len(str(below)) and int(k) < below for k in m.keys)
 
 
 def _number(k: str) -> Decimal | None:

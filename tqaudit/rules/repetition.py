@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress, pairwise
-from operator import eq
+from itertools import accumulate, chain, compress, pairwise
+from operator import eq, ne
 from typing import Any
 
 import numpy as np
@@ -112,8 +112,12 @@ def _skip_space_back(text: str, pos: int) -> int:
 
 def _starts_with_word(text: str, word: str, pos: int = 0) -> bool:
     """Whether ``text`` has ``word`` as a whole word at ``pos`` (case-insensitively)."""
-    piece = text[pos : pos + len(word) + 1]
-    return re.match(rf"{re.escape(word)}(?![\w'’-])", piece, re.IGNORECASE) is not None
+    return _whole_word(word).match(text, pos) is not None
+
+
+@functools.lru_cache(maxsize=1024)  # a segment of many doubled words doubles few distinct ones
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(word)}(?![\w'’-])", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=256)  # asked once per capitalised pair of a row
@@ -214,19 +218,27 @@ class RepeatedWord(Rule):
             words = text[hit.start : hit.end].split()
             lang = scripts.base_language(chunk.tgt_langs[hit.row])
             word = words[0].casefold()
-            tripled = _starts_with_word(text, words[0], _skip_space(text, hit.end))  # `to to to`
-            if not tripled and any(a.matches(text, hit.start, hit.end) for a in self._contexts(lang, word)):
+            function_words = self._function_words.get(lang, frozenset())
+            if self._tripled(text, words[0], hit.end):  # `to to to`: neither grammar nor a name
+                if word in function_words or not source_repeats(chunk.sources[hit.row]):
+                    yield hit
+                continue
+            if any(a.matches(text, hit.start, hit.end) for a in self._contexts(lang, word)):
                 continue
             before = _skip_space_back(text, hit.start)
             sentence_start = hit.start == 0 or text[before - 1 : before] in '.!?"“«„:'
-            function_words = self._function_words.get(lang, frozenset())
             source = chunk.sources[hit.row]
-            if not tripled and _name_or_emphasis(words, sentence_start, function_words, source):
+            if _name_or_emphasis(words, sentence_start, function_words, source):
                 continue  # a name is written twice at most (`Sir Run Run Shaw`)
             # a repetition of the source may be copied, but never as a doubled function word
-            if word not in function_words and source_repeats(chunk.sources[hit.row]):
+            if word not in function_words and source_repeats(source):
                 continue
             yield hit
+
+    @staticmethod
+    def _tripled(text: str, word: str, end: int) -> bool:
+        """Whether ``word`` is written a third time after the pair that ends at ``end``."""
+        return _starts_with_word(text, word, _skip_space(text, end))
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -361,19 +373,13 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     n = len(words)
     if len(set(words)) == n:
         return []  # no word occurs twice: no unit can repeat
-    pairs = list(pairwise(words))
-    if len(set(pairs)) == len(pairs):
+    codes = _codes(words) if n >= _VECTOR_WORDS else None
+    periods = _pair_periods(words, max_words) if codes is None else _coded_periods(codes, max_words)
+    if not periods:
         return []  # no word pair occurs twice: no unit of 2+ words can repeat
-    repeated = {pair for pair, count in Counter(pairs).items() if count > 1}
-    seen: dict[tuple[str, str], list[int]] = {}
-    for i in compress(range(len(pairs)), map(repeated.__contains__, pairs)):
-        seen.setdefault(pairs[i], []).append(i)
-    periods = {1}
-    for positions in seen.values():
-        periods.update(_distances(positions, max_words))
+    periods.add(1)
     runs: list[tuple[int, int]] = []
     out: list[tuple[int, int, int]] = []
-    codes = _codes(words) if n >= _VECTOR_WORDS else None
     for k in sorted(periods):
         i = 0
         starts, offsets = _comebacks(words, codes, k)
@@ -396,6 +402,34 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
                 # unit and is as short or as inside: it fails too (retrying each was quadratic)
                 i = max(i + 1, end - k + 1)
     return out
+
+
+def _pair_periods(words: list[str], most: int) -> set[int]:
+    """The distances up to ``most`` between two places of one word pair (empty when no
+    pair occurs twice)."""
+    pairs = list(pairwise(words))
+    if len(set(pairs)) == len(pairs):
+        return set()
+    repeated = {pair for pair, count in Counter(pairs).items() if count > 1}
+    seen: dict[tuple[str, str], list[int]] = {}
+    for i in compress(range(len(pairs)), map(repeated.__contains__, pairs)):
+        seen.setdefault(pairs[i], []).append(i)
+    periods: set[int] = set()
+    for positions in seen.values():
+        periods.update(_distances(positions, most))
+    return periods
+
+
+def _coded_periods(codes: np.ndarray, most: int) -> set[int]:
+    """:func:`_pair_periods` of a long segment's word ``codes``, distance by distance in
+    numpy: a pair comes back ``d`` words on where two consecutive words each equal the word
+    ``d`` on (no tuple per pair, no list of places per pair)."""
+    periods: set[int] = set()
+    for d in range(1, min(most, len(codes) - 2) + 1):
+        same = codes[d:] == codes[:-d]
+        if (same[1:] & same[:-1]).any():
+            periods.add(d)
+    return periods
 
 
 def _codes(words: list[str]) -> np.ndarray:
@@ -466,22 +500,44 @@ def _find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list
     found: list[Repeat] = []
     for row, text in enumerate(chunk.targets):
         repeats = _tandem_repeats(text, max_words)
-        spans = [m.span() for m in _WORD.finditer(text)] if repeats else []
+        if not repeats:
+            continue
+        spans, gaps = _layout(text)
         for run_start, k, run_end in repeats:
             words = [text[s:e].casefold() for s, e in spans[run_start : run_start + k]]
             if not any(sum(c.isalpha() for c in w) >= 2 for w in words):
                 continue
             if k == 2 and words[1] in joiners:  # `again and again and`: rhetoric
                 continue
-            first, copies = _best_rotation(text, spans, run_start, k, run_end)
+            first, copies = _best_rotation(text, spans, gaps, run_start, k, run_end)
             if copies < 2 or source_repeats(chunk.sources[row]):
                 continue
             found.append(_repeat(row, text, spans, first, k, copies))
     return found
 
 
+def _layout(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The (start, end) of each word of ``text`` and the text between each word and the
+    next, each run of whitespace written as one space and case folded (:func:`_gap`).
+
+    Two passes in C (the words and what separates them) and sums of their lengths: a
+    long segment's run of repeats is read without a match object or a slice per word."""
+    words = _WORD.findall(text)
+    pieces = _WORD.split(text)  # before the first word, between words, after the last
+    lengths = list(map(len, chain.from_iterable(zip(pieces[:-1], words, strict=True))))
+    bounds = list(accumulate(lengths))
+    spans = list(zip(bounds[0::2], bounds[1::2], strict=True))
+    folded = {piece: _gap(piece) for piece in set(pieces)}
+    return spans, list(map(folded.__getitem__, pieces[1:-1]))
+
+
 def _best_rotation(
-    text: str, spans: Sequence[tuple[int, int]], run_start: int, k: int, run_end: int
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    gaps: Sequence[str],
+    run_start: int,
+    k: int,
+    run_end: int,
 ) -> tuple[int, int]:
     """(first word, copies) of the unit that best reads a periodic run.
 
@@ -490,7 +546,7 @@ def _best_rotation(
     """
     best = (0, False, 0)
     first = run_start
-    unlike = _unlike_gaps(text, spans, run_start, k, run_end)
+    unlike = _unlike_gaps(gaps, run_start, k, run_end)
     for s in range(run_start, run_start + k):
         copies = (run_end - s) // k
         if copies < 2:
@@ -511,18 +567,16 @@ def _gap(text: str) -> str:
 _SPACES = re.compile(r"\s+")
 
 
-def _unlike_gaps(
-    text: str, spans: Sequence[tuple[int, int]], run_start: int, k: int, run_end: int
-) -> list[int]:
-    """The gaps ``j`` of a periodic run (the text between words ``j`` and ``j + 1``) that
-    differ from the gap ``k`` words before, in order.
+def _unlike_gaps(gaps: Sequence[str], run_start: int, k: int, run_end: int) -> list[int]:
+    """The gaps ``j`` of a periodic run (``gaps[j]``, the text between words ``j`` and
+    ``j + 1`` as :func:`_gap` writes it) that differ from the gap ``k`` words before, in order.
 
     The words of the run repeat with period ``k``; two copies of a unit are written alike
     when their inner gaps are too (`on it was on; it was` is no repeat): computed once
     per run, so that each rotation's count costs the gaps that differ, not the run.
     """
-    gaps = [_gap(text[spans[j][1] : spans[j + 1][0]]) for j in range(run_start, run_end - 1)]
-    return [run_start + x for x in range(k, len(gaps)) if gaps[x] != gaps[x - k]]
+    run = gaps[run_start : run_end - 1]
+    return [run_start + x for x in compress(range(k, len(run)), map(ne, run[k:], run))]
 
 
 def _same_copies(unlike: list[int], first: int, k: int, copies: int) -> int:

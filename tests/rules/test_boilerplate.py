@@ -1,0 +1,64 @@
+"""BP001/BP002 internals: the look-aheads that make the phrase and separator scans fast
+must not change what they match."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from tqaudit.packs import PackSet, sre_parse
+from tqaudit.rules import boilerplate
+from tqaudit.rules.boilerplate import _first_chars, _phrases, build_matcher, units
+
+# The characters the separator reads, with a letter and a CJK character: every text of up to
+# three of them is tried, and of four of the first ten (a quote between a full stop and a
+# space before a letter needs four).
+_ALPHABET = ".'\" a字。，|-\t\n!?…！】；•—”»)"
+
+
+def test_first_chars_of_literals_groups_and_classes() -> None:
+    assert _first_chars(list(sre_parse.parse("Leave a Reply"))) == {"L"}
+    assert _first_chars(list(sre_parse.parse("(?:See|View) (?:the )?photos"))) == {"S", "V"}
+    assert _first_chars(list(sre_parse.parse("[Qq]R code"))) == {"Q", "q"}
+    assert _first_chars(list(sre_parse.parse("(?:ab)+c"))) == {"a"}
+
+
+def test_first_chars_unknown_when_the_first_item_is_optional_or_open() -> None:
+    for pattern in ("a?b", "[^a]b", r"\w+ app", "(?:x|\\d)y", "(?=a)a"):
+        assert _first_chars(list(sre_parse.parse(pattern))) is None, pattern
+
+
+def test_phrases_open_with_the_heads_and_still_ignore_case() -> None:
+    pattern = _phrases([("Leave a Reply", True), ("Share (?:on|via) VK", True)])
+    assert pattern.pattern.startswith(r"(?<!\w)(?=[LS])")
+    assert [m.group() for m in pattern.finditer("LEAVE A REPLY. share via vk. cleave a reply")] == [
+        "LEAVE A REPLY",
+        "share via vk",
+    ]
+    # a phrase that may open with anything: no look-ahead, same matches
+    loose = _phrases([("Leave a Reply", True), ("\\w+ app", True)])
+    assert "(?=[" not in loose.pattern
+    found = [m.group() for m in loose.finditer("Get the new app. Leave a reply")]
+    assert found == ["new app", "Leave a reply"]
+
+
+def test_english_pack_phrases_all_have_known_heads() -> None:
+    matcher = build_matcher(PackSet.default().for_languages("boilerplate", "", "en"))
+    assert matcher is not None
+    assert all("(?=[" in pattern.pattern[:12] for pattern, _, _ in matcher.kinds)
+
+
+_PLAIN_SEPARATOR = re.compile(boilerplate._SEPARATOR_BODY)  # without the look-ahead
+
+
+def test_separator_look_ahead_keeps_every_match() -> None:
+    for size in range(1, 5):
+        for chars in itertools.product(_ALPHABET if size < 4 else _ALPHABET[:10], repeat=size):
+            text = "".join(chars)
+            fast = [m.span() for m in boilerplate._SEPARATOR.finditer(text)]
+            assert fast == [m.span() for m in _PLAIN_SEPARATOR.finditer(text)], text
+
+
+def test_units_split_at_every_kind_of_separator() -> None:
+    text = "One two. Three! 四五。六 x，y | z - w\nv"
+    assert [text[s:e] for s, e in units(text)] == ["One two.", "Three!", "四五。", "六 x", "y", "z", "w", "v"]

@@ -1,0 +1,30 @@
+"""RP003-RP005 internals: the long-segment paths read the same repeats as the short ones."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from tqaudit.rules.repetition import _WORD, _coded_periods, _codes, _gap, _layout, _pair_periods
+
+
+def test_coded_periods_are_the_pair_periods() -> None:
+    rng = random.Random(7)
+    for size, vocabulary in ((50, 3), (300, 8), (3000, 40)):
+        words = [f"w{rng.randrange(vocabulary)}" for _ in range(size)]
+        for most in (1, 5, 200):
+            assert _coded_periods(_codes(words), most) == _pair_periods(words, most)
+    loop = "a b c " * 20
+    assert _pair_periods(loop.split(), 200) == set(range(3, 58, 3))
+    plain = ["a", "b", "c", "d"]
+    assert _coded_periods(_codes(plain), 200) == _pair_periods(plain, 200) == set()
+
+
+def test_layout_is_each_word_span_and_each_gap_folded() -> None:
+    text = "  Straße,  STRASSE\tdon't — low-power\u00a0power; x"
+    spans, gaps = _layout(text)
+    assert spans == [m.span() for m in _WORD.finditer(text)]
+    assert gaps == [_gap(text[a[1] : b[0]]) for a, b in itertools.pairwise(spans)]
+    assert gaps == [", ", " ", " — ", " ", "; "]
+    assert _layout("") == ([], [])
+    assert _layout("...") == ([], [])
