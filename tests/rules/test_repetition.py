@@ -28,3 +28,23 @@ def test_layout_is_each_word_span_and_each_gap_folded() -> None:
     assert gaps == [", ", " ", " — ", " ", "; "]
     assert _layout("") == ([], [])
     assert _layout("...") == ([], [])
+
+
+def test_run_reach_answers_as_the_list_of_runs_did() -> None:
+    """RunReach (a Fenwick tree of maxima) against the scan of every run it replaced."""
+    import random
+
+    from tqaudit.rules.repetition import RunReach
+
+    rng = random.Random(7)
+    for _ in range(200):
+        words = rng.randint(1, 60)
+        runs: list[tuple[int, int]] = []
+        reach = RunReach(words)
+        for _ in range(rng.randint(0, 12)):
+            start = rng.randrange(words)
+            end = rng.randint(start + 1, words)
+            runs.append((start, end))
+            reach.add(start, end)
+            i, end_asked = rng.randrange(words), rng.randint(1, words)
+            assert (reach.reach(i) >= end_asked) == any(s <= i and end_asked <= e for s, e in runs)

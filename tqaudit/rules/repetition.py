@@ -360,6 +360,32 @@ def _periodic(unit: Sequence[str]) -> bool:
     return any(k % p == 0 and unit[p:] == unit[:-p] for p in range(1, k // 2 + 1))
 
 
+class RunReach:
+    """The runs found so far, asked whether one holds a span: the furthest end of the runs
+    that start at or before a word, as a Fenwick tree of maxima (log n a question; a list of
+    runs scanned for each was quadratic on a document pasted forty times into one cell)."""
+
+    def __init__(self, words: int) -> None:
+        self.tree = [0] * (words + 1)
+
+    def add(self, start: int, end: int) -> None:
+        """A run of words ``start`` to ``end`` (exclusive)."""
+        i = start + 1
+        while i < len(self.tree):
+            if self.tree[i] < end:
+                self.tree[i] = end
+            i += i & -i
+
+    def reach(self, word: int) -> int:
+        """The furthest end of a run starting at or before ``word`` (0: none)."""
+        tree, i, best = self.tree, word + 1, 0
+        while i > 0:
+            if tree[i] > best:
+                best = tree[i]
+            i &= i - 1  # drop the lowest set bit
+        return best
+
+
 def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     """(first word, unit length, end word) of each periodic run of 2+ words.
 
@@ -378,7 +404,7 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     if not periods:
         return []  # no word pair occurs twice: no unit of 2+ words can repeat
     periods.add(1)
-    runs: list[tuple[int, int]] = []
+    runs = RunReach(n)
     out: list[tuple[int, int, int]] = []
     for k in sorted(periods):
         i = 0
@@ -391,9 +417,9 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
             i = int(starts[at])
             # the run ends k words after the first position past i whose word does not come back
             end = int(starts[bisect.bisect_right(offsets, offsets[at], at) - 1]) + 1 + k
-            inside = any(s <= i and end <= e for s, e in runs)  # `go go go go` at k=2
+            inside = runs.reach(i) >= end  # `go go go go` at k=2
             if end - i >= 2 * k and not inside and not _periodic(words[i : i + k]):
-                runs.append((i, end))
+                runs.add(i, end)
                 if k >= _MIN_WORDS:
                     out.append((i, k, end))
                 i = end
