@@ -11,6 +11,7 @@ two never report the same letters.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -182,7 +183,13 @@ def masker(text: str) -> Callable[[int], bool]:
     spans = [m.span() for m in MASK.finditer(text)]
     if not spans:
         return lambda i: False
-    return lambda i: any(a <= i < b for a, b in spans)
+    starts, ends = [a for a, _ in spans], [b for _, b in spans]  # in order, never overlapping
+
+    def inside(i: int) -> bool:  # a bisection: a scan of every span per letter was quadratic
+        at = bisect.bisect_right(starts, i) - 1
+        return at >= 0 and i < ends[at]
+
+    return inside
 
 
 def runs(text: str, letters: list[tuple[int, str]], reported: Callable[[str], bool]) -> list[Run]:
