@@ -67,16 +67,23 @@ def to_bytes(path: Path, text: str) -> bytes:
         ) from None
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes; a missing file, a folder or an unreadable file is one line naming it."""
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A missing file, a folder or an unreadable file met in the block: one line naming it."""
     try:
-        return path.read_bytes()
+        yield
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, not a file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes (errors as :func:`_reading`)."""
+    with _reading(path):
+        return path.read_bytes()
 
 
 def load(path: Path) -> tuple[str, str]:
@@ -103,17 +110,11 @@ def load(path: Path) -> tuple[str, str]:
 
 
 def _open(path: Path) -> BinaryIO:
-    """``path`` opened for reading bytes, with :func:`read_bytes`' one-line errors."""
-    try:
+    """``path`` opened for reading bytes (errors as :func:`_reading`)."""
+    with _reading(path):
         if path.is_dir():
             raise IsADirectoryError
         return path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def stream_lines(path: Path, *, keep_bom: bool = False) -> Iterator[str]:
