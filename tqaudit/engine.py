@@ -405,13 +405,10 @@ class EngineResult:
     positions: list[int] = field(default_factory=list)  # corpus position of each findings row
 
 
-def _sorted(rows: list[dict[str, Any]] | Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, list[int]]:
-    """The findings table of ``rows`` (dicts, or frames of them) in report order, and each
-    row's ``_pos``."""
-    frames = [f for f in rows if isinstance(f, pd.DataFrame) and len(f)]
-    dicts = [r for r in rows if isinstance(r, dict)]
-    if dicts:
-        frames.append(pd.DataFrame(dicts))
+def _sorted(parts: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, list[int]]:
+    """The findings table of ``parts`` (frames of findings rows with ``_pos``) in report
+    order, and each row's ``_pos``."""
+    frames = [f for f in parts if len(f)]
     if not frames:
         return empty_findings(), []
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -528,4 +525,4 @@ def run_rules(segments: pd.DataFrame, rules: Sequence[Rule], config: Config) -> 
     unless a rule needs them; corpus rules see ``segments`` as their corpus)."""
     segments = segments.reset_index(drop=True)
     plan = make_plan(config, rules, scores=False)
-    return _sorted(_stages(segments, plan, rules, 0, ("chunk", "corpus")).rows)[0]
+    return _sorted([pd.DataFrame(_stages(segments, plan, rules, 0, ("chunk", "corpus")).rows)])[0]
