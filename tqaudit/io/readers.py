@@ -144,22 +144,16 @@ def read_chunks(
     path = Path(path)
     with declared_encoding(encoding), delimited.declared_dialect(dialect):
         kind = detect_format(path, fmt)
-        if kind != "txt" and kind not in _CHUNK_READERS:
-            whole = read_segments(
-                path,
-                fmt=kind,
-                src=src,
-                refs=refs,
-                src_lang=src_lang,
-                tgt_lang=tgt_lang,
-                encoding=encoding,
-                dialect=dialect,
-                split=split,
-            )
+        if kind in feeds.FEED_FORMATS:
+            whole = _read_feed(path, kind, src, refs, src_lang, tgt_lang, split)
             yield from (whole.iloc[i : i + size].reset_index(drop=True) for i in range(0, len(whole), size))
             return
         if split != "paragraphs":
             raise InputError(f"--split {split} applies to feeds (rss, atom, articles, html), not to {kind}")
+        if kind != "txt" and kind not in _CHUNK_READERS:  # read whole, then sliced
+            whole = _read_segments(path, kind, src, refs, src_lang, tgt_lang, keep_bom=False)
+            yield from (whole.iloc[i : i + size].reset_index(drop=True) for i in range(0, len(whole), size))
+            return
         ids = UniqueIds(str(path))
         done = 0
         for frame in _raw_chunks(path, kind, src, refs, size):
@@ -220,23 +214,15 @@ def _raw_chunks(
             lines = list(itertools.islice(stream, len(frame)))
             if len(lines) < len(frame):
                 rows = sum(len(f) for f in _CHUNK_READERS[kind](path, size))
-                raise _misaligned(sides[index], done + len(lines), path, rows)
-            column = "source" if src and index == 0 else _reference_column(index - (1 if src else 0))
+                raise txt.misaligned(sides[index], done + len(lines), path, rows)
+            column = "source" if src and index == 0 else txt.reference_column(index - (1 if src else 0))
             frame[column] = lines
         done += len(frame)
         yield frame
     for side, stream in zip(sides, streams, strict=True):
         extra = sum(1 for _ in stream)
         if extra:
-            raise _misaligned(side, done + extra, path, done)
-
-
-def _misaligned(side: Path, lines: int, path: Path, rows: int) -> InputError:
-    return InputError(f"{side}: {lines} lines, but {path} has {rows} (files must be line-aligned)")
-
-
-def _reference_column(index: int) -> str:
-    return "reference" if index == 0 else f"reference_{index + 1}"
+            raise txt.misaligned(side, done + extra, path, done)
 
 
 def _read_feed(
@@ -290,5 +276,5 @@ def _attach_side_files(
     if src:
         frame["source"] = txt.aligned(Path(src), len(frame), path)
     for i, ref in enumerate(refs):
-        frame[_reference_column(i)] = txt.aligned(Path(ref), len(frame), path)
+        frame[txt.reference_column(i)] = txt.aligned(Path(ref), len(frame), path)
     return frame

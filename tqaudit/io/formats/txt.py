@@ -52,10 +52,13 @@ def aligned(path: Path, expected: int, target: Path, keep_bom: bool = False) -> 
     """The lines of a side file (source, reference), which must match the target's count."""
     lines = read_lines(path, keep_bom=keep_bom)
     if len(lines) != expected:
-        raise InputError(
-            f"{path}: {len(lines)} lines, but {target} has {expected} (files must be line-aligned)"
-        )
+        raise misaligned(path, len(lines), target, expected)
     return lines
+
+
+def misaligned(side: Path, lines: int, target: Path, rows: int) -> InputError:
+    """The error of a side file of ``lines`` lines beside a target of ``rows`` segments."""
+    return InputError(f"{side}: {lines} lines, but {target} has {rows} (files must be line-aligned)")
 
 
 def read(path: Path, src: Path | None, refs: Sequence[Path], keep_bom: bool = False) -> pd.DataFrame:
@@ -69,9 +72,10 @@ def read(path: Path, src: Path | None, refs: Sequence[Path], keep_bom: bool = Fa
 def read_chunks(
     path: Path, src: Path | None, refs: Sequence[Path], size: int, keep_bom: bool = False
 ) -> Iterator[pd.DataFrame]:
-    """:func:`read` in tables of ``size`` segments, the files read line by line as the chunks
-    are taken (ids and ``line`` count on across chunks). Side files that are not line-aligned
-    are an error where the shorter one ends, naming both counts as :func:`aligned` does."""
+    """The columns :func:`read` reads, in tables of ``size`` rows, the files read line by line
+    as the chunks are taken (not normalized: the caller gives ids and lines, counting on
+    across chunks). Side files that are not line-aligned are an error where the shorter one
+    ends, naming both counts as :func:`aligned` does."""
     sides = [p for p in (src, *refs) if p is not None]
     streams = [stream_lines(p, keep_bom=keep_bom) for p in (path, *sides)]
     done = 0
@@ -79,15 +83,9 @@ def read_chunks(
         if any(None in row for row in rows):
             _misaligned(path, sides, streams, rows, done)
         columns = list(zip(*rows, strict=True))
-        frame = build_segments(
-            list(columns[0]),
-            source=list(columns[1]) if src else None,
-            references=[list(c) for c in columns[2 if src else 1 :]],
-            segment_id=[str(i) for i in range(done + 1, done + len(rows) + 1)],
-        )
-        frame["line"] += done
+        names = ["target", *(["source"] if src else []), *(reference_column(i) for i in range(len(refs)))]
         done += len(rows)
-        yield frame
+        yield pd.DataFrame({name: list(column) for name, column in zip(names, columns, strict=True)})
 
 
 def _misaligned(
@@ -104,9 +102,12 @@ def _misaligned(
     ]
     for side, count in zip(sides, counts[1:], strict=True):
         if count != counts[0]:
-            raise InputError(
-                f"{side}: {count} lines, but {path} has {counts[0]} (files must be line-aligned)"
-            )
+            raise misaligned(side, count, path, counts[0])
+
+
+def reference_column(index: int) -> str:
+    """The name of the ``index``-th reference column (``reference``, ``reference_2``, …)."""
+    return "reference" if index == 0 else f"reference_{index + 1}"
 
 
 def write_targets(path: Path, targets: Mapping[int, str]) -> bytes:
