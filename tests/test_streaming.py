@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from typer.testing import CliRunner
 
 import tqaudit
 from tqaudit import engine, store
+from tqaudit.cli import app
 from tqaudit.errors import InputError
 from tqaudit.executor import in_order
 from tqaudit.io.readers import count_rows, read_chunks, read_segments
@@ -208,3 +210,24 @@ def test_progress_counts_towards_the_file_s_rows(tmp_path: Path) -> None:
     heard: list[tuple[int, int | None]] = []
     result = tqaudit.audit(paths["feed.jsonl"], progress=lambda done, total: heard.append((done, total)))
     assert heard == [(14, 15)] and result.segment_count == 14
+
+
+def test_a_full_temporary_folder_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    """The segment store spills to the temporary folder; a full one is an error naming it."""
+    import errno
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "SPOOL_ROWS", 0)  # every chunk goes to the file
+    monkeypatch.setattr(store.tempfile, "TemporaryFile", full)
+    out = tmp_path / "r"
+    result = runner.invoke(app, ["audit", str(DATA / "sample-feed.tsv"), "--out", str(out), "-q"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr.startswith("Error: ")
+        and "cannot hold the audit's segments (No space left" in result.stderr
+    )
+    assert result.stderr.count("\n") == 1 and not out.exists()

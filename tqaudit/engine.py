@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -99,7 +100,7 @@ class Plan:
     def metrics(self) -> tuple[str, ...]:
         return self.scoring.metrics if self.scoring is not None else ()
 
-    @property
+    @functools.cached_property  # asked for on every chunk, in every worker
     def key(self) -> str:
         data = json.dumps([self.config.options_used(), self.codes], sort_keys=True, default=str)
         return hashlib.sha256(data.encode()).hexdigest()

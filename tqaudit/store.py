@@ -24,6 +24,7 @@ from typing import IO
 import pandas as pd
 
 from tqaudit.chunk import SegmentRow
+from tqaudit.errors import OutputError
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,18 @@ class SegmentStore:
         if self._file is None and self._rows <= self.spool_rows:
             self._memory.append(chunk)
             return
-        if self._file is None:  # the spool is full: every chunk so far goes to the file
-            self._file = tempfile.TemporaryFile(prefix="tqaudit-")  # noqa: SIM115 (closed by close())
-            for kept in self._memory:
-                pickle.dump(kept, self._file, protocol=pickle.HIGHEST_PROTOCOL)
-            self._memory = []
-        pickle.dump(chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            if self._file is None:  # the spool is full: every chunk so far goes to the file
+                self._file = tempfile.TemporaryFile(prefix="tqaudit-")  # noqa: SIM115 (closed by close())
+                for kept in self._memory:
+                    pickle.dump(kept, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+                self._memory = []
+            pickle.dump(chunk, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:  # a full or read-only temporary folder: one line, exit 2
+            raise OutputError(
+                f"{tempfile.gettempdir()}: cannot hold the audit's segments ({exc.strerror or exc}); "
+                "free space there or point TMPDIR at a larger folder"
+            ) from None
 
     def __len__(self) -> int:
         return self._rows
