@@ -33,12 +33,6 @@ def with_counts(chunk: StoredChunk, counts: dict[str, pd.Series]) -> pd.DataFram
     return seg
 
 
-def segments_with_counts(result: AuditResult) -> pd.DataFrame:
-    """Every segment with its languages, scores and finding counts by severity (one table)."""
-    counts = finding_counts(result.findings)
-    return pd.concat([with_counts(c, counts) for c in result.store.chunks()], ignore_index=True)
-
-
 def segments_csv(result: AuditResult) -> Iterator[str]:
     """``segments.csv`` in pieces, one per stored chunk (the header with the first)."""
     counts = finding_counts(result.findings)
