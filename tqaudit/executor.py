@@ -6,15 +6,14 @@ pool of worker processes, and gives the results back in task order. The cluster 
 (:class:`DaskExecutor`, ``--engine dask``) is another ``Executor`` with the same ``map``: the
 same per-chunk stages run on a Dask distributed cluster's workers.
 
-Workers start from a fork server, not a plain fork: fastchrf runs a Rust thread pool, and a
-process forked after that pool has started deadlocks the next time it uses it.
+Workers start from a fork server, not a plain fork: a process forked from one that already
+runs threads (a native library's thread pool) can deadlock on a lock held at the fork.
 """
 
 from __future__ import annotations
 
 import itertools
 import multiprocessing
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor as _FuturesExecutor
@@ -55,9 +54,6 @@ class Executor:
 
     def _get_pool(self) -> _FuturesExecutor:
         if self._pool is None:
-            # Rayon (fastchrf) reads this once, when its pool starts: one thread per worker,
-            # so that ``jobs`` alone sets how many cores a run takes. A user's value wins.
-            os.environ.setdefault("RAYON_NUM_THREADS", "1")
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
             if "forkserver" in methods:

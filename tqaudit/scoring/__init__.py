@@ -1,9 +1,10 @@
 """Reference-based scores with sacrebleu: corpus scores with signatures, segment scores, gates.
 
-Everything here wraps sacrebleu's own metric classes (BLEU, chrF/chrF++, TER) and never
-reimplements them. Per-segment sufficient statistics are extracted once per metric and then
-aggregated twice: summed for the corpus score, and one by one for the segment scores. The
-numbers therefore equal ``sacrebleu REF -i HYP -m bleu chrf ter`` (corpus) and
+Everything here wraps sacrebleu's own metric classes (BLEU, chrF/chrF++, TER): their
+options, signatures and formulas. Per-segment sufficient statistics are extracted once per
+metric (BLEU's and chrF's n-grams counted faster than sacrebleu counts them, into the same
+integers) and then aggregated twice: summed for the corpus score, and one by one for the
+segment scores. The numbers therefore equal ``sacrebleu REF -i HYP -m bleu chrf ter`` (corpus) and
 ``sacrebleu -sl`` (segments) on the same text and options, including sacrebleu's command-line
 habits that its API leaves to the caller: every line is ``rstrip()``-ed, and sentence BLEU
 uses ``effective_order=True``.
@@ -11,8 +12,10 @@ uses ``effective_order=True``.
 Modules:
 
 * :mod:`~tqaudit.scoring.options`: options, routed to sacrebleu's constructor arguments;
-* :mod:`~tqaudit.scoring.stats`: per-segment statistics by sacrebleu's own extraction;
-* :mod:`~tqaudit.scoring.fast`: sentence chrF through fastchrf, where that is exact;
+* :mod:`~tqaudit.scoring.stats`: per-segment statistics, equal to sacrebleu's extraction;
+* :mod:`~tqaudit.scoring.fastbleu`, :mod:`~tqaudit.scoring.charstats`: BLEU and chrF
+  statistics counted for many segments at once (:mod:`~tqaudit.scoring.ngrams`), the same
+  integers as sacrebleu's;
 * :mod:`~tqaudit.scoring.corpus`: :class:`CorpusScore`, and the chunked API
   (:func:`score_chunk` -> :func:`merge_sums` -> :func:`corpus_scores`): corpus scores from
   chunk sums equal the one-shot scores;
@@ -34,7 +37,6 @@ from tqaudit.scoring.corpus import (
     score_chunk,
     sentence_scores,
 )
-from tqaudit.scoring.fast import FASTCHRF_UNSAFE, chrf_fast, fast_chrf_ok
 from tqaudit.scoring.options import (
     BLEU_ALIASES,
     DEFAULT_METRICS,
@@ -50,7 +52,6 @@ from tqaudit.scoring.stats import check_references, clean, num_refs, segment_sta
 __all__ = [
     "BLEU_ALIASES",
     "DEFAULT_METRICS",
-    "FASTCHRF_UNSAFE",
     "METRIC_CLASSES",
     "ChunkScores",
     "CorpusScore",
@@ -59,10 +60,8 @@ __all__ = [
     "ScoringOptions",
     "as_options",
     "check_references",
-    "chrf_fast",
     "clean",
     "corpus_scores",
-    "fast_chrf_ok",
     "make_metric",
     "merge_sums",
     "num_refs",

@@ -18,7 +18,6 @@ from tqaudit.scoring.corpus import (
     score_chunk,
     sentence_scores,
 )
-from tqaudit.scoring.fast import chrf_fast, fast_chrf_ok
 from tqaudit.scoring.options import ScoringOptions, as_options, parse_options
 from tqaudit.scoring.stats import Streams, check_references, clean, clean_streams, segment_statistics, slices
 from tqaudit.segments import reference_columns
@@ -84,23 +83,15 @@ def segment_scores(
 ) -> pd.DataFrame:
     """Per-segment scores only (what ``sacrebleu -sl`` prints), one column per metric.
 
-    The fastest route to segment scores: no corpus aggregation, and sentence chrF through
-    fastchrf where that is exact. Values equal ``sacrebleu -sl`` exactly.
+    The fastest route to segment scores: no corpus aggregation. Values equal
+    ``sacrebleu -sl`` exactly.
     """
     opts = as_options(options)
     hyps = [clean(h) for h in hyps]
     refs = clean_streams(refs)
-    columns: dict[str, list[float]] = {}
-    rest = list(opts.metrics)
-    if "chrf" in rest and fast_chrf_ok(opts.for_metric("chrf"), refs):
-        fast = chrf_fast(hyps, [r or "" for r in refs[0]], executor)
-        if fast is not None:
-            columns["chrf"] = fast
-            rest.remove("chrf")
-    stats = segment_statistics(rest, opts, hyps, refs, executor) if rest else {}
-    for name in rest:
-        columns[name] = sentence_scores(name, opts, stats[name])
-    return pd.DataFrame({m: columns[m] for m in opts.metrics})
+    names = list(opts.metrics)
+    stats = segment_statistics(names, opts, hyps, refs, executor)
+    return pd.DataFrame({name: sentence_scores(name, opts, stats[name]) for name in names})
 
 
 def _streams(segments: pd.DataFrame, columns: Sequence[str]) -> list[list[str | None]]:

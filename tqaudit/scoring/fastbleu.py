@@ -1,4 +1,4 @@
-"""Sentence BLEU statistics equal to sacrebleu's, with the n-grams counted in C.
+"""Sentence BLEU statistics equal to sacrebleu's, counted without a Python loop per n-gram.
 
 sacrebleu builds one ``Counter`` of every 1- to 4-gram per sentence and matches them in a
 Python loop, and its ``13a`` tokenizer expands a regular-expression template for every
@@ -8,22 +8,28 @@ punctuation mark. Here the same numbers come from cheaper operations:
   ``" ".join(pattern.split(line))`` (each mark gets one space on each side, as `` \\1 ``
   gives it), the other three patterns with a function instead of a template. Checked equal
   to sacrebleu's ``Tokenizer13a`` on every line of WMT22 (sources, references and outputs).
-- statistics: the n-grams of each order as ``zip`` tuples; a sentence whose n-grams of an
-  order are all distinct (most orders of most sentences) matches by set intersection, and
-  only the rest by counts. Multiple and missing (``None``) references as sacrebleu does.
+- statistics against one reference per segment: the words become integer ids and
+  :mod:`~tqaudit.scoring.ngrams` counts the clipped matches of all segments by sorting;
+- several or missing (``None``) references, as sacrebleu does: the n-grams of each order as
+  ``zip`` tuples; a sentence whose n-grams of an order are all distinct matches by set
+  intersection, and only the rest by counts, against the references' merged maxima.
 
 Any other tokenizer is sacrebleu's own; only the counting is replaced.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from sacrebleu.tokenizers.tokenizer_13a import Tokenizer13a
+
+from tqaudit.scoring.ngrams import Symbols, matches
 
 # sacrebleu TokenizerRegexp's patterns, in its order
 _MARKS = re.compile(r"([\{-\~\[-\` -\&\(-\+\:-\@\/])")
@@ -109,6 +115,38 @@ def _preprocess(metric: Any) -> Callable[[str], str]:
     return lambda sent: tokenize_13a(sent.rstrip())
 
 
+def _words(lines: list[list[str]], vocab: dict[str, int], numbers: Iterator[int]) -> Symbols:
+    """Tokenized lines as word ids for :mod:`~tqaudit.scoring.ngrams`: a new word takes the
+    next of ``numbers`` (one per word read, so distinct if not dense) and keeps it in ``vocab``."""
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    words = list(itertools.chain.from_iterable(lines))
+    ids = np.fromiter(map(vocab.setdefault, words, numbers), dtype=np.int64, count=len(words))
+    return Symbols(ids, lengths)
+
+
+def _one_reference(order: int, hyps: list[list[str]], refs: list[list[str]]) -> list[list[int]]:
+    """Statistics against one reference per segment, the n-grams matched by sorting."""
+    vocab: dict[str, int] = {}
+    numbers = itertools.count()
+    hyp, ref = _words(hyps, vocab, numbers), _words(refs, vocab, numbers)
+    correct, slow = matches(hyp, ref, order)
+    stats = np.concatenate((hyp.lengths[:, None], ref.lengths[:, None], correct, hyp.totals(order)), axis=1)
+    rows: list[list[int]] = stats.tolist()
+    for i in slow:
+        rows[i] = _segment(order, hyps[i], [refs[i]], rows[i][1])
+    return rows
+
+
+def _segment(order: int, tokens: list[str], ref_tokens: list[list[str]], ref_len: int) -> list[int]:
+    """One segment's statistics, the n-grams counted in sets and counters."""
+    tables = [_table(t, order) for t in ref_tokens]
+    ref_grams = tables[0] if len(tables) == 1 else _merged(tables)
+    orders = _orders(tokens, order)
+    correct = [_matches(grams, ref) for grams, ref in zip(orders, ref_grams, strict=True)]
+    total = [len(grams) for grams in orders]
+    return [len(tokens), ref_len, *correct, *total]
+
+
 def bleu_statistics(
     metric: Any, hyps: Sequence[str], refs: Sequence[Sequence[str | None]]
 ) -> list[list[int]]:
@@ -116,16 +154,12 @@ def bleu_statistics(
     per segment ``[hyp_len, ref_len, correct_1..n, total_1..n]``."""
     order = metric.max_ngram_order
     prep = _preprocess(metric)
+    hyp_tokens = [prep(hyp).split() for hyp in hyps]
+    if len(refs) == 1 and all(line is not None for line in refs[0]):
+        return _one_reference(order, hyp_tokens, [prep(line or "").split() for line in refs[0]])
     out = []
-    for i, hyp in enumerate(hyps):
+    for i, tokens in enumerate(hyp_tokens):
         ref_tokens = [prep(line).split() for line in (stream[i] for stream in refs) if line is not None]
-        tables = [_table(tokens, order) for tokens in ref_tokens]
-        ref_grams = tables[0] if len(tables) == 1 else _merged(tables)
-        tokens = prep(hyp).split()
-        hyp_len = len(tokens)
-        orders = _orders(tokens, order)
-        correct = [_matches(grams, ref) for grams, ref in zip(orders, ref_grams, strict=True)]
-        total = [len(grams) for grams in orders]
-        ref_len = metric._get_closest_ref_len(hyp_len, [len(t) for t in ref_tokens])
-        out.append([hyp_len, ref_len, *correct, *total])
+        ref_len = metric._get_closest_ref_len(len(tokens), [len(t) for t in ref_tokens])
+        out.append(_segment(order, tokens, ref_tokens, ref_len))
     return out

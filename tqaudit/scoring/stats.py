@@ -1,4 +1,4 @@
-"""Per-segment sufficient statistics, by sacrebleu's own extraction.
+"""Per-segment sufficient statistics, equal to sacrebleu's own extraction.
 
 Every metric's statistics are what sacrebleu's ``_extract_corpus_statistics`` gives for one
 segment; a corpus score sums them (sacrebleu's ``_aggregate_and_compute``), a segment score
@@ -76,13 +76,17 @@ def check_ter_length(hyps: Sequence[str], refs: Streams) -> None:
 
 def extract(metric: Any, hyps: Sequence[str], refs: Streams) -> list[Any]:
     """Per-segment statistics of ``metric``: BLEU's counted by :mod:`~tqaudit.scoring.fastbleu`
-    (the same numbers), the others by sacrebleu's own extraction, in small batches."""
+    and chrF's by :mod:`~tqaudit.scoring.charstats` (the same numbers), the others (chrF++,
+    TER) by sacrebleu's own extraction, in small batches."""
     from sacrebleu.metrics.bleu import BLEU
 
+    from tqaudit.scoring import charstats
     from tqaudit.scoring.fastbleu import bleu_statistics
 
     if type(metric) is BLEU:
         return bleu_statistics(metric, hyps, refs)
+    if charstats.applies(metric):
+        return charstats.chrf_statistics(metric, hyps, refs)
     if type(metric).__name__ == "TER":
         check_ter_length(hyps, refs)
     out: list[Any] = []
