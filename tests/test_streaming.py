@@ -19,6 +19,7 @@ from tqaudit import engine, store
 from tqaudit.cli import app
 from tqaudit.errors import InputError
 from tqaudit.executor import in_order
+from tqaudit.io.formats import delimited
 from tqaudit.io.readers import count_rows, read_chunks, read_segments
 from tqaudit.report import write_reports
 from tqaudit.store import SegmentStore, StoredChunk
@@ -62,6 +63,87 @@ def test_a_streamed_read_is_the_whole_read(tmp_path: Path, size: int) -> None:
         assert [len(c) for c in chunks[:-1]] == [size] * (len(chunks) - 1)
         pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole)
     assert whole["tgt_lang"].eq("en").all()
+
+
+def _delimited_inputs(folder: Path) -> dict[str, Path]:
+    """The sample feed as TSV and CSV in the dialects the reader tells apart, with cells that
+    hold tabs, commas, quotes and line breaks (CRLF inside a quoted cell, too)."""
+    table = _sample()[["segment_id", "source", "target", "reference"]].copy()
+    table.loc[3, "target"] = 'He said "yes"\tand\r\nleft, twice'
+    table.loc[5, "source"] = "two\nlines"
+    paths = {name: folder / name for name in ("literal.tsv", "quoted.tsv", "quoted-header.tsv", "feed.csv")}
+    plain = _sample()[["segment_id", "source", "target"]]
+    # stray quotes in two targets: read literally, rows never merged
+    lines = ["id\tsource\ttarget", *("\t".join(r) for r in plain.itertuples(index=False))]
+    lines[2] += ' "Hello'
+    lines[6] = lines[6].replace("\t", '\t"', 1)
+    paths["literal.tsv"].write_text("\n".join(lines) + "\n", "utf-8")
+    table.to_csv(paths["quoted.tsv"], sep="\t", index=False)
+    table.to_csv(paths["quoted-header.tsv"], sep="\t", index=False, quoting=1, lineterminator="\r\n")
+    table.to_csv(paths["feed.csv"], index=False)
+    return paths
+
+
+@pytest.mark.parametrize("size", [1, 4, 2000])
+@pytest.mark.parametrize("block_chars", [40, 1 << 20])
+def test_a_streamed_table_is_the_whole_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int, block_chars: int
+) -> None:
+    """TSV and CSV stream in blocks of lines; a quoted cell may run across blocks (40
+    characters: nearly every record does), and the dialect is detected over the whole file."""
+    monkeypatch.setattr(delimited, "_BLOCK_CHARS", block_chars)
+    for path in _delimited_inputs(tmp_path).values():
+        whole = read_segments(path)
+        chunks = list(read_chunks(path, size=size))
+        assert [len(c) for c in chunks[:-1]] == [size] * (len(chunks) - 1)
+        pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole)
+    assert "\r\n" in whole["target"][3] and "\t" in whole["target"][3]
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        # declared quoted (detected, an open quote makes a TSV literal, read as written)
+        ('id\ttarget\n1\t"open\n2\tb\n3\tc\n', ":2: a quoted cell is never closed"),
+        ("id,target\n1,a\n2,b,c\n3,d\n", ":3: 3 fields, but the header has 2"),
+        ('id,target\n1,a\n2,"b\nc\n\n3,d\n', ":3: a quoted cell is never closed"),
+    ],
+)
+def test_a_streamed_table_fails_as_the_whole_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, error: str
+) -> None:
+    monkeypatch.setattr(delimited, "_BLOCK_CHARS", 8)
+    path = tmp_path / ("t.csv" if "," in text else "t.tsv")
+    path.write_text(text, "utf-8")
+    dialect = "quoted" if path.suffix == ".tsv" else None
+    for read in (
+        lambda: read_segments(path, dialect=dialect),
+        lambda: list(read_chunks(path, size=2, dialect=dialect)),
+    ):
+        with pytest.raises(InputError) as info:
+            read()
+        assert str(info.value) == f"{path}{error}"
+    if dialect:  # undeclared, the same file reads literally: the quote is text
+        assert read_segments(path)["target"].tolist() == ['"open', "b", "c"]
+
+
+def test_an_open_quote_is_read_on_in_linear_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quoted cell left open near the top of a long file: the blocks double before each
+    new try, so the text is tokenized a few times over, not once per block."""
+    monkeypatch.setattr(delimited, "_BLOCK_CHARS", 16)
+    path = tmp_path / "t.csv"
+    path.write_text('id,target\n1,"open\n' + "".join(f"{i},row {i}\n" for i in range(2, 2000)), "utf-8")
+    calls: list[int] = []
+    tokenize = delimited._tokenize
+
+    def counted(text: str, *args: object) -> list[delimited.Record]:
+        calls.append(len(text))
+        return tokenize(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(delimited, "_tokenize", counted)
+    with pytest.raises(InputError, match=":2: a quoted cell is never closed"):
+        list(read_chunks(path, size=100))
+    assert sum(calls) < 4 * path.stat().st_size
 
 
 def test_reading_stops_where_the_audit_has_come(tmp_path: Path) -> None:

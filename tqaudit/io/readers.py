@@ -120,6 +120,8 @@ def read_segments(
 _CHUNK_READERS: dict[str, Callable[[Path, int], Iterator[pd.DataFrame]]] = {
     "jsonl": jsonl.read_chunks,
     "parquet": parquet.read_chunks,
+    "tsv": lambda p, size: delimited.read_chunks(p, "\t", size),
+    "csv": lambda p, size: delimited.read_chunks(p, ",", size),
 }
 
 
@@ -137,9 +139,9 @@ def read_chunks(
     split: str = "paragraphs",
 ) -> Iterator[pd.DataFrame]:
     """The segments of ``path`` as :func:`read_segments` reads them, in validated tables of
-    ``size`` rows, read as they are taken: plain text, JSON Lines and Parquet (with their
-    side files) stream from the file, so an input of any length is never whole in memory;
-    the other formats are read whole and sliced. Ids must be unique across the whole input
+    ``size`` rows, read as they are taken: plain text, JSON Lines, TSV, CSV and Parquet
+    (with their side files) stream from the file, so an input of any length is never whole
+    in memory; the other formats are read whole and sliced. Ids must be unique across the whole input
     (checked when the last chunk has been read)."""
     path = Path(path)
     with declared_encoding(encoding), delimited.declared_dialect(dialect):
@@ -168,8 +170,9 @@ def read_chunks(
 
 def count_rows(path: str | Path, fmt: str | None = None) -> int | None:
     """About how many segments ``path`` holds, cheaply, for a progress bar's total (None:
-    not known without reading it): a text or JSON Lines file's line ends counted in blocks of
-    bytes (blank lines included), a Parquet file's row count from its metadata."""
+    not known without reading it): a text, JSON Lines, TSV or CSV file's line ends counted in
+    blocks of bytes (blank lines, a header and lines inside quoted cells included), a Parquet
+    file's row count from its metadata."""
     path = Path(path)
     try:
         kind = detect_format(path, fmt)
@@ -177,7 +180,7 @@ def count_rows(path: str | Path, fmt: str | None = None) -> int | None:
             import pyarrow.parquet as pq
 
             return int(pq.ParquetFile(path).metadata.num_rows)
-        if kind not in ("txt", "jsonl"):
+        if kind not in ("txt", "jsonl", "tsv", "csv"):
             return None
         ends, last = 0, b""
         with path.open("rb") as fh:

@@ -117,11 +117,12 @@ def _open(path: Path) -> BinaryIO:
         return path.open("rb")
 
 
-def stream_lines(path: Path, *, keep_bom: bool = False) -> Iterator[str]:
+def stream_lines(path: Path, *, keep_bom: bool = False, ends: bool = False) -> Iterator[str]:
     """The lines of ``path`` as :func:`load` and ``txt.parse`` read them (split at ``\\n`` only,
     a ``\\r`` before it dropped, the BOM dropped unless ``keep_bom``), read as they are
     needed: a file of a million segments is never one string. The same errors as
     :func:`load`, raised when the reading reaches them (an empty file: at its end).
+    ``ends``: every line keeps its ``\\r`` and ``\\n`` (joined, they are :func:`load`'s text).
 
     Only encodings that write ``\\n`` as that one byte are read line by line; a UTF-16 or
     UTF-32 file is decoded whole (the reader of a file that size is the exception).
@@ -134,8 +135,13 @@ def stream_lines(path: Path, *, keep_bom: bool = False) -> Iterator[str]:
             lines = text.split("\n")
             if lines and lines[-1] == "":
                 lines.pop()
+            last = len(lines) - 1
             for index, line in enumerate(lines):
-                yield (bom if keep_bom and index == 0 else "") + line.removesuffix("\r")
+                prefix = bom if keep_bom and index == 0 else ""
+                if ends:
+                    yield prefix + line + ("\n" if index < last or text.endswith("\n") else "")
+                else:
+                    yield prefix + line.removesuffix("\r")
             return
         fh.seek(0)
         decode = codecs.getdecoder(codec)
@@ -153,9 +159,8 @@ def stream_lines(path: Path, *, keep_bom: bool = False) -> Iterator[str]:
             offset += len(raw)
             if number == 1 and line.startswith(BOM) and not keep_bom:
                 line = line[1:]
-            line = line.removesuffix("\n").removesuffix("\r")
             content = content or bool(line.strip("\ufeff \t\r\n"))
-            yield line
+            yield line if ends else line.removesuffix("\n").removesuffix("\r")
         if not content:
             raise InputError(f"{path}: empty file")
 

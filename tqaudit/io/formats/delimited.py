@@ -24,7 +24,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +33,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from tqaudit.errors import ConfigError, InputError, OutputError
-from tqaudit.io.formats.common import check_positions, load, splice, to_bytes
+from tqaudit.io.formats.common import check_positions, load, splice, stream_lines, to_bytes
 from tqaudit.segments import is_segment_column
 
 DIALECTS = ("auto", "literal", "quoted")
@@ -84,11 +84,26 @@ class Table:
         return self.records[1:]
 
 
+class Block(NamedTuple):
+    """Some records and the text their spans point into."""
+
+    text: str
+    records: list[Record]
+
+
 class _Unquoted(Exception):
     """The text is not consistently quoted (raised while detecting a TSV's dialect)."""
 
 
-def _tokenize_literal(text: str, sep: str) -> list[Record]:
+class _Unclosed(Exception):
+    """A quoted cell is still open at the end of the text (the record starts at ``line``)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def _tokenize_literal(text: str, sep: str, first_line: int = 1) -> list[Record]:
     """:func:`_tokenize` for text without quoting: whole lines split by ``str.split``.
 
     Same records, spans and line numbers as the general tokenizer gives for ``quoted=False``
@@ -99,9 +114,9 @@ def _tokenize_literal(text: str, sep: str) -> list[Record]:
     records: list[Record] = []
     pieces = text.split("\n")
     pos = 0
-    for number, raw in enumerate(pieces, start=1):
+    for number, raw in enumerate(pieces, start=first_line):
         start, pos = pos, pos + len(raw) + 1
-        terminated = number < len(pieces)
+        terminated = number - first_line + 1 < len(pieces)
         if blank.fullmatch(raw):  # blank lines are skipped, as pandas does
             continue
         body = raw[:-1] if terminated and raw.endswith("\r") else raw
@@ -113,13 +128,17 @@ def _tokenize_literal(text: str, sep: str) -> list[Record]:
     return records
 
 
-def _tokenize(text: str, sep: str, quoted: bool, strict: bool, path: Path) -> list[Record]:
-    """Split ``text`` into records of cells. ``strict``: raise :class:`_Unquoted` on doubt."""
+def _tokenize(text: str, sep: str, quoted: bool, strict: bool, first_line: int = 1) -> list[Record]:
+    """Split ``text`` (its first line numbered ``first_line``) into records of cells.
+
+    ``strict``: raise :class:`_Unquoted` on doubt. A quoted cell open at the end of the text
+    raises :class:`_Unclosed`.
+    """
     if not quoted:
-        return _tokenize_literal(text, sep)
+        return _tokenize_literal(text, sep, first_line)
     stop = re.compile(f"[{re.escape(sep)}\\n]")
     records: list[Record] = []
-    i, n, line = 0, len(text), 1
+    i, n, line = 0, len(text), first_line
     blank = re.compile("[ \t]*\r?(?:\n|\\Z)" if sep != "\t" else " *\r?(?:\n|\\Z)")
     while i < n:
         skip = blank.match(text, i)
@@ -135,9 +154,7 @@ def _tokenize(text: str, sep: str, quoted: bool, strict: bool, path: Path) -> li
                 while True:
                     k = text.find('"', j)
                     if k < 0:
-                        if strict:
-                            raise _Unquoted
-                        raise InputError(f"{path}:{start_line}: a quoted cell is never closed")
+                        raise _Unclosed(start_line)
                     parts.append(text[j:k])
                     if text.startswith('"', k + 1):
                         parts.append('"')
@@ -173,47 +190,104 @@ def _tokenize(text: str, sep: str, quoted: bool, strict: bool, path: Path) -> li
 
 
 _QUOTE_STARTS_CELL = re.compile('(?:^|\t)"', re.MULTILINE)
+# Characters of text tokenized at once when a file is read in chunks (whole lines).
+_BLOCK_CHARS = 1 << 20
+
+Pieces = Callable[[], Iterable[str]]  # the text from its start, in pieces of whole lines
 
 
-def _detect_tsv_quoting(text: str, path: Path) -> bool:
-    """Whether a TSV file is quoted the way pandas and spreadsheets quote it (see module doc)."""
-    if not _QUOTE_STARTS_CELL.search(text):  # no cell starts with a quote: nothing is quoted
-        return False
+def _blocks(pieces: Iterable[str], sep: str, quoted: bool, strict: bool, path: Path) -> Iterator[Block]:
+    """The records of the text in ``pieces``, block by block, each with the block's text (the
+    records' spans are offsets into it; their lines count from the start of the file).
+
+    A piece whose last quoted cell is still open is joined to the next ones until it closes,
+    re-read only once the text has doubled (linear time, however far the cell runs); open at
+    the end of the file, it is :func:`_never_closed` (:class:`_Unquoted` when ``strict``).
+    """
+    first, carry, retry_at = 1, [], 0
+    for piece in pieces:
+        carry.append(piece)
+        if sum(map(len, carry)) < retry_at:
+            continue
+        text = "".join(carry)
+        try:
+            records = _tokenize(text, sep, quoted, strict, first)
+        except _Unclosed:
+            carry, retry_at = [text], 2 * len(text)
+            continue
+        yield Block(text, records)
+        first += text.count("\n")
+        carry, retry_at = [], 0
+    if carry:
+        text = "".join(carry)
+        try:
+            records = _tokenize(text, sep, quoted, strict, first)
+        except _Unclosed as exc:
+            if strict:
+                raise _Unquoted from None
+            raise _never_closed(path, exc) from None
+        yield Block(text, records)
+
+
+def _detect_tsv_quoting(pieces: Pieces, path: Path) -> bool:
+    """Whether a TSV file is quoted the way pandas and spreadsheets quote it (see module doc).
+
+    The file is read once to look for a cell that starts with a quote (most files stop
+    there), then up to twice more, block by block: never whole.
+    """
+    if not any(_QUOTE_STARTS_CELL.search(piece) for piece in pieces()):
+        return False  # no cell starts with a quote: nothing is quoted
+    width, header_quoted, any_quoted, doubled = -1, False, False, False
     try:
-        records = _tokenize(text, "\t", True, True, path)
+        for block in _blocks(pieces(), "\t", True, True, path):
+            for record in block.records:
+                if width < 0:
+                    width = len(record.cells)
+                    header_quoted = all(c.quoted for c in record.cells if c.end > c.start)
+                elif len(record.cells) != width:
+                    return False
+                any_quoted = any_quoted or any(c.quoted for c in record.cells)
+                # He said "yes" written as "He said ""yes"""
+                doubled = doubled or any(
+                    c.quoted and '"' in c.value and "\n" not in block.text[c.start : c.end]
+                    for c in record.cells
+                )
     except _Unquoted:
         return False
-    if not records:
+    if width < 0 or not any_quoted:
         return False
-    width = len(records[0].cells)
-    if any(len(r.cells) != width for r in records):
-        return False
-    cells = [c for r in records for c in r.cells]
-    if not any(c.quoted for c in cells):
-        return False
-    if all(c.quoted for c in records[0].cells if c.end > c.start):
+    if header_quoted or doubled:
         return True  # a quoted header: read literally, no column would be called "target"
-    if any(c.quoted and '"' in c.value and "\n" not in text[c.start : c.end] for c in cells):
-        return True  # He said "yes" written as "He said ""yes"""
     # Tabs or line breaks inside quotes: only if reading literally breaks the rectangle,
     # so stray quotes in two targets ('"Hello' ... 'world"') never merge rows.
-    literal = _tokenize(text, "\t", False, False, path)
-    return any(len(r.cells) != width for r in literal)
+    literal = _blocks(pieces(), "\t", False, False, path)
+    return any(len(r.cells) != width for block in literal for r in block.records)
+
+
+def _is_quoted(pieces: Pieces, sep: str, path: Path) -> bool:
+    """The dialect declared (``--dialect``) or detected for the file."""
+    chosen = _DIALECT.get()
+    return chosen == "quoted" or (chosen == "auto" and (sep != "\t" or _detect_tsv_quoting(pieces, path)))
 
 
 def parse(text: str, sep: str, path: Path) -> Table:
-    """The records of a delimited file, in the dialect declared or detected for it."""
-    chosen = _DIALECT.get()
-    quoted = chosen == "quoted" or (chosen == "auto" and (sep != "\t" or _detect_tsv_quoting(text, path)))
-    table = Table(sep, quoted, _tokenize(text, sep, quoted, False, path))
+    """The records of a delimited file's whole text, in the dialect declared or detected."""
+    quoted = _is_quoted(lambda: [text], sep, path)
+    table = Table(sep, quoted, next(_blocks([text], sep, quoted, False, path)).records)
     if table.records:
         width = len(table.header.cells)
         for record in table.rows:
-            if len(record.cells) > width:
-                raise InputError(
-                    f"{path}:{record.line}: {len(record.cells)} fields, but the header has {width}"
-                )
+            _check_width(record, width, path)
     return table
+
+
+def _never_closed(path: Path, exc: _Unclosed) -> InputError:
+    return InputError(f"{path}:{exc.line}: a quoted cell is never closed")
+
+
+def _check_width(record: Record, width: int, path: Path) -> None:
+    if len(record.cells) > width:
+        raise InputError(f"{path}:{record.line}: {len(record.cells)} fields, but the header has {width}")
 
 
 def column_names(header: Record) -> list[str]:
@@ -247,9 +321,49 @@ def read(path: Path, sep: str) -> pd.DataFrame:
     table = parse(text, sep, path)
     names = column_names(table.header)
     _check_unique(table.header, path)
-    rows = [[c.value for c in r.cells] + [""] * (len(names) - len(r.cells)) for r in table.rows]
+    return _frame(table.rows, names)
+
+
+def _texts(path: Path) -> Iterator[str]:
+    """The file's text (as :func:`load` decodes it) in pieces of whole lines."""
+    pending: list[str] = []
+    size = 0
+    for line in stream_lines(path, ends=True):
+        pending.append(line)
+        size += len(line)
+        if size >= _BLOCK_CHARS:
+            yield "".join(pending)
+            pending, size = [], 0
+    if pending:
+        yield "".join(pending)
+
+
+def read_chunks(path: Path, sep: str, size: int) -> Iterator[pd.DataFrame]:
+    """:func:`read` in tables of ``size`` rows, the file read block by block as they are
+    taken: never whole. Errors are :func:`read`'s, raised when the reading reaches them."""
+    quoted = _is_quoted(lambda: _texts(path), sep, path)
+    names: list[str] = []
+    rows: list[Record] = []
+    for block in _blocks(_texts(path), sep, quoted, False, path):
+        for record in block.records:
+            if not names:
+                names = column_names(record)
+                _check_unique(record, path)
+                continue
+            _check_width(record, len(names), path)
+            rows.append(record)
+            if len(rows) == size:
+                yield _frame(rows, names)
+                rows = []
+    if rows:
+        yield _frame(rows, names)
+
+
+def _frame(records: list[Record], names: list[str]) -> pd.DataFrame:
+    """Records as a table of strings (short rows padded with ``""``), plus their ``line``."""
+    rows = [[c.value for c in r.cells] + [""] * (len(names) - len(r.cells)) for r in records]
     frame = pd.DataFrame(rows, columns=names, dtype=object)
-    frame["line"] = pd.Series([r.line for r in table.rows], dtype="int64")
+    frame["line"] = pd.Series([r.line for r in records], dtype="int64")
     return frame
 
 
