@@ -52,9 +52,21 @@ STRINGS = {
     "same-word": lambda: "the " * 100_000,
     "words-12k": lambda: " ".join(f"word{i % 997}" for i in range(12_000)),
     "dashes": lambda: "-" * 40_000 + " x.com",
+    # a 25 KB document (the bundled sample feed's targets, with their untranslated Cyrillic)
+    # pasted forty times into one cell: long repeats, and letters of two scripts throughout
+    "document-40x": lambda: ((_document(25_000) + "\n") * 41)[:MB],
     # look-alike letters (Latin o, a in Russian words), with the same text as the source
     "homoglyphs-1MB": lambda: ("Мoсква и Пaриж " * (MB // 15))[:MB],
 }
+def _document(size: int) -> str:
+    """The sample feed's targets joined, repeated up to ``size`` characters."""
+    import csv
+
+    with open(ROOT / "data" / "sample-feed.tsv", encoding="utf-8", newline="") as fh:
+        doc = " ".join(row["target"] for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return (doc * (size // len(doc) + 1))[:size]
+
+
 # Strings audited against themselves as the source (the rules that look a flagged word up in it).
 SELF_SOURCED = {"homoglyphs-1MB"}
 

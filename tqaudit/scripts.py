@@ -72,8 +72,13 @@ def script_of(char: str) -> str:
 
 
 def script_counts(text: str) -> Counter[str]:
-    """Number of letters of each script in ``text``."""
-    return Counter(s for ch in text if (s := script_of(ch)))
+    """Number of letters of each script in ``text`` (counted per distinct character, the
+    scripts in the order of their first letter)."""
+    counts: Counter[str] = Counter()
+    for ch, n in Counter(text).items():
+        if script := script_of(ch):
+            counts[script] += n
+    return counts
 
 
 def dominant_script(text: str) -> str:

@@ -27,3 +27,12 @@ def test_a_source_word_only_capitalised_or_too_short_drops_the_row() -> None:
 
 def test_a_titlecase_letter_keeps_the_row() -> None:
     assert _may_have_candidate("Rekao je ǅamija.", ("džamija",))
+
+
+def test_a_sentence_start_is_found_without_copying_the_text_before_it() -> None:
+    from tqaudit.rules.language_words import _SENTENCE_END, initial
+
+    text = "Yes.  Then\tword; (Big) “Quote” end\n\nNext a\u2003Name"
+    for start in range(len(text) + 1):
+        before = text[:start].rstrip()  # what `initial` is defined to see
+        assert initial(text, start) == (not before or before[-1] in _SENTENCE_END), start

@@ -115,3 +115,39 @@ def test_house_style_is_opt_in() -> None:
 def test_an_unknown_house_style_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"unknown house style 'ap'.*official-names"):
         LegacyToponym({"styles": ["ap"]})
+
+
+def _clause_by_scan(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause as the rule first found it: a scan of everything before the name (one per
+    name, quadratic on a long text), and a search from its end."""
+    from tqaudit.rules.transliteration import _CLAUSE_END
+
+    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    right = _CLAUSE_END.search(text, end)
+    return left, right.start() if right else len(text)
+
+
+def test_clauses_found_once_are_the_clauses_a_scan_finds() -> None:
+    """Every boundary the break pattern has: `.` then a space, a line break or `;` alone, a
+    break next to the name, breaks of two characters that overlap the name's ends."""
+    import random
+
+    from tqaudit.rules.transliteration import _Clauses
+
+    rng = random.Random(3)
+    for _ in range(400):
+        text = "".join(rng.choice("ab .!?;\n\t") for _ in range(rng.randrange(1, 40)))
+        clauses = _Clauses(text, re.compile("x"))
+        for start in range(len(text)):
+            for end in range(start, min(len(text), start + 4) + 1):
+                assert clauses.around(start, end) == _clause_by_scan(text, start, end), (text, start, end)
+
+
+def test_a_long_text_of_many_names_in_historical_clauses() -> None:
+    """A name repeated through a long text: each clause is judged on its own words."""
+    text = " ".join(["Alma-Ata was renamed in 1993.", "Flights to Alma-Ata resume."] * 2000)
+    frame = pd.DataFrame({"target": [text], "source": ["x"], "src_lang": ["ru"], "tgt_lang": ["en"]})
+    result = tqaudit.audit(frame, tqaudit.Config(select=("TL001",), fail_on="never"))
+    assert len(result.findings) == 2000
+    starts = sorted(result.findings["start"])
+    assert all(text[s - len("Flights to ") : s].startswith("Flights to") for s in starts)

@@ -101,7 +101,7 @@ def too_vague(text: str, settings: Settings) -> bool:
     counts = script_counts(text)
     if weighted_letters(counts) < settings.min_letters or not counts:
         return True
-    visible = sum(1 for ch in text if not ch.isspace())
+    visible = len("".join(text.split()))  # split() drops exactly what isspace() is true of
     if sum(counts.values()) < settings.min_letter_ratio * visible:
         return True
     words = [w for w in _WORD.findall(text) if w[0].lower() != w[0].upper()]
@@ -157,7 +157,7 @@ def by_function_words(
     hits = sum(1 for w in words if w in mine.words)
     if hits < settings.function_words or hits < MARKER_SHARE * len(words):
         return False
-    return all(ch in mine.alphabet for w in words for ch in w if script_of(ch) == mine.script)
+    return all(ch in mine.alphabet for ch in set("".join(words)) if script_of(ch) == mine.script)
 
 
 def own_words(target: str, source: str, settings: Settings) -> str:

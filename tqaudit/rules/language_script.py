@@ -140,15 +140,16 @@ class ScriptKnowledge:
             return frozenset({"LATIN"}) if any(c.isalpha() for c in text) else frozenset()
         return frozenset(scripts_in(set(text) - self.not_letters))
 
-    def mostly(self, text: str, foreign: AbstractSet[str], min_share: float) -> bool:
-        """Whether the ``foreign`` scripts have ``min_share`` of the weighted letters of
-        ``text`` outside its masked spans (as :func:`whole_target` counts them first),
-        counted per distinct character rather than letter by letter."""
-        spans = [m.span() for m in MASK.finditer(text)]
-        if spans:
-            ends = [0, *(b for _, b in spans)]
-            starts = [*(a for a, _ in spans), len(text)]
-            text = "".join(text[e:s] for e, s in zip(ends, starts, strict=True))
+    def weighted(self, text: str, *, unmasked: bool = False) -> dict[str, int]:
+        """:func:`weighted` of :meth:`letters` (``unmasked``: outside :func:`masker`'s spans),
+        counted per distinct character in C rather than letter by letter: the same counts,
+        and the scripts in the same order (that of their first letter)."""
+        if unmasked:
+            spans = [m.span() for m in MASK.finditer(text)]
+            if spans:
+                ends = [0, *(b for _, b in spans)]
+                starts = [*(a for a, _ in spans), len(text)]
+                text = "".join(text[e:s] for e, s in zip(ends, starts, strict=True))
         counts: dict[str, int] = {}
         skip = self.not_letters
         for ch, n in Counter(text).items():
@@ -158,14 +159,18 @@ class ScriptKnowledge:
             if script and ch not in skip:
                 weight = scripts.CJK_WEIGHT if script in scripts.CJK else 1
                 counts[script] = counts.get(script, 0) + n * weight
+        return counts
+
+    def mostly(self, text: str, foreign: AbstractSet[str], min_share: float) -> bool:
+        """Whether the ``foreign`` scripts have ``min_share`` of the weighted letters of
+        ``text`` outside its masked spans (as :func:`whole_target` counts them first)."""
+        counts = self.weighted(text, unmasked=True)
         total = sum(counts.values())
         return bool(total) and sum(counts.get(s, 0) for s in foreign) >= min_share * total
 
     def dominant(self, text: str) -> str:
         """The script with the most letters, a Han, kana or hangul letter weighing 3."""
-        counts: dict[str, int] = {}
-        for _, s in self.letters(text):
-            counts[s] = counts.get(s, 0) + (scripts.CJK_WEIGHT if s in scripts.CJK else 1)
+        counts = self.weighted(text)
         return max(counts, key=lambda s: counts[s]) if counts else ""
 
 
@@ -405,8 +410,7 @@ def in_own_script(know: ScriptKnowledge, target: str, tgt_lang: str) -> bool:
     native = know.native(scripts.base_language(tgt_lang))
     if not native:
         return True
-    masked = masker(target)
-    counts = weighted(list(know.letters(target, masked)))
+    counts = know.weighted(target, unmasked=True)
     return not counts or max(counts, key=lambda s: counts[s]) in native
 
 

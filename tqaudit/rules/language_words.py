@@ -37,8 +37,10 @@ NAME_ZIPF = 3.0
 
 def initial(text: str, start: int) -> bool:
     """True when the word at ``start`` opens the text or a sentence, quote or bracket."""
-    before = text[:start].rstrip()
-    return not before or before[-1] in _SENTENCE_END
+    i = start  # back over the spaces before it (not text[:start].rstrip(): a copy per word)
+    while i and text[i - 1].isspace():
+        i -= 1
+    return not i or text[i - 1] in _SENTENCE_END
 
 
 def evidence_words(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar, NamedTuple
@@ -64,11 +65,49 @@ def _excepted(text: str, start: int, end: int, entry: _Entry) -> bool:
 _CLAUSE_END = re.compile(r"[.!?;\n]\s|[\n;]")
 
 
-def _clause(text: str, start: int, end: int) -> str:
-    """The clause around ``text[start:end]`` (a full stop inside `St. Petersburg` may cut it short)."""
-    left = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    right = _CLAUSE_END.search(text, end)
-    return text[left : right.start() if right else len(text)]
+class _Clauses:
+    """The clauses of one text, found once: a long text with many names stays linear.
+
+    :meth:`around` is the clause around ``text[start:end]`` (a full stop inside `St.
+    Petersburg` may cut it short): from the end of the last clause break before ``start``
+    (as a scan of ``text[:start]`` finds it) to the first break after ``end``; whether a
+    clause speaks of the past is looked up once per clause.
+    """
+
+    def __init__(self, text: str, history: re.Pattern[str]) -> None:
+        self.text = text
+        self.history = history
+        self._breaks: tuple[list[int], list[int]] | None = None
+        self._past: dict[tuple[int, int], bool] = {}
+
+    def _spans(self) -> tuple[list[int], list[int]]:
+        if self._breaks is None:
+            spans = [m.span() for m in _CLAUSE_END.finditer(self.text)]
+            self._breaks = [a for a, _ in spans], [b for _, b in spans]
+        return self._breaks
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        text = self.text
+        starts, ends = self._spans()
+        if start and text[start - 1] in "\n;":  # a break that a scan up to ``start`` ends there
+            left = start
+        else:
+            i = bisect.bisect_right(ends, start) - 1
+            left = ends[i] if i >= 0 else 0
+        # the first break at or after ``end``: none before the next one found in the whole
+        # text (a scan from ``end`` may also find one that starts a character earlier)
+        j = bisect.bisect_left(starts, end)
+        stop = min(len(text), (starts[j] if j < len(starts) else end) + 2)
+        right = _CLAUSE_END.search(text, end, stop)
+        return left, right.start() if right else len(text)
+
+    def past(self, start: int, end: int) -> bool:
+        """Whether the clause around ``text[start:end]`` speaks of the past."""
+        span = self.around(start, end)
+        if span not in self._past:
+            left, right = span  # searched in the slice: look-behinds must not see before it
+            self._past[span] = self.history.search(self.text[left:right]) is not None
+        return self._past[span]
 
 
 def _history_pattern(markers: list[str], before_year: int) -> re.Pattern[str]:
@@ -208,11 +247,14 @@ class LegacyToponym(Rule):
             for row, m in finditer([texts[r] for r in named], table.exceptions)
             for i in range(len(m.group()))
         }
+        clauses: dict[int, _Clauses] = {}
         for row, m in found:
             start, end = m.span("name")
             text, name = texts[row], m.group("name")
             entry = table.names[name]
-            if not entry.style and _historical(text, start, end, table, (row, start) in excepted):
+            if row not in clauses:
+                clauses[row] = _Clauses(text, table.history)
+            if not entry.style and _historical(clauses[row], start, end, table, (row, start) in excepted):
                 continue
             if _excepted(text, start, end, entry) or not _applies(chunk, rows[row], entry):
                 continue
@@ -235,11 +277,11 @@ def _name_pattern(names: dict[str, _Entry], inflections: list[str]) -> re.Patter
     return re.compile(rf"(?P<name>{tree}){endings}(?!\w)")
 
 
-def _historical(text: str, start: int, end: int, table: _Names, established: bool) -> bool:
+def _historical(clauses: _Clauses, start: int, end: int, table: _Names, established: bool) -> bool:
     """An established name, a name right after a marker (`formerly`), or a clause about the past."""
-    if established or table.marker.search(text[max(0, start - 30) : start]):
+    if established or table.marker.search(clauses.text[max(0, start - 30) : start]):
         return True
-    return table.history.search(_clause(text, start, end)) is not None
+    return clauses.past(start, end)
 
 
 def _applies(chunk: Chunk, row: int, entry: _Entry) -> bool:
