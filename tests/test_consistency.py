@@ -218,6 +218,9 @@ def test_pair_state_keeps_corpus_order_across_merges() -> None:
         ("Beta", 1, [2]),
     ]
     assert found[0][0] == "d" and [v.text for v in found[1][1].values()] == ["Gamma", "Delta"]
+    # rows whose positions are not in corpus order (never the engine's) are put in order
+    shuffled = state([3, 1, 2, 1, 3, 1, 2], [31, 10, 20, 11, 30, 10, 20], [6, 3, 5, 2, 4, 0, 1])
+    assert [(v.tolist(), p.tolist()) for v, p in shuffled.several_ways()] == groups
 
 
 def test_names_are_reported_per_document_as_the_read_back_closes_it() -> None:

@@ -108,30 +108,55 @@ class PairRows:
         """``other``'s rows (which come later in the corpus) after these."""
         self.parts.extend(other.parts)
         if len(self.parts) > 64:  # one array per 64 chunks: a bounded list, a cheap concat
-            self.parts = [self.arrays()]
+            self._compact()
+
+    def _compact(self) -> None:
+        """The parts joined into one, a column at a time: the pieces of a column are freed
+        once it is joined, so joining costs one column beside the state, not a second state."""
+        if len(self.parts) < 2:
+            return
+        columns = [list(c) for c in zip(*self.parts, strict=True)]
+        self.parts = []
+        joined = []
+        for index, pieces in enumerate(columns):
+            joined.append(np.concatenate(pieces))
+            columns[index] = []
+        self.parts = [(joined[0], joined[1], joined[2])]
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(group hashes, variant hashes, positions) of every row, in corpus order."""
         if not self.parts:
             empty = np.zeros(0, dtype=np.uint64)
             return empty, empty, np.zeros(0, dtype=np.int64)
-        columns = zip(*self.parts, strict=True)
-        return tuple(np.concatenate(c) for c in columns)  # type: ignore[return-value]
+        self._compact()
+        return self.parts[0]
 
     def several_ways(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Per group with two variants or more: its rows' variant hashes and positions, in
-        corpus order (groups in the order of their first row)."""
+        corpus order (groups in the order of their first row).
+
+        A million rows are sorted here, so the temporaries are few and short-lived: the
+        sort order, the sorted group hashes and one column of flags at a time; the spans of
+        the (few) groups found are looked up in the sorted hashes.
+        """
         groups, variants, positions = self.arrays()
         if not len(groups):
             return
-        order = np.lexsort((positions, groups))  # by group, then corpus order
-        g, v = groups[order], variants[order]
-        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-        ends = np.r_[starts[1:], len(g)]
-        mixed = np.r_[False, (v[1:] != v[:-1]) & (g[1:] == g[:-1])]  # a change of variant in a group
-        counts = np.add.reduceat(mixed.astype(np.int64), starts)
-        picked = [(int(positions[order[s]]), s, e) for s, e, n in zip(starts, ends, counts, strict=True) if n]
-        for _, start, end in sorted(picked):
+        if bool((positions[1:] > positions[:-1]).all()):  # rows come in corpus order
+            order = np.argsort(groups, kind="stable")  # by group, then corpus order
+        else:
+            order = np.lexsort((positions, groups))
+        g = groups[order]
+        mixed = g[1:] == g[:-1]
+        v = variants[order]
+        mixed &= v[1:] != v[:-1]  # a change of variant within a group
+        del v
+        found = np.unique(g[1:][mixed])  # the hashes of the groups rendered several ways
+        del mixed
+        starts, ends = np.searchsorted(g, found, "left"), np.searchsorted(g, found, "right")
+        del g
+        firsts = positions[order[starts]].tolist()
+        for _, start, end in sorted(zip(firsts, starts.tolist(), ends.tolist(), strict=True)):
             rows = order[start:end]
             yield variants[rows], positions[rows]
 
