@@ -410,13 +410,16 @@ class EngineResult:
     positions: list[int] = field(default_factory=list)  # corpus position of each findings row
 
 
-def _sorted(parts: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, list[int]]:
+def _sorted(parts: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[int]]:
     """The findings table of ``parts`` (frames of findings rows with ``_pos``) in report
-    order, and each row's ``_pos``."""
+    order, and each row's ``_pos``. ``parts`` is emptied: the frames are freed once joined,
+    so the sort holds two copies of the findings at most, not three."""
     frames = [f for f in parts if len(f)]
+    parts.clear()
     if not frames:
         return empty_findings(), []
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frames.clear()
     frame = frame.sort_values(["_pos", "start", "end", "rule", "message"], kind="mergesort")
     return frame.drop(columns="_pos").reset_index(drop=True)[list(FINDING_COLUMNS)], frame["_pos"].tolist()
 
@@ -442,9 +445,11 @@ class Findings:
             self.blocks.append(pd.concat(self.recent, ignore_index=True))
             self.recent = []
 
-    def frames(self) -> list[pd.DataFrame]:
-        """Every frame collected, in order."""
-        return [*self.blocks, *self.recent]
+    def take(self) -> list[pd.DataFrame]:
+        """Every frame collected, in order; this holds none of them any more."""
+        frames = [*self.blocks, *self.recent]
+        self.blocks, self.recent = [], []
+        return frames
 
 
 class ReferenceCheck:
@@ -535,11 +540,15 @@ def _run(
             progress(len(store), None if total is None else max(total, len(store)))
     corpus = scoring.corpus_scores(sums[0], plan.scoring) if sums else {}
     if pooled:
-        findings, positions = _sorted(found.frames())
+        findings, positions = _sorted(found.take())
         return EngineResult(findings, store, corpus, states, positions)
     hits = finish(every, states, Inputs(lookup=store.scan))
     rows = corpus_rows(hits, store.at({pos for pos, _, _ in hits}, base), plan.config)
-    findings, positions = _sorted([*found.frames(), pd.DataFrame(rows)] if rows else found.frames())
+    frames = found.take()
+    if rows:
+        frames.append(pd.DataFrame(rows))
+        del rows
+    findings, positions = _sorted(frames)
     return EngineResult(findings, store, corpus, positions=positions)
 
 

@@ -175,8 +175,9 @@ def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tup
     """Each group rendered several ways, as (document, its variants): variants in order of
     first occurrence, each with the text of its first occurrence (``column`` of the segment).
     Only the occurrences a message locates (the first ``LOCATED`` of each variant) are read
-    back; the others are counted."""
+    back; the others are counted. ``state`` is consumed."""
     found = list(state.several_ways())
+    state.parts = []  # consumed: its arrays freed before the rows are read back
     located: list[list[bool]] = []
     for variant_keys, _ in found:
         seen: dict[int, int] = {}
@@ -578,18 +579,21 @@ class NameIndex:
             self.keys = [np.unique(np.concatenate(self.keys), axis=0)]
             self.blocks = [np.unique(np.concatenate(self.blocks), axis=0)]
 
-    def candidate_rows(self) -> tuple[list[int], set[int]]:
-        """Corpus positions of the rows of every document that may hold a finding, in order,
-        and the positions that are the last row of their document."""
+    def candidate_rows(self) -> tuple[np.ndarray, set[int]]:
+        """Corpus positions of the rows of every document that may hold a finding, in order
+        (an array: they may be most of the corpus), and the positions that are the last row
+        of their document. The index is consumed (its arrays freed)."""
         docs = _docs_with_two(np.concatenate(self.keys)) | _docs_with_two(np.concatenate(self.blocks))
         if not docs:
-            return [], set()
+            return np.zeros(0, dtype=np.int64), set()
         rows = np.concatenate(self.rows)
+        self.rows, self.keys, self.blocks = [], [], []  # consumed: freed before the read-back
         rows = rows[np.isin(rows[:, 0], np.fromiter(docs, dtype=np.uint64))]
-        rows = rows[np.argsort(rows[:, 1], kind="stable")]
+        if not bool((rows[1:, 1] > rows[:-1, 1]).all()):  # rows come in corpus order
+            rows = rows[np.argsort(rows[:, 1], kind="stable")]
         positions = rows[:, 1].astype(np.int64)
         _, last = np.unique(rows[::-1, 0], return_index=True)  # each document's last row
-        return positions.tolist(), set(positions[len(rows) - 1 - last].tolist())
+        return positions, set(positions[len(rows) - 1 - last].tolist())
 
 
 def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
