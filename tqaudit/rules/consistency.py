@@ -91,10 +91,10 @@ def merge_groups(states: Sequence[Groups]) -> Groups:
 
 @dataclass(slots=True)
 class PairRows:
-    """The state of a rule that groups whole segments (CN001, CN002): three 64-bit numbers
-    per segment it keeps (its group's hash, its variant's hash, its corpus position), in
-    arrays, not texts: a million segments cost 24 MB. The texts of the few groups rendered
-    several ways are read back by position when the rule finishes.
+    """The state of a rule that groups whole segments (CN001, CN002): three numbers per
+    segment it keeps (its group's 64-bit hash, its variant's, its corpus position in 32
+    bits where it fits), in arrays, not texts: a million segments cost 20 MB. The texts of
+    the few groups rendered several ways are read back by position when the rule finishes.
 
     Rows are added in corpus order, chunk after chunk (``parts`` is consumed by ``merge``).
     """
@@ -391,7 +391,9 @@ def _collect_pairs(
             positions.append(pos)
     if not positions:
         return PairRows()
-    arrays = (np.array(groups, np.uint64), np.array(variants, np.uint64), np.array(positions, np.int64))
+    # positions as 32-bit numbers while they fit (every corpus short of two billion rows)
+    width = np.int32 if max(positions) <= np.iinfo(np.int32).max else np.int64
+    arrays = (np.array(groups, np.uint64), np.array(variants, np.uint64), np.array(positions, width))
     return PairRows([arrays])
 
 
