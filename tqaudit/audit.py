@@ -46,7 +46,8 @@ class AuditResult:
 
     The audited segments, annotated with language verdicts and scores, are in ``store``
     (out of memory: a report that lists every segment reads it chunk by chunk); ``flagged``
-    holds the rows of the segments the findings name, which every other report reads.
+    holds the rows of the segments the findings name, which the reports that show segments
+    read (taken from the store in one pass when first asked for: ``flagged_rows``).
     ``segments``, ``languages`` and ``scores`` build the whole tables on demand, for callers
     of the library that want them.
     """
