@@ -199,16 +199,18 @@ def test_a_failed_write_keeps_the_previous_reports(
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     import errno
 
-    calls = []
-    real = Path.write_bytes
+    import tqaudit.report
 
-    def failing(path: Path, data: bytes) -> int:  # the second report file meets a full disk
+    calls = []
+    real = tqaudit.report._write
+
+    def failing(path: Path, text: tqaudit.report.Text) -> None:  # the second file meets a full disk
         calls.append(path)
         if len(calls) == 2:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real(path, data)
+        real(path, text)
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(tqaudit.report, "_write", failing)
     result = runner.invoke(app, ["audit", str(sample_feed), "--out", str(out), "--format", "csv,html", "-q"])
     assert result.exit_code == 2
     assert result.stderr == f"Error: {out}: cannot write the reports (No space left on device)\n"

@@ -218,6 +218,9 @@ def test_pair_state_keeps_corpus_order_across_merges() -> None:
         ("Beta", 1, [2]),
     ]
     assert found[0][0] == "d" and [v.text for v in found[1][1].values()] == ["Gamma", "Delta"]
+    # rows whose positions are not in corpus order (never the engine's) are put in order
+    shuffled = state([3, 1, 2, 1, 3, 1, 2], [31, 10, 20, 11, 30, 10, 20], [6, 3, 5, 2, 4, 0, 1])
+    assert [(v.tolist(), p.tolist()) for v, p in shuffled.several_ways()] == groups
 
 
 def test_names_are_reported_per_document_as_the_read_back_closes_it() -> None:
@@ -250,3 +253,28 @@ def test_names_are_reported_per_document_as_the_read_back_closes_it() -> None:
     first = next(hits)
     assert first.pos == 1 and read == [0, 1, 2]  # document a reported, b and c not read yet
     assert [h.pos for h in hits] == [4, 7] and read == list(range(9))
+
+
+def test_pair_positions_past_32_bits_stay_exact() -> None:
+    """CN001 keeps positions in 32 bits while they fit; a chunk placed past 2**31 keeps
+    them in 64, and merged with a small chunk every position comes back exact."""
+    import dataclasses
+
+    from tqaudit.chunk import Chunk
+    from tqaudit.rules import RULES, load_rules
+    from tqaudit.rules.consistency import merge_pairs
+    from tqaudit.segments import normalize
+
+    load_rules()
+    rule = RULES["CN001"](None, None)
+    source = "Подписывайтесь на наш канал в Telegram"
+    table = normalize(pd.DataFrame({"source": [source] * 2, "target": ["Subscribe to us", "Follow us"]}))
+
+    def placed(start: int) -> Chunk:
+        chunk = Chunk.from_frame(table)
+        return dataclasses.replace(chunk, positions=tuple(range(start, start + len(chunk))))
+
+    small, large = rule.collect(placed(0)), rule.collect(placed(2**31 + 5))
+    assert small.parts[0][2].dtype.itemsize == 4 and large.parts[0][2].dtype.itemsize == 8
+    [(_, positions)] = list(merge_pairs([small, large]).several_ways())
+    assert positions.tolist() == [0, 1, 2**31 + 5, 2**31 + 6]

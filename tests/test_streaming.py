@@ -21,6 +21,7 @@ from tqaudit.errors import InputError
 from tqaudit.executor import in_order
 from tqaudit.io.formats import delimited
 from tqaudit.io.readers import count_rows, read_chunks, read_segments
+from tqaudit.report import csv as csv_report
 from tqaudit.report import write_reports
 from tqaudit.store import SegmentStore, StoredChunk
 
@@ -190,12 +191,15 @@ def test_side_files_that_do_not_align_are_named_with_both_counts(tmp_path: Path)
 
 def test_reports_do_not_depend_on_the_chunk_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every report of the sample feed (with references: scores and corpus rules) is
-    byte-identical when the engine takes 2 segments at a time and when it takes them all."""
+    byte-identical when the engine takes 2 segments at a time and when it takes them all
+    (and its findings are joined into blocks and written in pieces of 3, or not)."""
     formats = ["csv", "json", "md", "html", "sarif", "junit", "gitlab", "rdjson"]
     folders = []
     for size in (2, 2000):
         monkeypatch.setattr(engine, "CHUNK_SIZE", size)
         monkeypatch.setattr(store, "SPOOL_ROWS", 5 if size == 2 else 10_000)  # spilled to disk, or not
+        monkeypatch.setattr(engine.Findings, "BLOCK", 2 if size == 2 else 10_000)
+        monkeypatch.setattr(csv_report, "FINDINGS_PIECE", 3 if size == 2 else 10_000)
         result = tqaudit.audit(DATA / "sample-feed.tsv", src_lang="ru", tgt_lang="en")
         assert len(result.findings) > 10 and result.scores is not None
         folders.append(tmp_path / str(size))
@@ -313,3 +317,29 @@ def test_a_full_temporary_folder_is_one_line_and_exit_2(
         and "cannot hold the audit's segments (No space left" in result.stderr
     )
     assert result.stderr.count("\n") == 1 and not out.exists()
+
+
+def test_findings_csv_in_pieces_is_the_whole_csv(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces of rows give the bytes of the whole table's CSV: a header once, a formula
+    neutralised and a bare CR quoted in whichever piece holds them."""
+    from tqaudit.io.writers import csv_text
+
+    frame = pd.DataFrame({"message": ["plain", "a\rb", "=1+1", "line\nbreak", "x"] * 3, "start": range(15)})
+    monkeypatch.setattr(csv_report, "FINDINGS_PIECE", 2)
+    pieces = list(csv_report.findings_csv(frame))
+    assert len(pieces) == 8 and pieces[0].startswith("message,start\n")
+    assert "".join(pieces) == csv_text(frame)
+    assert "".join(csv_report.findings_csv(frame.iloc[:0])) == "message,start\n"
+
+
+def test_flagged_rows_are_read_when_a_report_asks() -> None:
+    """An input without notes or states, audited without a baseline, leaves the rows of its
+    flagged segments in the store until a report reads them; then they are those rows."""
+    result = tqaudit.audit(_sample(), src_lang="ru", tgt_lang="en")
+    assert result.flagged is None and len(result.findings) > 10
+    rows = result.flagged_rows.segments
+    named = set(result.findings["segment_id"])
+    assert named <= set(rows["segment_id"]) and len(rows) < len(result.segments)
+    assert rows["segment_id"].tolist() == [
+        s for s in result.segments["segment_id"] if s in set(rows["segment_id"])
+    ]

@@ -46,7 +46,8 @@ class AuditResult:
 
     The audited segments, annotated with language verdicts and scores, are in ``store``
     (out of memory: a report that lists every segment reads it chunk by chunk); ``flagged``
-    holds the rows of the segments the findings name, which every other report reads.
+    holds the rows of the segments the findings name, which the reports that show segments
+    read (taken from the store in one pass when first asked for: ``flagged_rows``).
     ``segments``, ``languages`` and ``scores`` build the whole tables on demand, for callers
     of the library that want them.
     """
@@ -64,10 +65,6 @@ class AuditResult:
     found: pd.DataFrame | None = None  # every finding, before the baseline left the known ones out
     inline_suppressed: int = 0  # findings a segment's own `tqaudit: ignore[...]` note silenced
     state_skipped: int = 0  # findings on untranslated or fuzzy entries left out (config)
-
-    def __post_init__(self) -> None:
-        if self.flagged is None:
-            self.flagged = self.store.rows(named_segments(self.all_findings()))
 
     @property
     def segments(self) -> pd.DataFrame:
@@ -92,8 +89,11 @@ class AuditResult:
 
     @property
     def flagged_rows(self) -> StoredChunk:
-        """The rows (segments and annotations) of the segments the findings name, in order."""
-        assert self.flagged is not None
+        """The rows (segments and annotations) of the segments the findings name, in order:
+        read from the store when a report first asks (the CSV and summaries never do, so a
+        large audit does not hold them while its reports are written)."""
+        if self.flagged is None:
+            self.flagged = self.store.rows(named_segments(self.all_findings()))
         return self.flagged
 
     @property
@@ -230,10 +230,16 @@ def _result(
     """The audit from its engine result: suppressions, baseline, gate.
 
     Suppressions and the baseline read only the rows of the segments the findings name, so
-    they are taken from the store in one pass, not from a table of the whole input.
+    they are taken from the store in one pass, not from a table of the whole input, and
+    only when they read them: an input without ``note`` or ``state`` columns, audited
+    without a baseline, leaves them in the store until a report asks.
     """
-    flagged = run.store.rows(named_segments(run.findings))
-    rows = flagged.segments
+    flagged = None
+    columns = run.store.columns("segments")
+    rows = pd.DataFrame(columns=columns)  # no rows: the suppressions find nothing to read
+    if {"note", "state"} & set(columns) or config.baseline is not None:
+        flagged = run.store.rows(named_segments(run.findings))
+        rows = flagged.segments
     by_state = apply_states(run.findings, rows, untranslated=config.untranslated, fuzzy=config.fuzzy)
     findings = apply_inline(by_state, rows)
     inline, skipped = len(by_state) - len(findings), len(run.findings) - len(by_state)

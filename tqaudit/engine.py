@@ -342,14 +342,18 @@ def merge_states(rules: Sequence[Rule], parts: Sequence[dict[str, Any]]) -> dict
 def finish(
     rules: Sequence[Rule], states: dict[str, Any], inputs: Inputs | None = None
 ) -> list[tuple[int, Rule, CorpusHit]]:
-    """The hits of the corpus rules on their merged ``states``, as (corpus position, rule, hit)."""
+    """The hits of the corpus rules on their merged ``states``, as (corpus position, rule, hit).
+
+    Each rule's state leaves ``states`` as the rule finishes (consumed), so a state is freed
+    before the next rule's finish makes its own temporaries.
+    """
     inputs = inputs or Inputs()
     out: list[tuple[int, Rule, CorpusHit]] = []
     for rule in rules:
         if not isinstance(rule, CorpusRule) or rule.code not in states:
             continue
         try:
-            hits = list(rule.finish(states[rule.code], inputs))
+            hits = list(rule.finish(states.pop(rule.code), inputs))
         except Exception as exc:
             raise RuleError(f"rule {rule.code} crashed on the corpus: {type(exc).__name__}: {exc}") from exc
         out += [(hit.pos, rule, hit) for hit in hits]
@@ -406,15 +410,46 @@ class EngineResult:
     positions: list[int] = field(default_factory=list)  # corpus position of each findings row
 
 
-def _sorted(parts: Sequence[pd.DataFrame]) -> tuple[pd.DataFrame, list[int]]:
+def _sorted(parts: list[pd.DataFrame]) -> tuple[pd.DataFrame, list[int]]:
     """The findings table of ``parts`` (frames of findings rows with ``_pos``) in report
-    order, and each row's ``_pos``."""
+    order, and each row's ``_pos``. ``parts`` is emptied: the frames are freed once joined,
+    so the sort holds two copies of the findings at most, not three."""
     frames = [f for f in parts if len(f)]
+    parts.clear()
     if not frames:
         return empty_findings(), []
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frames.clear()
     frame = frame.sort_values(["_pos", "start", "end", "rule", "message"], kind="mergesort")
     return frame.drop(columns="_pos").reset_index(drop=True)[list(FINDING_COLUMNS)], frame["_pos"].tolist()
+
+
+class Findings:
+    """The chunks' findings frames as the engine collects them, in corpus order.
+
+    A chunk's findings as a frame take a third of the memory of its rows as dicts, but a
+    frame of a few hundred rows carries some 50 KB of its own (index, blocks, Arrow string
+    arrays): a million segments would hold 500 of them. So every ``BLOCK`` frames are joined
+    into one, which keeps the order and the values (the report sorts them all anyway).
+    """
+
+    BLOCK = 32
+
+    def __init__(self) -> None:
+        self.blocks: list[pd.DataFrame] = []
+        self.recent: list[pd.DataFrame] = []
+
+    def add(self, frame: pd.DataFrame) -> None:
+        self.recent.append(frame)
+        if len(self.recent) >= self.BLOCK:
+            self.blocks.append(pd.concat(self.recent, ignore_index=True))
+            self.recent = []
+
+    def take(self) -> list[pd.DataFrame]:
+        """Every frame collected, in order; this holds none of them any more."""
+        frames = [*self.blocks, *self.recent]
+        self.blocks, self.recent = [], []
+        return frames
 
 
 class ReferenceCheck:
@@ -491,13 +526,13 @@ def _run(
 
     every = rules if rules is not None else rules_of(plan)
     states: dict[str, Any] = {}
-    found: list[pd.DataFrame] = []  # each chunk's findings as a frame: a third of the dicts' memory
+    found = Findings()
     sums: list[scoring.CorpusSums] = []
     for part in iterate_in(executor, run_chunk, tasks()):
         frame = in_flight.popleft()
         states = merge_states(every, [states, part.states])  # as chunks arrive, in order
         if part.rows:
-            found.append(pd.DataFrame(part.rows))
+            found.add(pd.DataFrame(part.rows))
         if part.scores is not None:
             sums = [scoring.merge_sums([*sums, part.scores])]
         store.add(StoredChunk(frame, part.languages, None if part.scores is None else part.scores.segments))
@@ -505,11 +540,15 @@ def _run(
             progress(len(store), None if total is None else max(total, len(store)))
     corpus = scoring.corpus_scores(sums[0], plan.scoring) if sums else {}
     if pooled:
-        findings, positions = _sorted(found)
+        findings, positions = _sorted(found.take())
         return EngineResult(findings, store, corpus, states, positions)
     hits = finish(every, states, Inputs(lookup=store.scan))
     rows = corpus_rows(hits, store.at({pos for pos, _, _ in hits}, base), plan.config)
-    findings, positions = _sorted([*found, pd.DataFrame(rows)] if rows else found)
+    frames = found.take()
+    if rows:
+        frames.append(pd.DataFrame(rows))
+        del rows
+    findings, positions = _sorted(frames)
     return EngineResult(findings, store, corpus, positions=positions)
 
 

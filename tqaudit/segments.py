@@ -125,7 +125,9 @@ class UniqueIds:
         """Raise for a repeated id; ``again`` reads the ids once more, chunk by chunk."""
         if len(self._hashes) < 2:
             return
-        hashes = np.sort(np.concatenate(self._hashes))
+        hashes = np.concatenate(self._hashes)
+        self._hashes = [hashes]  # the pieces freed: one array, sorted in place
+        hashes.sort()
         shared = set(hashes[1:][hashes[1:] == hashes[:-1]].tolist())
         if not shared:
             return

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from bisect import bisect_left
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import IO
 
+import numpy as np
 import pandas as pd
 
 from tqaudit.chunk import SegmentRow
@@ -169,11 +169,12 @@ class SegmentStore:
     def scan(self, positions: Collection[int], base: int = 0) -> Iterator[tuple[int, SegmentRow]]:
         """(position, texts) of the rows at corpus ``positions``, in corpus order, read chunk
         by chunk as they are taken (a corpus rule reading back many rows holds few at once)."""
-        wanted = sorted(positions)
+        # an array, not a list: a corpus rule may read back most of a million rows
+        wanted = np.sort(np.fromiter(positions, np.int64, len(positions)))
         start = base
-        for chunk in self.chunks() if wanted else ():
+        for chunk in self.chunks() if len(wanted) else ():
             end = start + len(chunk.segments)
-            here = wanted[bisect_left(wanted, start) : bisect_left(wanted, end)]
+            here = wanted[np.searchsorted(wanted, start) : np.searchsorted(wanted, end)].tolist()
             if here:
                 columns = [chunk.segments[c].to_numpy() for c in SegmentRow._fields]
                 for pos in here:

@@ -2,7 +2,8 @@
 
 Text cells that a spreadsheet would evaluate as a formula are prefixed with an apostrophe
 (see :func:`tqaudit.io.writers.neutralize_formula`). ``segments.csv`` lists every segment:
-it is written chunk by chunk from the audit's segment store, never built as one table.
+it is written chunk by chunk from the audit's segment store, never built as one table;
+``findings.csv`` is written in pieces of rows too.
 """
 
 from __future__ import annotations
@@ -40,5 +41,17 @@ def segments_csv(result: AuditResult) -> Iterator[str]:
         yield csv_text(with_counts(chunk, counts), header=index == 0)
 
 
+# Findings written per piece of ``findings.csv``: the text of a million-segment audit's
+# findings is never one string (a slice's CSV is the same bytes as its rows in the whole's).
+FINDINGS_PIECE = 5000
+
+
+def findings_csv(findings: pd.DataFrame) -> Iterator[str]:
+    """``findings.csv`` in pieces of ``FINDINGS_PIECE`` rows (the header with the first)."""
+    yield csv_text(findings.iloc[:FINDINGS_PIECE], header=True)
+    for start in range(FINDINGS_PIECE, len(findings), FINDINGS_PIECE):
+        yield csv_text(findings.iloc[start : start + FINDINGS_PIECE], header=False)
+
+
 def render(result: AuditResult) -> dict[str, str | Iterator[str]]:
-    return {"findings.csv": csv_text(result.findings), "segments.csv": segments_csv(result)}
+    return {"findings.csv": findings_csv(result.findings), "segments.csv": segments_csv(result)}

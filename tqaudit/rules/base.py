@@ -226,7 +226,7 @@ class Inputs:
         """The segments at corpus ``positions``, in corpus order, read as they are taken."""
         if self.lookup is None:
             raise RuntimeError("no segment lookup: corpus rules finish through the engine")
-        return self.lookup(positions) if positions else iter(())
+        return self.lookup(positions) if len(positions) else iter(())  # an array has no truth value
 
     def rows(self, positions: Collection[int]) -> dict[int, SegmentRow]:
         """The segments at corpus ``positions`` (a few: they are all in memory at once)."""

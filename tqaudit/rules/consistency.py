@@ -91,10 +91,10 @@ def merge_groups(states: Sequence[Groups]) -> Groups:
 
 @dataclass(slots=True)
 class PairRows:
-    """The state of a rule that groups whole segments (CN001, CN002): three 64-bit numbers
-    per segment it keeps (its group's hash, its variant's hash, its corpus position), in
-    arrays, not texts: a million segments cost 24 MB. The texts of the few groups rendered
-    several ways are read back by position when the rule finishes.
+    """The state of a rule that groups whole segments (CN001, CN002): three numbers per
+    segment it keeps (its group's 64-bit hash, its variant's, its corpus position in 32
+    bits where it fits), in arrays, not texts: a million segments cost 20 MB. The texts of
+    the few groups rendered several ways are read back by position when the rule finishes.
 
     Rows are added in corpus order, chunk after chunk (``parts`` is consumed by ``merge``).
     """
@@ -108,30 +108,55 @@ class PairRows:
         """``other``'s rows (which come later in the corpus) after these."""
         self.parts.extend(other.parts)
         if len(self.parts) > 64:  # one array per 64 chunks: a bounded list, a cheap concat
-            self.parts = [self.arrays()]
+            self._compact()
+
+    def _compact(self) -> None:
+        """The parts joined into one, a column at a time: the pieces of a column are freed
+        once it is joined, so joining costs one column beside the state, not a second state."""
+        if len(self.parts) < 2:
+            return
+        columns = [list(c) for c in zip(*self.parts, strict=True)]
+        self.parts = []
+        joined = []
+        for index, pieces in enumerate(columns):
+            joined.append(np.concatenate(pieces))
+            columns[index] = []
+        self.parts = [(joined[0], joined[1], joined[2])]
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(group hashes, variant hashes, positions) of every row, in corpus order."""
         if not self.parts:
             empty = np.zeros(0, dtype=np.uint64)
             return empty, empty, np.zeros(0, dtype=np.int64)
-        columns = zip(*self.parts, strict=True)
-        return tuple(np.concatenate(c) for c in columns)  # type: ignore[return-value]
+        self._compact()
+        return self.parts[0]
 
     def several_ways(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """Per group with two variants or more: its rows' variant hashes and positions, in
-        corpus order (groups in the order of their first row)."""
+        corpus order (groups in the order of their first row).
+
+        A million rows are sorted here, so the temporaries are few and short-lived: the
+        sort order, the sorted group hashes and one column of flags at a time; the spans of
+        the (few) groups found are looked up in the sorted hashes.
+        """
         groups, variants, positions = self.arrays()
         if not len(groups):
             return
-        order = np.lexsort((positions, groups))  # by group, then corpus order
-        g, v = groups[order], variants[order]
-        starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-        ends = np.r_[starts[1:], len(g)]
-        mixed = np.r_[False, (v[1:] != v[:-1]) & (g[1:] == g[:-1])]  # a change of variant in a group
-        counts = np.add.reduceat(mixed.astype(np.int64), starts)
-        picked = [(int(positions[order[s]]), s, e) for s, e, n in zip(starts, ends, counts, strict=True) if n]
-        for _, start, end in sorted(picked):
+        if bool((positions[1:] > positions[:-1]).all()):  # rows come in corpus order
+            order = np.argsort(groups, kind="stable")  # by group, then corpus order
+        else:
+            order = np.lexsort((positions, groups))
+        g = groups[order]
+        mixed = g[1:] == g[:-1]
+        v = variants[order]
+        mixed &= v[1:] != v[:-1]  # a change of variant within a group
+        del v
+        found = np.unique(g[1:][mixed])  # the hashes of the groups rendered several ways
+        del mixed
+        starts, ends = np.searchsorted(g, found, "left"), np.searchsorted(g, found, "right")
+        del g
+        firsts = positions[order[starts]].tolist()
+        for _, start, end in sorted(zip(firsts, starts.tolist(), ends.tolist(), strict=True)):
             rows = order[start:end]
             yield variants[rows], positions[rows]
 
@@ -150,8 +175,9 @@ def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tup
     """Each group rendered several ways, as (document, its variants): variants in order of
     first occurrence, each with the text of its first occurrence (``column`` of the segment).
     Only the occurrences a message locates (the first ``LOCATED`` of each variant) are read
-    back; the others are counted."""
+    back; the others are counted. ``state`` is consumed."""
     found = list(state.several_ways())
+    state.parts = []  # consumed: its arrays freed before the rows are read back
     located: list[list[bool]] = []
     for variant_keys, _ in found:
         seen: dict[int, int] = {}
@@ -365,7 +391,9 @@ def _collect_pairs(
             positions.append(pos)
     if not positions:
         return PairRows()
-    arrays = (np.array(groups, np.uint64), np.array(variants, np.uint64), np.array(positions, np.int64))
+    # positions as 32-bit numbers while they fit (every corpus short of two billion rows)
+    width = np.int32 if max(positions) <= np.iinfo(np.int32).max else np.int64
+    arrays = (np.array(groups, np.uint64), np.array(variants, np.uint64), np.array(positions, width))
     return PairRows([arrays])
 
 
@@ -553,18 +581,21 @@ class NameIndex:
             self.keys = [np.unique(np.concatenate(self.keys), axis=0)]
             self.blocks = [np.unique(np.concatenate(self.blocks), axis=0)]
 
-    def candidate_rows(self) -> tuple[list[int], set[int]]:
-        """Corpus positions of the rows of every document that may hold a finding, in order,
-        and the positions that are the last row of their document."""
+    def candidate_rows(self) -> tuple[np.ndarray, set[int]]:
+        """Corpus positions of the rows of every document that may hold a finding, in order
+        (an array: they may be most of the corpus), and the positions that are the last row
+        of their document. The index is consumed (its arrays freed)."""
         docs = _docs_with_two(np.concatenate(self.keys)) | _docs_with_two(np.concatenate(self.blocks))
         if not docs:
-            return [], set()
+            return np.zeros(0, dtype=np.int64), set()
         rows = np.concatenate(self.rows)
+        self.rows, self.keys, self.blocks = [], [], []  # consumed: freed before the read-back
         rows = rows[np.isin(rows[:, 0], np.fromiter(docs, dtype=np.uint64))]
-        rows = rows[np.argsort(rows[:, 1], kind="stable")]
+        if not bool((rows[1:, 1] > rows[:-1, 1]).all()):  # rows come in corpus order
+            rows = rows[np.argsort(rows[:, 1], kind="stable")]
         positions = rows[:, 1].astype(np.int64)
         _, last = np.unique(rows[::-1, 0], return_index=True)  # each document's last row
-        return positions.tolist(), set(positions[len(rows) - 1 - last].tolist())
+        return positions, set(positions[len(rows) - 1 - last].tolist())
 
 
 def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
