@@ -470,11 +470,14 @@ class Lexicon:
         compounds = bool(header.get("suffix")) or self.joiner.fullmatch("") is not None
         parts = []
         end = "" if compounds else r"(?![^\W\d_])"
+        # with nothing after them, the words that start with another one of the set are
+        # found where it is: left out, they leave the same rows (and a third of the pattern)
+        shortest = _shortest if compounds else set
         if strong:  # `below zero`, `unter null`
-            body = word_start_trie(strong, *_WORD_EDGE).replace("\\ ", r"\s+")
+            body = word_start_trie(shortest(strong), *_WORD_EDGE).replace("\\ ", r"\s+")
             parts.append(f"{body}{end}")
         if weak:
-            joined = f"(?:{self.joiner.pattern})(?:{trie_alternation(self.atoms)})"
+            joined = f"(?:{self.joiner.pattern})(?:{trie_alternation(shortest(self.atoms))})"
             parts.append(f"{word_start_trie(weak, *_WORD_EDGE)}{joined}{end}")
         other = []
         if (strong or weak) and scales - cjk:  # `5k`, `20Mio.`
@@ -783,6 +786,14 @@ class Lexicon:
             }
         aliases = _aliases(value, "", None, year=year)
         return Mention(m.start(), m.end(), m.group(), keys, checked=checked, aliases=aliases, word=True)
+
+
+def _shortest(words: Iterable[str]) -> set[str]:
+    """The ``words`` that do not start with another of them (one without a space, which a
+    pattern matches literally): a pattern of words followed by nothing matches at the same
+    places with the longer words left out (`fünf` matches where `fünfzig` does)."""
+    found = set(words)
+    return {w for w in found if not any(w[:i] in found and " " not in w[:i] for i in range(1, len(w)))}
 
 
 @dataclass(frozen=True)
