@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,6 +44,56 @@ def test_zipf_equals_wordfreq(fresh_cache: Path, lang: str) -> None:
     # incl. languages whose words wordfreq transforms (Turkish i, Arabic marks)
     for word in [*_sample(lang, 400), "istanbul", "iş", "схваташ", "kalimat", "straße", "ς"]:
         assert wordfreqs.zipf(word, lang) == wordfreq.zipf_frequency(word, lang), word
+
+
+# Words of letters joined by hyphens or apostrophes, whose tokens tqaudit finds itself:
+# elisions (`l'`, `qu'`), curly apostrophes, `ß` and capitals (case folding), Greek sigma.
+_JOINED = [
+    "weiß", "Großbritannien", "STRASSE", "Iran's", "I'll", "thief’s", "McDonald's", "O'Brien",
+    "rock'n'roll", "l'homme", "L'Homme", "l’homme", "qu'il", "qu'aujourd'hui", "aujourd'hui",
+    "d'Artagnan", "hy'é", "Amazon-Gründer", "Feiertag-Wochenenden", "x-y-z", "мар’яною",
+    "промтекс-ориент", "ΟΔΟΣ", "œuvre", "ǅemal",
+]  # fmt: skip
+
+
+def _joined_sample(lang: str, n: int) -> list[str]:
+    words = [w for bucket in wordfreq.get_frequency_list(lang)[:3000] for w in bucket]
+    rng = random.Random(lang)
+    out = list(_JOINED)
+    for _ in range(n):
+        a, b = rng.choice(words), rng.choice(words)
+        joined = a + rng.choice(["-", "'", "’"]) + b
+        out += [joined, joined.title(), joined.upper(), f"{rng.choice(['l', 'qu', 's', 'lo'])}'{b}"]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr", "ru", "uk", "cs", "el"])
+def test_joined_words_are_tokenised_as_wordfreq_does(fresh_cache: Path, lang: str) -> None:
+    found = 0
+    for word in _joined_sample(lang, 300):
+        tokens = wordfreqs._joined_tokens(word, lang)
+        if tokens is not None:
+            found += 1
+            assert tokens == wordfreq.lossy_tokenize(word, lang), word
+        assert wordfreqs.zipf(word, lang) == wordfreq.zipf_frequency(word, lang), word
+    assert found > 600  # most of them take the path without wordfreq
+
+
+def test_joined_words_are_read_without_importing_wordfreq(fresh_cache: Path) -> None:
+    code = (
+        "import sys\n"
+        "from tqaudit import wordfreqs\n"
+        f"values = [wordfreqs.zipf(w, lang) for w in {_JOINED!r} for lang in ('en', 'de', 'fr', 'ru')]\n"
+        "assert 'wordfreq' not in sys.modules, 'wordfreq imported'\n"
+        "assert any(values)\n"
+    )
+    for lang in ("en", "de", "fr", "ru"):  # the tables are built (with wordfreq) beforehand
+        wordfreqs.zipf("house", lang)
+    env = {**os.environ, "TQAUDIT_CACHE_DIR": str(fresh_cache)}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    # a word with digits or of a language that transforms its words still needs wordfreq
+    assert wordfreqs._joined_tokens("A320neo", "en") is None
+    assert wordfreqs._joined_tokens("İstanbul", "tr") is None
 
 
 def test_plain_languages_are_those_wordfreq_leaves_unchanged() -> None:

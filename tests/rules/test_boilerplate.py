@@ -62,3 +62,34 @@ def test_separator_look_ahead_keeps_every_match() -> None:
 def test_units_split_at_every_kind_of_separator() -> None:
     text = "One two. Three! 四五。六 x，y | z - w\nv"
     assert [text[s:e] for s, e in units(text)] == ["One two.", "Three!", "四五。", "六 x", "y", "z", "w", "v"]
+
+
+def test_rows_that_may_match_are_those_may_match_passes() -> None:
+    """The literals looked for in a chunk's texts joined: the same texts as one by one,
+    with a literal at a text's start or end, split over two texts, in capitals, and after
+    an `İ` whose lower case is longer (the offsets of the joined text must still hold)."""
+    import random
+
+    packs = PackSet.default()
+    rng = random.Random(5)
+    for lang in ("en", "de", "ru"):
+        matcher = build_matcher(packs.for_languages("boilerplate", "", lang))
+        assert matcher is not None and matcher.literals
+        literals = list(matcher.literals)
+        texts = ["", "İİİ", "Nothing to see here."]
+        for _ in range(400):
+            literal = rng.choice(literals)
+            cut = rng.randrange(len(literal) + 1)
+            texts += [
+                literal,
+                literal.upper(),
+                f"İ{literal}",
+                f"Some words {literal} and more",
+                literal[:cut],
+                literal[cut:],
+                f"İİ x {literal.title()}",
+            ]
+        rng.shuffle(texts)
+        expected = [i for i, text in enumerate(texts) if matcher.may_match(text)]
+        assert matcher.may_match_rows(texts) == expected
+        assert 0 < len(expected) < len(texts)

@@ -4,9 +4,11 @@ texts."""
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 
 import tqaudit
 from tqaudit.packs import PackSet
@@ -76,3 +78,28 @@ def test_a_document_in_one_cell_is_not_read() -> None:
     frame = pd.DataFrame([{**row, "target": short}, {**row, "target": long}])
     result = tqaudit.audit(frame, tqaudit.Config(select=(rule.code,), fail_on="never"))
     assert sorted(set(result.findings["segment_id"].astype(str))) == ["1"]
+
+
+@pytest.mark.parametrize("lang", ["de", "cs", "ru", "uk", "en"])
+def test_the_word_probe_without_longer_words_finds_the_same_texts(
+    lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where words compound, the word probe leaves out the words that start with another
+    one (`fünfzig` after `fünf`): it must pick the same texts as the probe of every word."""
+    from tqaudit.rules import numbers
+
+    lexicon = _lexicon(lang)
+    monkeypatch.setattr(numbers, "_shortest", set)
+    every = _lexicon(lang)
+    assert every.word_probe != lexicon.word_probe or lang == "en"  # left alone without compounds
+    rng = random.Random(lang)
+    forms = sorted(every.atoms)
+    texts = [f"{a}{tail}" for a in forms for tail in ("", "x", " und ", "-")]
+    joiner = " a " if lang in ("cs", "ru", "uk") else " und "
+    texts += [
+        f"{rng.choice(forms)}{joiner}{rng.choice(forms)}{rng.choice(['', 'ý', 'er'])}" for _ in range(3000)
+    ]
+    texts += [f"x{a} {a[:-1]} 5{a}" for a in forms]
+    found = [lexicon.word_probe.found(t.lower()) for t in texts]
+    assert found == [every.word_probe.found(t.lower()) for t in texts]
+    assert any(found) and not all(found)

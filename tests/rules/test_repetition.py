@@ -5,6 +5,10 @@ from __future__ import annotations
 import itertools
 import random
 
+import pandas as pd
+
+from tqaudit.chunk import Chunk
+from tqaudit.rules import load_rules
 from tqaudit.rules.repetition import _WORD, _coded_periods, _codes, _gap, _layout, _pair_periods
 
 
@@ -48,3 +52,45 @@ def test_run_reach_answers_as_the_list_of_runs_did() -> None:
             reach.add(start, end)
             i, end_asked = rng.randrange(words), rng.randint(1, words)
             assert (reach.reach(i) >= end_asked) == any(s <= i and end_asked <= e for s, e in runs)
+
+
+def test_rows_left_out_by_the_shared_words_have_no_doubled_word_nor_loop() -> None:
+    """RP001 and RP002 read only the targets that :func:`target_words` keeps (or that hold
+    `İ`): on random texts of few words, case variants, hyphens, apostrophes and marks, every
+    text their patterns match is kept."""
+    from tqaudit.rules.repetition import (
+        _FOLDS_APART,
+        RepeatedWord,
+        RepetitionLoop,
+        _doubled,
+        _repeating_words,
+    )
+
+    loop = RepetitionLoop()._loop
+    rng = random.Random(11)
+    vocabulary = ["go", "Go", "GO", "don't", "re-go", "ΣΑΣ", "σας", "istanbul", "İstanbul", "x", "2"]
+    separators = [" ", " ", " ", ", ", "; ", "-", "'", ". ", "  "]
+    doubled = loops = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(vocabulary) + rng.choice(separators) for _ in range(rng.randint(1, 9)))
+        words = _repeating_words(text)
+        if RepeatedWord._pattern.search(text):
+            doubled += 1
+            assert _doubled(words) or _FOLDS_APART in text, text
+        if loop.search(text):
+            loops += 1
+            assert words is not None or _FOLDS_APART in text, text
+    assert doubled > 1000 and loops > 50  # both patterns were met often
+
+
+def test_a_word_doubled_in_case_forms_that_fold_apart_is_found() -> None:
+    from tqaudit.rules.repetition import _FOLDS_APART, _repeating_words
+
+    text = "They flew to İstanbul istanbul on Monday."
+    assert _FOLDS_APART in text and _repeating_words(text) is None  # folded, the words differ
+    hits = list(
+        load_rules()["RP001"]().check(
+            Chunk.from_frame(pd.DataFrame({"source": ["Они улетели."], "target": [text]}))
+        )
+    )
+    assert [(h.start, h.end) for h in hits] == [(13, 30)]

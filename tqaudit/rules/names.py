@@ -82,6 +82,8 @@ def sentence_initial(text: str, start: int, dashes: bool = True) -> bool:
 
     In an alphabetic text (``dashes``) a spaced dash, a smiley or an emoji also ends a
     sentence; around a Latin word in Chinese or Japanese they do not."""
+    if start >= 2 and text[start - 1] == " " and (text[start - 2].isalnum() or text[start - 2] == ","):
+        return False  # most words: after a word and one space, inside a sentence (as the walk finds)
     i = start - 1
     while i >= 0 and (text[i] in _OPENERS or (dashes and _symbol(text[i]))):
         i -= 1
@@ -98,6 +100,7 @@ def _symbol(char: str) -> bool:
     return char > "\u2000" and unicodedata.category(char)[0] in "SCM"
 
 
+@lru_cache(maxsize=65536)  # a corpus repeats its words
 def kind_of(word: str) -> str:
     """`code` (acronym, camel case, letters with digits), `name` (capitalised) or ``""``."""
     letters = [c for c in word if c.isalpha()]
@@ -123,6 +126,7 @@ def camel_case(word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65536)  # a corpus repeats its words
 def word_script(word: str) -> str:
     """`LATIN`, `CYRILLIC`, ... when every letter of ``word`` is of one script, else ``""``."""
     found = {scripts.script_of(c) for c in word if c.isalpha()}
@@ -139,6 +143,11 @@ class Candidate:
     start: int
     run: tuple[str, ...] = ()  # the whole name (`Maribel Ortega`) whose last word this is
     evidence: str = ""  # why a rule takes it for a name or code
+
+    def copy(self) -> Candidate:
+        """A copy that a rule may annotate (not ``dataclasses.replace``, which looks the
+        fields up on every call)."""
+        return Candidate(self.text, self.kind, self.script, self.start, self.run, self.evidence)
 
 
 def source_candidates(text: str, title_case_share: float, lang: str = "") -> list[Candidate]:
@@ -534,7 +543,7 @@ class _CarriedOver(Rule):
             found = [
                 cand
                 for cand in map(
-                    dataclasses.replace, _shared_candidates(source, self.opts["title_case_share"], pair.src)
+                    Candidate.copy, _shared_candidates(source, self.opts["title_case_share"], pair.src)
                 )
                 if self._wants(cand, pair) and self._is_candidate(cand, source, pair)
             ]

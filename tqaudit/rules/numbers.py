@@ -66,6 +66,8 @@ _LONGEST_COMPOUND = 64
 # A source or target longer than this is a document in one cell, not a segment: its numbers
 # are not read (tens of thousands of them cost seconds, and they cannot be paired anyway).
 _LONGEST_TEXT = 100_000
+# Rows and sources whose reading FD001 keeps for the rest of a run (most rows are not read).
+_REMEMBERED = 20_000
 
 
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
@@ -391,6 +393,9 @@ class Lexicon:
         unit_alts += [trie_alternation(cjk)] if cjk else []
         self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
+        # what a text says, looked at once per distinct (lower-case) text of the run: the
+        # outputs of several systems share a source, and systems often agree
+        self.says_words = functools.lru_cache(maxsize=16384)(self.word_probe.found)
 
     def _form_ends(self, word: str, pos: int, forms: frozenset[str]) -> Iterator[int]:
         """Where a number word of ``forms`` written at ``pos`` of ``word`` ends, longest first."""
@@ -465,11 +470,14 @@ class Lexicon:
         compounds = bool(header.get("suffix")) or self.joiner.fullmatch("") is not None
         parts = []
         end = "" if compounds else r"(?![^\W\d_])"
+        # with nothing after them, the words that start with another one of the set are
+        # found where it is: left out, they leave the same rows (and a third of the pattern)
+        shortest = _shortest if compounds else set
         if strong:  # `below zero`, `unter null`
-            body = word_start_trie(strong, *_WORD_EDGE).replace("\\ ", r"\s+")
+            body = word_start_trie(shortest(strong), *_WORD_EDGE).replace("\\ ", r"\s+")
             parts.append(f"{body}{end}")
         if weak:
-            joined = f"(?:{self.joiner.pattern})(?:{trie_alternation(self.atoms)})"
+            joined = f"(?:{self.joiner.pattern})(?:{trie_alternation(shortest(self.atoms))})"
             parts.append(f"{word_start_trie(weak, *_WORD_EDGE)}{joined}{end}")
         other = []
         if (strong or weak) and scales - cjk:  # `5k`, `20Mio.`
@@ -780,6 +788,14 @@ class Lexicon:
         return Mention(m.start(), m.end(), m.group(), keys, checked=checked, aliases=aliases, word=True)
 
 
+def _shortest(words: Iterable[str]) -> set[str]:
+    """The ``words`` that do not start with another of them (one without a space, which a
+    pattern matches literally): a pattern of words followed by nothing matches at the same
+    places with the longer words left out (`fünf` matches where `fünfzig` does)."""
+    found = set(words)
+    return {w for w in found if not any(w[:i] in found and " " not in w[:i] for i in range(1, len(w)))}
+
+
 @dataclass(frozen=True)
 class Probe:
     """Patterns searched one after the other: a text is found when one of them matches.
@@ -974,7 +990,8 @@ def _digit_groups(text: str) -> Iterator[tuple[str, str, str]]:
         pos = m.end()
 
 
-def _digit_strings(text: str) -> list[str]:
+@functools.lru_cache(maxsize=16384)  # once per distinct text of the run (see ``says_words``)
+def _digit_strings(text: str) -> tuple[str, ...]:
     """The digit strings of ``text``, sorted (a letter before one is `L`, a CJK one nothing)."""
     out = []
     for lead, digits, symbol in _digit_groups(text):
@@ -983,8 +1000,7 @@ def _digit_strings(text: str) -> list[str]:
         if _GROUPED.match(digits):  # `1,686` = `1.686`, `9,9` = `9.9`: compared by value
             digits = _spelling(digits)
         out.append(lead + digits + symbol.strip())
-    out.sort()
-    return out
+    return tuple(sorted(out))
 
 
 def _settle(src: Side, tgt: Side) -> None:
@@ -1015,12 +1031,6 @@ class Pair:
         found_s, found_t = map(_ANY_DIGIT.search, sources), map(_ANY_DIGIT.search, targets)
         digits = list(map(any, zip(found_s, found_t, strict=True)))
         rows = range(len(sources))
-        # what a source says is looked at once per distinct source (systems share sources)
-        source_probe = functools.cache(self.source.word_probe.found)
-        source_digits = functools.cache(_digit_strings)
-        # and what a target says once per distinct target (systems often agree)
-        target_probe = functools.cache(self.target.word_probe.found)
-        target_digits = functools.cache(_digit_strings)
         # no digit: a checked number word or two Han numerals (a quick regex, then the exact look)
         plain = list(compress(rows, (not d for d in digits)))
         source_words = self.source.saying_number(sources[i] for i in plain)
@@ -1028,10 +1038,12 @@ class Pair:
         wordy = [i for i in plain if sources[i] in source_words or targets[i] in target_words]
         for i in compress(rows, digits):
             source, target = sources[i], targets[i]
+            # each distinct text looked at once in the run (systems share sources and
+            # often agree): ``says_words`` and ``_digit_strings`` are cached
             if (
-                source_probe(source.lower())
-                or target_probe(target.lower())
-                or source_digits(source) != target_digits(target)
+                self.source.says_words(source.lower())
+                or self.target.says_words(target.lower())
+                or _digit_strings(source) != _digit_strings(target)
             ):
                 wordy.append(i)
         return iter(sorted(wordy))
@@ -1131,6 +1143,11 @@ class NumberMismatch(Rule):
 
     def prepare(self) -> None:
         self._lexicons: dict[str, Lexicon] = {}
+        # the findings of each distinct row, and the numbers of each distinct source, for
+        # the whole run (a source comes with every system's translation, in several chunks;
+        # systems often write the same translation)
+        self._rows: dict[tuple[int, str, str], list[Hit]] = {}
+        self._sources: dict[tuple[int, str], Side] = {}
 
     def lexicon(self, lang: str) -> Lexicon:
         """The lexicon of ``lang`` (digits only when it has no ``numbers.<lang>`` pack)."""
@@ -1146,20 +1163,27 @@ class NumberMismatch(Rule):
         for pair, rows in self.by_language(chunk, self._pair):
             sources = [chunk.sources[r] for r in rows]
             targets = [chunk.targets[r] for r in rows]
-            # each distinct source is read once (the outputs of several systems share it)
-            read = functools.cache(functools.partial(_side, pair.source))
-            # and each distinct row once (systems often write the same translation)
-            found: dict[tuple[str, str], list[Hit]] = {}
             for i in pair.worth_reading(sources, targets):
                 if not sources[i].strip() or not targets[i].strip():
                     continue
                 if len(sources[i]) > _LONGEST_TEXT or len(targets[i]) > _LONGEST_TEXT:
                     continue
-                row = (sources[i], targets[i])
-                if row not in found:
-                    found[row] = list(self._compare(pair, *row, read(sources[i])))
-                for hit in found[row]:
+                for hit in self._row_hits(pair, sources[i], targets[i]):
                     yield Hit(rows[i], hit.start, hit.end, hit.message, None)
+
+    def _row_hits(self, pair: Pair, source: str, target: str) -> list[Hit]:
+        """The findings of a row, found once per distinct row of the run."""
+        key = (id(pair), source, target)  # a pair lives as long as the rule (``by_language``)
+        found = self._rows.get(key)
+        if found is None:
+            read = self._sources.get((id(pair), source))
+            if read is None:
+                read = self._sources[(id(pair), source)] = _side(pair.source, source)
+            found = self._rows[key] = list(self._compare(pair, source, target, read))
+            if len(self._rows) > _REMEMBERED:  # a long run: start afresh rather than grow
+                self._rows.clear()
+                self._sources.clear()
+        return found
 
     def _compare(self, pair: Pair, source: str, target: str, read: Side | None = None) -> Iterator[Hit]:
         """The findings of one row; ``read`` is the source's side when already read."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, regex_hits
+from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, regex_hits, remap
 from tqaudit.rules.registry import register
 
 # A back-to-back repeat in a source: a word or a run of up to eight words written twice
@@ -50,6 +50,38 @@ def source_repeats(source: str) -> bool:
 # apostrophes (`low-power`, `don't` are one word, so `что что-то` is no repeat).
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _FULL_STOP = re.compile(r"[.!?…。！？]")
+# The one letter whose case folding differs from that of its lower case as the regex
+# engine takes it (`İ` folds to `i̇`, matches `i`): a target with it is always read whole.
+_FOLDS_APART = "\u0130"
+
+
+def target_words(chunk: Chunk) -> list[list[str] | None]:
+    """The words of each target as the repetition rules compare them (:data:`_WORD`, case
+    folded), None for a target where no word follows itself and no pair of neighbouring
+    words occurs twice (most targets: nothing repeats there).
+
+    Computed once per chunk for RP001-RP005. A doubled word of RP001 (a pattern with a
+    case-insensitive back reference) is two equal neighbours here; the second and third
+    copies of a loop of RP002 are a word doubled or a pair written twice; a phrase of
+    RP003-RP005 is a pair written twice. The rules read only the targets kept here (and
+    those with :data:`_FOLDS_APART`).
+    """
+    return chunk_memo(chunk, "words", lambda: list(map(_repeating_words, chunk.targets)))
+
+
+def _repeating_words(text: str) -> list[str] | None:
+    words = list(map(str.casefold, _WORD.findall(text)))
+    if len(set(words)) == len(words):
+        return None
+    pairs = list(pairwise(words))
+    if len(set(pairs)) < len(pairs) or any(map(eq, words, words[1:])):
+        return words
+    return None
+
+
+def _doubled(words: list[str] | None) -> bool:
+    """Whether two neighbouring words are equal."""
+    return words is not None and any(map(eq, words, words[1:]))
 
 
 @dataclass(frozen=True)
@@ -212,8 +244,12 @@ class RepeatedWord(Rule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         texts = chunk.targets
-        hits = regex_hits(texts, self._pattern, "Word '{word}' is repeated", lambda m: m.group("word"))
-        for hit in hits:
+        shared = target_words(chunk)
+        rows = [r for r, t in enumerate(texts) if _doubled(shared[r]) or _FOLDS_APART in t]
+        found = regex_hits(
+            [texts[r] for r in rows], self._pattern, "Word '{word}' is repeated", lambda m: m.group("word")
+        )
+        for hit in remap(found, rows):
             text = texts[hit.row]
             words = text[hit.start : hit.end].split()
             lang = scripts.base_language(chunk.tgt_langs[hit.row])
@@ -317,7 +353,11 @@ class RepetitionLoop(Rule):
         # the first word of a loop's unit occurs min_repeats times, a unit apart: only
         # such rows meet the regex
         least = max(2, self.opts["min_repeats"])
-        rows = [r for r, t in enumerate(texts) if _may_loop(t, least)]
+        rows: Sequence[int] = range(len(texts))
+        if least >= 4:  # the second and third copies are then whole words of the target
+            shared = target_words(chunk)
+            rows = [r for r in rows if shared[r] is not None or _FOLDS_APART in texts[r]]
+        rows = [r for r in rows if _may_loop(texts[r], least)]
         for sub in regex_hits([texts[r] for r in rows], self._loop, ""):
             hit = Hit(rows[sub.row], sub.start, sub.end, "")
             text = texts[hit.row][hit.start : hit.end]
@@ -386,7 +426,7 @@ class RunReach:
         return best
 
 
-def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
+def _tandem_repeats(text: str, max_words: int, words: list[str] | None = None) -> list[tuple[int, int, int]]:
     """(first word, unit length, end word) of each periodic run of 2+ words.
 
     Words ``first`` to ``end`` (exclusive) repeat with period ``k``: at least two copies.
@@ -395,7 +435,8 @@ def _tandem_repeats(text: str, max_words: int) -> list[tuple[int, int, int]]:
     whose unit is itself a repeat of a shorter unit (`go go go go`) belongs to the
     shorter period (RP001/RP002) and is left out; each word is in at most one repeat.
     """
-    words = list(map(str.casefold, _WORD.findall(text)))
+    if words is None:
+        words = list(map(str.casefold, _WORD.findall(text)))
     n = len(words)
     if len(set(words)) == n:
         return []  # no word occurs twice: no unit can repeat
@@ -524,8 +565,11 @@ def find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[
 def _find_repeats(chunk: Chunk, max_words: int, joiners: frozenset[str]) -> list[Repeat]:
     """The repeats of :func:`find_repeats`, computed."""
     found: list[Repeat] = []
-    for row, text in enumerate(chunk.targets):
-        repeats = _tandem_repeats(text, max_words)
+    for row, words in enumerate(target_words(chunk)):
+        if words is None:
+            continue  # no pair of words occurs twice: nothing repeats
+        text = chunk.targets[row]
+        repeats = _tandem_repeats(text, max_words, words)
         if not repeats:
             continue
         spans, gaps = _layout(text)
