@@ -94,3 +94,45 @@ def test_a_word_doubled_in_case_forms_that_fold_apart_is_found() -> None:
         )
     )
     assert [(h.start, h.end) for h in hits] == [(13, 30)]
+
+
+def _naive_tandem_repeats(words: list[str], max_words: int) -> list[tuple[int, int, int]]:
+    """The definition of :func:`_tandem_repeats`, position by position: for each period
+    from 1 up, the longest periodic run from each word, kept when it holds two copies, is
+    inside no run kept before and its unit is no repeat of a shorter unit."""
+    runs: list[tuple[int, int]] = []
+    out: list[tuple[int, int, int]] = []
+    for k in range(1, max_words + 1):
+        i = 0
+        while i + k < len(words):
+            j = i
+            while j + k < len(words) and words[j] == words[j + k]:
+                j += 1
+            end = j + k
+            unit = words[i : i + k]
+            periodic = any(k % p == 0 and unit[p:] == unit[:-p] for p in range(1, k // 2 + 1))
+            if j > i and end - i >= 2 * k and not periodic and not any(s <= i and end <= e for s, e in runs):
+                runs.append((i, end))
+                if k >= 2:
+                    out.append((i, k, end))
+                i = end
+            else:
+                i += 1
+    return out
+
+
+def test_tandem_repeats_are_the_naive_search_on_short_and_long_segments() -> None:
+    """The search reads only runs of positions long enough to hold two copies (numpy for a
+    long segment): the same repeats as trying every word for every period."""
+    from tqaudit.rules.repetition import _VECTOR_WORDS, _tandem_repeats
+
+    rng = random.Random(5)
+    for size, vocabulary, most in [(12, 2, 6), (40, 3, 10), (120, 5, 30), (30, 25, 10)] * 60 + [
+        (_VECTOR_WORDS + 300, 6, 40)
+    ] * 3:
+        words = [f"w{rng.randrange(vocabulary)}" for _ in range(size)]
+        if rng.random() < 0.5:  # a loop pasted in: long periodic runs
+            at, unit = rng.randrange(size), words[: rng.randint(1, most)]
+            words[at:at] = unit * rng.randint(2, 5)
+        text = " ".join(words)
+        assert _tandem_repeats(text, most, words) == _naive_tandem_repeats(words, most), text[:200]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -449,25 +448,21 @@ def _tandem_repeats(text: str, max_words: int, words: list[str] | None = None) -
     out: list[tuple[int, int, int]] = []
     for k in sorted(periods):
         i = 0
-        starts, offsets = _comebacks(words, codes, k)
-        at = 0
-        while at < len(starts):
-            if starts[at] < i:
-                at = bisect.bisect_left(starts, i, at)  # skip the starts inside a run at once
-                continue
-            i = int(starts[at])
-            # the run ends k words after the first position past i whose word does not come back
-            end = int(starts[bisect.bisect_right(offsets, offsets[at], at) - 1]) + 1 + k
-            inside = runs.reach(i) >= end  # `go go go go` at k=2
-            if end - i >= 2 * k and not inside and not _periodic(words[i : i + k]):
-                runs.add(i, end)
+        for first, last in _blocks(words, codes, k):
+            if last < i:
+                continue  # inside the run found last
+            start = max(first, i)
+            end = last + 1 + k  # the words from start to end repeat with period k
+            inside = runs.reach(start) >= end  # `go go go go` at k=2
+            if end - start >= 2 * k and not inside and not _periodic(words[start : start + k]):
+                runs.add(start, end)
                 if k >= _MIN_WORDS:
-                    out.append((i, k, end))
+                    out.append((start, k, end))
                 i = end
             else:
-                # a later start up to end - k has the same end, a rotation of the same
+                # a later start of the block has the same end, a rotation of the same
                 # unit and is as short or as inside: it fails too (retrying each was quadratic)
-                i = max(i + 1, end - k + 1)
+                i = last + 2
     return out
 
 
@@ -505,17 +500,30 @@ def _codes(words: list[str]) -> np.ndarray:
     return np.fromiter((ids.setdefault(w, len(ids)) for w in words), dtype=np.int64, count=len(words))
 
 
-def _comebacks(words: list[str], codes: np.ndarray | None, k: int) -> tuple[Any, Any]:
-    """The positions whose word comes back ``k`` words on (where a run of period ``k`` may
-    start), and each one's offset from its index: consecutive positions have the same
-    offset, so a run's positions are found by bisection, not word by word. Two lists; with
-    ``codes`` (a long segment: up to 200 periods of its length) two numpy arrays, compared
-    in numpy."""
+def _blocks(words: list[str], codes: np.ndarray | None, k: int) -> list[tuple[int, int]]:
+    """(first, last) of each run of consecutive positions whose word comes back ``k`` words
+    on, left out when shorter than ``k`` positions: the words ``first`` to ``last + k`` then
+    repeat with period ``k``, and a run needs ``k`` such positions to hold two copies.
+
+    Most positions where a word comes back stand alone (`the` ... `the`): keeping only the
+    long runs leaves the search a few candidates, not a Python step per position. With
+    ``codes`` (a long segment: up to 200 periods of its length) the runs are found in numpy.
+    """
     if codes is None:
         starts = list(compress(range(len(words) - k), map(eq, words, words[k:])))
-        return starts, list(map(operator.sub, starts, range(len(starts))))
+        if not starts:
+            return []
+        firsts = [p for p, q in zip(starts, [-2, *starts[:-1]], strict=True) if p != q + 1]
+        lasts = [p for p, q in zip(starts, [*starts[1:], -2], strict=True) if q != p + 1]
+        return [(f, last) for f, last in zip(firsts, lasts, strict=True) if last - f + 1 >= k]
     found = np.flatnonzero(codes[k:] == codes[:-k])
-    return found, found - np.arange(len(found))
+    if not len(found):
+        return []
+    breaks = np.flatnonzero(np.diff(found) != 1)
+    heads = found[np.concatenate(([0], breaks + 1))]
+    tails = found[np.concatenate((breaks, [len(found) - 1]))]
+    keep = tails - heads + 1 >= k
+    return list(zip(heads[keep].tolist(), tails[keep].tolist(), strict=True))
 
 
 # Segments of at least this many words compare their words in numpy.
