@@ -136,3 +136,23 @@ def test_tandem_repeats_are_the_naive_search_on_short_and_long_segments() -> Non
             words[at:at] = unit * rng.randint(2, 5)
         text = " ".join(words)
         assert _tandem_repeats(text, most, words) == _naive_tandem_repeats(words, most), text[:200]
+
+
+def test_a_long_text_skips_the_count_and_finds_the_same_loops() -> None:
+    """RP002 sends a text of 20,000 characters or more straight to its pattern: the loops
+    found there are those of the short text, shifted."""
+    import tqaudit
+    from tqaudit.rules.repetition import _COUNT_BELOW
+
+    short = "The military took the airport the airport the airport the airport. Никто не стрелял."
+    filler = " ".join(f"word{i}" for i in range(_COUNT_BELOW // 6)) + " "
+    assert len(filler) >= _COUNT_BELOW
+    frame = pd.DataFrame(
+        {"target": [short, filler + short, filler], "source": ["Военные заняли аэропорт."] * 3}
+    )
+    result = tqaudit.audit(frame, tqaudit.Config(select=("RP002",), fail_on="never"))
+    found = sorted(zip(result.findings["segment_id"], result.findings["start"], strict=True))
+    assert [(seg, start - (len(filler) if seg == "2" else 0)) for seg, start in found] == [
+        ("1", 18),
+        ("2", 18),
+    ]

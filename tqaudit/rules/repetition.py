@@ -279,6 +279,10 @@ class RepeatedWord(Rule):
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+# Texts of at least this many characters skip :func:`_may_loop` (RP002).
+_COUNT_BELOW = 20_000
+
+
 def _may_loop(text: str, least: int) -> bool:
     """Whether ``text`` has a word written ``least`` times at equal distances (in words):
     the first word of a loop's unit is. Most texts are ruled out by their count of
@@ -356,7 +360,9 @@ class RepetitionLoop(Rule):
         if least >= 4:  # the second and third copies are then whole words of the target
             shared = target_words(chunk)
             rows = [r for r in rows if shared[r] is not None or _FOLDS_APART in texts[r]]
-        rows = [r for r in rows if _may_loop(texts[r], least)]
+        # the pattern itself is linear: a long text (which almost always has some word
+        # three times at equal distances) goes to it without the count
+        rows = [r for r in rows if len(texts[r]) >= _COUNT_BELOW or _may_loop(texts[r], least)]
         for sub in regex_hits([texts[r] for r in rows], self._loop, ""):
             hit = Hit(rows[sub.row], sub.start, sub.end, "")
             text = texts[hit.row][hit.start : hit.end]
