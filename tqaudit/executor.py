@@ -67,8 +67,11 @@ class Executor:
         streaming its input in chunks is never read ahead of the audit."""
         if not self.parallel:
             return (func(t) for t in tasks)
-        pool = self._get_pool()
-        return in_order(lambda task: pool.submit(func, task), tasks, self.window)
+        return in_order(lambda task: self._submit(func, task), tasks, self.window)
+
+    def _submit(self, func: Callable[[T], R], task: T) -> Any:
+        """A future of ``func(task)`` run by a worker."""
+        return self._get_pool().submit(func, task)
 
     @property
     def window(self) -> int:
@@ -76,11 +79,14 @@ class Executor:
         return 2 * self.jobs
 
     def map_list(self, func: Callable[[T], R], tasks: Iterable[T]) -> list[R]:
-        """``map`` collected: a small task list runs in-process, where a pool costs more."""
+        """``map`` collected, with this process working too: every task but the first is
+        sent to the pool at once and the first runs here meanwhile (this process would
+        only wait otherwise, and one worker fewer starts). A single task runs here."""
         todo = list(tasks)
-        if len(todo) <= 1:
+        if len(todo) <= 1 or not self.parallel:
             return [func(t) for t in todo]
-        return list(self.map(func, todo))
+        sent = [self._submit(func, t) for t in todo[1:]]
+        return [func(todo[0]), *(f.result() for f in sent)]
 
 
 def in_order(submit: Callable[[T], Any], tasks: Iterable[T], window: int) -> Iterator[Any]:
@@ -166,10 +172,9 @@ class DaskExecutor(Executor):
                 part.close()
         self._client = self._cluster = None
 
-    def map(self, func: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
-        """``func(task)`` on the cluster, yielded in task order as each one completes."""
-        client = self._get_client()
-        return in_order(lambda task: client.submit(func, task, pure=False), tasks, self.window)
+    def _submit(self, func: Callable[[T], R], task: T) -> Any:
+        """A future of ``func(task)`` run on the cluster."""
+        return self._get_client().submit(func, task, pure=False)
 
 
 def make_executor(jobs: int = 1, engine: str = "local", scheduler: str | None = None) -> Executor:

@@ -89,9 +89,17 @@ def segment_scores(
     opts = as_options(options)
     hyps = [clean(h) for h in hyps]
     refs = clean_streams(refs)
-    names = list(opts.metrics)
-    stats = segment_statistics(names, opts, hyps, refs, executor)
-    return pd.DataFrame({name: sentence_scores(name, opts, stats[name]) for name in names})
+    tasks = [(hyps[s], [r[s] for r in refs], opts) for s in slices(len(hyps), executor)]
+    parts = run_in(executor, _scores_job, tasks)
+    return pd.DataFrame({name: [x for part in parts for x in part[name]] for name in opts.metrics})
+
+
+def _scores_job(task: _ChunkTask) -> dict[str, list[float]]:
+    """Segment scores of one slice: statistics and the scores made from them in the same
+    worker (the scores, not the statistics, travel back)."""
+    hyps, refs, opts = task
+    stats = segment_statistics(list(opts.metrics), opts, hyps, refs)
+    return {name: sentence_scores(name, opts, stats[name]) for name in opts.metrics}
 
 
 def _streams(segments: pd.DataFrame, columns: Sequence[str]) -> list[list[str | None]]:
