@@ -18,6 +18,7 @@ from tqaudit.errors import ConfigError
 from tqaudit.executor import Executor
 from tqaudit.io.writers import write_csv
 from tqaudit.scoring import ScoreResult, score_file
+from tqaudit.scoring.stats import WORKER_MODULES
 
 MetricsOpt = Annotated[
     str, typer.Option("--metrics", "-m", metavar="LIST", help="Comma-separated: bleu, chrf, ter.")
@@ -108,7 +109,7 @@ def score(
         "ter_normalized": ter_normalized or None,
         "ter_case_sensitive": ter_case_sensitive or None,
     }
-    with Executor(jobs) as executor:
+    with Executor(jobs, preload=WORKER_MODULES) as executor:
         result = score_file(
             str(hyp),
             [str(r) for r in ref],
@@ -189,7 +190,7 @@ def compare(
     if resamples is not None and resamples < 1:
         raise ConfigError(f"--resamples must be at least 1, got {resamples}")
     options = {"metrics": metrics, "tokenize": tokenize, "chrf_word_order": chrf_word_order}
-    with Executor(jobs) as executor:
+    with Executor(jobs, preload=WORKER_MODULES) as executor:
         result = compare_files(
             str(baseline),
             [str(c) for c in candidates],

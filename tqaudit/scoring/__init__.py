@@ -27,27 +27,64 @@ Nothing here starts processes: parallel work goes through an
 
 from __future__ import annotations
 
-from tqaudit.scoring.api import ScoreResult, score_file, score_segments, score_texts, segment_scores
-from tqaudit.scoring.corpus import (
-    ChunkScores,
-    CorpusScore,
-    CorpusSums,
-    corpus_scores,
-    merge_sums,
-    score_chunk,
-    sentence_scores,
-)
-from tqaudit.scoring.options import (
-    BLEU_ALIASES,
-    DEFAULT_METRICS,
-    METRIC_CLASSES,
-    ScoringOptions,
-    as_options,
-    make_metric,
-    parse_metrics,
-    parse_options,
-)
-from tqaudit.scoring.stats import check_references, clean, num_refs, segment_statistics
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tqaudit.scoring.api import ScoreResult, score_file, score_segments, score_texts, segment_scores
+    from tqaudit.scoring.corpus import (
+        ChunkScores,
+        CorpusScore,
+        CorpusSums,
+        corpus_scores,
+        merge_sums,
+        score_chunk,
+    )
+    from tqaudit.scoring.options import (
+        BLEU_ALIASES,
+        DEFAULT_METRICS,
+        METRIC_CLASSES,
+        ScoringOptions,
+        as_options,
+        make_metric,
+        parse_metrics,
+        parse_options,
+    )
+    from tqaudit.scoring.stats import check_references, clean, num_refs, segment_statistics, sentence_scores
+
+# Where each name of the package lives. Imported on first use: a score worker process
+# imports the statistics modules alone, not the tables (pandas) the API builds.
+_HOME = {
+    **dict.fromkeys(("ScoreResult", "score_file", "score_segments", "score_texts", "segment_scores"), "api"),
+    **dict.fromkeys(
+        ("ChunkScores", "CorpusScore", "CorpusSums", "corpus_scores", "merge_sums", "score_chunk"), "corpus"
+    ),
+    **dict.fromkeys(
+        (
+            "BLEU_ALIASES",
+            "DEFAULT_METRICS",
+            "METRIC_CLASSES",
+            "ScoringOptions",
+            "as_options",
+            "make_metric",
+            "parse_metrics",
+            "parse_options",
+        ),
+        "options",
+    ),
+    **dict.fromkeys(
+        ("check_references", "clean", "num_refs", "segment_statistics", "sentence_scores"), "stats"
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'tqaudit.scoring' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tqaudit.scoring.{_HOME[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BLEU_ALIASES",

@@ -16,10 +16,9 @@ from tqaudit.scoring.corpus import (
     corpus_scores,
     merge_sums,
     score_chunk,
-    sentence_scores,
 )
 from tqaudit.scoring.options import ScoringOptions, as_options, parse_options
-from tqaudit.scoring.stats import Streams, check_references, clean, clean_streams, segment_statistics, slices
+from tqaudit.scoring.stats import Streams, check_references, clean, clean_streams, scores_job, slices
 from tqaudit.segments import reference_columns
 
 
@@ -90,16 +89,8 @@ def segment_scores(
     hyps = [clean(h) for h in hyps]
     refs = clean_streams(refs)
     tasks = [(hyps[s], [r[s] for r in refs], opts) for s in slices(len(hyps), executor)]
-    parts = run_in(executor, _scores_job, tasks)
+    parts = run_in(executor, scores_job, tasks)
     return pd.DataFrame({name: [x for part in parts for x in part[name]] for name in opts.metrics})
-
-
-def _scores_job(task: _ChunkTask) -> dict[str, list[float]]:
-    """Segment scores of one slice: statistics and the scores made from them in the same
-    worker (the scores, not the statistics, travel back)."""
-    hyps, refs, opts = task
-    stats = segment_statistics(list(opts.metrics), opts, hyps, refs)
-    return {name: sentence_scores(name, opts, stats[name]) for name in opts.metrics}
 
 
 def _streams(segments: pd.DataFrame, columns: Sequence[str]) -> list[list[str | None]]:

@@ -19,13 +19,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from tqaudit.errors import InputError
-from tqaudit.scoring import charstats
 from tqaudit.scoring.options import METRIC_CLASSES, ScoringOptions, as_options, make_metric
-from tqaudit.scoring.stats import Streams, clean, clean_streams, extract, nrefs_of, ref_counts
+from tqaudit.scoring.stats import (
+    Streams,
+    clean,
+    clean_streams,
+    extract,
+    nrefs_of,
+    ref_counts,
+    sentence_scores,
+)
 
 Stat = float | int
 
@@ -89,18 +95,6 @@ def _sum(rows: Sequence[list[Stat]]) -> list[Stat]:
     from sacrebleu.utils import sum_of_lists
 
     return list(sum_of_lists(rows))
-
-
-def sentence_scores(name: str, options: ScoringOptions, stats: Iterable[Any]) -> list[float]:
-    """Segment scores of metric ``name`` from per-segment statistics (as ``sacrebleu -sl``)."""
-    sent = make_metric(name, options.for_metric(name), sentence=True)
-    if charstats.applies(sent):
-        rows = list(stats)
-        if not rows:
-            return []
-        scores = charstats.f_scores(np.array(rows), sent.beta, sent.char_order, sent.eps_smoothing)
-        return [float(x) for x in scores]
-    return [float(sent._compute_score_from_stats(s).score) for s in stats]
 
 
 def score_chunk(
