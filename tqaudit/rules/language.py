@@ -373,11 +373,10 @@ class SourceScriptLeak(_LanguageRule):
         if leaked <= allowed and not know.mostly(target, leaked, self.opts["min_share"]):
             return  # only a whole target in an allowed script is reported, and this is not one
         masked = masker(target)
-        letters = list(know.letters(target, masked))
         expected = "/".join(sorted(_script_label(s) for s in native))
         if whole_target(
             target,
-            letters,
+            know.weighted(target, unmasked=True),
             leaked,
             native,
             masked,
@@ -387,7 +386,9 @@ class SourceScriptLeak(_LanguageRule):
             main = _script_label(know.dominant(target))
             yield Hit(row, -1, -1, f"Target is written in {main}, the source's script, not {expected}")
             return
-        for run in runs(target, letters, lambda s: s in leaked and s not in allowed):
+        shown = leaked - allowed  # letter by letter only when a script is reported in runs
+        letters = list(know.letters(target, masked)) if shown else []
+        for run in runs(target, letters, lambda s: s in shown):
             text = target[run.start : run.end]
             if self._lookalike(text, native):
                 continue
@@ -463,24 +464,27 @@ class MixedScriptWord(_LanguageRule):
             hits = []
             copied = _SourceCopies(source)
             own = script_chars(preferred)  # (every character of the target is seen by now)
+            judged: dict[str, tuple[str, str] | None] = {}  # each distinct word judged once
             for m in _WORD.finditer(target):
                 word = m.group()
                 if word.isascii() or own.issuperset(word):
                     continue  # all Latin or all the target's script: no mix, no other script
-                hit = self._word(row, m, glyphs, checked, preferred)
-                if hit is None:
-                    hit = self._lone(row, m, glyphs, checked, preferred)
-                if hit is not None and not copied(target, hit):
-                    hits.append(hit)
+                if word not in judged:
+                    judged[word] = self._word(word, glyphs, checked, preferred) or self._lone(
+                        word, glyphs, checked, preferred
+                    )
+                found = judged[word]
+                if found is not None and not copied(target, m.start(), m.end()):
+                    hits.append(Hit(row, m.start(), m.end(), *found))
             dominant = self.knowledge.dominant(target) if hits else preferred
             if dominant == preferred or dominant not in checked:
                 yield from hits  # (a target wholly in another script is LG003's or LG006's)
 
     def _lone(
-        self, row: int, m: re.Match[str], glyphs: dict[str, str], checked: set[str], preferred: str
-    ) -> Hit | None:
-        """A single letter of another script that looks like one of ``preferred`` (105х195)."""
-        char = m.group()
+        self, char: str, glyphs: dict[str, str], checked: set[str], preferred: str
+    ) -> tuple[str, str] | None:
+        """(message, suggestion) for a single letter of another script that looks like one
+        of ``preferred`` (105х195)."""
         if len(char) != 1:
             return None
         script = char_script(char)
@@ -490,18 +494,16 @@ class MixedScriptWord(_LanguageRule):
             return None
         if char_script(new) != preferred:
             return None
-        return Hit(
-            row,
-            m.start(),
-            m.end(),
+        return (
             f"{_script_label(script)} {char!r} in {_script_label(preferred)} text; did you mean {new!r}?",
             new,
         )
 
     def _word(
-        self, row: int, m: re.Match[str], glyphs: dict[str, str], checked: set[str], preferred: str
-    ) -> Hit | None:
-        word = m.group()
+        self, word: str, glyphs: dict[str, str], checked: set[str], preferred: str
+    ) -> tuple[str, str] | None:
+        """(message, suggestion) for a word of two checked scripts whose minority letters all
+        have a look-alike in the majority's script."""
         letters = [(ch, char_script(ch)) for ch in word]
         counts: dict[str, int] = {}
         for _, s in letters:
@@ -519,13 +521,8 @@ class MixedScriptWord(_LanguageRule):
         found = ", ".join(repr(ch) for ch in dict.fromkeys(minority))
         means = ", ".join(repr(f) for f in dict.fromkeys(fixed))
         suggestion = "".join(glyphs[ch] if ch in minority else ch for ch in word)
-        return Hit(
-            row,
-            m.start(),
-            m.end(),
-            f"Word {word!r} mixes {other} {found} into {_script_label(major)}; did you mean {means}?",
-            suggestion,
-        )
+        message = f"Word {word!r} mixes {other} {found} into {_script_label(major)}; did you mean {means}?"
+        return message, suggestion
 
 
 class _SourceCopies:
@@ -543,17 +540,18 @@ class _SourceCopies:
         self.source = source
         self._runs: set[str] | None = None
 
-    def __call__(self, target: str, hit: Hit) -> bool:
+    def __call__(self, target: str, start: int, end: int) -> bool:
+        """Whether the flagged ``target[start:end]`` is a copy of the source."""
         if not self.source:
             return False
-        snippet = target[max(0, hit.start - 1) : hit.end + 1]
-        if hit.start == 0 or hit.end >= len(target):
+        snippet = target[max(0, start - 1) : end + 1]
+        if start == 0 or end >= len(target):
             return snippet in self.source
-        if self._runs is None:
-            src = self.source
-            self._runs = {
-                src[m.start() - 1 : m.end() + 1]
-                for m in _WORD.finditer(src)
-                if m.start() > 0 and m.end() < len(src)
-            }
+        if self._runs is None:  # every inner run with its neighbours, found in C
+            self._runs = set(_RUN_IN_PLACE.findall(self.source))
         return snippet in self._runs
+
+
+# A whole letter run of :data:`_WORD` with the character on either side (a zero-width match
+# at every position: runs that share a neighbour are all found).
+_RUN_IN_PLACE = re.compile(r"(?=([\W\d_][^\W\d_]+[\W\d_]))")

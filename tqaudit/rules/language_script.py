@@ -141,9 +141,10 @@ class ScriptKnowledge:
         return frozenset(scripts_in(set(text) - self.not_letters))
 
     def weighted(self, text: str, *, unmasked: bool = False) -> dict[str, int]:
-        """:func:`weighted` of :meth:`letters` (``unmasked``: outside :func:`masker`'s spans),
-        counted per distinct character in C rather than letter by letter: the same counts,
-        and the scripts in the same order (that of their first letter)."""
+        """:meth:`letters` counted per script, a Han, kana or hangul letter weighing
+        ``scripts.CJK_WEIGHT`` (``unmasked``: outside :func:`masker`'s spans). Counted per
+        distinct character in C rather than letter by letter: the same counts, and the
+        scripts in the same order (that of their first letter)."""
         if unmasked:
             spans = [m.span() for m in MASK.finditer(text)]
             if spans:
@@ -218,14 +219,6 @@ def runs(text: str, letters: list[tuple[int, str]], reported: Callable[[str], bo
     return out
 
 
-def weighted(letters: list[tuple[int, str]]) -> dict[str, int]:
-    """Letters per script, a Han, kana or hangul letter counting ``scripts.CJK_WEIGHT``."""
-    counts: dict[str, int] = {}
-    for _, s in letters:
-        counts[s] = counts.get(s, 0) + (scripts.CJK_WEIGHT if s in scripts.CJK else 1)
-    return counts
-
-
 def prose_words(text: str, foreign: frozenset[str], masked: Callable[[int], bool]) -> list[str]:
     """Words of ``script`` in ``text`` that read as running text rather than a name: all
     lower case and at least two letters (`powered`, `reset`), not `iPhone` or `Royal`."""
@@ -253,7 +246,7 @@ def native_words(text: str, native: frozenset[str], masked: Callable[[int], bool
 
 def whole_target(
     text: str,
-    letters: list[tuple[int, str]],
+    counts: Mapping[str, int],
     foreign: frozenset[str],
     native: frozenset[str],
     masked: Callable[[int], bool],
@@ -268,8 +261,9 @@ def whole_target(
     target must also have at most one word of its own scripts and a word of running text:
     `Royal Mail International Signed for` inside a Russian sentence is a name, `Tap
     Factory reset под Advanced.` is not Russian.
+    ``counts``: the weighted letters of ``text`` outside its masked spans
+    (:meth:`ScriptKnowledge.weighted` with ``unmasked``).
     """
-    counts = weighted(letters)
     total = sum(counts.values())
     if not total or sum(counts.get(s, 0) for s in foreign) < min_share * total:
         return False
@@ -346,13 +340,13 @@ class ForeignScript(Rule):
         self, row: int, target: str, source: str, native: frozenset[str], foreign: set[str]
     ) -> Iterator[Hit]:
         masked = masker(target)
-        letters = list(self.knowledge.letters(target, masked))
+        counts = self.knowledge.weighted(target, unmasked=True)
         expected = "/".join(sorted(label(s) for s in native))
         borrowed = {"LATIN"} if "LATIN" not in native else set()  # names, brands, codes
         for script in sorted(foreign):
             if whole_target(
                 target,
-                letters,
+                counts,
                 frozenset({script}),
                 native,
                 masked,
@@ -361,7 +355,10 @@ class ForeignScript(Rule):
             ):
                 yield Hit(row, -1, -1, f"Target is written in {label(script)}, not {expected}")
                 return
-        for run in runs(target, letters, lambda s: s in foreign and s not in borrowed):
+        # letter by letter only when a script is reported in runs (not for borrowed Latin)
+        shown = foreign - borrowed
+        letters = list(self.knowledge.letters(target, masked)) if shown else []
+        for run in runs(target, letters, lambda s: s in shown):
             text = target[run.start : run.end]
             if len(text) == 1 and run.script in self.symbols:
                 continue
@@ -378,16 +375,25 @@ class ForeignScript(Rule):
         with a Latin `o` is LG004's: it has a look-alike; `приvет` is this rule's)."""
         if not borrowed or native & scripts.CJK:
             return  # Chinese and Japanese write Latin names with no space between words
+        judged: dict[str, str | None] = {}  # each distinct word judged once (a long text repeats them)
         for m in _WORD.finditer(target):
             word = m.group()
-            found = {char_script(c) for c in word}
-            if not (found & native and found & borrowed) or masked(m.start()):
-                continue
-            stray = "".join(c for c in word if char_script(c) in borrowed)
-            if all(c in self.lookalikes for c in stray):
-                continue  # every stray letter has a look-alike: LG004's finding
-            own = label(sorted(found & native)[0])
-            yield Hit(row, m.start(), m.end(), f"Word {word!r} mixes Latin {stray!r} into {own}")
+            if word not in judged:
+                judged[word] = self._mix_message(word, native, borrowed)
+            message = judged[word]
+            if message is not None and not masked(m.start()):
+                yield Hit(row, m.start(), m.end(), message)
+
+    def _mix_message(self, word: str, native: frozenset[str], borrowed: set[str]) -> str | None:
+        """The finding's message for a word with borrowed letters among its own, or None."""
+        found = {char_script(c) for c in word}
+        if not (found & native and found & borrowed):
+            return None
+        stray = "".join(c for c in word if char_script(c) in borrowed)
+        if all(c in self.lookalikes for c in stray):
+            return None  # every stray letter has a look-alike: LG004's finding
+        own = label(sorted(found & native)[0])
+        return f"Word {word!r} mixes Latin {stray!r} into {own}"
 
 
 def source_script(know: ScriptKnowledge, src_lang: str, source: str) -> str:
@@ -421,9 +427,8 @@ def reported_whole(know: ScriptKnowledge, target: str, tgt_lang: str, min_share:
     foreign = frozenset(s for s in know.present(target) - native if s in know.known)
     if not native or not foreign:
         return False
-    masked = masker(target)
-    letters = list(know.letters(target, masked))
+    counts = know.weighted(target, unmasked=True)
     names_allowed = foreign <= {"LATIN"}
     return whole_target(
-        target, letters, foreign, native, masked, names_allowed=names_allowed, min_share=min_share
+        target, counts, foreign, native, masker(target), names_allowed=names_allowed, min_share=min_share
     )

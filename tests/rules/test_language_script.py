@@ -1,0 +1,85 @@
+"""Script counts of LG003/LG006: counted per distinct character, equal to the letter scan."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+
+import tqaudit
+from tqaudit.packs import PackSet
+from tqaudit.rules.language_script import ScriptKnowledge, masker
+from tqaudit.scripts import CJK, CJK_WEIGHT
+
+
+def _letter_counts(know: ScriptKnowledge, text: str) -> dict[str, int]:
+    """The letters outside masked spans, one by one, per script (Han, kana, hangul weigh 3)."""
+    counts: dict[str, int] = {}
+    for _, script in know.letters(text, masker(text)):
+        counts[script] = counts.get(script, 0) + (CJK_WEIGHT if script in CJK else 1)
+    return counts
+
+
+def test_weighted_outside_masked_spans_is_the_letter_by_letter_count() -> None:
+    know = ScriptKnowledge.from_pack(PackSet.default().get("language.scripts"))
+    pieces = [
+        "Москва",
+        "Пaриж",
+        "東京",
+        "ひらがな",
+        "한국",
+        "Αθήνα",
+        "sushi",
+        " ",
+        ", ",
+        "12",
+        "—",
+        "https://пример.рф/путь",
+        "@handle",
+        "user@mail.ru",
+        "www.site.com",
+        "r/python",
+        "\u00a0",
+    ]
+    rng = random.Random(3)
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert know.weighted(text, unmasked=True) == _letter_counts(know, text), text
+        assert list(know.weighted(text, unmasked=True)) == list(_letter_counts(know, text)), text
+
+
+def test_a_long_mixed_text_gives_the_findings_of_its_short_copy() -> None:
+    """LG004 and LG006 judge each distinct word once per text: a text repeated gives its
+    findings once per copy, at the copy's offsets."""
+    short = "Мoсква и Пaриж, приvет и sushiカbar. "
+    frame = pd.DataFrame(
+        {
+            "target": [short, short * 50],
+            "source": ["Moscow and Paris."] * 2,
+            "src_lang": ["en"] * 2,
+            "tgt_lang": ["ru"] * 2,
+        }
+    )
+    found = tqaudit.audit(frame, tqaudit.Config(select=("LG004", "LG006"), fail_on="never")).findings
+    one = found[found["segment_id"] == "1"]
+    many = found[found["segment_id"] == "2"]
+    assert len(one) >= 3 and len(many) == 50 * len(one)
+    first = many.sort_values("start").head(len(one))
+    assert sorted(zip(one["rule"], one["start"], one["message"], strict=True)) == sorted(
+        zip(first["rule"], first["start"], first["message"], strict=True)
+    )
+
+
+def test_lg004_finds_the_source_runs_with_their_neighbours_as_the_word_scan_did() -> None:
+    from tqaudit.rules.language import _RUN_IN_PLACE, _WORD
+
+    rng = random.Random(1)
+    pieces = ["Мoсква", "a", "1", "_", " ", ", ", "é", "東京", "x2y", "—", "\n", "ß"]
+    for _ in range(3000):
+        src = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 15)))
+        scan = {
+            src[m.start() - 1 : m.end() + 1]
+            for m in _WORD.finditer(src)
+            if m.start() > 0 and m.end() < len(src)
+        }
+        assert set(_RUN_IN_PLACE.findall(src)) == scan, src
