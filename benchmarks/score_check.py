@@ -31,6 +31,7 @@ from wmt_data import add_wmt_arguments, pair_folders, read_lines, with_ter
 
 from tqaudit import scoring
 from tqaudit.executor import Executor
+from tqaudit.scoring.stats import WORKER_MODULES
 
 LINE = re.compile(r"^\s*(?P<name>[^|\s]+)\|(?P<sig>\S+) = (?P<score>-?\d+\.\d+)")
 
@@ -52,9 +53,7 @@ def sacrebleu_sentences(refs: list[Path], hyp: Path, metric: str) -> list[str]:
     return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.split()
 
 
-def check_one(
-    pair: Path, hyp: Path, refs: list[Path], ter: bool, executor: Executor
-) -> dict[str, object]:
+def check_one(pair: Path, hyp: Path, refs: list[Path], ter: bool, executor: Executor) -> dict[str, object]:
     metrics = ["bleu", "chrf", *(["ter"] if ter else [])]
     cli = sacrebleu_corpus(refs, hyp, metrics)
     ours = scoring.score_file(
@@ -97,7 +96,7 @@ def main() -> int:
     started = time.perf_counter()
     rows: list[dict[str, Any]] = []
     segments = 0
-    with Executor(args.jobs) as executor:
+    with Executor(args.jobs, preload=WORKER_MODULES) as executor:
         for pair in pair_folders(args):
             ref = next(pair.glob("ref.*"))
             ref2 = sorted(pair.glob("ref2.*"))
