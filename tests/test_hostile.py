@@ -377,6 +377,16 @@ def test_a_300_digit_number_is_compared_not_crashed() -> None:
     assert len(_found("Paid " + "9" * 400 + " tenge.", "Оплачено 5 тенге.", "FD001")) == 1
 
 
+def test_a_run_of_hyphens_before_a_domain_name() -> None:
+    """A domain label is at most 63 characters: the run of hyphens is no label, the domain
+    after it is masked (an unbounded label was tried from every hyphen: quadratic)."""
+    from tqaudit.rules.language_script import MASK
+
+    assert [m.group() for m in MASK.finditer("-" * 50_000 + " x.com")] == ["x.com"]
+    assert [m.group() for m in MASK.finditer("a" * 63 + ".com " + "b" * 64 + ".com")] == ["a" * 63 + ".com"]
+    assert _found("-" * 50_000 + " x.com", "Тариф.", "LG001") == []
+
+
 # The e-mail alternative of the masks as written before it was made linear: the new one
 # must find exactly the same spans.
 _OLD_MASKS = {

@@ -36,9 +36,12 @@ if TYPE_CHECKING:
 # when the run has an ``@`` (not first) with ``.\w`` at least two characters after it, so it
 # is now tried at run starts only, checked by one lookahead, and matched without backtracking
 # over every ``@``: the same matches, linear time (tests/test_hostile.py compares them).
+# A domain's label is at most 63 characters (as in DNS): an unbounded label was tried from
+# every position of a long run of hyphens, each try scanning to the run's end (40,000
+# hyphens: over 20 s).
 MASK = re.compile(
     r"https?://\S+|www\.\S+|(?<!\S)(?=\S[^\s@]*@\S\S*?\.\w)\S*\.\w+|(?<!\w)[@#][A-Za-z0-9_]+#?|(?<!\w)r/\w+"
-    r"|(?<![\w.])(?:[\w-]+\.)+[a-z]{2,}(?!\w)(?:/\S*)?"
+    r"|(?<![\w.])(?:[\w-]{1,63}\.)+[a-z]{2,}(?!\w)(?:/\S*)?"
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _CHAR_SCRIPT: dict[str, str] = {}
