@@ -377,6 +377,12 @@ def test_a_300_digit_number_is_compared_not_crashed() -> None:
     assert len(_found("Paid " + "9" * 400 + " tenge.", "Оплачено 5 тенге.", "FD001")) == 1
 
 
+def test_unpaired_quotes_in_a_long_segment() -> None:
+    """PU002 counts a row's marks once, not once per mark (a row of many marks was quadratic)."""
+    assert len(_found("He said “yes. " * 20_001, "Он сказал: «да».", "PU002")) == 20_001
+    assert _found("'" * 50_000, "Он сказал.", "PU002") == []
+
+
 def test_a_run_of_hyphens_before_a_domain_name() -> None:
     """A domain label is at most 63 characters: the run of hyphens is no label, the domain
     after it is masked (an unbounded label was tried from every hyphen: quadratic)."""

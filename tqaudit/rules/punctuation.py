@@ -188,8 +188,13 @@ class UnpairedQuote(Rule):
         events = [ev for ev in pair_quotes(chunk.targets, style) if ev.kind != "mismatched"]
         spanning = _spanning_rows(chunk, events, self.opts["span"])
         targets = chunk.targets
+        even: dict[int, bool] = {}  # per row, not per mark: a row of many marks was quadratic
         for ev in events:
-            if ev.row in unbalanced or ev.row in spanning or _even_marks(targets[ev.row], style):
+            if ev.row in unbalanced or ev.row in spanning:
+                continue
+            if ev.row not in even:
+                even[ev.row] = _even_marks(targets[ev.row], style)
+            if even[ev.row]:
                 continue
             what = "never closed" if ev.kind == "unclosed" else "never opened"
             yield Hit(ev.row, ev.start, ev.end, f"Quotation mark '{ev.mark}' is {what}")
