@@ -52,6 +52,10 @@ STRINGS = {
     "same-word": lambda: "the " * 100_000,
     "words-12k": lambda: " ".join(f"word{i % 997}" for i in range(12_000)),
     "dashes": lambda: "-" * 40_000 + " x.com",
+    # quotation marks that never pair (PU002 once counted a row's marks once per mark)
+    "apostrophes": lambda: "'" * 40_001,
+    # twenty thousand numbers in one segment (FD001 reads each)
+    "numbers-20k": lambda: "1 " * 20_000,
     # a 25 KB document (the bundled sample feed's targets, with their untranslated Cyrillic)
     # pasted forty times into one cell: long repeats, and letters of two scripts throughout
     "document-40x": lambda: ((_document(25_000) + "\n") * 41)[:MB],
