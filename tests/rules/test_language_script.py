@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from tqaudit.packs import PackSet
-from tqaudit.rules.language_script import ScriptKnowledge, char_script, distinct_chars, scripts_in
+from tqaudit.rules.language_script import (
+    ScriptKnowledge,
+    char_script,
+    distinct_chars,
+    scripts_in,
+    text_scripts,
+)
 
 
 def test_present_scripts_read_from_the_shared_character_sets_are_each_texts_own() -> None:
@@ -19,6 +25,8 @@ def test_present_scripts_read_from_the_shared_character_sets_are_each_texts_own(
         "",
         "Ελληνικά και English",
         "Привет, мир",
+        "中丨文 and µ",
+        "丨",
     ]
     for _ in range(2):
         for text in texts:
@@ -28,4 +36,5 @@ def test_present_scripts_read_from_the_shared_character_sets_are_each_texts_own(
                 expected = {"LATIN"} if any(c.isalpha() for c in text) else set()
             assert know.present(text) == expected, text
             assert scripts_in(distinct_chars(text)) == {char_script(c) for c in set(text)} - {""}
+            assert text_scripts(text) == {char_script(c) for c in set(text)} - {""}
     assert distinct_chars("abca") == frozenset("abc")

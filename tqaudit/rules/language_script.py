@@ -77,6 +77,14 @@ def distinct_chars(text: str) -> frozenset[str]:
     return frozenset(text)
 
 
+@functools.lru_cache(maxsize=4096)
+def text_scripts(text: str) -> frozenset[str]:
+    """``scripts_in`` of the distinct characters of ``text``, once per text for the rules
+    that ask one after the other (each asking tests the text's characters against every
+    script seen so far)."""
+    return frozenset(scripts_in(distinct_chars(text)))
+
+
 def script_chars(script: str) -> set[str] | frozenset[str]:
     """The characters of ``script`` among those :func:`scripts_in` has seen (every
     character of a text once the text's characters went through it)."""
@@ -147,7 +155,10 @@ class ScriptKnowledge:
         """Scripts with at least one letter in ``text`` (cheap: distinct characters only)."""
         if text.isascii():
             return frozenset({"LATIN"}) if any(c.isalpha() for c in text) else frozenset()
-        return frozenset(scripts_in(distinct_chars(text) - self.not_letters))
+        chars = distinct_chars(text)
+        if self.not_letters.isdisjoint(chars):
+            return text_scripts(text)
+        return frozenset(scripts_in(chars - self.not_letters))
 
     def weighted(self, text: str, *, unmasked: bool = False) -> dict[str, int]:
         """:func:`weighted` of :meth:`letters` (``unmasked``: outside :func:`masker`'s spans),
