@@ -325,3 +325,17 @@ def test_name_words_read_without_match_objects_are_those_of_each_match() -> None
             expected.append(("d", match[1], key, row, placed))
     assert list(rule._names(chunk)) == expected
     assert any(e[4] is not None for e in expected) and any(e[4] is None for e in expected)
+
+
+def test_columns_transpose_rows_and_keep_the_width_without_rows() -> None:
+    from tqaudit.rules.consistency import _columns
+
+    rows = [("d1", "Tokayev", "tokaev"), ("d1", "Tokaev", "tokaev"), ("d2", "Macron", "macron")]
+    assert _columns(iter(rows), 3) == [
+        ["d1", "d1", "d2"],
+        ["Tokayev", "Tokaev", "Macron"],
+        ["tokaev"] * 2 + ["macron"],
+    ]
+    assert _columns(iter([]), 3) == [[], [], []]
+    with pytest.raises(ValueError):
+        _columns(iter([("a", "b"), ("c",)]), 2)

@@ -535,12 +535,12 @@ def _initial(text: str, start: int) -> bool:
 
 
 def _columns(rows: Iterable[tuple[str, ...]], width: int) -> list[list[str]]:
-    """``rows`` as ``width`` columns (empty columns for no rows)."""
-    columns: list[list[str]] = [[] for _ in range(width)]
-    for row in rows:
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return columns
+    """``rows`` as ``width`` columns (empty columns for no rows), transposed by ``zip`` in C
+    (a Python step per value cost CN003 a tenth of its time)."""
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    if columns and len(columns) != width:
+        raise ValueError(f"rows of {len(columns)} values, expected {width}")
+    return columns or [[] for _ in range(width)]
 
 
 def _hashes(texts: list[str]) -> np.ndarray:
