@@ -21,6 +21,7 @@ change is meant to keep behaviour (``cmp a.csv b.csv``).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections import defaultdict
@@ -85,9 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     frame = pd.DataFrame({name: [r[i] for r in rows] for i, name in enumerate(columns)})
     select = tuple(s for s in args.select.split(",") if s) or ("ALL",)
     config = tqaudit.Config(fail_on="never", jobs=1, select=select, ignore=langid_rules())
+    load = os.getloadavg()[0]
     start = time.process_time()
     result = tqaudit.audit(frame, config)
     total = time.process_time() - start
+    load_after = os.getloadavg()[0]
     rules = sum(spent.values())
     counts = result.findings["rule"].value_counts()
     lines = [
@@ -98,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         f"run signature `{result.signature}`.",
         "",
         f"Whole audit: **{total:.2f} CPU-s** ({len(frame) / total:,.0f} segments/CPU-s); "
-        f"inside rules: {rules:.2f} s; engine, reading and findings table: {total - rules:.2f} s.",
+        f"inside rules: {rules:.2f} s; engine, reading and findings table: {total - rules:.2f} s. "
+        f"Load (1-minute average, 2 CPUs) before/after: {load:.1f}/{load_after:.1f}; above 2 the "
+        "machine was shared and every figure is inflated (compare runs at the same load).",
         "",
         "| rule | CPU s | share | µs per segment | findings |",
         "|---|---|---|---|---|",

@@ -278,3 +278,64 @@ def test_pair_positions_past_32_bits_stay_exact() -> None:
     assert small.parts[0][2].dtype.itemsize == 4 and large.parts[0][2].dtype.itemsize == 8
     [(_, positions)] = list(merge_pairs([small, large]).several_ways())
     assert positions.tolist() == [0, 1, 2**31 + 5, 2**31 + 6]
+
+
+def test_name_words_read_without_match_objects_are_those_of_each_match() -> None:
+    """CN003 reads a target's names as strings and places them only for a name aligned to
+    the source's: the same (document, spelling, skeleton, position, aligned name) as
+    placing every match, for names at the text start, after a full stop or a quotation
+    mark, repeated, hyphenated, in both aligned and unaligned rows."""
+    from tqaudit.chunk import Chunk
+    from tqaudit.rules.consistency import NameVariants, _initial, _source_names, skeleton
+
+    targets = [
+        "Tokayev met Tokaev. Tokayev said «Kazakhstan» is Kassym-Jomart's home.",
+        "Nothing here at all.",
+        "Zelensky and Zelenskyy met Macron; Macron left. Zelensky stayed with Scholz.",
+        "«Maribel Ortega» said Ortega would go to Madrid, then Madrid again.",
+        "Maribel Ortega, Ortega, ORTEGA and Ortegas.",
+    ]
+    sources = [
+        "Токаев встретился с Токаевым. Казахстан — дом Касым-Жомарта.",
+        "Ничего.",
+        "Zelensky traf Macron. Scholz blieb.",
+        "Maribel Ortega dijo que iría a Madrid.",
+        "",
+    ]
+    frame = pd.DataFrame(
+        {
+            "segment_id": [str(i) for i in range(len(targets))],
+            "doc_id": ["d"] * len(targets),
+            "source": sources,
+            "target": targets,
+            "src_lang": ["ru", "ru", "de", "es", ""],
+            "tgt_lang": ["en"] * len(targets),
+        }
+    )
+    chunk = Chunk.from_frame(frame)
+    rule = NameVariants()
+    expected = []
+    for row, target in enumerate(targets):
+        for match in rule._pattern.finditer(target):
+            key = skeleton(match[1])
+            if len(key) < rule.opts["min_length"]:
+                continue
+            aligned = _source_names(sources[row]).get(key[:2])
+            placed = None if aligned is None or _initial(target, match.start()) else aligned
+            expected.append(("d", match[1], key, row, placed))
+    assert list(rule._names(chunk)) == expected
+    assert any(e[4] is not None for e in expected) and any(e[4] is None for e in expected)
+
+
+def test_columns_transpose_rows_and_keep_the_width_without_rows() -> None:
+    from tqaudit.rules.consistency import _columns
+
+    rows = [("d1", "Tokayev", "tokaev"), ("d1", "Tokaev", "tokaev"), ("d2", "Macron", "macron")]
+    assert _columns(iter(rows), 3) == [
+        ["d1", "d1", "d2"],
+        ["Tokayev", "Tokaev", "Macron"],
+        ["tokaev"] * 2 + ["macron"],
+    ]
+    assert _columns(iter([]), 3) == [[], [], []]
+    with pytest.raises(ValueError):
+        _columns(iter([("a", "b"), ("c",)]), 2)

@@ -100,3 +100,40 @@ def test_every_shipped_calque_pack_compiles_with_notes_and_sources() -> None:
         table = build_table([(name, pack.entries)])
         assert len(table.entries) >= len(pack.entries), name
         assert all(e["note"] and e["source"] for e in pack.entries), name
+
+
+def test_longest_word_prefilter_keeps_every_candidate_row() -> None:
+    """The rows set aside by the longest word of each phrase (looked for in the case-folded
+    text) are rows without a phrase: every shipped pack's phrases, written with other
+    dashes, spaces, apostrophes and case, cut in two, and inside other words, give the same
+    candidates with the prefilter as without it."""
+    import dataclasses
+    import random
+
+    packs = PackSet.default()
+    rng = random.Random(8)
+    dashes = ["-", " - ", "\u2013", " \u2014 ", "\u2011"]
+    for src, tgt in (("ru", "en"), ("de", "en"), ("zh", "en"), ("en", "de"), ("en", "ru")):
+        table = build_table((p.name, p.entries) for p in packs.for_languages("calque", src, tgt))
+        assert table.words is not None, (src, tgt)
+        phrases = sorted(table.entries)
+        texts = ["", "Nothing to see here.", "ẞ İ ǅ"]
+        for _ in range(300):
+            phrase = rng.choice(phrases)
+            written = phrase.replace("-", rng.choice(dashes)).replace("'", rng.choice("'\u2019\u02bc"))
+            written = written.replace(" ", rng.choice([" ", "  ", "\u00a0", "\n"]))
+            cut = rng.randrange(len(written) + 1)
+            texts += [
+                written,
+                written.upper(),
+                written.title(),
+                f"Some words {written}, and more",
+                f"x{written}y",
+                written[:cut],
+                written[cut:],
+            ]
+        rng.shuffle(texts)
+        unfiltered = dataclasses.replace(table, words=None)
+        expected = list(unfiltered.candidates(texts))
+        assert list(table.candidates(texts)) == expected
+        assert 0 < len(expected) < len(texts)

@@ -103,3 +103,25 @@ def test_the_word_probe_without_longer_words_finds_the_same_texts(
     found = [lexicon.word_probe.found(t.lower()) for t in texts]
     assert found == [every.word_probe.found(t.lower()) for t in texts]
     assert any(found) and not all(found)
+
+
+def test_saying_number_remembered_across_calls_is_says_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The verdicts kept between calls (sources come back in every system's chunk) are
+    those of ``says_number`` on each text: texts asked again, asked beside new ones,
+    repeated within one call, and asked after the memory was cleared for growing."""
+    import tqaudit.rules.numbers as numbers
+
+    monkeypatch.setattr(numbers, "_REMEMBERED", 40)
+    rng = random.Random(11)
+    for lang, words in (
+        ("en", ["two", "hundred", "twenty-one", "none", "often", "second", "Thirty", "fifth", "seven_"]),
+        ("de", ["zwei", "hundert", "einundzwanzig", "zweite", "keine", "Dreißig", "fünfjährige"]),
+    ):
+        lexicon = _lexicon(lang)
+        filler = ["the", "report", "said", "and", "it", "was", "x", "—", ",", "_"]
+        texts = [" ".join(rng.choices(words + filler * 3, k=rng.randrange(1, 7))) for _ in range(120)]
+        for _ in range(12):
+            asked = rng.sample(texts, rng.randrange(1, 60)) * rng.randrange(1, 3)
+            expected = {text for text in asked if lexicon.says_number(text)}
+            assert lexicon.saying_number(iter(asked)) == expected
+        assert 0 < len({t for t in texts if lexicon.says_number(t)}) < len(texts)

@@ -76,7 +76,7 @@ class Matcher:
     kinds: tuple[tuple[re.Pattern[str], bool, bool], ...]
     anchors: re.Pattern[str]  # lower-case literals, one of which every phrase contains
     unanchored: re.Pattern[str] | None  # the regex phrases without such a literal
-    literals: tuple[str, ...] = ()  # the literals of ``anchors``
+    literals: tuple[str, ...] = ()  # the literals of ``anchors`` that hold no other one
 
     def may_match(self, text: str) -> bool:
         """A quick test that every text with a phrase passes (most texts have none)."""
@@ -151,7 +151,10 @@ def build_matcher(packs: Sequence[Pack]) -> Matcher | None:
     # phrases with their word boundaries, which are tried at every position; as a prefix
     # tree, which the engine walks once per position instead of trying every literal
     quick = re.compile(trie_alternation(sorted(set(anchors))) or "(?!x)x")
-    literals = tuple(sorted(set(anchors)))
+    # a literal that holds another is found only in texts that hold the other: left out of
+    # the searches, which scan every text of a chunk once per literal (54 of 68 in English)
+    distinct = sorted(set(anchors))
+    literals = tuple(a for a in distinct if not any(b != a and b in a for b in distinct))
     return Matcher(kinds, quick, _alternation(unanchored) if unanchored else None, literals)
 
 

@@ -45,6 +45,9 @@ class CalqueTable:
     # than the case ('großartigen' folds to 'grossartigen', which no case-blind regex matches)
     written: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _scans: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, compare=False)
+    # the longest word of each canonical phrase as one prefix tree, for case-folded texts
+    # (None: a phrase without one, and every text is read)
+    words: re.Pattern[str] | None = None
 
     def candidates(self, targets: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
         """``(row, phrases)`` for the rows whose canonical form (:func:`phrase_key`) contains
@@ -54,9 +57,14 @@ class CalqueTable:
         spaces unified, so nothing is lost; the literal prefix tree runs in C, where a scan
         pattern of every phrase (spaces, dashes and apostrophes as classes, a hundred
         alternatives) is tried at every position of every text, several times slower.
+        Most texts hold no phrase: they are set aside by ``words`` on the case-folded text
+        alone (:func:`longest_word`), before the canonical form is made (half of the time).
         """
         quick = self.quick.search
+        words = self.words.search if self.words is not None else None
         for row, text in enumerate(targets):
+            if words is not None and not words(text.casefold()):
+                continue
             canonical = phrase_key(text)
             if quick(canonical):
                 yield row, tuple(k for k in self.entries if k in canonical)
@@ -90,6 +98,17 @@ def phrase_key(text: str) -> str:
         for apostrophe in _OTHER_APOSTROPHES:
             text = text.replace(apostrophe, "'")
     return " ".join(text.split())
+
+
+_KEY_BREAK = re.compile("[ \\-']")
+
+
+def longest_word(key: str) -> str:
+    """The longest run of a canonical phrase between spaces, hyphens and apostrophes ("" when
+    none). A text whose canonical form holds the phrase holds this run in its case-folded
+    form as it is: :func:`phrase_key` changes only spaces, dashes and apostrophes, and
+    the run has none of them."""
+    return max(_KEY_BREAK.split(key), key=len)
 
 
 def phrase_regex(phrase: str) -> str:
@@ -145,10 +164,12 @@ def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> Cal
                 entries.setdefault(key, []).append(entry)
                 if form.casefold() != form.lower():
                     written.setdefault(key, set()).add(form)
+    runs = {longest_word(k) for k in entries}
     return CalqueTable(
         {k: tuple(v) for k, v in entries.items()},
         re.compile(_word_start(entries) + trie_alternation(entries) if entries else r"(?!x)x"),
         {k: tuple(sorted(v)) for k, v in written.items()},
+        words=re.compile(trie_alternation(runs)) if runs and "" not in runs else None,
     )
 
 

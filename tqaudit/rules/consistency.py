@@ -535,12 +535,12 @@ def _initial(text: str, start: int) -> bool:
 
 
 def _columns(rows: Iterable[tuple[str, ...]], width: int) -> list[list[str]]:
-    """``rows`` as ``width`` columns (empty columns for no rows)."""
-    columns: list[list[str]] = [[] for _ in range(width)]
-    for row in rows:
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return columns
+    """``rows`` as ``width`` columns (empty columns for no rows), transposed by ``zip`` in C
+    (a Python step per value cost CN003 a tenth of its time)."""
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    if columns and len(columns) != width:
+        raise ValueError(f"rows of {len(columns)} values, expected {width}")
+    return columns or [[] for _ in range(width)]
 
 
 def _hashes(texts: list[str]) -> np.ndarray:
@@ -704,8 +704,10 @@ class NameVariants(CorpusRule):
         for row in compress(range(len(chunk)), map(pattern.search, targets)):  # rows without: in C
             doc, pos, target = chunk.doc_ids[row], chunk.positions[row], targets[row]
             names: dict[str, str] | None = None
-            for match in pattern.finditer(target):
-                word = match[1]
+            # the words as strings (``findall``: no match object each); where a word is
+            # placed is read only for a name aligned to the source's (two rows in five)
+            starts: list[int] | None = None
+            for i, word in enumerate(pattern.findall(target)):
                 if word not in known:
                     full = skeleton(word)
                     known[word] = full if len(full) >= min_length else None
@@ -715,12 +717,14 @@ class NameVariants(CorpusRule):
                 if names is None:
                     names = _source_names(chunk.sources[row])
                 aligned = names.get(key[:2])
+                if aligned is not None and starts is None:
+                    starts = [m.start() for m in pattern.finditer(target)]  # the same matches
                 yield (
                     doc,
                     word,
                     key,
                     pos,
-                    None if aligned is None or _initial(target, match.start()) else aligned,
+                    None if aligned is None or starts is None or _initial(target, starts[i]) else aligned,
                 )
 
     def add_row(self, documents: dict[str, Spellings], row: SegmentRow, pos: int) -> None:

@@ -26,8 +26,8 @@ from tqaudit.rules.language_script import (
     masker,
     runs,
     script_chars,
-    scripts_in,
     source_scripts,
+    text_scripts,
     whole_target,
 )
 from tqaudit.rules.language_words import evidence_words, known_share
@@ -455,7 +455,7 @@ class MixedScriptWord(_LanguageRule):
             if target.isascii():  # one script only: no mix, no lone look-alike
                 continue
             # a mix needs two checked scripts in the text, a lone look-alike one besides Latin
-            present = scripts_in(set(target)) & checked
+            present = text_scripts(target) & checked
             if len(present) < 2 and not present - {"LATIN"}:
                 continue
             preferred = scripts.language_script(tgt_lang, table) or self.knowledge.dominant(target)

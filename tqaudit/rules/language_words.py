@@ -13,7 +13,7 @@ mixed-case brands (`iPhone`) are never evidence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import Hit, Rule, group_by_languages
@@ -206,21 +206,26 @@ class UntranslatedWord(Rule):
         ]
         if not candidates:
             return
-        masked = masker(target)
-        quoted = [m.span() for m in _QUOTED.finditer(target) if _all_copied(m.group(), shared)]
-        in_source = " " + " ".join(w.lower() for w in _WORD.findall(source)) + " "
+        # the word's frequencies first (a cached look-up), then the tests that read the whole
+        # target or source (the URL and address spans, the quotations, the source's words),
+        # made once per row and only for a row with a foreign candidate: most have none
+        read: tuple[Callable[[int], bool], list[tuple[int, int]], str] | None = None
         for k in candidates:
             m = words[k]
             word = m.group()
-            if (
-                masked(m.start())
-                or any(a <= m.start() < b for a, b in quoted)
-                or _compound(target, m)
-                or _unit(target, m)
-            ):
+            if _compound(target, m) or _unit(target, m):
                 continue
             foreign = self._foreign(lowers[k], src, tgt, borrowed=script not in native)
             if not foreign:
+                continue
+            if read is None:
+                read = (
+                    masker(target),
+                    [q.span() for q in _QUOTED.finditer(target) if _all_copied(q.group(), shared)],
+                    " " + " ".join(w.lower() for w in _WORD.findall(source)) + " ",
+                )
+            masked, quoted, in_source = read
+            if masked(m.start()) or any(a <= m.start() < b for a, b in quoted):
                 continue
             if foreign == "rare" and len(set(_copied_span(k, lowers, in_source))) > 1:
                 continue  # a rare phrase quoted whole (`pacta sunt servanda`)

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from itertools import compress
+from itertools import accumulate, compress
 from typing import Any
 
 from tqaudit import scripts
@@ -396,6 +396,7 @@ class Lexicon:
         # what a text says, looked at once per distinct (lower-case) text of the run: the
         # outputs of several systems share a source, and systems often agree
         self.says_words = functools.lru_cache(maxsize=16384)(self.word_probe.found)
+        self.said: dict[str, bool] = {}  # text -> its ``saying_number`` verdict
 
     def _form_ends(self, word: str, pos: int, forms: frozenset[str]) -> Iterator[int]:
         """Where a number word of ``forms`` written at ``pos`` of ``word`` ends, longest first."""
@@ -515,24 +516,32 @@ class Lexicon:
         return self.strong_probe.found(text.lower()) and self.probe(text)
 
     def saying_number(self, texts: Iterable[str]) -> set[str]:
-        """The texts of ``texts`` that ``says_number``, each distinct one looked at once.
+        """The texts of ``texts`` that ``says_number``, each distinct one looked at once in
+        the run (a source comes with every system's output, in several chunks; systems
+        often agree): the verdicts are kept in ``said``, a bounded dict.
 
-        The quick regex runs over all of them lowered and joined by a NUL, at C speed (a NUL
-        stands where a text starts or ends for every pattern of ``strong_probe``: not a
-        letter, digit, underscore or space), then ``probe`` looks at the texts it finds."""
-        distinct = list(dict.fromkeys(texts))
+        The quick regex runs over the texts not seen yet, lowered and joined by a NUL, at C
+        speed (a NUL stands where a text starts or ends for every pattern of
+        ``strong_probe``: not a letter, digit, underscore or space), then ``probe`` looks
+        at the texts it finds."""
+        said = self.said
+        asked = list(dict.fromkeys(texts))
+        distinct = [text for text in asked if text not in said]
         lowered = list(map(str.lower, distinct))
         joined = "\0".join(lowered)
-        starts, at = [], 0
-        for size in map(len, lowered):
-            starts.append(at)
-            at += size + 1
+        starts = list(accumulate((len(text) + 1 for text in lowered), initial=0))
         found = {
             bisect.bisect_right(starts, m.start()) - 1
             for pattern in self.strong_probe.patterns
             for m in pattern.finditer(joined)
         }
-        return {distinct[i] for i in sorted(found) if self.probe(distinct[i])}
+        verdicts = {text: False for text in distinct}
+        verdicts.update((distinct[i], True) for i in found if self.probe(distinct[i]))
+        out = {text for text in asked if said.get(text, verdicts.get(text))}
+        if len(said) + len(verdicts) > _REMEMBERED:  # a long run: start afresh rather than grow
+            said.clear()
+        said.update(verdicts)
+        return out
 
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
