@@ -59,6 +59,8 @@ _HAS_DIGIT = re.compile(r"\d")
 # A brand or name written in mixed case, capital first (`PayPal`, `FedEx`, `McCarthy`,
 # `DeBerry`, `YouTube`): two capitalised parts of at least two letters each.
 _BRAND = re.compile(r"(?:[A-Z][a-z]{1,}){2,}")
+# A letter three times in a row (`UuuuuHD`): an exclamation, not a name.
+_REPEATED = re.compile(r"(\w)\1\1", re.IGNORECASE)
 # Cheap tests, run in C over a chunk's sources, for a source that can have a candidate at
 # all: a capitalised word not at a sentence start (or a run of two), or a code. They may
 # pass a source without candidates, never miss one.
@@ -601,6 +603,26 @@ class _CarriedOver(Rule):
             cand.text.lower(), pair.src
         ) < 5.0  # not a very common word (`sagte Mama`)
 
+    def _mixed(self, word: str, pair: _Pair) -> bool:
+        """Whether ``word``, in mixed case inside a Latin source, is a brand or an
+        acronym written with a small letter (`AfD`, `IMDb`, `BSCScan`, `iPhone`), which a
+        translation keeps; unlike an acronym's plural or possessive (`MPs`, `UK's`), a
+        word shouted by mistake (`BEstätigung`, `UuuuuHD`), an abbreviation (`zB`,
+        `kPTBS`) or a common word with a prefix letter that the target language
+        translates (`eReader`, `eBook`: not as frequent in the target language)."""
+        if not word.isalnum() or len(word) < 3 or not camel_case(word) or _REPEATED.search(word):
+            return False
+        if word[-1] == "s" and word[:-1].isupper():
+            return False  # `MPs`, `NPCs`
+        head = len(word) - len(word.lstrip("abcdefghijklmnopqrstuvwxyz"))
+        if head:
+            low = word.lower()
+            floor = zipf(low, pair.src) - self.opts["max_zipf_drop"]
+            others = [zipf(low, lang) for lang in (pair.tgt, *pair.international)]
+            return not word[head:].isupper() and floor > -1.0 and min(others) >= floor
+        shouted = word[0] + word[1].lower() + word[2:]
+        return not (word[1].isupper() and word[2:].islower() and zipf(shouted.lower(), pair.src) >= 2.0)
+
     def _wants(self, cand: Candidate, pair: _Pair) -> bool:
         """Whether ``cand`` is of the kind and script this rule checks."""
         return (cand.kind, cand.script) == self.wanted
@@ -931,7 +953,10 @@ class NameMissing(_CarriedOver):
     when a function word is capitalised too. Where capitals mark names (Czech), a surname
     that English does not know counts after a first name that it knows (`Jaroslav
     Tvrdík`). A brand in mixed case (`PayPal`, `FedEx`; inside a Russian, Chinese or
-    Japanese source any mixed case: `AliExpress`) is a name.
+    Japanese source any mixed case: `AliExpress`) is a name, and so, in any source, is
+    a word in mixed case with a small letter (`AfD`, `IMDb`, `BSCScan`; `iPhone` when
+    the other languages use it as often), but not an acronym's plural (`MPs`), a
+    shouted typo (`BEstellung`) or a common word with a prefix letter (`eReader`).
     A first name written as an initial (`J. K. Tyl`) is kept, and a run written as its
     initials or as one word (`The Wall Street Journal` → `WSJ`) is present. The target
     matches the name up to case, diacritics, inflection (`Babišovi` → `Babiš`), spelling
@@ -979,7 +1004,11 @@ class NameMissing(_CarriedOver):
         return super()._wants(cand, pair) or (
             cand.script == "LATIN"
             and camel_case(cand.text)
-            and (pair.src_script not in ("LATIN", "") or _BRAND.fullmatch(cand.text) is not None)
+            and (
+                pair.src_script not in ("LATIN", "")
+                or _BRAND.fullmatch(cand.text) is not None
+                or self._mixed(cand.text, pair)
+            )
         )
 
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
@@ -988,6 +1017,7 @@ class NameMissing(_CarriedOver):
 
     def _evidence(self, cand: Candidate, source: str, pair: _Pair) -> str:
         """Why ``cand`` is taken for a name (``""``: it is not): `brand` (mixed case),
+        `mixed` (mixed case with a small letter, :meth:`_mixed`),
         `kept` (a Latin name in another script), `international` (frequent, and as
         frequent in the target language), `shared` (rare in the source language and known
         to the target language), `speaker` (after a verb of saying), `rare` and `cased`
@@ -1002,6 +1032,8 @@ class NameMissing(_CarriedOver):
             # `PayPal`, `FedEx`, `DeBerry` in a Latin source: kept as written (not in German,
             # which runs nouns together in mixed case: `BilloMerch`)
             return "brand"
+        if pair.src_script == "LATIN" and not _BRAND.fullmatch(cand.text) and self._mixed(cand.text, pair):
+            return "mixed"
         if pair.title_capitalising and pair.src_script == "LATIN":
             return self._cased(cand, source, pair)
         if pair.tgt_script != "LATIN":
@@ -1178,7 +1210,8 @@ class CodeMissing(_CarriedOver):
     ## What it does
     Finds acronyms, camel-case names and codes of letters and digits in Latin script in
     the source (`UNICEF`, `iPhone 14`, `A320neo`, `COVID-19`; brands in mixed case with
-    two capitalised parts, `PayPal`, are FD010's) and flags the segment when
+    two capitalised parts, `PayPal`, and other brands and acronyms in mixed case, `AfD`,
+    `IMDb`, are FD010's) and flags the segment when
     the target does not have them, up to case and diacritics. In a source of another script
     (Russian, Chinese, Japanese) only Latin-script codes are checked: Cyrillic acronyms are
     translated (`ОДКБ` → `CSTO`). Acronyms translated by convention between the languages
@@ -1211,8 +1244,10 @@ class CodeMissing(_CarriedOver):
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         if pair.tgt_script != "LATIN":
             return False
-        if (pair.src_script != "LATIN" or _BRAND.fullmatch(cand.text)) and camel_case(cand.text):
-            return False  # `AliExpress` in a Russian source, `PayPal`: a name, checked by FD010
+        if camel_case(cand.text) and (
+            pair.src_script != "LATIN" or _BRAND.fullmatch(cand.text) or self._mixed(cand.text, pair)
+        ):
+            return False  # `AliExpress` in a Russian source, `PayPal`, `IMDb`: a name, checked by FD010
         if _HAS_DIGIT.search(cand.text):
             return True
         word = cand.text.lower()
