@@ -457,6 +457,7 @@ class _CarriedOver(Rule):
         "max_zipf_rare": 3.0,
         "max_zipf_shared": 5.0,
         "max_zipf_transcribed": 3.9,
+        "max_zipf_kept_run": 4.0,
     }
     option_docs: ClassVar[dict[str, str]] = {
         "max_zipf": "a source word at least this frequent in the source language (wordfreq Zipf "
@@ -477,6 +478,8 @@ class _CarriedOver(Rule):
         "max_zipf_transcribed": "FD010: into a Cyrillic target, an international English name "
         "that the target language does not write in Latin script is checked (transcribed) only "
         "when rarer than this in English",
+        "max_zipf_kept_run": "FD010: into a Cyrillic target, a capitalised English word rarer than "
+        "this is a name when a word of its run is kept in Latin script by the target",
         "title_case_share": "a source with more than this share of capitalised words is a title "
         "(headline, product name): its capitalised words are not taken for names",
     }
@@ -627,8 +630,13 @@ class _CarriedOver(Rule):
         """Whether ``cand`` is of the kind and script this rule checks."""
         return (cand.kind, cand.script) == self.wanted
 
+    def _segment_candidates(self, source: str, target: str, pair: _Pair) -> list[Candidate]:
+        """The candidates of ``source`` to look for in ``target``: those of the source
+        alone (:meth:`_candidates`); FD010 adds some that only the target shows to be names."""
+        return self._candidates(source, pair)
+
     def _check_segment(self, row: int, source: str, target: str, pair: _Pair) -> Iterator[Hit]:
-        cands = self._candidates(source, pair)
+        cands = self._segment_candidates(source, target, pair)
         if not cands:
             return
         cyrillic = pair.tgt_script == "CYRILLIC" and pair.romanise is not None
@@ -946,17 +954,20 @@ class NameMissing(_CarriedOver):
     `international_languages` is within `max_zipf_drop` of English (`Johnson`, `Twitter`,
     not `Monday`, `Estonia` → `Estland` or `National Weather Service`); no article or
     possessive may come before the run (`a Santa hat`), and an abbreviation (`Jan. 24`)
-    is no name. Into Russian such a name is checked when Russian writes it in Latin
-    script as often (`Twitter`, `Samsung`) or, below `max_zipf_transcribed`, when it is
-    not written as a title (`*Star Trek*`): the target then has it in Latin script or
-    transcribed (`Norton` → `Нортон`). A sentence full of names is taken for a title only
-    when a function word is capitalised too. Where capitals mark names (Czech), a surname
-    that English does not know counts after a first name that it knows (`Jaroslav
+    is no name. Into Russian such a name is checked when Russian writes it in Latin script
+    as often (`Twitter`, `Samsung`) or, below `max_zipf_transcribed`, when it is not written
+    as a title (`*Star Trek*`): the target then has it in Latin script or transcribed
+    (`Norton` → `Нортон`); a Latin word of the Russian target marks what it keeps as
+    written, so a rarer capitalised word (below `max_zipf_kept_run`) counts when the target
+    has a Latin word the source lacks (a replacement) or keeps another word of its run in
+    Latin script (`Haryali` of `Haryali London`). A sentence full of names is taken for a
+    title only when a function word is capitalised too. Where capitals mark names (Czech), a
+    surname that English does not know counts after a first name that it knows (`Jaroslav
     Tvrdík`). A brand in mixed case (`PayPal`, `FedEx`; inside a Russian, Chinese or
-    Japanese source any mixed case: `AliExpress`) is a name, and so, in any source, is
-    a word in mixed case with a small letter (`AfD`, `IMDb`, `BSCScan`; `iPhone` when
-    the other languages use it as often), but not an acronym's plural (`MPs`), a
-    shouted typo (`BEstellung`) or a common word with a prefix letter (`eReader`).
+    Japanese source any mixed case: `AliExpress`) is a name, and so, in any source, is a
+    word in mixed case with a small letter (`AfD`, `IMDb`, `BSCScan`; `iPhone` when the
+    other languages use it as often), but not an acronym's plural (`MPs`), a shouted typo
+    (`BEstellung`) or a common word with a prefix letter (`eReader`).
     A first name written as an initial (`J. K. Tyl`) is kept, and a run written as its
     initials or as one word (`The Wall Street Journal` → `WSJ`) is present. The target
     matches the name up to case, diacritics, inflection (`Babišovi` → `Babiš`), spelling
@@ -1014,6 +1025,59 @@ class NameMissing(_CarriedOver):
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         cand.evidence = self._evidence(cand, source, pair)
         return bool(cand.evidence)
+
+    def _segment_candidates(self, source: str, target: str, pair: _Pair) -> list[Candidate]:
+        """Into a Cyrillic target, a Latin-script word of the target marks what is kept as
+        written: a capitalised Latin word of the source that the source alone does not
+        show to be a name (`Security` of `Norton Security Deluxe`, `Mindcrack`) is one
+        when the target has a Latin word that the source lacks (its likely replacement:
+        `Norton Haryali Deluxe`), or when a neighbour in its run is kept in Latin script
+        and the word is not a common English word (`Haryali` of `Haryali London`, not
+        `Gift` of `Haryali London Gift Box`, which Russian translates); a common word
+        needs both (`Security` of `Norton Security Deluxe` replaced by a Latin word)."""
+        cands = self._candidates(source, pair)
+        if pair.tgt_script != "CYRILLIC" or pair.src_script != "LATIN":
+            return cands
+        latent = self._latent(source, pair)
+        if not latent:
+            return cands
+        latin = {fold(w) for w in _PARTS.findall(target) if word_script(w) == "LATIN"}
+        if not latin:
+            return cands
+        have = {fold(w) for w in _PARTS.findall(source)}
+        replaced = any(len(w) >= 3 and w not in have for w in latin)
+        kept = [
+            c
+            for c in latent
+            if (replaced and c.evidence == "latin")
+            or ((replaced or c.evidence == "latin") and any(fold(w) in latin for w in c.run if w != c.text))
+        ]
+        return [*cands, *kept] if kept else cands
+
+    def _latent(self, source: str, pair: _Pair) -> list[Candidate]:
+        """Capitalised Latin words inside a sentence of ``source`` that are not candidates
+        by the source alone (once per source and pair)."""
+        key = (source, pair.src, "latent:" + pair.tgt)
+        found = self._checked.get(key)
+        if found is None:
+            taken = {c.start for c in self._candidates(source, pair)}
+            found = []
+            for cand in _shared_candidates(source, self.opts["title_case_share"], pair.src):
+                if cand.start in taken or cand.script != "LATIN" or cand.kind != "name" or len(cand.text) < 3:
+                    continue
+                if _abbreviation(source, cand) or (
+                    len(cand.run) < 2 and sentence_initial(source, cand.start)
+                ):
+                    continue
+                word = _POSSESSIVE.sub("", cand.text.lower())
+                # a common word (`Saturday`) or an inflected one (`Tracked`), which Russian
+                # translates: a name only inside a run that the target keeps in Latin
+                common = zipf(word, pair.src) >= self.opts["max_zipf_kept_run"] or _derived(
+                    word, pair.src, 2.5
+                )
+                found.append(dataclasses.replace(cand, evidence="latin-common" if common else "latin"))
+            self._checked[key] = found
+        return found
 
     def _evidence(self, cand: Candidate, source: str, pair: _Pair) -> str:
         """Why ``cand`` is taken for a name (``""``: it is not): `brand` (mixed case),
