@@ -412,6 +412,8 @@ class _Pair:
     uninflected: frozenset[str] = frozenset()
     # verbs of saying after which a capitalised word without an article is a person
     speech_verbs: frozenset[str] = frozenset()
+    # titles written before a person's name (`President`, `Prime Minister`), not part of it
+    titles: frozenset[str] = frozenset()
     # spelling equivalences between a Latin name and the romanisation of its Cyrillic
     # transcription (`dzh` = `j`, `kh` = `h`), from the pack
     transcription: tuple[tuple[str, str], ...] = ()
@@ -537,6 +539,7 @@ class _CarriedOver(Rule):
             tgt in header.get("noun_capitalising", ()),
             uninflected=frozenset(header.get(f"uninflected_{src}", ())),
             speech_verbs=frozenset(header.get(f"speech_verbs_{src}", ())),
+            titles=frozenset(header.get(f"titles_{src}", ())),
             transcription=tuple((a, b) for a, b in header.get("transcription", ())) if cyrillic else (),
         )
 
@@ -1180,7 +1183,7 @@ class NameMissing(_CarriedOver):
         if self._rare(cand.text, pair):
             return "rare"
         # the words of the run, hyphenated ones in parts (`Douglas-Davies`)
-        run = [part for w in cand.run or (cand.text,) for part in _HYPHEN_PARTS.findall(w)]
+        run = [part for w in self._name_of_run(cand, pair) for part in _HYPHEN_PARTS.findall(w)]
         if not all(self._international(w, pair) for w in run):
             return ""  # `National Weather Service`, `The Vampire Diaries`: a phrase, translated
         if pair.tgt_script != "LATIN" and not all(self._kept(w, pair) for w in run):
@@ -1189,6 +1192,21 @@ class NameMissing(_CarriedOver):
             # путь`) and a word that English uses often (`Europe`, `Tab`)
             return "" if _titled(source, cand) or self._frequent(run, pair) else "cased"
         return "cased"
+
+    def _name_of_run(self, cand: Candidate, pair: _Pair) -> list[str]:
+        """The words of the run of ``cand`` that make its name: after a possessive, which
+        names another thing (`Russia's Putin`), and without the title words before it
+        of the pack (`President Vladimir Putin`, `titles_en`), so long as ``cand`` is
+        not one of them. Other words before it stay: with them the run may be a phrase
+        that a translation translates (`Bank Transfer`, `The Next Generation`)."""
+        words = list(cand.run or (cand.text,))
+        at = max((i for i, w in enumerate(words) if cand.text in _HYPHEN_PARTS.findall(w)), default=-1)
+        if at < 0:
+            return words
+        start = max((i + 1 for i in range(at) if _POSSESSIVE.search(words[i])), default=0)
+        while start < at and words[start].lower() in pair.titles:
+            start += 1
+        return words[start:]
 
     def _frequent(self, run: list[str], pair: _Pair) -> bool:
         """Whether a word of ``run`` is at least ``max_zipf_transcribed`` in the source language."""
