@@ -661,8 +661,10 @@ class _CarriedOver(Rule):
             }
         for run, cands in missing.items():
             last = _HYPHEN_PARTS.findall(run[-1])[-1] if run else ""
-            if all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands) and (
-                not pair.capitals_name or len(run) > 2
+            if (
+                all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands)
+                and (not pair.capitals_name or len(run) > 2)
+                and not _renamed(last, source, target, pair)
             ):
                 continue  # a common first name dropped before the surname (`Emmanuel Macron`)
             if all(c.evidence == "replaced" for c in cands) and not _replacement(source, target, pair):
@@ -783,6 +785,42 @@ def _respellings(romanised: str) -> tuple[str, ...]:
     if adjective and adjective.start() >= 4:
         out.append(romanised[: adjective.start()])  # `Лондонской школы` = London School
     return tuple(out)
+
+
+def _renamed(surname: str, source: str, target: str, pair: _Pair) -> bool:
+    """Whether ``surname`` (the last word of a run of the source) is in the target after
+    a capitalised word that the source lacks, with only kept words of the source in
+    between: the first name, or the word before the name, replaced (`Roos Johnson` for
+    `Boris Johnson`, `the head of Nordbank Herman Gref` for `глава Сбербанка Герман
+    Греф`), not dropped."""
+    folded = fold(surname)
+    forms = pair.romanise(surname) if pair.romanise is not None and pair.src_script == "CYRILLIC" else set()
+    words = list(_WORD.finditer(target))
+    for i, word in enumerate(words):
+        low = fold(word.group())
+        if not (low == folded or (forms and matches_word(low, forms, 80.0))):
+            continue
+        j = i - 1
+        while (
+            j >= 0 and target[words[j].end() : words[j + 1].start()] == " " and words[j].group()[:1].isupper()
+        ):
+            prev = words[j].group()
+            if sentence_initial(target, words[j].start()):
+                break
+            if not _in_source(prev, source, pair):
+                return zipf(prev.lower(), pair.tgt) < 4.0  # a name, not a title (`Präsident`, `Minister`)
+            j -= 1
+    return False
+
+
+def _in_source(word: str, source: str, pair: _Pair) -> bool:
+    """Whether a target word is a word of the source, or of its romanisation."""
+    if fold(word) in {fold(p) for p in _PARTS.findall(source)}:
+        return True
+    if pair.romanise is None or pair.src_script != "CYRILLIC":
+        return False
+    romanised = {f for p in _PARTS.findall(source) if p[:1].isupper() for f in pair.romanise(p)}
+    return any(matches_word(p, romanised, 80.0) for p in name_parts(word))
 
 
 def _replacement(source: str, target: str, pair: _Pair) -> str:
