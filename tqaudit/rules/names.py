@@ -256,8 +256,11 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
         prefix = _common_prefix(name, word)
         if len(word) >= 3 and prefix >= max(3, min(len(name), len(word)) - 2):
             return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
-        if 2 <= prefix >= min(len(name), len(word)) - 1 and max(len(name), len(word)) <= 5 and len(word) >= 3:
-            return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
+        shorter = min(len(name), len(word))
+        if prefix >= max(shorter - 1, min(3, shorter)) and max(len(name), len(word)) <= 5 and len(word) >= 3:
+            # a short inflected name (Peňa / Peňou, Kim / Kima); two letters in common
+            # are not enough (`Anton` is not `and`, `Foam` is not `for`)
+            return True
         if (len(name) >= 4 and word.startswith(name)) or word == name + "s":
             return True
         if len(name) >= 5 and len(word) >= 4 and ratio(name, word) >= fuzzy:
