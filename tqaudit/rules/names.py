@@ -708,8 +708,11 @@ class _CarriedOver(Rule):
             return True  # `East Germany's` -> `Ostdeutschlands`
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
             keyed = {w[1:] for w in index if w[:1] == _KEYED}
-            if any(matches_word(k, keyed, 75.0) for k in {phonetic_key(p) for p in parts} if len(k) >= 2):
-                return True
+            skeletons = {phonetic_key(p) for p in parts}
+            if any(
+                k in keyed if len(k) == 2 else matches_word(k, keyed, 75.0) for k in skeletons if len(k) >= 2
+            ):
+                return True  # a skeleton of two consonants only as a whole (`pl` of PayPal is not `plt`)
             if _transcribed(transcription_key(parts[-1], pair.transcription), index):
                 return True  # `Yahya` as `Яхья`, `Яхью`; `Akhil` as `Акхил`
             # the Latin words of the target: a skeleton of two consonants (`Shiba` -> `sb`)
