@@ -765,14 +765,20 @@ _ROMAN_ADJECTIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def _stems(romanised: str) -> tuple[str, ...]:
-    """The romanisation without a case ending, when it has one."""
+    """The romanisation without a case ending, when it has one, and the nominatives that
+    English writes for such a stem: `-enko` (`Лукашенком` = Lukashenko) and `-sky`
+    (`Зеленским` = Zelensky)."""
     m = _ROMAN_ENDING.search(romanised)
     if not m:
         return ()
     short = romanised[: m.start()]
     one = romanised[:-1] if m.end() - m.start() == 2 and romanised[-1] in "aeiuy" else ""
-    return tuple(s for s in (short, one) if s)
+    nominative = (
+        short + "o" if short.endswith("enk") else short + "y" if short.endswith(("sk", "tsk")) else ""
+    )
+    return tuple(s for s in (short, one, nominative) if s)
 
 
 def _respellings(romanised: str) -> tuple[str, ...]:
