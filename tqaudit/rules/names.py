@@ -787,6 +787,8 @@ def _respellings(romanised: str) -> tuple[str, ...]:
     out = []
     if "kh" in romanised:
         out.append(romanised.replace("kh", "h"))
+    elif "h" in romanised and "zh" not in romanised and "sh" not in romanised and "ch" not in romanised:
+        out.append(romanised.replace("h", "g"))  # Ukrainian `г` for English `g` (`Інстаграм`)
     if romanised.endswith("ou"):
         out.append(romanised[:-2] + "ow")
     if "au" in romanised:
