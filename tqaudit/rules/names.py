@@ -31,7 +31,12 @@ from tqaudit.wordfreqs import zipf
 _UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper())
 # A word with an upper-case letter somewhere (`Ortega`, `UNICEF`, `iPhone`, `A320neo`,
 # `Lada-Konefal`, `O'Brien`); one pass over the chunk's sources.
-_CANDIDATE = re.compile(rf"(?<![\w'’-])(?=[\w]*[{_UPPER}])\w+(?:['’-]\w+)*")
+# Kana, Han and Hangul are word characters but not part of a Latin name glued to them
+# (`新しいiPadは`).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f"
+_CANDIDATE = re.compile(
+    rf"(?<![^\W{_CJK}])(?<!['’-])(?=[^\W{_CJK}]*[{_UPPER}])[^\W{_CJK}]+(?:['’-][^\W{_CJK}]+)*"
+)
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _PARTS = re.compile(r"[^\W_]+")
 _HYPHEN_PARTS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -59,6 +64,8 @@ _HAS_DIGIT = re.compile(r"\d")
 # A brand or name written in mixed case, capital first (`PayPal`, `FedEx`, `McCarthy`,
 # `DeBerry`, `YouTube`): two capitalised parts of at least two letters each.
 _BRAND = re.compile(r"(?:[A-Z][a-z]{1,}){2,}")
+# The parts of a word in mixed case (`CKWiki` -> `CK`, `Wiki`; `PayPal` -> `Pay`, `Pal`).
+_CAMEL_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 # A letter three times in a row (`UuuuuHD`): an exclamation, not a name.
 _REPEATED = re.compile(r"(\w)\1\1", re.IGNORECASE)
 # Cheap tests, run in C over a chunk's sources, for a source that can have a candidate at
@@ -145,11 +152,16 @@ class Candidate:
     start: int
     run: tuple[str, ...] = ()  # the whole name (`Maribel Ortega`) whose last word this is
     evidence: str = ""  # why a rule takes it for a name or code
+    # the source writes the run's initials too (`Skyrim Special Edition` and `SSE`): the
+    # initials in the target do not stand for the run
+    abbreviated: bool = False
 
     def copy(self) -> Candidate:
         """A copy that a rule may annotate (not ``dataclasses.replace``, which looks the
         fields up on every call)."""
-        return Candidate(self.text, self.kind, self.script, self.start, self.run, self.evidence)
+        return Candidate(
+            self.text, self.kind, self.script, self.start, self.run, self.evidence, self.abbreviated
+        )
 
 
 def source_candidates(text: str, title_case_share: float, lang: str = "") -> list[Candidate]:
@@ -187,12 +199,14 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
                 names = tuple(m.group() for m in run)
                 if len(names) > 1 and initial(run[0].start()) and zipf(names[0].lower(), lang) >= 3.0:
                     names = names[1:]  # `Yesterday Olaf Scholz`: a common first word of a sentence
+                abbreviated = len(names) >= 2 and _initials_in(names, text)
                 for m in run[len(run) - len(names) :]:
                     for part in _HYPHEN_PARTS.finditer(m.group()):
                         word = part.group()
                         if word[0].isupper() and word[1:].replace("’", "").replace("'", "").islower():
+                            start = m.start() + part.start()
                             out.append(
-                                Candidate(word, "name", word_script(word), m.start() + part.start(), names)
+                                Candidate(word, "name", word_script(word), start, names, "", abbreviated)
                             )
         run.clear()
 
@@ -216,6 +230,12 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
         run.append(m)
     close()
     return out
+
+
+def _initials_in(run: tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` has the initials of ``run`` as a word of its own (`SSE`)."""
+    forms = _run_forms(run) - {"".join(_PARTS.findall("".join(fold(w) for w in run)))}
+    return any(fold(w) in forms for w in _PARTS.findall(text) if w.isupper())
 
 
 @lru_cache(maxsize=16384)
@@ -1031,9 +1051,10 @@ class NameMissing(_CarriedOver):
     another language's (`Kharkiv` → `Charkiw`, `Járkov`); a Cyrillic target matches it by
     transliteration (`Johnson` → `Джонсон`): the consonant skeleton, or the pack's
     `transcription` equivalences applied to the name and to the romanised target word
-    (`Yahya` → `Яхья`, `Яхьи`; `Calais` → `Кале`). Latin names in a Chinese, Japanese or Russian source are
-    checked the same way. The message names a capitalised word of the target that the
-    source lacks, the likely replacement (`'Lopez' appears instead`).
+    (`Yahya` → `Яхья`, `Яхьи`; `Calais` → `Кале`). Latin names in a Chinese, Japanese or
+    Russian source are checked the same way (also glued to the text: `新しいiPadは`). The
+    message names a capitalised word of the target that the source lacks, the likely
+    replacement (`'Lopez' appears instead`).
 
     ## Why is this bad?
     A dropped or substituted name changes who did what; MT systems hallucinate
@@ -1326,7 +1347,10 @@ class NameMissing(_CarriedOver):
             return True  # most names are copied as they are: no tolerant matching needed
         if cand.run and cand.text not in cand.run[-1] and fold(cand.text[0]) in index:
             return True  # a first or middle name abbreviated (`J. K. Tyl` for `Josef Kajetán Tyl`)
-        if len(cand.run) >= 2 and not index.isdisjoint(_run_forms(cand.run)):
+        humps = _CAMEL_PARTS.findall(cand.text)
+        if len(humps) >= 2 and all(len(h) >= 2 and fold(h) in index for h in humps):
+            return True  # a brand in mixed case written in parts (`CKWiki` as `CK Wiki`)
+        if len(cand.run) >= 2 and not index.isdisjoint(_run_forms(cand.run)) and not cand.abbreviated:
             return True  # `The Wall Street Journal` as `WSJ`, `What’s App` as `WhatsApp`
         if pair.src in _SLAVIC_LATIN and any(
             matches_word(v, index, self.opts["fuzzy"]) for v in _english_spellings(cand.text)
