@@ -728,7 +728,8 @@ class _CarriedOver(Rule):
             return True  # `East Germany's` -> `Ostdeutschlands`
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
             keyed = {w[1:] for w in index if w[:1] == _KEYED}
-            skeletons = {phonetic_key(p) for p in parts}
+            # Polish and Czech `c` is `ц` (`Walicka` = `Валицкая`)
+            skeletons = {phonetic_key(v) for p in parts for v in {p, p.replace("c", "ts")} if "ch" not in v}
             if any(
                 k in keyed if len(k) == 2 else matches_word(k, keyed, 75.0) for k in skeletons if len(k) >= 2
             ):
@@ -842,7 +843,11 @@ def _renamed(surname: str, source: str, target: str, pair: _Pair) -> bool:
             if sentence_initial(target, words[j].start()):
                 break
             if not _in_source(prev, source, pair):
-                return zipf(prev.lower(), pair.tgt) < 4.0  # a name, not a title (`Präsident`, `Minister`)
+                # a name, not a title (`Präsident`, `Minister`) nor a German compound noun
+                # (`Marinesoldaten` for `Royal Marine`)
+                return zipf(prev.lower(), pair.tgt) < 4.0 and not (
+                    pair.tgt_compounding and _compound(prev.lower(), pair.tgt)
+                )
             j -= 1
     return False
 
