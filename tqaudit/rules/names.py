@@ -232,10 +232,16 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
     return out
 
 
+@lru_cache(maxsize=16384)
+def _capitals(text: str) -> frozenset[str]:
+    """The folded words of ``text`` written in capitals (`SSE`, `WSJ`)."""
+    return frozenset(fold(w) for w in _PARTS.findall(text) if len(w) >= 2 and w.isupper())
+
+
 def _initials_in(run: tuple[str, ...], text: str) -> bool:
     """Whether ``text`` has the initials of ``run`` as a word of its own (`SSE`)."""
-    forms = _run_forms(run) - {"".join(_PARTS.findall("".join(fold(w) for w in run)))}
-    return any(fold(w) in forms for w in _PARTS.findall(text) if w.isupper())
+    capitals = _capitals(text)
+    return bool(capitals) and any(f in capitals for f in _run_forms(run) if len(f) <= len(run) + 1)
 
 
 @lru_cache(maxsize=16384)
@@ -831,7 +837,10 @@ def _renamed(surname: str, source: str, target: str, pair: _Pair) -> bool:
     folded = fold(surname)
     forms = pair.romanise(surname) if pair.romanise is not None and pair.src_script == "CYRILLIC" else set()
     words = list(_WORD.finditer(target))
+    firsts = {folded[:1]} | {f[:1] for f in forms}
     for i, word in enumerate(words):
+        if fold(word.group()[0]) not in firsts:
+            continue  # most words: not the surname (folding every word is the costly part)
         low = fold(word.group())
         if not (low == folded or (forms and matches_word(low, forms, 80.0))):
             continue
@@ -852,9 +861,15 @@ def _renamed(surname: str, source: str, target: str, pair: _Pair) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
+def _folded_words(text: str) -> frozenset[str]:
+    """The folded words of ``text`` (letters and digits), once per text."""
+    return frozenset(fold(p) for p in _PARTS.findall(text))
+
+
 def _in_source(word: str, source: str, pair: _Pair) -> bool:
     """Whether a target word is a word of the source, or of its romanisation."""
-    if fold(word) in {fold(p) for p in _PARTS.findall(source)}:
+    if fold(word) in _folded_words(source):
         return True
     if pair.romanise is None or pair.src_script != "CYRILLIC":
         return False
@@ -1122,10 +1137,12 @@ class NameMissing(_CarriedOver):
         latent = self._latent(source, pair)
         if not latent:
             return cands
-        latin = {fold(w) for w in _PARTS.findall(target) if word_script(w) == "LATIN"}
+        # Latin words of a Russian text are ASCII but for a rare accent (`isascii` is
+        # much cheaper than the script of each word)
+        latin = {fold(w) for w in _PARTS.findall(target) if w.isascii() and not w.isdigit()}
         if not latin:
             return cands
-        have = {fold(w) for w in _PARTS.findall(source)}
+        have = _folded_words(source)
         replaced = any(len(w) >= 3 and w not in have for w in latin)
         kept = [
             c
