@@ -31,7 +31,12 @@ from tqaudit.wordfreqs import zipf
 _UPPER = "".join(chr(c) for c in range(0x41, 0x530) if chr(c).isupper())
 # A word with an upper-case letter somewhere (`Ortega`, `UNICEF`, `iPhone`, `A320neo`,
 # `Lada-Konefal`, `O'Brien`); one pass over the chunk's sources.
-_CANDIDATE = re.compile(rf"(?<![\w'’-])(?=[\w]*[{_UPPER}])\w+(?:['’-]\w+)*")
+# Kana, Han and Hangul are word characters but not part of a Latin name glued to them
+# (`新しいiPadは`).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff66-\uff9f"
+_CANDIDATE = re.compile(
+    rf"(?<![^\W{_CJK}])(?<!['’-])(?=[^\W{_CJK}]*[{_UPPER}])[^\W{_CJK}]+(?:['’-][^\W{_CJK}]+)*"
+)
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _PARTS = re.compile(r"[^\W_]+")
 _HYPHEN_PARTS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -59,6 +64,10 @@ _HAS_DIGIT = re.compile(r"\d")
 # A brand or name written in mixed case, capital first (`PayPal`, `FedEx`, `McCarthy`,
 # `DeBerry`, `YouTube`): two capitalised parts of at least two letters each.
 _BRAND = re.compile(r"(?:[A-Z][a-z]{1,}){2,}")
+# The parts of a word in mixed case (`CKWiki` -> `CK`, `Wiki`; `PayPal` -> `Pay`, `Pal`).
+_CAMEL_PARTS = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+# A letter three times in a row (`UuuuuHD`): an exclamation, not a name.
+_REPEATED = re.compile(r"(\w)\1\1", re.IGNORECASE)
 # Cheap tests, run in C over a chunk's sources, for a source that can have a candidate at
 # all: a capitalised word not at a sentence start (or a run of two), or a code. They may
 # pass a source without candidates, never miss one.
@@ -143,11 +152,16 @@ class Candidate:
     start: int
     run: tuple[str, ...] = ()  # the whole name (`Maribel Ortega`) whose last word this is
     evidence: str = ""  # why a rule takes it for a name or code
+    # the source writes the run's initials too (`Skyrim Special Edition` and `SSE`): the
+    # initials in the target do not stand for the run
+    abbreviated: bool = False
 
     def copy(self) -> Candidate:
         """A copy that a rule may annotate (not ``dataclasses.replace``, which looks the
         fields up on every call)."""
-        return Candidate(self.text, self.kind, self.script, self.start, self.run, self.evidence)
+        return Candidate(
+            self.text, self.kind, self.script, self.start, self.run, self.evidence, self.abbreviated
+        )
 
 
 def source_candidates(text: str, title_case_share: float, lang: str = "") -> list[Candidate]:
@@ -185,12 +199,14 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
                 names = tuple(m.group() for m in run)
                 if len(names) > 1 and initial(run[0].start()) and zipf(names[0].lower(), lang) >= 3.0:
                     names = names[1:]  # `Yesterday Olaf Scholz`: a common first word of a sentence
+                abbreviated = len(names) >= 2 and _initials_in(names, text)
                 for m in run[len(run) - len(names) :]:
                     for part in _HYPHEN_PARTS.finditer(m.group()):
                         word = part.group()
                         if word[0].isupper() and word[1:].replace("’", "").replace("'", "").islower():
+                            start = m.start() + part.start()
                             out.append(
-                                Candidate(word, "name", word_script(word), m.start() + part.start(), names)
+                                Candidate(word, "name", word_script(word), start, names, "", abbreviated)
                             )
         run.clear()
 
@@ -214,6 +230,18 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
         run.append(m)
     close()
     return out
+
+
+@lru_cache(maxsize=16384)
+def _capitals(text: str) -> frozenset[str]:
+    """The folded words of ``text`` written in capitals (`SSE`, `WSJ`)."""
+    return frozenset(fold(w) for w in _PARTS.findall(text) if len(w) >= 2 and w.isupper())
+
+
+def _initials_in(run: tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` has the initials of ``run`` as a word of its own (`SSE`)."""
+    capitals = _capitals(text)
+    return bool(capitals) and any(f in capitals for f in _run_forms(run) if len(f) <= len(run) + 1)
 
 
 @lru_cache(maxsize=16384)
@@ -254,8 +282,11 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
         prefix = _common_prefix(name, word)
         if len(word) >= 3 and prefix >= max(3, min(len(name), len(word)) - 2):
             return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
-        if 2 <= prefix >= min(len(name), len(word)) - 1 and max(len(name), len(word)) <= 5 and len(word) >= 3:
-            return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
+        shorter = min(len(name), len(word))
+        if prefix >= max(shorter - 1, min(3, shorter)) and max(len(name), len(word)) <= 5 and len(word) >= 3:
+            # a short inflected name (Peňa / Peňou, Kim / Kima); two letters in common
+            # are not enough (`Anton` is not `and`, `Foam` is not `for`)
+            return True
         if (len(name) >= 4 and word.startswith(name)) or word == name + "s":
             return True
         if len(name) >= 5 and len(word) >= 4 and ratio(name, word) >= fuzzy:
@@ -410,6 +441,8 @@ class _Pair:
     uninflected: frozenset[str] = frozenset()
     # verbs of saying after which a capitalised word without an article is a person
     speech_verbs: frozenset[str] = frozenset()
+    # titles written before a person's name (`President`, `Prime Minister`), not part of it
+    titles: frozenset[str] = frozenset()
     # spelling equivalences between a Latin name and the romanisation of its Cyrillic
     # transcription (`dzh` = `j`, `kh` = `h`), from the pack
     transcription: tuple[tuple[str, str], ...] = ()
@@ -455,6 +488,7 @@ class _CarriedOver(Rule):
         "max_zipf_rare": 3.0,
         "max_zipf_shared": 5.0,
         "max_zipf_transcribed": 3.9,
+        "max_zipf_kept_run": 4.0,
     }
     option_docs: ClassVar[dict[str, str]] = {
         "max_zipf": "a source word at least this frequent in the source language (wordfreq Zipf "
@@ -475,6 +509,8 @@ class _CarriedOver(Rule):
         "max_zipf_transcribed": "FD010: into a Cyrillic target, an international English name "
         "that the target language does not write in Latin script is checked (transcribed) only "
         "when rarer than this in English",
+        "max_zipf_kept_run": "FD010: into a Cyrillic target, a capitalised English word rarer than "
+        "this is a name when a word of its run is kept in Latin script by the target",
         "title_case_share": "a source with more than this share of capitalised words is a title "
         "(headline, product name): its capitalised words are not taken for names",
     }
@@ -532,6 +568,7 @@ class _CarriedOver(Rule):
             tgt in header.get("noun_capitalising", ()),
             uninflected=frozenset(header.get(f"uninflected_{src}", ())),
             speech_verbs=frozenset(header.get(f"speech_verbs_{src}", ())),
+            titles=frozenset(header.get(f"titles_{src}", ())),
             transcription=tuple((a, b) for a, b in header.get("transcription", ())) if cyrillic else (),
         )
 
@@ -601,12 +638,37 @@ class _CarriedOver(Rule):
             cand.text.lower(), pair.src
         ) < 5.0  # not a very common word (`sagte Mama`)
 
+    def _mixed(self, word: str, pair: _Pair) -> bool:
+        """Whether ``word``, in mixed case inside a Latin source, is a brand or an
+        acronym written with a small letter (`AfD`, `IMDb`, `BSCScan`, `iPhone`), which a
+        translation keeps; unlike an acronym's plural or possessive (`MPs`, `UK's`), a
+        word shouted by mistake (`BEstätigung`, `UuuuuHD`), an abbreviation (`zB`,
+        `kPTBS`) or a common word with a prefix letter that the target language
+        translates (`eReader`, `eBook`: not as frequent in the target language)."""
+        if not word.isalnum() or len(word) < 3 or not camel_case(word) or _REPEATED.search(word):
+            return False
+        if word[-1] == "s" and word[:-1].isupper():
+            return False  # `MPs`, `NPCs`
+        head = len(word) - len(word.lstrip("abcdefghijklmnopqrstuvwxyz"))
+        if head:
+            low = word.lower()
+            floor = zipf(low, pair.src) - self.opts["max_zipf_drop"]
+            others = [zipf(low, lang) for lang in (pair.tgt, *pair.international)]
+            return not word[head:].isupper() and floor > -1.0 and min(others) >= floor
+        shouted = word[0] + word[1].lower() + word[2:]
+        return not (word[1].isupper() and word[2:].islower() and zipf(shouted.lower(), pair.src) >= 2.0)
+
     def _wants(self, cand: Candidate, pair: _Pair) -> bool:
         """Whether ``cand`` is of the kind and script this rule checks."""
         return (cand.kind, cand.script) == self.wanted
 
+    def _segment_candidates(self, source: str, target: str, pair: _Pair) -> list[Candidate]:
+        """The candidates of ``source`` to look for in ``target``: those of the source
+        alone (:meth:`_candidates`); FD010 adds some that only the target shows to be names."""
+        return self._candidates(source, pair)
+
     def _check_segment(self, row: int, source: str, target: str, pair: _Pair) -> Iterator[Hit]:
-        cands = self._candidates(source, pair)
+        cands = self._segment_candidates(source, target, pair)
         if not cands:
             return
         cyrillic = pair.tgt_script == "CYRILLIC" and pair.romanise is not None
@@ -628,8 +690,10 @@ class _CarriedOver(Rule):
             }
         for run, cands in missing.items():
             last = _HYPHEN_PARTS.findall(run[-1])[-1] if run else ""
-            if all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands) and (
-                not pair.capitals_name or len(run) > 2
+            if (
+                all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands)
+                and (not pair.capitals_name or len(run) > 2)
+                and not _renamed(last, source, target, pair)
             ):
                 continue  # a common first name dropped before the surname (`Emmanuel Macron`)
             if all(c.evidence == "replaced" for c in cands) and not _replacement(source, target, pair):
@@ -670,8 +734,12 @@ class _CarriedOver(Rule):
             return True  # `East Germany's` -> `Ostdeutschlands`
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
             keyed = {w[1:] for w in index if w[:1] == _KEYED}
-            if any(matches_word(k, keyed, 75.0) for k in {phonetic_key(p) for p in parts} if len(k) >= 2):
-                return True
+            # Polish and Czech `c` is `ц` (`Walicka` = `Валицкая`)
+            skeletons = {phonetic_key(v) for p in parts for v in {p, p.replace("c", "ts")} if "ch" not in v}
+            if any(
+                k in keyed if len(k) == 2 else matches_word(k, keyed, 75.0) for k in skeletons if len(k) >= 2
+            ):
+                return True  # a skeleton of two consonants only as a whole (`pl` of PayPal is not `plt`)
             if _transcribed(transcription_key(parts[-1], pair.transcription), index):
                 return True  # `Yahya` as `Яхья`, `Яхью`; `Akhil` as `Акхил`
             # the Latin words of the target: a skeleton of two consonants (`Shiba` -> `sb`)
@@ -724,14 +792,20 @@ _ROMAN_ADJECTIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def _stems(romanised: str) -> tuple[str, ...]:
-    """The romanisation without a case ending, when it has one."""
+    """The romanisation without a case ending, when it has one, and the nominatives that
+    English writes for such a stem: `-enko` (`Лукашенком` = Lukashenko) and `-sky`
+    (`Зеленским` = Zelensky)."""
     m = _ROMAN_ENDING.search(romanised)
     if not m:
         return ()
     short = romanised[: m.start()]
     one = romanised[:-1] if m.end() - m.start() == 2 and romanised[-1] in "aeiuy" else ""
-    return tuple(s for s in (short, one) if s)
+    nominative = (
+        short + "o" if short.endswith("enk") else short + "y" if short.endswith(("sk", "tsk")) else ""
+    )
+    return tuple(s for s in (short, one, nominative) if s)
 
 
 def _respellings(romanised: str) -> tuple[str, ...]:
@@ -740,6 +814,8 @@ def _respellings(romanised: str) -> tuple[str, ...]:
     out = []
     if "kh" in romanised:
         out.append(romanised.replace("kh", "h"))
+    elif "h" in romanised and "zh" not in romanised and "sh" not in romanised and "ch" not in romanised:
+        out.append(romanised.replace("h", "g"))  # Ukrainian `г` for English `g` (`Інстаграм`)
     if romanised.endswith("ou"):
         out.append(romanised[:-2] + "ow")
     if "au" in romanised:
@@ -750,6 +826,55 @@ def _respellings(romanised: str) -> tuple[str, ...]:
     if adjective and adjective.start() >= 4:
         out.append(romanised[: adjective.start()])  # `Лондонской школы` = London School
     return tuple(out)
+
+
+def _renamed(surname: str, source: str, target: str, pair: _Pair) -> bool:
+    """Whether ``surname`` (the last word of a run of the source) is in the target after
+    a capitalised word that the source lacks, with only kept words of the source in
+    between: the first name, or the word before the name, replaced (`Roos Johnson` for
+    `Boris Johnson`, `the head of Nordbank Herman Gref` for `глава Сбербанка Герман
+    Греф`), not dropped."""
+    folded = fold(surname)
+    forms = pair.romanise(surname) if pair.romanise is not None and pair.src_script == "CYRILLIC" else set()
+    words = list(_WORD.finditer(target))
+    firsts = {folded[:1]} | {f[:1] for f in forms}
+    for i, word in enumerate(words):
+        if fold(word.group()[0]) not in firsts:
+            continue  # most words: not the surname (folding every word is the costly part)
+        low = fold(word.group())
+        if not (low == folded or (forms and matches_word(low, forms, 80.0))):
+            continue
+        j = i - 1
+        while (
+            j >= 0 and target[words[j].end() : words[j + 1].start()] == " " and words[j].group()[:1].isupper()
+        ):
+            prev = words[j].group()
+            if sentence_initial(target, words[j].start()):
+                break
+            if not _in_source(prev, source, pair):
+                # a name, not a title (`Präsident`, `Minister`) nor a German compound noun
+                # (`Marinesoldaten` for `Royal Marine`)
+                return zipf(prev.lower(), pair.tgt) < 4.0 and not (
+                    pair.tgt_compounding and _compound(prev.lower(), pair.tgt)
+                )
+            j -= 1
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _folded_words(text: str) -> frozenset[str]:
+    """The folded words of ``text`` (letters and digits), once per text."""
+    return frozenset(fold(p) for p in _PARTS.findall(text))
+
+
+def _in_source(word: str, source: str, pair: _Pair) -> bool:
+    """Whether a target word is a word of the source, or of its romanisation."""
+    if fold(word) in _folded_words(source):
+        return True
+    if pair.romanise is None or pair.src_script != "CYRILLIC":
+        return False
+    romanised = {f for p in _PARTS.findall(source) if p[:1].isupper() for f in pair.romanise(p)}
+    return any(matches_word(p, romanised, 80.0) for p in name_parts(word))
 
 
 def _replacement(source: str, target: str, pair: _Pair) -> str:
@@ -924,14 +1049,20 @@ class NameMissing(_CarriedOver):
     `international_languages` is within `max_zipf_drop` of English (`Johnson`, `Twitter`,
     not `Monday`, `Estonia` → `Estland` or `National Weather Service`); no article or
     possessive may come before the run (`a Santa hat`), and an abbreviation (`Jan. 24`)
-    is no name. Into Russian such a name is checked when Russian writes it in Latin
-    script as often (`Twitter`, `Samsung`) or, below `max_zipf_transcribed`, when it is
-    not written as a title (`*Star Trek*`): the target then has it in Latin script or
-    transcribed (`Norton` → `Нортон`). A sentence full of names is taken for a title only
-    when a function word is capitalised too. Where capitals mark names (Czech), a surname
-    that English does not know counts after a first name that it knows (`Jaroslav
+    is no name. Into Russian such a name is checked when Russian writes it in Latin script
+    as often (`Twitter`, `Samsung`) or, below `max_zipf_transcribed`, when it is not written
+    as a title (`*Star Trek*`): the target then has it in Latin script or transcribed
+    (`Norton` → `Нортон`); a Latin word of the Russian target marks what it keeps as
+    written, so a rarer capitalised word (below `max_zipf_kept_run`) counts when the target
+    has a Latin word the source lacks (a replacement) or keeps another word of its run in
+    Latin script (`Haryali` of `Haryali London`). A sentence full of names is taken for a
+    title only when a function word is capitalised too. Where capitals mark names (Czech), a
+    surname that English does not know counts after a first name that it knows (`Jaroslav
     Tvrdík`). A brand in mixed case (`PayPal`, `FedEx`; inside a Russian, Chinese or
-    Japanese source any mixed case: `AliExpress`) is a name.
+    Japanese source any mixed case: `AliExpress`) is a name, and so, in any source, is a
+    word in mixed case with a small letter (`AfD`, `IMDb`, `BSCScan`; `iPhone` when the
+    other languages use it as often), but not an acronym's plural (`MPs`), a shouted typo
+    (`BEstellung`) or a common word with a prefix letter (`eReader`).
     A first name written as an initial (`J. K. Tyl`) is kept, and a run written as its
     initials or as one word (`The Wall Street Journal` → `WSJ`) is present. The target
     matches the name up to case, diacritics, inflection (`Babišovi` → `Babiš`), spelling
@@ -940,9 +1071,10 @@ class NameMissing(_CarriedOver):
     another language's (`Kharkiv` → `Charkiw`, `Járkov`); a Cyrillic target matches it by
     transliteration (`Johnson` → `Джонсон`): the consonant skeleton, or the pack's
     `transcription` equivalences applied to the name and to the romanised target word
-    (`Yahya` → `Яхья`, `Яхьи`; `Calais` → `Кале`). Latin names in a Chinese, Japanese or Russian source are
-    checked the same way. The message names a capitalised word of the target that the
-    source lacks, the likely replacement (`'Lopez' appears instead`).
+    (`Yahya` → `Яхья`, `Яхьи`; `Calais` → `Кале`). Latin names in a Chinese, Japanese or
+    Russian source are checked the same way (also glued to the text: `新しいiPadは`). The
+    message names a capitalised word of the target that the source lacks, the likely
+    replacement (`'Lopez' appears instead`).
 
     ## Why is this bad?
     A dropped or substituted name changes who did what; MT systems hallucinate
@@ -979,15 +1111,75 @@ class NameMissing(_CarriedOver):
         return super()._wants(cand, pair) or (
             cand.script == "LATIN"
             and camel_case(cand.text)
-            and (pair.src_script not in ("LATIN", "") or _BRAND.fullmatch(cand.text) is not None)
+            and (
+                pair.src_script not in ("LATIN", "")
+                or _BRAND.fullmatch(cand.text) is not None
+                or self._mixed(cand.text, pair)
+            )
         )
 
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         cand.evidence = self._evidence(cand, source, pair)
         return bool(cand.evidence)
 
+    def _segment_candidates(self, source: str, target: str, pair: _Pair) -> list[Candidate]:
+        """Into a Cyrillic target, a Latin-script word of the target marks what is kept as
+        written: a capitalised Latin word of the source that the source alone does not
+        show to be a name (`Security` of `Norton Security Deluxe`, `Mindcrack`) is one
+        when the target has a Latin word that the source lacks (its likely replacement:
+        `Norton Haryali Deluxe`), or when a neighbour in its run is kept in Latin script
+        and the word is not a common English word (`Haryali` of `Haryali London`, not
+        `Gift` of `Haryali London Gift Box`, which Russian translates); a common word
+        needs both (`Security` of `Norton Security Deluxe` replaced by a Latin word)."""
+        cands = self._candidates(source, pair)
+        if pair.tgt_script != "CYRILLIC" or pair.src_script != "LATIN":
+            return cands
+        latent = self._latent(source, pair)
+        if not latent:
+            return cands
+        # Latin words of a Russian text are ASCII but for a rare accent (`isascii` is
+        # much cheaper than the script of each word)
+        latin = {fold(w) for w in _PARTS.findall(target) if w.isascii() and not w.isdigit()}
+        if not latin:
+            return cands
+        have = _folded_words(source)
+        replaced = any(len(w) >= 3 and w not in have for w in latin)
+        kept = [
+            c
+            for c in latent
+            if (replaced and c.evidence == "latin")
+            or ((replaced or c.evidence == "latin") and any(fold(w) in latin for w in c.run if w != c.text))
+        ]
+        return [*cands, *kept] if kept else cands
+
+    def _latent(self, source: str, pair: _Pair) -> list[Candidate]:
+        """Capitalised Latin words inside a sentence of ``source`` that are not candidates
+        by the source alone (once per source and pair)."""
+        key = (source, pair.src, "latent:" + pair.tgt)
+        found = self._checked.get(key)
+        if found is None:
+            taken = {c.start for c in self._candidates(source, pair)}
+            found = []
+            for cand in _shared_candidates(source, self.opts["title_case_share"], pair.src):
+                if cand.start in taken or cand.script != "LATIN" or cand.kind != "name" or len(cand.text) < 3:
+                    continue
+                if _abbreviation(source, cand) or (
+                    len(cand.run) < 2 and sentence_initial(source, cand.start)
+                ):
+                    continue
+                word = _POSSESSIVE.sub("", cand.text.lower())
+                # a common word (`Saturday`) or an inflected one (`Tracked`), which Russian
+                # translates: a name only inside a run that the target keeps in Latin
+                common = zipf(word, pair.src) >= self.opts["max_zipf_kept_run"] or _derived(
+                    word, pair.src, 2.5
+                )
+                found.append(dataclasses.replace(cand, evidence="latin-common" if common else "latin"))
+            self._checked[key] = found
+        return found
+
     def _evidence(self, cand: Candidate, source: str, pair: _Pair) -> str:
         """Why ``cand`` is taken for a name (``""``: it is not): `brand` (mixed case),
+        `mixed` (mixed case with a small letter, :meth:`_mixed`),
         `kept` (a Latin name in another script), `international` (frequent, and as
         frequent in the target language), `shared` (rare in the source language and known
         to the target language), `speaker` (after a verb of saying), `rare` and `cased`
@@ -1002,6 +1194,8 @@ class NameMissing(_CarriedOver):
             # `PayPal`, `FedEx`, `DeBerry` in a Latin source: kept as written (not in German,
             # which runs nouns together in mixed case: `BilloMerch`)
             return "brand"
+        if pair.src_script == "LATIN" and not _BRAND.fullmatch(cand.text) and self._mixed(cand.text, pair):
+            return "mixed"
         if pair.title_capitalising and pair.src_script == "LATIN":
             return self._cased(cand, source, pair)
         if pair.tgt_script != "LATIN":
@@ -1084,7 +1278,7 @@ class NameMissing(_CarriedOver):
         if self._rare(cand.text, pair):
             return "rare"
         # the words of the run, hyphenated ones in parts (`Douglas-Davies`)
-        run = [part for w in cand.run or (cand.text,) for part in _HYPHEN_PARTS.findall(w)]
+        run = [part for w in self._name_of_run(cand, pair) for part in _HYPHEN_PARTS.findall(w)]
         if not all(self._international(w, pair) for w in run):
             return ""  # `National Weather Service`, `The Vampire Diaries`: a phrase, translated
         if pair.tgt_script != "LATIN" and not all(self._kept(w, pair) for w in run):
@@ -1093,6 +1287,21 @@ class NameMissing(_CarriedOver):
             # путь`) and a word that English uses often (`Europe`, `Tab`)
             return "" if _titled(source, cand) or self._frequent(run, pair) else "cased"
         return "cased"
+
+    def _name_of_run(self, cand: Candidate, pair: _Pair) -> list[str]:
+        """The words of the run of ``cand`` that make its name: after a possessive, which
+        names another thing (`Russia's Putin`), and without the title words before it
+        of the pack (`President Vladimir Putin`, `titles_en`), so long as ``cand`` is
+        not one of them. Other words before it stay: with them the run may be a phrase
+        that a translation translates (`Bank Transfer`, `The Next Generation`)."""
+        words = list(cand.run or (cand.text,))
+        at = max((i for i, w in enumerate(words) if cand.text in _HYPHEN_PARTS.findall(w)), default=-1)
+        if at < 0:
+            return words
+        start = max((i + 1 for i in range(at) if _POSSESSIVE.search(words[i])), default=0)
+        while start < at and words[start].lower() in pair.titles:
+            start += 1
+        return words[start:]
 
     def _frequent(self, run: list[str], pair: _Pair) -> bool:
         """Whether a word of ``run`` is at least ``max_zipf_transcribed`` in the source language."""
@@ -1160,7 +1369,10 @@ class NameMissing(_CarriedOver):
             return True  # most names are copied as they are: no tolerant matching needed
         if cand.run and cand.text not in cand.run[-1] and fold(cand.text[0]) in index:
             return True  # a first or middle name abbreviated (`J. K. Tyl` for `Josef Kajetán Tyl`)
-        if len(cand.run) >= 2 and not index.isdisjoint(_run_forms(cand.run)):
+        humps = _CAMEL_PARTS.findall(cand.text)
+        if len(humps) >= 2 and all(len(h) >= 2 and fold(h) in index for h in humps):
+            return True  # a brand in mixed case written in parts (`CKWiki` as `CK Wiki`)
+        if len(cand.run) >= 2 and not index.isdisjoint(_run_forms(cand.run)) and not cand.abbreviated:
             return True  # `The Wall Street Journal` as `WSJ`, `What’s App` as `WhatsApp`
         if pair.src in _SLAVIC_LATIN and any(
             matches_word(v, index, self.opts["fuzzy"]) for v in _english_spellings(cand.text)
@@ -1178,7 +1390,8 @@ class CodeMissing(_CarriedOver):
     ## What it does
     Finds acronyms, camel-case names and codes of letters and digits in Latin script in
     the source (`UNICEF`, `iPhone 14`, `A320neo`, `COVID-19`; brands in mixed case with
-    two capitalised parts, `PayPal`, are FD010's) and flags the segment when
+    two capitalised parts, `PayPal`, and other brands and acronyms in mixed case, `AfD`,
+    `IMDb`, are FD010's) and flags the segment when
     the target does not have them, up to case and diacritics. In a source of another script
     (Russian, Chinese, Japanese) only Latin-script codes are checked: Cyrillic acronyms are
     translated (`ОДКБ` → `CSTO`). Acronyms translated by convention between the languages
@@ -1211,8 +1424,10 @@ class CodeMissing(_CarriedOver):
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         if pair.tgt_script != "LATIN":
             return False
-        if (pair.src_script != "LATIN" or _BRAND.fullmatch(cand.text)) and camel_case(cand.text):
-            return False  # `AliExpress` in a Russian source, `PayPal`: a name, checked by FD010
+        if camel_case(cand.text) and (
+            pair.src_script != "LATIN" or _BRAND.fullmatch(cand.text) or self._mixed(cand.text, pair)
+        ):
+            return False  # `AliExpress` in a Russian source, `PayPal`, `IMDb`: a name, checked by FD010
         if _HAS_DIGIT.search(cand.text):
             return True
         word = cand.text.lower()
