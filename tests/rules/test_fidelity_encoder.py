@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import tqaudit
 from tqaudit.rules.fidelity import MAX_ENCODED_CHARS, similarities
@@ -15,7 +16,7 @@ def test_a_long_text_is_read_up_to_the_limit_and_a_short_one_whole() -> None:
     long_target = (TARGET + " ") * (3 * MAX_ENCODED_CHARS // len(TARGET))
     assert len(long_target) > 2 * MAX_ENCODED_CHARS
     whole, cut, short = similarities([SOURCE] * 3, [long_target, long_target[:MAX_ENCODED_CHARS], TARGET])
-    assert whole == cut
+    assert whole == pytest.approx(cut, abs=1e-5)  # the same text (batched: last-digit noise)
     assert short > 0.5  # a faithful translation of the source
 
 

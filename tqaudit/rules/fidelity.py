@@ -730,7 +730,7 @@ def _encoder() -> Any:
 
 # Characters of a text the encoder reads: it averages over the words, so a longer text's
 # vector hardly moves, while encoding costs about 50 µs a character (a 1 MB cell: 50 s).
-MAX_ENCODED_CHARS = 5_000
+MAX_ENCODED_CHARS = 2_000
 
 
 def similarities(sources: Sequence[str], targets: Sequence[str]) -> list[float]:
@@ -774,7 +774,7 @@ class UnrelatedTarget(Rule):
     nl, pl, pt, ru, th, tr, zh): Czech or Ukrainian are not judged. It finds unrelated
     output, not a dropped clause: on WMT22 a target cut in half keeps a median
     similarity of about 0.5, inside the spread of human translations. A source or target
-    of more than 5,000 characters is read up to there (a pasted document costs
+    of more than 2,000 characters is read up to there (a pasted document costs
     under a second, not a minute).
     """
 
