@@ -1173,7 +1173,9 @@ class NameMissing(_CarriedOver):
                 common = zipf(word, pair.src) >= self.opts["max_zipf_kept_run"] or _derived(
                     word, pair.src, 2.5
                 )
-                found.append(dataclasses.replace(cand, evidence="latin-common" if common else "latin"))
+                latent = cand.copy()
+                latent.evidence = "latin-common" if common else "latin"
+                found.append(latent)
             self._checked[key] = found
         return found
 
