@@ -18,7 +18,15 @@ from tqaudit.scoring.corpus import (
     score_chunk,
 )
 from tqaudit.scoring.options import ScoringOptions, as_options, parse_options
-from tqaudit.scoring.stats import Streams, check_references, clean, clean_streams, scores_job, slices
+from tqaudit.scoring.stats import (
+    ScoresTask,
+    Streams,
+    check_references,
+    clean,
+    clean_streams,
+    scores_job,
+    slices,
+)
 from tqaudit.segments import reference_columns
 
 
@@ -30,10 +38,7 @@ class ScoreResult:
     segments: pd.DataFrame | None = None
 
 
-_ChunkTask = tuple[Sequence[str], Streams, ScoringOptions]
-
-
-def _chunk_job(task: _ChunkTask) -> ChunkScores:
+def _chunk_job(task: ScoresTask) -> ChunkScores:
     return score_chunk(*task)
 
 

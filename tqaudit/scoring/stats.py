@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from tqaudit.errors import InputError
 from tqaudit.executor import Executor, run_in
+from tqaudit.scoring import charstats
 from tqaudit.scoring.options import ScoringOptions, make_metric
 
 if TYPE_CHECKING:  # imported by score workers, which need neither pandas nor the engine
@@ -81,7 +84,6 @@ def extract(metric: Any, hyps: Sequence[str], refs: Streams) -> list[Any]:
     TER) by sacrebleu's own extraction, in small batches."""
     from sacrebleu.metrics.bleu import BLEU
 
-    from tqaudit.scoring import charstats
     from tqaudit.scoring.fastbleu import bleu_statistics
 
     if type(metric) is BLEU:
@@ -132,10 +134,6 @@ def segment_statistics(
 
 def sentence_scores(name: str, options: ScoringOptions, stats: Iterable[Any]) -> list[float]:
     """Segment scores of metric ``name`` from per-segment statistics (as ``sacrebleu -sl``)."""
-    import numpy as np
-
-    from tqaudit.scoring import charstats
-
     sent = make_metric(name, options.for_metric(name), sentence=True)
     if charstats.applies(sent):
         rows = list(stats)
@@ -146,6 +144,7 @@ def sentence_scores(name: str, options: ScoringOptions, stats: Iterable[Any]) ->
     return [float(sent._compute_score_from_stats(s).score) for s in stats]
 
 
+# One slice of segments: hypotheses, reference streams, options (a worker's task).
 ScoresTask = tuple[Sequence[str], Streams, ScoringOptions]
 
 
