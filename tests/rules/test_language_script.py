@@ -48,6 +48,24 @@ def test_present_scripts_read_from_the_shared_character_sets_are_each_texts_own(
     assert distinct_chars("abca") == frozenset("abc")
 
 
+def test_a_long_text_is_read_the_same_and_not_kept() -> None:
+    """The per-text caches hold their texts: a long one is answered without being kept."""
+    from tqaudit.rules import language_script
+
+    long = "Привет, мир! Hello. " * 1_000
+    assert len(long) > language_script._CACHED_CHARS
+    kept = (
+        language_script._distinct_chars.cache_info().currsize,
+        language_script._text_scripts.cache_info().currsize,
+    )
+    assert distinct_chars(long) == frozenset(long)
+    assert text_scripts(long) == {"CYRILLIC", "LATIN"}
+    assert (
+        language_script._distinct_chars.cache_info().currsize,
+        language_script._text_scripts.cache_info().currsize,
+    ) == kept
+
+
 def _letter_counts(know: ScriptKnowledge, text: str) -> dict[str, int]:
     """The letters outside masked spans, one by one, per script (Han, kana, hangul weigh 3)."""
     counts: dict[str, int] = {}
