@@ -48,22 +48,24 @@ def test_present_scripts_read_from_the_shared_character_sets_are_each_texts_own(
     assert distinct_chars("abca") == frozenset("abc")
 
 
-def test_a_long_text_is_read_the_same_and_not_kept() -> None:
-    """The per-text caches hold their texts: a long one is answered without being kept."""
-    from tqaudit.rules import language_script
+def test_text_cache_keeps_short_texts_and_computes_long_ones_each_time() -> None:
+    """The per-text caches of the rules hold their texts: a long one is answered the same
+    without being kept."""
+    from tqaudit.rules.base import CACHED_CHARS, text_cache
 
-    long = "Привет, мир! Hello. " * 1_000
-    assert len(long) > language_script._CACHED_CHARS
-    kept = (
-        language_script._distinct_chars.cache_info().currsize,
-        language_script._text_scripts.cache_info().currsize,
-    )
-    assert distinct_chars(long) == frozenset(long)
-    assert text_scripts(long) == {"CYRILLIC", "LATIN"}
-    assert (
-        language_script._distinct_chars.cache_info().currsize,
-        language_script._text_scripts.cache_info().currsize,
-    ) == kept
+    calls: list[str] = []
+
+    @text_cache(8)
+    def length(text: str) -> int:
+        calls.append(text)
+        return len(text)
+
+    short, long = "Привет", "x" * (CACHED_CHARS + 1)
+    assert [length(short), length(short), length(long), length(long)] == [6, 6, len(long), len(long)]
+    assert calls == [short, long, long]
+    text = "Привет, мир! Hello. " * 1_000
+    assert distinct_chars(text) == frozenset(text)
+    assert text_scripts(text) == {"CYRILLIC", "LATIN"}
 
 
 def _letter_counts(know: ScriptKnowledge, text: str) -> dict[str, int]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import operator
 import re
 import weakref
@@ -339,6 +340,29 @@ def group_by_languages(chunk: Chunk, default_tgt: str = "") -> dict[tuple[str, s
 
 # What several rules derive from the same chunk, by key, while the chunk is alive.
 _MEMO: weakref.WeakKeyDictionary[Chunk, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+
+
+# Texts longer than this are not kept by :func:`text_cache`.
+CACHED_CHARS = 4_096
+
+
+def text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
+    """``functools.lru_cache`` for a function of one text that rules ask about again (a
+    source read by several rules and by every system's output), keeping texts of up to
+    ``CACHED_CHARS`` only: the cache holds its keys, and ``maxsize`` cells of a megabyte
+    would be gigabytes beside the streaming audit's bounded memory. A long text is
+    computed each time it is asked, which costs little beside what the rules do with it."""
+
+    def wrap(func: Callable[[str], T]) -> Callable[[str], T]:
+        cached = functools.lru_cache(maxsize=maxsize)(func)
+
+        @functools.wraps(func)
+        def call(text: str) -> T:
+            return cached(text) if len(text) <= CACHED_CHARS else func(text)
+
+        return call
+
+    return wrap
 
 
 def chunk_memo(chunk: Chunk, key: Hashable, compute: Callable[[], T]) -> T:

@@ -12,7 +12,6 @@ two never report the same letters.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule
+from tqaudit.rules.base import Hit, Rule, text_cache
 from tqaudit.rules.registry import register
 
 if TYPE_CHECKING:
@@ -72,33 +71,20 @@ def scripts_in(chars: AbstractSet[str]) -> set[str]:
     return {s for s, known in _SCRIPT_CHARS.items() if not known.isdisjoint(chars)}
 
 
+@text_cache(4096)
 def distinct_chars(text: str) -> frozenset[str]:
     """The distinct characters of ``text``. LG003, LG004 and LG006 each read those of every
     non-ASCII target of a chunk, one rule after the other: the set (ten microseconds for a
-    CJK line, most of what the three rules spend on a row they pass) is made once per text.
-    A text longer than ``_CACHED_CHARS`` is not kept (the cache holds its texts: 4,096 cells
-    of a megabyte would be 4 GB), and costs little beside what the rules do with it."""
-    return _distinct_chars(text) if len(text) <= _CACHED_CHARS else frozenset(text)
-
-
-def text_scripts(text: str) -> frozenset[str]:
-    """``scripts_in`` of the distinct characters of ``text``, once per text for the rules
-    that ask one after the other (each asking tests the text's characters against every
-    script seen so far); a long text as in :func:`distinct_chars`."""
-    return _text_scripts(text) if len(text) <= _CACHED_CHARS else frozenset(scripts_in(frozenset(text)))
-
-
-_CACHED_CHARS = 4_096
-
-
-@functools.lru_cache(maxsize=4096)
-def _distinct_chars(text: str) -> frozenset[str]:
+    CJK line, most of what the three rules spend on a row they pass) is made once per text."""
     return frozenset(text)
 
 
-@functools.lru_cache(maxsize=4096)
-def _text_scripts(text: str) -> frozenset[str]:
-    return frozenset(scripts_in(_distinct_chars(text)))
+@text_cache(4096)
+def text_scripts(text: str) -> frozenset[str]:
+    """``scripts_in`` of the distinct characters of ``text``, once per text for the rules
+    that ask one after the other (each asking tests the text's characters against every
+    script seen so far)."""
+    return frozenset(scripts_in(distinct_chars(text)))
 
 
 def script_chars(script: str) -> set[str] | frozenset[str]:

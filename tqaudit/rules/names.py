@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule
+from tqaudit.rules.base import Hit, Rule, text_cache
 from tqaudit.rules.registry import register
 from tqaudit.wordfreqs import zipf
 
@@ -232,7 +232,7 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
     return out
 
 
-@lru_cache(maxsize=16384)
+@text_cache(16384)
 def _capitals(text: str) -> frozenset[str]:
     """The folded words of ``text`` written in capitals (`SSE`, `WSJ`)."""
     return frozenset(fold(w) for w in _PARTS.findall(text) if len(w) >= 2 and w.isupper())
@@ -863,7 +863,7 @@ def _renamed(surname: str, source: str, target: str, pair: _Pair) -> bool:
     return False
 
 
-@lru_cache(maxsize=4096)
+@text_cache(4096)
 def _folded_words(text: str) -> frozenset[str]:
     """The folded words of ``text`` (letters and digits), once per text."""
     return frozenset(fold(p) for p in _PARTS.findall(text))
