@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import tqaudit
-from tqaudit.io.writers import atomic_write, neutralize_formula
+from tqaudit.io.writers import atomic_write, csv_text, neutralize_formula
 from tqaudit.report import write_reports
 
 
@@ -23,6 +23,18 @@ def test_formula_cells_are_neutralised(cell: str) -> None:
 def test_plain_cells_are_untouched() -> None:
     assert neutralize_formula("Almaty") == "Almaty"
     assert neutralize_formula(-1) == -1
+
+
+def test_csv_text_neutralises_each_text_cell_as_neutralize_formula_does() -> None:
+    # formulas behind spaces and invisible characters, a CR inside a cell (written quoted:
+    # one row), empty and missing cells, a number as text, text that opens with a symbol
+    cells = ["Almaty", "=1+1", " =1", "\u200b=SUM(A1)", "\u00a0@x", "-2", "a\rb", "", None]
+    cells += ["_x", "«=»", "\tx"]
+    frame = pd.DataFrame({"target": cells, "n": range(len(cells))})
+    rows = list(csv.reader(io.StringIO(csv_text(frame), newline="")))
+    assert rows[0] == ["target", "n"]
+    assert [row[0] for row in rows[1:]] == ["" if c is None else neutralize_formula(c) for c in cells]
+    assert [row[1] for row in rows[1:]] == [str(i) for i in range(len(cells))]
 
 
 def test_csv_reports_neutralise_segment_text(tmp_path: Path) -> None:

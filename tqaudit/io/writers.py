@@ -185,6 +185,28 @@ def write_bytes(path: Path, data: bytes) -> None:
 _QUOTED_OR_ROW_END = re.compile(r'("[^"]*")|\r\n')
 
 
+def _safe_cells(cells: list[object]) -> tuple[list[object] | None, bool]:
+    """A column's cells with :func:`neutralize_formula` applied (None: no cell changed), and
+    whether a text cell holds a CR.
+
+    One loop over the cells instead of a ``Series.map`` per question (two Python calls per
+    cell, most of the time of a segments.csv): a text that opens with a letter or digit is
+    never a formula (neither a formula character nor an invisible one), so only the others
+    are tested."""
+    out: list[object] | None = None
+    has_cr = False
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, str):
+            continue
+        if not cell[:1].isalnum() and needs_neutralizing(cell):
+            if out is None:
+                out = list(cells)
+            out[i] = "'" + cell
+        if "\r" in cell:
+            has_cr = True
+    return out, has_cr
+
+
 def csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
     """``frame`` as CSV with every text cell neutralised against formula injection.
 
@@ -198,8 +220,10 @@ def csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
     has_cr = False
     for col in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[col]):
-            safe[col] = safe[col].map(neutralize_formula)
-            has_cr = has_cr or bool(safe[col].map(lambda v: isinstance(v, str) and "\r" in v).any())
+            cells, cr = _safe_cells(safe[col].tolist())
+            if cells is not None:
+                safe[col] = pd.Series(cells, index=safe.index, dtype=object)
+            has_cr = has_cr or cr
     if not has_cr:
         return safe.to_csv(index=False, header=header, lineterminator="\n", float_format="%.4f")
     text = safe.to_csv(index=False, header=header, lineterminator="\r\n", float_format="%.4f")

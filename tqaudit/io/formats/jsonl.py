@@ -51,19 +51,22 @@ def rows(text: str) -> Iterator[Row]:
 def _unique_segment_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """``json.loads`` keeps the last of a repeated key; for a segment column that would
     silently drop one text, so it is refused."""
+    obj = dict(pairs)
+    if len(obj) == len(pairs):  # no key repeated (every well-formed row): nothing to test
+        return obj
     seen: set[str] = set()
     for key, _ in pairs:
         if key in seen and is_segment_column(key):
             raise ValueError(f"key {key!r} appears twice")
         seen.add(key)
-    return dict(pairs)
+    return obj
 
 
 def _check_values(obj: dict[str, Any], path: Path, number: int) -> None:
     """Segment columns hold a string, a number or null; a list, object, boolean or NaN
     is an error (its Python repr would otherwise be audited as the text)."""
     for key, value in obj.items():
-        if not is_segment_column(key) or value is None or isinstance(value, str):
+        if value is None or isinstance(value, str) or not is_segment_column(key):
             continue
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             kind = {bool: "a boolean", list: "a list", dict: "an object"}.get(
@@ -74,9 +77,13 @@ def _check_values(obj: dict[str, Any], path: Path, number: int) -> None:
             raise InputError(f"{path}:{number}: {key!r} is {value}, not text")
 
 
+# one decoder for every line (``json.loads`` with a hook builds a new one per call)
+_ROW_DECODER = json.JSONDecoder(object_pairs_hook=_unique_segment_keys)
+
+
 def _object(line: str, path: Path, number: int) -> dict[str, Any]:
     try:
-        value = json.loads(line, object_pairs_hook=_unique_segment_keys)
+        value = _ROW_DECODER.decode(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}: invalid JSON ({exc.msg})") from None
     except ValueError as exc:  # a repeated segment key, from the hook
