@@ -96,6 +96,24 @@ def test_segment_scores_fast_path_equals_statistics_path() -> None:
     assert fast["chrf"].iloc[-2] == pytest.approx(100.0)
 
 
+@pytest.mark.parametrize("refs", [[REFS], [REFS, REFS2]], ids=["one-ref", "two-refs"])
+def test_statistics_counted_in_blocks_equal_sacrebleu(
+    monkeypatch: pytest.MonkeyPatch, refs: list[list[str]]
+) -> None:
+    # blocks of 4 segments: the six are counted as 4 + 2, on both the -sl and the corpus routes
+    monkeypatch.setattr("tqaudit.scoring.stats._BLOCK", 4)
+    fast = scoring.segment_scores(HYPS, refs, {"metrics": "bleu,chrf"})
+    bleu, chrf = BLEU(effective_order=True), CHRF()
+    for i, hyp in enumerate(HYPS):
+        seg_refs = [r[i] for r in refs]
+        assert fast["bleu"][i] == bleu.sentence_score(hyp.rstrip(), seg_refs).score
+        assert fast["chrf"][i] == chrf.sentence_score(hyp.rstrip(), seg_refs).score
+    result = scoring.score_texts(HYPS, refs, {"metrics": "bleu,chrf"}, sentence_level=True)
+    assert result.segments is not None and list(result.segments["chrf"]) == list(fast["chrf"])
+    assert result.corpus["BLEU"].score == pytest.approx(_sacrebleu_corpus(refs)["BLEU"], abs=EPS)
+    assert result.corpus["CHRF"].score == pytest.approx(_sacrebleu_corpus(refs)["CHRF"], abs=EPS)
+
+
 def test_options_are_forwarded_to_sacrebleu() -> None:
     opts = {"chrf_word_order": 2, "lowercase": True, "ter_case_sensitive": True}
     result = scoring.score_texts(HYPS, [REFS], opts)
