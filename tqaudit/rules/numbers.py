@@ -20,7 +20,14 @@ from typing import Any
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule, literal_alternation, trie_alternation, word_start_trie
+from tqaudit.rules.base import (
+    Hit,
+    Rule,
+    literal_alternation,
+    text_cache,
+    trie_alternation,
+    word_start_trie,
+)
 from tqaudit.rules.registry import register
 
 # Digits as written in running text: optional group separators (comma, full stop, space,
@@ -70,7 +77,9 @@ _LONGEST_TEXT = 100_000
 _REMEMBERED = 20_000
 
 
-_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+# A decimal digit other than 0-9: one class, tested once per character (a lookahead before
+# ``\d`` made the engine try each position three times as slowly).
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -393,10 +402,9 @@ class Lexicon:
         unit_alts += [trie_alternation(cjk)] if cjk else []
         self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
-        # what a text says, looked at once per distinct (lower-case) text of the run: the
-        # outputs of several systems share a source, and systems often agree
-        self.says_words = functools.lru_cache(maxsize=16384)(self.word_probe.found)
-        self.said: dict[str, bool] = {}  # text -> its ``saying_number`` verdict
+        # what a text says, looked at once per distinct text of the run: the outputs of
+        # several systems share a source, and systems often agree
+        self.says_words = text_cache(16384)(self._says_words)
 
     def _form_ends(self, word: str, pos: int, forms: frozenset[str]) -> Iterator[int]:
         """Where a number word of ``forms`` written at ``pos`` of ``word`` ends, longest first."""
@@ -510,23 +518,25 @@ class Lexicon:
             parts.append("|".join(other))
         return Probe(tuple(re.compile(p) for p in parts))
 
+    def _says_words(self, text: str) -> bool:
+        """Whether ``word_probe`` finds something in ``text`` (on its lower case)."""
+        return self.word_probe.found(text.lower())
+
     def says_number(self, text: str) -> bool:
         """Whether ``text`` has a number word checked alone or two Han numerals (the quick
         regex on lower case, then ``probe``)."""
         return self.strong_probe.found(text.lower()) and self.probe(text)
 
     def saying_number(self, texts: Iterable[str]) -> set[str]:
-        """The texts of ``texts`` that ``says_number``, each distinct one looked at once in
-        the run (a source comes with every system's output, in several chunks; systems
-        often agree): the verdicts are kept in ``said``, a bounded dict.
+        """The texts of ``texts`` that ``says_number``, each distinct one looked at once.
 
-        The quick regex runs over the texts not seen yet, lowered and joined by a NUL, at C
+        The quick regex runs over the distinct texts, lowered and joined by a NUL, at C
         speed (a NUL stands where a text starts or ends for every pattern of
         ``strong_probe``: not a letter, digit, underscore or space), then ``probe`` looks
-        at the texts it finds."""
-        said = self.said
-        asked = list(dict.fromkeys(texts))
-        distinct = [text for text in asked if text not in said]
+        at the texts it finds. Verdicts are not kept between calls: the texts a later chunk
+        asks again (its sources) are a small part of the scan, and looking them up cost as
+        much as scanning them."""
+        distinct = list(dict.fromkeys(texts))
         lowered = list(map(str.lower, distinct))
         joined = "\0".join(lowered)
         starts = list(accumulate((len(text) + 1 for text in lowered), initial=0))
@@ -535,13 +545,7 @@ class Lexicon:
             for pattern in self.strong_probe.patterns
             for m in pattern.finditer(joined)
         }
-        verdicts = {text: False for text in distinct}
-        verdicts.update((distinct[i], True) for i in found if self.probe(distinct[i]))
-        out = {text for text in asked if said.get(text, verdicts.get(text))}
-        if len(said) + len(verdicts) > _REMEMBERED:  # a long run: start afresh rather than grow
-            said.clear()
-        said.update(verdicts)
-        return out
+        return {distinct[i] for i in found if self.probe(distinct[i])}
 
     def probe(self, text: str) -> bool:
         """Whether ``text`` may hold a checked number: a digit, two Han numerals or a number word."""
@@ -681,21 +685,24 @@ class Lexicon:
         (`twenty-five`, `пять тысяч`), compounds, and vague words (`both`, `December`)."""
         found: list[Mention] = []
         low = text.lower()
-        found_words = _WORD.findall(low)
+        same = len(low) == len(text)  # each character lowered to one: the same spans
+        # the words of the lower case, read once (with their spans when they are the text's)
+        tokens = list(_WORD.finditer(low)) if same else []
+        found_words = list(map(re.Match.group, tokens)) if same else _WORD.findall(low)
         words = set(found_words)
         for word in words & self.vague_words.keys():  # never reported: no position needed
             keys = {key(v) for v in self.vague_words[word]}
             found.append(Mention(-1, -1, word, keys, checked=False, word=True, vague=True))
-        if words.isdisjoint(self.atoms) and self.openings.isdisjoint(w[:3] for w in words):
-            return found
-        same = len(low) == len(text)  # each character lowered to one: the same spans
-        tokens = list(_WORD.finditer(low if same else text))
-        lows = found_words if same else [m.group().lower() for m in tokens]
         atoms, openings = self.atoms, self.openings
         # the words looked at (at C speed): number words, words that open like one, and the
         # word right after a number word (it joins the next one or ends the run); no other
         # word changes anything
         wanted = {w for w in words if w in atoms or w[:3] in openings}
+        if not wanted:
+            return found
+        if not same:
+            tokens = list(_WORD.finditer(text))
+        lows = found_words if same else [m.group().lower() for m in tokens]
         places = range(len(lows))
         todo = set(compress(places, map(wanted.__contains__, lows)))
         todo.update(i + 1 for i in compress(places, map(atoms.__contains__, lows)) if i + 1 < len(lows))
@@ -999,7 +1006,7 @@ def _digit_groups(text: str) -> Iterator[tuple[str, str, str]]:
         pos = m.end()
 
 
-@functools.lru_cache(maxsize=16384)  # once per distinct text of the run (see ``says_words``)
+@text_cache(16384)  # once per distinct text of the run (see ``says_words``)
 def _digit_strings(text: str) -> tuple[str, ...]:
     """The digit strings of ``text``, sorted (a letter before one is `L`, a CJK one nothing)."""
     out = []
@@ -1048,11 +1055,12 @@ class Pair:
         for i in compress(rows, digits):
             source, target = sources[i], targets[i]
             # each distinct text looked at once in the run (systems share sources and
-            # often agree): ``says_words`` and ``_digit_strings`` are cached
+            # often agree): ``_digit_strings`` and ``says_words`` are cached; the digit
+            # strings first, as they differ in most of these rows and cost less
             if (
-                self.source.says_words(source.lower())
-                or self.target.says_words(target.lower())
-                or _digit_strings(source) != _digit_strings(target)
+                _digit_strings(source) != _digit_strings(target)
+                or self.source.says_words(source)
+                or self.target.says_words(target)
             ):
                 wordy.append(i)
         return iter(sorted(wordy))
