@@ -122,3 +122,19 @@ def test_saying_number_is_says_number() -> None:
             expected = {text for text in asked if lexicon.says_number(text)}
             assert lexicon.saying_number(iter(asked)) == expected
         assert 0 < len({t for t in texts if lexicon.says_number(t)}) < len(texts)
+
+
+def test_the_code_pattern_finds_what_a_leading_lookbehind_finds() -> None:
+    """``_CODE`` tests what stands before a code after its first capital (so that the
+    engine skips to capitals): it must find the codes of the plain form, which tests it first."""
+    import re
+
+    from tqaudit.rules.numbers import _CODE
+
+    plain = re.compile(r"(?<![A-Za-z0-9-])([A-Z]{1,4})(-?)(\d{2,})(?![A-Za-z0-9-])")
+    rng = random.Random(7)
+    texts = ["SU100", "xSU100", "-SU100", "9SU100", "ABCDE100", "(AB-12345)", "\nCA1234", "LH404 LH440"]
+    texts += ["".join(rng.choices("ABZa-9 0\n.", k=rng.randrange(1, 14))) for _ in range(20_000)]
+    found = [[(m.span(), m.groups()) for m in _CODE.finditer(t)] for t in texts]
+    assert found == [[(m.span(), m.groups()) for m in plain.finditer(t)] for t in texts]
+    assert found[0] and not found[1] and not found[2] and not found[3] and found[5]
