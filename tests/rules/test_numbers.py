@@ -138,3 +138,19 @@ def test_the_code_pattern_finds_what_a_leading_lookbehind_finds() -> None:
     found = [[(m.span(), m.groups()) for m in _CODE.finditer(t)] for t in texts]
     assert found == [[(m.span(), m.groups()) for m in plain.finditer(t)] for t in texts]
     assert found[0] and not found[1] and not found[2] and not found[3] and found[5]
+
+
+def test_the_findings_of_a_row_are_kept_only_for_short_texts() -> None:
+    """Rows are remembered for the run as ``text_cache`` remembers texts: a row with a text
+    longer than ``CACHED_CHARS`` is read (the same findings) but not kept (its key holds it)."""
+    from tqaudit.rules.base import CACHED_CHARS
+
+    rule = NumberMismatch()
+    pair = rule._pair("ru", "en")
+    source = "Цена 150 тенге."
+    short = "The price is 160 tenge."
+    long = short + " x" * CACHED_CHARS
+    for target in (short, long, short):
+        messages = [hit.message for hit in rule._row_hits(pair, source, target)]
+        assert messages == ["Number '160' differs from the source's '150'"]
+    assert [target for _, _, target in rule._rows] == [short]

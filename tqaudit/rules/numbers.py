@@ -12,7 +12,7 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import accumulate, compress
@@ -21,6 +21,7 @@ from typing import Any
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
 from tqaudit.rules.base import (
+    CACHED_CHARS,
     Hit,
     Rule,
     literal_alternation,
@@ -1035,6 +1036,12 @@ class Pair:
 
     source: Lexicon
     target: Lexicon
+    # the numbers of each distinct source, read once in the run (a source comes with every
+    # system's output, in several chunks)
+    source_side: Callable[[str], Side] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.source_side = text_cache(_REMEMBERED)(functools.partial(_side, self.source))
 
     def worth_reading(self, sources: Sequence[str], targets: Sequence[str]) -> Iterator[int]:
         """The rows whose numbers may differ.
@@ -1162,11 +1169,9 @@ class NumberMismatch(Rule):
 
     def prepare(self) -> None:
         self._lexicons: dict[str, Lexicon] = {}
-        # the findings of each distinct row, and the numbers of each distinct source, for
-        # the whole run (a source comes with every system's translation, in several chunks;
-        # systems often write the same translation)
+        # the findings of each distinct row for the whole run (systems often write the same
+        # translation); the numbers of each distinct source are kept by its ``Pair``
         self._rows: dict[tuple[int, str, str], list[Hit]] = {}
-        self._sources: dict[tuple[int, str], Side] = {}
 
     def lexicon(self, lang: str) -> Lexicon:
         """The lexicon of ``lang`` (digits only when it has no ``numbers.<lang>`` pack)."""
@@ -1195,13 +1200,12 @@ class NumberMismatch(Rule):
         key = (id(pair), source, target)  # a pair lives as long as the rule (``by_language``)
         found = self._rows.get(key)
         if found is None:
-            read = self._sources.get((id(pair), source))
-            if read is None:
-                read = self._sources[(id(pair), source)] = _side(pair.source, source)
-            found = self._rows[key] = list(self._compare(pair, source, target, read))
-            if len(self._rows) > _REMEMBERED:  # a long run: start afresh rather than grow
-                self._rows.clear()
-                self._sources.clear()
+            found = list(self._compare(pair, source, target, pair.source_side(source)))
+            # kept as ``text_cache`` keeps texts: rows of short texts only (the key holds them)
+            if len(source) <= CACHED_CHARS and len(target) <= CACHED_CHARS:
+                if len(self._rows) >= _REMEMBERED:  # a long run: start afresh rather than grow
+                    self._rows.clear()
+                self._rows[key] = found
         return found
 
     def _compare(self, pair: Pair, source: str, target: str, read: Side | None = None) -> Iterator[Hit]:
