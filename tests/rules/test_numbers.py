@@ -154,3 +154,27 @@ def test_the_findings_of_a_row_are_kept_only_for_short_texts() -> None:
         messages = [hit.message for hit in rule._row_hits(pair, source, target)]
         assert messages == ["Number '160' differs from the source's '150'"]
     assert [target for _, _, target in rule._rows] == [short]
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_phrases_rule_out_only_texts_their_pattern_does_not_match(lang: str) -> None:
+    """The quick test of ``Phrases`` (none of the words in an ASCII text's lower case) must
+    never skip a text its pattern matches: words in any case, at word edges or not."""
+    lexicon = _lexicon(lang)
+    rng = random.Random(lang)
+    for phrases in (lexicon.minus, lexicon.vague_pattern):
+        assert phrases is not None and phrases.ascii_words
+        words = phrases.ascii_words
+        pieces = [*words, *(w[: len(w) // 2] for w in words), " ", "x", "-", ".", "5", "é"]
+        texts = ["".join(rng.choices(pieces, k=rng.randrange(1, 6))) for _ in range(3000)]
+        texts = [t.upper() if i % 3 == 0 else t.title() if i % 3 == 1 else t for i, t in enumerate(texts)]
+        found = [[m.span() for m in phrases.finditer(t)] for t in texts]
+        assert found == [[m.span() for m in phrases.pattern.finditer(t)] for t in texts]
+        assert [phrases.search(t) is None for t in texts] == [not f for f in found]
+        assert any(found) and not all(found)
+
+
+def test_phrases_of_other_scripts_have_no_quick_test() -> None:
+    ru, zh = _lexicon("ru"), _lexicon("zh")
+    assert ru.minus is not None and ru.minus.ascii_words is None
+    assert zh.vague_pattern is not None and zh.vague_pattern.ascii_words is None

@@ -320,7 +320,9 @@ class Lexicon:
             re.compile(f"[{_HAN_COUNTED}][{re.escape(counters)}]") if self.han and counters else None
         )
         self.clock = _alternation(header.get("clock", []))
-        self.minus = _alternation(header.get("minus", []))
+        minus_words = header.get("minus", [])
+        minus = _alternation(minus_words)
+        self.minus = Phrases.of(minus, minus_words) if minus is not None else None
         self.symbol_words = {
             "%": _alternation(header.get("percent", [])),
             "°": _alternation(header.get("degree", [])),
@@ -383,7 +385,7 @@ class Lexicon:
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
         multi = [w for w in self.vague if w not in single or scripts.script_of(w[0]) in scripts.CJK]
-        self.vague_pattern = _vague_pattern(multi) if multi else None
+        self.vague_pattern = Phrases.of(_vague_pattern(multi), multi) if multi else None
         self.han2 = re.compile(f"[{re.escape(self.han)}]{{2}}") if self.han else None
         minus = "|".join(re.escape(m) for m in header.get("minus", []) if m.isalpha())
         self.minus_before = re.compile(rf"(?:{minus})\s$", re.IGNORECASE) if minus else None
@@ -825,6 +827,39 @@ class Probe:
     def found(self, text: str) -> bool:
         """Whether one of the patterns matches somewhere in ``text``."""
         return any(p.search(text) for p in self.patterns)
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """A pattern of whole words or phrases in any case, with a quick test for ASCII texts.
+
+    When its words are all ASCII, an ASCII text can only match where its lower case holds
+    one of them (in any case, an ASCII letter matches only itself): a text without one is
+    not searched. Most texts are ruled out so, by substring tests at C speed, instead of the
+    pattern's word-edge lookbehind tried at every position."""
+
+    pattern: re.Pattern[str]
+    ascii_words: tuple[str, ...] | None  # lower case; None: no quick test
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str], words: Iterable[str]) -> Phrases:
+        """``pattern``, which matches nothing but ``words`` in any case."""
+        words = list(words)
+        plain = all(w.isascii() for w in words)
+        return cls(pattern, tuple(sorted({w.lower() for w in words})) if plain else None)
+
+    def _absent(self, text: str) -> bool:
+        """Whether ``text`` cannot match (only ever true of an ASCII text)."""
+        if self.ascii_words is None or not text.isascii():
+            return False
+        low = text.lower()
+        return not any(w in low for w in self.ascii_words)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return None if self._absent(text) else self.pattern.search(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return iter(()) if self._absent(text) else self.pattern.finditer(text)
 
 
 # What stands before a word, as a lookbehind before its first character and as one after
