@@ -852,8 +852,7 @@ class Phrases:
         """Whether ``text`` cannot match (only ever true of an ASCII text)."""
         if self.ascii_words is None or not text.isascii():
             return False
-        low = text.lower()
-        return not any(w in low for w in self.ascii_words)
+        return not any(map(text.lower().__contains__, self.ascii_words))
 
     def search(self, text: str) -> re.Match[str] | None:
         return None if self._absent(text) else self.pattern.search(text)
