@@ -537,8 +537,8 @@ class Lexicon:
         speed (a NUL stands where a text starts or ends for every pattern of
         ``strong_probe``: not a letter, digit, underscore or space), then ``probe`` looks
         at the texts it finds. Verdicts are not kept between calls: the texts a later chunk
-        asks again (its sources) are a small part of the scan, and looking them up cost as
-        much as scanning them."""
+        asks again (its sources) are a small part of the scan, and keeping them saved 1.5
+        of 45 ms on the 24,000 segments of ``benchmarks/rule_speed.py``."""
         distinct = list(dict.fromkeys(texts))
         lowered = list(map(str.lower, distinct))
         joined = "\0".join(lowered)
@@ -834,9 +834,10 @@ class Phrases:
     """A pattern of whole words or phrases in any case, with a quick test for ASCII texts.
 
     When its words are all ASCII, an ASCII text can only match where its lower case holds
-    one of them (in any case, an ASCII letter matches only itself): a text without one is
-    not searched. Most texts are ruled out so, by substring tests at C speed, instead of the
-    pattern's word-edge lookbehind tried at every position."""
+    one of them (ignoring case, an ASCII character of the pattern matches only itself in
+    either case in an ASCII text): a text without one is not searched. Most texts are ruled
+    out so, by substring tests at C speed, instead of the pattern's word-edge lookbehind
+    tried at every position."""
 
     pattern: re.Pattern[str]
     ascii_words: tuple[str, ...] | None  # lower case; None: no quick test
@@ -1099,7 +1100,7 @@ class Pair:
             source, target = sources[i], targets[i]
             # each distinct text looked at once in the run (systems share sources and
             # often agree): ``_digit_strings`` and ``says_words`` are cached; the digit
-            # strings first, as they differ in most of these rows and cost less
+            # strings first, the cheaper of the two looks
             if (
                 _digit_strings(source) != _digit_strings(target)
                 or self.source.says_words(source)
