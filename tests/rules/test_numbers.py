@@ -178,3 +178,14 @@ def test_phrases_of_other_scripts_have_no_quick_test() -> None:
     ru, zh = _lexicon("ru"), _lexicon("zh")
     assert ru.minus is not None and ru.minus.ascii_words is None
     assert zh.vague_pattern is not None and zh.vague_pattern.ascii_words is None
+
+
+def test_other_digits_are_the_decimal_digits_but_0_to_9() -> None:
+    """``ascii_digits`` rewrites what ``_OTHER_DIGIT`` finds: every Unicode decimal digit
+    (what ``\\d`` matches) except the ASCII ones, in the whole code space."""
+    from tqaudit.rules.numbers import _OTHER_DIGIT, ascii_digits
+
+    everything = "".join(map(chr, range(0x110000)))
+    expected = [c for c in everything if c.isdecimal() and c not in "0123456789"]
+    assert _OTHER_DIGIT.findall(everything) == expected
+    assert ascii_digits("３ ٣ ۳ 7") == "3 3 3 7"
