@@ -189,3 +189,18 @@ def test_other_digits_are_the_decimal_digits_but_0_to_9() -> None:
     expected = [c for c in everything if c.isdecimal() and c not in "0123456789"]
     assert _OTHER_DIGIT.findall(everything) == expected
     assert ascii_digits("３ ٣ ۳ 7") == "3 3 3 7"
+
+
+def test_compound_readings_are_kept_for_short_words_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word that opens like a number word is parsed once per run (``text_cache``): a
+    hostile one longer than ``CACHED_CHARS`` is answered the same without being kept."""
+    from tqaudit.rules.base import CACHED_CHARS
+
+    de = _lexicon("de")
+    parsed: list[str] = []
+    head = de._compound_head
+    monkeypatch.setattr(de, "_compound_head", lambda word: parsed.append(word) or head(word))
+    short, long = "fünfundzwanzig", "fünf" + "x" * CACHED_CHARS
+    readings = [de.compound_reading(word) for word in (short, short, long, long)]
+    assert readings == [(Decimal(25), True), (Decimal(25), True), None, None]
+    assert parsed == [short, long, long]

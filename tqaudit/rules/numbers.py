@@ -381,7 +381,7 @@ class Lexicon:
         self.suffix = re.compile(f"(?:{header.get('suffix', '')})", re.IGNORECASE)
         self.empty_joiner = self.joiner.fullmatch("") is not None
         # a text repeats its words (and a corpus its texts): each is parsed once
-        self.compound_reading = functools.lru_cache(maxsize=8192)(self._compound_reading)
+        self.compound_reading = text_cache(8192)(self._compound_reading)
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
         multi = [w for w in self.vague if w not in single or scripts.script_of(w[0]) in scripts.CJK]
