@@ -105,13 +105,10 @@ def test_the_word_probe_without_longer_words_finds_the_same_texts(
     assert any(found) and not all(found)
 
 
-def test_saying_number_remembered_across_calls_is_says_number(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The verdicts kept between calls (sources come back in every system's chunk) are
-    those of ``says_number`` on each text: texts asked again, asked beside new ones,
-    repeated within one call, and asked after the memory was cleared for growing."""
-    import tqaudit.rules.numbers as numbers
-
-    monkeypatch.setattr(numbers, "_REMEMBERED", 40)
+def test_saying_number_is_says_number() -> None:
+    """The verdicts of the joined texts' quick regex and ``probe`` are those of
+    ``says_number`` on each text: texts asked again, asked beside new ones, and repeated
+    within one call."""
     rng = random.Random(11)
     for lang, words in (
         ("en", ["two", "hundred", "twenty-one", "none", "often", "second", "Thirty", "fifth", "seven_"]),
@@ -125,3 +122,85 @@ def test_saying_number_remembered_across_calls_is_says_number(monkeypatch: pytes
             expected = {text for text in asked if lexicon.says_number(text)}
             assert lexicon.saying_number(iter(asked)) == expected
         assert 0 < len({t for t in texts if lexicon.says_number(t)}) < len(texts)
+
+
+def test_the_code_pattern_finds_what_a_leading_lookbehind_finds() -> None:
+    """``_CODE`` tests what stands before a code after its first capital (so that the
+    engine skips to capitals): it must find the codes of the plain form, which tests it first."""
+    import re
+
+    from tqaudit.rules.numbers import _CODE
+
+    plain = re.compile(r"(?<![A-Za-z0-9-])([A-Z]{1,4})(-?)(\d{2,})(?![A-Za-z0-9-])")
+    rng = random.Random(7)
+    texts = ["SU100", "xSU100", "-SU100", "9SU100", "ABCDE100", "(AB-12345)", "\nCA1234", "LH404 LH440"]
+    texts += ["".join(rng.choices("ABZa-9 0\n.", k=rng.randrange(1, 14))) for _ in range(20_000)]
+    found = [[(m.span(), m.groups()) for m in _CODE.finditer(t)] for t in texts]
+    assert found == [[(m.span(), m.groups()) for m in plain.finditer(t)] for t in texts]
+    assert found[0] and not found[1] and not found[2] and not found[3] and found[5]
+
+
+def test_the_findings_of_a_row_are_kept_only_for_short_texts() -> None:
+    """Rows are remembered for the run as ``text_cache`` remembers texts: a row with a text
+    longer than ``CACHED_CHARS`` is read (the same findings) but not kept (its key holds it)."""
+    from tqaudit.rules.base import CACHED_CHARS
+
+    rule = NumberMismatch()
+    pair = rule._pair("ru", "en")
+    source = "Цена 150 тенге."
+    short = "The price is 160 tenge."
+    long = short + " x" * CACHED_CHARS
+    for target in (short, long, short):
+        messages = [hit.message for hit in rule._row_hits(pair, source, target)]
+        assert messages == ["Number '160' differs from the source's '150'"]
+    assert [target for _, _, target in rule._rows] == [short]
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_phrases_rule_out_only_texts_their_pattern_does_not_match(lang: str) -> None:
+    """The quick test of ``Phrases`` (none of the words in an ASCII text's lower case) must
+    never skip a text its pattern matches: words in any case, at word edges or not."""
+    lexicon = _lexicon(lang)
+    rng = random.Random(lang)
+    for phrases in (lexicon.minus, lexicon.vague_pattern):
+        assert phrases is not None and phrases.ascii_words
+        words = phrases.ascii_words
+        pieces = [*words, *(w[: len(w) // 2] for w in words), " ", "x", "-", ".", "5", "é"]
+        texts = ["".join(rng.choices(pieces, k=rng.randrange(1, 6))) for _ in range(3000)]
+        texts = [t.upper() if i % 3 == 0 else t.title() if i % 3 == 1 else t for i, t in enumerate(texts)]
+        found = [[m.span() for m in phrases.finditer(t)] for t in texts]
+        assert found == [[m.span() for m in phrases.pattern.finditer(t)] for t in texts]
+        assert [phrases.search(t) is None for t in texts] == [not f for f in found]
+        assert any(found) and not all(found)
+
+
+def test_phrases_of_other_scripts_have_no_quick_test() -> None:
+    ru, zh = _lexicon("ru"), _lexicon("zh")
+    assert ru.minus is not None and ru.minus.ascii_words is None
+    assert zh.vague_pattern is not None and zh.vague_pattern.ascii_words is None
+
+
+def test_other_digits_are_the_decimal_digits_but_0_to_9() -> None:
+    """``ascii_digits`` rewrites what ``_OTHER_DIGIT`` finds: every Unicode decimal digit
+    (what ``\\d`` matches) except the ASCII ones, in the whole code space."""
+    from tqaudit.rules.numbers import _OTHER_DIGIT, ascii_digits
+
+    everything = "".join(map(chr, range(0x110000)))
+    expected = [c for c in everything if c.isdecimal() and c not in "0123456789"]
+    assert _OTHER_DIGIT.findall(everything) == expected
+    assert ascii_digits("３ ٣ ۳ 7") == "3 3 3 7"
+
+
+def test_compound_readings_are_kept_for_short_words_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A word that opens like a number word is parsed once per run (``text_cache``): a
+    hostile one longer than ``CACHED_CHARS`` is answered the same without being kept."""
+    from tqaudit.rules.base import CACHED_CHARS
+
+    de = _lexicon("de")
+    parsed: list[str] = []
+    head = de._compound_head
+    monkeypatch.setattr(de, "_compound_head", lambda word: parsed.append(word) or head(word))
+    short, long = "fünfundzwanzig", "fünf" + "x" * CACHED_CHARS
+    readings = [de.compound_reading(word) for word in (short, short, long, long)]
+    assert readings == [(Decimal(25), True), (Decimal(25), True), None, None]
+    assert parsed == [short, long, long]
