@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule, text_cache
+from tqaudit.rules.base import CACHED_CHARS, Hit, Rule, text_cache
 from tqaudit.rules.registry import register
 from tqaudit.wordfreqs import zipf
 
@@ -527,10 +527,18 @@ class _CarriedOver(Rule):
         for pair, rows in self.by_language(chunk, self._pair):
             if pair is None:
                 continue
-            found = map(self.may_have.search, [sources[row] for row in rows])
-            for row in compress(rows, found):
+            texts = list(map(sources.__getitem__, rows))
+            # each distinct source asked once (a chunk holds every system's translation of
+            # it), then the rows picked in C
+            checked = {text: self._checks(text, pair) for text in dict.fromkeys(texts)}
+            for row in compress(rows, map(checked.__getitem__, texts)):
                 if targets[row].strip():
                     yield from self._check_segment(row, sources[row], targets[row], pair)
+
+    def _checks(self, source: str, pair: _Pair) -> bool:
+        """Whether the rule looks for anything of ``source`` in its targets: its candidates
+        (:meth:`_candidates`; FD010 adds some that a target may show to be names)."""
+        return bool(self._candidates(source, pair))
 
     def _pair(self, src: str, tgt: str) -> _Pair | None:
         """What the rule knows for the pair; None where it cannot flag anything: every
@@ -577,16 +585,22 @@ class _CarriedOver(Rule):
         key = (source, pair.src, pair.tgt)
         found = self._checked.get(key)
         if found is None:
-            found = [
-                cand
-                for cand in map(
-                    Candidate.copy, _shared_candidates(source, self.opts["title_case_share"], pair.src)
-                )
-                if self._wants(cand, pair) and self._is_candidate(cand, source, pair)
-            ]
+            # ``may_have``, a regex pass in C, rules most sources out before any candidate
+            found = (
+                [
+                    cand
+                    for cand in map(
+                        Candidate.copy, _shared_candidates(source, self.opts["title_case_share"], pair.src)
+                    )
+                    if self._wants(cand, pair) and self._is_candidate(cand, source, pair)
+                ]
+                if self.may_have.search(source)
+                else []
+            )
             if len(self._checked) >= 65536:
                 self._checked.clear()
-            self._checked[key] = found
+            if len(source) <= CACHED_CHARS:  # the cache holds its texts (as text_cache)
+                self._checked[key] = found
         return found
 
     def _surname(self, cand: Candidate, source: str, pair: _Pair) -> bool:
@@ -1124,6 +1138,11 @@ class NameMissing(_CarriedOver):
         cand.evidence = self._evidence(cand, source, pair)
         return bool(cand.evidence)
 
+    def _checks(self, source: str, pair: _Pair) -> bool:
+        return super()._checks(source, pair) or (
+            pair.tgt_script == "CYRILLIC" and pair.src_script == "LATIN" and bool(self._latent(source, pair))
+        )
+
     def _segment_candidates(self, source: str, target: str, pair: _Pair) -> list[Candidate]:
         """Into a Cyrillic target, a Latin-script word of the target marks what is kept as
         written: a capitalised Latin word of the source that the source alone does not
@@ -1162,7 +1181,13 @@ class NameMissing(_CarriedOver):
         if found is None:
             taken = {c.start for c in self._candidates(source, pair)}
             found = []
-            for cand in _shared_candidates(source, self.opts["title_case_share"], pair.src):
+            # the sources without candidates of the rule have none of these either
+            shared = (
+                _shared_candidates(source, self.opts["title_case_share"], pair.src)
+                if self.may_have.search(source)
+                else ()
+            )
+            for cand in shared:
                 if cand.start in taken or cand.script != "LATIN" or cand.kind != "name" or len(cand.text) < 3:
                     continue
                 if _abbreviation(source, cand) or (
@@ -1178,7 +1203,8 @@ class NameMissing(_CarriedOver):
                 latent = cand.copy()
                 latent.evidence = "latin-common" if common else "latin"
                 found.append(latent)
-            self._checked[key] = found
+            if len(source) <= CACHED_CHARS:
+                self._checked[key] = found
         return found
 
     def _evidence(self, cand: Candidate, source: str, pair: _Pair) -> str:
