@@ -248,7 +248,7 @@ def _initials_in(run: tuple[str, ...], text: str) -> bool:
     return bool(capitals) and any(f in capitals for f in _run_forms(run) if len(f) <= len(run) + 1)
 
 
-@lru_cache(maxsize=16384)
+@text_cache(16384)
 def _shared_candidates(text: str, title_case_share: float, lang: str) -> tuple[Candidate, ...]:
     """:func:`source_candidates`, computed once for FD010, FD011 and FD012 (each rule
     reads the same sources; the rules copy the candidates before they annotate them)."""
