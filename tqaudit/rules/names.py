@@ -86,6 +86,8 @@ _MAY_HAVE_DIGIT_CODE = re.compile(r"[^\W\d_][\w'’-]*\d|\d[\w'’-]*[^\W\d_]")
 @lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """Case-folded, without diacritics (`Schröder` -> `schroder`, `Babiš` -> `babis`)."""
+    if word.isascii():
+        return word.lower()  # what the steps below make of it, without decomposing it
     text = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in text if not unicodedata.combining(c)).replace("ß", "ss")
 
@@ -688,8 +690,14 @@ class _CarriedOver(Rule):
         alone (:meth:`_candidates`); FD010 adds some that only the target shows to be names."""
         return self._candidates(source, pair)
 
+    def _copied(self, cand: Candidate, target: str) -> bool:
+        """Whether ``target`` has ``cand`` as the source writes it: a test that
+        :meth:`_present` would pass, made without the target's index (most names and codes
+        are copied, and the index is the costly part)."""
+        return False
+
     def _check_segment(self, row: int, source: str, target: str, pair: _Pair) -> Iterator[Hit]:
-        cands = self._segment_candidates(source, target, pair)
+        cands = [c for c in self._segment_candidates(source, target, pair) if not self._copied(c, target)]
         if not cands:
             return
         cyrillic = pair.tgt_script == "CYRILLIC" and pair.romanise is not None
@@ -729,7 +737,7 @@ class _CarriedOver(Rule):
             {fold(w.replace("-", "")) for w in _WORD.findall(target) if "-" in w} if "-" in target else set()
         )
         if pair.romanise is None or pair.tgt_script != "CYRILLIC":
-            words.update(map(fold, _PARTS.findall(target)))
+            words.update(_folded_words(target))
             return words
         for part in _PARTS.findall(target):
             if word_script(part) == "CYRILLIC":
@@ -884,10 +892,27 @@ def _renamed(surname: str, source: str, target: str, pair: _Pair) -> bool:
     return False
 
 
+def _has_word(text: str, word: str) -> bool:
+    """Whether ``word`` (letters and digits) is one of the words of ``text`` that
+    :data:`_PARTS` finds: found with letters and digits on neither side (substring
+    search in C, no pass of the regex over the text)."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 @text_cache(4096)
 def _folded_words(text: str) -> frozenset[str]:
     """The folded words of ``text`` (letters and digits), once per text."""
-    return frozenset(fold(p) for p in _PARTS.findall(text))
+    parts = _PARTS.findall(text)
+    words = " ".join(parts)
+    if words.isascii():
+        return frozenset(words.lower().split())  # ASCII words fold to lower case: the loop in C
+    return frozenset(map(fold, parts))
 
 
 def _in_source(word: str, source: str, pair: _Pair) -> bool:
@@ -1144,6 +1169,13 @@ class NameMissing(_CarriedOver):
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         cand.evidence = self._evidence(cand, source, pair)
         return bool(cand.evidence)
+
+    def _copied(self, cand: Candidate, target: str) -> bool:
+        # the first test of _present, name_parts(cand.text)[-1] in the index: the index has
+        # the folded words of the target at every level (a Cyrillic word left out of it
+        # cannot fold to a part of a Latin name)
+        parts = [p for p in _PARTS.findall(cand.text) if len(p) > 1]
+        return bool(parts) and _has_word(target, parts[-1])
 
     def _checks(self, source: str, pair: _Pair) -> bool:
         return super()._checks(source, pair) or (
@@ -1492,6 +1524,11 @@ class CodeMissing(_CarriedOver):
         ):
             return False
         return zt >= zs - self.opts["max_zipf_drop"] or (zs == 0 and zt == 0)
+
+    def _copied(self, cand: Candidate, target: str) -> bool:
+        # the first test of _present: squashing a text squashes each of its characters, so
+        # the squashed target has the squashed code when the target has the code
+        return cand.text in target
 
     def _index(self, target: str, pair: _Pair, level: int = 2) -> set[str]:
         """The target's words plus the whole target squashed to letters and digits, so that
