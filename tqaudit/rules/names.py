@@ -454,8 +454,12 @@ class _Pair:
     transcription: tuple[tuple[str, str], ...] = ()
     # the exonym stems by their first two letters: a source word is compared with a few
     stems_by_start: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    # the entries of a Cyrillic word of the target in the index (with ``romanise``)
+    transliterated: Callable[[str], frozenset[str]] | None = None
 
     def __post_init__(self) -> None:
+        if self.romanise is not None:
+            self.transliterated = _transliterations(self.romanise, self.transcription)
         starts: dict[str, list[str]] = {}
         for stem in self.exonyms:
             starts.setdefault(stem[:2], []).append(stem)
@@ -477,6 +481,24 @@ def _romaniser(header: dict[str, Any], lang: str) -> Callable[[str], set[str]]:
         return frozenset(f for f in forms if f.isascii())
 
     return lambda word: set(romanise(word))
+
+
+def _transliterations(
+    romanise: Callable[[str], set[str]], transcription: tuple[tuple[str, str], ...]
+) -> Callable[[str], frozenset[str]]:
+    """The index entries of a Cyrillic word for Latin names: the consonant skeleton and the
+    transcription key of each romanisation, once per word (a word comes back in every
+    system's translation, and at each level of the index)."""
+
+    @lru_cache(maxsize=65536)
+    def entries(word: str) -> frozenset[str]:
+        forms = romanise(word)
+        return frozenset(
+            {_KEYED + phonetic_key(r) for r in forms}
+            | {_TRANSCRIBED + transcription_key(r, transcription) for r in forms}
+        )
+
+    return entries
 
 
 class _CarriedOver(Rule):
@@ -736,17 +758,14 @@ class _CarriedOver(Rule):
         words: set[str] = (
             {fold(w.replace("-", "")) for w in _WORD.findall(target) if "-" in w} if "-" in target else set()
         )
-        if pair.romanise is None or pair.tgt_script != "CYRILLIC":
+        if pair.transliterated is None or pair.tgt_script != "CYRILLIC":
             words.update(_folded_words(target))
             return words
         for part in _PARTS.findall(target):
             if word_script(part) == "CYRILLIC":
                 if level == 0 or (level == 1 and not part[0].isupper()):
                     continue
-
-                forms = pair.romanise(part)
-                words.update(_KEYED + phonetic_key(r) for r in forms)
-                words.update(_TRANSCRIBED + transcription_key(r, pair.transcription) for r in forms)
+                words |= pair.transliterated(part)
             else:
                 words.add(fold(part))
         return words
