@@ -15,6 +15,7 @@ from tqaudit.rules.names import (
     _folded_words,
     _shared_candidates,
     fold,
+    matches_word,
 )
 
 
@@ -58,3 +59,22 @@ def test_a_copied_candidate_is_present(rule: _CarriedOver, src: str, tgt: str) -
                 copied += 1
                 assert rule._present(cand, index, pair), (cand.text, target)
     assert copied >= len(cands)  # the test sees the shortcut taken, and not only once per name
+
+
+@pytest.mark.parametrize(
+    ("name", "word", "expected"),
+    [
+        ("babis", "babisovi", True),  # inflection
+        ("kim", "kima", True),  # a short inflected name
+        ("anton", "and", False),  # two letters in common are not enough
+        ("foam", "for", False),
+        ("merkel", "merkels", True),  # a plural
+        ("schroder", "schroeder", True),  # spelling (edit similarity)
+        ("dzho", "joe", True),  # a short name by its consonants
+        ("andrey", "andrei", True),  # a name by its consonant skeleton
+        ("", "abc", True),  # an empty name passes the short-name test (whatever its first letter)
+        ("", "ab", False),
+    ],
+)
+def test_a_name_matches_a_word_up_to_inflection_or_spelling(name: str, word: str, expected: bool) -> None:
+    assert matches_word(name, {word}, 85.0) is expected

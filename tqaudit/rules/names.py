@@ -284,27 +284,31 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
     if name in words:
         return True
     key = phonetic_key(name)
+    first, plural, n, k = name[:1], name + "s", len(name), len(key)
     for word in words:
-        prefix = _common_prefix(name, word)
-        if len(word) >= 3 and prefix >= max(3, min(len(name), len(word)) - 2):
-            return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
-        shorter = min(len(name), len(word))
-        if prefix >= max(shorter - 1, min(3, shorter)) and max(len(name), len(word)) <= 5 and len(word) >= 3:
-            # a short inflected name (Peňa / Peňou, Kim / Kima); two letters in common
-            # are not enough (`Anton` is not `and`, `Foam` is not `for`)
+        m = len(word)
+        if word[:1] == first or not name:  # with another first letter, neither test can pass
+            prefix = _common_prefix(name, word)
+            if m >= 3 and prefix >= max(3, min(n, m) - 2):
+                return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
+            shorter = min(n, m)
+            if prefix >= max(shorter - 1, min(3, shorter)) and max(n, m) <= 5 and m >= 3:
+                # a short inflected name (Peňa / Peňou, Kim / Kima); two letters in common
+                # are not enough (`Anton` is not `and`, `Foam` is not `for`)
+                return True
+        if (n >= 4 and word.startswith(name)) or word == plural:
             return True
-        if (len(name) >= 4 and word.startswith(name)) or word == name + "s":
-            return True
-        if len(name) >= 5 and len(word) >= 4 and ratio(name, word) >= fuzzy:
+        if n >= 5 and m >= 4 and ratio(name, word) >= fuzzy:
             return True
         other = phonetic_key(word)
-        if key and key == other and max(len(name), len(word)) <= 4:
+        if key and key == other and max(n, m) <= 4:
             return True  # `Джо` / Joe, `Тан` / Tang
-        if (len(key) >= 2 and key == other) or (
-            min(len(key), len(other)) >= 3
+        shortest = min(k, len(other))
+        if (k >= 2 and key == other) or (
+            shortest >= 3
             and (
-                (_common_prefix(key, other) >= min(len(key), len(other)) and name[:1] == word[:1])
-                or (min(len(key), len(other)) >= 4 and ratio(key, other) >= fuzzy)
+                (_common_prefix(key, other) >= shortest and first == word[:1])
+                or (shortest >= 4 and ratio(key, other) >= fuzzy)
             )
         ):
             return True  # Andrey / Andrei, Omikronem / Omicron, Omicron / Omikronvarianten
