@@ -621,17 +621,14 @@ class _CarriedOver(Rule):
         key = (source, pair.src, pair.tgt)
         found = self._checked.get(key)
         if found is None:
-            found = (
-                [
-                    cand
-                    for cand in map(
-                        Candidate.copy, _shared_candidates(source, self.opts["title_case_share"], pair.src)
-                    )
-                    if self._wants(cand, pair) and self._is_candidate(cand, source, pair)
-                ]
+            shared = (
+                _shared_candidates(source, self.opts["title_case_share"], pair.src)
                 if self._may_have(source)
-                else []
+                else ()
             )
+            # copies of the wanted ones, which _is_candidate may annotate
+            wanted = [cand.copy() for cand in shared if self._wants(cand, pair)]
+            found = [cand for cand in wanted if self._is_candidate(cand, source, pair)]
             if len(self._checked) >= 65536:
                 self._checked.clear()
             if len(source) <= CACHED_CHARS:  # the cache holds its texts (as text_cache)
@@ -1511,6 +1508,13 @@ class CodeMissing(_CarriedOver):
     # `PSA`, `CAA`): preview until the pair packs list them.
     preview = True
     wanted = ("code", "LATIN")
+
+    def _pair(self, src: str, tgt: str) -> _Pair | None:
+        """Only a Latin-script target is checked (``_is_candidate`` takes no code for
+        another): none of the rule's work for the others."""
+        if scripts.language_script(tgt) != "LATIN":
+            return None
+        return super()._pair(src, tgt)
 
     def _may_have(self, source: str) -> bool:
         return _MAY_HAVE_CAPITAL_CODE.search(source) is not None or (
