@@ -130,6 +130,7 @@ def kind_of(word: str) -> str:
     return "name" if word[0].isupper() else ""
 
 
+@lru_cache(maxsize=65536)  # asked for each wanted candidate by FD010 and FD011
 def camel_case(word: str) -> bool:
     """A brand written in mixed case, without digits (`AliExpress`, `CapCut`, `iPhone`,
     `BYpol`), unlike an acronym (`NATO`) or a code (`A320neo`)."""
