@@ -181,7 +181,6 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
     """
     out: list[Candidate] = []
     matches = list(_CANDIDATE.finditer(text))
-    words = len(_WORD.findall(text))
     # a spaced dash begins a sentence in an alphabetic text, not around a Latin name in a
     # Chinese or Japanese one (`治療法 - Yahoo!ニュース`)
     dashes = scripts.language_script(lang) in ("LATIN", "CYRILLIC", "GREEK", "")
@@ -191,12 +190,16 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
 
     names = [m for m in matches if kind_of(m.group()) == "name" and not initial(m.start())]
     # a title capitalises its function words too (`Cowboys Bring Benches To Washington`),
-    # a sentence full of names does not (`Emmanuel Macron met Olaf Scholz in Berlin.`)
-    title_case = (
-        words >= 5
-        and len(names) > title_case_share * words
-        and (not lang or any(zipf(m.group().lower(), lang) >= 5.5 for m in names))
-    )
+    # a sentence full of names does not (`Emmanuel Macron met Olaf Scholz in Berlin.`); a
+    # text without such names is none (the share is not negative): its words not counted
+    title_case = False
+    if names:
+        words = len(_WORD.findall(text))
+        title_case = (
+            words >= 5
+            and len(names) > title_case_share * words
+            and (not lang or any(zipf(m.group().lower(), lang) >= 5.5 for m in names))
+        )
     run: list[re.Match[str]] = []
 
     def close() -> None:
