@@ -78,7 +78,7 @@ _MAY_HAVE_LATIN_NAME = re.compile(rf"{_NOT_START}[{_LATIN_UPPER}]")
 _MAY_HAVE_CYRILLIC_NAME = re.compile(rf"{_NOT_START}[{_CYRILLIC_UPPER}]")
 # A code has a capital after a word character (`UNICEF`, `iPhone`) or letters and digits in
 # one word (`A320neo`, `COVID-19`); the second test runs only on a text with a digit (as one
-# pattern of three branches, tried at every position, it took five times as long).
+# pattern of three branches, tried at every position, it took four times as long).
 _MAY_HAVE_CAPITAL_CODE = re.compile(rf"\w[{_UPPER}]")
 _MAY_HAVE_DIGIT_CODE = re.compile(r"[^\W\d_][\w'’-]*\d|\d[\w'’-]*[^\W\d_]")
 
@@ -1195,9 +1195,9 @@ class NameMissing(_CarriedOver):
         return bool(cand.evidence)
 
     def _copied(self, cand: Candidate, target: str) -> bool:
-        # the first test of _present, name_parts(cand.text)[-1] in the index: the index has
-        # the folded words of the target at every level (a Cyrillic word left out of it
-        # cannot fold to a part of a Latin name)
+        # the first test of _present, name_parts(cand.text)[-1] in the index: at every
+        # level the index has the folded words of the target that are not Cyrillic, and
+        # the parts of a Latin name are not
         parts = [p for p in _PARTS.findall(cand.text) if len(p) > 1]
         return bool(parts) and _has_word(target, parts[-1])
 
