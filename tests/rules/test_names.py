@@ -78,3 +78,18 @@ def test_a_copied_candidate_is_present(rule: _CarriedOver, src: str, tgt: str) -
 )
 def test_a_name_matches_a_word_up_to_inflection_or_spelling(name: str, word: str, expected: bool) -> None:
     assert matches_word(name, {word}, 85.0) is expected
+
+
+def test_a_long_source_is_checked_without_being_kept() -> None:
+    """The rules' per-source caches hold their texts: a source over CACHED_CHARS is answered
+    the same and not kept (as rules.base.text_cache)."""
+    from tqaudit.rules.base import CACHED_CHARS
+
+    rule = NameMissing()
+    pair = rule._pair("de", "en")
+    assert pair is not None
+    short = "Die Ärztin Maribel Ortega traf Babiš."
+    long = (short + " ") * (CACHED_CHARS // len(short) + 1)
+    assert [c.text for c in rule._candidates(short, pair)] == ["Maribel", "Ortega"]
+    assert {c.text for c in rule._candidates(long, pair)} == {"Maribel", "Ortega"}
+    assert [key[0] for key in rule._checked] == [short]

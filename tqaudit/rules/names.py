@@ -554,7 +554,8 @@ class _CarriedOver(Rule):
 
     def prepare(self) -> None:
         # A source's checked candidates, per language pair: the same source comes with
-        # every system's translation of it.
+        # every system's translation of it. Every source asked about is kept, texts up to
+        # CACHED_CHARS and as many as _shared_candidates keeps (as text_cache would).
         self._checked: dict[tuple[str, str, str], list[Candidate]] = {}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
@@ -633,9 +634,9 @@ class _CarriedOver(Rule):
             # copies of the wanted ones, which _is_candidate may annotate
             wanted = [cand.copy() for cand in shared if self._wants(cand, pair)]
             found = [cand for cand in wanted if self._is_candidate(cand, source, pair)]
-            if len(self._checked) >= 65536:
+            if len(self._checked) >= 16384:
                 self._checked.clear()
-            if len(source) <= CACHED_CHARS:  # the cache holds its texts (as text_cache)
+            if len(source) <= CACHED_CHARS:
                 self._checked[key] = found
         return found
 
