@@ -498,7 +498,7 @@ def _transliterations(
     transcription key of each romanisation, once per word (a word comes back in every
     system's translation, and at each level of the index)."""
 
-    @lru_cache(maxsize=65536)
+    @lru_cache(maxsize=16384)  # a few short keys per word: some 10 MB when full
     def entries(word: str) -> frozenset[str]:
         forms = romanise(word)
         return frozenset(
