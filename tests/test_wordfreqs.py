@@ -26,6 +26,10 @@ def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     wordfreqs.zipf.cache_clear()
 
 
+# Lower-case ASCII letters joined by underscores, one token of their own (`prs_org`, a WMT placeholder).
+_SNAKE_CASE = ["prs_org", "utm_source", "o_o", "prs_org_name"]
+
+
 def _sample(lang: str, n: int) -> list[str]:
     words = [w for bucket in wordfreq.get_frequency_list(lang) for w in bucket]
     rng = random.Random(lang)
@@ -36,6 +40,8 @@ def _sample(lang: str, n: int) -> list[str]:
         *(w.title() for w in picked[:50]),
         *(f"{a} {b}" for a, b in zip(picked[50:80], picked[80:110], strict=True)),
         *("Charles", "A320neo", "1990s", "2023", "3,5", "don't", "co-operate", "", "  ", "!!", "qqqzzzxxx"),
+        *_SNAKE_CASE,
+        *("PRS_ORG", "_", "a_", "_a", "a__b", "x00_00", "schüler_innen", "что_"),
     ]
 
 
@@ -80,10 +86,11 @@ def test_joined_words_are_tokenised_as_wordfreq_does(fresh_cache: Path, lang: st
 
 
 def test_joined_words_are_read_without_importing_wordfreq(fresh_cache: Path) -> None:
+    words = _JOINED + _SNAKE_CASE
     code = (
         "import sys\n"
         "from tqaudit import wordfreqs\n"
-        f"values = [wordfreqs.zipf(w, lang) for w in {_JOINED!r} for lang in ('en', 'de', 'fr', 'ru')]\n"
+        f"values = [wordfreqs.zipf(w, lang) for w in {words!r} for lang in ('en', 'de', 'fr', 'ru')]\n"
         "assert 'wordfreq' not in sys.modules, 'wordfreq imported'\n"
         "assert any(values)\n"
     )

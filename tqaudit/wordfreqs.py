@@ -209,9 +209,16 @@ def zipf(word: str, lang: str) -> float:
     return round(math.log(freq, 10) + 9, 2)
 
 
+# Lower-case ASCII letters joined by underscores (`prs_org`, a placeholder of the WMT sources):
+# UAX #29 does not break a word at an underscore between letters, in any language.
+_SNAKE_CASE = re.compile(r"[a-z]+(?:_[a-z]+)+")
+
+
 def _own_token(word: str, lang: str) -> bool:
     """Whether wordfreq tokenises ``word`` in ``lang`` as the one token ``word``."""
-    if not word.isalpha() or word.casefold() != word:
+    if not word.isalpha():
+        return _SNAKE_CASE.fullmatch(word) is not None
+    if word.casefold() != word:
         return False
     if word.isascii():
         return True

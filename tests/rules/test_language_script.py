@@ -68,6 +68,24 @@ def test_text_cache_keeps_short_texts_and_computes_long_ones_each_time() -> None
     assert text_scripts(text) == {"CYRILLIC", "LATIN"}
 
 
+def test_text_cache_keys_on_the_parameters_after_the_text() -> None:
+    """A function of a text and parameters (FD010-FD012's candidates of a source in a
+    language) is cached per text and parameters, and a long text is still not kept."""
+    from tqaudit.rules.base import CACHED_CHARS, text_cache
+
+    calls: list[tuple[str, str]] = []
+
+    @text_cache(8)
+    def tagged(text: str, tag: str) -> str:
+        calls.append((text, tag))
+        return f"{tag}:{len(text)}"
+
+    long = "x" * (CACHED_CHARS + 1)
+    asked = [("ab", "de"), ("ab", "cs"), ("ab", "de"), (long, "de"), (long, "de")]
+    assert [tagged(text, tag) for text, tag in asked] == ["de:2", "cs:2", "de:2", *[f"de:{len(long)}"] * 2]
+    assert calls == [("ab", "de"), ("ab", "cs"), (long, "de"), (long, "de")]
+
+
 def _letter_counts(know: ScriptKnowledge, text: str) -> dict[str, int]:
     """The letters outside masked spans, one by one, per script (Han, kana, hangul weigh 3)."""
     counts: dict[str, int] = {}

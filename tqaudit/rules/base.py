@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from tqaudit import scripts
 from tqaudit.chunk import Chunk, SegmentRow, finditer
@@ -26,6 +26,7 @@ from tqaudit.errors import ConfigError
 from tqaudit.findings import Applicability, Edit, RuleInfo
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 if TYPE_CHECKING:
     from tqaudit.packs import PackSet
@@ -346,19 +347,22 @@ _MEMO: weakref.WeakKeyDictionary[Chunk, dict[Hashable, Any]] = weakref.WeakKeyDi
 CACHED_CHARS = 4_096
 
 
-def text_cache(maxsize: int) -> Callable[[Callable[[str], T]], Callable[[str], T]]:
-    """``functools.lru_cache`` for a function of one text that rules ask about again (a
-    source read by several rules and by every system's output), keeping texts of up to
-    ``CACHED_CHARS`` only: the cache holds its keys, and ``maxsize`` cells of a megabyte
-    would be gigabytes beside the streaming audit's bounded memory. A long text is
-    computed each time it is asked, which costs little beside what the rules do with it."""
+def text_cache(
+    maxsize: int,
+) -> Callable[[Callable[Concatenate[str, P], T]], Callable[Concatenate[str, P], T]]:
+    """``functools.lru_cache`` for a function of one text (and a few hashable parameters)
+    that rules ask about again (a source read by several rules and by every system's
+    output), keeping texts of up to ``CACHED_CHARS`` only: the cache holds its keys, and
+    ``maxsize`` cells of a megabyte would be gigabytes beside the streaming audit's bounded
+    memory. A long text is computed each time it is asked, which costs little beside what
+    the rules do with it."""
 
-    def wrap(func: Callable[[str], T]) -> Callable[[str], T]:
-        cached = functools.lru_cache(maxsize=maxsize)(func)
+    def wrap(func: Callable[Concatenate[str, P], T]) -> Callable[Concatenate[str, P], T]:
+        cached: Callable[..., T] = functools.lru_cache(maxsize=maxsize)(func)
 
         @functools.wraps(func)
-        def call(text: str) -> T:
-            return cached(text) if len(text) <= CACHED_CHARS else func(text)
+        def call(text: str, *args: P.args, **kwargs: P.kwargs) -> T:
+            return cached(text, *args, **kwargs) if len(text) <= CACHED_CHARS else func(text, *args, **kwargs)
 
         return call
 
