@@ -255,6 +255,39 @@ def test_names_are_reported_per_document_as_the_read_back_closes_it() -> None:
     assert [h.pos for h in hits] == [4, 7] and read == list(range(9))
 
 
+def test_names_read_back_are_only_the_rows_of_names_that_may_make_a_finding() -> None:
+    """CN003 reads back the rows of a skeleton with two spellings or sharing a block with
+    another, not every row of their document: a row whose names have one spelling each
+    (Macron, Moscow) is not read."""
+    from tqaudit.chunk import Chunk, SegmentRow
+    from tqaudit.rules.base import Inputs
+
+    sources = ["Токаев прибыл.", "Макрон прибыл в Москву.", "Токаев провёл переговоры.", "Токаев выступил."]
+    targets = ["Tokayev arrived.", "Macron arrived in Moscow.", "Then Tokaev held talks.", "Tokayev spoke."]
+    chunk = Chunk(
+        ids=tuple(f"s{i}" for i in range(4)),
+        doc_ids=("d",) * 4,
+        sources=tuple(sources),
+        targets=tuple(targets),
+        src_langs=("ru",) * 4,
+        tgt_langs=("en",) * 4,
+        positions=tuple(range(4)),
+    )
+    rule = engine.build_rules(Config(select=("CN003",)))[0]
+    read: list[int] = []
+
+    def lookup(wanted: object) -> Iterator[tuple[int, SegmentRow]]:
+        for pos in sorted(wanted):  # type: ignore[call-overload]
+            read.append(pos)
+            yield pos, SegmentRow(chunk.ids[pos], "d", sources[pos], targets[pos])
+
+    hits = list(rule.finish(rule.merge([rule.collect(chunk)]), Inputs(lookup=lookup)))
+    assert read == [0, 2, 3]
+    [hit] = hits
+    assert (hit.pos, hit.start, hit.end, hit.suggestion) == (2, 5, 11, "Tokayev")
+    assert hit.message.endswith("'Tokayev' ×2, 'Tokaev' ×1 here (see segments s0, s3)")
+
+
 def test_pair_positions_past_32_bits_stay_exact() -> None:
     """CN001 keeps positions in 32 bits while they fit; a chunk placed past 2**31 keeps
     them in 64, and merged with a small chunk every position comes back exact."""

@@ -552,15 +552,17 @@ def _hashes(texts: list[str]) -> np.ndarray:
 
 @dataclass(slots=True)
 class NameIndex:
-    """The state of CN003, as 64-bit hashes: (document, position) of each row with names,
-    (document, skeleton, spelling) of each spelling, and (document, block, skeleton) of each
-    long skeleton that renders a source name, where a block is that name with the
-    skeleton's head or tail (two skeletons joined as one name render a common source name
-    and are one edit apart, so they share a block). A document can hold a finding only when
-    one skeleton has two spellings or one block two skeletons: only those documents' rows
-    are read back. About 100 bytes a segment, against a kilobyte for the groups themselves."""
+    """The state of CN003, as 64-bit hashes: (document, skeleton, position) of each name
+    of each row, (document, skeleton, spelling) of each spelling, and (document, block,
+    skeleton) of each long skeleton that renders a source name, where a block is that name
+    with the skeleton's head or tail (two skeletons joined as one name render a common
+    source name and are one edit apart, so they share a block). A skeleton can make a
+    finding only when it has two spellings or shares a block with another: only the rows
+    of those skeletons are read back (a tenth of the rows with names on WMT22, where the
+    documents that hold one are most of them). About 100 bytes a segment, against a
+    kilobyte for the groups themselves."""
 
-    rows: list[np.ndarray] = field(default_factory=list)  # (n, 2): document, position (as uint64)
+    rows: list[np.ndarray] = field(default_factory=list)  # (n, 3): document, skeleton, position
     keys: list[np.ndarray] = field(default_factory=list)  # (n, 3)
     blocks: list[np.ndarray] = field(default_factory=list)  # (n, 3)
 
@@ -582,20 +584,23 @@ class NameIndex:
             self.blocks = [np.unique(np.concatenate(self.blocks), axis=0)]
 
     def candidate_rows(self) -> tuple[np.ndarray, set[int]]:
-        """Corpus positions of the rows of every document that may hold a finding, in order
-        (an array: they may be most of the corpus), and the positions that are the last row
-        of their document. The index is consumed (its arrays freed)."""
-        docs = _docs_with_two(np.concatenate(self.keys)) | _docs_with_two(np.concatenate(self.blocks))
-        if not docs:
+        """Corpus positions of the rows that hold a skeleton that may make a finding, in
+        order, and the positions that are the last such row of their document. The index
+        is consumed (its arrays freed)."""
+        keys, blocks = np.concatenate(self.keys), np.concatenate(self.blocks)
+        self.keys, self.blocks = [], []
+        # (document, skeleton) of a skeleton with two spellings, of one sharing a block
+        names = np.concatenate((_with_two(keys)[:, :2], _with_two(blocks)[:, ::2]))
+        if not len(names):
             return np.zeros(0, dtype=np.int64), set()
         rows = np.concatenate(self.rows)
-        self.rows, self.keys, self.blocks = [], [], []  # consumed: freed before the read-back
-        rows = rows[np.isin(rows[:, 0], np.fromiter(docs, dtype=np.uint64))]
-        if not bool((rows[1:, 1] > rows[:-1, 1]).all()):  # rows come in corpus order
-            rows = rows[np.argsort(rows[:, 1], kind="stable")]
-        positions = rows[:, 1].astype(np.int64)
+        self.rows = []  # consumed: freed before the read-back
+        rows = rows[np.isin(_paired(rows[:, 0], rows[:, 1]), _paired(names[:, 0], names[:, 1]))]
+        if not bool((rows[1:, 2] >= rows[:-1, 2]).all()):  # rows come in corpus order
+            rows = rows[np.argsort(rows[:, 2], kind="stable")]
         _, last = np.unique(rows[::-1, 0], return_index=True)  # each document's last row
-        return positions, set(positions[len(rows) - 1 - last].tolist())
+        closing = set(rows[len(rows) - 1 - last, 2].tolist())
+        return np.unique(rows[:, 2]).astype(np.int64), closing
 
 
 def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
@@ -606,13 +611,22 @@ def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
     return (f"^{key[:half]}", f"{key[-half:]}$") if half else ("^",)
 
 
-def _docs_with_two(entries: np.ndarray) -> set[int]:
-    """Documents where one (document, first) pair has two different seconds."""
+def _with_two(entries: np.ndarray) -> np.ndarray:
+    """The (document, first, second) entries whose (document, first) pair has two
+    different seconds or more (``entries`` may repeat)."""
     if not len(entries):
-        return set()
+        return entries
     unique = np.unique(entries, axis=0)  # sorted by document, first, second
     same = (unique[1:, 0] == unique[:-1, 0]) & (unique[1:, 1] == unique[:-1, 1])
-    return set(unique[1:, 0][same].tolist())
+    shared = np.zeros(len(unique), dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    return unique[shared]
+
+
+def _paired(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One 64-bit hash of each (first, second) pair of hashes (multiplied modulo 2**64)."""
+    return first * np.uint64(_MIX) + second
 
 
 @register
@@ -675,21 +689,25 @@ class NameVariants(CorpusRule):
 
     def collect(self, chunk: Chunk) -> NameIndex:
         """What may make a finding, as hashes: every (document, spelling) with its skeleton,
-        the blocks its skeleton falls in with each source name it renders, and the positions
-        of the rows with names. The texts are read back, and the documents that can hold a
-        finding grouped again by :meth:`groups`, when the rule finishes."""
+        the blocks its skeleton falls in with each source name it renders, and the rows
+        each skeleton is in. The rows of the skeletons that can make a finding are read
+        back, and grouped again by :meth:`add_row`, when the rule finishes."""
         fuzzy = self.opts["fuzzy_length"]
         spellings: dict[tuple[str, str], str] = {}  # (document, spelling) -> skeleton
         tagged: set[tuple[str, str, str]] = set()  # (document, skeleton, source name)
-        rows: dict[int, str] = {}  # position -> document
+        places: dict[tuple[int, str], str] = {}  # (position, skeleton) -> document
         for doc, word, key, pos, aligned in self._names(chunk):
             spellings.setdefault((doc, word), key)
-            rows[pos] = doc
+            places[pos, key] = doc
             if aligned is not None and len(key) >= fuzzy:
                 tagged.add((doc, key, aligned))
         blocks = [(doc, f"{tag}{part}", key) for doc, key, tag in tagged for part in _ends(key, fuzzy)]
         return NameIndex.of(
-            (_hashes(list(rows.values())), np.fromiter(rows, np.int64, len(rows)).astype(np.uint64)),
+            (
+                _hashes(list(places.values())),
+                _hashes([key for _, key in places]),
+                np.fromiter((pos for pos, _ in places), np.uint64, len(places)),
+            ),
             [_hashes(column) for column in _columns(((d, k, w) for (d, w), k in spellings.items()), 3)],
             [_hashes(column) for column in _columns(blocks, 3)],
         )
@@ -697,7 +715,7 @@ class NameVariants(CorpusRule):
     def _names(self, chunk: Chunk) -> Iterator[tuple[str, str, str, int, str | None]]:
         """(document, spelling, skeleton, corpus position, the source name it renders or
         None) of each capitalised word of a Latin-script target whose skeleton has
-        ``min_length`` letters, in corpus order; as :meth:`groups` tags its variants."""
+        ``min_length`` letters, in corpus order; as :meth:`add_row` tags its variants."""
         min_length = self.opts["min_length"]
         known: dict[str, str | None] = {}  # spelling -> skeleton (None: too short)
         targets, pattern = chunk.targets, self._pattern
@@ -751,9 +769,10 @@ class NameVariants(CorpusRule):
                 variant.tags |= {aligned}
 
     def finish(self, state: NameIndex, inputs: Inputs) -> Iterator[CorpusHit]:
-        """The documents that may hold a finding, read back in one pass over the segments,
-        each grouped and reported as soon as the pass has read its last row (memory: the
-        documents open at once, not every candidate)."""
+        """The rows of the names that may make a finding, read back in one pass over the
+        segments, each document grouped and reported as soon as the pass has read its last
+        such row (memory: the documents open at once, not every candidate). The other
+        names of these rows are grouped too: each has one spelling and joins no other."""
         positions, closing = state.candidate_rows()
         documents: dict[str, Spellings] = {}
         for pos, row in inputs.scan(positions):
