@@ -139,6 +139,16 @@ def test_one_finding_per_group_not_per_segment() -> None:
     assert findings["segment_id"].tolist() == [str(i) for i in range(51, 101)]
 
 
+def test_pairs_without_words_are_not_grouped_and_an_empty_value_is_a_variant() -> None:
+    """CN001 with ``min_words = 0`` still leaves out sources without words (two sources of
+    only spaces are not one sentence), and an empty target is a way of translating one."""
+    sources = ["  ", " ", "Подписывайтесь на канал", "Подписывайтесь на канал"]
+    targets = ["Subscribe", "Follow", "Subscribe to the channel", " "]
+    config = Config(select=("CN001",), rule_options={"CN001": {"min_words": 0}})
+    findings = tqaudit.audit(pd.DataFrame({"source": sources, "target": targets}), config).findings
+    assert _found(findings) == [("CN001", "4", ["3"])]
+
+
 def _tsv(path: Path, rows: list[tuple[str, str]], first_id: int = 1) -> Path:
     frame = _frame(rows)
     frame.insert(0, "id", [f"s{i}" for i in range(first_id, first_id + len(rows))])

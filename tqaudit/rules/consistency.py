@@ -15,13 +15,12 @@ Groups are per document (``doc_id``) when documents are known, the whole corpus 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations, compress
+from itertools import combinations, compress, repeat
 
 import numpy as np
 import pandas as pd
@@ -207,14 +206,35 @@ def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tup
 
 
 _MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant: a document's hash times it, plus the key's
-_MASK = (1 << 64) - 1
 
 
-def digest(text: str) -> int:
-    """A stable 64-bit hash (Python's own ``hash`` differs between worker processes)."""
-    return int.from_bytes(
-        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big"
-    )
+def _paired(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One 64-bit hash of each (first, second) pair of hashes (multiplied modulo 2**64)."""
+    return first * np.uint64(_MIX) + second
+
+
+def _hashes(texts: Sequence[str]) -> np.ndarray:
+    """A stable 64-bit hash of each text (pandas' SipHash, in C, the same in every process;
+    Python's own ``hash`` differs between worker processes). Texts are valid UTF-8: the
+    segments table refuses lone surrogates."""
+    if not texts:
+        return np.zeros(0, dtype=np.uint64)
+    return pd.util.hash_array(np.array(texts, dtype=object), categorize=False)
+
+
+def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts in order of first occurrence, and the index among them of each
+    row's text (loops in C: the outputs of several systems in one chunk share their
+    sources, a document's rows their doc_id)."""
+    distinct = list(dict.fromkeys(texts))
+    index = dict(zip(distinct, range(len(distinct)), strict=True))
+    return distinct, np.fromiter(map(index.__getitem__, texts), np.intp, len(texts))
+
+
+def _row_hashes(texts: Sequence[str]) -> np.ndarray:
+    """The :func:`_hashes` of each row's text, each distinct text hashed once."""
+    distinct, rows = _distinct(texts)
+    return _hashes(distinct)[rows]
 
 
 def _key(text: str) -> str:
@@ -347,21 +367,21 @@ class InconsistentTranslation(CorpusRule):
                 yield hit
 
 
-def _digests(chunk: Chunk, column: str, form: Callable[[str], str]) -> dict[str, tuple[int | None, int]]:
-    """Each distinct text of ``chunk``'s ``column`` -> the digest of its ``form`` (None when
-    the form is empty) and the form's number of words.
+def _digests(chunk: Chunk, column: str, form: Callable[[str], str]) -> tuple[np.ndarray, np.ndarray]:
+    """The hash of the ``form`` of each row's text of ``chunk``'s ``column``, and the form's
+    number of words (0: the form is empty).
 
     Made once per chunk for all rules (CN001 and CN002 both hash the targets' ``_key``), and
     once per distinct text: several systems' outputs in one chunk share their sources.
     """
 
-    def compute() -> dict[str, tuple[int | None, int]]:
-        texts = set(getattr(chunk, column))
-        shown = list(map(form, texts))
-        # the words of a form (one space between words) and its digest, each in one pass
-        words = [text.count(" ") + 1 if text else 0 for text in shown]
-        digests = [digest(text) if text else None for text in shown]
-        return dict(zip(texts, zip(digests, words, strict=True), strict=True))
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        distinct, rows = _distinct(getattr(chunk, column))
+        shown = list(map(form, distinct))
+        # the words of a form: one space between words, none in an empty form
+        spaces = np.fromiter(map(str.count, shown, repeat(" ")), np.int64, len(shown))
+        words = np.where(np.fromiter(map(len, shown), np.int64, len(shown)) > 0, spaces + 1, 0)
+        return _hashes(shown)[rows], words[rows]
 
     return chunk_memo(chunk, ("consistency-digests", column, form.__name__), compute)
 
@@ -375,26 +395,20 @@ def _collect_pairs(
     value_form: Callable[[str], str],
 ) -> PairRows:
     """Rows grouped by (document, hashed key text) when the key has at least ``min_words``
-    words, variants by hashed value text; ``keys`` and ``values`` name the chunk's columns."""
-    key_digests = _digests(chunk, keys, key_form)
-    value_digests = _digests(chunk, values, value_form)
-    docs = {doc: digest(doc) for doc in set(chunk.doc_ids)}
-    groups: list[int] = []
-    variants: list[int] = []
-    positions: list[int] = []
-    columns = (chunk.doc_ids, getattr(chunk, keys), getattr(chunk, values), chunk.positions)
-    for doc, text, value, pos in zip(*columns, strict=True):
-        group, words = key_digests[text]
-        if group is not None and words >= min_words:
-            groups.append((docs[doc] * _MIX + group) & _MASK)  # (document, key) as one hash
-            variants.append(value_digests[value][0] or 0)
-            positions.append(pos)
-    if not positions:
+    words (and is not empty), variants by hashed value text (0: empty); ``keys`` and
+    ``values`` name the chunk's columns."""
+    key_digests, key_words = _digests(chunk, keys, key_form)
+    value_digests, value_words = _digests(chunk, values, value_form)
+    kept = key_words >= max(min_words, 1)
+    if not kept.any():
         return PairRows()
+    groups = _paired(_row_hashes(chunk.doc_ids)[kept], key_digests[kept])  # (document, key) as one hash
+    variants = np.where(value_words[kept] > 0, value_digests[kept], np.uint64(0))
+    positions = np.array(chunk.positions, np.int64)[kept]
     # positions as 32-bit numbers while they fit (every corpus short of two billion rows)
-    width = np.int32 if max(positions) <= np.iinfo(np.int32).max else np.int64
-    arrays = (np.array(groups, np.uint64), np.array(variants, np.uint64), np.array(positions, width))
-    return PairRows([arrays])
+    if positions.max() <= np.iinfo(np.int32).max:
+        positions = positions.astype(np.int32)
+    return PairRows([(groups, variants, positions)])
 
 
 @register
@@ -430,7 +444,7 @@ class SameTranslationOfDifferentSources(CorpusRule):
     option_docs = {"min_words": "targets with fewer words than this are not compared"}
 
     def collect(self, chunk: Chunk) -> PairRows:
-        has_source = [row for row, source in enumerate(chunk.sources) if source.strip()]
+        has_source = list(compress(range(len(chunk)), map(str.strip, chunk.sources)))
         part = chunk if len(has_source) == len(chunk) else chunk.subset(has_source)
         return _collect_pairs(part, "targets", "sources", self.opts["min_words"], _key, _loose_key)
 
@@ -543,13 +557,6 @@ def _columns(rows: Iterable[tuple[str, ...]], width: int) -> list[list[str]]:
     return columns or [[] for _ in range(width)]
 
 
-def _hashes(texts: list[str]) -> np.ndarray:
-    """A stable 64-bit hash of each text (pandas' SipHash, in C, the same in every process)."""
-    if not texts:
-        return np.zeros(0, dtype=np.uint64)
-    return pd.util.hash_array(np.array(texts, dtype=object), categorize=False)
-
-
 @dataclass(slots=True)
 class NameIndex:
     """The state of CN003, as 64-bit hashes: (document, skeleton, position) of each name
@@ -622,11 +629,6 @@ def _with_two(entries: np.ndarray) -> np.ndarray:
     shared[1:] |= same
     shared[:-1] |= same
     return unique[shared]
-
-
-def _paired(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """One 64-bit hash of each (first, second) pair of hashes (multiplied modulo 2**64)."""
-    return first * np.uint64(_MIX) + second
 
 
 @register
