@@ -149,6 +149,18 @@ def test_pairs_without_words_are_not_grouped_and_an_empty_value_is_a_variant() -
     assert _found(findings) == [("CN001", "4", ["3"])]
 
 
+def test_key_is_the_folded_text_with_whitespace_collapsed() -> None:
+    """CN001/CN002's ``_key`` keeps a printable folded text with single spaces as it is:
+    that is its split-and-joined form, as no whitespace but the ASCII space is printable."""
+    from tqaudit.rules.consistency import _key
+
+    assert not [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable() and c != " "]
+    texts = ["Straße  Nr. 5", " a b", "a b ", "a\tb", "a\u00a0b", "a\u3000b", "a\u2028b", "a\x1cb", "a\x85b"]
+    texts += ["", " ", "One sentence, as most are.", "ΣΊΣΥΦΟΣ", "\u0130stanbul"]
+    assert [_key(t) for t in texts] == [" ".join(t.casefold().split()) for t in texts]
+    assert _key("Straße  Nr. 5") == "strasse nr. 5"
+
+
 def _tsv(path: Path, rows: list[tuple[str, str]], first_id: int = 1) -> Path:
     frame = _frame(rows)
     frame.insert(0, "id", [f"s{i}" for i in range(first_id, first_id + len(rows))])

@@ -239,7 +239,13 @@ def _row_hashes(texts: Sequence[str]) -> np.ndarray:
 
 def _key(text: str) -> str:
     """Comparison form of a sentence: case-folded, whitespace collapsed."""
-    return " ".join(text.casefold().split())
+    folded = text.casefold()
+    # A printable text has no whitespace but the ASCII space (tabs, newlines and the other
+    # spaces are not printable): with single spaces inside and none at either end, it is
+    # its own form (most texts; splitting and joining costs twice the folding).
+    if folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " ":
+        return folded
+    return " ".join(folded.split())
 
 
 _PUNCT = re.compile(r"[^\w\s]+")
