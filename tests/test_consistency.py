@@ -18,6 +18,7 @@ from tqaudit.audit import audit_pooled
 from tqaudit.cli import app
 from tqaudit.config import Config
 from tqaudit.findings import related_segments
+from tqaudit.rules.consistency import Variant
 
 CN = Config(select=("CN",), fail_on="never")
 
@@ -335,20 +336,22 @@ def test_pair_positions_past_32_bits_stay_exact() -> None:
     assert positions.tolist() == [0, 1, 2**31 + 5, 2**31 + 6]
 
 
-def test_name_words_read_without_match_objects_are_those_of_each_match() -> None:
-    """CN003 reads a target's names as strings and places them only for a name aligned to
-    the source's: the same (document, spelling, skeleton, position, aligned name) as
-    placing every match, for names at the text start, after a full stop or a quotation
-    mark, repeated, hyphenated, in both aligned and unaligned rows."""
-    from tqaudit.chunk import Chunk
-    from tqaudit.rules.consistency import NameVariants, _initial, _source_names, skeleton
+def test_names_collected_in_bulk_are_those_the_read_back_finds() -> None:
+    """CN003's ``collect`` reads a chunk's names in bulk (each row's distinct words, the
+    source names only where a long name may render one): its words are those of each
+    match, and its tags those :meth:`add_row` gives the variants when the rule finishes, for
+    names at the text start, after a full stop or a quotation mark, repeated (once opening
+    a sentence, once inside one), hyphenated, in aligned and unaligned rows."""
+    from tqaudit.chunk import Chunk, SegmentRow
+    from tqaudit.rules.consistency import NameVariants
 
     targets = [
         "Tokayev met Tokaev. Tokayev said «Kazakhstan» is Kassym-Jomart's home.",
-        "Nothing here at all.",
+        "nothing here at all.",
         "Zelensky and Zelenskyy met Macron; Macron left. Zelensky stayed with Scholz.",
         "«Maribel Ortega» said Ortega would go to Madrid, then Madrid again.",
         "Maribel Ortega, Ortega, ORTEGA and Ortegas.",
+        "Kazakhstan. Then the Kazakhstan team. Kazakhstan!",
     ]
     sources = [
         "Токаев встретился с Токаевым. Казахстан — дом Касым-Жомарта.",
@@ -356,30 +359,35 @@ def test_name_words_read_without_match_objects_are_those_of_each_match() -> None
         "Zelensky traf Macron. Scholz blieb.",
         "Maribel Ortega dijo que iría a Madrid.",
         "",
+        "Казахстан.",
     ]
-    frame = pd.DataFrame(
-        {
-            "segment_id": [str(i) for i in range(len(targets))],
-            "doc_id": ["d"] * len(targets),
-            "source": sources,
-            "target": targets,
-            "src_lang": ["ru", "ru", "de", "es", ""],
-            "tgt_lang": ["en"] * len(targets),
-        }
+    n = len(targets)
+    chunk = Chunk(
+        ids=tuple(map(str, range(n))),
+        doc_ids=("d",) * n,
+        sources=tuple(sources),
+        targets=tuple(targets),
+        src_langs=("ru", "ru", "de", "es", "", "ru"),
+        tgt_langs=("en",) * n,
+        positions=tuple(range(n)),
     )
-    chunk = Chunk.from_frame(frame)
-    rule = NameVariants()
-    expected = []
-    for row, target in enumerate(targets):
-        for match in rule._pattern.finditer(target):
-            key = skeleton(match[1])
-            if len(key) < rule.opts["min_length"]:
-                continue
-            aligned = _source_names(sources[row]).get(key[:2])
-            placed = None if aligned is None or _initial(target, match.start()) else aligned
-            expected.append(("d", match[1], key, row, placed))
-    assert list(rule._names(chunk)) == expected
-    assert any(e[4] is not None for e in expected) and any(e[4] is None for e in expected)
+    rule = NameVariants(options={"fuzzy_length": 6})
+    rows, names = rule._words(chunk)
+    assert rows == [0, 2, 3, 4, 5]
+    assert [list(words) for words in names] == [
+        list(dict.fromkeys(m[1] for m in rule._pattern.finditer(targets[row]))) for row in rows
+    ]
+    documents: dict[str, dict[str, tuple[Variant, str]]] = {}
+    for row in range(n):
+        rule.add_row(documents, SegmentRow(str(row), "d", sources[row], targets[row]), row)
+    spellings = documents["d"]
+    expected = {
+        ("d", key, tag) for variant, key in spellings.values() if len(key) >= 6 for tag in variant.tags
+    }
+    long = {word: key for word, (_, key) in spellings.items() if len(key) >= 6}
+    assert rule._tagged(chunk, rows, names, long) == expected
+    assert ("d", "kazahstan", "kazah") in expected  # row 5's second one is inside a sentence
+    assert not [t for t in expected if t[1] == "maribel"]  # it opens a text and a quotation
 
 
 def test_columns_transpose_rows_and_keep_the_width_without_rows() -> None:

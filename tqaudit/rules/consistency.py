@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import combinations, compress, repeat
+from itertools import chain, combinations, compress, repeat
 
 import numpy as np
 import pandas as pd
@@ -625,16 +625,14 @@ def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
 
 
 def _with_two(entries: np.ndarray) -> np.ndarray:
-    """The (document, first, second) entries whose (document, first) pair has two
-    different seconds or more (``entries`` may repeat)."""
-    if not len(entries):
-        return entries
-    unique = np.unique(entries, axis=0)  # sorted by document, first, second
-    same = (unique[1:, 0] == unique[:-1, 0]) & (unique[1:, 1] == unique[:-1, 1])
-    shared = np.zeros(len(unique), dtype=bool)
-    shared[1:] |= same
-    shared[:-1] |= same
-    return unique[shared]
+    """The distinct (document, first, second) entries whose (document, first) pair has two
+    different seconds or more (``entries`` may repeat). Sorted as single 64-bit hashes of
+    their columns (rows of three numbers sort as bytes, several times slower)."""
+    pairs = _paired(entries[:, 0], entries[:, 1])
+    _, distinct = np.unique(_paired(pairs, entries[:, 2]), return_index=True)
+    entries, pairs = entries[distinct], pairs[distinct]
+    values, counts = np.unique(pairs, return_counts=True)
+    return entries[np.isin(pairs, values[counts > 1])]
 
 
 @register
@@ -699,59 +697,69 @@ class NameVariants(CorpusRule):
         """What may make a finding, as hashes: every (document, spelling) with its skeleton,
         the blocks its skeleton falls in with each source name it renders, and the rows
         each skeleton is in. The rows of the skeletons that can make a finding are read
-        back, and grouped again by :meth:`add_row`, when the rule finishes."""
+        back, and grouped again by :meth:`add_row`, when the rule finishes.
+
+        A chunk's names are handled in bulk, not name by name: each row's distinct words
+        (``findall``, no match object each), each distinct word's skeleton and hashes
+        once, and the rows' entries as index arrays; only the rows whose long names may
+        render a source name are read word by word (:meth:`_tagged`)."""
+        rows, names = self._words(chunk)
+        keys: dict[str, str] = {}  # spelling -> skeleton, of min_length letters or more
+        for word in dict.fromkeys(chain.from_iterable(names)):
+            key = skeleton(word)
+            if len(key) >= self.opts["min_length"]:
+                keys[word] = key
+        spellings = dict(zip(keys, range(len(keys)), strict=True))
+        # (row, spelling) of each distinct spelling of each row, as indexes
+        index = np.fromiter(map(spellings.get, chain.from_iterable(names), repeat(-1)), np.intp)
+        row_of = np.repeat(np.array(rows, dtype=np.intp), np.fromiter(map(len, names), np.intp, len(names)))
+        kept = index >= 0
+        index, row_of = index[kept], row_of[kept]
+        docs = _row_hashes(chunk.doc_ids)[row_of]
+        key_hashes = _hashes(list(keys.values()))[index]
+        word_hashes = _hashes(list(keys))[index]
+        _, first = np.unique(_paired(docs, word_hashes), return_index=True)  # each (document, spelling)
+        positions = np.array(chunk.positions, dtype=np.uint64)[row_of]
         fuzzy = self.opts["fuzzy_length"]
-        spellings: dict[tuple[str, str], str] = {}  # (document, spelling) -> skeleton
-        tagged: set[tuple[str, str, str]] = set()  # (document, skeleton, source name)
-        places: dict[tuple[int, str], str] = {}  # (position, skeleton) -> document
-        for doc, word, key, pos, aligned in self._names(chunk):
-            spellings.setdefault((doc, word), key)
-            places[pos, key] = doc
-            if aligned is not None and len(key) >= fuzzy:
-                tagged.add((doc, key, aligned))
+        tagged = self._tagged(chunk, rows, names, {w: k for w, k in keys.items() if len(k) >= fuzzy})
         blocks = [(doc, f"{tag}{part}", key) for doc, key, tag in tagged for part in _ends(key, fuzzy)]
         return NameIndex.of(
-            (
-                _hashes(list(places.values())),
-                _hashes([key for _, key in places]),
-                np.fromiter((pos for pos, _ in places), np.uint64, len(places)),
-            ),
-            [_hashes(column) for column in _columns(((d, k, w) for (d, w), k in spellings.items()), 3)],
+            (docs, key_hashes, positions),
+            (docs[first], key_hashes[first], word_hashes[first]),
             [_hashes(column) for column in _columns(blocks, 3)],
         )
 
-    def _names(self, chunk: Chunk) -> Iterator[tuple[str, str, str, int, str | None]]:
-        """(document, spelling, skeleton, corpus position, the source name it renders or
-        None) of each capitalised word of a Latin-script target whose skeleton has
-        ``min_length`` letters, in corpus order; as :meth:`add_row` tags its variants."""
-        min_length = self.opts["min_length"]
-        known: dict[str, str | None] = {}  # spelling -> skeleton (None: too short)
-        targets, pattern = chunk.targets, self._pattern
-        for row in compress(range(len(chunk)), map(pattern.search, targets)):  # rows without: in C
-            doc, pos, target = chunk.doc_ids[row], chunk.positions[row], targets[row]
-            names: dict[str, str] | None = None
-            # the words as strings (``findall``: no match object each); where a word is
-            # placed is read only for a name aligned to the source's (two rows in five)
-            starts: list[int] | None = None
-            for i, word in enumerate(pattern.findall(target)):
-                if word not in known:
-                    full = skeleton(word)
-                    known[word] = full if len(full) >= min_length else None
-                key = known[word]
-                if key is None:
-                    continue
-                if names is None:
-                    names = _source_names(chunk.sources[row])
-                aligned = names.get(key[:2])
-                if aligned is not None and starts is None:
-                    starts = [m.start() for m in pattern.finditer(target)]  # the same matches
-                yield (
-                    doc,
-                    word,
-                    key,
-                    pos,
-                    None if aligned is None or starts is None or _initial(target, starts[i]) else aligned,
-                )
+    def _words(self, chunk: Chunk) -> tuple[list[int], list[dict[str, None]]]:
+        """The rows of ``chunk`` with capitalised words of a Latin-script target and each
+        one's distinct words, in order (a word of fewer than ``min_length`` letters is
+        not matched: see :func:`_names_of_length`)."""
+        found = list(map(self._pattern.findall, chunk.targets))  # in C; most rows: none
+        rows = list(compress(range(len(chunk)), found))
+        return rows, list(map(dict.fromkeys, map(found.__getitem__, rows)))
+
+    def _tagged(
+        self, chunk: Chunk, rows: Sequence[int], names: Sequence[dict[str, None]], long: dict[str, str]
+    ) -> set[tuple[str, str, str]]:
+        """(document, skeleton, source name) of each spelling in ``long`` (spelling ->
+        skeleton) that renders a name of its row's source somewhere it does not open a
+        sentence: as :meth:`add_row` tags its variants."""
+        tagged: set[tuple[str, str, str]] = set()
+        for row, words in zip(rows, names, strict=True):
+            mine = list(filter(long.__contains__, words))
+            if not mine:
+                continue
+            source_names = _source_names(chunk.sources[row])
+            aligned = [(w, name) for w in mine if (name := source_names.get(long[w][:2])) is not None]
+            if not aligned:
+                continue
+            target = chunk.targets[row]
+            starts: dict[str, list[int]] = {}
+            for match in self._pattern.finditer(target):
+                starts.setdefault(match[1], []).append(match.start())
+            for word, name in aligned:
+                if not all(_initial(target, start) for start in starts[word]):
+                    tagged.add((chunk.doc_ids[row], long[word], name))
+        return tagged
 
     def add_row(self, documents: dict[str, Spellings], row: SegmentRow, pos: int) -> None:
         """The capitalised words of one segment added to its document's spellings: each
