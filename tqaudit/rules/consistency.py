@@ -935,18 +935,20 @@ class AcronymVariants(_GroupingRule):
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
         sources, targets = chunk.sources, chunk.targets
-        in_sources: dict[str, dict[str, tuple[int, int]]] = {}  # several systems share a source
-        for row in compress(range(len(chunk)), map(_MAY_HAVE_ACRONYM.search, sources)):
-            found = in_sources.get(sources[row])
-            if found is None:
-                found = in_sources[sources[row]] = _acronyms(sources[row])
-            if len(found) != 1:
-                continue
+        # the one acronym of each source that has one, each distinct source read once
+        # (several systems' outputs share a source): the rows are then picked in C
+        distinct = list(dict.fromkeys(sources))
+        one: dict[str, str] = {}
+        for source in compress(distinct, map(_MAY_HAVE_ACRONYM.search, distinct)):
+            found = _acronyms(source)
+            if len(found) == 1:
+                one[source] = next(iter(found))
+        for row in compress(range(len(chunk)), map(one.__contains__, sources)):
             target = targets[row]
             rendered = _acronyms(target) if _MAY_HAVE_ACRONYM.search(target) else {}
             if len(rendered) != 1:
                 continue
-            (acronym,), ((word, (start, end)),) = found, rendered.items()
+            acronym, ((word, (start, end)),) = one[sources[row]], rendered.items()
             variants = groups.setdefault((chunk.doc_ids[row], acronym), {})
             variant = variants.get(word)
             if variant is None:
