@@ -162,6 +162,29 @@ def test_key_is_the_folded_text_with_whitespace_collapsed() -> None:
     assert _key("Straße  Nr. 5") == "strasse nr. 5"
 
 
+@pytest.mark.parametrize("size", [1, 4])
+def test_sources_that_differ_only_in_punctuation_are_one_variant(
+    monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """CN002 hashes sources by case and spacing and tells them apart by their words only
+    when it finishes: `год!` and `год.` are one source, `месяц` another, across chunks."""
+    monkeypatch.setattr(engine, "CHUNK_SIZE", size)
+    target = "Gas prices rose over the last year."
+    sources = [
+        "Цены на газ выросли за год!",
+        "Цены на газ выросли за год.",
+        "цены на газ  выросли за год",
+        "Цены на газ выросли за месяц.",
+    ]
+    same = pd.DataFrame({"source": sources[:3], "target": [target] * 3})
+    assert tqaudit.audit(same, Config(select=("CN002",))).findings.empty
+    frame = pd.DataFrame({"source": sources, "target": [target] * 4})
+    findings = tqaudit.audit(frame, Config(select=("CN002",))).findings
+    assert _found(findings) == [("CN002", "4", ["1", "2", "3"])]
+    listed = "'Цены на газ выросли за год!' ×3, 'Цены на газ выросли за месяц.' ×1 here"
+    assert listed in findings["message"][0]
+
+
 def _tsv(path: Path, rows: list[tuple[str, str]], first_id: int = 1) -> Path:
     frame = _frame(rows)
     frame.insert(0, "id", [f"s{i}" for i in range(first_id, first_id + len(rows))])
@@ -244,6 +267,29 @@ def test_pair_state_keeps_corpus_order_across_merges() -> None:
     # rows whose positions are not in corpus order (never the engine's) are put in order
     shuffled = state([3, 1, 2, 1, 3, 1, 2], [31, 10, 20, 11, 30, 10, 20], [6, 3, 5, 2, 4, 0, 1])
     assert [(v.tolist(), p.tolist()) for v, p in shuffled.several_ways()] == groups
+
+
+def test_refined_groups_hash_their_rows_read_back_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pair state's groups hashed again by a coarser form (CN002's sources without
+    punctuation): a group whose rows all read one way is dropped, the others keep their
+    positions with the new hashes (0 for an empty form), whatever the batch size."""
+    import numpy as np
+
+    from tqaudit.chunk import SegmentRow
+    from tqaudit.rules import consistency
+    from tqaudit.rules.base import Inputs
+
+    monkeypatch.setattr(consistency, "_REFINE_BATCH", 2)
+    texts = {0: "Да!", 1: "Нет.", 2: "да.", 4: "Да?", 5: "...", 7: "нет"}
+    rows = {pos: SegmentRow(f"s{pos}", "d", text, "") for pos, text in texts.items()}
+    inputs = Inputs(lookup=lambda wanted: ((p, rows[p]) for p in sorted(wanted)))
+    found = [
+        (np.array([1, 2, 3], np.uint64), np.array([0, 2, 4])),  # one way without punctuation
+        (np.array([4, 5, 6], np.uint64), np.array([1, 5, 7], np.int32)),  # Нет, (empty), нет
+    ]
+    [(variants, positions)] = consistency._refined(found, inputs, "source", consistency._loose_key)
+    assert positions.tolist() == [1, 5, 7]
+    assert variants[0] == variants[2] != variants[1] == 0
 
 
 def test_names_are_reported_per_document_as_the_read_back_closes_it() -> None:

@@ -170,13 +170,20 @@ def merge_pairs(states: Sequence[PairRows]) -> PairRows:
     return out
 
 
-def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tuple[str, Variants]]:
+def _pair_variants(
+    state: PairRows, inputs: Inputs, column: str, refine: Callable[[str], str] | None = None
+) -> Iterator[tuple[str, Variants]]:
     """Each group rendered several ways, as (document, its variants): variants in order of
     first occurrence, each with the text of its first occurrence (``column`` of the segment).
     Only the occurrences a message locates (the first ``LOCATED`` of each variant) are read
-    back; the others are counted. ``state`` is consumed."""
+    back; the others are counted. ``state`` is consumed.
+
+    ``refine``: the form that tells variants apart, when the state hashed a finer one (see
+    :func:`_refined`)."""
     found = list(state.several_ways())
     state.parts = []  # consumed: its arrays freed before the rows are read back
+    if refine is not None:
+        found = _refined(found, inputs, column, refine)
     located: list[list[bool]] = []
     for variant_keys, _ in found:
         seen: dict[int, int] = {}
@@ -205,6 +212,44 @@ def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tup
         yield rows[int(positions[0])].doc_id, variants
 
 
+_REFINE_BATCH = 4096  # forms of the rows read back by _refined, hashed at once
+
+
+def _refined(
+    found: list[tuple[np.ndarray, np.ndarray]], inputs: Inputs, column: str, form: Callable[[str], str]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The groups of ``found`` (variant hashes, positions) whose rows still read several
+    ways when their variants are hashed by ``form``, with those hashes (0: an empty form).
+
+    A rule whose variants compare in a form coarser than one it hashes anyway (CN002's
+    sources ignore punctuation, CN001's ``_key`` of the same sources does not) keeps the
+    finer hash in its state: equal finer forms have equal coarse ones, so every group the
+    coarse form splits is among ``found``, and only the rows of ``found`` (few: the
+    groups whose sources differ at all) are read back and hashed again, here, one pass in
+    corpus order, a batch of hashes at a time."""
+    if not found:
+        return found
+
+    def hashed(forms: list[str]) -> np.ndarray:
+        empty = np.fromiter(map(len, forms), np.intp, len(forms)) == 0
+        return np.where(empty, np.uint64(0), _hashes(forms))
+
+    positions = np.unique(np.concatenate([p for _, p in found]))
+    parts, batch = [], []
+    for _, row in inputs.scan(positions):  # in corpus order: the order of ``positions``
+        batch.append(form(getattr(row, column)))
+        if len(batch) == _REFINE_BATCH:
+            parts.append(hashed(batch))
+            batch = []
+    hashes = np.concatenate([*parts, hashed(batch)])
+    out = []
+    for _, group in found:
+        variants = hashes[np.searchsorted(positions, group)]
+        if bool((variants != variants[0]).any()):
+            out.append((variants, group))
+    return out
+
+
 _MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant: a document's hash times it, plus the key's
 
 
@@ -227,6 +272,8 @@ def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     row's text (loops in C: the outputs of several systems in one chunk share their
     sources, a document's rows their doc_id)."""
     distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):  # all distinct (a chunk's targets, mostly): no look-up
+        return distinct, np.arange(len(texts))
     index = dict(zip(distinct, range(len(distinct)), strict=True))
     return distinct, np.fromiter(map(index.__getitem__, texts), np.intp, len(texts))
 
@@ -450,15 +497,19 @@ class SameTranslationOfDifferentSources(CorpusRule):
     option_docs = {"min_words": "targets with fewer words than this are not compared"}
 
     def collect(self, chunk: Chunk) -> PairRows:
-        has_source = list(compress(range(len(chunk)), map(str.strip, chunk.sources)))
-        part = chunk if len(has_source) == len(chunk) else chunk.subset(has_source)
-        return _collect_pairs(part, "targets", "sources", self.opts["min_words"], _key, _loose_key)
+        sources = chunk.sources
+        if all(sources) and not any(map(str.isspace, sources)):  # every row has a source (in C)
+            part = chunk
+        else:
+            part = chunk.subset(list(compress(range(len(chunk)), map(str.strip, sources))))
+        # sources hashed by ``_key`` (which CN001 hashes too), refined by ``_loose_key`` when finishing
+        return _collect_pairs(part, "targets", "sources", self.opts["min_words"], _key, _key)
 
     def merge(self, states: Sequence[PairRows]) -> PairRows:
         return merge_pairs(states)
 
     def finish(self, state: PairRows, inputs: Inputs) -> Iterator[CorpusHit]:
-        for doc, variants in _pair_variants(state, inputs, "source"):
+        for doc, variants in _pair_variants(state, inputs, "source", refine=_loose_key):
             scope = _doc_scope(doc)
             hit = group_hit(
                 variants,
