@@ -420,9 +420,7 @@ def test_names_collected_in_bulk_are_those_the_read_back_finds() -> None:
     rule = NameVariants(options={"fuzzy_length": 6})
     rows, names = rule._words(chunk)
     assert rows == [0, 2, 3, 4, 5]
-    assert [list(words) for words in names] == [
-        list(dict.fromkeys(m[1] for m in rule._pattern.finditer(targets[row]))) for row in rows
-    ]
+    assert names == [[m[1] for m in rule._pattern.finditer(targets[row])] for row in rows]
     documents: dict[str, dict[str, tuple[Variant, str]]] = {}
     for row in range(n):
         rule.add_row(documents, SegmentRow(str(row), "d", sources[row], targets[row]), row)
@@ -434,6 +432,32 @@ def test_names_collected_in_bulk_are_those_the_read_back_finds() -> None:
     assert rule._tagged(chunk, rows, names, long) == expected
     assert ("d", "kazahstan", "kazah") in expected  # row 5's second one is inside a sentence
     assert not [t for t in expected if t[1] == "maribel"]  # it opens a text and a quotation
+
+
+def test_inside_names_are_the_names_that_open_nothing() -> None:
+    """CN003's pattern of the names that open no sentence, quotation or text matches
+    exactly the names :func:`_initial` does not call initial, in every context it reads:
+    the text start, one to three characters in, openers, several spaces of any kind."""
+    from tqaudit.rules.consistency import NameVariants, _initial
+
+    rule = NameVariants()
+    texts = [
+        "Tokayev met Tokaev. Tokayev said «Kazakhstan» is Kassym-Jomart's home.",
+        "A Tokayev, B  Tokayev, C   Tokayev, D\tTokayev, E\u00a0\u00a0Tokayev, (Tokayev) [ Tokayev",
+        " Tokayev",
+        "  Tokayev",
+        "x Tokayev",
+        "x\nTokayev",
+        "?  Tokayev",
+        ";Tokayev",
+        "“Tokayev”, —Tokayev",
+        "Tokayev-Jomart and Mr-Tokayev, Tokayev's, Tokayev’s Tokayev2 O'Tokayev",
+    ]
+    for text in texts:
+        inside = [(m.start(), m[1]) for m in rule._inside.finditer(text)]
+        matched = rule._pattern.finditer(text)
+        assert inside == [(m.start(), m[1]) for m in matched if not _initial(text, m.start())], text
+    assert len(rule._inside.findall(texts[1])) == 4  # A, B, D and E's; not C's (3 spaces) or the bracketed
 
 
 def test_columns_transpose_rows_and_keep_the_width_without_rows() -> None:

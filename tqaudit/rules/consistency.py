@@ -605,6 +605,16 @@ def _initial(text: str, start: int) -> bool:
     return not before or before[-1] in _OPENERS
 
 
+def _inside(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` (``_NAME`` or :func:`_names_of_length`'s) for the names that do not open
+    a sentence, a quotation or the text: after the first letter, a look-behind for a
+    character that is neither a space nor one of ``_OPENERS`` before it, up to two spaces
+    apart, which is :func:`_initial` read in C."""
+    other = r"[^\s" + re.escape("".join(sorted(_OPENERS))) + "]"
+    behind = "|".join(f"(?<={other}{spaces}[A-Z])" for spaces in ("", r"\s", r"\s\s"))
+    return re.compile(pattern.pattern.replace("[A-Z])", f"[A-Z])(?:{behind})", 1))
+
+
 def _columns(rows: Iterable[tuple[str, ...]], width: int) -> list[list[str]]:
     """``rows`` as ``width`` columns (empty columns for no rows), transposed by ``zip`` in C
     (a Python step per value cost CN003 a tenth of its time)."""
@@ -737,6 +747,7 @@ class NameVariants(CorpusRule):
 
     def prepare(self) -> None:
         self._pattern = _names_of_length(self.opts["min_length"])
+        self._inside = _inside(self._pattern)
 
     def merge(self, states: Sequence[NameIndex]) -> NameIndex:
         out = states[0] if states else NameIndex()
@@ -750,9 +761,10 @@ class NameVariants(CorpusRule):
         each skeleton is in. The rows of the skeletons that can make a finding are read
         back, and grouped again by :meth:`add_row`, when the rule finishes.
 
-        A chunk's names are handled in bulk, not name by name: each row's distinct words
+        A chunk's names are handled in bulk, not name by name: each row's words
         (``findall``, no match object each), each distinct word's skeleton and hashes
-        once, and the rows' entries as index arrays; only the rows whose long names may
+        once, and the rows' entries as index arrays (a name repeated in a row is entered
+        again: the read-back takes each row once); only the rows whose long names may
         render a source name are read word by word (:meth:`_tagged`)."""
         rows, names = self._words(chunk)
         keys: dict[str, str] = {}  # spelling -> skeleton, of min_length letters or more
@@ -761,7 +773,7 @@ class NameVariants(CorpusRule):
             if len(key) >= self.opts["min_length"]:
                 keys[word] = key
         spellings = dict(zip(keys, range(len(keys)), strict=True))
-        # (row, spelling) of each distinct spelling of each row, as indexes
+        # (row, spelling) of each name of each row, as indexes
         index = np.fromiter(map(spellings.get, chain.from_iterable(names), repeat(-1)), np.intp)
         row_of = np.repeat(np.array(rows, dtype=np.intp), np.fromiter(map(len, names), np.intp, len(names)))
         kept = index >= 0
@@ -780,16 +792,16 @@ class NameVariants(CorpusRule):
             [_hashes(column) for column in _columns(blocks, 3)],
         )
 
-    def _words(self, chunk: Chunk) -> tuple[list[int], list[dict[str, None]]]:
+    def _words(self, chunk: Chunk) -> tuple[list[int], list[list[str]]]:
         """The rows of ``chunk`` with capitalised words of a Latin-script target and each
-        one's distinct words, in order (a word of fewer than ``min_length`` letters is
-        not matched: see :func:`_names_of_length`)."""
-        found = list(map(self._pattern.findall, chunk.targets))  # in C; most rows: none
+        one's words, in order (a word of fewer than ``min_length`` letters is not matched:
+        see :func:`_names_of_length`)."""
+        found = list(map(self._pattern.findall, chunk.targets))  # in C
         rows = list(compress(range(len(chunk)), found))
-        return rows, list(map(dict.fromkeys, map(found.__getitem__, rows)))
+        return rows, list(map(found.__getitem__, rows))
 
     def _tagged(
-        self, chunk: Chunk, rows: Sequence[int], names: Sequence[dict[str, None]], long: dict[str, str]
+        self, chunk: Chunk, rows: Sequence[int], names: Sequence[list[str]], long: dict[str, str]
     ) -> set[tuple[str, str, str]]:
         """(document, skeleton, source name) of each spelling in ``long`` (spelling ->
         skeleton) that renders a name of its row's source somewhere it does not open a
@@ -803,12 +815,9 @@ class NameVariants(CorpusRule):
             aligned = [(w, name) for w in mine if (name := source_names.get(long[w][:2])) is not None]
             if not aligned:
                 continue
-            target = chunk.targets[row]
-            starts: dict[str, list[int]] = {}
-            for match in self._pattern.finditer(target):
-                starts.setdefault(match[1], []).append(match.start())
+            inside = self._inside.findall(chunk.targets[row])  # its names that open no sentence
             for word, name in aligned:
-                if not all(_initial(target, start) for start in starts[word]):
+                if word in inside:
                     tagged.add((chunk.doc_ids[row], long[word], name))
         return tagged
 
