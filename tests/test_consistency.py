@@ -460,6 +460,21 @@ def test_inside_names_are_the_names_that_open_nothing() -> None:
     assert len(rule._inside.findall(texts[1])) == 4  # A, B, D and E's; not C's (3 spaces) or the bracketed
 
 
+def test_ascii_names_fold_as_every_text_does() -> None:
+    """``_fold`` of an ASCII text (every name of a target) takes a translation table; it
+    is the case-folded, transliterated, decomposed letters of the general path."""
+    import unicodedata
+
+    from tqaudit.rules.consistency import _NOT_LETTER, _TRANSLITERATE, _fold
+
+    def general(text: str) -> str:
+        return _NOT_LETTER.sub("", unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLITERATE)))
+
+    texts = ["".join(map(chr, range(128))), "Kassym-Jomart", "O'Neil", "McDonald's", "Tokayev2", "", "Zürich"]
+    assert [_fold(t) for t in texts] == [general(t) for t in texts]
+    assert _fold("Kassym-Jomart") == "kassymjomart"
+
+
 def test_columns_transpose_rows_and_keep_the_width_without_rows() -> None:
     from tqaudit.rules.consistency import _columns
 

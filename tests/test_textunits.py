@@ -25,6 +25,8 @@ def test_length_units_weigh_cjk_characters() -> None:
     assert length_units("中文") == 6  # Han counts 3
     assert length_units("ですね") == 4  # kana 1.5 (4.5 rounds to even)
     assert length_units("") == 0
+    # runs of each kind counted by their length, kinds interleaved: 3 Han, 3 kana, 2 hangul
+    assert length_units("漢かな字한 글 x漢ナ") == round(3 * 3 + 3 * 1.5 + 2 * 2 + 1) == 18
     assert word_equivalents("委员会批准了") == pytest.approx(3.6)
 
 

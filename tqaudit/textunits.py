@@ -22,9 +22,11 @@ CJK_CHAR = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     r"\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]"
 )
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# Runs of Han, kana and hangul characters: a run is one match, counted by its length (a
+# Chinese text is a few runs, not a string per character).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
 # Units a character of each kind counts beyond the one every non-space character counts.
 _EXTRA_UNITS = ((_HAN, 2.0), (_HANGUL, 1.0), (_KANA, 0.5))
 # A word: a run of letters, digits and joiners (apostrophes, hyphens inside a word); a CJK
@@ -65,7 +67,7 @@ def length_units(text: str) -> int:
     spaces = text.count(" ") if text.isprintable() else len(text) - len("".join(text.split()))
     units = float(len(text) - spaces)
     if not text.isascii() and CJK_CHAR.search(text):
-        units += sum(weight * len(kind.findall(text)) for kind, weight in _EXTRA_UNITS)
+        units += sum(weight * sum(map(len, runs.findall(text))) for runs, weight in _EXTRA_UNITS)
     return round(units)
 
 
