@@ -475,6 +475,34 @@ def test_ascii_names_fold_as_every_text_does() -> None:
     assert _fold("Kassym-Jomart") == "kassymjomart"
 
 
+def test_a_long_source_is_read_for_its_names_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CN003's per-source cache keeps short sources only (it holds its texts): a long one
+    is read again each time it is asked, a short one once."""
+    from tqaudit.rules import consistency
+    from tqaudit.rules.base import CACHED_CHARS
+
+    pattern, read = consistency._SOURCE_NAME, []
+
+    class Counting:
+        @staticmethod
+        def findall(text: str) -> list[str]:
+            read.append(text)
+            return pattern.findall(text)
+
+    monkeypatch.setattr(consistency, "_SOURCE_NAME", Counting)
+    short = "Токаев прибыл в Астану (test of the cache)."
+    long = short + " Казахстан" * (CACHED_CHARS // 10)
+    assert (
+        consistency._source_names(long)
+        == consistency._source_names(long)
+        == {"to": "tokae", "as": "astan", "ka": "kazah"}
+    )
+    assert (
+        consistency._source_names(short) == consistency._source_names(short) == {"to": "tokae", "as": "astan"}
+    )
+    assert read == [long, long, short]
+
+
 def test_columns_transpose_rows_and_keep_the_width_without_rows() -> None:
     from tqaudit.rules.consistency import _columns
 

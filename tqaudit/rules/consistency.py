@@ -19,7 +19,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import chain, combinations, compress, repeat
 
 import numpy as np
@@ -28,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tqaudit.chunk import Chunk, SegmentRow
 from tqaudit.findings import see_segments
-from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs, chunk_memo
+from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs, chunk_memo, text_cache
 from tqaudit.rules.registry import register
 
 # Occurrences of a variant located in the state (the rest are only counted): a message
@@ -579,7 +578,7 @@ def _fold(text: str) -> str:
     return _NOT_LETTER.sub("", unicodedata.normalize("NFKD", lowered))
 
 
-@lru_cache(maxsize=65536)
+@text_cache(65536)
 def skeleton(name: str) -> str:
     """The transliteration-normalised form of a name: spellings that romanise one name
     differently share it (`Tokayev`/`Tokaev`, `Kassym-Jomart`/`Kasym-Zhomart`,
@@ -592,7 +591,7 @@ def skeleton(name: str) -> str:
     return _GLIDE.sub("", text)
 
 
-@lru_cache(maxsize=8192)  # several systems' outputs share their sources
+@text_cache(8192)  # several systems' outputs share their sources
 def _source_names(source: str) -> dict[str, str]:
     """Skeleton prefix (two letters) -> skeleton, for each capitalised word of ``source``."""
     out: dict[str, str] = {}
