@@ -461,8 +461,9 @@ def test_inside_names_are_the_names_that_open_nothing() -> None:
 
 
 def test_ascii_names_fold_as_every_text_does() -> None:
-    """``_fold`` of an ASCII text (every name of a target) takes a translation table; it
-    is the case-folded, transliterated, decomposed letters of the general path."""
+    """``_fold`` of an ASCII text (every name of a target) is only lowered and stripped of
+    what is not a letter: the case-folded, transliterated, decomposed letters of the
+    general path."""
     import unicodedata
 
     from tqaudit.rules.consistency import _NOT_LETTER, _TRANSLITERATE, _fold

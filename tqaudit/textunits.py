@@ -61,14 +61,13 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)\s*$")
 
 def length_units(text: str) -> int:
     """Length of ``text`` in units: non-space characters, Han counting 3, hangul 2, kana 1.5."""
-    if not text:
-        return 0
     # str.split's whitespace is the regex's \s; a printable text has only the ASCII space
     spaces = text.count(" ") if text.isprintable() else len(text) - len("".join(text.split()))
-    units = float(len(text) - spaces)
-    if not text.isascii() and CJK_CHAR.search(text):
-        units += sum(weight * sum(map(len, runs.findall(text))) for runs, weight in _EXTRA_UNITS)
-    return round(units)
+    units = len(text) - spaces
+    if text.isascii() or not CJK_CHAR.search(text):
+        return units  # an int: no float to round
+    extra = sum(weight * sum(map(len, runs.findall(text))) for runs, weight in _EXTRA_UNITS)
+    return round(units + extra)
 
 
 def has_cjk(text: str) -> bool:

@@ -565,15 +565,11 @@ _TRANSLITERATE = str.maketrans(_CYRILLIC)
 _NOT_LETTER = re.compile("[^a-z]+")
 
 
-# ASCII characters other than a-z, deleted by a translation table (``_NOT_LETTER`` in C)
-_ASCII_NOT_LETTER = dict.fromkeys(c for c in range(128) if not 97 <= c <= 122)
-
-
 def _fold(text: str) -> str:
     """Lower case, Cyrillic transliterated, accents dropped, letters only (in C: a
     translation table and a regex, not a loop over characters)."""
     if text.isascii():  # every name of a target: nothing to transliterate or decompose
-        return text.lower().translate(_ASCII_NOT_LETTER)
+        return _NOT_LETTER.sub("", text.lower())
     lowered = text.casefold().translate(_TRANSLITERATE)
     return _NOT_LETTER.sub("", unicodedata.normalize("NFKD", lowered))
 
