@@ -277,10 +277,15 @@ def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return distinct, np.fromiter(map(index.__getitem__, texts), np.intp, len(texts))
 
 
-def _row_hashes(texts: Sequence[str]) -> np.ndarray:
-    """The :func:`_hashes` of each row's text, each distinct text hashed once."""
-    distinct, rows = _distinct(texts)
-    return _hashes(distinct)[rows]
+def _doc_hashes(chunk: Chunk) -> np.ndarray:
+    """The :func:`_hashes` of each row's doc_id, each document hashed once, and once per
+    chunk for all the rules (CN001-CN003 group by document)."""
+
+    def compute() -> np.ndarray:
+        distinct, rows = _distinct(chunk.doc_ids)
+        return _hashes(distinct)[rows]
+
+    return chunk_memo(chunk, "consistency-doc-hashes", compute)
 
 
 def _key(text: str) -> str:
@@ -454,7 +459,7 @@ def _collect_pairs(
     kept = key_words >= max(min_words, 1)
     if not kept.any():
         return PairRows()
-    groups = _paired(_row_hashes(chunk.doc_ids)[kept], key_digests[kept])  # (document, key) as one hash
+    groups = _paired(_doc_hashes(chunk)[kept], key_digests[kept])  # (document, key) as one hash
     variants = np.where(value_words[kept] > 0, value_digests[kept], np.uint64(0))
     positions = np.array(chunk.positions, np.int64)[kept]
     # positions as 32-bit numbers while they fit (every corpus short of two billion rows)
@@ -779,7 +784,7 @@ class NameVariants(CorpusRule):
         row_of = np.repeat(np.array(rows, dtype=np.intp), np.fromiter(map(len, names), np.intp, len(names)))
         kept = index >= 0
         index, row_of = index[kept], row_of[kept]
-        docs = _row_hashes(chunk.doc_ids)[row_of]
+        docs = _doc_hashes(chunk)[row_of]
         key_hashes = _hashes(list(keys.values()))[index]
         word_hashes = _hashes(list(keys))[index]
         _, first = np.unique(_paired(docs, word_hashes), return_index=True)  # each (document, spelling)
