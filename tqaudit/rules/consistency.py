@@ -588,7 +588,8 @@ def skeleton(name: str) -> str:
     for old, new in _DIGRAPHS:
         text = text.replace(old, new)
     text = text.replace("y", "i")
-    text = _DOUBLE.sub(r"\1", text)
+    if _DOUBLE.search(text):  # a few names: a template's sub costs a Python call even without a match
+        text = _DOUBLE.sub(r"\1", text)
     return _GLIDE.sub("", text)
 
 
