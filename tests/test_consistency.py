@@ -18,6 +18,7 @@ from tqaudit.audit import audit_pooled
 from tqaudit.cli import app
 from tqaudit.config import Config
 from tqaudit.findings import related_segments
+from tqaudit.rules.consistency import Variant
 
 CN = Config(select=("CN",), fail_on="never")
 
@@ -139,6 +140,51 @@ def test_one_finding_per_group_not_per_segment() -> None:
     assert findings["segment_id"].tolist() == [str(i) for i in range(51, 101)]
 
 
+def test_pairs_without_words_are_not_grouped_and_an_empty_value_is_a_variant() -> None:
+    """CN001 with ``min_words = 0`` still leaves out sources without words (two sources of
+    only spaces are not one sentence), and an empty target is a way of translating one."""
+    sources = ["  ", " ", "Подписывайтесь на канал", "Подписывайтесь на канал"]
+    targets = ["Subscribe", "Follow", "Subscribe to the channel", " "]
+    config = Config(select=("CN001",), rule_options={"CN001": {"min_words": 0}})
+    findings = tqaudit.audit(pd.DataFrame({"source": sources, "target": targets}), config).findings
+    assert _found(findings) == [("CN001", "4", ["3"])]
+
+
+def test_key_is_the_folded_text_with_whitespace_collapsed() -> None:
+    """CN001/CN002's ``_key`` keeps a printable folded text with single spaces as it is:
+    that is its split-and-joined form, as no whitespace but the ASCII space is printable."""
+    from tqaudit.rules.consistency import _key
+
+    assert not [c for c in map(chr, range(0x110000)) if c.isspace() and c.isprintable() and c != " "]
+    texts = ["Straße  Nr. 5", " a b", "a b ", "a\tb", "a\u00a0b", "a\u3000b", "a\u2028b", "a\x1cb", "a\x85b"]
+    texts += ["", " ", "One sentence, as most are.", "ΣΊΣΥΦΟΣ", "\u0130stanbul"]
+    assert [_key(t) for t in texts] == [" ".join(t.casefold().split()) for t in texts]
+    assert _key("Straße  Nr. 5") == "strasse nr. 5"
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_sources_that_differ_only_in_punctuation_are_one_variant(
+    monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """CN002 hashes sources by case and spacing and tells them apart by their words only
+    when it finishes: `год!` and `год.` are one source, `месяц` another, across chunks."""
+    monkeypatch.setattr(engine, "CHUNK_SIZE", size)
+    target = "Gas prices rose over the last year."
+    sources = [
+        "Цены на газ выросли за год!",
+        "Цены на газ выросли за год.",
+        "цены на газ  выросли за год",
+        "Цены на газ выросли за месяц.",
+    ]
+    same = pd.DataFrame({"source": sources[:3], "target": [target] * 3})
+    assert tqaudit.audit(same, Config(select=("CN002",))).findings.empty
+    frame = pd.DataFrame({"source": sources, "target": [target] * 4})
+    findings = tqaudit.audit(frame, Config(select=("CN002",))).findings
+    assert _found(findings) == [("CN002", "4", ["1", "2", "3"])]
+    listed = "'Цены на газ выросли за год!' ×3, 'Цены на газ выросли за месяц.' ×1 here"
+    assert listed in findings["message"][0]
+
+
 def _tsv(path: Path, rows: list[tuple[str, str]], first_id: int = 1) -> Path:
     frame = _frame(rows)
     frame.insert(0, "id", [f"s{i}" for i in range(first_id, first_id + len(rows))])
@@ -223,6 +269,29 @@ def test_pair_state_keeps_corpus_order_across_merges() -> None:
     assert [(v.tolist(), p.tolist()) for v, p in shuffled.several_ways()] == groups
 
 
+def test_refined_groups_hash_their_rows_read_back_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pair state's groups hashed again by a coarser form (CN002's sources without
+    punctuation): a group whose rows all read one way is dropped, the others keep their
+    positions with the new hashes (0 for an empty form), whatever the batch size."""
+    import numpy as np
+
+    from tqaudit.chunk import SegmentRow
+    from tqaudit.rules import consistency
+    from tqaudit.rules.base import Inputs
+
+    monkeypatch.setattr(consistency, "_REFINE_BATCH", 2)
+    texts = {0: "Да!", 1: "Нет.", 2: "да.", 4: "Да?", 5: "...", 7: "нет"}
+    rows = {pos: SegmentRow(f"s{pos}", "d", text, "") for pos, text in texts.items()}
+    inputs = Inputs(lookup=lambda wanted: ((p, rows[p]) for p in sorted(wanted)))
+    found = [
+        (np.array([1, 2, 3], np.uint64), np.array([0, 2, 4])),  # one way without punctuation
+        (np.array([4, 5, 6], np.uint64), np.array([1, 5, 7], np.int32)),  # Нет, (empty), нет
+    ]
+    [(variants, positions)] = consistency._refined(found, inputs, "source", consistency._loose_key)
+    assert positions.tolist() == [1, 5, 7]
+    assert variants[0] == variants[2] != variants[1] == 0
+
+
 def test_names_are_reported_per_document_as_the_read_back_closes_it() -> None:
     """CN003 reads its candidate documents back in one pass and reports each when the pass
     has read its last row: the first document's finding comes before the third is read."""
@@ -255,6 +324,39 @@ def test_names_are_reported_per_document_as_the_read_back_closes_it() -> None:
     assert [h.pos for h in hits] == [4, 7] and read == list(range(9))
 
 
+def test_names_read_back_are_only_the_rows_of_names_that_may_make_a_finding() -> None:
+    """CN003 reads back the rows of a skeleton with two spellings or sharing a block with
+    another, not every row of their document: a row whose names have one spelling each
+    (Macron, Moscow) is not read."""
+    from tqaudit.chunk import Chunk, SegmentRow
+    from tqaudit.rules.base import Inputs
+
+    sources = ["Токаев прибыл.", "Макрон прибыл в Москву.", "Токаев провёл переговоры.", "Токаев выступил."]
+    targets = ["Tokayev arrived.", "Macron arrived in Moscow.", "Then Tokaev held talks.", "Tokayev spoke."]
+    chunk = Chunk(
+        ids=tuple(f"s{i}" for i in range(4)),
+        doc_ids=("d",) * 4,
+        sources=tuple(sources),
+        targets=tuple(targets),
+        src_langs=("ru",) * 4,
+        tgt_langs=("en",) * 4,
+        positions=tuple(range(4)),
+    )
+    rule = engine.build_rules(Config(select=("CN003",)))[0]
+    read: list[int] = []
+
+    def lookup(wanted: object) -> Iterator[tuple[int, SegmentRow]]:
+        for pos in sorted(wanted):  # type: ignore[call-overload]
+            read.append(pos)
+            yield pos, SegmentRow(chunk.ids[pos], "d", sources[pos], targets[pos])
+
+    hits = list(rule.finish(rule.merge([rule.collect(chunk)]), Inputs(lookup=lookup)))
+    assert read == [0, 2, 3]
+    [hit] = hits
+    assert (hit.pos, hit.start, hit.end, hit.suggestion) == (2, 5, 11, "Tokayev")
+    assert hit.message.endswith("'Tokayev' ×2, 'Tokaev' ×1 here (see segments s0, s3)")
+
+
 def test_pair_positions_past_32_bits_stay_exact() -> None:
     """CN001 keeps positions in 32 bits while they fit; a chunk placed past 2**31 keeps
     them in 64, and merged with a small chunk every position comes back exact."""
@@ -280,20 +382,22 @@ def test_pair_positions_past_32_bits_stay_exact() -> None:
     assert positions.tolist() == [0, 1, 2**31 + 5, 2**31 + 6]
 
 
-def test_name_words_read_without_match_objects_are_those_of_each_match() -> None:
-    """CN003 reads a target's names as strings and places them only for a name aligned to
-    the source's: the same (document, spelling, skeleton, position, aligned name) as
-    placing every match, for names at the text start, after a full stop or a quotation
-    mark, repeated, hyphenated, in both aligned and unaligned rows."""
-    from tqaudit.chunk import Chunk
-    from tqaudit.rules.consistency import NameVariants, _initial, _source_names, skeleton
+def test_names_collected_in_bulk_are_those_the_read_back_finds() -> None:
+    """CN003's ``collect`` reads a chunk's names in bulk (each row's distinct words, the
+    source names only where a long name may render one): its words are those of each
+    match, and its tags those :meth:`add_row` gives the variants when the rule finishes, for
+    names at the text start, after a full stop or a quotation mark, repeated (once opening
+    a sentence, once inside one), hyphenated, in aligned and unaligned rows."""
+    from tqaudit.chunk import Chunk, SegmentRow
+    from tqaudit.rules.consistency import NameVariants
 
     targets = [
         "Tokayev met Tokaev. Tokayev said «Kazakhstan» is Kassym-Jomart's home.",
-        "Nothing here at all.",
+        "nothing here at all.",
         "Zelensky and Zelenskyy met Macron; Macron left. Zelensky stayed with Scholz.",
         "«Maribel Ortega» said Ortega would go to Madrid, then Madrid again.",
         "Maribel Ortega, Ortega, ORTEGA and Ortegas.",
+        "Kazakhstan. Then the Kazakhstan team. Kazakhstan!",
     ]
     sources = [
         "Токаев встретился с Токаевым. Казахстан — дом Касым-Жомарта.",
@@ -301,30 +405,103 @@ def test_name_words_read_without_match_objects_are_those_of_each_match() -> None
         "Zelensky traf Macron. Scholz blieb.",
         "Maribel Ortega dijo que iría a Madrid.",
         "",
+        "Казахстан.",
     ]
-    frame = pd.DataFrame(
-        {
-            "segment_id": [str(i) for i in range(len(targets))],
-            "doc_id": ["d"] * len(targets),
-            "source": sources,
-            "target": targets,
-            "src_lang": ["ru", "ru", "de", "es", ""],
-            "tgt_lang": ["en"] * len(targets),
-        }
+    n = len(targets)
+    chunk = Chunk(
+        ids=tuple(map(str, range(n))),
+        doc_ids=("d",) * n,
+        sources=tuple(sources),
+        targets=tuple(targets),
+        src_langs=("ru", "ru", "de", "es", "", "ru"),
+        tgt_langs=("en",) * n,
+        positions=tuple(range(n)),
     )
-    chunk = Chunk.from_frame(frame)
+    rule = NameVariants(options={"fuzzy_length": 6})
+    rows, names = rule._words(chunk)
+    assert rows == [0, 2, 3, 4, 5]
+    assert names == [[m[1] for m in rule._pattern.finditer(targets[row])] for row in rows]
+    documents: dict[str, dict[str, tuple[Variant, str]]] = {}
+    for row in range(n):
+        rule.add_row(documents, SegmentRow(str(row), "d", sources[row], targets[row]), row)
+    spellings = documents["d"]
+    expected = {
+        ("d", key, tag) for variant, key in spellings.values() if len(key) >= 6 for tag in variant.tags
+    }
+    long = {word: key for word, (_, key) in spellings.items() if len(key) >= 6}
+    assert rule._tagged(chunk, rows, names, long) == expected
+    assert ("d", "kazahstan", "kazah") in expected  # row 5's second one is inside a sentence
+    assert not [t for t in expected if t[1] == "maribel"]  # it opens a text and a quotation
+
+
+def test_inside_names_are_the_names_that_open_nothing() -> None:
+    """CN003's pattern of the names that open no sentence, quotation or text matches
+    exactly the names :func:`_initial` does not call initial, in every context it reads:
+    the text start, one to three characters in, openers, several spaces of any kind."""
+    from tqaudit.rules.consistency import NameVariants, _initial
+
     rule = NameVariants()
-    expected = []
-    for row, target in enumerate(targets):
-        for match in rule._pattern.finditer(target):
-            key = skeleton(match[1])
-            if len(key) < rule.opts["min_length"]:
-                continue
-            aligned = _source_names(sources[row]).get(key[:2])
-            placed = None if aligned is None or _initial(target, match.start()) else aligned
-            expected.append(("d", match[1], key, row, placed))
-    assert list(rule._names(chunk)) == expected
-    assert any(e[4] is not None for e in expected) and any(e[4] is None for e in expected)
+    texts = [
+        "Tokayev met Tokaev. Tokayev said «Kazakhstan» is Kassym-Jomart's home.",
+        "A Tokayev, B  Tokayev, C   Tokayev, D\tTokayev, E\u00a0\u00a0Tokayev, (Tokayev) [ Tokayev",
+        " Tokayev",
+        "  Tokayev",
+        "x Tokayev",
+        "x\nTokayev",
+        "?  Tokayev",
+        ";Tokayev",
+        "“Tokayev”, —Tokayev",
+        "Tokayev-Jomart and Mr-Tokayev, Tokayev's, Tokayev’s Tokayev2 O'Tokayev",
+    ]
+    for text in texts:
+        inside = [(m.start(), m[1]) for m in rule._inside.finditer(text)]
+        matched = rule._pattern.finditer(text)
+        assert inside == [(m.start(), m[1]) for m in matched if not _initial(text, m.start())], text
+    assert len(rule._inside.findall(texts[1])) == 4  # A, B, D and E's; not C's (3 spaces) or the bracketed
+
+
+def test_ascii_names_fold_as_every_text_does() -> None:
+    """``_fold`` of an ASCII text (every name of a target) is only lowered and stripped of
+    what is not a letter: the case-folded, transliterated, decomposed letters of the
+    general path."""
+    import unicodedata
+
+    from tqaudit.rules.consistency import _NOT_LETTER, _TRANSLITERATE, _fold
+
+    def general(text: str) -> str:
+        return _NOT_LETTER.sub("", unicodedata.normalize("NFKD", text.casefold().translate(_TRANSLITERATE)))
+
+    texts = ["".join(map(chr, range(128))), "Kassym-Jomart", "O'Neil", "McDonald's", "Tokayev2", "", "Zürich"]
+    assert [_fold(t) for t in texts] == [general(t) for t in texts]
+    assert _fold("Kassym-Jomart") == "kassymjomart"
+
+
+def test_a_long_source_is_read_for_its_names_each_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CN003's per-source cache keeps short sources only (it holds its texts): a long one
+    is read again each time it is asked, a short one once."""
+    from tqaudit.rules import consistency
+    from tqaudit.rules.base import CACHED_CHARS
+
+    pattern, read = consistency._SOURCE_NAME, []
+
+    class Counting:
+        @staticmethod
+        def findall(text: str) -> list[str]:
+            read.append(text)
+            return pattern.findall(text)
+
+    monkeypatch.setattr(consistency, "_SOURCE_NAME", Counting)
+    short = "Токаев прибыл в Астану (test of the cache)."
+    long = short + " Казахстан" * (CACHED_CHARS // 10)
+    assert (
+        consistency._source_names(long)
+        == consistency._source_names(long)
+        == {"to": "tokae", "as": "astan", "ka": "kazah"}
+    )
+    assert (
+        consistency._source_names(short) == consistency._source_names(short) == {"to": "tokae", "as": "astan"}
+    )
+    assert read == [long, long, short]
 
 
 def test_columns_transpose_rows_and_keep_the_width_without_rows() -> None:

@@ -25,6 +25,8 @@ def test_length_units_weigh_cjk_characters() -> None:
     assert length_units("中文") == 6  # Han counts 3
     assert length_units("ですね") == 4  # kana 1.5 (4.5 rounds to even)
     assert length_units("") == 0
+    # runs of each kind counted by their length, kinds interleaved: 3 Han, 3 kana, 2 hangul
+    assert length_units("漢かな字한 글 x漢ナ") == round(3 * 3 + 3 * 1.5 + 2 * 2 + 1) == 18
     assert word_equivalents("委员会批准了") == pytest.approx(3.6)
 
 
@@ -80,6 +82,49 @@ def test_length_priors_fall_back_for_unknown_pairs() -> None:
     assert priors.table("", "").name == "any"
     en_cs, cs_en = priors.table("en", "cs"), priors.table("cs", "en")
     assert en_cs.median[3] == -cs_en.median[3] and en_cs.lower == cs_en.upper
+
+
+def test_chunk_lengths_are_each_segments_own_judgement() -> None:
+    """The omission rules' judgements, made a language pair at a time in numpy, are the
+    floats :meth:`LengthPriors.deviation` makes for each segment alone (pairs of their own,
+    reversed and pooled tables, sources shared by several rows, rows without a source or a
+    target left out), and a rule's thresholds keep exactly the rows beyond them."""
+    from tqaudit.chunk import Chunk
+
+    protests = "Протесты начались 2 января из-за роста цен на газ."
+    rows = [
+        ("ru", "en", protests, "Protests began on January 2."),
+        ("en", "cs", "Protests began on January 2 over gas prices.", "Protesty začaly 2. ledna."),
+        ("zh", "en", "抗议活动于1月2日开始。", "Protests began on January 2 over rising prices."),
+        ("ru", "en", protests, "Protests began on January 2 over gas."),
+        ("", "", "Une phrase.", "A sentence that is a good deal longer than its source."),
+        ("ru", "en", "", "No source."),
+        ("pl-PL", "en", "Protesty zaczęły się 2 stycznia.", ""),
+        ("ja", "en", "抗議は1月2日に始まった。", "Protests began."),
+    ]
+    chunk = Chunk(
+        ids=tuple(str(i) for i in range(len(rows))),
+        doc_ids=("",) * len(rows),
+        sources=tuple(r[2] for r in rows),
+        targets=tuple(r[3] for r in rows),
+        src_langs=tuple(r[0] for r in rows),
+        tgt_langs=tuple(r[1] for r in rows),
+    )
+    priors = fidelity.shared_priors(PackSet.default())
+    expected = []
+    for row, (src, tgt, source, target) in enumerate(rows):
+        s, t = length_units(source), length_units(target)
+        if s and t:
+            table = priors.table(src.split("-")[0], tgt)
+            z, wanted = priors.deviation(table, s, t)
+            expected.append(fidelity._Lengths(row, s, t, z, wanted, table.name))
+    judged = fidelity._lengths(chunk, priors, 1)
+    assert judged == expected and [j.row for j in judged] == [0, 1, 2, 3, 4, 7]
+    assert {j.table for j in judged} == {"ru-en", "cs-en reversed", "zh-en", "any", "ja-en"}
+    shorter, longer = sorted(j.z for j in judged)[1], sorted(j.z for j in judged)[-2]
+    beyond = fidelity._lengths(chunk, priors, 20, shorter, longer)
+    assert beyond == [j for j in expected if j.src_units >= 20 and not shorter < j.z < longer]
+    assert 0 < len(beyond) < len(judged)
 
 
 def test_encoder_rule_needs_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,9 +22,11 @@ CJK_CHAR = re.compile(
     r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     r"\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]"
 )
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
-_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# Runs of Han, kana and hangul characters: a run is one match, counted by its length (a
+# Chinese text is a few runs, not a string per character).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+")
+_HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+")
 # Units a character of each kind counts beyond the one every non-space character counts.
 _EXTRA_UNITS = ((_HAN, 2.0), (_HANGUL, 1.0), (_KANA, 0.5))
 # A word: a run of letters, digits and joiners (apostrophes, hyphens inside a word); a CJK
@@ -59,14 +61,13 @@ _LAST_WORD = re.compile(r"([^\W\d_]+)\s*$")
 
 def length_units(text: str) -> int:
     """Length of ``text`` in units: non-space characters, Han counting 3, hangul 2, kana 1.5."""
-    if not text:
-        return 0
     # str.split's whitespace is the regex's \s; a printable text has only the ASCII space
     spaces = text.count(" ") if text.isprintable() else len(text) - len("".join(text.split()))
-    units = float(len(text) - spaces)
-    if not text.isascii() and CJK_CHAR.search(text):
-        units += sum(weight * len(kind.findall(text)) for kind, weight in _EXTRA_UNITS)
-    return round(units)
+    units = len(text) - spaces
+    if text.isascii() or not CJK_CHAR.search(text):
+        return units  # an int: no float to round
+    extra = sum(weight * sum(map(len, runs.findall(text))) for runs, weight in _EXTRA_UNITS)
+    return round(units + extra)
 
 
 def has_cjk(text: str) -> bool:

@@ -15,13 +15,11 @@ Groups are per document (``doc_id``) when documents are known, the whole corpus 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import combinations, compress
+from itertools import chain, combinations, compress, repeat
 
 import numpy as np
 import pandas as pd
@@ -29,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from tqaudit.chunk import Chunk, SegmentRow
 from tqaudit.findings import see_segments
-from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs, chunk_memo
+from tqaudit.rules.base import CorpusHit, CorpusRule, Inputs, chunk_memo, text_cache
 from tqaudit.rules.registry import register
 
 # Occurrences of a variant located in the state (the rest are only counted): a message
@@ -171,13 +169,20 @@ def merge_pairs(states: Sequence[PairRows]) -> PairRows:
     return out
 
 
-def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tuple[str, Variants]]:
+def _pair_variants(
+    state: PairRows, inputs: Inputs, column: str, refine: Callable[[str], str] | None = None
+) -> Iterator[tuple[str, Variants]]:
     """Each group rendered several ways, as (document, its variants): variants in order of
     first occurrence, each with the text of its first occurrence (``column`` of the segment).
     Only the occurrences a message locates (the first ``LOCATED`` of each variant) are read
-    back; the others are counted. ``state`` is consumed."""
+    back; the others are counted. ``state`` is consumed.
+
+    ``refine``: the form that tells variants apart, when the state hashed a finer one (see
+    :func:`_refined`)."""
     found = list(state.several_ways())
     state.parts = []  # consumed: its arrays freed before the rows are read back
+    if refine is not None:
+        found = _refined(found, inputs, column, refine)
     located: list[list[bool]] = []
     for variant_keys, _ in found:
         seen: dict[int, int] = {}
@@ -206,20 +211,92 @@ def _pair_variants(state: PairRows, inputs: Inputs, column: str) -> Iterator[tup
         yield rows[int(positions[0])].doc_id, variants
 
 
+_REFINE_BATCH = 4096  # forms of the rows read back by _refined, hashed at once
+
+
+def _refined(
+    found: list[tuple[np.ndarray, np.ndarray]], inputs: Inputs, column: str, form: Callable[[str], str]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The groups of ``found`` (variant hashes, positions) whose rows still read several
+    ways when their variants are hashed by ``form``, with those hashes (0: an empty form).
+
+    A rule whose variants compare in a form coarser than one it hashes anyway (CN002's
+    sources ignore punctuation, CN001's ``_key`` of the same sources does not) keeps the
+    finer hash in its state: equal finer forms have equal coarse ones, so every group the
+    coarse form splits is among ``found``, and only the rows of ``found`` (few: the
+    groups whose sources differ at all) are read back and hashed again, here, one pass in
+    corpus order, a batch of hashes at a time."""
+    if not found:
+        return found
+
+    def hashed(forms: list[str]) -> np.ndarray:
+        empty = np.fromiter(map(len, forms), np.intp, len(forms)) == 0
+        return np.where(empty, np.uint64(0), _hashes(forms))
+
+    positions = np.unique(np.concatenate([p for _, p in found]))
+    parts, batch = [], []
+    for _, row in inputs.scan(positions):  # in corpus order: the order of ``positions``
+        batch.append(form(getattr(row, column)))
+        if len(batch) == _REFINE_BATCH:
+            parts.append(hashed(batch))
+            batch = []
+    hashes = np.concatenate([*parts, hashed(batch)])
+    out = []
+    for _, group in found:
+        variants = hashes[np.searchsorted(positions, group)]
+        if bool((variants != variants[0]).any()):
+            out.append((variants, group))
+    return out
+
+
 _MIX = 0x9E3779B97F4A7C15  # an odd 64-bit constant: a document's hash times it, plus the key's
-_MASK = (1 << 64) - 1
 
 
-def digest(text: str) -> int:
-    """A stable 64-bit hash (Python's own ``hash`` differs between worker processes)."""
-    return int.from_bytes(
-        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big"
-    )
+def _paired(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One 64-bit hash of each (first, second) pair of hashes (multiplied modulo 2**64)."""
+    return first * np.uint64(_MIX) + second
+
+
+def _hashes(texts: Sequence[str]) -> np.ndarray:
+    """A stable 64-bit hash of each text (pandas' SipHash, in C, the same in every process;
+    Python's own ``hash`` differs between worker processes). Texts are valid UTF-8: the
+    segments table refuses lone surrogates."""
+    if not texts:
+        return np.zeros(0, dtype=np.uint64)
+    return pd.util.hash_array(np.array(texts, dtype=object), categorize=False)
+
+
+def _distinct(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct texts in order of first occurrence, and the index among them of each
+    row's text (loops in C: the outputs of several systems in one chunk share their
+    sources, a document's rows their doc_id)."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):  # all distinct (a chunk's targets, mostly): no look-up
+        return distinct, np.arange(len(texts))
+    index = dict(zip(distinct, range(len(distinct)), strict=True))
+    return distinct, np.fromiter(map(index.__getitem__, texts), np.intp, len(texts))
+
+
+def _doc_hashes(chunk: Chunk) -> np.ndarray:
+    """The :func:`_hashes` of each row's doc_id, each document hashed once, and once per
+    chunk for all the rules (CN001-CN003 group by document)."""
+
+    def compute() -> np.ndarray:
+        distinct, rows = _distinct(chunk.doc_ids)
+        return _hashes(distinct)[rows]
+
+    return chunk_memo(chunk, "consistency-doc-hashes", compute)
 
 
 def _key(text: str) -> str:
     """Comparison form of a sentence: case-folded, whitespace collapsed."""
-    return " ".join(text.casefold().split())
+    folded = text.casefold()
+    # A printable text has no whitespace but the ASCII space (tabs, newlines and the other
+    # spaces are not printable): with single spaces inside and none at either end, it is
+    # its own form (most texts; splitting and joining costs twice the folding).
+    if folded.isprintable() and "  " not in folded and folded[:1] != " " and folded[-1:] != " ":
+        return folded
+    return " ".join(folded.split())
 
 
 _PUNCT = re.compile(r"[^\w\s]+")
@@ -347,21 +424,21 @@ class InconsistentTranslation(CorpusRule):
                 yield hit
 
 
-def _digests(chunk: Chunk, column: str, form: Callable[[str], str]) -> dict[str, tuple[int | None, int]]:
-    """Each distinct text of ``chunk``'s ``column`` -> the digest of its ``form`` (None when
-    the form is empty) and the form's number of words.
+def _digests(chunk: Chunk, column: str, form: Callable[[str], str]) -> tuple[np.ndarray, np.ndarray]:
+    """The hash of the ``form`` of each row's text of ``chunk``'s ``column``, and the form's
+    number of words (0: the form is empty).
 
     Made once per chunk for all rules (CN001 and CN002 both hash the targets' ``_key``), and
     once per distinct text: several systems' outputs in one chunk share their sources.
     """
 
-    def compute() -> dict[str, tuple[int | None, int]]:
-        texts = set(getattr(chunk, column))
-        shown = list(map(form, texts))
-        # the words of a form (one space between words) and its digest, each in one pass
-        words = [text.count(" ") + 1 if text else 0 for text in shown]
-        digests = [digest(text) if text else None for text in shown]
-        return dict(zip(texts, zip(digests, words, strict=True), strict=True))
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        distinct, rows = _distinct(getattr(chunk, column))
+        shown = list(map(form, distinct))
+        # the words of a form: one space between words, none in an empty form
+        spaces = np.fromiter(map(str.count, shown, repeat(" ")), np.int64, len(shown))
+        words = np.where(np.fromiter(map(len, shown), np.int64, len(shown)) > 0, spaces + 1, 0)
+        return _hashes(shown)[rows], words[rows]
 
     return chunk_memo(chunk, ("consistency-digests", column, form.__name__), compute)
 
@@ -375,26 +452,20 @@ def _collect_pairs(
     value_form: Callable[[str], str],
 ) -> PairRows:
     """Rows grouped by (document, hashed key text) when the key has at least ``min_words``
-    words, variants by hashed value text; ``keys`` and ``values`` name the chunk's columns."""
-    key_digests = _digests(chunk, keys, key_form)
-    value_digests = _digests(chunk, values, value_form)
-    docs = {doc: digest(doc) for doc in set(chunk.doc_ids)}
-    groups: list[int] = []
-    variants: list[int] = []
-    positions: list[int] = []
-    columns = (chunk.doc_ids, getattr(chunk, keys), getattr(chunk, values), chunk.positions)
-    for doc, text, value, pos in zip(*columns, strict=True):
-        group, words = key_digests[text]
-        if group is not None and words >= min_words:
-            groups.append((docs[doc] * _MIX + group) & _MASK)  # (document, key) as one hash
-            variants.append(value_digests[value][0] or 0)
-            positions.append(pos)
-    if not positions:
+    words (and is not empty), variants by hashed value text (0: empty); ``keys`` and
+    ``values`` name the chunk's columns."""
+    key_digests, key_words = _digests(chunk, keys, key_form)
+    value_digests, value_words = _digests(chunk, values, value_form)
+    kept = key_words >= max(min_words, 1)
+    if not kept.any():
         return PairRows()
+    groups = _paired(_doc_hashes(chunk)[kept], key_digests[kept])  # (document, key) as one hash
+    variants = np.where(value_words[kept] > 0, value_digests[kept], np.uint64(0))
+    positions = np.array(chunk.positions, np.int64)[kept]
     # positions as 32-bit numbers while they fit (every corpus short of two billion rows)
-    width = np.int32 if max(positions) <= np.iinfo(np.int32).max else np.int64
-    arrays = (np.array(groups, np.uint64), np.array(variants, np.uint64), np.array(positions, width))
-    return PairRows([arrays])
+    if positions.max() <= np.iinfo(np.int32).max:
+        positions = positions.astype(np.int32)
+    return PairRows([(groups, variants, positions)])
 
 
 @register
@@ -430,15 +501,19 @@ class SameTranslationOfDifferentSources(CorpusRule):
     option_docs = {"min_words": "targets with fewer words than this are not compared"}
 
     def collect(self, chunk: Chunk) -> PairRows:
-        has_source = [row for row, source in enumerate(chunk.sources) if source.strip()]
-        part = chunk if len(has_source) == len(chunk) else chunk.subset(has_source)
-        return _collect_pairs(part, "targets", "sources", self.opts["min_words"], _key, _loose_key)
+        sources = chunk.sources
+        if all(sources) and not any(map(str.isspace, sources)):  # every row has a source (in C)
+            part = chunk
+        else:
+            part = chunk.subset(list(compress(range(len(chunk)), map(str.strip, sources))))
+        # sources hashed by ``_key`` (which CN001 hashes too), refined by ``_loose_key`` when finishing
+        return _collect_pairs(part, "targets", "sources", self.opts["min_words"], _key, _key)
 
     def merge(self, states: Sequence[PairRows]) -> PairRows:
         return merge_pairs(states)
 
     def finish(self, state: PairRows, inputs: Inputs) -> Iterator[CorpusHit]:
-        for doc, variants in _pair_variants(state, inputs, "source"):
+        for doc, variants in _pair_variants(state, inputs, "source", refine=_loose_key):
             scope = _doc_scope(doc)
             hit = group_hit(
                 variants,
@@ -498,11 +573,13 @@ _NOT_LETTER = re.compile("[^a-z]+")
 def _fold(text: str) -> str:
     """Lower case, Cyrillic transliterated, accents dropped, letters only (in C: a
     translation table and a regex, not a loop over characters)."""
+    if text.isascii():  # every name of a target: nothing to transliterate or decompose
+        return _NOT_LETTER.sub("", text.lower())
     lowered = text.casefold().translate(_TRANSLITERATE)
     return _NOT_LETTER.sub("", unicodedata.normalize("NFKD", lowered))
 
 
-@lru_cache(maxsize=65536)
+@text_cache(65536)
 def skeleton(name: str) -> str:
     """The transliteration-normalised form of a name: spellings that romanise one name
     differently share it (`Tokayev`/`Tokaev`, `Kassym-Jomart`/`Kasym-Zhomart`,
@@ -511,11 +588,12 @@ def skeleton(name: str) -> str:
     for old, new in _DIGRAPHS:
         text = text.replace(old, new)
     text = text.replace("y", "i")
-    text = _DOUBLE.sub(r"\1", text)
+    if _DOUBLE.search(text):  # a few names: a template's sub costs a Python call even without a match
+        text = _DOUBLE.sub(r"\1", text)
     return _GLIDE.sub("", text)
 
 
-@lru_cache(maxsize=8192)  # several systems' outputs share their sources
+@text_cache(8192)  # several systems' outputs share their sources
 def _source_names(source: str) -> dict[str, str]:
     """Skeleton prefix (two letters) -> skeleton, for each capitalised word of ``source``."""
     out: dict[str, str] = {}
@@ -534,6 +612,16 @@ def _initial(text: str, start: int) -> bool:
     return not before or before[-1] in _OPENERS
 
 
+def _inside(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` (``_NAME`` or :func:`_names_of_length`'s) for the names that do not open
+    a sentence, a quotation or the text: after the first letter, a look-behind for a
+    character that is neither a space nor one of ``_OPENERS`` before it, up to two spaces
+    apart, which is :func:`_initial` read in C."""
+    other = r"[^\s" + re.escape("".join(sorted(_OPENERS))) + "]"
+    behind = "|".join(f"(?<={other}{spaces}[A-Z])" for spaces in ("", r"\s", r"\s\s"))
+    return re.compile(pattern.pattern.replace("[A-Z])", f"[A-Z])(?:{behind})", 1))
+
+
 def _columns(rows: Iterable[tuple[str, ...]], width: int) -> list[list[str]]:
     """``rows`` as ``width`` columns (empty columns for no rows), transposed by ``zip`` in C
     (a Python step per value cost CN003 a tenth of its time)."""
@@ -543,24 +631,19 @@ def _columns(rows: Iterable[tuple[str, ...]], width: int) -> list[list[str]]:
     return columns or [[] for _ in range(width)]
 
 
-def _hashes(texts: list[str]) -> np.ndarray:
-    """A stable 64-bit hash of each text (pandas' SipHash, in C, the same in every process)."""
-    if not texts:
-        return np.zeros(0, dtype=np.uint64)
-    return pd.util.hash_array(np.array(texts, dtype=object), categorize=False)
-
-
 @dataclass(slots=True)
 class NameIndex:
-    """The state of CN003, as 64-bit hashes: (document, position) of each row with names,
-    (document, skeleton, spelling) of each spelling, and (document, block, skeleton) of each
-    long skeleton that renders a source name, where a block is that name with the
-    skeleton's head or tail (two skeletons joined as one name render a common source name
-    and are one edit apart, so they share a block). A document can hold a finding only when
-    one skeleton has two spellings or one block two skeletons: only those documents' rows
-    are read back. About 100 bytes a segment, against a kilobyte for the groups themselves."""
+    """The state of CN003, as 64-bit hashes: (document, skeleton, position) of each name
+    of each row, (document, skeleton, spelling) of each spelling, and (document, block,
+    skeleton) of each long skeleton that renders a source name, where a block is that name
+    with the skeleton's head or tail (two skeletons joined as one name render a common
+    source name and are one edit apart, so they share a block). A skeleton can make a
+    finding only when it has two spellings or shares a block with another: only the rows
+    of those skeletons are read back (a tenth of the rows with names on WMT22, where the
+    documents that hold one are most of them). About 100 bytes a segment, against a
+    kilobyte for the groups themselves."""
 
-    rows: list[np.ndarray] = field(default_factory=list)  # (n, 2): document, position (as uint64)
+    rows: list[np.ndarray] = field(default_factory=list)  # (n, 3): document, skeleton, position
     keys: list[np.ndarray] = field(default_factory=list)  # (n, 3)
     blocks: list[np.ndarray] = field(default_factory=list)  # (n, 3)
 
@@ -582,20 +665,23 @@ class NameIndex:
             self.blocks = [np.unique(np.concatenate(self.blocks), axis=0)]
 
     def candidate_rows(self) -> tuple[np.ndarray, set[int]]:
-        """Corpus positions of the rows of every document that may hold a finding, in order
-        (an array: they may be most of the corpus), and the positions that are the last row
-        of their document. The index is consumed (its arrays freed)."""
-        docs = _docs_with_two(np.concatenate(self.keys)) | _docs_with_two(np.concatenate(self.blocks))
-        if not docs:
+        """Corpus positions of the rows that hold a skeleton that may make a finding, in
+        order, and the positions that are the last such row of their document. The index
+        is consumed (its arrays freed)."""
+        keys, blocks = np.concatenate(self.keys), np.concatenate(self.blocks)
+        self.keys, self.blocks = [], []
+        # (document, skeleton) of a skeleton with two spellings, of one sharing a block
+        names = np.concatenate((_with_two(keys)[:, :2], _with_two(blocks)[:, ::2]))
+        if not len(names):
             return np.zeros(0, dtype=np.int64), set()
         rows = np.concatenate(self.rows)
-        self.rows, self.keys, self.blocks = [], [], []  # consumed: freed before the read-back
-        rows = rows[np.isin(rows[:, 0], np.fromiter(docs, dtype=np.uint64))]
-        if not bool((rows[1:, 1] > rows[:-1, 1]).all()):  # rows come in corpus order
-            rows = rows[np.argsort(rows[:, 1], kind="stable")]
-        positions = rows[:, 1].astype(np.int64)
+        self.rows = []  # consumed: freed before the read-back
+        rows = rows[np.isin(_paired(rows[:, 0], rows[:, 1]), _paired(names[:, 0], names[:, 1]))]
+        if not bool((rows[1:, 2] >= rows[:-1, 2]).all()):  # rows come in corpus order
+            rows = rows[np.argsort(rows[:, 2], kind="stable")]
         _, last = np.unique(rows[::-1, 0], return_index=True)  # each document's last row
-        return positions, set(positions[len(rows) - 1 - last].tolist())
+        closing = set(rows[len(rows) - 1 - last, 2].tolist())
+        return np.unique(rows[:, 2]).astype(np.int64), closing
 
 
 def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
@@ -606,13 +692,15 @@ def _ends(key: str, fuzzy: int) -> tuple[str, ...]:
     return (f"^{key[:half]}", f"{key[-half:]}$") if half else ("^",)
 
 
-def _docs_with_two(entries: np.ndarray) -> set[int]:
-    """Documents where one (document, first) pair has two different seconds."""
-    if not len(entries):
-        return set()
-    unique = np.unique(entries, axis=0)  # sorted by document, first, second
-    same = (unique[1:, 0] == unique[:-1, 0]) & (unique[1:, 1] == unique[:-1, 1])
-    return set(unique[1:, 0][same].tolist())
+def _with_two(entries: np.ndarray) -> np.ndarray:
+    """The distinct (document, first, second) entries whose (document, first) pair has two
+    different seconds or more (``entries`` may repeat). Sorted as single 64-bit hashes of
+    their columns (rows of three numbers sort as bytes, several times slower)."""
+    pairs = _paired(entries[:, 0], entries[:, 1])
+    _, distinct = np.unique(_paired(pairs, entries[:, 2]), return_index=True)
+    entries, pairs = entries[distinct], pairs[distinct]
+    values, counts = np.unique(pairs, return_counts=True)
+    return entries[np.isin(pairs, values[counts > 1])]
 
 
 @register
@@ -666,6 +754,7 @@ class NameVariants(CorpusRule):
 
     def prepare(self) -> None:
         self._pattern = _names_of_length(self.opts["min_length"])
+        self._inside = _inside(self._pattern)
 
     def merge(self, states: Sequence[NameIndex]) -> NameIndex:
         out = states[0] if states else NameIndex()
@@ -675,57 +764,69 @@ class NameVariants(CorpusRule):
 
     def collect(self, chunk: Chunk) -> NameIndex:
         """What may make a finding, as hashes: every (document, spelling) with its skeleton,
-        the blocks its skeleton falls in with each source name it renders, and the positions
-        of the rows with names. The texts are read back, and the documents that can hold a
-        finding grouped again by :meth:`groups`, when the rule finishes."""
+        the blocks its skeleton falls in with each source name it renders, and the rows
+        each skeleton is in. The rows of the skeletons that can make a finding are read
+        back, and grouped again by :meth:`add_row`, when the rule finishes.
+
+        A chunk's names are handled in bulk, not name by name: each row's words
+        (``findall``, no match object each), each distinct word's skeleton and hashes
+        once, and the rows' entries as index arrays (a name repeated in a row is entered
+        again: the read-back takes each row once); only the rows whose long names may
+        render a source name are read word by word (:meth:`_tagged`)."""
+        rows, names = self._words(chunk)
+        keys: dict[str, str] = {}  # spelling -> skeleton, of min_length letters or more
+        for word in dict.fromkeys(chain.from_iterable(names)):
+            key = skeleton(word)
+            if len(key) >= self.opts["min_length"]:
+                keys[word] = key
+        spellings = dict(zip(keys, range(len(keys)), strict=True))
+        # (row, spelling) of each name of each row, as indexes
+        index = np.fromiter(map(spellings.get, chain.from_iterable(names), repeat(-1)), np.intp)
+        row_of = np.repeat(np.array(rows, dtype=np.intp), np.fromiter(map(len, names), np.intp, len(names)))
+        kept = index >= 0
+        index, row_of = index[kept], row_of[kept]
+        docs = _doc_hashes(chunk)[row_of]
+        key_hashes = _hashes(list(keys.values()))[index]
+        word_hashes = _hashes(list(keys))[index]
+        _, first = np.unique(_paired(docs, word_hashes), return_index=True)  # each (document, spelling)
+        positions = np.array(chunk.positions, dtype=np.uint64)[row_of]
         fuzzy = self.opts["fuzzy_length"]
-        spellings: dict[tuple[str, str], str] = {}  # (document, spelling) -> skeleton
-        tagged: set[tuple[str, str, str]] = set()  # (document, skeleton, source name)
-        rows: dict[int, str] = {}  # position -> document
-        for doc, word, key, pos, aligned in self._names(chunk):
-            spellings.setdefault((doc, word), key)
-            rows[pos] = doc
-            if aligned is not None and len(key) >= fuzzy:
-                tagged.add((doc, key, aligned))
+        tagged = self._tagged(chunk, rows, names, {w: k for w, k in keys.items() if len(k) >= fuzzy})
         blocks = [(doc, f"{tag}{part}", key) for doc, key, tag in tagged for part in _ends(key, fuzzy)]
         return NameIndex.of(
-            (_hashes(list(rows.values())), np.fromiter(rows, np.int64, len(rows)).astype(np.uint64)),
-            [_hashes(column) for column in _columns(((d, k, w) for (d, w), k in spellings.items()), 3)],
+            (docs, key_hashes, positions),
+            (docs[first], key_hashes[first], word_hashes[first]),
             [_hashes(column) for column in _columns(blocks, 3)],
         )
 
-    def _names(self, chunk: Chunk) -> Iterator[tuple[str, str, str, int, str | None]]:
-        """(document, spelling, skeleton, corpus position, the source name it renders or
-        None) of each capitalised word of a Latin-script target whose skeleton has
-        ``min_length`` letters, in corpus order; as :meth:`groups` tags its variants."""
-        min_length = self.opts["min_length"]
-        known: dict[str, str | None] = {}  # spelling -> skeleton (None: too short)
-        targets, pattern = chunk.targets, self._pattern
-        for row in compress(range(len(chunk)), map(pattern.search, targets)):  # rows without: in C
-            doc, pos, target = chunk.doc_ids[row], chunk.positions[row], targets[row]
-            names: dict[str, str] | None = None
-            # the words as strings (``findall``: no match object each); where a word is
-            # placed is read only for a name aligned to the source's (two rows in five)
-            starts: list[int] | None = None
-            for i, word in enumerate(pattern.findall(target)):
-                if word not in known:
-                    full = skeleton(word)
-                    known[word] = full if len(full) >= min_length else None
-                key = known[word]
-                if key is None:
-                    continue
-                if names is None:
-                    names = _source_names(chunk.sources[row])
-                aligned = names.get(key[:2])
-                if aligned is not None and starts is None:
-                    starts = [m.start() for m in pattern.finditer(target)]  # the same matches
-                yield (
-                    doc,
-                    word,
-                    key,
-                    pos,
-                    None if aligned is None or starts is None or _initial(target, starts[i]) else aligned,
-                )
+    def _words(self, chunk: Chunk) -> tuple[list[int], list[list[str]]]:
+        """The rows of ``chunk`` with capitalised words of a Latin-script target and each
+        one's words, in order (a word of fewer than ``min_length`` letters is not matched:
+        see :func:`_names_of_length`)."""
+        found = list(map(self._pattern.findall, chunk.targets))  # in C
+        rows = list(compress(range(len(chunk)), found))
+        return rows, list(map(found.__getitem__, rows))
+
+    def _tagged(
+        self, chunk: Chunk, rows: Sequence[int], names: Sequence[list[str]], long: dict[str, str]
+    ) -> set[tuple[str, str, str]]:
+        """(document, skeleton, source name) of each spelling in ``long`` (spelling ->
+        skeleton) that renders a name of its row's source somewhere it does not open a
+        sentence: as :meth:`add_row` tags its variants."""
+        tagged: set[tuple[str, str, str]] = set()
+        for row, words in zip(rows, names, strict=True):
+            mine = list(filter(long.__contains__, words))
+            if not mine:
+                continue
+            source_names = _source_names(chunk.sources[row])
+            aligned = [(w, name) for w in mine if (name := source_names.get(long[w][:2])) is not None]
+            if not aligned:
+                continue
+            inside = self._inside.findall(chunk.targets[row])  # its names that open no sentence
+            for word, name in aligned:
+                if word in inside:
+                    tagged.add((chunk.doc_ids[row], long[word], name))
+        return tagged
 
     def add_row(self, documents: dict[str, Spellings], row: SegmentRow, pos: int) -> None:
         """The capitalised words of one segment added to its document's spellings: each
@@ -751,9 +852,10 @@ class NameVariants(CorpusRule):
                 variant.tags |= {aligned}
 
     def finish(self, state: NameIndex, inputs: Inputs) -> Iterator[CorpusHit]:
-        """The documents that may hold a finding, read back in one pass over the segments,
-        each grouped and reported as soon as the pass has read its last row (memory: the
-        documents open at once, not every candidate)."""
+        """The rows of the names that may make a finding, read back in one pass over the
+        segments, each document grouped and reported as soon as the pass has read its last
+        such row (memory: the documents open at once, not every candidate). The other
+        names of these rows are grouped too: each has one spelling and joins no other."""
         positions, closing = state.candidate_rows()
         documents: dict[str, Spellings] = {}
         for pos, row in inputs.scan(positions):
@@ -900,18 +1002,20 @@ class AcronymVariants(_GroupingRule):
     def collect(self, chunk: Chunk) -> Groups:
         groups: Groups = {}
         sources, targets = chunk.sources, chunk.targets
-        in_sources: dict[str, dict[str, tuple[int, int]]] = {}  # several systems share a source
-        for row in compress(range(len(chunk)), map(_MAY_HAVE_ACRONYM.search, sources)):
-            found = in_sources.get(sources[row])
-            if found is None:
-                found = in_sources[sources[row]] = _acronyms(sources[row])
-            if len(found) != 1:
-                continue
+        # the one acronym of each source that has one, each distinct source read once
+        # (several systems' outputs share a source): the rows are then picked in C
+        distinct = list(dict.fromkeys(sources))
+        one: dict[str, str] = {}
+        for source in compress(distinct, map(_MAY_HAVE_ACRONYM.search, distinct)):
+            found = _acronyms(source)
+            if len(found) == 1:
+                one[source] = next(iter(found))
+        for row in compress(range(len(chunk)), map(one.__contains__, sources)):
             target = targets[row]
             rendered = _acronyms(target) if _MAY_HAVE_ACRONYM.search(target) else {}
             if len(rendered) != 1:
                 continue
-            (acronym,), ((word, (start, end)),) = found, rendered.items()
+            acronym, ((word, (start, end)),) = one[sources[row]], rendered.items()
             variants = groups.setdefault((chunk.doc_ids[row], acronym), {})
             variant = variants.get(word)
             if variant is None:

@@ -13,9 +13,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import numpy as np
+
 from tqaudit.chunk import Chunk
 from tqaudit.errors import ConfigError
-from tqaudit.rules.base import Applicability, Hit, Rule
+from tqaudit.rules.base import Applicability, Hit, Rule, group_by_languages
 from tqaudit.rules.registry import register
 from tqaudit.scripts import CJK, base_language, language_script
 from tqaudit.textunits import (
@@ -274,7 +276,7 @@ def _script_class(script: str) -> str:
 
 class _Lengths(NamedTuple):
     """What the omission rules know about one segment with a source (a tuple: one is
-    made for every segment of a chunk)."""
+    made for each segment a rule reads further)."""
 
     row: int
     src_units: int
@@ -284,9 +286,22 @@ class _Lengths(NamedTuple):
     table: str
 
 
+class _Judged(NamedTuple):
+    """The :class:`_Lengths` of a chunk's segments with a source and a target, as columns
+    in row order (the rules pick the few they read further by their ``z``)."""
+
+    rows: np.ndarray
+    src_units: np.ndarray
+    tgt_units: np.ndarray
+    z: np.ndarray
+    expected: np.ndarray
+    tables: np.ndarray  # index in ``names``
+    names: list[str]
+
+
 _UNITS: weakref.WeakKeyDictionary[Chunk, tuple[list[int], list[int]]] = weakref.WeakKeyDictionary()
 # Every length judgement of a chunk, made once for all the omission rules that read it.
-_JUDGED: weakref.WeakKeyDictionary[Chunk, tuple[LengthPriors, list[_Lengths]]] = weakref.WeakKeyDictionary()
+_JUDGED: weakref.WeakKeyDictionary[Chunk, tuple[LengthPriors, _Judged]] = weakref.WeakKeyDictionary()
 # One LengthPriors per PackSet (the pack set is kept so that its id is not reused).
 _PRIORS: dict[int, tuple[PackSet, LengthPriors]] = {}
 
@@ -306,44 +321,63 @@ def _units(chunk: Chunk) -> tuple[list[int], list[int]]:
     if got is None:
         # one count per distinct source (the outputs of several systems share their sources)
         sources = {s: length_units(s) for s in set(chunk.sources)}
-        got = ([sources[s] for s in chunk.sources], [length_units(t) for t in chunk.targets])
+        got = (list(map(sources.__getitem__, chunk.sources)), list(map(length_units, chunk.targets)))
         _UNITS[chunk] = got
     return got
 
 
-def _judge(chunk: Chunk, priors: LengthPriors) -> list[_Lengths]:
-    src_units, tgt_units = _units(chunk)
-    tables: dict[tuple[str, str], _LengthTable | None] = {}
-    # (pair, source units) -> the expectation: the outputs of several systems share sources
-    expectations: dict[tuple[tuple[str, str], int], tuple[float, float, float, float]] = {}
+def _judge(chunk: Chunk, priors: LengthPriors) -> _Judged:
+    """The judgement of each segment with a source and a target, a language pair at a time,
+    in numpy but for the logarithm (``math.log`` of each ratio, so that every ``z`` is the
+    float that :func:`_deviation` makes: numpy's own logarithm may differ in the last bit)."""
+    src_all, tgt_all = (np.array(units, dtype=np.int64) for units in _units(chunk))
     c = priors.smoothing
-    out = []
-    for row, (s, t) in enumerate(zip(src_units, tgt_units, strict=True)):
-        if not s or not t:
+    parts: list[tuple[np.ndarray, ...]] = []
+    names: list[str] = []
+    for (src, tgt), pair_rows in group_by_languages(chunk).items():
+        table = priors.table(src, tgt)
+        rows = np.array(pair_rows, dtype=np.int64)
+        rows = rows[(src_all[rows] > 0) & (tgt_all[rows] > 0)]
+        if table is None or not len(rows):
             continue
-        key = (chunk.src_langs[row], chunk.tgt_langs[row])
-        if key not in tables:
-            tables[key] = priors.table(base_language(key[0]), base_language(key[1]))
-        table = tables[key]
-        if table is not None:
-            expectation = expectations.get((key, s))
-            if expectation is None:
-                expectation = expectations[key, s] = priors.expectation(table, s)
-            z, expected = _deviation(expectation, s, t, c)
-            out.append(_Lengths(row, s, t, z, expected, table.name))
-    return out
+        s, t = src_all[rows], tgt_all[rows]
+        # one expectation per source length: the outputs of several systems share sources
+        lengths, inverse = np.unique(s, return_inverse=True)
+        expectations = np.array([priors.expectation(table, n) for n in lengths.tolist()])
+        median, lower, upper, expected = expectations[inverse].T
+        ratios = ((t + c) / (s + c)).tolist()
+        excess = np.fromiter(map(math.log, ratios), np.float64, len(ratios)) - median
+        z = excess / np.where(excess < 0, lower, upper)
+        parts.append((rows, s, t, z, expected, np.full(len(rows), len(names))))
+        names.append(table.name)
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Judged(empty, empty, empty, empty.astype(np.float64), empty.astype(np.float64), empty, names)
+    columns = [np.concatenate(column) for column in zip(*parts, strict=True)]
+    order = np.argsort(columns[0], kind="stable")  # the pairs' rows back in row order
+    rows, s, t, z, expected, tables = (column[order] for column in columns)
+    return _Judged(rows, s, t, z, expected, tables, names)
 
 
-def _lengths(chunk: Chunk, priors: LengthPriors, min_source_units: int) -> list[_Lengths]:
+def _lengths(
+    chunk: Chunk,
+    priors: LengthPriors,
+    min_source_units: int,
+    shorter: float = math.inf,
+    longer: float = math.inf,
+) -> list[_Lengths]:
     """The length judgement of each segment whose source has ``min_source_units`` or more
-    (every judged segment has one: then the chunk's one list, which callers must not change)."""
+    and whose ``z`` is at most ``shorter`` or at least ``longer`` (the few a rule reads
+    further: a rule that skips the others passes its thresholds), in row order."""
     cached = _JUDGED.get(chunk)
     if cached is None or cached[0] is not priors:
         cached = (priors, _judge(chunk, priors))
         _JUDGED[chunk] = cached
-    if min_source_units <= 1:
-        return cached[1]
-    return [j for j in cached[1] if j.src_units >= min_source_units]
+    judged = cached[1]
+    kept = (judged.src_units >= min_source_units) & ((judged.z <= shorter) | (judged.z >= longer))
+    names = [judged.names[i] for i in judged.tables[kept].tolist()]
+    columns = (judged.rows, judged.src_units, judged.tgt_units, judged.z, judged.expected)
+    return list(map(_Lengths._make, zip(*(column[kept].tolist() for column in columns), names, strict=True)))
 
 
 def _times(lengths: _Lengths) -> float:
@@ -457,7 +491,8 @@ class LengthOutlier(Rule):
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         opts = self.opts
-        for lengths in _lengths(chunk, self._priors, 1):
+        limits = (-opts["max_deviations_short"], opts["max_deviations_long"])
+        for lengths in _lengths(chunk, self._priors, 1, *limits):
             row = lengths.row
             if lengths.z < 0:
                 if lengths.src_units < opts["min_source_units"] or lengths.z > -opts["max_deviations_short"]:
@@ -517,7 +552,7 @@ class TargetFragment(Rule):
         self._priors = shared_priors(self.packs)
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for lengths in _lengths(chunk, self._priors, 1):
+        for lengths in _lengths(chunk, self._priors, 1, _FRAGMENT_Z):
             if lengths.z > _FRAGMENT_Z:
                 continue  # a fragment is always far shorter than usual: skip the word counts
             why = _gross(chunk.sources[lengths.row], chunk.targets[lengths.row], lengths, self.opts)
@@ -593,8 +628,9 @@ class TruncatedTarget(Rule):
         }
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for lengths in _lengths(chunk, self._priors, self.opts["min_source_units"]):
-            if lengths.z > -min(self._limits.values()):
+        shorter = -min(self._limits.values())
+        for lengths in _lengths(chunk, self._priors, self.opts["min_source_units"], shorter):
+            if lengths.z > shorter:
                 continue
             row = lengths.row
             source, target = chunk.sources[row].rstrip(), chunk.targets[row].rstrip()
@@ -675,8 +711,9 @@ class MissingSentence(Rule):
         return self._abbreviations[base]
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        for lengths in _lengths(chunk, self._priors, self.opts["min_source_units"]):
-            if lengths.z > -self.opts["max_deviations"]:
+        shorter = -self.opts["max_deviations"]
+        for lengths in _lengths(chunk, self._priors, self.opts["min_source_units"], shorter):
+            if lengths.z > shorter:
                 continue
             row = lengths.row
             source, target = chunk.sources[row], chunk.targets[row]
