@@ -83,6 +83,31 @@ def test_broken_user_pack_names_file_and_entry(tmp_path: Path) -> None:
         tqaudit.audit(pd.DataFrame({"target": ["x"]}), Config(packs=(pack,)))
 
 
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("bins = [0, 5]\n", r"'bins' must be increasing numbers, not \[0, 10, 20, 40, 80, 160, 0, 5\]"),
+        (
+            '[pack.pairs."en-de"]\nmedian = [0.1]\nlower = [0.1]\nupper = [0.1]\n',
+            r"'median' must be 6 numbers",
+        ),
+        (
+            '[pack.pairs."en-de"]\nmedian = [0, 0, 0, 0, 0, 0]\nlower = [0.1, 0.1, 0, 0.1, 0.1, 0.1]\n'
+            "upper = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1]\n",
+            r"table 'en-de': 'lower' and 'upper' spreads must be positive",
+        ),
+    ],
+    ids=["bins-appended", "short-column", "zero-spread"],
+)
+def test_broken_user_length_table_is_a_config_error(tmp_path: Path, table: str, message: str) -> None:
+    # a z is divided by the spreads: a zero one was a ZeroDivisionError mid-audit, then a silent NaN
+    pack = tmp_path / "fidelity.length.toml"
+    pack.write_text(f'[pack]\nname = "fidelity.length"\nsource = "test"\n{table}', encoding="utf-8")
+    frame = pd.DataFrame({"source": ["The cat sat on the mat."], "target": ["Die Katze."], "src_lang": "en"})
+    with pytest.raises(ConfigError, match=message):
+        tqaudit.audit(frame.assign(tgt_lang="de"), Config(packs=(pack,), select=("FD005",)))
+
+
 def test_the_readme_config_example_is_valid(tmp_path: Path) -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     block = readme.split("```toml\n", 1)[1].split("```", 1)[0]

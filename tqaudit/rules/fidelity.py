@@ -210,20 +210,46 @@ class LengthPriors:
         pack = packs.get("fidelity.length")
         header = pack.header if pack else {}
         self.bins: tuple[float, ...] = tuple(header.get("bins", (0,)))
+        if not all(isinstance(b, (int, float)) for b in self.bins) or list(self.bins) != sorted(
+            set(self.bins)
+        ):
+            # (a user's pack of this name adds its bins to the built-in ones, as packs merge lists)
+            raise ConfigError(
+                f"pack fidelity.length: 'bins' must be increasing numbers, not {list(self.bins)}"
+            )
         self.smoothing = float(header.get("smoothing", 3))
         self._raw: dict[str, dict[str, Any]] = dict(header.get("pairs", {}))
         self._tables: dict[tuple[str, str], _LengthTable | None] = {}
+        for name in self._raw:  # a user's broken table is a one-line error before any segment
+            self._table(name, mirrored=False)
 
     def _table(self, name: str, mirrored: bool) -> _LengthTable | None:
         raw = self._raw.get(name)
         if raw is None:
             return None
-        median = tuple(float(v) for v in raw["median"])
-        lower = tuple(float(v) for v in raw["lower"])
-        upper = tuple(float(v) for v in raw["upper"])
+        median, lower, upper = (self._column(raw, name, key) for key in ("median", "lower", "upper"))
+        if min(lower + upper) <= 0:  # a z is divided by them
+            raise ConfigError(
+                f"pack fidelity.length: table {name!r}: 'lower' and 'upper' spreads must be positive"
+            )
         if mirrored:  # the reverse direction: ratios negate, the two sides swap
             return _LengthTable(f"{name} reversed", tuple(-m for m in median), upper, lower)
         return _LengthTable(name, median, lower, upper)
+
+    def _column(self, raw: dict[str, Any], name: str, key: str) -> tuple[float, ...]:
+        """One column of a table: a finite number per bin of ``bins`` (a user's pack can get it wrong)."""
+        values = raw.get(key)
+        if (
+            isinstance(values, list)
+            and len(values) == len(self.bins)
+            and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values
+            )
+        ):
+            return tuple(float(v) for v in values)
+        raise ConfigError(
+            f"pack fidelity.length: table {name!r}: {key!r} must be {len(self.bins)} numbers, one per bin"
+        )
 
     def table(self, src: str, tgt: str) -> _LengthTable | None:
         """The table for a pair: the pair, its reverse, its scripts, their classes, ``any``."""
