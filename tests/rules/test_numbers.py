@@ -204,3 +204,35 @@ def test_compound_readings_are_kept_for_short_words_only(monkeypatch: pytest.Mon
     readings = [de.compound_reading(word) for word in (short, short, long, long)]
     assert readings == [(Decimal(25), True), (Decimal(25), True), None, None]
     assert parsed == [short, long, long]
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ru", "uk", "cs", "zh", "ja"])
+def test_the_strong_probe_of_openings_keeps_every_text_probe_finds(lang: str) -> None:
+    """``strong_probe`` looks for the openings of the number words checked alone, a quick
+    regex before ``probe``: ``saying_number`` must keep the texts without digits that
+    ``probe`` finds, as the pattern of the whole forms as whole words (before) did."""
+    import re
+
+    from tqaudit.rules.base import word_start_trie
+    from tqaudit.rules.numbers import _WORD_OR_UNDERSCORE
+
+    lexicon = _lexicon(lang)
+    whole = {w for w in lexicon.strong if " " not in w}
+    forms = sorted(whole | set(lexicon.atoms)) + list(lexicon.han)
+    rng = random.Random(5)
+    filler = ["the", "и", "der", "的", "x", "—", ",", "_", "'", "’", "三个", "两本书", "年"]
+    texts = [
+        " ".join(
+            rng.choice(["", "_", "a", "-", "'"]) + rng.choice([f, f.title(), f[:-1], f + "e", f[:5]])
+            for f in rng.choices(forms + filler, k=rng.randrange(1, 5))
+        )
+        for _ in range(3000)
+    ]
+    texts = [t for t in texts if not any(c.isdigit() for c in t)]
+    expected = {t for t in texts if lexicon.probe(t)}
+    assert lexicon.saying_number(texts) == expected
+    assert 0 < len(expected) < len(texts)
+    if whole:  # the quick regex before: the whole forms, then Han numerals as now
+        before = [re.compile(word_start_trie(whole, *_WORD_OR_UNDERSCORE) + r"(?![^\W\d_])")]
+        before += lexicon.strong_probe.patterns[1:]
+        assert expected == {t for t in texts if any(p.search(t.lower()) for p in before) and lexicon.probe(t)}
