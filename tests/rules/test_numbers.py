@@ -236,3 +236,15 @@ def test_the_strong_probe_of_openings_keeps_every_text_probe_finds(lang: str) ->
         before = [re.compile(word_start_trie(whole, *_WORD_OR_UNDERSCORE) + r"(?![^\W\d_])")]
         before += lexicon.strong_probe.patterns[1:]
         assert expected == {t for t in texts if any(p.search(t.lower()) for p in before) and lexicon.probe(t)}
+
+
+def test_shortest_leaves_out_the_words_another_one_without_a_space_opens() -> None:
+    """``_shortest`` walks the words in sorted order: it keeps what the definition keeps."""
+    from tqaudit.rules.numbers import _shortest
+
+    rng = random.Random(3)
+    for _ in range(300):
+        words = {"".join(rng.choices("ab c", k=rng.randrange(1, 6))) for _ in range(rng.randrange(0, 30))}
+        opened = {w for w in words for i in range(1, len(w)) if w[:i] in words and " " not in w[:i]}
+        expected = words - opened
+        assert _shortest(iter(words)) == expected

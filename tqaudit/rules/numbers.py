@@ -818,8 +818,15 @@ def _shortest(words: Iterable[str]) -> set[str]:
     """The ``words`` that do not start with another of them (one without a space, which a
     pattern matches literally): a pattern of words followed by nothing matches at the same
     places with the longer words left out (`fünf` matches where `fünfzig` does)."""
-    found = set(words)
-    return {w for w in found if not any(w[:i] in found and " " not in w[:i] for i in range(1, len(w)))}
+    kept: set[str] = set()
+    opening = None  # the last word kept without a space: in sorted order, the words it opens follow it
+    for word in sorted(set(words)):
+        if opening is not None and word.startswith(opening):
+            continue
+        kept.add(word)
+        if " " not in word:
+            opening = word
+    return kept
 
 
 @dataclass(frozen=True)
