@@ -1259,7 +1259,8 @@ class NumberMismatch(Rule):
 
     def _compare(self, pair: Pair, source: str, target: str, read: Side | None = None) -> Iterator[Hit]:
         """The findings of one row; ``read`` is the source's side when already read."""
-        src = _side(pair.source, source) if read is None else read.copy()
+        # ``_settle`` changes only a side with vague words: a read one without is not copied
+        src = _side(pair.source, source) if read is None else read.copy() if read.vague else read
         tgt = _side(pair.target, target)
         _settle(src, tgt)
         lost = [m for m in src.mentions if m.checked and self._counts(m) and not tgt.accounts_for(m)]
