@@ -248,3 +248,19 @@ def test_shortest_leaves_out_the_words_another_one_without_a_space_opens() -> No
         opened = {w for w in words for i in range(1, len(w)) if w[:i] in words and " " not in w[:i]}
         expected = words - opened
         assert _shortest(iter(words)) == expected
+
+
+def test_the_words_of_an_ascii_text_are_those_of_the_unicode_pattern() -> None:
+    """``_words`` reads an ASCII text with ``_ASCII_WORD``: the same words at the same places."""
+    from tqaudit.rules.numbers import _WORD, _words
+
+    rng = random.Random(8)
+    pieces = ["two", "O'Neil", "rock'n'roll", "it's", "_x", "x_", "5th", "A1", "'", "''", " ", "-", "é"]
+    texts = ["".join(rng.choices(pieces, k=rng.randrange(0, 12))) for _ in range(3000)]
+    for text in texts:
+        if text.isascii():
+            assert _words(text) is not _WORD
+            assert [m.span() for m in _words(text).finditer(text)] == [m.span() for m in _WORD.finditer(text)]
+        else:
+            assert _words(text) is _WORD
+    assert sum(map(str.isascii, texts)) > 1000
