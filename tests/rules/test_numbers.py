@@ -204,3 +204,63 @@ def test_compound_readings_are_kept_for_short_words_only(monkeypatch: pytest.Mon
     readings = [de.compound_reading(word) for word in (short, short, long, long)]
     assert readings == [(Decimal(25), True), (Decimal(25), True), None, None]
     assert parsed == [short, long, long]
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ru", "uk", "cs", "zh", "ja"])
+def test_the_strong_probe_of_openings_keeps_every_text_probe_finds(lang: str) -> None:
+    """``strong_probe`` looks for the openings of the number words checked alone, a quick
+    regex before ``probe``: ``saying_number`` must keep the texts without digits that
+    ``probe`` finds, as the pattern of the whole forms as whole words (before) did."""
+    import re
+
+    from tqaudit.rules.base import word_start_trie
+    from tqaudit.rules.numbers import _WORD_OR_UNDERSCORE
+
+    lexicon = _lexicon(lang)
+    whole = {w for w in lexicon.strong if " " not in w}
+    forms = sorted(whole | set(lexicon.atoms)) + list(lexicon.han)
+    rng = random.Random(5)
+    filler = ["the", "и", "der", "的", "x", "—", ",", "_", "'", "’", "三个", "两本书", "年"]
+    texts = [
+        " ".join(
+            rng.choice(["", "_", "a", "-", "'"]) + rng.choice([f, f.title(), f[:-1], f + "e", f[:5]])
+            for f in rng.choices(forms + filler, k=rng.randrange(1, 5))
+        )
+        for _ in range(3000)
+    ]
+    texts = [t for t in texts if not any(c.isdigit() for c in t)]
+    expected = {t for t in texts if lexicon.probe(t)}
+    assert lexicon.saying_number(texts) == expected
+    assert 0 < len(expected) < len(texts)
+    if whole:  # the quick regex before: the whole forms, then Han numerals as now
+        before = [re.compile(word_start_trie(whole, *_WORD_OR_UNDERSCORE) + r"(?![^\W\d_])")]
+        before += lexicon.strong_probe.patterns[1:]
+        assert expected == {t for t in texts if any(p.search(t.lower()) for p in before) and lexicon.probe(t)}
+
+
+def test_shortest_leaves_out_the_words_another_one_without_a_space_opens() -> None:
+    """``_shortest`` walks the words in sorted order: it keeps what the definition keeps."""
+    from tqaudit.rules.numbers import _shortest
+
+    rng = random.Random(3)
+    for _ in range(300):
+        words = {"".join(rng.choices("ab c", k=rng.randrange(1, 6))) for _ in range(rng.randrange(0, 30))}
+        opened = {w for w in words for i in range(1, len(w)) if w[:i] in words and " " not in w[:i]}
+        expected = words - opened
+        assert _shortest(iter(words)) == expected
+
+
+def test_the_words_of_an_ascii_text_are_those_of_the_unicode_pattern() -> None:
+    """``_words`` reads an ASCII text with ``_ASCII_WORD``: the same words at the same places."""
+    from tqaudit.rules.numbers import _WORD, _words
+
+    rng = random.Random(8)
+    pieces = ["two", "O'Neil", "rock'n'roll", "it's", "_x", "x_", "5th", "A1", "'", "''", " ", "-", "é"]
+    texts = ["".join(rng.choices(pieces, k=rng.randrange(0, 12))) for _ in range(3000)]
+    for text in texts:
+        if text.isascii():
+            assert _words(text) is not _WORD
+            assert [m.span() for m in _words(text).finditer(text)] == [m.span() for m in _WORD.finditer(text)]
+        else:
+            assert _words(text) is _WORD
+    assert sum(map(str.isascii, texts)) > 1000
