@@ -137,3 +137,22 @@ def test_longest_word_prefilter_keeps_every_candidate_row() -> None:
         expected = list(unfiltered.candidates(texts))
         assert list(table.candidates(texts)) == expected
         assert 0 < len(expected) < len(texts)
+
+
+def test_a_phrase_after_the_one_mark_that_folds_to_a_letter_is_found() -> None:
+    """The prefix tree of canonical forms tries word starts only; U+0345 (a combining mark,
+    no word character) folds to `ι`, a letter: the scan finds the phrase after it, so the
+    row must be kept although the canonical form has no word start there."""
+    import re
+    import sys
+
+    from tqaudit.rules.calque import _FOLDS_TO_WORD
+
+    word = re.compile(r"\w")
+    assert [
+        c for c in map(chr, range(sys.maxunicode + 1)) if not word.match(c) and word.search(c.casefold())
+    ] == [_FOLDS_TO_WORD]
+    assert _found("", "The \u0345countries-parties to it met.") == [
+        ("countries-parties to", "signatories to")
+    ]
+    assert _found("Он напомнил.", "They \u0345recalled it.") == [("recalled", "said")]
