@@ -209,3 +209,16 @@ def test_folded_words_are_the_words_case_folded_one_by_one() -> None:
     ]
     for text in texts:
         assert folded_words(text) == [w.casefold() for w in _WORD.findall(text)], text
+
+
+def test_possessive_word_pattern_splits_as_the_backtracking_one() -> None:
+    """``_WORD`` is possessive (nothing follows a word in it, so the first match is the
+    longest): its words and what ``split`` leaves between them are those of the plain
+    pattern, on random runs of letters, digits, hyphens, apostrophes and marks."""
+    plain = re.compile(r"\w+(?:[-'’]\w+)*")
+    rng = random.Random(3)
+    alphabet = ["a", "Б", "ß", "7", "_", "-", "'", "’", "--", " ", ".", "İ", "\u0307", "—"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    for text in [*texts, "don't-stop re--do 'quoted' x-", "a-'b c'-d"]:
+        assert _WORD.findall(text) == plain.findall(text), text
+        assert _WORD.split(text) == plain.split(text), text
