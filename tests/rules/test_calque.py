@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tqaudit.errors import ConfigError
@@ -137,3 +139,54 @@ def test_longest_word_prefilter_keeps_every_candidate_row() -> None:
         expected = list(unfiltered.candidates(texts))
         assert list(table.candidates(texts)) == expected
         assert 0 < len(expected) < len(texts)
+
+
+def test_scanned_whole_holds_every_character_the_scan_reads_unlike_its_folding() -> None:
+    """The rows and phrases are picked on case-folded texts, the scan is case-blind: a
+    character whose folding moves a word start (a mark that folds to a letter) or differs
+    from that of a character the scan takes for it must make its text scanned whole. The
+    scan's classes of characters are those of the regex engine (same simple lower case, or
+    listed as equivalent in ``re._casefix``), read here for every code point."""
+    import _sre
+    import re
+    import sys
+    from collections import defaultdict
+    from re import _casefix
+
+    from tqaudit.rules.calque import _SCANNED_WHOLE
+
+    word = re.compile(r"\w")
+    moves_start = [
+        c for c in map(chr, range(sys.maxunicode + 1)) if not word.match(c) and word.search(c.casefold())
+    ]
+    assert moves_start and all(c in _SCANNED_WHOLE for c in moves_start)
+    classes: dict[int, set[int]] = defaultdict(set)
+    for code in range(sys.maxunicode + 1):
+        classes[_sre.unicode_tolower(code)].add(code)
+    unlike = 0
+    for low, codes in classes.items():
+        alike = set(codes).union(*(classes[extra] for extra in _casefix._EXTRA_CASES.get(low, ())))
+        for a, b in itertools.combinations(sorted(map(chr, alike)), 2):
+            if a.casefold() != b.casefold():
+                unlike += 1
+                assert re.fullmatch(re.escape(a), b, re.IGNORECASE)  # the engine does take one for the other
+                assert a in _SCANNED_WHOLE or b in _SCANNED_WHOLE, (a, b)
+    assert unlike  # `İ` and `i`, `ı` and `i`
+
+
+@pytest.mark.parametrize(
+    ("target", "found"),
+    [
+        ("They met wİth the aim of peace.", "wİth the aim of"),
+        ("They met WİTH THE AİM OF peace.", "WİTH THE AİM OF"),
+        ("They met wıth the aım of peace.", "wıth the aım of"),
+        ("The \u0345countries-parties to it met.", "countries-parties to"),  # a word start for the scan
+    ],
+)
+def test_a_phrase_the_scan_reads_otherwise_than_its_folding_is_found(target: str, found: str) -> None:
+    """Texts with `İ`, `ı` or U+0345 are scanned for every phrase: their canonical form
+    misses the phrase (`wi̇th`, `ιcountries`); each hit keeps its entry's suggestion."""
+    table = build_table([("calque.test", [*ENTRIES, {"pattern": "with the aim of", "suggestion": "to"}])])
+    hits = list(calque_hits(table, [""], [target]))
+    assert [target[h.start : h.end] for h in hits] == [found]
+    assert hits[0].suggestion in ("to", "signatories to")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
+import sys
 
 import pandas as pd
 
@@ -156,3 +158,67 @@ def test_a_long_text_skips_the_count_and_finds_the_same_loops() -> None:
         ("1", 18),
         ("2", 18),
     ]
+
+
+def test_folds_unlike_holds_every_character_whose_folding_could_move_a_word_edge() -> None:
+    """:func:`folded_words` finds the words of the case-folded text at once unless the
+    text has a character of ``_FOLDS_UNLIKE``: every other character folds to a run of word
+    characters (a word character) or to one character of its own kind (a hyphen or
+    apostrophe of ``_WORD``, or any other character), read from this Python's Unicode data;
+    and none of them folds to ASCII, so a text whose folding is ASCII has none."""
+    from tqaudit.rules.repetition import _FOLDS_UNLIKE
+
+    def kind(c: str) -> str:
+        return "word" if re.match(r"\w", c) else "joiner" if c in "-'’" else "other"
+
+    for code in range(sys.maxunicode + 1):
+        c = chr(code)
+        folded, own = c.casefold(), kind(c)
+        like = all(kind(f) == "word" for f in folded) if own == "word" else kind(folded) == own
+        assert (folded and like) or _FOLDS_UNLIKE.match(c), hex(code)
+        assert not _FOLDS_UNLIKE.match(c) or not folded.isascii(), hex(code)  # the ASCII shortcut
+
+
+def test_folded_words_are_the_words_case_folded_one_by_one() -> None:
+    """The one pass of :func:`folded_words` gives the words ``str.casefold`` makes of each
+    word: on random texts of letters whose folding changes length (`ß`, `ŉ`), changes
+    kind (`İ`, `ῷ`, Greek final sigma), dashes, apostrophes and hyphenated words."""
+    from tqaudit.rules.repetition import folded_words
+
+    rng = random.Random(5)
+    pieces = [
+        "Straße",
+        "STRASSE",
+        "İstanbul",
+        "ŉ",
+        "ῷ",
+        "ΐ",
+        "ΣΑΣ",
+        "ς",
+        "don't",
+        "l’eau",
+        "re-do",
+        "x",
+        "7",
+        "ǅ",
+    ]
+    marks = [" ", "-", "--", "'", "’", "—", ", ", "\u0307", "\u0345", ""]
+    texts = ["Ｉstanbul İİ", "ß-ß ß'ß", "a\u0345b a\u0345b"]
+    texts += [
+        "".join(rng.choice(pieces) + rng.choice(marks) for _ in range(rng.randint(1, 8))) for _ in range(5000)
+    ]
+    for text in texts:
+        assert folded_words(text) == [w.casefold() for w in _WORD.findall(text)], text
+
+
+def test_possessive_word_pattern_splits_as_the_backtracking_one() -> None:
+    """``_WORD`` is possessive (nothing follows a word in it, so the first match is the
+    longest): its words and what ``split`` leaves between them are those of the plain
+    pattern, on random runs of letters, digits, hyphens, apostrophes and marks."""
+    plain = re.compile(r"\w+(?:[-'’]\w+)*")
+    rng = random.Random(3)
+    alphabet = ["a", "Б", "ß", "7", "_", "-", "'", "’", "--", " ", ".", "İ", "\u0307", "—"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    for text in [*texts, "don't-stop re--do 'quoted' x-", "a-'b c'-d"]:
+        assert _WORD.findall(text) == plain.findall(text), text
+        assert _WORD.split(text) == plain.split(text), text
