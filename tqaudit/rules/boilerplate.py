@@ -66,6 +66,22 @@ def _letters(text: str, start: int = 0, end: int | None = None) -> int:
     return len(_LETTER.findall(text, start, len(text) if end is None else end))
 
 
+# Characters that the case-blind phrases read as another letter than their lower case
+# (`ı` and `İ` as `i`, `ſ` as `s`, `ς` as `σ`, `ᲀ` as `в`): a literal looked for in the lower
+# case misses `Subscrıbe`, so a text with one of them is always read by the phrases.
+# Every such character of Unicode is here (tests/rules/test_boilerplate.py reads the regex
+# engine's case classes); none is ASCII.
+_LOWER_UNLIKE = re.compile(
+    "[\u00b5\u0130\u0131\u017f\u0345\u0390\u03b0\u03c2\u03d0\u03d1\u03d5\u03d6"
+    "\u03f0\u03f1\u03f5\u1c80-\u1c88\u1e9b\u1fbe\u1fd3\u1fe3\ufb05\ufb06]"
+)
+
+
+def _lowers_unlike(text: str) -> bool:
+    """Whether ``text`` has a character of :data:`_LOWER_UNLIKE` (an ASCII text never has)."""
+    return not text.isascii() and _LOWER_UNLIKE.search(text) is not None
+
+
 @dataclass(frozen=True)
 class Matcher:
     """The compiled phrases of one language: one pattern per kind of entry.
@@ -80,7 +96,7 @@ class Matcher:
 
     def may_match(self, text: str) -> bool:
         """A quick test that every text with a phrase passes (most texts have none)."""
-        if self.anchors.search(text.lower()):
+        if self.anchors.search(text.lower()) or _lowers_unlike(text):
             return True
         return self.unanchored is not None and self.unanchored.search(text) is not None
 
@@ -103,6 +119,7 @@ class Matcher:
                 row = bisect.bisect_right(starts, at) - 1
                 found.add(row)
                 at = joined.find(literal, starts[row + 1])  # the next text that has it
+        found.update(i for i, text in enumerate(texts) if _lowers_unlike(text))
         if self.unanchored is not None:
             found.update(i for i, text in enumerate(texts) if i not in found and self.unanchored.search(text))
         return sorted(found)
