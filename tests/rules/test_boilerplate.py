@@ -100,9 +100,10 @@ def test_rows_that_may_match_are_those_may_match_passes() -> None:
 
 
 def test_a_phrase_with_a_letter_the_scan_reads_otherwise_than_its_lower_case_is_found() -> None:
-    """The literals are looked for in the lower case, the phrases match case-blind: `ı`, `İ`,
-    `ſ` and the old Cyrillic `ᲀ` are read as `i`, `s` and `в` by the phrases, not by
-    ``str.lower``, and the prefilter dropped these rows."""
+    """The phrases match case-blind: `ı`, `İ`, `ſ` and the old Cyrillic `ᲀ` are read as `i`,
+    `s` and `в` by them, not by ``str.lower``, in which the prefilter once looked for the
+    literals and dropped these rows (it now reads the case folding, and a text with `İ` or
+    `ı`, whose folding is not `i`, whole)."""
     packs = PackSet.default()
     english = build_matcher(packs.for_languages("boilerplate", "", "en"))
     russian = build_matcher(packs.for_languages("boilerplate", "", "ru"))
@@ -116,27 +117,3 @@ def test_a_phrase_with_a_letter_the_scan_reads_otherwise_than_its_lower_case_is_
         assert matcher.matches(text), text
         assert matcher.may_match(text), text
         assert matcher.may_match_rows(["Nothing here.", text]) == [1], text
-
-
-def test_lower_unlike_holds_every_letter_read_otherwise_than_its_lower_case() -> None:
-    """A character ``c`` that the regex engine takes case-blind for a letter ``p`` (same
-    simple lower case, or listed as equivalent in ``re._casefix``) that is a lower-case
-    letter of a pack, while ``c.lower()`` is not ``p``, must be in ``_LOWER_UNLIKE``."""
-    import _sre  # type: ignore[import-not-found]
-    import sys
-    from collections import defaultdict
-    from re import _casefix  # type: ignore[attr-defined]
-
-    classes: dict[int, set[int]] = defaultdict(set)
-    for code in range(sys.maxunicode + 1):
-        classes[_sre.unicode_tolower(code)].add(code)
-    needed = set()
-    for low, codes in classes.items():
-        alike = {chr(c) for c in set(codes).union(*(classes[e] for e in _casefix._EXTRA_CASES.get(low, ())))}
-        # what a lower-cased literal of a pack holds: a letter that is the lower case of its
-        # upper case (`σ`, `в`, `i`; `ß`, whose upper case is `SS`), not a variant (`ς`, `ᲀ`, `ı`)
-        letters = {p for p in alike if p.lower() == p and (len(p.upper()) != 1 or p.upper().lower() == p)}
-        needed.update(c for c in alike if any(c.lower() != p for p in letters))
-    assert needed and not any(c.isascii() for c in needed)
-    held = {chr(c) for c in range(sys.maxunicode + 1) if boilerplate._LOWER_UNLIKE.match(chr(c))}
-    assert sorted(held) == sorted(needed)  # every one, and no other (which would cost time)

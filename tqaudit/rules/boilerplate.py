@@ -30,7 +30,15 @@ from typing import Any
 
 from tqaudit.chunk import Chunk
 from tqaudit.packs import Pack, PackSet, sre_parse
-from tqaudit.rules.base import Applicability, Hit, Rule, chunk_memo, group_by_languages, trie_alternation
+from tqaudit.rules.base import (
+    Applicability,
+    Hit,
+    Rule,
+    chunk_memo,
+    folds_unlike_its_case,
+    group_by_languages,
+    trie_alternation,
+)
 from tqaudit.rules.registry import register
 
 # Where a unit ends: sentence punctuation and the spaces after it (CJK full stops need
@@ -66,22 +74,6 @@ def _letters(text: str, start: int = 0, end: int | None = None) -> int:
     return len(_LETTER.findall(text, start, len(text) if end is None else end))
 
 
-# Characters that the case-blind phrases read as another letter than their lower case
-# (`ı` and `İ` as `i`, `ſ` as `s`, `ς` as `σ`, `ᲀ` as `в`): a literal looked for in the lower
-# case misses `Subscrıbe`, so a text with one of them is always read by the phrases.
-# Every such character of Unicode is here (tests/rules/test_boilerplate.py reads the regex
-# engine's case classes); none is ASCII.
-_LOWER_UNLIKE = re.compile(
-    "[\u00b5\u0130\u0131\u017f\u0345\u0390\u03b0\u03c2\u03d0\u03d1\u03d5\u03d6"
-    "\u03f0\u03f1\u03f5\u1c80-\u1c88\u1e9b\u1fbe\u1fd3\u1fe3\ufb05\ufb06]"
-)
-
-
-def _lowers_unlike(text: str) -> bool:
-    """Whether ``text`` has a character of :data:`_LOWER_UNLIKE` (an ASCII text never has)."""
-    return not text.isascii() and _LOWER_UNLIKE.search(text) is not None
-
-
 @dataclass(frozen=True)
 class Matcher:
     """The compiled phrases of one language: one pattern per kind of entry.
@@ -90,28 +82,30 @@ class Matcher:
     """
 
     kinds: tuple[tuple[re.Pattern[str], bool, bool], ...]
-    anchors: re.Pattern[str]  # lower-case literals, one of which every phrase contains
+    anchors: re.Pattern[str]  # case-folded literals, one of which every phrase contains
     unanchored: re.Pattern[str] | None  # the regex phrases without such a literal
     literals: tuple[str, ...] = ()  # the literals of ``anchors`` that hold no other one
 
     def may_match(self, text: str) -> bool:
         """A quick test that every text with a phrase passes (most texts have none)."""
-        if self.anchors.search(text.lower()) or _lowers_unlike(text):
+        if self.anchors.search(text.casefold()) or folds_unlike_its_case(text):
             return True
         return self.unanchored is not None and self.unanchored.search(text) is not None
 
     def may_match_rows(self, texts: Sequence[str]) -> list[int]:
         """The indices of the ``texts`` that :meth:`may_match` passes.
 
-        Each literal is looked for in all the texts at once, lower case, joined by line
+        Each literal is looked for in all the texts at once, case-folded, joined by line
         breaks (which no literal holds), with ``str.find``: a literal is in few texts of a
         chunk or in none, and finding it there is faster than trying the prefix tree of
-        every literal at every position of every text."""
+        every literal at every position of every text. A phrase matched case-blind has its
+        literal in the case-folded text (`reſerved`, `праᲀа` fold to `reserved`, `права`)
+        unless the text has a letter of ``FOLDS_UNLIKE_ITS_CASE``: such a text is kept."""
         if any("\n" in literal for literal in self.literals):
             return [i for i, text in enumerate(texts) if self.may_match(text)]
-        lowered = [text.lower() for text in texts]
-        joined = "\n".join(lowered)
-        starts = list(accumulate((len(text) + 1 for text in lowered), initial=0))
+        folded = [text.casefold() for text in texts]
+        joined = "\n".join(folded)
+        starts = list(accumulate((len(text) + 1 for text in folded), initial=0))
         found: set[int] = set()
         for literal in self.literals:
             at = joined.find(literal)
@@ -119,7 +113,7 @@ class Matcher:
                 row = bisect.bisect_right(starts, at) - 1
                 found.add(row)
                 at = joined.find(literal, starts[row + 1])  # the next text that has it
-        found.update(i for i, text in enumerate(texts) if _lowers_unlike(text))
+        found.update(i for i, text in enumerate(texts) if folds_unlike_its_case(text))
         if self.unanchored is not None:
             found.update(i for i, text in enumerate(texts) if i not in found and self.unanchored.search(text))
         return sorted(found)
@@ -164,7 +158,7 @@ def build_matcher(packs: Sequence[Pack]) -> Matcher | None:
     if not groups:
         return None
     kinds = tuple((_phrases(bodies), *key) for key, bodies in sorted(groups.items()))
-    # literals searched in the lower-cased text: far faster than the case-insensitive
+    # literals searched in the case-folded text: far faster than the case-insensitive
     # phrases with their word boundaries, which are tried at every position; as a prefix
     # tree, which the engine walks once per position instead of trying every literal
     quick = re.compile(trie_alternation(sorted(set(anchors))) or "(?!x)x")
@@ -179,13 +173,13 @@ _META = frozenset("\\()[].*+?{}|^$")
 
 
 def _anchor(entry: Mapping[str, Any]) -> str:
-    """A lower-case literal that every match of ``entry`` contains ("" when none is known):
+    """A case-folded literal that every match of ``entry`` contains ("" when none is known):
     the phrase itself, or the longest run of literal characters outside any group of a
     regex (a letter a quantifier makes optional left out), unless an alternative at the
     top level may match without it."""
     pattern = str(entry["pattern"])
     if not entry.get("regex"):
-        return pattern.lower()
+        return pattern.casefold()
     runs, run, depth, i = [], "", 0, 0
     while i < len(pattern):
         char = pattern[i]
@@ -202,7 +196,7 @@ def _anchor(entry: Mapping[str, Any]) -> str:
         depth += (char == "(") - (char == ")")
     best = max([*runs, run], key=len)
     long_enough = len(best.strip()) >= 3 or any(ord(c) > 0x2E7F for c in best)  # CJK: one character
-    return best.lower() if long_enough else ""
+    return best.casefold() if long_enough else ""
 
 
 def _skip(pattern: str, i: int) -> int:

@@ -10,7 +10,15 @@ from typing import Any
 
 from tqaudit.chunk import Chunk
 from tqaudit.errors import ConfigError
-from tqaudit.rules.base import Applicability, Hit, Rule, remap, trie_alternation
+from tqaudit.rules.base import (
+    FOLDS_UNLIKE_ITS_CASE,
+    Applicability,
+    Hit,
+    Rule,
+    folds_unlike_its_case,
+    remap,
+    trie_alternation,
+)
 from tqaudit.rules.registry import register
 
 # Any dash, with or without spaces around it, matches any other: MT writes the Russian
@@ -64,7 +72,7 @@ class CalqueTable:
         quick = self.quick.search
         words = self.words.search if self.words is not None else None
         for row, text in enumerate(targets):
-            if _DOTTED_I in text or _DOTLESS_I in text or _YPOGEGRAMMENI in text:  # _SCANNED_WHOLE
+            if folds_unlike_its_case(text) or _YPOGEGRAMMENI in text:  # _SCANNED_WHOLE
                 yield row, tuple(self.entries)
                 continue
             if words is not None and not words(text.casefold()):
@@ -199,13 +207,12 @@ def _word_start(phrases: Iterable[str]) -> str:
 
 _WORD_CHAR = re.compile(r"\w")
 # The characters a case-blind scan reads otherwise than their case folding (tests in
-# tests/rules/test_calque.py enumerate Unicode): Turkish `İ` and `ı` match `i` in the scan
-# (`wİth`, `wıth` are `with`) and fold to `i̇` and `ı`; U+0345, a combining mark (no word
-# character, so a word start after it for the scan), folds to the letter `ι`. A text with
-# one of them is scanned for every phrase: the canonical form would miss its phrase. (Looked
-# for with three `in` tests: a regex search for the three cost ten times more.)
-_DOTTED_I, _DOTLESS_I, _YPOGEGRAMMENI = "\u0130", "\u0131", "\u0345"
-_SCANNED_WHOLE = _DOTTED_I + _DOTLESS_I + _YPOGEGRAMMENI
+# tests/rules/test_calque.py enumerate Unicode): the letters of FOLDS_UNLIKE_ITS_CASE (`wİth`,
+# `wıth` are `with` to the scan), and U+0345, a combining mark (no word character, so a word
+# start after it for the scan) that folds to the letter `ι`. A text with one of them is
+# scanned for every phrase: the canonical form would miss its phrase.
+_YPOGEGRAMMENI = "\u0345"
+_SCANNED_WHOLE = FOLDS_UNLIKE_ITS_CASE + _YPOGEGRAMMENI
 
 
 def calque_hits(table: CalqueTable, sources: Sequence[str], targets: Sequence[str]) -> Iterator[Hit]:
