@@ -8,7 +8,7 @@ computes from one row. Work runs in other processes only through an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -90,8 +90,12 @@ def extract(metric: Any, hyps: Sequence[str], refs: Streams) -> list[Any]:
 
     from tqaudit.scoring.fastbleu import bleu_statistics
 
-    count = bleu_statistics if type(metric) is BLEU else charstats.chrf_statistics
-    if type(metric) is BLEU or charstats.applies(metric):
+    count: Callable[[Any, Sequence[str], Streams], list[list[int]]] | None = None
+    if type(metric) is BLEU:
+        count = bleu_statistics
+    elif charstats.applies(metric):
+        count = charstats.chrf_statistics
+    if count is not None:
         return [
             row
             for i in range(0, len(hyps), _BLOCK)
