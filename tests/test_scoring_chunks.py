@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import random
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from tqaudit import scoring
 from tqaudit.errors import InputError
 from tqaudit.executor import Executor
+from tqaudit.scoring import api as scoring_api
 
 WORDS = ["the", "a", "minister", "said", "on", "Tuesday", "that", "government", "would", "cut", "taxes"]
 
@@ -152,3 +154,66 @@ def test_corpus_scores_needs_segments_and_the_metric() -> None:
     merged = _chunked([REF1], {"metrics": "bleu"})
     with pytest.raises(ValueError, match="no statistics for metric 'ter'"):
         scoring.corpus_scores(merged, {"metrics": "bleu,ter"})
+
+
+# --- score_file reads and scores a file chunk by chunk -------------------------------------
+
+
+def _write_lines(path: Path, lines: list[str]) -> Path:
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("sentence_level,corpus", [(True, True), (False, True), (True, False)])
+def test_score_file_in_chunks_equals_scoring_the_whole_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sentence_level: bool, corpus: bool
+) -> None:
+    """Chunks of 4 rows over 41 lines (the last chunk shorter): the corpus scores and the
+    segment rows (ids included) equal the one-table scores and sacrebleu's."""
+    hyp = _write_lines(tmp_path / "hyp.txt", [h.rstrip() or "x" for h in HYPS])
+    ref1, ref2 = _write_lines(tmp_path / "r1.txt", REF1), _write_lines(tmp_path / "r2.txt", REF2)
+    options = {"metrics": "bleu,chrf,ter"}
+    whole = scoring.score_file(
+        str(hyp), [str(ref1), str(ref2)], options, sentence_level=sentence_level, corpus=corpus
+    )
+    monkeypatch.setattr(scoring_api, "FILE_CHUNK", 4)
+    chunked = scoring.score_file(
+        str(hyp), [str(ref1), str(ref2)], options, sentence_level=sentence_level, corpus=corpus
+    )
+    assert chunked.corpus == whole.corpus
+    if corpus:
+        hyps = hyp.read_text(encoding="utf-8").splitlines()
+        assert chunked.corpus["BLEU"].score == BLEU().corpus_score(hyps, [REF1, REF2]).score
+    if sentence_level:
+        assert chunked.segments is not None and whole.segments is not None
+        assert len(chunked.segments) == len(HYPS)
+        pd.testing.assert_frame_equal(chunked.segments, whole.segments)
+        assert list(chunked.segments["segment_id"])[-1] == str(len(HYPS))
+    else:
+        assert chunked.segments is None
+
+
+def test_score_file_names_the_line_of_an_empty_reference_in_a_later_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scoring_api, "FILE_CHUNK", 4)
+    hyp = _write_lines(tmp_path / "hyp.txt", ["a"] * 10)
+    ref = _write_lines(tmp_path / "ref.txt", ["a"] * 6 + [" "] + ["a"] * 3)
+    with pytest.raises(InputError, match=r"ref\.txt:7: empty reference line"):
+        scoring.score_file(str(hyp), [str(ref)])
+
+
+def test_score_file_refuses_a_reference_column_blank_in_one_chunk_and_filled_in_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A table's second reference column has text in the first chunk only: an error, as
+    for the whole table (not a corpus score over a varying number of references)."""
+    monkeypatch.setattr(scoring_api, "FILE_CHUNK", 3)
+    rows = ["segment_id\ttarget\treference\treference_2"]
+    rows += [f"s{i}\ta b\ta b\t{'a c' if i < 3 else ''}" for i in range(6)]
+    table = _write_lines(tmp_path / "t.tsv", rows)
+    with pytest.raises(InputError, match=r"segment 's3': empty reference in column 'reference_2'"):
+        scoring.score_file(str(table))
+    monkeypatch.setattr(scoring_api, "FILE_CHUNK", 100)
+    with pytest.raises(InputError, match=r"empty reference in column 'reference_2'"):
+        scoring.score_file(str(table))

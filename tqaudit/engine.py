@@ -29,7 +29,7 @@ import pandas as pd
 from tqaudit import langid, scoring
 from tqaudit.chunk import LANGUAGE_COLUMNS, SCORE_COLUMNS, SEGMENT_ANNOTATIONS, Chunk, SegmentRow
 from tqaudit.config import Config
-from tqaudit.errors import ConfigError, InputError, RuleError
+from tqaudit.errors import ConfigError, RuleError
 from tqaudit.executor import Executor, iterate_in
 from tqaudit.findings import FINDING_COLUMNS, Edit, empty_findings, excerpt, fix_value
 from tqaudit.packs import PackSet
@@ -452,26 +452,6 @@ class Findings:
         return frames
 
 
-class ReferenceCheck:
-    """Refuses empty reference text across chunks as :func:`scoring.check_references` does
-    within one table: a reference column with text anywhere must have it everywhere."""
-
-    def __init__(self) -> None:
-        self.filled: set[str] = set()
-        self.blank: dict[str, str] = {}  # column -> first segment id of a chunk with no text in it
-
-    def add(self, frame: pd.DataFrame) -> None:
-        columns = reference_columns(frame)
-        scoring.check_references(frame, columns)
-        self.filled.update(columns)
-        for column in frame.columns:
-            if (column == "reference" or str(column).startswith("reference_")) and column not in columns:
-                self.blank.setdefault(str(column), str(frame["segment_id"].iat[0]) if len(frame) else "")
-        clash = sorted(self.filled & set(self.blank))
-        if clash:
-            raise InputError(f"segment {self.blank[clash[0]]!r}: empty reference in column {clash[0]!r}")
-
-
 def run(
     segments: pd.DataFrame | Iterable[pd.DataFrame],
     plan: Plan,
@@ -513,7 +493,7 @@ def _run(
 ) -> EngineResult:
     store = SegmentStore()
     in_flight: deque[pd.DataFrame] = deque()
-    references = ReferenceCheck() if plan.metrics else None
+    references = scoring.ReferenceCheck() if plan.metrics else None
 
     def tasks() -> Iterator[tuple[Plan, pd.DataFrame, int, int]]:
         offset = 0

@@ -137,12 +137,14 @@ def read_chunks(
     encoding: str | None = None,
     dialect: str | None = None,
     split: str = "paragraphs",
+    keep_bom: bool = False,
 ) -> Iterator[pd.DataFrame]:
     """The segments of ``path`` as :func:`read_segments` reads them, in validated tables of
     ``size`` rows, read as they are taken: plain text, JSON Lines, TSV, CSV and Parquet
     (with their side files) stream from the file, so an input of any length is never whole
     in memory; the other formats are read whole and sliced. Ids must be unique across the whole input
-    (checked when the last chunk has been read)."""
+    (checked when the last chunk has been read). ``keep_bom`` keeps a plain-text file's
+    byte-order mark as text (``tqaudit score``, as sacrebleu)."""
     path = Path(path)
     with declared_encoding(encoding), delimited.declared_dialect(dialect):
         kind = detect_format(path, fmt)
@@ -153,12 +155,12 @@ def read_chunks(
         if split != "paragraphs":
             raise InputError(f"--split {split} applies to feeds (rss, atom, articles, html), not to {kind}")
         if kind != "txt" and kind not in _CHUNK_READERS:  # read whole, then sliced
-            whole = _read_segments(path, kind, src, refs, src_lang, tgt_lang, keep_bom=False)
+            whole = _read_segments(path, kind, src, refs, src_lang, tgt_lang, keep_bom)
             yield from (whole.iloc[i : i + size].reset_index(drop=True) for i in range(0, len(whole), size))
             return
         ids = UniqueIds(str(path))
         done = 0
-        for frame in _raw_chunks(path, kind, src, refs, size):
+        for frame in _raw_chunks(path, kind, src, refs, size, keep_bom):
             chunk = with_languages(normalize(frame, origin=str(path), first=done), src_lang, tgt_lang)
             ids.add(chunk["segment_id"])
             done += len(chunk)
@@ -203,11 +205,16 @@ def _ids(
 
 
 def _raw_chunks(
-    path: Path, kind: str, src: str | Path | None, refs: Sequence[str | Path], size: int
+    path: Path,
+    kind: str,
+    src: str | Path | None,
+    refs: Sequence[str | Path],
+    size: int,
+    keep_bom: bool = False,
 ) -> Iterator[pd.DataFrame]:
     """The format's own chunks, with the side files' lines beside a table's rows."""
     if kind == "txt":
-        yield from txt.read_chunks(path, Path(src) if src else None, [Path(r) for r in refs], size)
+        yield from txt.read_chunks(path, Path(src) if src else None, [Path(r) for r in refs], size, keep_bom)
         return
     sides = [Path(p) for p in (src, *refs) if p]
     streams = [stream_lines(p) for p in sides]

@@ -31,7 +31,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tqaudit.scoring.api import ScoreResult, score_file, score_segments, score_texts, segment_scores
+    from tqaudit.scoring.api import (
+        FILE_CHUNK,
+        ReferenceCheck,
+        ScoreResult,
+        score_file,
+        score_segments,
+        score_texts,
+        segment_scores,
+    )
     from tqaudit.scoring.corpus import (
         ChunkScores,
         CorpusScore,
@@ -55,7 +63,18 @@ if TYPE_CHECKING:
 # Where each name of the package lives. Imported on first use: a score worker process
 # imports the statistics modules alone, not the tables (pandas) the API builds.
 _HOME = {
-    **dict.fromkeys(("ScoreResult", "score_file", "score_segments", "score_texts", "segment_scores"), "api"),
+    **dict.fromkeys(
+        (
+            "FILE_CHUNK",
+            "ReferenceCheck",
+            "ScoreResult",
+            "score_file",
+            "score_segments",
+            "score_texts",
+            "segment_scores",
+        ),
+        "api",
+    ),
     **dict.fromkeys(
         ("ChunkScores", "CorpusScore", "CorpusSums", "corpus_scores", "merge_sums", "score_chunk"), "corpus"
     ),
@@ -89,10 +108,12 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "BLEU_ALIASES",
     "DEFAULT_METRICS",
+    "FILE_CHUNK",
     "METRIC_CLASSES",
     "ChunkScores",
     "CorpusScore",
     "CorpusSums",
+    "ReferenceCheck",
     "ScoreResult",
     "ScoringOptions",
     "as_options",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -13,6 +13,7 @@ from tqaudit.executor import Executor, run_in
 from tqaudit.scoring.corpus import (
     ChunkScores,
     CorpusScore,
+    CorpusSums,
     corpus_scores,
     merge_sums,
     score_chunk,
@@ -28,6 +29,38 @@ from tqaudit.scoring.stats import (
     slices,
 )
 from tqaudit.segments import reference_columns
+
+# Rows of a file scored at a time by :func:`score_file`: the texts of one chunk are in
+# memory, never the whole file (what stays is each segment's scores and the summed
+# statistics). Large enough that a chunk's split over the workers of ``--jobs`` pays.
+FILE_CHUNK = 50_000
+
+
+@dataclass
+class ReferenceCheck:
+    """Refuses empty reference text across the chunks of one input as
+    :func:`~tqaudit.scoring.stats.check_references` does within one table: a reference
+    column with text anywhere must have it everywhere. ``origins`` maps a reference column
+    to its file, so that a message names the file's line."""
+
+    origins: Mapping[str, str] | None = None
+    filled: set[str] = field(default_factory=set)
+    blank: dict[str, str] = field(default_factory=dict)  # column -> first segment id of a chunk without it
+    done: int = 0
+
+    def add(self, frame: pd.DataFrame) -> list[str]:
+        """Check the next chunk; its reference columns with text."""
+        columns = reference_columns(frame)
+        check_references(frame, columns, self.origins, self.done)
+        self.done += len(frame)
+        self.filled.update(columns)
+        for column in frame.columns:
+            if (column == "reference" or str(column).startswith("reference_")) and column not in columns:
+                self.blank.setdefault(str(column), str(frame["segment_id"].iat[0]) if len(frame) else "")
+        clash = sorted(self.filled & set(self.blank))
+        if clash:
+            raise InputError(f"segment {self.blank[clash[0]]!r}: empty reference in column {clash[0]!r}")
+        return columns
 
 
 @dataclass
@@ -102,6 +135,68 @@ def _streams(segments: pd.DataFrame, columns: Sequence[str]) -> list[list[str | 
     return [list(segments[c].astype(str)) for c in columns]
 
 
+def _table_scores(
+    segments: pd.DataFrame,
+    columns: Sequence[str],
+    opts: ScoringOptions,
+    *,
+    corpus: bool,
+    executor: Executor | None,
+) -> tuple[pd.DataFrame, CorpusSums | None]:
+    """The segment rows (``segment_id`` and a column per metric) of a table and, with
+    ``corpus``, its summed statistics; without, by the fastest route (``sacrebleu -sl``'s)."""
+    hyps = segments["target"].astype(str).tolist()
+    streams = _streams(segments, columns)
+    if corpus:
+        parts = _score_chunks(hyps, streams, opts, executor)
+        rows, sums = _concat(parts), merge_sums(parts)
+    else:
+        rows, sums = segment_scores(hyps, streams, opts, executor=executor), None
+    rows.insert(0, "segment_id", segments["segment_id"].to_numpy())
+    return rows, sums
+
+
+def _scored(
+    tables: Iterable[pd.DataFrame],
+    opts: ScoringOptions,
+    *,
+    sentence_level: bool,
+    corpus: bool,
+    executor: Executor | None,
+    origins: Mapping[str, str] | None,
+) -> ScoreResult:
+    """Scores of the tables of one input, one after the other: the corpus scores from
+    their summed statistics (equal to one pass over the whole input), the segment rows
+    kept only when asked."""
+    check = ReferenceCheck(origins)
+    rows: list[pd.DataFrame] = []
+    sums: list[CorpusSums] = []
+    first_id, scored_columns = "", None
+    for table in tables:
+        first_id = first_id or (str(table["segment_id"].iat[0]) if len(table) else "")
+        columns = check.add(table)
+        if scored_columns is None:
+            if not columns:
+                raise InputError("no reference text to score against (give --ref or a 'reference' column)")
+            scored_columns = columns
+        elif columns != scored_columns:  # a column with text in one chunk is blank in another
+            column = sorted(set(columns) ^ set(scored_columns))[0]
+            sid = first_id if column in columns else str(table["segment_id"].iat[0])
+            raise InputError(f"segment {sid!r}: empty reference in column {column!r}")
+        part, summed = _table_scores(table, columns, opts, corpus=corpus, executor=executor)
+        if sentence_level:
+            rows.append(part)
+        if summed is not None:
+            sums.append(summed)
+    if not check.done:
+        raise InputError("nothing to score: no segments")
+    scores = corpus_scores(merge_sums(sums), opts, sentence_signature=sentence_level) if corpus else {}
+    segments = None
+    if sentence_level:
+        segments = pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0]
+    return ScoreResult(scores, segments)
+
+
 def score_segments(
     segments: pd.DataFrame,
     options: Mapping[str, Any] | None = None,
@@ -118,21 +213,9 @@ def score_segments(
     route (:func:`segment_scores`).
     """
     opts = parse_options(options)
-    columns = reference_columns(segments)
-    if not columns:
-        raise InputError("no reference text to score against (give --ref or a 'reference' column)")
-    check_references(segments, columns, origins)
-    hyps = segments["target"].astype(str).tolist()
-    if sentence_level and not corpus:
-        rows = segment_scores(hyps, _streams(segments, columns), opts, executor=executor)
-        rows.insert(0, "segment_id", segments["segment_id"].to_numpy())
-        return ScoreResult({}, rows)
-    result = score_texts(
-        hyps, _streams(segments, columns), opts, sentence_level=sentence_level, executor=executor
+    return _scored(
+        [segments], opts, sentence_level=sentence_level, corpus=corpus, executor=executor, origins=origins
     )
-    if result.segments is not None:
-        result.segments.insert(0, "segment_id", segments["segment_id"].to_numpy())
-    return result
 
 
 def score_file(
@@ -147,25 +230,25 @@ def score_file(
 ) -> ScoreResult:
     """Read ``hyp`` (plain text or a table) with line-aligned ``refs`` files and score it.
 
-    A byte-order mark is kept as text, as sacrebleu's command line keeps it, so that the
-    numbers stay equal to sacrebleu's on such files (the audit reader drops it).
+    The file is read and scored :data:`FILE_CHUNK` rows at a time (plain text, TSV, CSV,
+    JSON Lines and Parquet stream; other formats are read whole), so the memory holds
+    one chunk's texts and every segment's scores, never the whole file. A byte-order mark
+    is kept as text, as sacrebleu's command line keeps it, so that the numbers stay equal
+    to sacrebleu's on such files (the audit reader drops it).
     """
-    from tqaudit.io.readers import read_segments
+    from tqaudit.io.readers import read_chunks
 
-    parse_options(options)  # a bad option is reported before any file is read
-    segments = read_segments(hyp, fmt=fmt, refs=refs, keep_bom=True)
+    opts = parse_options(options)  # a bad option is reported before any file is read
     origins = {("reference" if i == 0 else f"reference_{i + 1}"): str(r) for i, r in enumerate(refs)}
-    return score_segments(
-        segments,
-        options,
-        sentence_level=sentence_level,
-        corpus=corpus,
-        executor=executor,
-        origins=origins,
+    tables = read_chunks(hyp, size=FILE_CHUNK, fmt=fmt, refs=refs, keep_bom=True)
+    return _scored(
+        tables, opts, sentence_level=sentence_level, corpus=corpus, executor=executor, origins=origins
     )
 
 
 __all__ = [
+    "FILE_CHUNK",
+    "ReferenceCheck",
     "ScoreResult",
     "score_file",
     "score_segments",

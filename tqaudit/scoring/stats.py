@@ -178,18 +178,22 @@ WORKER_MODULES = ("tqaudit.scoring.stats", "tqaudit.scoring.charstats", "tqaudit
 
 
 def check_references(
-    segments: pd.DataFrame, columns: Sequence[str], origins: Mapping[str, str] | None = None
+    segments: pd.DataFrame,
+    columns: Sequence[str],
+    origins: Mapping[str, str] | None = None,
+    first: int = 0,
 ) -> None:
     """Refuse empty reference text: sacrebleu would score against it silently.
 
     ``origins`` maps a reference column to the file it came from, so that the message can
-    name the file and line (a plain-text file's row i is its line i + 1).
+    name the file and line (a plain-text file's row i is its line i + 1; ``first`` is the
+    file row of the table's first row, for a table that is one chunk of a file).
     """
     for col in columns:
         blank = [i for i, t in enumerate(segments[col].astype(str)) if not t.strip()]
         if blank:
             pos = blank[0]
             if origins and col in origins:
-                raise InputError(f"{origins[col]}:{pos + 1}: empty reference line")
+                raise InputError(f"{origins[col]}:{first + pos + 1}: empty reference line")
             sid = segments["segment_id"].iloc[pos]
             raise InputError(f"segment {sid!r}: empty reference in column {col!r}")
