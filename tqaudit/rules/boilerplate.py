@@ -25,7 +25,6 @@ import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from typing import Any
 
 from tqaudit.chunk import Chunk
@@ -37,6 +36,7 @@ from tqaudit.rules.base import (
     chunk_memo,
     folds_unlike_its_case,
     group_by_languages,
+    rows_with_literals,
     trie_alternation,
 )
 from tqaudit.rules.registry import register
@@ -95,24 +95,13 @@ class Matcher:
     def may_match_rows(self, texts: Sequence[str]) -> list[int]:
         """The indices of the ``texts`` that :meth:`may_match` passes.
 
-        Each literal is looked for in all the texts at once, case-folded, joined by line
-        breaks (which no literal holds), with ``str.find``: a literal is in few texts of a
-        chunk or in none, and finding it there is faster than trying the prefix tree of
-        every literal at every position of every text. A phrase matched case-blind has its
-        literal in the case-folded text (`reſerved`, `праᲀа` fold to `reserved`, `права`)
-        unless the text has a letter of ``FOLDS_UNLIKE_ITS_CASE``: such a text is kept."""
+        Each literal is looked for in all the texts at once, case-folded
+        (:func:`rows_with_literals`). A phrase matched case-blind has its literal in the
+        case-folded text (`reſerved`, `праᲀа` fold to `reserved`, `права`) unless the text
+        has a letter of ``FOLDS_UNLIKE_ITS_CASE``: such a text is kept."""
         if any("\n" in literal for literal in self.literals):
             return [i for i, text in enumerate(texts) if self.may_match(text)]
-        folded = [text.casefold() for text in texts]
-        joined = "\n".join(folded)
-        starts = list(accumulate((len(text) + 1 for text in folded), initial=0))
-        found: set[int] = set()
-        for literal in self.literals:
-            at = joined.find(literal)
-            while at >= 0:
-                row = bisect.bisect_right(starts, at) - 1
-                found.add(row)
-                at = joined.find(literal, starts[row + 1])  # the next text that has it
+        found = rows_with_literals([text.casefold() for text in texts], self.literals)
         found.update(i for i, text in enumerate(texts) if folds_unlike_its_case(text))
         if self.unanchored is not None:
             found.update(i for i, text in enumerate(texts) if i not in found and self.unanchored.search(text))
