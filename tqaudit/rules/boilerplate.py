@@ -25,6 +25,7 @@ import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from tqaudit.chunk import Chunk
@@ -82,13 +83,13 @@ class Matcher:
     """
 
     kinds: tuple[tuple[re.Pattern[str], bool, bool], ...]
-    anchors: re.Pattern[str]  # case-folded literals, one of which every phrase contains
+    anchors: tuple[str, ...]  # case-folded literals, one of which every phrase contains
     unanchored: re.Pattern[str] | None  # the regex phrases without such a literal
     literals: tuple[str, ...] = ()  # the literals of ``anchors`` that hold no other one
 
     def may_match(self, text: str) -> bool:
         """A quick test that every text with a phrase passes (most texts have none)."""
-        if self.anchors.search(text.casefold()) or folds_unlike_its_case(text):
+        if _literal_tree(self.anchors).search(text.casefold()) or folds_unlike_its_case(text):
             return True
         return self.unanchored is not None and self.unanchored.search(text) is not None
 
@@ -147,15 +148,21 @@ def build_matcher(packs: Sequence[Pack]) -> Matcher | None:
     if not groups:
         return None
     kinds = tuple((_phrases(bodies), *key) for key, bodies in sorted(groups.items()))
-    # literals searched in the case-folded text: far faster than the case-insensitive
-    # phrases with their word boundaries, which are tried at every position; as a prefix
-    # tree, which the engine walks once per position instead of trying every literal
-    quick = re.compile(trie_alternation(sorted(set(anchors))) or "(?!x)x")
     # a literal that holds another is found only in texts that hold the other: left out of
     # the searches, which scan every text of a chunk once per literal (54 of 68 in English)
-    distinct = sorted(set(anchors))
+    distinct = tuple(sorted(set(anchors)))
     literals = tuple(a for a in distinct if not any(b != a and b in a for b in distinct))
-    return Matcher(kinds, quick, _alternation(unanchored) if unanchored else None, literals)
+    return Matcher(kinds, distinct, _alternation(unanchored) if unanchored else None, literals)
+
+
+@cache
+def _literal_tree(literals: tuple[str, ...]) -> re.Pattern[str]:
+    """The ``literals`` as a prefix tree, to look for in a case-folded text (far faster than
+    the case-insensitive phrases with their word boundaries, which are tried at every
+    position). Compiled on first use: only :meth:`Matcher.may_match` reads it, and a
+    chunk's rows are picked without it (:meth:`Matcher.may_match_rows`), so an audit
+    does not pay for its compilation, a tenth of the rule's time on the rule_speed feed."""
+    return re.compile(trie_alternation(literals) or "(?!x)x")
 
 
 _META = frozenset("\\()[].*+?{}|^$")
