@@ -192,3 +192,18 @@ def test_a_phrase_the_scan_reads_otherwise_than_its_folding_is_found(target: str
     hits = list(calque_hits(table, [""], [target]))
     assert [target[h.start : h.end] for h in hits] == [found]
     assert hits[0].suggestion in ("to", "signatories to")
+
+
+def test_at_word_start_reads_a_word_start_as_the_regex_engine_does() -> None:
+    """The candidate rows' test that a phrase stands at a word start of the canonical form
+    (once a prefix tree after ``\\b``) agrees with ``\\b`` on every kind of character before it."""
+    import re
+
+    from tqaudit.rules.calque import _at_word_start
+
+    befores = ["", " ", "-", "'", "x", "_", "9", "é", "ß", "\u0301", "\u0345", "’", "«", "中"]
+    for phrase in ("per day", "in the framework of", "é"):
+        for before, after in itertools.product(befores, repeat=2):
+            for text in (f"{before}{phrase}", f"{before}{phrase} {after}{phrase}", f"{before}{phrase[:-1]}"):
+                expected = re.search(r"\b" + re.escape(phrase), text) is not None
+                assert _at_word_start(text, phrase) == expected, (text, phrase)

@@ -19,7 +19,6 @@ from tqaudit.rules.base import (
     folds_unlike_its_case,
     remap,
     rows_with_literals,
-    trie_alternation,
 )
 from tqaudit.rules.registry import register
 
@@ -50,7 +49,9 @@ class CalqueTable:
     those phrases that picks the rows worth scanning."""
 
     entries: dict[str, tuple[CalqueEntry, ...]]
-    quick: re.Pattern[str]  # the canonical phrases as one prefix tree, for texts in canonical form
+    # whether every phrase opens with a word character: a phrase then counts in a text's
+    # canonical form at a word start only (:func:`_word_start`)
+    word_start: bool
     # canonical phrase -> the phrase as written in the pack, where case folding changed more
     # than the case ('großartigen' folds to 'grossartigen', which no case-blind regex matches)
     written: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -65,21 +66,21 @@ class CalqueTable:
 
         A text that holds a phrase holds its canonical form once case-folded, its dashes and
         spaces unified, so nothing is lost (a text with a character of :data:`_SCANNED_WHOLE`
-        is scanned for every phrase); the literal prefix tree runs in C, where a scan
-        pattern of every phrase (spaces, dashes and apostrophes as classes, a hundred
+        is scanned for every phrase); the phrases are found in it by ``str`` tests, where a
+        scan pattern of every phrase (spaces, dashes and apostrophes as classes, a hundred
         alternatives) is tried at every position of every text, several times slower.
         Most texts hold no phrase: they are set aside (:meth:`_rows`) before the canonical
-        form is made or the prefix tree tried.
+        form is made.
         """
-        quick = self.quick.search
         for row in self._rows(targets):
             text = targets[row]
             if folds_unlike_its_case(text) or _YPOGEGRAMMENI in text:  # _SCANNED_WHOLE
                 yield row, tuple(self.entries)
                 continue
             canonical = phrase_key(text)
-            if quick(canonical):
-                yield row, tuple(k for k in self.entries if k in canonical)
+            phrases = tuple(k for k in self.entries if k in canonical)
+            if phrases and (not self.word_start or any(_at_word_start(canonical, k) for k in phrases)):
+                yield row, phrases
 
     def _rows(self, targets: Sequence[str]) -> Sequence[int]:
         """The rows that may hold a phrase, in order: those whose case-folded text holds an
@@ -209,19 +210,29 @@ def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> Cal
     runs = sorted({anchor(k) for k in entries})
     return CalqueTable(
         {k: tuple(v) for k, v in entries.items()},
-        re.compile(_word_start(entries) + trie_alternation(entries) if entries else r"(?!x)x"),
+        _word_start(entries),
         {k: tuple(sorted(v)) for k, v in written.items()},
         anchors=tuple(a for a in runs if not any(b != a and b in a for b in runs)),
     )
 
 
-def _word_start(phrases: Iterable[str]) -> str:
-    """``\\b`` when every phrase opens with a word character: the scan matches a phrase at a
-    word start only (``(?<!\\w)``), and a prefix tree tried at word starts alone runs a
-    quarter faster. (Dashes, apostrophes and spaces unified never turn the character before
-    a word into a word character, and case folding does so for U+0345 only, one of
+def _word_start(phrases: Iterable[str]) -> bool:
+    """Whether every phrase opens with a word character: the scan matches a phrase at a word
+    start only (``(?<!\\w)``), so a row whose canonical form holds its phrases inside words
+    only is not scanned. (Dashes, apostrophes and spaces unified never turn the character
+    before a word into a word character, and case folding does so for U+0345 only, one of
     :data:`_SCANNED_WHOLE`.)"""
-    return r"\b" if all(_WORD_CHAR.match(p) for p in phrases) else ""
+    return all(_WORD_CHAR.match(p) for p in phrases)
+
+
+def _at_word_start(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` (opening with a word character) stands in ``text`` at a word start,
+    as ``\\b`` reads one (``str.find`` and a test of the character before: a prefix tree of
+    the phrases, compiled per language pair, cost half of the tables' building)."""
+    at = text.find(phrase)
+    while at > 0 and _WORD_CHAR.match(text, at - 1):
+        at = text.find(phrase, at + 1)
+    return at >= 0
 
 
 _WORD_CHAR = re.compile(r"\w")
