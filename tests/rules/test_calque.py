@@ -104,9 +104,9 @@ def test_every_shipped_calque_pack_compiles_with_notes_and_sources() -> None:
         assert all(e["note"] and e["source"] for e in pack.entries), name
 
 
-def test_longest_word_prefilter_keeps_every_candidate_row() -> None:
-    """The rows set aside by the longest word of each phrase (looked for in the case-folded
-    text) are rows without a phrase: every shipped pack's phrases, written with other
+def test_anchor_prefilter_keeps_every_candidate_row() -> None:
+    """The rows set aside by the anchors of the phrases (looked for in the case-folded texts
+    joined) are rows without a phrase: every shipped pack's phrases, written with other
     dashes, spaces, apostrophes and case, cut in two, and inside other words, give the same
     candidates with the prefilter as without it."""
     import dataclasses
@@ -117,7 +117,7 @@ def test_longest_word_prefilter_keeps_every_candidate_row() -> None:
     dashes = ["-", " - ", "\u2013", " \u2014 ", "\u2011"]
     for src, tgt in (("ru", "en"), ("de", "en"), ("zh", "en"), ("en", "de"), ("en", "ru")):
         table = build_table((p.name, p.entries) for p in packs.for_languages("calque", src, tgt))
-        assert table.words is not None, (src, tgt)
+        assert table.anchors, (src, tgt)
         phrases = sorted(table.entries)
         texts = ["", "Nothing to see here.", "ẞ İ ǅ"]
         for _ in range(300):
@@ -135,7 +135,7 @@ def test_longest_word_prefilter_keeps_every_candidate_row() -> None:
                 written[cut:],
             ]
         rng.shuffle(texts)
-        unfiltered = dataclasses.replace(table, words=None)
+        unfiltered = dataclasses.replace(table, anchors=None)
         expected = list(unfiltered.candidates(texts))
         assert list(table.candidates(texts)) == expected
         assert 0 < len(expected) < len(texts)
@@ -192,3 +192,18 @@ def test_a_phrase_the_scan_reads_otherwise_than_its_folding_is_found(target: str
     hits = list(calque_hits(table, [""], [target]))
     assert [target[h.start : h.end] for h in hits] == [found]
     assert hits[0].suggestion in ("to", "signatories to")
+
+
+def test_at_word_start_reads_a_word_start_as_the_regex_engine_does() -> None:
+    """The candidate rows' test that a phrase stands at a word start of the canonical form
+    (once a prefix tree after ``\\b``) agrees with ``\\b`` on every kind of character before it."""
+    import re
+
+    from tqaudit.rules.calque import _at_word_start
+
+    befores = ["", " ", "-", "'", "x", "_", "9", "é", "ß", "\u0301", "\u0345", "’", "«", "中"]
+    for phrase in ("per day", "in the framework of", "é"):
+        for before, after in itertools.product(befores, repeat=2):
+            for text in (f"{before}{phrase}", f"{before}{phrase} {after}{phrase}", f"{before}{phrase[:-1]}"):
+                expected = re.search(r"\b" + re.escape(phrase), text) is not None
+                assert _at_word_start(text, phrase) == expected, (text, phrase)

@@ -17,7 +17,7 @@ import re
 import weakref
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from tqaudit import scripts
@@ -356,6 +356,25 @@ def folds_unlike_its_case(text: str) -> bool:
     """Whether ``text`` has a letter of :data:`FOLDS_UNLIKE_ITS_CASE` (two ``in`` tests: a
     regex search for them cost ten times more)."""
     return "\u0130" in text or "\u0131" in text
+
+
+def rows_with_literals(texts: Sequence[str], literals: Iterable[str]) -> set[int]:
+    """The indices of the ``texts`` that hold one of the ``literals`` (none of which may
+    hold a line break).
+
+    Each literal is looked for in all the texts at once, joined by line breaks, with
+    ``str.find``: a literal is in few texts of a chunk or in none, and finding it there is
+    faster than trying a prefix tree of every literal at every position of every text."""
+    joined = "\n".join(texts)
+    starts = list(accumulate((len(text) + 1 for text in texts), initial=0))
+    found: set[int] = set()
+    for literal in literals:
+        at = joined.find(literal)
+        while at >= 0:
+            row = bisect.bisect_right(starts, at) - 1
+            found.add(row)
+            at = joined.find(literal, starts[row + 1])  # the next text that has it
+    return found
 
 
 # Texts longer than this are not kept by :func:`text_cache`.

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import compress
 from typing import Any
 
 from tqaudit.chunk import Chunk
@@ -17,7 +18,7 @@ from tqaudit.rules.base import (
     Rule,
     folds_unlike_its_case,
     remap,
-    trie_alternation,
+    rows_with_literals,
 )
 from tqaudit.rules.registry import register
 
@@ -48,14 +49,16 @@ class CalqueTable:
     those phrases that picks the rows worth scanning."""
 
     entries: dict[str, tuple[CalqueEntry, ...]]
-    quick: re.Pattern[str]  # the canonical phrases as one prefix tree, for texts in canonical form
+    # whether every phrase opens with a word character: a phrase then counts in a text's
+    # canonical form at a word start only (:func:`_word_start`)
+    word_start: bool
     # canonical phrase -> the phrase as written in the pack, where case folding changed more
     # than the case ('großartigen' folds to 'grossartigen', which no case-blind regex matches)
     written: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _scans: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, compare=False)
-    # the longest word of each canonical phrase as one prefix tree, for case-folded texts
-    # (None: a phrase without one, and every text is read)
-    words: re.Pattern[str] | None = None
+    # literals one of which the case-folded form of every text with a phrase holds
+    # (:func:`anchor`), none holding another (None: every text is read)
+    anchors: tuple[str, ...] | None = None
 
     def candidates(self, targets: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...]]]:
         """``(row, phrases)`` for the rows whose canonical form (:func:`phrase_key`) contains
@@ -63,23 +66,32 @@ class CalqueTable:
 
         A text that holds a phrase holds its canonical form once case-folded, its dashes and
         spaces unified, so nothing is lost (a text with a character of :data:`_SCANNED_WHOLE`
-        is scanned for every phrase); the literal prefix tree runs in C, where a scan
-        pattern of every phrase (spaces, dashes and apostrophes as classes, a hundred
+        is scanned for every phrase); the phrases are found in it by ``str`` tests, where a
+        scan pattern of every phrase (spaces, dashes and apostrophes as classes, a hundred
         alternatives) is tried at every position of every text, several times slower.
-        Most texts hold no phrase: they are set aside by ``words`` on the case-folded text
-        alone (:func:`longest_word`), before the canonical form is made (half of the time).
+        Most texts hold no phrase: they are set aside (:meth:`_rows`) before the canonical
+        form is made.
         """
-        quick = self.quick.search
-        words = self.words.search if self.words is not None else None
-        for row, text in enumerate(targets):
+        for row in self._rows(targets):
+            text = targets[row]
             if folds_unlike_its_case(text) or _YPOGEGRAMMENI in text:  # _SCANNED_WHOLE
                 yield row, tuple(self.entries)
                 continue
-            if words is not None and not words(text.casefold()):
-                continue
             canonical = phrase_key(text)
-            if quick(canonical):
-                yield row, tuple(k for k in self.entries if k in canonical)
+            phrases = tuple(k for k in self.entries if k in canonical)
+            if phrases and (not self.word_start or any(_at_word_start(canonical, k) for k in phrases)):
+                yield row, phrases
+
+    def _rows(self, targets: Sequence[str]) -> Sequence[int]:
+        """The rows that may hold a phrase, in order: those whose case-folded text holds an
+        anchor, found for all the rows at once in C (:func:`rows_with_literals`: a prefix
+        tree of the phrases' longest words tried at every position of every text cost
+        twice as much), and the :func:`_irregular` ones."""
+        if self.anchors is None:
+            return range(len(targets))
+        rows = rows_with_literals(list(map(str.casefold, targets)), self.anchors)
+        rows.update(compress(range(len(targets)), map(_irregular, targets)))
+        return sorted(rows)
 
     def key_of(self, found: str) -> str:
         """The canonical phrase of a scan's match: its canonical form, or for a match with
@@ -123,15 +135,23 @@ def phrase_key(text: str) -> str:
     return " ".join(text.split())
 
 
-_KEY_BREAK = re.compile("[ \\-']")
+_KEY_BREAK = re.compile("[\\-']")
 
 
-def longest_word(key: str) -> str:
-    """The longest run of a canonical phrase between spaces, hyphens and apostrophes ("" when
-    none). A text whose canonical form holds the phrase holds this run in its case-folded
-    form as it is: :func:`phrase_key` changes only spaces, dashes and apostrophes, and
-    the run has none of them."""
+def anchor(key: str) -> str:
+    """The longest run of a canonical phrase between hyphens and apostrophes. A text whose
+    canonical form holds the phrase holds this run in its case-folded form as it is,
+    unless its whitespace is other than single ASCII spaces (:func:`_irregular`):
+    :func:`phrase_key` changes only whitespace, dashes and apostrophes, and the run has
+    no dash or apostrophe, and single spaces."""
     return max(_KEY_BREAK.split(key), key=len)
+
+
+def _irregular(text: str) -> bool:
+    """Whether ``text`` is read for the phrases whatever its anchors: its whitespace is other
+    than single ASCII spaces (a printable text has no whitespace but the ASCII space), or
+    it has a character of :data:`_SCANNED_WHOLE`."""
+    return not text.isprintable() or "  " in text or folds_unlike_its_case(text) or _YPOGEGRAMMENI in text
 
 
 def phrase_regex(phrase: str) -> str:
@@ -187,22 +207,32 @@ def build_table(packs: Iterable[tuple[str, Sequence[Mapping[str, Any]]]]) -> Cal
                 entries.setdefault(key, []).append(entry)
                 if form.casefold() != form.lower():
                     written.setdefault(key, set()).add(form)
-    runs = {longest_word(k) for k in entries}
+    runs = sorted({anchor(k) for k in entries})
     return CalqueTable(
         {k: tuple(v) for k, v in entries.items()},
-        re.compile(_word_start(entries) + trie_alternation(entries) if entries else r"(?!x)x"),
+        _word_start(entries),
         {k: tuple(sorted(v)) for k, v in written.items()},
-        words=re.compile(trie_alternation(runs)) if runs and "" not in runs else None,
+        anchors=tuple(a for a in runs if not any(b != a and b in a for b in runs)),
     )
 
 
-def _word_start(phrases: Iterable[str]) -> str:
-    """``\\b`` when every phrase opens with a word character: the scan matches a phrase at a
-    word start only (``(?<!\\w)``), and a prefix tree tried at word starts alone runs a
-    quarter faster. (Dashes, apostrophes and spaces unified never turn the character before
-    a word into a word character, and case folding does so for U+0345 only, one of
+def _word_start(phrases: Iterable[str]) -> bool:
+    """Whether every phrase opens with a word character: the scan matches a phrase at a word
+    start only (``(?<!\\w)``), so a row whose canonical form holds its phrases inside words
+    only is not scanned. (Dashes, apostrophes and spaces unified never turn the character
+    before a word into a word character, and case folding does so for U+0345 only, one of
     :data:`_SCANNED_WHOLE`.)"""
-    return r"\b" if all(_WORD_CHAR.match(p) for p in phrases) else ""
+    return all(_WORD_CHAR.match(p) for p in phrases)
+
+
+def _at_word_start(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` (opening with a word character) stands in ``text`` at a word start,
+    as ``\\b`` reads one (``str.find`` and a test of the character before: a prefix tree of
+    the phrases, compiled per language pair, cost half of the tables' building)."""
+    at = text.find(phrase)
+    while at > 0 and _WORD_CHAR.match(text, at - 1):
+        at = text.find(phrase, at + 1)
+    return at >= 0
 
 
 _WORD_CHAR = re.compile(r"\w")
