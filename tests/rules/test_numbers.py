@@ -264,3 +264,24 @@ def test_the_words_of_an_ascii_text_are_those_of_the_unicode_pattern() -> None:
         else:
             assert _words(text) is _WORD
     assert sum(map(str.isascii, texts)) > 1000
+
+
+@pytest.mark.parametrize(("src", "tgt"), [("en", "de"), ("de", "en"), ("ru", "en"), ("zh", "en")])
+def test_a_row_without_digits_whose_source_checks_no_number_has_no_finding(src: str, tgt: str) -> None:
+    """``Pair.worth_reading`` skips a row without digits whose source writes no checked
+    number (``_source_checks``): read, such a row yields nothing, whatever its target says."""
+    rule = NumberMismatch()
+    pair = rule._pair(src, tgt)
+    rng = random.Random(src + tgt)
+
+    def text(lexicon: Lexicon) -> str:
+        words = sorted(lexicon.atoms) + sorted(lexicon.vague) + list(lexicon.han) + ["the", "и", "und"]
+        joiner = rng.choice(["", " "]) if lexicon.han else " "  # `三十五`, `两本书`
+        return joiner.join(rng.choices(words + ["x", "-", "and", "a", "本"] * 3, k=rng.randrange(1, 7)))
+
+    rows = [(text(pair.source), text(pair.target)) for _ in range(3000)]
+    rows = [(s, t) for s, t in rows if not any(c.isdigit() for c in s + t)]
+    skipped = [(s, t) for s, t in rows if not pair._source_checks(s)]
+    assert 100 < len(skipped) < len(rows)
+    assert all(not list(rule._compare(pair, s, t)) for s, t in skipped)
+    assert any(list(rule._compare(pair, s, t)) for s, t in rows)
