@@ -285,3 +285,32 @@ def test_a_row_without_digits_whose_source_checks_no_number_has_no_finding(src: 
     assert 100 < len(skipped) < len(rows)
     assert all(not list(rule._compare(pair, s, t)) for s, t in skipped)
     assert any(list(rule._compare(pair, s, t)) for s, t in rows)
+
+
+def test_a_word_start_trie_tested_deeper_matches_the_same() -> None:
+    """``word_start_trie`` with ``depth`` tests what stands before a word after more of its
+    letters: the same matches at the same places as the test after the first, for words
+    that end early or go on with a space (then written ``\\s+``), an apostrophe or a digit."""
+    import re
+
+    from tqaudit.rules.base import word_start_trie
+    from tqaudit.rules.numbers import _WORD_EDGE, _WORD_OR_UNDERSCORE
+
+    rng = random.Random(4)
+    letters = ["a", "b", "ab", "я", "5", " ", "'", "_", "-", "\n"]
+    found = 0
+    for edge in (_WORD_EDGE, _WORD_OR_UNDERSCORE):
+        for _ in range(200):
+            words = {
+                rng.choice("abя5") + "".join(rng.choices(letters[:7], k=rng.randrange(0, 4)))
+                for _ in range(5)
+            }
+            texts = ["".join(rng.choices(letters, k=rng.randrange(1, 12))) for _ in range(40)]
+            patterns = [
+                re.compile(word_start_trie(words, *edge, depth).replace("\\ ", r"\s+")) for depth in (1, 2, 3)
+            ]
+            spans = [[[m.span() for m in p.finditer(t)] for t in texts] for p in patterns]
+            assert spans[0] == spans[1] == spans[2]
+            found += sum(map(bool, spans[0]))
+    assert found > 1000
+    assert word_start_trie(["two"], *_WORD_EDGE, 3) == r"(?:t(?:w(?:o(?<!\w...))))"
