@@ -314,3 +314,43 @@ def test_a_word_start_trie_tested_deeper_matches_the_same() -> None:
             found += sum(map(bool, spans[0]))
     assert found > 1000
     assert word_start_trie(["two"], *_WORD_EDGE, 3) == r"(?:t(?:w(?:o(?<!\w...))))"
+
+
+def test_the_digit_strings_are_those_of_the_pattern_that_opens_with_the_letter() -> None:
+    """``_DIGIT_STRING`` reads the letter or sign before a digit string by lookbehinds after
+    its first digit: the strings of the plain pattern, which reads them first, scanned left
+    to right."""
+    import re
+
+    from tqaudit.rules.numbers import _digit_groups
+
+    plain = re.compile(
+        r"([^\W\d_]-?|(?<![\d.,])[-\u2212\uff0d])?(\d(?:[.,:/'\u00a0\u202f\u2009 ]?\d)*)(\s?[%°％℃℉])?"
+    )
+    rng = random.Random(9)
+    pieces = [
+        "5",
+        "12",
+        "x",
+        "É",
+        "ж",
+        "年",
+        "_",
+        "-",
+        "−",
+        "－",
+        ".",
+        ",",
+        " ",
+        "\u00a0",
+        "%",
+        "°",
+        "３",
+        "'",
+        ":",
+    ]
+    texts = ["".join(rng.choices(pieces, k=rng.randrange(0, 14))) for _ in range(20_000)]
+    texts += ["SU-100 and COVID-19", "-15°C, 5-7, 2,5 %", "A1 5 000 km", "x-5", ".-5"]
+    found = [list(_digit_groups(t)) for t in texts]
+    assert found == [plain.findall(t) for t in texts]
+    assert sum(any(lead for lead, _, _ in f) for f in found) > 1000

@@ -1045,31 +1045,22 @@ def _side(lexicon: Lexicon, text: str) -> Side:
 
 
 # A digit string as the fast path compares it: the letter or sign right before it (`SU100`,
-# `COVID-19`, `-15`), digits with one separator between them, and a `%` or `°` after it.
+# `COVID-19`, `-15`), digits with one separator between them, and a `%` or `°` after it. The
+# letter or sign is read by lookbehinds after the first digit (a letter and a hyphen, a
+# letter, a sign not after a number, the first that is there): the engine skips at C speed
+# to the digits (a pattern that opens with the letter is tried at every letter of a text).
 _DIGIT_STRING = re.compile(
-    r"([^\W\d_]-?|(?<![\d.,])[-\u2212\uff0d])?(\d(?:[.,:/'\u00a0\u202f\u2009 ]?\d)*)(\s?[%°％℃℉])?"
+    r"(\d)(?:(?<=([^\W\d_]-)\d)|(?<=([^\W\d_])\d)|(?<=(?<![\d.,])([-\u2212\uff0d])\d))?"
+    r"((?:[.,:/'\u00a0\u202f\u2009 ]?\d)*)(\s?[%°％℃℉])?"
 )
 
 _GROUPED = re.compile(r"\d+(?:[.,]\d+)+$")
 
 
 def _digit_groups(text: str) -> Iterator[tuple[str, str, str]]:
-    """``_DIGIT_STRING.findall(text)``, with the pattern tried only near digits.
-
-    A digit string starts at most two characters before a digit (a letter and a hyphen),
-    so the digits are found first, at C speed, and the pattern is tried from two
-    characters before each one, in order: the matches of a left-to-right scan."""
-    pos = 0
-    while (digit := _ANY_DIGIT.search(text, pos)) is not None:
-        at = digit.start()
-        for start in range(max(pos, at - 2), at + 1):
-            if (m := _DIGIT_STRING.match(text, start)) is not None:
-                break
-        else:  # unreachable: the digit alone is a digit string
-            pos = at + 1
-            continue
-        yield m.group(1) or "", m.group(2), m.group(3) or ""
-        pos = m.end()
+    """The (letter or sign before, digits, sign after) of each digit string of ``text``."""
+    for first, hyphened, lettered, signed, digits, symbol in _DIGIT_STRING.findall(text):
+        yield hyphened or lettered or signed, first + digits, symbol
 
 
 @text_cache(16384)  # once per distinct text of the run (see ``says_words``)
