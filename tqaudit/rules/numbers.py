@@ -337,10 +337,7 @@ class Lexicon:
         minus_words = header.get("minus", [])
         minus = _alternation(minus_words)
         self.minus = Phrases.of(minus, minus_words) if minus is not None else None
-        self.symbol_words = {
-            "%": _alternation(header.get("percent", [])),
-            "°": _alternation(header.get("degree", [])),
-        }
+        self._symbol_forms = {"%": header.get("percent", []), "°": header.get("degree", [])}
         self.pattern = self._compile(header)
         self.optional_names = [g for g in ("scale", "sym", "hanscale") if g in self.pattern.groupindex]
         self._word_tables(header)
@@ -398,6 +395,8 @@ class Lexicon:
         self.compound_reading = text_cache(8192)(self._compound_reading)
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
+        # their keys, spelt once (a text names a month or says `both` often)
+        self.vague_keys = {w: frozenset(key(v) for v in values) for w, values in self.vague_words.items()}
         multi = [w for w in self.vague if w not in single or scripts.script_of(w[0]) in scripts.CJK]
         self.vague_pattern = Phrases.of(_vague_pattern(multi), multi) if multi else None
         self.han2 = re.compile(f"[{re.escape(self.han)}]{{2}}") if self.han else None
@@ -412,16 +411,27 @@ class Lexicon:
         for spec, forms in header.get("units", {}).items():
             quantity, factor = spec.split(":")
             self.units.update({f.lower(): (quantity, Decimal(factor)) for f in forms})
-        # anchored right after a number: no word edge before (`5kg`); a whole word after
-        latin = [u for u in self.units if scripts.script_of(u[0]) not in scripts.CJK]
-        cjk = [u for u in self.units if u not in latin]
-        unit_alts = [f"(?:{trie_alternation(latin)})(?![^\\W\\d_])"] if latin else []
-        unit_alts += [trie_alternation(cjk)] if cjk else []
-        self.unit_after = re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
         self.strong_probe = self._strong_probe()
         # what a text says, looked at once per distinct text of the run: the outputs of
         # several systems share a source, and systems often agree
         self.says_words = text_cache(16384)(self._says_words)
+
+    @functools.cached_property
+    def unit_after(self) -> re.Pattern[str] | None:
+        """A unit written right after a number, compiled when first needed (only to compare
+        a lost and an added number): anchored there, no word edge before (`5kg`); a whole
+        word after."""
+        latin = [u for u in self.units if scripts.script_of(u[0]) not in scripts.CJK]
+        cjk = [u for u in self.units if u not in latin]
+        unit_alts = [f"(?:{trie_alternation(latin)})(?![^\\W\\d_])"] if latin else []
+        unit_alts += [trie_alternation(cjk)] if cjk else []
+        return re.compile("|".join(unit_alts), re.IGNORECASE) if unit_alts else None
+
+    @functools.cached_property
+    def symbol_words(self) -> dict[str, re.Pattern[str] | None]:
+        """The words for `%` and `°`, compiled when first needed: for a number of 180 or
+        360, a negative one, or a sign of the other text (a source's are seldom needed)."""
+        return {symbol: _alternation(forms) for symbol, forms in self._symbol_forms.items()}
 
     def _form_ends(self, word: str, pos: int, forms: frozenset[str]) -> Iterator[int]:
         """Where a number word of ``forms`` written at ``pos`` of ``word`` ends, longest first."""
@@ -680,8 +690,7 @@ class Lexicon:
         named = lead.isalpha() and scripts.script_of(lead) not in scripts.CJK
         implicit = bool(_ORDINAL_AFTER.match(text, m.end()))
         implicit |= m.group("digits").startswith("0") and m.group("digits").isdigit()  # codes: `007`, `0815`
-        degrees = self.symbol_words["°"]
-        if values[0] in (180, 360) and (symbol == "°" or (degrees and degrees.match(after.lstrip()))):
+        if values[0] in (180, 360) and (symbol == "°" or self._degrees(after)):
             implicit = True  # `повернулися на 180 градусів` = `turned around`
         return Mention(
             mention_start,
@@ -698,9 +707,13 @@ class Lexicon:
 
     def _temperature(self, m: re.Match[str], after: str) -> bool:
         """Whether the number of ``m`` is followed by a degree sign or word."""
-        degrees = self.symbol_words["°"]
         symbol = (m.group("sym") or "").strip()
-        return bool(symbol in ("°", "℃", "℉") or (degrees is not None and degrees.match(after.lstrip())))
+        return symbol in ("°", "℃", "℉") or self._degrees(after)
+
+    def _degrees(self, after: str) -> bool:
+        """Whether ``after`` (what follows a number) opens with a degree word."""
+        degrees = self.symbol_words["°"]
+        return degrees is not None and degrees.match(after.lstrip()) is not None
 
     def _word_mentions(self, text: str) -> list[Mention]:
         """Numbers written in words: runs of number words joined as the language joins them
@@ -713,8 +726,8 @@ class Lexicon:
         tokens = list(tokenizer.finditer(low)) if same else []
         found_words = list(map(re.Match.group, tokens)) if same else tokenizer.findall(low)
         words = set(found_words)
-        for word in words & self.vague_words.keys():  # never reported: no position needed
-            keys = {key(v) for v in self.vague_words[word]}
+        for word in words & self.vague_keys.keys():  # never reported: no position needed
+            keys = set(self.vague_keys[word])
             found.append(Mention(-1, -1, word, keys, checked=False, word=True, vague=True))
         atoms, openings = self.atoms, self.openings
         # the words looked at (at C speed): number words, words that open like one, and the
