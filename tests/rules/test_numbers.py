@@ -264,3 +264,93 @@ def test_the_words_of_an_ascii_text_are_those_of_the_unicode_pattern() -> None:
         else:
             assert _words(text) is _WORD
     assert sum(map(str.isascii, texts)) > 1000
+
+
+@pytest.mark.parametrize(("src", "tgt"), [("en", "de"), ("de", "en"), ("ru", "en"), ("zh", "en")])
+def test_a_row_without_digits_whose_source_checks_no_number_has_no_finding(src: str, tgt: str) -> None:
+    """``Pair.worth_reading`` skips a row without digits whose source writes no checked
+    number (``_source_checks``): read, such a row yields nothing, whatever its target says."""
+    rule = NumberMismatch()
+    pair = rule._pair(src, tgt)
+    rng = random.Random(src + tgt)
+
+    def text(lexicon: Lexicon) -> str:
+        words = sorted(lexicon.atoms) + sorted(lexicon.vague) + list(lexicon.han) + ["the", "и", "und"]
+        joiner = rng.choice(["", " "]) if lexicon.han else " "  # `三十五`, `两本书`
+        return joiner.join(rng.choices(words + ["x", "-", "and", "a", "本"] * 3, k=rng.randrange(1, 7)))
+
+    rows = [(text(pair.source), text(pair.target)) for _ in range(3000)]
+    rows = [(s, t) for s, t in rows if not any(c.isdigit() for c in s + t)]
+    skipped = [(s, t) for s, t in rows if not pair._source_checks(s)]
+    assert 100 < len(skipped) < len(rows)
+    assert all(not list(rule._compare(pair, s, t)) for s, t in skipped)
+    assert any(list(rule._compare(pair, s, t)) for s, t in rows)
+
+
+def test_a_word_start_trie_tested_deeper_matches_the_same() -> None:
+    """``word_start_trie`` with ``depth`` tests what stands before a word after more of its
+    letters: the same matches at the same places as the test after the first, for words
+    that end early or go on with a space (then written ``\\s+``), an apostrophe or a digit."""
+    import re
+
+    from tqaudit.rules.base import word_start_trie
+    from tqaudit.rules.numbers import _WORD_EDGE, _WORD_OR_UNDERSCORE
+
+    rng = random.Random(4)
+    letters = ["a", "b", "ab", "я", "5", " ", "'", "_", "-", "\n"]
+    found = 0
+    for edge in (_WORD_EDGE, _WORD_OR_UNDERSCORE):
+        for _ in range(200):
+            words = {
+                rng.choice("abя5") + "".join(rng.choices(letters[:7], k=rng.randrange(0, 4)))
+                for _ in range(5)
+            }
+            texts = ["".join(rng.choices(letters, k=rng.randrange(1, 12))) for _ in range(40)]
+            patterns = [
+                re.compile(word_start_trie(words, *edge, depth).replace("\\ ", r"\s+")) for depth in (1, 2, 3)
+            ]
+            spans = [[[m.span() for m in p.finditer(t)] for t in texts] for p in patterns]
+            assert spans[0] == spans[1] == spans[2]
+            found += sum(map(bool, spans[0]))
+    assert found > 1000
+    assert word_start_trie(["two"], *_WORD_EDGE, 3) == r"(?:t(?:w(?:o(?<!\w...))))"
+
+
+def test_the_digit_strings_are_those_of_the_pattern_that_opens_with_the_letter() -> None:
+    """``_DIGIT_STRING`` reads the letter or sign before a digit string by lookbehinds after
+    its first digit: the strings of the plain pattern, which reads them first, scanned left
+    to right."""
+    import re
+
+    from tqaudit.rules.numbers import _digit_groups
+
+    plain = re.compile(
+        r"([^\W\d_]-?|(?<![\d.,])[-\u2212\uff0d])?(\d(?:[.,:/'\u00a0\u202f\u2009 ]?\d)*)(\s?[%°％℃℉])?"
+    )
+    rng = random.Random(9)
+    pieces = [
+        "5",
+        "12",
+        "x",
+        "É",
+        "ж",
+        "年",
+        "_",
+        "-",
+        "−",
+        "－",
+        ".",
+        ",",
+        " ",
+        "\u00a0",
+        "%",
+        "°",
+        "３",
+        "'",
+        ":",
+    ]
+    texts = ["".join(rng.choices(pieces, k=rng.randrange(0, 14))) for _ in range(20_000)]
+    texts += ["SU-100 and COVID-19", "-15°C, 5-7, 2,5 %", "A1 5 000 km", "x-5", ".-5"]
+    found = [list(_digit_groups(t)) for t in texts]
+    assert found == [plain.findall(t) for t in texts]
+    assert sum(any(lead for lead, _, _ in f) for f in found) > 1000
