@@ -85,6 +85,29 @@ def test_rows_left_out_by_the_shared_words_have_no_doubled_word_nor_loop() -> No
     assert doubled > 1000 and loops > 50  # both patterns were met often
 
 
+def test_rows_left_out_by_the_shared_words_have_no_phrase_repeat() -> None:
+    """RP003-RP005 read only the targets that :func:`target_words` keeps: a text left out
+    has no repeat of two or more words."""
+    from tqaudit.rules.repetition import _may_repeat, _repeating_words, _tandem_repeats, folded_words
+
+    rng = random.Random(13)
+    vocabulary = ["go", "Go", "on", "don't", "don", "t", "re-go", "re", "x", "2", "σας", "ΣΑΣ"]
+    separators = [" ", " ", " ", ", ", "; ", "-", "'", ". ", "--", " '"]
+    repeats = 0
+    for _ in range(20000):
+        pieces = [rng.choice(vocabulary) + rng.choice(separators) for _ in range(rng.randint(1, 9))]
+        at = rng.randrange(len(pieces))
+        pieces[at:at] = pieces[at : rng.randint(at, len(pieces))]  # perhaps a unit written twice
+        text = "".join(pieces)
+        words = folded_words(text)
+        kept = _repeating_words(text)
+        assert kept == (words if _may_repeat(words) else None), text
+        if _tandem_repeats(text, 200, words):
+            repeats += 1
+            assert kept is not None, text
+    assert repeats > 3000  # the repeats were met often
+
+
 def test_a_word_doubled_in_case_forms_that_fold_apart_is_found() -> None:
     from tqaudit.rules.repetition import _FOLDS_APART, _repeating_words
 

@@ -10,7 +10,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, pairwise
 from operator import eq, ne
@@ -59,14 +59,14 @@ _FOLDS_APART = "\u0130"
 
 def target_words(chunk: Chunk) -> list[list[str] | None]:
     """The words of each target as the repetition rules compare them (:data:`_WORD`, case
-    folded), None for a target where no word follows itself and no pair of neighbouring
-    words occurs twice (most targets: nothing repeats there).
+    folded), None for a target without the trace of a back-to-back repeat that
+    :func:`_may_repeat` looks for (most targets: nothing repeats there).
 
     Computed once per chunk for RP001-RP005. A doubled word of RP001 (a pattern with a
     case-insensitive back reference) is two equal neighbours here; the second and third
-    copies of a loop of RP002 are a word doubled or a pair written twice; a phrase of
-    RP003-RP005 is a pair written twice. The rules read only the targets kept here (and
-    those with :data:`_FOLDS_APART`).
+    copies of a loop of RP002 (whole words of the target) are a unit of one, two or more
+    words written twice; so is a phrase of RP003-RP005. The rules read only the targets
+    kept here (and those with :data:`_FOLDS_APART`).
     """
     return chunk_memo(chunk, "words", lambda: list(map(_repeating_words, chunk.targets)))
 
@@ -95,12 +95,24 @@ def folded_words(text: str) -> list[str]:
 
 def _repeating_words(text: str) -> list[str] | None:
     words = folded_words(text)
+    return words if _may_repeat(words) else None
+
+
+def _may_repeat(words: Sequence[Hashable]) -> bool:
+    """Whether ``words`` hold a unit written twice back to back: a word doubled (`the
+    the`), a pair (`a b a b`), or a unit of three or more words, whose first three words
+    then occur twice. Three words that occur twice are rarer than a pair that does (`of
+    the`): RP002 and RP003 analyse a third of the targets a repeated pair keeps."""
     if len(set(words)) == len(words):
-        return None
+        return False
+    if any(map(eq, words, words[1:])):
+        return True
     pairs = list(pairwise(words))
-    if len(set(pairs)) < len(pairs) or any(map(eq, words, words[1:])):
-        return words
-    return None
+    if len(set(pairs)) == len(pairs):
+        return False  # most targets with a repeated word
+    if any(map(eq, pairs, pairs[2:])):
+        return True
+    return len(set(zip(words, words[1:], words[2:], strict=False))) < len(words) - 2  # three words
 
 
 def _doubled(words: list[str] | None) -> bool:
