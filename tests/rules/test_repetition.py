@@ -87,7 +87,8 @@ def test_rows_left_out_by_the_shared_words_have_no_doubled_word_nor_loop() -> No
 
 def test_rows_left_out_by_the_shared_words_have_no_phrase_repeat() -> None:
     """RP003-RP005 read only the targets that :func:`target_words` keeps: a text left out
-    has no repeat of two or more words."""
+    has no repeat of two or more words; the runs of an ASCII text (hyphens and apostrophes
+    split) leave out no text that its words keep."""
     from tqaudit.rules.repetition import _may_repeat, _repeating_words, _tandem_repeats, folded_words
 
     rng = random.Random(13)
