@@ -93,8 +93,15 @@ def folded_words(text: str) -> list[str]:
     return list(map(str.casefold, _WORD.findall(text)))
 
 
+# Texts of at least this many characters skip the counts that only rule texts out (the runs
+# of :func:`_repeating_words`, :func:`_may_loop` of RP002): a long text almost always has
+# what they look for, and would be read twice.
+_COUNT_BELOW = 20_000
+
+
 def _repeating_words(text: str) -> list[str] | None:
-    if text.isascii() and not _may_repeat(text.encode().translate(_ASCII_RUNS).split()):
+    runs_first = len(text) < _COUNT_BELOW and text.isascii()
+    if runs_first and not _may_repeat(text.encode().translate(_ASCII_RUNS).split()):
         return None
     words = folded_words(text)
     return words if _may_repeat(words) else None
@@ -121,6 +128,8 @@ def _may_repeat(words: Sequence[Hashable]) -> bool:
     pairs = list(pairwise(words))
     if len(set(pairs)) == len(pairs):
         return False  # most targets with a repeated word
+    if len(words) >= _VECTOR_WORDS:
+        return True  # a long segment almost always holds three words twice: not counted
     if any(map(eq, pairs, pairs[2:])):
         return True
     return len(set(zip(words, words[1:], words[2:], strict=False))) < len(words) - 2  # three words
@@ -325,10 +334,6 @@ class RepeatedWord(Rule):
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
-
-
-# Texts of at least this many characters skip :func:`_may_loop` (RP002).
-_COUNT_BELOW = 20_000
 
 
 def _may_loop(text: str, least: int) -> bool:
