@@ -336,10 +336,15 @@ class RepeatedWord(Rule):
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
+# The most words in a unit of RP002's loop.
+_LOOP_WORDS = 8
+
+
 def _may_loop(text: str, least: int) -> bool:
-    """Whether ``text`` has a word written ``least`` times at equal distances (in words):
-    the first word of a loop's unit is. Most texts are ruled out by their count of
-    repeated words, before any word is counted."""
+    """Whether ``text`` has a word written ``least`` times at equal distances (in words) of
+    at most :data:`_LOOP_WORDS`: the first word of a loop's unit is. Most texts are ruled
+    out by their count of repeated words, before any word is counted; the distances are
+    bounded by the unit, not by the text (`the` six times in a long text was 15 pairs)."""
     words = _LETTERS.findall(text.casefold())
     if len(words) - len(set(words)) < least - 1:
         return False
@@ -354,6 +359,8 @@ def _may_loop(text: str, least: int) -> bool:
         at = set(found)
         for x, a in enumerate(found):
             for b in found[x + 1 :]:
+                if b - a > _LOOP_WORDS:
+                    break
                 if all(a + j * (b - a) in at for j in range(2, least)):
                     return True
     return False
@@ -396,7 +403,7 @@ class RepetitionLoop(Rule):
     def prepare(self) -> None:
         copies = max(2, self.opts["min_repeats"]) - 1
         self._loop = re.compile(
-            r"(?<!\w)(?P<unit>[^\W\d_]+(?:[\s,;]+[^\W\d_]+){0,7}?)"
+            rf"(?<!\w)(?P<unit>[^\W\d_]+(?:[\s,;]+[^\W\d_]+){{0,{_LOOP_WORDS - 1}}}?)"
             rf"(?:[\s,;]+(?P=unit)(?!\w)){{{copies},}}",
             re.IGNORECASE,
         )
