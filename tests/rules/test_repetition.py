@@ -85,6 +85,54 @@ def test_rows_left_out_by_the_shared_words_have_no_doubled_word_nor_loop() -> No
     assert doubled > 1000 and loops > 50  # both patterns were met often
 
 
+def test_rows_left_out_by_the_shared_words_have_no_phrase_repeat() -> None:
+    """RP003-RP005 read only the targets that :func:`target_words` keeps: a text left out
+    has no repeat of two or more words; the runs of an ASCII text (hyphens and apostrophes
+    split) leave out no text that its words keep."""
+    from tqaudit.rules.repetition import _may_repeat, _repeating_words, _tandem_repeats, folded_words
+
+    rng = random.Random(13)
+    vocabulary = ["go", "Go", "on", "don't", "don", "t", "re-go", "re", "x", "2", "σας", "ΣΑΣ"]
+    separators = [" ", " ", " ", ", ", "; ", "-", "'", ". ", "--", " '"]
+    repeats = 0
+    for _ in range(20000):
+        pieces = [rng.choice(vocabulary) + rng.choice(separators) for _ in range(rng.randint(1, 9))]
+        at = rng.randrange(len(pieces))
+        pieces[at:at] = pieces[at : rng.randint(at, len(pieces))]  # perhaps a unit written twice
+        text = "".join(pieces)
+        words = folded_words(text)
+        kept = _repeating_words(text)
+        assert kept == (words if _may_repeat(words) else None), text
+        if _tandem_repeats(text, 200, words):
+            repeats += 1
+            assert kept is not None, text
+    assert repeats > 3000  # the repeats were met often
+
+
+def test_every_loop_has_its_first_word_at_equal_distances_within_a_unit() -> None:
+    """RP002 reads only the texts where :func:`_may_loop` finds a word ``min_repeats``
+    times at equal distances of at most ``_LOOP_WORDS`` words: so does every text its
+    pattern matches, on loops of units of one to ten words among random words."""
+    from tqaudit.rules.repetition import _LOOP_WORDS, RepetitionLoop, _may_loop
+
+    loop = RepetitionLoop()._loop
+    rng = random.Random(17)
+    vocabulary = ["go", "Go", "the", "don't", "re-go", "ΣΑΣ", "σας", "x2", "a", "b"]
+    separators = [" ", " ", ", ", "; ", " ,", "-", "'", ". "]
+    loops = 0
+    for _ in range(5000):
+        unit = [rng.choice(vocabulary) for _ in range(rng.randint(1, _LOOP_WORDS + 2))]
+        copies = [" ".join(unit)] * rng.randint(4, 6)
+        pieces = [rng.choice(vocabulary) for _ in range(rng.randint(0, 12))]
+        at = rng.randint(0, len(pieces))
+        pieces[at:at] = copies
+        text = "".join(p + rng.choice(separators) for p in pieces)
+        if loop.search(text):
+            loops += 1
+            assert _may_loop(text, 4), text
+    assert loops > 300  # the pattern was met often
+
+
 def test_a_word_doubled_in_case_forms_that_fold_apart_is_found() -> None:
     from tqaudit.rules.repetition import _FOLDS_APART, _repeating_words
 

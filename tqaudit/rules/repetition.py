@@ -10,7 +10,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, pairwise
 from operator import eq, ne
@@ -59,14 +59,14 @@ _FOLDS_APART = "\u0130"
 
 def target_words(chunk: Chunk) -> list[list[str] | None]:
     """The words of each target as the repetition rules compare them (:data:`_WORD`, case
-    folded), None for a target where no word follows itself and no pair of neighbouring
-    words occurs twice (most targets: nothing repeats there).
+    folded), None for a target without the trace of a back-to-back repeat that
+    :func:`_may_repeat` looks for (most targets: nothing repeats there).
 
     Computed once per chunk for RP001-RP005. A doubled word of RP001 (a pattern with a
     case-insensitive back reference) is two equal neighbours here; the second and third
-    copies of a loop of RP002 are a word doubled or a pair written twice; a phrase of
-    RP003-RP005 is a pair written twice. The rules read only the targets kept here (and
-    those with :data:`_FOLDS_APART`).
+    copies of a loop of RP002 (whole words of the target) are a unit of one, two or more
+    words written twice; so is a phrase of RP003-RP005. The rules read only the targets
+    kept here (and those with :data:`_FOLDS_APART`).
     """
     return chunk_memo(chunk, "words", lambda: list(map(_repeating_words, chunk.targets)))
 
@@ -93,14 +93,46 @@ def folded_words(text: str) -> list[str]:
     return list(map(str.casefold, _WORD.findall(text)))
 
 
+# Texts of at least this many characters skip the counts that only rule texts out (the runs
+# of :func:`_repeating_words`, :func:`_may_loop` of RP002): a long text almost always has
+# what they look for, and would be read twice.
+_COUNT_BELOW = 20_000
+
+
 def _repeating_words(text: str) -> list[str] | None:
-    words = folded_words(text)
-    if len(set(words)) == len(words):
+    runs_first = len(text) < _COUNT_BELOW and text.isascii()
+    if runs_first and not _may_repeat(text.encode().translate(_ASCII_RUNS).split()):
         return None
+    words = folded_words(text)
+    return words if _may_repeat(words) else None
+
+
+# An ASCII text's letters and digits lower-cased and every other character a space (hyphens
+# and apostrophes too): its runs of word characters, split by ``bytes.split`` at a third of
+# the cost of :data:`_WORD`'s pass. A word of :data:`_WORD` is one run or several joined
+# (`don't`): a unit written twice in words is one written twice in runs, so a text whose
+# runs show none (:func:`_may_repeat`) has none in words (most texts, three in four ASCII).
+# (A table of ``bytes.translate``: the bytes over 127, never in an ASCII text, are as good.)
+_ASCII_RUNS = bytes(ord(c.lower()) if c.isalnum() or c == "_" else 32 for c in map(chr, range(256)))
+
+
+def _may_repeat(words: Sequence[Hashable]) -> bool:
+    """Whether ``words`` hold a unit written twice back to back: a word doubled (`the
+    the`), a pair (`a b a b`), or a unit of three or more words, whose first three words
+    then occur twice. Three words that occur twice are rarer than a pair that does (`of
+    the`): RP002 and RP003 analyse a third of the targets a repeated pair keeps."""
+    if len(set(words)) == len(words):
+        return False
+    if any(map(eq, words, words[1:])):
+        return True
     pairs = list(pairwise(words))
-    if len(set(pairs)) < len(pairs) or any(map(eq, words, words[1:])):
-        return words
-    return None
+    if len(set(pairs)) == len(pairs):
+        return False  # most targets with a repeated word
+    if len(words) >= _VECTOR_WORDS:
+        return True  # a long segment almost always holds three words twice: not counted
+    if any(map(eq, pairs, pairs[2:])):
+        return True
+    return len(set(zip(words, words[1:], words[2:], strict=False))) < len(words) - 2  # three words
 
 
 def _doubled(words: list[str] | None) -> bool:
@@ -304,14 +336,15 @@ class RepeatedWord(Rule):
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-# Texts of at least this many characters skip :func:`_may_loop` (RP002).
-_COUNT_BELOW = 20_000
+# The most words in a unit of RP002's loop.
+_LOOP_WORDS = 8
 
 
 def _may_loop(text: str, least: int) -> bool:
-    """Whether ``text`` has a word written ``least`` times at equal distances (in words):
-    the first word of a loop's unit is. Most texts are ruled out by their count of
-    repeated words, before any word is counted."""
+    """Whether ``text`` has a word written ``least`` times at equal distances (in words) of
+    at most :data:`_LOOP_WORDS`: the first word of a loop's unit is. Most texts are ruled
+    out by their count of repeated words, before any word is counted; the distances are
+    bounded by the unit, not by the text (`the` six times in a long text was 15 pairs)."""
     words = _LETTERS.findall(text.casefold())
     if len(words) - len(set(words)) < least - 1:
         return False
@@ -326,6 +359,8 @@ def _may_loop(text: str, least: int) -> bool:
         at = set(found)
         for x, a in enumerate(found):
             for b in found[x + 1 :]:
+                if b - a > _LOOP_WORDS:
+                    break
                 if all(a + j * (b - a) in at for j in range(2, least)):
                     return True
     return False
@@ -368,7 +403,7 @@ class RepetitionLoop(Rule):
     def prepare(self) -> None:
         copies = max(2, self.opts["min_repeats"]) - 1
         self._loop = re.compile(
-            r"(?<!\w)(?P<unit>[^\W\d_]+(?:[\s,;]+[^\W\d_]+){0,7}?)"
+            rf"(?<!\w)(?P<unit>[^\W\d_]+(?:[\s,;]+[^\W\d_]+){{0,{_LOOP_WORDS - 1}}}?)"
             rf"(?:[\s,;]+(?P=unit)(?!\w)){{{copies},}}",
             re.IGNORECASE,
         )
