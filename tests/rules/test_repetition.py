@@ -270,3 +270,24 @@ def test_possessive_word_pattern_splits_as_the_backtracking_one() -> None:
     for text in [*texts, "don't-stop re--do 'quoted' x-", "a-'b c'-d"]:
         assert _WORD.findall(text) == plain.findall(text), text
         assert _WORD.split(text) == plain.split(text), text
+
+
+def test_a_loop_in_case_forms_that_fold_apart_is_found() -> None:
+    """RP002's count of words at equal distances reads the case folding, where `İstanbul` is
+    two words (`i̇stanbul`): such a text goes to the loop pattern without it."""
+    chunk = Chunk.from_frame(
+        pd.DataFrame(
+            {
+                "segment_id": ["1"],
+                "doc_id": [""],
+                "source": ["Они улетели в Стамбул сегодня."],
+                "target": ["They flew to İstanbul istanbul istanbul istanbul today."],
+                "src_lang": ["ru"],
+                "tgt_lang": ["en"],
+            }
+        )
+    )
+    rule = load_rules()["RP002"]()
+    rule.prepare()
+    hits = list(rule.check(chunk))
+    assert [(h.start, h.end) for h in hits] == [(13, 48)]

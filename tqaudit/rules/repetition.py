@@ -344,7 +344,10 @@ def _may_loop(text: str, least: int) -> bool:
     """Whether ``text`` has a word written ``least`` times at equal distances (in words) of
     at most :data:`_LOOP_WORDS`: the first word of a loop's unit is. Most texts are ruled
     out by their count of repeated words, before any word is counted; the distances are
-    bounded by the unit, not by the text (`the` six times in a long text was 15 pairs)."""
+    bounded by the unit, not by the text (`the` six times in a long text was 15 pairs).
+    A text with :data:`_FOLDS_APART` is not counted: folded, `İstanbul` is two words."""
+    if _FOLDS_APART in text:
+        return True
     words = _LETTERS.findall(text.casefold())
     if len(words) - len(set(words)) < least - 1:
         return False
