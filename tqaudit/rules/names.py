@@ -782,8 +782,8 @@ class _CarriedOver(Rule):
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
         parts = name_parts(cand.text)
         exonym = _exonyms(parts[-1], pair)
-        if any(e in index or any(w.startswith(e) for w in index) for e in exonym):
-            return True
+        if exonym and any(w.startswith(exonym) for w in index):
+            return True  # an exonym as a word of the target or its beginning
         if pair.tgt_compounding and any(len(e) >= 5 and any(e in w for w in index) for e in exonym):
             return True  # `East Germany's` -> `Ostdeutschlands`
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
@@ -819,14 +819,17 @@ class _CarriedOver(Rule):
         return f"{label} {what} of the source is missing from the target{tail}"
 
 
-def _exonyms(folded: str, pair: _Pair) -> set[str]:
-    """Target-language names of every exonym stem that ``folded`` starts with."""
-    return {
-        name
-        for stem in pair.stems_by_start.get(folded[:2], ())
-        if folded.startswith(stem)
-        for name in pair.exonyms[stem]
-    }
+def _exonyms(folded: str, pair: _Pair) -> tuple[str, ...]:
+    """Target-language names of every exonym stem that ``folded`` starts with (a tuple,
+    which ``str.startswith`` takes: one call per target word for all of them)."""
+    return tuple(
+        dict.fromkeys(
+            name
+            for stem in pair.stems_by_start.get(folded[:2], ())
+            if folded.startswith(stem)
+            for name in pair.exonyms[stem]
+        )
+    )
 
 
 def _exonym_stem(folded: str, pair: _Pair) -> int:
@@ -862,6 +865,19 @@ def _stems(romanised: str) -> tuple[str, ...]:
         short + "o" if short.endswith("enk") else short + "y" if short.endswith(("sk", "tsk")) else ""
     )
     return tuple(s for s in (short, one, nominative) if s)
+
+
+@lru_cache(maxsize=16384)
+def _sought(word: str, romanise: Callable[[str], set[str]]) -> tuple[str, ...]:
+    """What FD012 looks for in a Latin target, once per Cyrillic word (not for each
+    system's translation): its romanisations and their English respellings of three
+    letters or more, each also without its last letter and without a case ending
+    (:func:`_stems`), each spelling once."""
+    forms = romanise(word)
+    forms |= {v for f in forms for v in _respellings(f)}
+    return tuple(
+        dict.fromkeys(g for f in forms if len(f) >= 3 for g in (f, f[:-1], *_stems(f)) if len(g) >= 3)
+    )
 
 
 def _respellings(romanised: str) -> tuple[str, ...]:
@@ -1664,12 +1680,12 @@ class TransliteratedNameMissing(_CarriedOver):
         return self._surname(cand, source, pair) or self._speaker(cand, source, pair)
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
-        if any(any(w.startswith(e) for w in index) for e in _exonyms(fold(cand.text), pair)):
+        exonym = _exonyms(fold(cand.text), pair)
+        if exonym and any(w.startswith(exonym) for w in index):
             return True
-        forms = pair.romanise(cand.text) if pair.romanise is not None else set()
-        forms |= {v for f in forms for v in _respellings(f)}
-        return any(
-            any(matches_word(g, index, 80.0) for g in (f, f[:-1], *_stems(f)) if len(g) >= 3)
-            for f in forms
-            if len(f) >= 3
-        )
+        if pair.romanise is None:
+            return False
+        # the same answer as trying each spelling in turn with matches_word, whose first
+        # test is the exact one: most names are in the target as one of their spellings
+        sought = _sought(cand.text, pair.romanise)
+        return any(g in index for g in sought) or any(matches_word(g, index, 80.0) for g in sought)
