@@ -352,17 +352,32 @@ _KEY_STEPS = (
 )
 
 
+# The patterns of the keys, compiled once: they are built for every new word of a target.
+_NOT_LETTER = re.compile(r"[^a-z]")
+_VOWEL_OR_J = re.compile(r"[aeiouj]")
+_DOUBLED = re.compile(r"(.)\1+")
+_DOUBLED_CONSONANT = re.compile(r"([^aeiou])\1+")
+
+
+def _single(doubled: re.Pattern[str], key: str) -> str:
+    """``key`` with each run of a letter that ``doubled`` finds written once (`nn` -> `n`);
+    searched first, as a substitution with a group reference calls into Python even for a
+    key without such a run (three times as long)."""
+    return doubled.sub(r"\1", key) if doubled.search(key) else key
+
+
 @lru_cache(maxsize=65536)
 def phonetic_key(folded: str) -> str:
     """Consonant skeleton of a folded word: vowels, `h`, `g` and doubled letters dropped."""
-    key = re.sub(r"[^a-z]", "", folded)
-    key = re.sub(r"^u(?=[aeio])", "v", key)  # `Уильям` = William
+    key = _NOT_LETTER.sub("", folded)
+    if key.startswith(("ua", "ue", "ui", "uo")):
+        key = "v" + key[1:]  # `Уильям` = William
     for old, new in _KEY_STEPS:
         key = key.replace(old, new)
     if not key:
         return key
-    key = ("" if key[0] in "aeiou" else key[0]) + re.sub(r"[aeiouj]", "", key[1:])
-    return re.sub(r"(.)\1+", r"\1", key)
+    key = ("" if key[0] in "aeiou" else key[0]) + _VOWEL_OR_J.sub("", key[1:])
+    return _single(_DOUBLED, key)
 
 
 # Prefixes of the target index's entries that are transcription keys and consonant
@@ -376,10 +391,10 @@ def transcription_key(folded: str, steps: tuple[tuple[str, str], ...]) -> str:
     """A folded Latin word with the pack's spelling equivalences applied and doubled
     letters single, so that a Latin name and the romanisation of its Cyrillic
     transcription meet (`Yahya` and `Яхья` = `Yakhya`, `Iakhia` -> `iahia`)."""
-    key = re.sub(r"([^aeiou])\1+", r"\1", re.sub(r"[^a-z]", "", folded))  # `Akkhil` = `Akhil`
+    key = _single(_DOUBLED_CONSONANT, _NOT_LETTER.sub("", folded))  # `Akkhil` = `Akhil`
     for old, new in steps:
         key = key.replace(old, new)
-    return re.sub(r"(.)\1+", r"\1", key)
+    return _single(_DOUBLED, key)
 
 
 def _transcribed(key: str, index: set[str]) -> bool:
@@ -1321,7 +1336,9 @@ class NameMissing(_CarriedOver):
             before = source[: cand.start].split()
             prev = before[-1] if before else ""
             if prev.lower() in pair.determiners or (
-                prev[:1].islower() and re.search(r"(?:e|en|er|es|em)$", prev) and prev not in pair.uninflected
+                prev[:1].islower()
+                and prev.endswith(("e", "en", "er", "es", "em"))
+                and prev not in pair.uninflected
             ):
                 return ""
         if pair.src in ("cs", "sk", "pl", "sl", "hr") and (
@@ -1332,11 +1349,11 @@ class NameMissing(_CarriedOver):
             return ""  # part of a German compound (`Grand-Prix-Siege`, `Pole-Premiere`)
         if pair.src == "en":
             word = _POSSESSIVE.sub("", word)  # `Greece's`: the name is `Greece`
+        if sentence_initial(source, cand.start):
+            return ""  # a sentence's first word is a name only by the tests above
         zs, zt = zipf(word, pair.src), zipf(word, pair.tgt)
-        initial = sentence_initial(source, cand.start)
         if (
             pair.capitals_name
-            and not initial
             and self.opts["max_zipf"] - 0.5 <= zs < self.opts["max_zipf"] + 1.5
             and zt >= max(2.5, zs - 0.3)
         ):
@@ -1344,8 +1361,6 @@ class NameMissing(_CarriedOver):
             # international name (`Charles`, `Sydney`) (not in English and German, whose
             # capitals also mark titles and nouns)
             return "international"
-        if initial:
-            return ""  # a sentence's first word is a name only by the tests above
         if zs < self.opts["min_zipf_local"] and zt == 0 and _compound(word, pair.src):
             return ""  # a compound of common words that the target translates (`Teleloading`)
         if pair.noun_capitalising:
@@ -1461,8 +1476,19 @@ class NameMissing(_CarriedOver):
             return False
         if pair.tgt_script == "LATIN" and _shared_word(word, zs, pair, self.opts["max_zipf_shared"]):
             return True
-        others = sorted((zipf(word, lang) for lang in pair.international), reverse=True)
-        return len(others) >= 2 and others[len(others) // 2] >= floor  # the median or above
+        languages = pair.international
+        if len(languages) < 2:
+            return False
+        # the median or above: of the frequencies sorted from the highest, the one at
+        # len // 2 is at least `floor` when more than half are; the languages are asked
+        # until the answer is known (each first frequency of a word is a query)
+        needed = len(languages) // 2 + 1
+        above = 0
+        for asked, lang in enumerate(languages, 1):
+            above += zipf(word, lang) >= floor
+            if above == needed or above + len(languages) - asked < needed:
+                break
+        return above >= needed
 
     def _european(self, word: str, zs: float, zt: float, pair: _Pair) -> bool:
         """A capitalised German word as frequent in English and in the other European
@@ -1471,8 +1497,9 @@ class NameMissing(_CarriedOver):
         other languages do not use."""
         if not zs - 0.3 <= zt <= zs + 1.0:
             return False
-        others = sorted((zipf(word, lang) for lang in pair.international), reverse=True)
-        return len(others) >= 2 and min(others) >= zs - 1.0
+        return len(pair.international) >= 2 and all(
+            zipf(word, lang) >= zs - 1.0 for lang in pair.international
+        )
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
         if name_parts(cand.text)[-1] in index:
