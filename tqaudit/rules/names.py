@@ -1693,11 +1693,16 @@ class TransliteratedNameMissing(_CarriedOver):
         forms = pair.romanise(cand.text) if pair.romanise is not None else set()
         forms |= {v for f in forms for v in _respellings(f)}
         stems = {s for f in forms for s in (f, *_stems(f)) if len(s) >= 4}
-        known = max((zipf(s, pair.tgt) for s in stems), default=0.0)
-        if known >= self.opts["min_zipf_known"]:
-            # an international name, unless it is a very common source word whose
-            # romanisation happens to be a target word (`Вас` -> `vas`)
-            return zs < self.opts["max_zipf"] + 1.5 or known >= zs - 2.0
+        # Known when the best of them is at least min_zipf_known: an international name,
+        # unless it is a very common source word whose romanisation happens to be a target
+        # word (`Вас` -> `vas`; the best must then be within 2.0 of it). The stems are asked
+        # until one passes: each first frequency of a word is a query.
+        known = self.opts["min_zipf_known"]
+        common = zs >= self.opts["max_zipf"] + 1.5
+        if any(zipf(s, pair.tgt) >= (max(known, zs - 2.0) if common else known) for s in stems):
+            return True
+        if common and any(zipf(s, pair.tgt) >= known for s in stems):
+            return False
         # unknown in the target language: a name only if rare in the source language too
         # (a local name), not a common word capitalised in a title (`Ассоциации`)
         # A name English does not know (a local name) looks like a common word capitalised
