@@ -201,15 +201,21 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
             and (not lang or any(zipf(m.group().lower(), lang) >= 5.5 for m in names))
         )
     run: list[re.Match[str]] = []
+    capitals: frozenset[str] | None = None  # found once per call: a long text is not cached
 
     def close() -> None:
+        nonlocal capitals
         if run and not title_case:
             last = run[-1]
             if len(run) > 1 or not initial(last.start()):
                 names = tuple(m.group() for m in run)
                 if len(names) > 1 and initial(run[0].start()) and zipf(names[0].lower(), lang) >= 3.0:
                     names = names[1:]  # `Yesterday Olaf Scholz`: a common first word of a sentence
-                abbreviated = len(names) >= 2 and _initials_in(names, text)
+                abbreviated = False
+                if len(names) >= 2:
+                    if capitals is None:
+                        capitals = _capitals(text)
+                    abbreviated = _initials_in(names, capitals)
                 for m in run[len(run) - len(names) :]:
                     for part in _HYPHEN_PARTS.finditer(m.group()):
                         word = part.group()
@@ -248,9 +254,9 @@ def _capitals(text: str) -> frozenset[str]:
     return frozenset(fold(w) for w in _PARTS.findall(text) if len(w) >= 2 and w.isupper())
 
 
-def _initials_in(run: tuple[str, ...], text: str) -> bool:
-    """Whether ``text`` has the initials of ``run`` as a word of its own (`SSE`)."""
-    capitals = _capitals(text)
+def _initials_in(run: tuple[str, ...], capitals: frozenset[str]) -> bool:
+    """Whether the words of a text in capitals (:func:`_capitals`) have the initials of
+    ``run`` (`SSE`)."""
     return bool(capitals) and any(f in capitals for f in _run_forms(run) if len(f) <= len(run) + 1)
 
 
