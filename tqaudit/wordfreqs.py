@@ -150,8 +150,15 @@ def _open(path: Path) -> sqlite3.Connection | None:
         return None
 
 
+@cache
+def _wordfreq_version() -> str:
+    """wordfreq's version, read once: ``importlib.metadata.version`` parses the package's
+    metadata on every call (some 3 ms, paid by the first lookup in each language)."""
+    return version("wordfreq")
+
+
 def _sqlite_lookup(lang: str) -> Callable[[str], int | None] | None:
-    path = cache_dir() / f"wordfreq-{version('wordfreq')}" / f"{lang}.sqlite3"
+    path = cache_dir() / f"wordfreq-{_wordfreq_version()}" / f"{lang}.sqlite3"
     db = _open(path)
     if db is None:
         try:

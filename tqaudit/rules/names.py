@@ -201,15 +201,21 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
             and (not lang or any(zipf(m.group().lower(), lang) >= 5.5 for m in names))
         )
     run: list[re.Match[str]] = []
+    capitals: frozenset[str] | None = None  # found once per call: a long text is not cached
 
     def close() -> None:
+        nonlocal capitals
         if run and not title_case:
             last = run[-1]
             if len(run) > 1 or not initial(last.start()):
                 names = tuple(m.group() for m in run)
                 if len(names) > 1 and initial(run[0].start()) and zipf(names[0].lower(), lang) >= 3.0:
                     names = names[1:]  # `Yesterday Olaf Scholz`: a common first word of a sentence
-                abbreviated = len(names) >= 2 and _initials_in(names, text)
+                abbreviated = False
+                if len(names) >= 2:
+                    if capitals is None:
+                        capitals = _capitals(text)
+                    abbreviated = _initials_in(names, capitals)
                 for m in run[len(run) - len(names) :]:
                     for part in _HYPHEN_PARTS.finditer(m.group()):
                         word = part.group()
@@ -248,9 +254,9 @@ def _capitals(text: str) -> frozenset[str]:
     return frozenset(fold(w) for w in _PARTS.findall(text) if len(w) >= 2 and w.isupper())
 
 
-def _initials_in(run: tuple[str, ...], text: str) -> bool:
-    """Whether ``text`` has the initials of ``run`` as a word of its own (`SSE`)."""
-    capitals = _capitals(text)
+def _initials_in(run: tuple[str, ...], capitals: frozenset[str]) -> bool:
+    """Whether the words of a text in capitals (:func:`_capitals`) have the initials of
+    ``run`` (`SSE`)."""
     return bool(capitals) and any(f in capitals for f in _run_forms(run) if len(f) <= len(run) + 1)
 
 
@@ -352,17 +358,32 @@ _KEY_STEPS = (
 )
 
 
+# The patterns of the keys, compiled once: they are built for every new word of a target.
+_NOT_LETTER = re.compile(r"[^a-z]")
+_VOWEL_OR_J = re.compile(r"[aeiouj]")
+_DOUBLED = re.compile(r"(.)\1+")
+_DOUBLED_CONSONANT = re.compile(r"([^aeiou])\1+")
+
+
+def _single(doubled: re.Pattern[str], key: str) -> str:
+    """``key`` with each run of a letter that ``doubled`` finds written once (`nn` -> `n`);
+    searched first, as a substitution with a group reference calls into Python even for a
+    key without such a run (three times as long)."""
+    return doubled.sub(r"\1", key) if doubled.search(key) else key
+
+
 @lru_cache(maxsize=65536)
 def phonetic_key(folded: str) -> str:
     """Consonant skeleton of a folded word: vowels, `h`, `g` and doubled letters dropped."""
-    key = re.sub(r"[^a-z]", "", folded)
-    key = re.sub(r"^u(?=[aeio])", "v", key)  # `Уильям` = William
+    key = _NOT_LETTER.sub("", folded)
+    if key.startswith(("ua", "ue", "ui", "uo")):
+        key = "v" + key[1:]  # `Уильям` = William
     for old, new in _KEY_STEPS:
         key = key.replace(old, new)
     if not key:
         return key
-    key = ("" if key[0] in "aeiou" else key[0]) + re.sub(r"[aeiouj]", "", key[1:])
-    return re.sub(r"(.)\1+", r"\1", key)
+    key = ("" if key[0] in "aeiou" else key[0]) + _VOWEL_OR_J.sub("", key[1:])
+    return _single(_DOUBLED, key)
 
 
 # Prefixes of the target index's entries that are transcription keys and consonant
@@ -376,10 +397,10 @@ def transcription_key(folded: str, steps: tuple[tuple[str, str], ...]) -> str:
     """A folded Latin word with the pack's spelling equivalences applied and doubled
     letters single, so that a Latin name and the romanisation of its Cyrillic
     transcription meet (`Yahya` and `Яхья` = `Yakhya`, `Iakhia` -> `iahia`)."""
-    key = re.sub(r"([^aeiou])\1+", r"\1", re.sub(r"[^a-z]", "", folded))  # `Akkhil` = `Akhil`
+    key = _single(_DOUBLED_CONSONANT, _NOT_LETTER.sub("", folded))  # `Akkhil` = `Akhil`
     for old, new in steps:
         key = key.replace(old, new)
-    return re.sub(r"(.)\1+", r"\1", key)
+    return _single(_DOUBLED, key)
 
 
 def _transcribed(key: str, index: set[str]) -> bool:
@@ -782,8 +803,8 @@ class _CarriedOver(Rule):
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
         parts = name_parts(cand.text)
         exonym = _exonyms(parts[-1], pair)
-        if any(e in index or any(w.startswith(e) for w in index) for e in exonym):
-            return True
+        if exonym and any(w.startswith(exonym) for w in index):
+            return True  # an exonym as a word of the target or its beginning
         if pair.tgt_compounding and any(len(e) >= 5 and any(e in w for w in index) for e in exonym):
             return True  # `East Germany's` -> `Ostdeutschlands`
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
@@ -819,14 +840,17 @@ class _CarriedOver(Rule):
         return f"{label} {what} of the source is missing from the target{tail}"
 
 
-def _exonyms(folded: str, pair: _Pair) -> set[str]:
-    """Target-language names of every exonym stem that ``folded`` starts with."""
-    return {
-        name
-        for stem in pair.stems_by_start.get(folded[:2], ())
-        if folded.startswith(stem)
-        for name in pair.exonyms[stem]
-    }
+def _exonyms(folded: str, pair: _Pair) -> tuple[str, ...]:
+    """Target-language names of every exonym stem that ``folded`` starts with (a tuple,
+    which ``str.startswith`` takes: one call per target word for all of them)."""
+    return tuple(
+        dict.fromkeys(
+            name
+            for stem in pair.stems_by_start.get(folded[:2], ())
+            if folded.startswith(stem)
+            for name in pair.exonyms[stem]
+        )
+    )
 
 
 def _exonym_stem(folded: str, pair: _Pair) -> int:
@@ -862,6 +886,19 @@ def _stems(romanised: str) -> tuple[str, ...]:
         short + "o" if short.endswith("enk") else short + "y" if short.endswith(("sk", "tsk")) else ""
     )
     return tuple(s for s in (short, one, nominative) if s)
+
+
+@lru_cache(maxsize=16384)
+def _sought(word: str, romanise: Callable[[str], set[str]]) -> tuple[str, ...]:
+    """What FD012 looks for in a Latin target, once per Cyrillic word (not for each
+    system's translation): its romanisations and their English respellings of three
+    letters or more, each also without its last letter and without a case ending
+    (:func:`_stems`), each spelling once."""
+    forms = romanise(word)
+    forms |= {v for f in forms for v in _respellings(f)}
+    return tuple(
+        dict.fromkeys(g for f in forms if len(f) >= 3 for g in (f, f[:-1], *_stems(f)) if len(g) >= 3)
+    )
 
 
 def _respellings(romanised: str) -> tuple[str, ...]:
@@ -1305,7 +1342,9 @@ class NameMissing(_CarriedOver):
             before = source[: cand.start].split()
             prev = before[-1] if before else ""
             if prev.lower() in pair.determiners or (
-                prev[:1].islower() and re.search(r"(?:e|en|er|es|em)$", prev) and prev not in pair.uninflected
+                prev[:1].islower()
+                and prev.endswith(("e", "en", "er", "es", "em"))
+                and prev not in pair.uninflected
             ):
                 return ""
         if pair.src in ("cs", "sk", "pl", "sl", "hr") and (
@@ -1316,11 +1355,11 @@ class NameMissing(_CarriedOver):
             return ""  # part of a German compound (`Grand-Prix-Siege`, `Pole-Premiere`)
         if pair.src == "en":
             word = _POSSESSIVE.sub("", word)  # `Greece's`: the name is `Greece`
+        if sentence_initial(source, cand.start):
+            return ""  # a sentence's first word is a name only by the tests above
         zs, zt = zipf(word, pair.src), zipf(word, pair.tgt)
-        initial = sentence_initial(source, cand.start)
         if (
             pair.capitals_name
-            and not initial
             and self.opts["max_zipf"] - 0.5 <= zs < self.opts["max_zipf"] + 1.5
             and zt >= max(2.5, zs - 0.3)
         ):
@@ -1328,8 +1367,6 @@ class NameMissing(_CarriedOver):
             # international name (`Charles`, `Sydney`) (not in English and German, whose
             # capitals also mark titles and nouns)
             return "international"
-        if initial:
-            return ""  # a sentence's first word is a name only by the tests above
         if zs < self.opts["min_zipf_local"] and zt == 0 and _compound(word, pair.src):
             return ""  # a compound of common words that the target translates (`Teleloading`)
         if pair.noun_capitalising:
@@ -1445,8 +1482,19 @@ class NameMissing(_CarriedOver):
             return False
         if pair.tgt_script == "LATIN" and _shared_word(word, zs, pair, self.opts["max_zipf_shared"]):
             return True
-        others = sorted((zipf(word, lang) for lang in pair.international), reverse=True)
-        return len(others) >= 2 and others[len(others) // 2] >= floor  # the median or above
+        languages = pair.international
+        if len(languages) < 2:
+            return False
+        # the median or above: of the frequencies sorted from the highest, the one at
+        # len // 2 is at least `floor` when more than half are; the languages are asked
+        # until the answer is known (each first frequency of a word is a query)
+        needed = len(languages) // 2 + 1
+        above = 0
+        for asked, lang in enumerate(languages, 1):
+            above += zipf(word, lang) >= floor
+            if above == needed or above + len(languages) - asked < needed:
+                break
+        return above >= needed
 
     def _european(self, word: str, zs: float, zt: float, pair: _Pair) -> bool:
         """A capitalised German word as frequent in English and in the other European
@@ -1455,8 +1503,9 @@ class NameMissing(_CarriedOver):
         other languages do not use."""
         if not zs - 0.3 <= zt <= zs + 1.0:
             return False
-        others = sorted((zipf(word, lang) for lang in pair.international), reverse=True)
-        return len(others) >= 2 and min(others) >= zs - 1.0
+        return len(pair.international) >= 2 and all(
+            zipf(word, lang) >= zs - 1.0 for lang in pair.international
+        )
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
         if name_parts(cand.text)[-1] in index:
@@ -1650,11 +1699,16 @@ class TransliteratedNameMissing(_CarriedOver):
         forms = pair.romanise(cand.text) if pair.romanise is not None else set()
         forms |= {v for f in forms for v in _respellings(f)}
         stems = {s for f in forms for s in (f, *_stems(f)) if len(s) >= 4}
-        known = max((zipf(s, pair.tgt) for s in stems), default=0.0)
-        if known >= self.opts["min_zipf_known"]:
-            # an international name, unless it is a very common source word whose
-            # romanisation happens to be a target word (`Вас` -> `vas`)
-            return zs < self.opts["max_zipf"] + 1.5 or known >= zs - 2.0
+        # Known when the best of them is at least min_zipf_known: an international name,
+        # unless it is a very common source word whose romanisation happens to be a target
+        # word (`Вас` -> `vas`; the best must then be within 2.0 of it). The stems are asked
+        # until one passes: each first frequency of a word is a query.
+        known = self.opts["min_zipf_known"]
+        common = zs >= self.opts["max_zipf"] + 1.5
+        if any(zipf(s, pair.tgt) >= (max(known, zs - 2.0) if common else known) for s in stems):
+            return True
+        if common and any(zipf(s, pair.tgt) >= known for s in stems):
+            return False
         # unknown in the target language: a name only if rare in the source language too
         # (a local name), not a common word capitalised in a title (`Ассоциации`)
         # A name English does not know (a local name) looks like a common word capitalised
@@ -1664,12 +1718,12 @@ class TransliteratedNameMissing(_CarriedOver):
         return self._surname(cand, source, pair) or self._speaker(cand, source, pair)
 
     def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
-        if any(any(w.startswith(e) for w in index) for e in _exonyms(fold(cand.text), pair)):
+        exonym = _exonyms(fold(cand.text), pair)
+        if exonym and any(w.startswith(exonym) for w in index):
             return True
-        forms = pair.romanise(cand.text) if pair.romanise is not None else set()
-        forms |= {v for f in forms for v in _respellings(f)}
-        return any(
-            any(matches_word(g, index, 80.0) for g in (f, f[:-1], *_stems(f)) if len(g) >= 3)
-            for f in forms
-            if len(f) >= 3
-        )
+        if pair.romanise is None:
+            return False
+        # the same answer as trying each spelling in turn with matches_word, whose first
+        # test is the exact one: most names are in the target as one of their spellings
+        sought = _sought(cand.text, pair.romanise)
+        return any(g in index for g in sought) or any(matches_word(g, index, 80.0) for g in sought)
