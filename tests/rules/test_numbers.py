@@ -354,3 +354,15 @@ def test_the_digit_strings_are_those_of_the_pattern_that_opens_with_the_letter()
     found = [list(_digit_groups(t)) for t in texts]
     assert found == [plain.findall(t) for t in texts]
     assert sum(any(lead for lead, _, _ in f) for f in found) > 1000
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["会议在12号举行，共有300人参加。", "會議在12號舉行，共有300人參加。", "第12屆會議共有300人參加。"],
+)
+def test_a_day_or_rank_in_traditional_chinese_is_no_figure_dropped_alone(source: str) -> None:
+    """`12號` (the 12th) and `第12屆` (the 12th session) are a date and a rank, as in
+    simplified Chinese (`号`, `届`): a translation that leaves them implicit is not flagged."""
+    rule = NumberMismatch()
+    pair = rule._pair("zh", "en")
+    assert [h.message for h in rule._compare(pair, source, "The meeting was held, with 300 people.")] == []

@@ -53,7 +53,7 @@ _RUN = re.compile(r"\d+")
 # A sign written as a character right before the digits, not after a word or number (`5-7`).
 _SIGN = re.compile(r"(?:^|[^\d.,])([-\u2212\uff0d])$")
 _ORDINAL_AFTER = re.compile(
-    r"(?:st|nd|rd|th|er|e|ème)\b|\.\s?[^\W\d]|-?(?:й|я|е|го|му|м|х|ї|ї|ий|а)\b|[日号号届回位]", re.I
+    r"(?:st|nd|rd|th|er|e|ème)\b|\.\s?[^\W\d]|-?(?:й|я|е|го|му|м|х|ї|ий|а)\b|[日号號届屆回位]", re.I
 )
 _ANY_DIGIT = re.compile(r"\d")
 # The letters of a number word that ``Lexicon.strong_probe`` looks for at the start of a word.
