@@ -217,3 +217,21 @@ def test_score_file_refuses_a_reference_column_blank_in_one_chunk_and_filled_in_
     monkeypatch.setattr(scoring_api, "FILE_CHUNK", 100)
     with pytest.raises(InputError, match=r"empty reference in column 'reference_2'"):
         scoring.score_file(str(table))
+
+
+def test_score_file_refuses_a_reference_key_missing_from_a_later_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """JSON Lines whose later records have no `reference` key: those chunks have no such
+    column at all, an empty reference as for the whole file, not a corpus of the first rows."""
+    import json
+
+    records = [{"segment_id": f"s{i}", "target": "a b", "reference": "a b"} for i in range(3)]
+    records += [{"segment_id": f"s{i}", "target": "a b"} for i in range(3, 6)]
+    table = _write_lines(tmp_path / "t.jsonl", [json.dumps(r) for r in records])
+    monkeypatch.setattr(scoring_api, "FILE_CHUNK", 3)
+    with pytest.raises(InputError, match=r"segment 's3': empty reference in column 'reference'"):
+        scoring.score_file(str(table))
+    monkeypatch.setattr(scoring_api, "FILE_CHUNK", 100)
+    with pytest.raises(InputError, match=r"empty reference"):
+        scoring.score_file(str(table))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -39,13 +39,14 @@ FILE_CHUNK = 50_000
 @dataclass
 class ReferenceCheck:
     """Refuses empty reference text across the chunks of one input as
-    :func:`~tqaudit.scoring.stats.check_references` does within one table: a reference
-    column with text anywhere must have it everywhere. ``origins`` maps a reference column
-    to its file, so that a message names the file's line."""
+    :func:`~tqaudit.scoring.stats.check_references` does within one table: the reference
+    columns with text are the same in every chunk (a column blank in a chunk, or missing
+    from it, is empty there). ``origins`` maps a reference column to its file, so that a
+    message names the file's line."""
 
     origins: Mapping[str, str] | None = None
-    filled: set[str] = field(default_factory=set)
-    blank: dict[str, str] = field(default_factory=dict)  # column -> first segment id of a chunk without it
+    columns: list[str] | None = None  # the first chunk's reference columns with text
+    first_id: str = ""  # the input's first segment id
     done: int = 0
 
     def add(self, frame: pd.DataFrame) -> list[str]:
@@ -53,13 +54,15 @@ class ReferenceCheck:
         columns = reference_columns(frame)
         check_references(frame, columns, self.origins, self.done)
         self.done += len(frame)
-        self.filled.update(columns)
-        for column in frame.columns:
-            if (column == "reference" or str(column).startswith("reference_")) and column not in columns:
-                self.blank.setdefault(str(column), str(frame["segment_id"].iat[0]) if len(frame) else "")
-        clash = sorted(self.filled & set(self.blank))
-        if clash:
-            raise InputError(f"segment {self.blank[clash[0]]!r}: empty reference in column {clash[0]!r}")
+        if not len(frame):
+            return columns
+        if self.columns is None:
+            self.columns, self.first_id = columns, str(frame["segment_id"].iat[0])
+        elif columns != self.columns:
+            column = sorted(set(columns) ^ set(self.columns))[0]
+            # blank here, or in every chunk before this one
+            sid = self.first_id if column in columns else str(frame["segment_id"].iat[0])
+            raise InputError(f"segment {sid!r}: empty reference in column {column!r}")
         return columns
 
 
@@ -140,19 +143,26 @@ def _table_scores(
     columns: Sequence[str],
     opts: ScoringOptions,
     *,
+    sentence_level: bool,
     corpus: bool,
     executor: Executor | None,
-) -> tuple[pd.DataFrame, CorpusSums | None]:
-    """The segment rows (``segment_id`` and a column per metric) of a table and, with
-    ``corpus``, its summed statistics; without, by the fastest route (``sacrebleu -sl``'s)."""
+) -> tuple[pd.DataFrame | None, CorpusSums | None]:
+    """The segment rows of a table (``segment_id`` and a column per metric) when
+    ``sentence_level``, and its summed statistics when ``corpus``; segment rows alone by
+    the fastest route (``sacrebleu -sl``'s)."""
     hyps = segments["target"].astype(str).tolist()
     streams = _streams(segments, columns)
+    rows: pd.DataFrame | None = None
+    sums: CorpusSums | None = None
     if corpus:
         parts = _score_chunks(hyps, streams, opts, executor)
-        rows, sums = _concat(parts), merge_sums(parts)
-    else:
-        rows, sums = segment_scores(hyps, streams, opts, executor=executor), None
-    rows.insert(0, "segment_id", segments["segment_id"].to_numpy())
+        sums = merge_sums(parts)
+        if sentence_level:
+            rows = _concat(parts)
+    elif sentence_level:
+        rows = segment_scores(hyps, streams, opts, executor=executor)
+    if rows is not None:
+        rows.insert(0, "segment_id", segments["segment_id"].to_numpy())
     return rows, sums
 
 
@@ -171,20 +181,14 @@ def _scored(
     check = ReferenceCheck(origins)
     rows: list[pd.DataFrame] = []
     sums: list[CorpusSums] = []
-    first_id, scored_columns = "", None
     for table in tables:
-        first_id = first_id or (str(table["segment_id"].iat[0]) if len(table) else "")
         columns = check.add(table)
-        if scored_columns is None:
-            if not columns:
-                raise InputError("no reference text to score against (give --ref or a 'reference' column)")
-            scored_columns = columns
-        elif columns != scored_columns:  # a column with text in one chunk is blank in another
-            column = sorted(set(columns) ^ set(scored_columns))[0]
-            sid = first_id if column in columns else str(table["segment_id"].iat[0])
-            raise InputError(f"segment {sid!r}: empty reference in column {column!r}")
-        part, summed = _table_scores(table, columns, opts, corpus=corpus, executor=executor)
-        if sentence_level:
+        if not columns:
+            raise InputError("no reference text to score against (give --ref or a 'reference' column)")
+        part, summed = _table_scores(
+            table, columns, opts, sentence_level=sentence_level, corpus=corpus, executor=executor
+        )
+        if part is not None:
             rows.append(part)
         if summed is not None:
             sums.append(summed)
