@@ -74,7 +74,7 @@ class CalqueTable:
         """
         for row in self._rows(targets):
             text = targets[row]
-            if folds_unlike_its_case(text) or _YPOGEGRAMMENI in text:  # _SCANNED_WHOLE
+            if _scanned_whole(text):
                 yield row, tuple(self.entries)
                 continue
             canonical = phrase_key(text)
@@ -151,7 +151,7 @@ def _irregular(text: str) -> bool:
     """Whether ``text`` is read for the phrases whatever its anchors: its whitespace is other
     than single ASCII spaces (a printable text has no whitespace but the ASCII space), or
     it has a character of :data:`_SCANNED_WHOLE`."""
-    return not text.isprintable() or "  " in text or folds_unlike_its_case(text) or _YPOGEGRAMMENI in text
+    return not text.isprintable() or "  " in text or _scanned_whole(text)
 
 
 def phrase_regex(phrase: str) -> str:
@@ -243,6 +243,11 @@ _WORD_CHAR = re.compile(r"\w")
 # scanned for every phrase: the canonical form would miss its phrase.
 _YPOGEGRAMMENI = "\u0345"
 _SCANNED_WHOLE = FOLDS_UNLIKE_ITS_CASE + _YPOGEGRAMMENI
+
+
+def _scanned_whole(text: str) -> bool:
+    """Whether ``text`` has a character of :data:`_SCANNED_WHOLE`."""
+    return folds_unlike_its_case(text) or _YPOGEGRAMMENI in text
 
 
 def calque_hits(table: CalqueTable, sources: Sequence[str], targets: Sequence[str]) -> Iterator[Hit]:
