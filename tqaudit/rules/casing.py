@@ -106,6 +106,23 @@ class Conventions:
     abbreviations: dict[str, frozenset[str]]
     lowercase_initials: dict[str, re.Pattern[str]]
     title_case: dict[str, dict[str, str]]
+    # per language, the words it always capitalises (`always_capitalised`), written in
+    # lower case as whole words (`i` of `i think`, `i'm`; not `i.e.`)
+    lowered_capitals: dict[str, re.Pattern[str]]
+
+    def lowered_capital(self, text: str, lang: str, source: str, pos: int | None = None) -> str:
+        """A word of ``text`` that ``lang`` always capitalises written in lower case (at
+        ``pos`` only, when given), or ``""``. Not when ``source`` starts in lower case: a
+        chat message written without capitals may be translated in its register (`ich
+        würde gerne` -> `i would like`)."""
+        pattern = self.lowered_capitals.get(lang)
+        if pattern is None:
+            return ""
+        src_open = opening(source)
+        if src_open is not None and src_open.char.islower():
+            return ""
+        found = pattern.match(text, pos) if pos is not None else pattern.search(text)
+        return found.group() if found else ""
 
     def noun_may_open(self, word: str, lang: str) -> bool:
         """Whether a capitalised first ``word`` in ``lang`` may be a noun, not a sentence start."""
@@ -132,12 +149,17 @@ def conventions(rule: Rule) -> Conventions:
         lang: re.compile(r"\s*(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
         for lang, words in header.get("lowercase_initials", {}).items()
     }
+    lowered = {
+        lang: re.compile(r"(?<![\w.'’-])(?:" + "|".join(map(re.escape, words)) + r")(?=\s|['’][^\W\d_])")
+        for lang, words in header.get("always_capitalised", {}).items()
+    }
     return Conventions(
         frozenset(header.get("noun_capitals", ())),
         {lang: frozenset(words) for lang, words in header.get("sentence_openers", {}).items()},
         {lang: frozenset(words) for lang, words in header.get("abbreviations", {}).items()},
         initials,
         {lang: dict(table) for lang, table in header.get("title_case", {}).items()},
+        lowered,
     )
 
 
@@ -151,15 +173,16 @@ def _neighbour(chunk: Chunk, row: int) -> int | None:
 def _source_reason(source: str, src_lang: str, conv: Conventions) -> str:
     """What in the source asks for a capital at the start of the target ("" when nothing)."""
     src_open = opening(source)
-    if src_open is not None and _cased(src_open.char):
+    dominant = scripts.dominant_script(source)
+    # a Latin word at the start of a Japanese sentence (`SHEINって`) is not that sentence's
+    # case: the sentence is read as one without case
+    if src_open is not None and _cased(src_open.char) and scripts.script_of(src_open.char) == dominant:
         sentence_case = src_open.char.isupper() and not _acronym(src_open.word)
-        # a Latin word at the start of a Japanese sentence is not that sentence's case
-        own_script = scripts.script_of(src_open.char) == scripts.dominant_script(source)
         noun = conv.noun_may_open(src_open.word, src_lang) and not _ends_sentence(source)
-        if sentence_case and own_script and not noun:
+        if sentence_case and not noun:
             return f"the source starts with a capital ('{src_open.word}')"
         return ""
-    if source.strip() and scripts.dominant_script(source) in _CASELESS_SOURCE:
+    if source.strip() and dominant in _CASELESS_SOURCE:
         return "the source is a whole sentence" if _ends_sentence(source) else "the source starts a segment"
     return ""
 
@@ -197,6 +220,10 @@ def capital_expected(chunk: Chunk, row: int, conv: Conventions, tgt_word: str = 
     reason = _source_reason(chunk.sources[row], src_lang, conv)
     if not reason:
         return ""
+    if reason.endswith("segment") and _ends_sentence(chunk.targets[row]):
+        # a source without case or final punctuation (chat, a Chinese clause) that the
+        # translation writes as a whole sentence: the target's own full stop asks for a capital
+        reason = "the target is a whole sentence"
     prev = _neighbour(chunk, row)
     # a sentence without case starts a new one only after a full stop on both sides
     ended = prev is None or (_ends_sentence(chunk.sources[prev]) and _ends_sentence(chunk.targets[prev]))
@@ -245,9 +272,14 @@ class LowercaseStart(Rule):
     letter is lower case where the source's is a capital. A target whose first word is
     the source's capitalised first word (`yvonne` for `Yvonne`, `amazon` for `Amazon-Gründer`)
     is flagged wherever the segment stands: a name keeps its capital. A source in a script
-    without case (Chinese, Japanese) asks for a capital when the previous source and target
-    of the document both end a sentence (or the segment opens a document) and the target
-    does not open with a bracket (`(laughter)`).
+    without case (Chinese, Japanese; also one that opens with a Latin word, `SHEINって…`)
+    asks for a capital when it is a whole sentence, or when the target is one (it ends in
+    `.`, `!` or `?`: `下单才 5 分钟，怎么会已完成` → `you only placed the order …?`), and the
+    previous source and target of the document both end a sentence; otherwise when the
+    segment opens a document of several. The target must not open with a bracket
+    (`(laughter)`). A word that the target language always capitalises (`always_capitalised`
+    in the `casing.conventions` pack: English `i`, `i'm`) is flagged at the start of any
+    target whose source does not itself start in lower case.
 
     ## Why is this bad?
     A lost sentence capital is a casing slip of MT post-processing (truecasing, joining
@@ -270,9 +302,10 @@ class LowercaseStart(Rule):
     `casing.conventions` pack), Afrikaans `'n` and Dutch `'s`/`'t`, and list items written
     in lower case throughout. The previous segment is only seen inside one chunk: at a
     chunk boundary a continuation can be flagged. Targets of Chinese and Japanese sources
-    are checked only where the neighbouring segments show sentence ends, so chat and
-    headings without punctuation are left alone (on WMT22, about two thirds of lowered
-    first letters of zh-en and ja-en targets are found, against 0.9-0.99 for cased sources).
+    are checked only where a full stop or the neighbouring segments show a sentence, so
+    headings, adverts and chat without punctuation are left alone (on WMT22, 0.88 of
+    lowered first letters of zh-en targets are found and 0.70 of ja-en, whose e-commerce
+    segments are mostly such headings, against 0.9-1.0 for cased sources).
 
     ## Fix safety
     Unsafe: the suggestion is the first letter in capitals (`İ` for Turkish `i`), right
@@ -308,7 +341,11 @@ class LowercaseStart(Rule):
             return None
         reason = capital_expected(chunk, row, self.conv, _script_word(target, tgt_open.pos))
         if not reason or _lowercase_list(chunk, row, tgt_open):
-            return None
+            # a word the language always capitalises (`i think`) needs its capital anywhere
+            word = self.conv.lowered_capital(target, tgt_lang, chunk.sources[row], tgt_open.pos)
+            if not word:
+                return None
+            reason = f"'{word}' is always written with a capital"
         capital = self.conv.capital(tgt_open.char, tgt_lang)
         return Hit(
             row,
@@ -352,7 +389,9 @@ class LowercasedTarget(Rule):
     sentence with a capital (as CS001 reads it), or at least `min_names` capitalised
     words of the source appear in lower case in the target, or the source has at least
     `min_names` capitalised words inside the sentence (names) in a language that does not
-    capitalise every noun. A source heading in title case is not evidence.
+    capitalise every noun, or the target writes a word that its language always
+    capitalises in lower case (English `i`; as CS001). A source heading in title case is
+    not evidence.
 
     ## Why is this bad?
     A target with no capital at all is the mark of a pipeline that lowercased its input
@@ -413,6 +452,10 @@ class LowercasedTarget(Rule):
             reason = capital_expected(chunk, row, self.conv, _script_word(target, tgt_open.pos))
             if reason:
                 return reason
+        tgt_lang = scripts.base_language(chunk.tgt_langs[row])
+        word = self.conv.lowered_capital(target, tgt_lang, chunk.sources[row])
+        if word:
+            return f"'{word}' is always written with a capital"
         src_lang = scripts.base_language(chunk.src_langs[row])
         source = chunk.sources[row]
         kept = _lowered_names(source, target)
