@@ -114,9 +114,12 @@ def ends_in_abbreviation(text: str, abbrevs: frozenset[str]) -> bool:
     return token in abbrevs or last in abbrevs or (len(last) == 1 and last.isalpha()) or "." in last
 
 
-# A target that ends with a bracketed label (`(Sun)`, `[sic]`) or a placeholder
-# (`#PRS_ORG#`) ends a label, not a sentence; translators leave such ends bare.
-_LABEL_END = re.compile(r"[)\]）】#%]$")
+# A target that ends with a tag in square brackets (`[Authentic Books with discounts]`), a
+# short label in round ones (`(Sun)`, `(photo)`: at most two words) or a placeholder
+# (`#PRS_ORG#`) ends a label, not a sentence; translators leave such ends bare. A longer
+# aside in round brackets (`(the freshness of olive oil is very important)`) is part of the
+# sentence, whose mark follows it.
+_LABEL_END = re.compile(r"(?:[\]】#%]|[(（]\W*(?:\w+\W+)?\w+\W*[)）])$")
 
 
 def _quoted_mark(source: str, s_at: int, target: str, pair: _Pair) -> bool:
@@ -207,8 +210,9 @@ class MissingFinalPunctuation(Rule):
     that with indirect questions.
 
     ## Fix safety
-    Unsafe: the mark is added where the target's words end (before closing quotes), in the
-    target language's form of the source's mark; the translator may have ended otherwise.
+    Unsafe: the mark is added where the target's words end (before closing quotes; after a
+    closing bracket), in the target language's form of the source's mark; the translator
+    may have ended otherwise.
     """
 
     code = "PU005"
@@ -254,12 +258,15 @@ class MissingFinalPunctuation(Rule):
         if _LABEL_END.search(target, 0, len(target.rstrip())) or _quoted_mark(source, s_at, target, pair):
             return None
         mark = target_form(self.packs, pair.tgt_lang, final)
+        end = len(target.rstrip())
+        if target[end - 1] not in ")）":
+            end = t_at  # before closing quotes; after an aside in brackets, which ends no sentence
         return Hit(
             row,
-            t_at - 1,
-            t_at,
+            end - 1,
+            end,
             f"The source ends with '{final}', the target with no final mark; add '{mark}'",
-            target[t_at - 1] + mark,
+            target[end - 1] + mark,
         )
 
 
