@@ -214,16 +214,22 @@ def _cjk_source(source: str) -> bool:
 
 
 def _name_or_emphasis(
-    words: list[str], sentence_start: bool, function_words: frozenset[str], source: str
+    words: list[str],
+    sentence_start: bool,
+    function_words: frozenset[str],
+    source: str,
+    syllable: re.Pattern[str] | None,
 ) -> bool:
     """``Run Run`` is a name (Sir Run Run Shaw, Han Han); ``sehr SEHR`` is emphasis.
 
     A doubled name comes from a source that writes it in another script without a visible
     repeat (韩寒 → Han Han); a source in an alphabet writes a reduplicated name twice too
     (``Run Run``), which the source-repeat test already excuses. So a capitalised pair is a
-    name only for a CJK source (or none): after `Norfolk` of a Czech source, `Norfolk
-    Norfolk` is a decoding slip. At the start of a sentence a capitalised pair is a name
-    only when the word is not a function word (``The The protests``, ``It it stops``).
+    name only for a CJK source (or none), and only when the word is one syllable of a
+    romanised Chinese name (``syllable``, the pack's `reduplicated_name`): after `Norfolk`
+    of a Czech source, `Norfolk Norfolk` is a decoding slip, and so is `Ginza Ginza` of a
+    Japanese one. At the start of a sentence a capitalised pair is a name only when the
+    word is not a function word (``The The protests``, ``It it stops``).
     """
     first, second = words[0], words[-1]
     if second.isupper() and not first.isupper() and len(second) > 1:
@@ -231,6 +237,8 @@ def _name_or_emphasis(
     if not (first[:1].isupper() and second[:1].isupper()):
         return False
     if source.strip() and not _cjk_source(source):
+        return False
+    if syllable is not None and not syllable.fullmatch(first):
         return False
     return not sentence_start or first.casefold() not in function_words
 
@@ -261,14 +269,17 @@ class RepeatedWord(Rule):
 
     ## Known problems
     Reduplication for emphasis in informal text beyond the listed words; add such words
-    to a user pack. Numbers are never flagged, nor a capitalised pair translated from a CJK
-    source (a name: "Han Han" for 韩寒; at the start of a sentence only when the word is not
-    a function word listed in the pack) and a repetition in capitals ("sehr SEHR gut"),
-    unless the word
-    is written three times (`Kakhovka Kakhovka Kakhovka`): no name or grammar repeats
-    thrice. Words keep inner apostrophes and hyphens (`don't don't`). A source with any
-    back-to-back repeat (`Payment Payment`, `マヨマヨ`) silences the rule for its target,
-    except for a doubled function word (`the the`), which no source repetition explains.
+    to a user pack. A number alone is never flagged (a score: `5 5`), a word with digits is
+    (`31st 31st`, `COVID-19 COVID-19`). A capitalised pair translated from a CJK source
+    is taken for a name when the word is one pinyin syllable (`Han Han` for 韩寒;
+    `reduplicated_name` in the pack; at the start of a sentence only when the word is not a
+    function word listed in the pack), so a brand named by a doubled English word
+    (`Want Want` for 旺旺) is flagged; a repetition in capitals (`sehr SEHR gut`) is
+    emphasis. Both are flagged when the word is written three times (`Kakhovka Kakhovka
+    Kakhovka`): no name or grammar repeats thrice. Words keep inner apostrophes and
+    hyphens (`don't don't`). A source with any back-to-back repeat (`Payment Payment`,
+    `マヨマヨ`) silences the rule for its target, except for a doubled function word (`the
+    the`), which no source repetition explains.
     A word after a hyphenated word ending in it is never flagged: `high-power power line`
     is right, `cross-border border trade` (an MT slip) is missed with it.
 
@@ -281,9 +292,12 @@ class RepeatedWord(Rule):
     category = "repetition"
     severity = "warning"
     fix = Applicability.UNSAFE
-    # possessive: a shorter word cannot be followed by a space, so backing off is wasted work
+    # a word of letters, or of letters and digits (`31st`, `COVID-19`, `50KM`); not a number
+    # alone (`5 5` may be a score). Possessive: a shorter word cannot be followed by a
+    # space, so backing off is wasted work.
     _pattern = re.compile(
-        r"(?<![\w'’-])(?P<word>[^\W\d_]++(?:['’-][^\W\d_]++)*+)(?P<rest>\s+(?P=word))(?![\w'’-])",
+        r"(?<![\w'’-])(?P<word>(?=[\w'’-]*?[^\W\d_])[^\W_]++(?:['’-][^\W_]++)*+)"
+        r"(?P<rest>\s+(?P=word))(?![\w'’-])",
         re.IGNORECASE,
     )
 
@@ -292,6 +306,8 @@ class RepeatedWord(Rule):
         self._allowed = _allowed_pairs(pack.entries if pack else ())
         words = pack.header.get("function_words", {}) if pack else {}
         self._function_words = {lang: frozenset(w.casefold() for w in ws) for lang, ws in words.items()}
+        syllable = pack.header.get("reduplicated_name") if pack else None
+        self._name_syllable = re.compile(syllable, re.IGNORECASE) if syllable else None
 
     def _contexts(self, lang: str, word: str) -> list[_Allowed]:
         if not lang:  # no language: any language's allowance counts
@@ -320,7 +336,7 @@ class RepeatedWord(Rule):
             before = _skip_space_back(text, hit.start)
             sentence_start = hit.start == 0 or text[before - 1 : before] in '.!?"“«„:'
             source = chunk.sources[hit.row]
-            if _name_or_emphasis(words, sentence_start, function_words, source):
+            if _name_or_emphasis(words, sentence_start, function_words, source, self._name_syllable):
                 continue  # a name is written twice at most (`Sir Run Run Shaw`)
             # a repetition of the source may be copied, but never as a doubled function word
             if word not in function_words and source_repeats(source):
