@@ -105,7 +105,8 @@ class DoubledPunctuation(Rule):
                 if src_lang not in abbrevs:
                     abbrevs[src_lang] = abbreviations(self.packs, src_lang)
                 before = targets[row][max(0, m.start() - _TAIL) : m.start()]
-                if ends_in_abbreviation(before, abbrevs[lang] | abbrevs[src_lang]):
+                after = targets[row][m.start() + 1 : m.start() + 1 + _TAIL]
+                if ends_in_abbreviation(before, abbrevs[lang] | abbrevs[src_lang], after):
                     continue
             fix = mark[-1] if not mark.startswith(".") or len(mark) < 4 else "..."
             yield Hit(row, m.start(), m.end(), f"Garbled punctuation '{mark}'; did you mean '{fix}'?", fix)
@@ -145,7 +146,8 @@ def _lower_after_break(
             before = _WORD_BEFORE.search(text, max(0, m.start() - _TAIL), m.start())
             if before is None or before.group() not in closed:
                 continue
-        if ends_in_abbreviation(text[max(0, m.start() - _TAIL) : m.start()], abbrevs):
+        after = text[m.start() + 1 : m.start() + 1 + _TAIL]
+        if ends_in_abbreviation(text[max(0, m.start() - _TAIL) : m.start()], abbrevs, after):
             continue
         out.append(m)
     return out

@@ -104,14 +104,41 @@ def target_form(packs: Any, lang: str, cls: str) -> str:
 _LAST_TOKEN = re.compile(r"(?:\w+\.\s?)*\w+$")
 
 
-def ends_in_abbreviation(text: str, abbrevs: frozenset[str]) -> bool:
-    """Whether ``text`` (which stood before a full stop) ends with an abbreviation or initial."""
+# The parts of an abbreviation written with spaces that follow its first letter's full
+# stop (` g.` of `e. g.`, ` д.` of `т. д.`, `r. o.` of `s. r. o.`).
+_NEXT_PARTS = re.compile(r"(?:\s?[^\W\d_]{1,4}\.){1,3}")
+
+
+def ends_in_abbreviation(text: str, abbrevs: frozenset[str], after: str = "") -> bool:
+    """Whether ``text`` (which stood before a full stop) ends with an abbreviation or initial.
+
+    A single capital is an initial (`J. Smith`); a single small letter only when the
+    language lists it (Russian `в.` for century) or when it begins a listed abbreviation
+    with the parts in ``after``, the text after the full stop (`e. g.`, `т. д.`, `d. h.`):
+    Russian `я.`, `и.` or English `a.` before a lower-case word ends a sentence."""
     m = _LAST_TOKEN.search(text[-40:])
     if not m:
         return False
     token = m.group().lower()
     last = token.rsplit(None, 1)[-1]
-    return token in abbrevs or last in abbrevs or (len(last) == 1 and last.isalpha()) or "." in last
+    # `e. g` is listed as `e.g`: the spaces inside an abbreviation vary
+    if token in abbrevs or token.replace(". ", ".") in abbrevs or last in abbrevs or "." in last:
+        return True
+    if len(last) != 1 or not last.isalpha():
+        return False
+    return not m.group()[-1].islower() or _begins_abbreviation(last, after, abbrevs)
+
+
+def _begins_abbreviation(letter: str, after: str, abbrevs: frozenset[str]) -> bool:
+    """Whether ``letter`` and the parts at the start of ``after`` spell a listed
+    abbreviation, with or without the spaces (`e` + ` g.` = `e. g` or `e.g`)."""
+    parts = _NEXT_PARTS.match(after)
+    if parts is None:
+        return False
+    words = [letter, *(w.strip() for w in parts.group().lower().split(".") if w.strip())]
+    return any(
+        ". ".join(words[:k]) in abbrevs or ".".join(words[:k]) in abbrevs for k in range(2, len(words) + 1)
+    )
 
 
 # A target that ends with a tag in square brackets (`[Authentic Books with discounts]`), a
