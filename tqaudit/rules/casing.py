@@ -217,13 +217,18 @@ def capital_expected(chunk: Chunk, row: int, conv: Conventions, tgt_word: str = 
     if name:
         return f"the source writes '{name}' with a capital"
     src_lang = scripts.base_language(chunk.src_langs[row])
-    reason = _source_reason(chunk.sources[row], src_lang, conv)
+    source = chunk.sources[row]
+    reason = _source_reason(source, src_lang, conv)
+    if (not reason or reason.endswith("segment")) and _ends_sentence(chunk.targets[row]):
+        # a source that does not show a sentence start (no case or final punctuation: a
+        # Chinese clause; a German fragment opening with a noun; a number first) that the
+        # translation writes as a whole sentence: the target's own full stop asks for a
+        # capital, unless the source itself starts in lower case (a continuation)
+        src_open = opening(source)
+        if source.strip() and (src_open is None or not src_open.char.islower()):
+            reason = "the target is a whole sentence"
     if not reason:
         return ""
-    if reason.endswith("segment") and _ends_sentence(chunk.targets[row]):
-        # a source without case or final punctuation (chat, a Chinese clause) that the
-        # translation writes as a whole sentence: the target's own full stop asks for a capital
-        reason = "the target is a whole sentence"
     prev = _neighbour(chunk, row)
     # a sentence without case starts a new one only after a full stop on both sides
     ended = prev is None or (_ends_sentence(chunk.sources[prev]) and _ends_sentence(chunk.targets[prev]))
@@ -273,13 +278,16 @@ class LowercaseStart(Rule):
     the source's capitalised first word (`yvonne` for `Yvonne`, `amazon` for `Amazon-Gründer`)
     is flagged wherever the segment stands: a name keeps its capital. A source in a script
     without case (Chinese, Japanese; also one that opens with a Latin word, `SHEINって…`)
-    asks for a capital when it is a whole sentence, or when the target is one (it ends in
-    `.`, `!` or `?`: `下单才 5 分钟，怎么会已完成` → `you only placed the order …?`), and the
-    previous source and target of the document both end a sentence; otherwise when the
-    segment opens a document of several. The target must not open with a bracket
-    (`(laughter)`). A word that the target language always capitalises (`always_capitalised`
-    in the `casing.conventions` pack: English `i`, `i'm`) is flagged at the start of any
-    target whose source does not itself start in lower case.
+    asks for a capital when it is a whole sentence, and so does any source that does not
+    start in lower case when the target is a whole sentence (it ends in `.`, `!` or `?`:
+    `下单才 5 分钟，怎么会已完成` → `you only placed the order …?`, a German fragment opening
+    with a noun, `Gutschein klingt super` → `store credit sounds great.`, a number first),
+    when the previous source and target of the document both end a sentence; a caseless
+    source that is neither asks for one when the segment opens a document of several. The
+    target must not open with a bracket (`(laughter)`). A word that the target language
+    always capitalises (`always_capitalised` in the `casing.conventions` pack: English `i`,
+    `i'm`) is flagged at the start of any target whose source does not itself start in
+    lower case.
 
     ## Why is this bad?
     A lost sentence capital is a casing slip of MT post-processing (truecasing, joining
@@ -299,13 +307,14 @@ class LowercaseStart(Rule):
     brand name (`iPhone`, `eBay`), a source that starts with a digit, a symbol (`#`, `@`)
     or an acronym (`DVD`), a German source that is not a whole sentence (German capitalises
     nouns, unless its first word is one that is never a noun: `sentence_openers` in the
-    `casing.conventions` pack), Afrikaans `'n` and Dutch `'s`/`'t`, and list items written
-    in lower case throughout. The previous segment is only seen inside one chunk: at a
-    chunk boundary a continuation can be flagged. Targets of Chinese and Japanese sources
-    are checked only where a full stop or the neighbouring segments show a sentence, so
-    headings, adverts and chat without punctuation are left alone (on WMT22, 0.88 of
-    lowered first letters of zh-en targets are found and 0.70 of ja-en, whose e-commerce
-    segments are mostly such headings, against 0.9-1.0 for cased sources).
+    `casing.conventions` pack), each unless the target is a whole sentence; Afrikaans `'n`
+    and Dutch `'s`/`'t`, and list items written in lower case throughout. The previous
+    segment is only seen inside one chunk: at a chunk boundary a continuation can be
+    flagged. Targets of Chinese and Japanese sources are checked only where a full stop
+    or the neighbouring segments show a sentence, so headings, adverts and chat without
+    punctuation are left alone (on WMT22, 0.89 of lowered first letters of zh-en targets
+    are found and 0.71 of ja-en, whose e-commerce segments are mostly such headings,
+    against 0.91-1.0 for cased sources).
 
     ## Fix safety
     Unsafe: the suggestion is the first letter in capitals (`İ` for Turkish `i`), right
