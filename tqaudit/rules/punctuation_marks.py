@@ -200,16 +200,18 @@ class InsertedSentenceBreak(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         for (src_abbrevs, tgt_abbrevs, closed), rows in self.by_language(chunk, self._abbrevs):
             texts = [chunk.targets[r] for r in rows]
-            yield from remap(self._hits(chunk, rows, texts, src_abbrevs | tgt_abbrevs, closed), rows)
+            yield from remap(self._hits(chunk, rows, texts, (src_abbrevs, tgt_abbrevs), closed), rows)
 
     def _hits(
         self,
         chunk: Chunk,
         rows: Sequence[int],
         texts: Sequence[str],
-        abbrevs: frozenset[str],
+        abbrevs: tuple[frozenset[str], frozenset[str]],
         closed: frozenset[str],
     ) -> Iterator[Hit]:
+        src_abbrevs, tgt_abbrevs = abbrevs
+        own = src_abbrevs - tgt_abbrevs
         found: dict[int, list[re.Match[str]]] = {}
         for i, m in finditer(texts, _BREAK):
             found.setdefault(i, []).append(m)
@@ -218,8 +220,12 @@ class InsertedSentenceBreak(Rule):
             if not source.strip():
                 continue
             text = texts[i]
-            breaks = _lower_after_break(text, abbrevs, closed=closed)
-            in_source = _lower_after_break(source, abbrevs, _BREAK_UNSPACED)
+            # an abbreviation of the source language counts in the target only when the
+            # source writes it (copied): English `est.` is not French `est.` (`is.`)
+            lowered = source.lower()
+            copied = frozenset(a for a in own if a + "." in lowered)
+            breaks = _lower_after_break(text, tgt_abbrevs | copied, closed=closed)
+            in_source = _lower_after_break(source, src_abbrevs | tgt_abbrevs, _BREAK_UNSPACED)
             if not breaks or len(breaks) <= len(in_source):
                 continue
             for m in breaks:
