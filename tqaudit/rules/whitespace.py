@@ -436,7 +436,8 @@ class ForeignSpace(Rule):
     """Foreign space character between words (U+3000 between English words).
 
     ## What it does
-    Flags a space character other than U+0020 between two words of the target: the
+    Flags a space character other than U+0020 between two words of the target (also
+    after a word's comma, full stop or closing quote: `Hello,\u3000how`): the
     ideographic space U+3000, the typesetting spaces U+2000-U+200A and U+205F, and the
     no-break spaces U+00A0/U+202F between two letters. The `whitespace.spaces` pack lists
     them with the target languages that use them (U+3000 in Chinese and Japanese, a
@@ -480,7 +481,10 @@ class ForeignSpace(Rule):
             for lang in entry.get("languages", ()):
                 self._allowed.setdefault(lang, set()).update(entry["pattern"])
         body = re.escape(chars) if chars else "(?!)"
-        self._pattern = re.compile(f"(?<=[^\\W_])[ {body}]*[{body}][ {body}]*(?=[^\\W_])")
+        # after a word, or after a word's comma, full stop or closing quote (`Hello,\u3000how`)
+        self._pattern = re.compile(
+            f"(?:(?<=[^\\W_])|(?<=[^\\W_][,.;:!?)\\]\"'”’»]))[ {body}]*[{body}][ {body}]*(?=[^\\W_])"
+        )
         # every match has one of the characters: the rows to read, found in C (and, when
         # none of them is ASCII, only in the texts that are not ASCII: str.isascii takes no time)
         self._where = re.compile(f"[{body}]")
