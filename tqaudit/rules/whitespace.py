@@ -124,7 +124,9 @@ class SpaceInsideQuotes(Rule):
 
     ## What it does
     Flags a space right after an opening curly quotation mark (`“`, `„`, `«` in languages
-    that do not space guillemets) or right before a closing one (`”`).
+    that do not space guillemets) or right before a closing one (`”`), and the spaces
+    inside a pair of straight quotation marks spaced on both sides (`He said: " We will
+    keep working. "`).
 
     ## Why is this bad?
     The tokenizer separated the mark from the word and detokenisation did not join them;
@@ -164,6 +166,14 @@ class SpaceInsideQuotes(Rule):
 
     # every match has one of these marks: the rows to read, found by substring tests
     _marks = ("“", "„", "«", "”", "»")
+    # Straight quotation marks open and close alike: a pair is spaced inside when the first
+    # opens (at the start or after a space, bracket or colon) with a space before a word and
+    # the next one closes with a space after a word or mark (`He said: " We will. "`, a
+    # tokenised quotation that was never joined back).
+    _straight = re.compile(
+        r'(?:^|(?<=[\s(\[:]))"(?P<open>[ \t]+)(?=\w)'
+        r'[^"\n]*?(?<=[\w.,!?;:])(?P<close>[ \t]+)"(?=[\s.,;:!?)\]]|$)'
+    )
 
     def _spaced(self, src: str, tgt: str) -> bool:
         """Whether the target language spaces the inside of « » (its ``punctuation.<lang>`` pack)."""
@@ -171,6 +181,8 @@ class SpaceInsideQuotes(Rule):
             p.header.get("spaced_guillemets") for p in self.packs.for_languages("punctuation", src, tgt)
         )
 
+    # every text with a spaced straight pair has a straight mark after a space or tab
+    _straight_where = re.compile(r'"[ \t]')
     # the source spaces the inside of its own quotation marks
     _source_spaced = re.compile(r"[“„«\"「『][ \t\u3000]+\S|\S[ \t\u3000]+[”»\"」』]")
     # a full-width sentence mark before a closing quote (`1%。”`): it is as wide as a mark
@@ -195,6 +207,17 @@ class SpaceInsideQuotes(Rule):
                     continue
                 if not self._explained(hit, targets[hit.row], sources[hit.row]):
                     yield hit
+        yield from self._straight_pairs(chunk)
+
+    def _straight_pairs(self, chunk: Chunk) -> Iterator[Hit]:
+        """The spaces inside a pair of straight quotation marks (`" We will. "`), unless
+        the source spaces its own quotation marks."""
+        for row, m in finditer(chunk.targets, self._straight, self._straight_where):
+            if self._source_spaced.search(chunk.sources[row]):
+                continue
+            message = "Space inside quotation mark '\"'"
+            yield Hit(row, m.start(), m.end("open"), message, '"')
+            yield Hit(row, m.start("close"), m.end(), message, '"')
 
     def _explained(self, hit: Hit, target: str, source: str) -> bool:
         """Whether the source has the same spacing, or a wide full stop before its quote."""
