@@ -160,6 +160,52 @@ def _spelling(text: str) -> str:
     return "|".join(key(v) for v in _values(text))
 
 
+@dataclass(frozen=True)
+class _Figure:
+    """What a digit string writes by itself, whatever stands around it (`1,500`, `2022`,
+    `3 410`): the part of a mention that ``_digits`` reads once per distinct string."""
+
+    values: tuple[Decimal, ...]
+    keys: frozenset[str]  # the keys of the values when no scale word follows
+    year: bool  # four plain digits
+    whole: int | None  # the first value when it is a whole number of 0-2100 (a year, an hour)
+    parts: frozenset[str]  # `April 3 410 bodies`: the groups, which may be two numbers
+    runs: frozenset[str]
+    padded: bool  # a leading zero, as codes write (`007`, `0815`)
+
+
+@text_cache(8192)
+def _figure(digits: str) -> _Figure | None:
+    """The ``_Figure`` of a digit string (None when it has no value), read once per distinct
+    string: texts and systems repeat their years, prices and counts."""
+    values = _values(digits)
+    if not values:
+        return None
+    groups = ascii_digits(digits).split(" ")
+    parts = (
+        frozenset(p.lstrip("0") or "0" for p in groups)
+        if len(groups) > 1 and "000" not in groups
+        else frozenset()
+    )
+    return _Figure(
+        values,
+        frozenset(key(value * _ONE) for value in values),
+        len(digits) == 4 and digits.isdigit(),
+        _whole(values[0]),
+        parts,
+        frozenset(r.lstrip("0") or "0" for r in _RUN.findall(ascii_digits(digits))),
+        digits.startswith("0") and digits.isdigit(),
+    )
+
+
+def _whole(value: Decimal) -> int | None:
+    """``value`` as an int when it is a whole number of 0-2100 (what may be a year or an hour)."""
+    # out of range first: int() of a number of 100,000 digits takes a second
+    if value != value.to_integral_value() or not 0 <= value <= 2100:
+        return None
+    return int(value)
+
+
 def _decimals(text: str) -> list[Decimal]:
     try:
         return [Decimal(text)]
@@ -622,7 +668,7 @@ class Lexicon:
             elif group("mixed"):
                 mention = _mixed(m, plain)
             elif group("num"):
-                mention = self._digits(m, text, plain)
+                mention = self._digits(m, text)
             else:
                 mention = self._han(m, text)
             if mention is not None:
@@ -639,15 +685,17 @@ class Lexicon:
             found.append(Mention(m.start(), m.end(), m.group(), {str(roman_value(m.group()))}, checked=False))
         return found
 
-    def _digits(self, m: re.Match[str], text: str, plain: str) -> Mention | None:
-        start, end = m.span("digits")
-        values = _values(m.group("digits"))
-        if not values:
+    def _digits(self, m: re.Match[str], text: str) -> Mention | None:
+        digits = m.group("digits")
+        figure = _figure(digits)
+        if figure is None:
             return None
+        values = figure.values
+        start, end = m.span("digits")
         before, after = text[max(0, start - 3) : start], text[end : end + 12]
-        if _MINUTES_BEFORE.search(before) and _TWO_DIGITS.match(m.group("digits")):
+        if _MINUTES_BEFORE.search(before) and _TWO_DIGITS.match(digits):
             checked = int(values[0]) != 0  # `:00` of a clock time is not a number anyone writes
-            return Mention(start, end, m.group("digits"), {key(values[0])}, checked=checked)
+            return Mention(start, end, digits, {key(values[0])}, checked=checked)
         groups = self.optional_groups(m)
         mention_start = m.start()
         said = self.minus_before.search(text, max(0, start - 12), start) if self.minus_before else None
@@ -663,9 +711,8 @@ class Lexicon:
             mention_start = start - 1  # the sign is part of what the text writes
         scale = (groups.get("scale") or "").strip().lstrip("多余").lower()
         multiplier = self._multiplier(scale)
-        keys = {key(value * multiplier) for value in values}
-        year = len(m.group("digits")) == 4 and m.group("digits").isdigit()
-        aliases = _aliases(values[0], after, self.clock, year) if not scale else set()
+        keys = {key(value * multiplier) for value in values} if scale else set(figure.keys)
+        aliases = _aliases(figure.whole, after, self.clock, figure.year) if not scale else set()
         if negative:
             signed = {"-" + k for k in keys}
             # an ASCII hyphen is as often a dash or a bullet (`(-2 mm)`) as a minus sign, but
@@ -678,19 +725,16 @@ class Lexicon:
         )
         if before_scale is not None and not scale:
             aliases |= {key(v * self._multiplier(before_scale.group().strip().lower())) for v in values}
-        groups_of = ascii_digits(m.group("digits")).split(" ")
-        if len(groups_of) > 1 and "000" not in groups_of:  # `April 3 410 bodies`: two numbers
-            aliases |= {p.lstrip("0") or "0" for p in groups_of}
+        aliases |= figure.parts
         accepts = {key(v) for v in values} if scale and multiplier != _ONE else set()
-        runs = frozenset(r.lstrip("0") or "0" for r in _RUN.findall(plain[start:end]))
         symbol = _SYMBOL_FORMS.get((groups.get("sym") or "").strip(), "")
         # digits right after a letter are part of a name or code (`COVID-19`, `F1`, `WW2`):
         # the names rule compares those; here they only account for a number of the other text
         lead = text[max(0, start - 2) : start].replace("-", "")[-1:]
         named = lead.isalpha() and scripts.script_of(lead) not in scripts.CJK
         implicit = bool(_ORDINAL_AFTER.match(text, m.end()))
-        implicit |= m.group("digits").startswith("0") and m.group("digits").isdigit()  # codes: `007`, `0815`
-        if values[0] in (180, 360) and (symbol == "°" or self._degrees(after)):
+        implicit |= figure.padded  # codes: `007`, `0815`
+        if figure.whole in (180, 360) and (symbol == "°" or self._degrees(after)):
             implicit = True  # `повернулися на 180 градусів` = `turned around`
         return Mention(
             mention_start,
@@ -700,7 +744,7 @@ class Lexicon:
             accepts,
             not named,
             aliases=aliases,
-            runs=runs,
+            runs=figure.runs,
             symbol=symbol,
             implicit=implicit,
         )
@@ -836,7 +880,7 @@ class Lexicon:
             keys |= {
                 key(v) for i in range(1, len(text)) if (v := han_value(text[:i], _HAN_DIGITS, _HAN_UNITS))
             }
-        aliases = _aliases(value, "", None, year=year)
+        aliases = _aliases(_whole(value), "", None, year=year)
         return Mention(m.start(), m.end(), m.group(), keys, checked=checked, aliases=aliases, word=True)
 
 
@@ -1011,14 +1055,13 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(body, re.IGNORECASE)
 
 
-def _aliases(value: Decimal, after: str, clock: re.Pattern[str] | None, year: bool) -> set[str]:
-    """Other values a translator may write for ``value``: a year's last two digits
-    (`the 1990s` for `90-х`, `born after 1995` for `95后`) and the hour on the other clock."""
+def _aliases(number: int | None, after: str, clock: re.Pattern[str] | None, year: bool) -> set[str]:
+    """Other values a translator may write for a number (``number``: its ``_whole`` value, None
+    when it has none): a year's last two digits (`the 1990s` for `90-х`, `born after 1995` for
+    `95后`) and the hour on the other clock."""
     out: set[str] = set()
-    # out of range first: int() of a number of 100,000 digits takes a second
-    if value != value.to_integral_value() or not 0 <= value <= 2100:
+    if number is None:
         return out
-    number = int(value)
     if year and 1000 <= number <= 2100:  # `90-х`, `95后`; `20世纪80年代` and `19. Jahrhundert` for 1800s
         out |= {str(number % 100), str(number // 100 + 1)}
     if 0 <= number <= 24 and (
