@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -59,10 +60,10 @@ _ANY_DIGIT = re.compile(r"\d")
 # The letters of a number word that ``Lexicon.strong_probe`` looks for at the start of a word.
 _STRONG_OPENING = 5
 # A word as number words are looked up: letters, with an apostrophe inside (`п'ять`, `сім'я`).
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+")
 # The same words in an ASCII text, whose letters are A-Z and a-z: the engine tests a range
 # far faster than the Unicode class (each character looked up three times).
-_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+_ASCII_WORD = re.compile(r"[A-Za-z]++(?:'[A-Za-z]++)*+")
 
 
 def _words(text: str) -> re.Pattern[str]:
@@ -439,6 +440,7 @@ class Lexicon:
         self.empty_joiner = self.joiner.fullmatch("") is not None
         # a text repeats its words (and a corpus its texts): each is parsed once
         self.compound_reading = text_cache(8192)(self._compound_reading)
+        self.phrase_reading = text_cache(8192)(self._phrase_reading)
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
         # their keys, spelt once (a text names a month or says `both` often)
@@ -783,11 +785,11 @@ class Lexicon:
         if not same:
             tokens = list(tokenizer.finditer(text))
         lows = found_words if same else [m.group().lower() for m in tokens]
-        places = range(len(lows))
-        todo = set(compress(places, map(wanted.__contains__, lows)))
-        todo.update(i + 1 for i in compress(places, map(atoms.__contains__, lows)) if i + 1 < len(lows))
+        # in order: the wanted words and each word after a number word
+        after = [False, *map(atoms.__contains__, lows)]
+        todo = compress(range(len(lows)), map(operator.or_, map(wanted.__contains__, lows), after))
         run: list[tuple[int, int, str]] = []
-        for i in sorted(todo):
+        for i in todo:
             (start, end), word = tokens[i].span(), lows[i]
             if word in atoms:
                 if run and not self.joiner.fullmatch(text, run[-1][1], start):
@@ -837,9 +839,14 @@ class Lexicon:
         return value, head == word and word not in self.weak_forms and value not in self.weak_values
 
     def _phrase(self, text: str, run: list[tuple[int, int, str]]) -> Mention:
-        tokens = [t for _, _, t in run]
         start, end = run[0][0], run[-1][1]
         phrase = text[start:end]
+        keys, checked = self.phrase_reading(phrase, tuple(t for _, _, t in run))
+        return Mention(start, end, phrase, set(keys), checked=checked, word=True)
+
+    def _phrase_reading(self, phrase: str, tokens: tuple[str, ...]) -> tuple[frozenset[str], bool]:
+        """The keys of a run of number words (``phrase``, its words in lower case ``tokens``)
+        and whether it is checked."""
         parts = [self.atoms[t] for t in tokens]
         value, well_formed = _combine(parts)
         weak = phrase.lower() in self.weak_forms or (
@@ -851,7 +858,7 @@ class Lexicon:
             keys |= {key(v) for v in self.words[tokens[0]]}
         if not well_formed:  # `dva jedenáctileté` (two 11-year-olds), `ein zweites`: each word
             keys |= {key(v) for v, _ in parts}
-        return Mention(start, end, phrase, keys, checked=not weak, word=True)
+        return frozenset(keys), not weak
 
     def _value(self, token: str) -> tuple[Decimal, bool]:
         token = token.lower()
