@@ -1179,7 +1179,10 @@ class Pair:
         # no digit: a checked number word or two Han numerals (a quick regex, then the exact look)
         plain = list(compress(rows, (not d for d in digits)))
         source_words = self.source.saying_number(sources[i] for i in plain)
-        target_words = self.target.saying_number(targets[i] for i in plain)
+        # a source language without number words writes a checked number in Han numerals
+        # only, which ``saying_number`` finds: its targets would decide no row (``_source_checks``)
+        asked = plain if self.source.atoms else []
+        target_words = self.target.saying_number(targets[i] for i in asked)
         wordy = [
             i
             for i in plain
@@ -1188,11 +1191,11 @@ class Pair:
         for i in compress(rows, digits):
             source, target = sources[i], targets[i]
             # each distinct text looked at once in the run (systems share sources and
-            # often agree): ``_digit_strings`` and ``says_words`` are cached; the digit
-            # strings first, the cheaper of the two looks
+            # often agree): ``_digit_strings`` and ``says_words`` are cached; the source's
+            # words first, which every system's row of it asks, then the digit strings
             if (
-                _digit_strings(source) != _digit_strings(target)
-                or self.source.says_words(source)
+                self.source.says_words(source)
+                or _digit_strings(source) != _digit_strings(target)
                 or self.target.says_words(target)
             ):
                 wordy.append(i)
