@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -59,10 +60,10 @@ _ANY_DIGIT = re.compile(r"\d")
 # The letters of a number word that ``Lexicon.strong_probe`` looks for at the start of a word.
 _STRONG_OPENING = 5
 # A word as number words are looked up: letters, with an apostrophe inside (`п'ять`, `сім'я`).
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+")
 # The same words in an ASCII text, whose letters are A-Z and a-z: the engine tests a range
 # far faster than the Unicode class (each character looked up three times).
-_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*")
+_ASCII_WORD = re.compile(r"[A-Za-z]++(?:'[A-Za-z]++)*+")
 
 
 def _words(text: str) -> re.Pattern[str]:
@@ -158,6 +159,52 @@ def _values(text: str) -> tuple[Decimal, ...]:
 def _spelling(text: str) -> str:
     """The values of a grouped digit string as the fast path compares them (`1,686` = `1.686`)."""
     return "|".join(key(v) for v in _values(text))
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """What a digit string writes by itself, whatever stands around it (`1,500`, `2022`,
+    `3 410`): the part of a mention that ``_digits`` reads once per distinct string."""
+
+    values: tuple[Decimal, ...]
+    keys: frozenset[str]  # the keys of the values when no scale word follows
+    year: bool  # four plain digits
+    whole: int | None  # the first value when it is a whole number of 0-2100 (a year, an hour)
+    parts: frozenset[str]  # `April 3 410 bodies`: the groups, which may be two numbers
+    runs: frozenset[str]
+    padded: bool  # a leading zero, as codes write (`007`, `0815`)
+
+
+@text_cache(8192)
+def _figure(digits: str) -> _Figure | None:
+    """The ``_Figure`` of a digit string (None when it has no value), read once per distinct
+    string: texts and systems repeat their years, prices and counts."""
+    values = _values(digits)
+    if not values:
+        return None
+    groups = ascii_digits(digits).split(" ")
+    parts = (
+        frozenset(p.lstrip("0") or "0" for p in groups)
+        if len(groups) > 1 and "000" not in groups
+        else frozenset()
+    )
+    return _Figure(
+        values,
+        frozenset(key(value * _ONE) for value in values),
+        len(digits) == 4 and digits.isdigit(),
+        _whole(values[0]),
+        parts,
+        frozenset(r.lstrip("0") or "0" for r in _RUN.findall(ascii_digits(digits))),
+        digits.startswith("0") and digits.isdigit(),
+    )
+
+
+def _whole(value: Decimal) -> int | None:
+    """``value`` as an int when it is a whole number of 0-2100 (what may be a year or an hour)."""
+    # out of range first: int() of a number of 100,000 digits takes a second
+    if value != value.to_integral_value() or not 0 <= value <= 2100:
+        return None
+    return int(value)
 
 
 def _decimals(text: str) -> list[Decimal]:
@@ -393,6 +440,7 @@ class Lexicon:
         self.empty_joiner = self.joiner.fullmatch("") is not None
         # a text repeats its words (and a corpus its texts): each is parsed once
         self.compound_reading = text_cache(8192)(self._compound_reading)
+        self.phrase_reading = text_cache(8192)(self._phrase_reading)
         single = {w.rstrip("."): v for w, v in self.vague.items() if " " not in w}
         self.vague_words = {w: v for w, v in single.items() if scripts.script_of(w[0]) not in scripts.CJK}
         # their keys, spelt once (a text names a month or says `both` often)
@@ -622,7 +670,7 @@ class Lexicon:
             elif group("mixed"):
                 mention = _mixed(m, plain)
             elif group("num"):
-                mention = self._digits(m, text, plain)
+                mention = self._digits(m, text)
             else:
                 mention = self._han(m, text)
             if mention is not None:
@@ -639,15 +687,17 @@ class Lexicon:
             found.append(Mention(m.start(), m.end(), m.group(), {str(roman_value(m.group()))}, checked=False))
         return found
 
-    def _digits(self, m: re.Match[str], text: str, plain: str) -> Mention | None:
-        start, end = m.span("digits")
-        values = _values(m.group("digits"))
-        if not values:
+    def _digits(self, m: re.Match[str], text: str) -> Mention | None:
+        digits = m.group("digits")
+        figure = _figure(digits)
+        if figure is None:
             return None
+        values = figure.values
+        start, end = m.span("digits")
         before, after = text[max(0, start - 3) : start], text[end : end + 12]
-        if _MINUTES_BEFORE.search(before) and _TWO_DIGITS.match(m.group("digits")):
+        if _MINUTES_BEFORE.search(before) and _TWO_DIGITS.match(digits):
             checked = int(values[0]) != 0  # `:00` of a clock time is not a number anyone writes
-            return Mention(start, end, m.group("digits"), {key(values[0])}, checked=checked)
+            return Mention(start, end, digits, {key(values[0])}, checked=checked)
         groups = self.optional_groups(m)
         mention_start = m.start()
         said = self.minus_before.search(text, max(0, start - 12), start) if self.minus_before else None
@@ -663,9 +713,8 @@ class Lexicon:
             mention_start = start - 1  # the sign is part of what the text writes
         scale = (groups.get("scale") or "").strip().lstrip("多余").lower()
         multiplier = self._multiplier(scale)
-        keys = {key(value * multiplier) for value in values}
-        year = len(m.group("digits")) == 4 and m.group("digits").isdigit()
-        aliases = _aliases(values[0], after, self.clock, year) if not scale else set()
+        keys = {key(value * multiplier) for value in values} if scale else set(figure.keys)
+        aliases = _aliases(figure.whole, after, self.clock, figure.year) if not scale else set()
         if negative:
             signed = {"-" + k for k in keys}
             # an ASCII hyphen is as often a dash or a bullet (`(-2 mm)`) as a minus sign, but
@@ -678,19 +727,16 @@ class Lexicon:
         )
         if before_scale is not None and not scale:
             aliases |= {key(v * self._multiplier(before_scale.group().strip().lower())) for v in values}
-        groups_of = ascii_digits(m.group("digits")).split(" ")
-        if len(groups_of) > 1 and "000" not in groups_of:  # `April 3 410 bodies`: two numbers
-            aliases |= {p.lstrip("0") or "0" for p in groups_of}
+        aliases |= figure.parts
         accepts = {key(v) for v in values} if scale and multiplier != _ONE else set()
-        runs = frozenset(r.lstrip("0") or "0" for r in _RUN.findall(plain[start:end]))
         symbol = _SYMBOL_FORMS.get((groups.get("sym") or "").strip(), "")
         # digits right after a letter are part of a name or code (`COVID-19`, `F1`, `WW2`):
         # the names rule compares those; here they only account for a number of the other text
         lead = text[max(0, start - 2) : start].replace("-", "")[-1:]
         named = lead.isalpha() and scripts.script_of(lead) not in scripts.CJK
         implicit = bool(_ORDINAL_AFTER.match(text, m.end()))
-        implicit |= m.group("digits").startswith("0") and m.group("digits").isdigit()  # codes: `007`, `0815`
-        if values[0] in (180, 360) and (symbol == "°" or self._degrees(after)):
+        implicit |= figure.padded  # codes: `007`, `0815`
+        if figure.whole in (180, 360) and (symbol == "°" or self._degrees(after)):
             implicit = True  # `повернулися на 180 градусів` = `turned around`
         return Mention(
             mention_start,
@@ -700,7 +746,7 @@ class Lexicon:
             accepts,
             not named,
             aliases=aliases,
-            runs=runs,
+            runs=figure.runs,
             symbol=symbol,
             implicit=implicit,
         )
@@ -739,11 +785,11 @@ class Lexicon:
         if not same:
             tokens = list(tokenizer.finditer(text))
         lows = found_words if same else [m.group().lower() for m in tokens]
-        places = range(len(lows))
-        todo = set(compress(places, map(wanted.__contains__, lows)))
-        todo.update(i + 1 for i in compress(places, map(atoms.__contains__, lows)) if i + 1 < len(lows))
+        # in order: the wanted words and each word after a number word
+        after = [False, *map(atoms.__contains__, lows)]
+        todo = compress(range(len(lows)), map(operator.or_, map(wanted.__contains__, lows), after))
         run: list[tuple[int, int, str]] = []
-        for i in sorted(todo):
+        for i in todo:
             (start, end), word = tokens[i].span(), lows[i]
             if word in atoms:
                 if run and not self.joiner.fullmatch(text, run[-1][1], start):
@@ -793,9 +839,14 @@ class Lexicon:
         return value, head == word and word not in self.weak_forms and value not in self.weak_values
 
     def _phrase(self, text: str, run: list[tuple[int, int, str]]) -> Mention:
-        tokens = [t for _, _, t in run]
         start, end = run[0][0], run[-1][1]
         phrase = text[start:end]
+        keys, checked = self.phrase_reading(phrase, tuple(t for _, _, t in run))
+        return Mention(start, end, phrase, set(keys), checked=checked, word=True)
+
+    def _phrase_reading(self, phrase: str, tokens: tuple[str, ...]) -> tuple[frozenset[str], bool]:
+        """The keys of a run of number words (``phrase``, its words in lower case ``tokens``)
+        and whether it is checked."""
         parts = [self.atoms[t] for t in tokens]
         value, well_formed = _combine(parts)
         weak = phrase.lower() in self.weak_forms or (
@@ -807,7 +858,7 @@ class Lexicon:
             keys |= {key(v) for v in self.words[tokens[0]]}
         if not well_formed:  # `dva jedenáctileté` (two 11-year-olds), `ein zweites`: each word
             keys |= {key(v) for v, _ in parts}
-        return Mention(start, end, phrase, keys, checked=not weak, word=True)
+        return frozenset(keys), not weak
 
     def _value(self, token: str) -> tuple[Decimal, bool]:
         token = token.lower()
@@ -836,7 +887,7 @@ class Lexicon:
             keys |= {
                 key(v) for i in range(1, len(text)) if (v := han_value(text[:i], _HAN_DIGITS, _HAN_UNITS))
             }
-        aliases = _aliases(value, "", None, year=year)
+        aliases = _aliases(_whole(value), "", None, year=year)
         return Mention(m.start(), m.end(), m.group(), keys, checked=checked, aliases=aliases, word=True)
 
 
@@ -1011,14 +1062,13 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(body, re.IGNORECASE)
 
 
-def _aliases(value: Decimal, after: str, clock: re.Pattern[str] | None, year: bool) -> set[str]:
-    """Other values a translator may write for ``value``: a year's last two digits
-    (`the 1990s` for `90-х`, `born after 1995` for `95后`) and the hour on the other clock."""
+def _aliases(number: int | None, after: str, clock: re.Pattern[str] | None, year: bool) -> set[str]:
+    """Other values a translator may write for a number (``number``: its ``_whole`` value, None
+    when it has none): a year's last two digits (`the 1990s` for `90-х`, `born after 1995` for
+    `95后`) and the hour on the other clock."""
     out: set[str] = set()
-    # out of range first: int() of a number of 100,000 digits takes a second
-    if value != value.to_integral_value() or not 0 <= value <= 2100:
+    if number is None:
         return out
-    number = int(value)
     if year and 1000 <= number <= 2100:  # `90-х`, `95后`; `20世纪80年代` and `19. Jahrhundert` for 1800s
         out |= {str(number % 100), str(number // 100 + 1)}
     if 0 <= number <= 24 and (
@@ -1129,7 +1179,10 @@ class Pair:
         # no digit: a checked number word or two Han numerals (a quick regex, then the exact look)
         plain = list(compress(rows, (not d for d in digits)))
         source_words = self.source.saying_number(sources[i] for i in plain)
-        target_words = self.target.saying_number(targets[i] for i in plain)
+        # a source language without number words writes a checked number in Han numerals
+        # only, which ``saying_number`` finds: its targets would decide no row (``_source_checks``)
+        asked = plain if self.source.atoms else []
+        target_words = self.target.saying_number(targets[i] for i in asked)
         wordy = [
             i
             for i in plain
@@ -1138,11 +1191,11 @@ class Pair:
         for i in compress(rows, digits):
             source, target = sources[i], targets[i]
             # each distinct text looked at once in the run (systems share sources and
-            # often agree): ``_digit_strings`` and ``says_words`` are cached; the digit
-            # strings first, the cheaper of the two looks
+            # often agree): ``_digit_strings`` and ``says_words`` are cached; the source's
+            # words first, which every system's row of it asks, then the digit strings
             if (
-                _digit_strings(source) != _digit_strings(target)
-                or self.source.says_words(source)
+                self.source.says_words(source)
+                or _digit_strings(source) != _digit_strings(target)
                 or self.target.says_words(target)
             ):
                 wordy.append(i)
