@@ -366,3 +366,32 @@ def test_a_day_or_rank_in_traditional_chinese_is_no_figure_dropped_alone(source:
     rule = NumberMismatch()
     pair = rule._pair("zh", "en")
     assert [h.message for h in rule._compare(pair, source, "The meeting was held, with 300 people.")] == []
+
+
+def _messages(src: str, tgt: str, source: str, target: str) -> list[str]:
+    rule = NumberMismatch()
+    return [hit.message for hit in rule._compare(rule._pair(src, tgt), source, target)]
+
+
+def test_an_alias_pairs_only_numbers_left_over_by_exact_matches() -> None:
+    # the 17s are each other's: 17 (the 17th century of a year) explains neither 1612 nor 1615
+    source, target = "1612年（慶長17年）に江戸に移転。", "It moved to Edo in 1615 (Keicho 17)."
+    assert _messages("ja", "en", source, target) == ["Number '1615' differs from the source's '1612'"]
+    # the 1990s are each other's: `90` is not the `1990` of the target
+    assert _messages("de", "en", "1990 kamen 90 Gäste.", "In 1990, 80 guests came.") == [
+        "Number '80' differs from the source's '90'"
+    ]
+    # a free year still stands for its two digits and a decade (`20-х` = `1920s`)
+    assert _messages("ru", "en", "В 20-х годах 1920 года не было.", "In the 1920s there was no 1920.") == []
+    # a word that only accounts for a number (`eine` of `eine Lieferung`) matches no figure:
+    # the hour `1pm` stays free for `13 Uhr`
+    source, target = "We offer a Special Delivery 1pm service.", "Wir bieten eine Zustellung bis 13 Uhr."
+    assert _messages("en", "de", source, target) == []
+
+
+def test_a_number_written_once_less_with_one_digit_changed() -> None:
+    source = "2021年、よく使われた絵文字ランキング 2021年、最も使用された絵文字トップ10！"
+    target = "Emoji ranking 2041: the top 10 most used emoji of 2021!"
+    assert _messages("ja", "en", source, target) == ["Number '2041' differs from the source's '2021'"]
+    # written as often on both sides: nothing changed
+    assert _messages("ja", "en", "2021年のトップ10", "The top 10 of 2021") == []

@@ -339,15 +339,80 @@ class Side:
             self.vague,
         )
 
-    def accounts_for(self, m: Mention) -> bool:
-        """Whether this text has the number ``m`` of the other text in some spelling."""
+    def accounts_for(self, m: Mention, left: tuple[set[str], set[str]] | None = None) -> bool:
+        """Whether this text has the number ``m`` of the other text in some spelling.
+
+        ``left`` holds the keys and aliases of this text's numbers that the other text does
+        not match exactly (:meth:`unmatched`): an alias pairs only those. In `1612年（慶長17年）`
+        → `1615 (Keicho 17)` the two 17s are each other's; neither is the century of 1612
+        or of 1615 (every set of this text when not given)."""
         if m.keys & self.keys or m.accepts & self.plain or (not m.accepts and m.keys & self.accepts):
             return True
-        if m.aliases & self.keys or m.keys & self.aliases:
+        keys, aliases = (self.keys, self.aliases) if left is None else left
+        if m.aliases & keys or m.keys & aliases or m.aliases & m.runs & self.keys:
             return True
         # dates and times written with other separators or words (`12.03.` = `March 12`)
         # (not a scaled number: `1.5 million` is not `1,5 Milliarden`)
         return not m.accepts and len(m.runs) > 1 and m.runs <= (self.runs | self.keys | self.aliases)
+
+    def unmatched(self, other: Side) -> tuple[set[str], set[str]]:
+        """The keys and aliases of the numbers of this text that ``other`` does not write
+        as often (counted by value; `1990 … 90` against `1990 … 80`: the 1990s are each
+        other's, so `90` is not the 1990 of the other text), which an alias may pair."""
+        mine = _key_counts(self.mentions)
+        theirs = _key_counts(other.mentions)
+        keys: set[str] = set()
+        aliases: set[str] = set()
+        for m in self.mentions:
+            if m.vague or not m.keys:
+                continue
+            # the groups of a spaced number (`April 3 410 bodies`) are a reading of its digits,
+            # not a translator's alias: they stay whatever the other text matches
+            aliases |= m.aliases & m.runs
+            if max(mine.get(k, 0) for k in m.keys) >= max(theirs.get(k, 0) for k in m.keys) + m.checked:
+                keys |= m.keys
+                aliases |= m.aliases
+                if len(m.runs) > 1:  # `2.10`: each part stands for a number (as in ``_side``)
+                    aliases |= {r for r in m.runs if len(r) > 1}
+        return keys, aliases
+
+
+def _fewer(m: Mention, src: Side, tgt: Side) -> Mention | None:
+    """A number of the source that the target writes fewer times than the source does and
+    that the added ``m`` writes with one digit changed (`2021年 … 2021年` → `2041 … 2021`:
+    one 2021 became 2041), or None. Figures in digits only, of one run each: words, dates
+    and ranks account loosely for each other (`2/1` and `1st`, `2.10` and `2`)."""
+    if not _plain_figure(m):
+        return None
+    mine, theirs = _key_counts(src.mentions), _key_counts(tgt.mentions)
+    (digits,) = m.runs
+    for s in src.mentions:
+        if not (s.checked and _plain_figure(s) and _one_digit_apart(next(iter(s.runs)), digits)):
+            continue
+        if max(mine.get(k, 0) for k in s.keys) > max(theirs.get(k, 0) for k in s.keys):
+            return s
+    return None
+
+
+def _plain_figure(m: Mention) -> bool:
+    """A number written as one run of digits, not a word, date or rank."""
+    return bool(m.keys) and len(m.runs) == 1 and not (m.word or m.vague or m.implicit)
+
+
+def _one_digit_apart(a: str, b: str) -> bool:
+    """Two digit strings of the same length (two or more) that differ in one place."""
+    return len(a) == len(b) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _key_counts(mentions: Iterable[Mention]) -> dict[str, int]:
+    """How many of the checked ``mentions`` have each key (`eine` of `eine Lieferung`
+    and other words that only account for a number match nothing here)."""
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.checked and not m.vague:
+            for k in m.keys:
+                counts[k] = counts.get(k, 0) + 1
+    return counts
 
 
 class Lexicon:
@@ -1225,7 +1290,9 @@ class NumberMismatch(Rule):
     A `%` or `°` of the source dropped from its number (`180°` → `180`) is flagged too.
     Numbers are also compared as counts: a number of the source lost while the target
     writes another one more often than the source (`three men and two women` → `трое
-    мужчин и три женщины`) is reported as changed into that one. A code of letters and
+    мужчин и три женщины`) is reported as changed into that one, and so is a figure the
+    target adds with one digit changed from one the source writes more often than the
+    target (`2021年 … 2021年` → `2041 … 2021`). A code of letters and
     digits (`SU100`, `AB-12345`, `CA1234`) whose digits the target changed under the same
     letters (`SU1000`) is reported as a changed code; a code the target drops is left to
     the names rule.
@@ -1241,7 +1308,9 @@ class NumberMismatch(Rule):
     million` ≠ `1,5 Milliarden`). Conversions that are not errors are accepted: a year and its last two
     digits or its century (`20-х` = `1920s`, `die 1990er Jahre` = `the 90s`, `95后` = `born
     after 1995`, `20世纪80年代` = `the 1980s`), an hour on the 12- or 24-hour clock (`15:00` =
-    `3 p.m.`, `18.30 Uhr` = `6:30 PM`), dates and times written with other separators
+    `3 p.m.`, `18.30 Uhr` = `6:30 PM`), each pairing only numbers that the exact matches
+    leave over (`1612年（慶長17年）` → `1615 (Keicho 17)` is a changed year: the 17s are each
+    other's, not the century of either), dates and times written with other separators
     (`12.12.19` = `12/12/19`), and a `%` or `°` written as a word (`50 percent`). Words that
     stand for a number in a free translation (`a`, `one`, `both`, `dozen`, `half`, `half a
     year`, month names, Roman numerals, `rund um die Uhr` for 24/7) account for a number of
@@ -1350,8 +1419,13 @@ class NumberMismatch(Rule):
         src = _side(pair.source, source) if read is None else read.copy() if read.vague else read
         tgt = _side(pair.target, target)
         _settle(src, tgt)
-        lost = [m for m in src.mentions if m.checked and self._counts(m) and not tgt.accounts_for(m)]
-        added = [m for m in tgt.mentions if m.checked and self._counts(m) and not src.accounts_for(m)]
+        src_left, tgt_left = src.unmatched(tgt), tgt.unmatched(src)
+        lost = [
+            m for m in src.mentions if m.checked and self._counts(m) and not tgt.accounts_for(m, tgt_left)
+        ]
+        added = [
+            m for m in tgt.mentions if m.checked and self._counts(m) and not src.accounts_for(m, src_left)
+        ]
         lost, added = _dedupe(lost), _dedupe(added)
         for m in list(added):  # `100 pounds` = `45 kg`, `10斤` = `5kg`
             was = next((s for s in lost if _converted(pair, s, source, m, target)), None)
@@ -1362,6 +1436,8 @@ class NumberMismatch(Rule):
             was = next((s for s in lost if _close(s, m)), None)
             if was is not None:
                 lost.remove(was)
+                yield Hit(0, m.start, m.end, f"Number '{m.text}' differs from the source's '{was.text}'")
+            elif (was := _fewer(m, src, tgt)) is not None:
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' differs from the source's '{was.text}'")
             elif self._alone(m):
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' is not in the source")
