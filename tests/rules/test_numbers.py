@@ -395,3 +395,14 @@ def test_a_number_written_once_less_with_one_digit_changed() -> None:
     assert _messages("ja", "en", source, target) == ["Number '2041' differs from the source's '2021'"]
     # written as often on both sides: nothing changed
     assert _messages("ja", "en", "2021年のトップ10", "The top 10 of 2021") == []
+
+
+def test_a_figure_changed_where_a_word_stands_for_its_value() -> None:
+    # `ein` stands for the `a`: the `1` is the changed `8`
+    source, target = "Man bohrt zuerst ein 8 mm Loch.", "First, a 1 mm hole is drilled."
+    assert _messages("de", "en", source, target) == ["Number '1' differs from the source's '8'"]
+    # `a` stands for `Ein`: the `7` is the changed `1`
+    source, target = "Ein Messlöffel entspricht 1 g.", "A spoon corresponds to 7 g."
+    assert _messages("de", "en", source, target) == ["Number '7' differs from the source's '1'"]
+    # the figure kept: the word accounts for nothing else
+    assert _messages("de", "en", "Man bohrt ein 8 mm Loch.", "A 8 mm hole is drilled.") == []

@@ -394,14 +394,32 @@ def _fewer(m: Mention, src: Side, tgt: Side) -> Mention | None:
     return None
 
 
+def _for_a_word(m: Mention, own: Side, other: Side, paired: Sequence[Mention]) -> Mention | None:
+    """A figure of the ``other`` text, close to the figure ``m`` of the ``own`` text that the
+    other lost or added, that only a word of ``own`` accounts for: `ein 8 mm Loch` → `a 1
+    mm hole` (`ein` stands for the `a`, not for the `1`: `1` is the changed `8`), `1 g` →
+    `7 g` of `a level spoon` (the `a` stands for `ein`, not for the `1`). ``paired`` are
+    the other text's numbers left unaccounted, which the direct pairing has tried."""
+    if not _plain_figure(m):
+        return None
+    (digits,) = m.runs
+    figures = {k for x in own.mentions if x.checked and not (x.word or x.vague) for k in x.keys}
+    for t in other.mentions:
+        if not (t.checked and _plain_figure(t)) or t in paired or t.keys & figures:
+            continue
+        if _one_digit_apart(digits, next(iter(t.runs)), least=1):
+            return t
+    return None
+
+
 def _plain_figure(m: Mention) -> bool:
     """A number written as one run of digits, not a word, date or rank."""
     return bool(m.keys) and len(m.runs) == 1 and not (m.word or m.vague or m.implicit)
 
 
-def _one_digit_apart(a: str, b: str) -> bool:
-    """Two digit strings of the same length (two or more) that differ in one place."""
-    return len(a) == len(b) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+def _one_digit_apart(a: str, b: str, least: int = 2) -> bool:
+    """Two digit strings of the same length (``least`` or more) that differ in one place."""
+    return len(a) == len(b) >= least and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _key_counts(mentions: Iterable[Mention]) -> dict[str, int]:
@@ -1292,7 +1310,9 @@ class NumberMismatch(Rule):
     writes another one more often than the source (`three men and two women` → `трое
     мужчин и три женщины`) is reported as changed into that one, and so is a figure the
     target adds with one digit changed from one the source writes more often than the
-    target (`2021年 … 2021年` → `2041 … 2021`). A code of letters and
+    target (`2021年 … 2021年` → `2041 … 2021`), or that stands where a figure with one
+    digit changed was lost while a number word accounts for it (`ein 8 mm Loch` → `a 1 mm
+    hole`: `ein` is the `a`). A code of letters and
     digits (`SU100`, `AB-12345`, `CA1234`) whose digits the target changed under the same
     letters (`SU1000`) is reported as a changed code; a code the target drops is left to
     the names rule.
@@ -1437,12 +1457,12 @@ class NumberMismatch(Rule):
             if was is not None:
                 lost.remove(was)
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' differs from the source's '{was.text}'")
-            elif (was := _fewer(m, src, tgt)) is not None:
+            elif (was := _fewer(m, src, tgt) or _for_a_word(m, tgt, src, lost)) is not None:
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' differs from the source's '{was.text}'")
             elif self._alone(m):
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' is not in the source")
         for m in list(lost):
-            t = _repeated(m, src, tgt)
+            t = _repeated(m, src, tgt) or _for_a_word(m, src, tgt, added)
             if t is not None:
                 lost.remove(m)
                 yield Hit(0, t.start, t.end, f"Number '{t.text}' differs from the source's '{m.text}'")
