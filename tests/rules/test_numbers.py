@@ -406,3 +406,14 @@ def test_a_figure_changed_where_a_word_stands_for_its_value() -> None:
     assert _messages("de", "en", source, target) == ["Number '7' differs from the source's '1'"]
     # the figure kept: the word accounts for nothing else
     assert _messages("de", "en", "Man bohrt ein 8 mm Loch.", "A 8 mm hole is drilled.") == []
+
+
+def test_a_name_joined_to_a_number_with_its_digits_changed() -> None:
+    assert _messages("cs", "en", "Byl testovaný na covid-19.", "He tested positive for Covid-17.") == [
+        "Code 'Covid-17' differs from the source's 'covid-19'"
+    ]
+    # an inflected name (Czech `covidem`) is the same name
+    assert _messages("cs", "en", "S covidem-19 se nepotýká.", "He is not dealing with Covid-39.") == [
+        "Code 'Covid-39' differs from the source's 'covidem-19'"
+    ]
+    assert _messages("cs", "en", "Měl covid-19.", "He had COVID-19.") == []

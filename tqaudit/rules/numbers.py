@@ -1312,10 +1312,11 @@ class NumberMismatch(Rule):
     target adds with one digit changed from one the source writes more often than the
     target (`2021年 … 2021年` → `2041 … 2021`), or that stands where a figure with one
     digit changed was lost while a number word accounts for it (`ein 8 mm Loch` → `a 1 mm
-    hole`: `ein` is the `a`). A code of letters and
-    digits (`SU100`, `AB-12345`, `CA1234`) whose digits the target changed under the same
-    letters (`SU1000`) is reported as a changed code; a code the target drops is left to
-    the names rule.
+    hole`: `ein` is the `a`). A code of letters and digits (`SU100`, `AB-12345`, `CA1234`)
+    whose digits the target changed under the same letters (`SU1000`), or a name joined to
+    a number by a hyphen whose number changed (`covid-19` → `Covid-17`, compared without
+    case and up to inflection: `covidem-19`), is reported as a changed code; a code the
+    target drops is left to the names rule.
 
     A number is read however it is written: digits in any locale's grouping and
     decimal style (`2,7` = `2.7`; `1 000 000`, `1.000.000`, `1,000,000`, with no-break or
@@ -1600,21 +1601,41 @@ def _repeated(m: Mention, src: Side, tgt: Side) -> Mention | None:
 # two-character lookbehind): the engine then skips at C speed to the capitals instead of
 # testing every position.
 _CODE = re.compile(r"([A-Z](?<![A-Za-z0-9-].)[A-Z]{0,3})(-?)(\d{2,})(?![A-Za-z0-9-])")
+# A name joined to a number by a hyphen (`COVID-19`, `covid-19`, `Су-57`): its letters are
+# compared without case (`covid-19` → `Covid-17` is a changed name).
+_NAMED_NUMBER = re.compile(r"(?<![\w-])([^\W\d_]{2,12})(-)(\d{2,})(?![\w-])")
 
 
 def _codes(source: str, target: str) -> Iterator[Hit]:
-    """A code of the source whose digits the target changed (`SU100` → `SU1000`); a code
-    the target drops is left to the names rule."""
-    ours = {(c.group(1), c.group(3)): c.group() for c in _CODE.finditer(source)}
+    """A code of the source whose digits the target changed (`SU100` → `SU1000`,
+    `covid-19` → `Covid-17`); a code the target drops is left to the names rule."""
+    yield from _changed_codes(_CODE, source, target, operator.eq)
+    if "-" in source:
+        yield from _changed_codes(_NAMED_NUMBER, source, target, _same_name)
+
+
+def _same_name(ours: str, theirs: str) -> bool:
+    """Whether two names before a number are one, without case and up to an inflection
+    of either (`covidem-19` and `Covid-39`)."""
+    a, b = ours.casefold(), theirs.casefold()
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+
+
+def _changed_codes(
+    pattern: re.Pattern[str], source: str, target: str, same: Callable[[str, str], bool]
+) -> Iterator[Hit]:
+    """The codes of ``pattern`` (letters in group 1, digits in group 3) that the target
+    writes with the source's letters (as ``same`` compares them) and other digits."""
+    ours = {(c.group(1), c.group(3)): c.group() for c in pattern.finditer(source)}
     if not ours:
         return
-    theirs = list(_CODE.finditer(target))
-    kept = {(t.group(1), t.group(3)) for t in theirs}
-    for (prefix, _), code in sorted(ours.items()):
-        if (prefix, _) in kept:
-            continue
+    theirs = list(pattern.finditer(target))
+    for (prefix, digits), code in sorted(ours.items()):
+        if any(same(prefix, t.group(1)) and t.group(3) == digits for t in theirs):
+            continue  # kept
         for t in theirs:
-            if t.group(1) == prefix and (prefix, t.group(3)) not in ours:
+            mine = {d for (p, d) in ours if same(p, t.group(1))}
+            if same(prefix, t.group(1)) and t.group(3) not in mine:
                 yield Hit(0, t.start(), t.end(), f"Code '{t.group()}' differs from the source's '{code}'")
                 break
 
