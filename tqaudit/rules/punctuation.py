@@ -56,6 +56,15 @@ class QuoteEvent:
     expected: str = ""
 
 
+def _closing_place(text: str, start: int, end: int) -> bool:
+    """Whether a mark that opens in some style (`“`, which also closes German `„…“`) stands
+    where a quotation closes: glued to the word or mark before it (not a digit: `16“` is
+    inches), with no letter or digit right after it (`«Это исторический день“, — сказал`)."""
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    return bool(before) and not before.isspace() and not before.isdigit() and not after.isalnum()
+
+
 def pair_quotes(texts: Sequence[str], style: QuoteStyle) -> Iterator[QuoteEvent]:
     """Pair the quotation marks of every text with a stack (order, not counts).
 
@@ -67,11 +76,14 @@ def pair_quotes(texts: Sequence[str], style: QuoteStyle) -> Iterator[QuoteEvent]
     for row in rows_containing(texts, style.marks):  # the rows with a mark, by substring tests
         by_row[row] = [(m.start(), m.group()) for m in style.pattern.finditer(texts[row])]
     for row, marks in by_row.items():
+        text = texts[row]
         stack: list[tuple[int, str]] = []
         for pos, mark in marks:
             if stack and mark in style.closers[stack[-1][1]]:
                 stack.pop()
-            elif mark in style.closers:
+            elif mark in style.closers and not (
+                stack and stack[-1][1] != mark and _closing_place(text, pos, pos + len(mark))
+            ):
                 stack.append((pos, mark))
             elif stack:
                 _, opener = stack.pop()
@@ -89,7 +101,9 @@ class MismatchedQuotes(Rule):
 
     ## What it does
     Pairs the quotation marks of each target in order and flags a closing mark that does
-    not belong to the open quotation: `“` closed by `''` or by `»`, `«` closed by `”`.
+    not belong to the open quotation: `“` closed by `''` or by `»`, `«` closed by `”`, or
+    by `“` where it stands as a closing mark (glued to the word before it, no letter after:
+    `«Это исторический день“,`; `“` after a digit is an inch mark).
     Quote pairs come from the `punctuation.quotes` pack (CLDR delimiters per language).
 
     ## Why is this bad?
