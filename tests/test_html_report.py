@@ -376,6 +376,16 @@ def _browser_result() -> AuditResult:
     return tqaudit.audit(pd.concat([table, extra], ignore_index=True), Config(min_chrf=50))
 
 
+def _open(driver: Any, url: str) -> None:
+    """Load ``url`` and wait until the report's script has drawn its table (the page info
+    is written last): on a loaded machine a 5 MB page can be handed over before that."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    WebDriverWait(driver, 120).until(lambda d: d.find_element(By.ID, "page-info").text.strip())
+
+
 def _rows(driver: Any) -> list[list[str]]:
     return driver.execute_script(
         "return Array.from(document.querySelectorAll('#findings tbody tr'),"
@@ -393,7 +403,7 @@ def test_the_report_works_in_chromium(browser: Any, tmp_path: Path) -> None:
 
     result = _browser_result()
     write_reports(result, tmp_path, ["html"])
-    browser.get((tmp_path / "report.html").as_uri())
+    _open(browser, (tmp_path / "report.html").as_uri())
     total = len(result.findings)
 
     rows = _rows(browser)
@@ -468,7 +478,7 @@ def test_the_report_works_in_chromium(browser: Any, tmp_path: Path) -> None:
     assert not browser.find_element(By.ID, "doc").is_displayed()
 
     # a link to a card opens it
-    browser.get((tmp_path / "report.html").as_uri() + "#segment=metro-03")
+    _open(browser, (tmp_path / "report.html").as_uri() + "#segment=metro-03")
     browser.refresh()
     assert browser.find_element(By.ID, "card").get_attribute("data-segment") == "metro-03"
 
@@ -486,7 +496,7 @@ def test_100000_findings_page_in_chromium(browser: Any, big_page: Path) -> None:
     from selenium.webdriver.common.by import By
 
     started = time.perf_counter()
-    browser.get(big_page.as_uri())
+    _open(browser, big_page.as_uri())
     assert len(_rows(browser)) == 100
     assert "rows 1–100 of 100000" in browser.find_element(By.ID, "page-info").text
     browser.find_element(By.ID, "next").click()
@@ -519,7 +529,7 @@ def test_a_clean_run_in_chromium(browser: Any, tmp_path: Path) -> None:
     result = tqaudit.audit(table, Config(min_bleu=10))
     assert result.findings.empty and result.scores is not None
     write_reports(result, tmp_path, ["html"])
-    browser.get((tmp_path / "report.html").as_uri())
+    _open(browser, (tmp_path / "report.html").as_uri())
     assert _rows(browser) == []
     assert browser.find_element(By.ID, "page-info").text == "no findings match"
     assert browser.find_elements(By.CSS_SELECTOR, "#chart-scores line.gate")  # the gated metric: BLEU
@@ -543,7 +553,7 @@ def test_consistency_messages_link_the_other_segments(browser: Any, tmp_path: Pa
     result = tqaudit.audit(table, Config(select=("CN001",), fail_on="never"))
     assert result.findings["message"].iloc[0].endswith("(see segment s1)")
     write_reports(result, tmp_path, ["html"])
-    browser.get((tmp_path / "report.html").as_uri())
+    _open(browser, (tmp_path / "report.html").as_uri())
     links = browser.find_elements(By.CSS_SELECTOR, "#findings tbody td a.seg")
     assert [(a.text, a.get_attribute("href").split("#")[1]) for a in links] == [("s1", "segment=s1")]
     links[0].click()
@@ -556,14 +566,14 @@ def test_consistency_messages_link_the_other_segments(browser: Any, tmp_path: Pa
     result = tqaudit.audit(table, Config(select=("CN001",), fail_on="never"))
     assert result.findings["segment_id"].tolist() == ["<i>2</i>"]
     write_reports(result, tmp_path, ["html"])
-    browser.get((tmp_path / "report.html").as_uri())
+    _open(browser, (tmp_path / "report.html").as_uri())
     browser.find_element(By.CSS_SELECTOR, "#findings tbody td:nth-child(4) button").click()  # its own card
     card_links = browser.find_elements(By.CSS_SELECTOR, "#card li a.seg")
     assert [a.text for a in card_links] == ["s1"]
     table["id"] = ["<i>1</i>", "s2", "s3"]
     result = tqaudit.audit(table, Config(select=("CN001",), fail_on="never"))
     write_reports(result, tmp_path, ["html"])
-    browser.get((tmp_path / "report.html").as_uri())
+    _open(browser, (tmp_path / "report.html").as_uri())
     link = browser.find_element(By.CSS_SELECTOR, "#findings tbody td a.seg")
     assert link.text == "<i>1</i>" and not browser.find_elements(By.CSS_SELECTOR, "#findings i")
     assert link.get_attribute("href").endswith("#segment=%3Ci%3E1%3C%2Fi%3E")
