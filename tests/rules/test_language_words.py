@@ -15,18 +15,33 @@ def test_titlecase_letters_are_the_only_non_capitals_that_lower_case_changes() -
     assert matched == changed
 
 
+def _every_word(word: str) -> str:
+    """Every word foreign: the filter then keeps what it kept before it judged words."""
+    return "frequent"
+
+
 def test_a_source_word_written_in_lower_case_keeps_the_row() -> None:
-    assert _may_have_candidate("Der Ausschuss hat die Resolution approved.", ("approved", "committee"))
+    assert _may_have_candidate(
+        "Der Ausschuss hat die Resolution approved.", ("approved", "committee"), _every_word
+    )
 
 
 def test_a_source_word_only_capitalised_or_too_short_drops_the_row() -> None:
     # (the long words are the source's, lower case: `Biden` in the target is a name)
-    assert not _may_have_candidate("Biden sagte es.", ("biden",))
-    assert not _may_have_candidate("Er kam gestern.", ("yesterday", "came"))
+    assert not _may_have_candidate("Biden sagte es.", ("biden",), _every_word)
+    assert not _may_have_candidate("Er kam gestern.", ("yesterday", "came"), _every_word)
+
+
+def test_a_source_word_not_foreign_drops_the_row() -> None:
+    # `hotel` is a German word too, and `pro` stands only inside `problem`: neither is judged
+    # foreign, so the target is not split; `approved` is, and keeps the row
+    judged = {"hotel": "", "pro": "", "approved": "frequent"}
+    assert not _may_have_candidate("Das Hotel hat ein hotel problem.", ("hotel", "pro"), judged.__getitem__)
+    assert _may_have_candidate("Das hotel ist approved.", ("hotel", "approved"), judged.__getitem__)
 
 
 def test_a_titlecase_letter_keeps_the_row() -> None:
-    assert _may_have_candidate("Rekao je ǅamija.", ("džamija",))
+    assert _may_have_candidate("Rekao je ǅamija.", ("džamija",), lambda word: "")
 
 
 def test_a_sentence_start_is_found_without_copying_the_text_before_it() -> None:
