@@ -141,6 +141,10 @@ def _open(path: Path) -> sqlite3.Connection | None:
         # open connection keeps reading the old file), so SQLite need not lock or check the
         # file on every query (a lookup three times faster)
         db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        # the file mapped rather than read page by page into SQLite's cache: the first
+        # lookup of a word reads pages no query read before, and most lookups of an audit
+        # are first lookups (a word's first zipf: 20 µs with the pages read, 17.5 mapped)
+        db.execute(f"PRAGMA mmap_size={path.stat().st_size}")
         if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
             db.close()
             return None
