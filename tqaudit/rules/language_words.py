@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule, group_by_languages, text_cache
+from tqaudit.rules.base import Hit, Rule, group_by_languages, rows_with_literals, text_cache
 from tqaudit.rules.language_script import ScriptKnowledge, char_script, masker, source_script
 from tqaudit.rules.registry import register
 from tqaudit.wordfreqs import supported, zipf
@@ -163,16 +163,24 @@ class UntranslatedWord(Rule):
         if declared and declared not in native and declared != "LATIN":
             return
         sources, targets = chunk.sources, chunk.targets
+        # the rows of each distinct source (a chunk holds several systems' translations of
+        # it): the source's words are looked for in all their targets at once
+        by_source: dict[str, list[int]] = {}
         for row in rows:
-            source, target = sources[row], targets[row]
+            by_source.setdefault(sources[row], []).append(row)
+        picked: list[tuple[int, str, frozenset[str]]] = []  # (row, source script, source words)
+        for source, source_rows in by_source.items():
             if not source:
                 continue
             own = declared or source_script(know, src, source)
             if own not in native and own != "LATIN":
                 continue  # words in other scripts are LG003's
             words, long_words = _source_words(source, least)
-            if not _may_have_candidate(target, long_words, foreign[own not in native]):
-                continue
+            texts = [targets[row] for row in source_rows]
+            found = _may_have_candidates(texts, long_words, foreign[own not in native])
+            picked.extend((source_rows[i], own, words) for i in found)
+        for row, own, words in sorted(picked):
+            source, target = sources[row], targets[row]
             shared = words.intersection(map(str.lower, _WORD.findall(target)))
             # (lower case never makes a word shorter: no shared word this long, no candidate)
             if not shared or max(map(len, shared)) < least:
@@ -263,19 +271,24 @@ def _source_words(source: str, least: int) -> tuple[frozenset[str], tuple[str, .
     return words, tuple(w for w in words if len(w) >= least)
 
 
-def _may_have_candidate(target: str, long_words: tuple[str, ...], foreign: Callable[[str], str]) -> bool:
-    """False when no word of ``target`` can be a candidate of :meth:`UntranslatedWord._words`
-    that it judges foreign (``foreign`` of the word is not empty): one of the source's
-    ``long_words`` in lower case, written without a capital. Such a word is its own lower
-    case (unless the target has a titlecase letter), so it stands in ``target`` as it is:
-    substring tests in C find the source words that may be candidates, and only those are
-    judged, instead of splitting every target into words. On the benchmark feed four
-    targets in five have none of them, and five in eight of the others none that is
-    foreign (`hotel`, a word of both languages, or `pro` inside `problem`); the rest are
-    split and tested as before."""
-    if any(map(target.__contains__, long_words)) and any(foreign(w) for w in long_words if w in target):
-        return True
-    return not target.isascii() and _TITLECASE.search(target) is not None
+def _may_have_candidates(
+    texts: Sequence[str], long_words: tuple[str, ...], foreign: Callable[[str], str]
+) -> set[int]:
+    """The indices of ``texts`` (translations of one source) that may have a candidate of
+    :meth:`UntranslatedWord._words` that it judges foreign (``foreign`` of the word is not
+    empty): one of the source's ``long_words`` in lower case, written without a capital.
+    Such a word is its own lower case (unless the text has a titlecase letter), so it stands
+    in the text as it is: substring tests in C find the source words that may be candidates,
+    in all the texts at once, and only those are judged, instead of splitting every text into
+    words. On the benchmark feed four targets in five have none of them, and five in eight of
+    the others none that is foreign (`hotel`, a word of both languages, or `pro` inside
+    `problem`); the rest are split and tested as before."""
+    joined = "\n".join(texts)
+    found = [w for w in long_words if w in joined and foreign(w)]
+    rows = rows_with_literals(texts, found) if found else set()
+    if not joined.isascii():
+        rows.update(i for i, text in enumerate(texts) if not text.isascii() and _TITLECASE.search(text))
+    return rows
 
 
 def _all_copied(quote: str, shared: frozenset[str]) -> bool:
