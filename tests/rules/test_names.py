@@ -53,7 +53,7 @@ def test_a_copied_candidate_is_present(rule: _CarriedOver, src: str, tgt: str) -
     cands = [c for c in _shared_candidates(SOURCE, 0.5, pair.src) if c.kind == rule.wanted[0]]
     copied = 0
     for target in TARGETS:
-        index = rule._index(target, pair, level=0 if cyrillic else 2)
+        index = rule._index(target, pair, level=1 if cyrillic else 2)
         for cand in cands:
             if rule._copied(cand, target):
                 copied += 1
