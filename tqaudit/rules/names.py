@@ -185,8 +185,13 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
     # Chinese or Japanese one (`治療法 - Yahoo!ニュース`)
     dashes = scripts.language_script(lang) in ("LATIN", "CYRILLIC", "GREEK", "")
 
+    starts: dict[int, bool] = {}  # a word's start is asked about up to three times
+
     def initial(start: int) -> bool:
-        return sentence_initial(text, start, dashes)
+        found = starts.get(start)
+        if found is None:
+            found = starts[start] = sentence_initial(text, start, dashes)
+        return found
 
     names = [m for m in matches if kind_of(m.group()) == "name" and not initial(m.start())]
     # a title capitalises its function words too (`Cowboys Bring Benches To Washington`),
@@ -217,12 +222,15 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
                         capitals = _capitals(text)
                     abbreviated = _initials_in(names, capitals)
                 for m in run[len(run) - len(names) :]:
-                    for part in _HYPHEN_PARTS.finditer(m.group()):
-                        word = part.group()
+                    whole = m.group()
+                    # a word of letters and digits is its one part (most are)
+                    parts = ((0, whole),) if whole.isalnum() else _hyphen_parts(whole)
+                    for at, word in parts:
                         if word[0].isupper() and word[1:].replace("’", "").replace("'", "").islower():
-                            start = m.start() + part.start()
                             out.append(
-                                Candidate(word, "name", word_script(word), start, names, "", abbreviated)
+                                Candidate(
+                                    word, "name", word_script(word), m.start() + at, names, "", abbreviated
+                                )
                             )
         run.clear()
 
@@ -246,6 +254,11 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
         run.append(m)
     close()
     return out
+
+
+def _hyphen_parts(word: str) -> list[tuple[int, str]]:
+    """The parts of a hyphenated or apostrophised word (`Lada-Konefal`), with their offsets."""
+    return [(m.start(), m.group()) for m in _HYPHEN_PARTS.finditer(word)]
 
 
 @text_cache(16384)
