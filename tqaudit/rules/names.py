@@ -327,10 +327,11 @@ def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
         if key and key == other and max(n, m) <= 4:
             return True  # `Джо` / Joe, `Тан` / Tang
         shortest = min(k, len(other))
+        # (one key begins the other: their common prefix is the shorter one)
         if (k >= 2 and key == other) or (
             shortest >= 3
             and (
-                (_common_prefix(key, other) >= shortest and first == word[:1])
+                (first == word[:1] and (key.startswith(other) or other.startswith(key)))
                 or (shortest >= 4 and ratio(key, other) >= fuzzy)
             )
         ):
