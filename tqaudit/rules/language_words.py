@@ -284,7 +284,7 @@ def _may_have_candidates(
     the others none that is foreign (`hotel`, a word of both languages, or `pro` inside
     `problem`); the rest are split and tested as before."""
     joined = "\n".join(texts)
-    found = [w for w in long_words if w in joined and foreign(w)]
+    found = [w for w in filter(joined.__contains__, long_words) if foreign(w)]
     rows = rows_with_literals(texts, found) if found else set()
     if not joined.isascii():
         rows.update(i for i, text in enumerate(texts) if not text.isascii() and _TITLECASE.search(text))
