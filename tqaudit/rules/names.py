@@ -296,6 +296,14 @@ def name_parts(word: str) -> tuple[str, ...]:
     return tuple(fold(p) for p in _PARTS.findall(word) if len(p) > 1) or (fold(word),)
 
 
+@lru_cache(maxsize=65536)  # asked for each candidate of every row (each system's translation)
+def _last_part(word: str) -> str:
+    """The last part of ``word`` of two letters or more, as written (`Konefal` of
+    `Lada-Konefal`, unfolded :func:`name_parts`), ``""`` when it has none."""
+    parts = [p for p in _PARTS.findall(word) if len(p) > 1]
+    return parts[-1] if parts else ""
+
+
 def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
     """Whether a folded word of the target is ``name`` (folded) up to inflection or spelling.
 
@@ -1252,8 +1260,8 @@ class NameMissing(_CarriedOver):
         # the first test of _present, name_parts(cand.text)[-1] in the index: at every
         # level the index has the folded words of the target that are not Cyrillic, and
         # the parts of a Latin name are not
-        parts = [p for p in _PARTS.findall(cand.text) if len(p) > 1]
-        return bool(parts) and _has_word(target, parts[-1])
+        last = _last_part(cand.text)
+        return bool(last) and _has_word(target, last)
 
     def _checks(self, source: str, pair: _Pair) -> bool:
         return super()._checks(source, pair) or (
@@ -1355,7 +1363,7 @@ class NameMissing(_CarriedOver):
         if pair.noun_capitalising:
             if self._speaker(cand, source, pair):
                 return "speaker"
-            before = source[: cand.start].split()
+            before = source[: cand.start].rsplit(None, 1)  # (its last word only)
             prev = before[-1] if before else ""
             if prev.lower() in pair.determiners or (
                 prev[:1].islower()
