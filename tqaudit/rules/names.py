@@ -867,13 +867,11 @@ class _CarriedOver(Rule):
 def _exonyms(folded: str, pair: _Pair) -> tuple[str, ...]:
     """Target-language names of every exonym stem that ``folded`` starts with (a tuple,
     which ``str.startswith`` takes: one call per target word for all of them)."""
+    stems = pair.stems_by_start.get(folded[:2])
+    if stems is None:
+        return ()  # most words: no stem opens with their first two letters
     return tuple(
-        dict.fromkeys(
-            name
-            for stem in pair.stems_by_start.get(folded[:2], ())
-            if folded.startswith(stem)
-            for name in pair.exonyms[stem]
-        )
+        dict.fromkeys(name for stem in stems if folded.startswith(stem) for name in pair.exonyms[stem])
     )
 
 
