@@ -118,13 +118,12 @@ def _symbol(char: str) -> bool:
 @lru_cache(maxsize=65536)  # a corpus repeats its words
 def kind_of(word: str) -> str:
     """`code` (acronym, camel case, letters with digits), `name` (capitalised) or ``""``."""
-    letters = [c for c in word if c.isalpha()]
-    if not letters:
+    if not any(map(str.isalpha, word)):
         return ""
     if _HAS_DIGIT.search(word):
-        return "code" if len(letters) >= 1 and len(word) >= 3 else ""
+        return "code" if len(word) >= 3 else ""  # (with a letter)
     for part in _PARTS.findall(word):
-        uppers = sum(c.isupper() for c in part)
+        uppers = sum(map(str.isupper, part))
         if uppers >= 2 or (uppers and not part[0].isupper()):
             return "code"  # UNICEF, AfD, iPhone, eBay
     return "name" if word[0].isupper() else ""
@@ -136,8 +135,8 @@ def camel_case(word: str) -> bool:
     `BYpol`), unlike an acronym (`NATO`) or a code (`A320neo`)."""
     return (
         not _HAS_DIGIT.search(word)
-        and any(c.islower() for c in word)
-        and sum(c.isupper() for c in word) >= 2 - (not word[0].isupper())
+        and any(map(str.islower, word))
+        and sum(map(str.isupper, word)) >= 2 - (not word[0].isupper())
         and kind_of(word) == "code"
     )
 
@@ -145,7 +144,7 @@ def camel_case(word: str) -> bool:
 @lru_cache(maxsize=65536)  # a corpus repeats its words
 def word_script(word: str) -> str:
     """`LATIN`, `CYRILLIC`, ... when every letter of ``word`` is of one script, else ``""``."""
-    found = {scripts.script_of(c) for c in word if c.isalpha()}
+    found = set(map(scripts.script_of, filter(str.isalpha, word)))
     return found.pop() if len(found) == 1 else ""
 
 
