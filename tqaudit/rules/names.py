@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
@@ -303,47 +303,49 @@ def _last_part(word: str) -> str:
     return parts[-1] if parts else ""
 
 
-def matches_word(name: str, words: Iterable[str], fuzzy: float) -> bool:
+def matches_word(name: str, words: Collection[str], fuzzy: float) -> bool:
     """Whether a folded word of the target is ``name`` (folded) up to inflection or spelling.
 
     `Babišovi` (Czech dative) finds `babis`, `Merkel` finds `merkels`, `Schröder` finds
-    `schroeder` (edit similarity at least ``fuzzy``, in percent).
+    `schroeder` (edit similarity at least ``fuzzy``, in percent). Each test is tried on
+    every word before the next (the answer is whether a word passes a test): the cheap
+    ones first, on the words they can pass, and the consonant keys of the words only for
+    a name that none of those finds.
     """
     from rapidfuzz.fuzz import ratio
 
-    if name in words:
-        return True
-    key = phonetic_key(name)
-    first, plural, n, k = name[:1], name + "s", len(name), len(key)
-    for word in words:
+    if name in words or name + "s" in words:
+        return True  # (a plural: Merkels / Merkel)
+    first, n = name[:1], len(name)
+    # with another first letter, no prefix test can pass
+    for word in [w for w in words if w[:1] == first] if name else words:
         m = len(word)
-        if word[:1] == first or not name:  # with another first letter, neither test can pass
-            prefix = _common_prefix(name, word)
-            if m >= 3 and prefix >= max(3, min(n, m) - 2):
-                return True  # inflection: Nunesovou / Nunes, Peňovou / Peña, Merkels / Merkel
-            shorter = min(n, m)
-            if prefix >= max(shorter - 1, min(3, shorter)) and max(n, m) <= 5 and m >= 3:
-                # a short inflected name (Peňa / Peňou, Kim / Kima); two letters in common
-                # are not enough (`Anton` is not `and`, `Foam` is not `for`)
-                return True
-        if (n >= 4 and word.startswith(name)) or word == plural:
+        prefix = _common_prefix(name, word)
+        if m >= 3 and prefix >= max(3, min(n, m) - 2):
+            return True  # inflection: Nunesovou / Nunes, Peňovou / Peña
+        shorter = min(n, m)
+        if prefix >= max(shorter - 1, min(3, shorter)) and max(n, m) <= 5 and m >= 3:
+            # a short inflected name (Peňa / Peňou, Kim / Kima); two letters in common
+            # are not enough (`Anton` is not `and`, `Foam` is not `for`)
             return True
-        if n >= 5 and m >= 4 and ratio(name, word) >= fuzzy:
+        if n >= 4 and word.startswith(name):
             return True
-        other = phonetic_key(word)
-        if key and key == other and max(n, m) <= 4:
-            return True  # `Джо` / Joe, `Тан` / Tang
-        shortest = min(k, len(other))
-        # (one key begins the other: their common prefix is the shorter one)
-        if (k >= 2 and key == other) or (
-            shortest >= 3
-            and (
-                (first == word[:1] and (key.startswith(other) or other.startswith(key)))
-                or (shortest >= 4 and ratio(key, other) >= fuzzy)
-            )
-        ):
-            return True  # Andrey / Andrei, Omikronem / Omicron, Omicron / Omikronvarianten
-    return False
+    if n >= 5 and any(ratio(name, word) >= fuzzy for word in words if len(word) >= 4):
+        return True  # spelling: Schröder / Schroeder
+    key = phonetic_key(name)
+    k = len(key)
+    if not key:
+        return False
+    others = {word: phonetic_key(word) for word in words}  # each word's key
+    if any(other == key and (k >= 2 or max(n, len(word)) <= 4) for word, other in others.items()):
+        return True  # `Джо` / Joe, `Тан` / Tang, Andrey / Andrei
+    # one key begins the other (their common prefix is the shorter one): Omikronem / Omicron
+    if k >= 3 and any(
+        len(other) >= 3 and word[:1] == first and (key.startswith(other) or other.startswith(key))
+        for word, other in others.items()
+    ):
+        return True
+    return k >= 4 and any(len(other) >= 4 and ratio(key, other) >= fuzzy for other in others.values())
 
 
 def _common_prefix(a: str, b: str) -> int:
