@@ -192,10 +192,16 @@ def source_candidates(text: str, title_case_share: float, lang: str = "") -> lis
             found = starts[start] = sentence_initial(text, start, dashes)
         return found
 
-    names = [m for m in matches if kind_of(m.group()) == "name" and not initial(m.start())]
     # a title capitalises its function words too (`Cowboys Bring Benches To Washington`),
     # a sentence full of names does not (`Emmanuel Macron met Olaf Scholz in Berlin.`); a
-    # text without such names is none (the share is not negative): its words not counted
+    # text without such names is none (the share is not negative): its words not counted.
+    # A title has five words or more, more than the share of them names: a text with no
+    # more candidates than the share of five is none either (two in five)
+    names = (
+        [m for m in matches if kind_of(m.group()) == "name" and not initial(m.start())]
+        if len(matches) > title_case_share * 5
+        else []
+    )
     title_case = False
     if names:
         words = len(_WORD.findall(text))
