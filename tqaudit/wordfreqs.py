@@ -141,6 +141,10 @@ def _open(path: Path) -> sqlite3.Connection | None:
         # open connection keeps reading the old file), so SQLite need not lock or check the
         # file on every query (a lookup three times faster)
         db = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        # the file mapped rather than read page by page into SQLite's cache: the first
+        # lookup of a word reads pages no query read before, and most lookups of an audit
+        # are first lookups (a word's first zipf: 20 µs with the pages read, 17.5 mapped)
+        db.execute(f"PRAGMA mmap_size={path.stat().st_size}")
         if db.execute("PRAGMA user_version").fetchone()[0] != _SCHEMA:
             db.close()
             return None
@@ -211,6 +215,16 @@ def zipf(word: str, lang: str) -> float:
         inverse = _inverse_frequency(word, lang, lookup)
         if not inverse:
             return 0.0
+    return _zipf_of(inverse)
+
+
+@lru_cache(maxsize=4096)
+def _zipf_of(inverse: float) -> float:
+    """The Zipf value of a word whose tokens' inverse frequencies sum to ``inverse``, at
+    least Zipf 0 and rounded as wordfreq rounds it. Cached: most words are one token, whose
+    inverse is one of a few hundred (a centibel bucket each), and the floor, logarithms and
+    roundings to digits cost 2.5 µs a word, a third of what :func:`zipf` spends beside its
+    query."""
     freq = max(1.0 / inverse, 1e-9)  # wordfreq's floor: Zipf 0
     freq = round(freq, math.floor(-math.log(freq, 10)) + 3)
     return round(math.log(freq, 10) + 9, 2)

@@ -10,9 +10,11 @@ import pandas as pd
 import tqaudit
 from tqaudit.packs import PackSet
 from tqaudit.rules.language_script import (
+    MASK,
     ScriptKnowledge,
     char_script,
     distinct_chars,
+    mask_spans,
     masker,
     scripts_in,
     text_scripts,
@@ -120,6 +122,18 @@ def test_weighted_outside_masked_spans_is_the_letter_by_letter_count() -> None:
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert know.weighted(text, unmasked=True) == _letter_counts(know, text), text
         assert list(know.weighted(text, unmasked=True)) == list(_letter_counts(know, text)), text
+
+
+def test_mask_spans_skip_only_texts_without_a_span() -> None:
+    """The tests in C that set texts aside never set aside a text the pattern matches: on
+    random texts of the characters each alternative turns on, and on the pieces above."""
+    rng = random.Random(5)
+    alphabet = "a@. x-é中#1/:whrAЖ_"
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        assert mask_spans(text) == [m.span() for m in MASK.finditer(text)], text
+    for text in ("https://пример.рф/путь", "r/python", "www.Ёлка", "mapy.cz", "#TAG#", "a@b.c", "Пример.Рф"):
+        assert mask_spans(text) == [m.span() for m in MASK.finditer(text)], text
 
 
 def test_a_long_mixed_text_gives_the_findings_of_its_short_copy() -> None:

@@ -358,8 +358,10 @@ class SourceScriptLeak(_LanguageRule):
             for row in rows:
                 source, target = sources[row], targets[row]
                 native = know.native(tgt, target)
-                leaked = (source_scripts(know, src_langs[row], source) - native) & know.present(target)
-                if leaked:
+                # the source's scripts first: between languages of one script (most pairs)
+                # nothing can leak, and the target's scripts are not needed
+                foreign = source_scripts(know, src_langs[row], source) - native
+                if foreign and (leaked := foreign & know.present(target)):
                     yield from self._leaks(row, target, leaked, native, allowed)
 
     def _lookalike(self, word: str, native: frozenset[str]) -> bool:

@@ -12,11 +12,12 @@ mixed-case brands (`iPhone`) are never evidence.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from tqaudit.chunk import Chunk
-from tqaudit.rules.base import Hit, Rule, group_by_languages
+from tqaudit.rules.base import Hit, Rule, group_by_languages, rows_with_literals, text_cache
 from tqaudit.rules.language_script import ScriptKnowledge, char_script, masker, source_script
 from tqaudit.rules.registry import register
 from tqaudit.wordfreqs import supported, zipf
@@ -150,9 +151,9 @@ class UntranslatedWord(Rule):
     def _pair_rows(self, chunk: Chunk, rows: list[int], src: str, tgt: str) -> Iterator[Hit]:
         """The hits of the chunk ``rows`` whose (base) languages are ``src`` and ``tgt``."""
         know = self.knowledge
-        # the words of each distinct source, lower case, and those of min_letters or more
-        # (several systems share a source)
-        in_source: dict[str, tuple[set[str], tuple[str, ...]]] = {}
+        # whether a word is foreign, for a source in a script the target writes and for one
+        # in a script it borrows
+        foreign = {b: functools.partial(self._foreign, src=src, tgt=tgt, borrowed=b) for b in (False, True)}
         least = self.opts["min_letters"]
         native = know.native(tgt)
         # the source's script is its declared language's (source_script): when the target
@@ -162,24 +163,29 @@ class UntranslatedWord(Rule):
         if declared and declared not in native and declared != "LATIN":
             return
         sources, targets = chunk.sources, chunk.targets
+        # the rows of each distinct source (a chunk holds several systems' translations of
+        # it): the source's words are looked for in all their targets at once
+        by_source: dict[str, list[int]] = {}
         for row in rows:
-            source, target = sources[row], targets[row]
+            by_source.setdefault(sources[row], []).append(row)
+        picked: list[tuple[int, str, frozenset[str]]] = []  # (row, source script, source words)
+        for source, source_rows in by_source.items():
             if not source:
                 continue
-            entry = in_source.get(source)
-            if entry is None:
-                words = set(map(str.lower, _WORD.findall(source)))
-                entry = in_source[source] = (words, tuple(w for w in words if len(w) >= least))
-            words, long_words = entry
-            if not _may_have_candidate(target, long_words):
-                continue
+            own = declared or source_script(know, src, source)
+            if own not in native and own != "LATIN":
+                continue  # words in other scripts are LG003's
+            words, long_words = _source_words(source, least)
+            texts = [targets[row] for row in source_rows]
+            found = _may_have_candidates(texts, long_words, foreign[own not in native])
+            picked.extend((source_rows[i], own, words) for i in found)
+        for row, own, words in sorted(picked):
+            source, target = sources[row], targets[row]
             shared = words.intersection(map(str.lower, _WORD.findall(target)))
             # (lower case never makes a word shorter: no shared word this long, no candidate)
             if not shared or max(map(len, shared)) < least:
                 continue
-            own = source_script(know, src, source)
-            if own in native or own == "LATIN":  # words in other scripts are LG003's
-                yield from self._words(row, source, target, (src, tgt), shared, own, native)
+            yield from self._words(row, source, target, (src, tgt), shared, own, native)
 
     def _words(
         self,
@@ -187,7 +193,7 @@ class UntranslatedWord(Rule):
         source: str,
         target: str,
         langs: tuple[str, str],
-        shared: set[str],
+        shared: frozenset[str],
         script: str,
         native: frozenset[str],
     ) -> Iterator[Hit]:
@@ -258,18 +264,34 @@ class UntranslatedWord(Rule):
         return "frequent" if (borrowed or in_tgt <= ceiling) and in_src - in_tgt >= gap else ""
 
 
-def _may_have_candidate(target: str, long_words: tuple[str, ...]) -> bool:
-    """False when no word of ``target`` can be a candidate of :meth:`UntranslatedWord._words`
-    (one of the source's ``long_words`` in lower case, written without a capital), found by
-    substring tests in C instead of splitting every target into words: such a word is its
-    own lower case (unless the target has a titlecase letter), so it stands in ``target``
-    as it is. Three targets in five have none; the rest are split and tested as before."""
-    return any(map(target.__contains__, long_words)) or (
-        not target.isascii() and _TITLECASE.search(target) is not None
-    )
+@text_cache(8192)  # several systems' outputs share their sources, in several chunks
+def _source_words(source: str, least: int) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words of ``source`` in lower case, and those of ``least`` letters or more."""
+    words = frozenset(map(str.lower, _WORD.findall(source)))
+    return words, tuple(w for w in words if len(w) >= least)
 
 
-def _all_copied(quote: str, shared: set[str]) -> bool:
+def _may_have_candidates(
+    texts: Sequence[str], long_words: tuple[str, ...], foreign: Callable[[str], str]
+) -> set[int]:
+    """The indices of ``texts`` (translations of one source) that may have a candidate of
+    :meth:`UntranslatedWord._words` that it judges foreign (``foreign`` of the word is not
+    empty): one of the source's ``long_words`` in lower case, written without a capital.
+    Such a word is its own lower case (unless the text has a titlecase letter), so it stands
+    in the text as it is: substring tests in C find the source words that may be candidates,
+    in all the texts at once, and only those are judged, instead of splitting every text into
+    words. On the benchmark feed four targets in five have none of them, and five in eight of
+    the others none that is foreign (`hotel`, a word of both languages, or `pro` inside
+    `problem`); the rest are split and tested as before."""
+    joined = "\n".join(texts)
+    found = [w for w in filter(joined.__contains__, long_words) if foreign(w)]
+    rows = rows_with_literals(texts, found) if found else set()
+    if not joined.isascii():
+        rows.update(i for i, text in enumerate(texts) if not text.isascii() and _TITLECASE.search(text))
+    return rows
+
+
+def _all_copied(quote: str, shared: frozenset[str]) -> bool:
     """Every word of a quotation stands in the source: a title or a word cited as it is."""
     return all(w.lower() in shared for w in _WORD.findall(quote))
 
@@ -288,7 +310,7 @@ def _compound(target: str, m: re.Match[str]) -> bool:
     return target[m.start() - 1 : m.start()] in _HYPHENS or target[m.end() : m.end() + 1] in _HYPHENS
 
 
-def _after_name(k: int, words: list[re.Match[str]], target: str, tgt: str, shared: set[str]) -> bool:
+def _after_name(k: int, words: list[re.Match[str]], target: str, tgt: str, shared: frozenset[str]) -> bool:
     """True when word ``k`` continues a name: the words before it, joined by spaces only,
     lead back to a capitalised word that is not a common word of the target language
     (`Milion chvilek pro demokracii` where the source declines `Milionu`)."""
