@@ -339,6 +339,11 @@ class Side:
             self.vague,
         )
 
+    def spells(self, m: Mention) -> bool:
+        """Whether this text writes the number ``m`` of the other text itself (a key, or a
+        scaled number's mantissa), without an alias."""
+        return bool(m.keys & self.keys or m.accepts & self.plain or (not m.accepts and m.keys & self.accepts))
+
     def accounts_for(self, m: Mention, left: tuple[set[str], set[str]] | None = None) -> bool:
         """Whether this text has the number ``m`` of the other text in some spelling.
 
@@ -346,7 +351,7 @@ class Side:
         not match exactly (:meth:`unmatched`): an alias pairs only those. In `1612年（慶長17年）`
         → `1615 (Keicho 17)` the two 17s are each other's; neither is the century of 1612
         or of 1615 (every set of this text when not given)."""
-        if m.keys & self.keys or m.accepts & self.plain or (not m.accepts and m.keys & self.accepts):
+        if self.spells(m):
             return True
         keys, aliases = (self.keys, self.aliases) if left is None else left
         if m.aliases & keys or m.keys & aliases or m.aliases & m.runs & self.keys:
@@ -420,6 +425,24 @@ def _plain_figure(m: Mention) -> bool:
 def _one_digit_apart(a: str, b: str, least: int = 2) -> bool:
     """Two digit strings of the same length (``least`` or more) that differ in one place."""
     return len(a) == len(b) >= least and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _unaccounted(
+    mentions: Iterable[Mention], side: Side, other: Side, counted: Callable[[Mention], bool]
+) -> list[Mention]:
+    """The checked (and ``counted``) ``mentions`` of ``other`` that ``side`` does not account
+    for. What ``side`` leaves over for an alias (:meth:`Side.unmatched`) is worked out only
+    for a number it does not write itself: most are."""
+    out = []
+    left = None
+    for m in mentions:
+        if not (m.checked and counted(m)) or side.spells(m):
+            continue
+        if left is None:
+            left = side.unmatched(other)
+        if not side.accounts_for(m, left):
+            out.append(m)
+    return out
 
 
 def _key_counts(mentions: Iterable[Mention]) -> dict[str, int]:
@@ -1440,14 +1463,8 @@ class NumberMismatch(Rule):
         src = _side(pair.source, source) if read is None else read.copy() if read.vague else read
         tgt = _side(pair.target, target)
         _settle(src, tgt)
-        src_left, tgt_left = src.unmatched(tgt), tgt.unmatched(src)
-        lost = [
-            m for m in src.mentions if m.checked and self._counts(m) and not tgt.accounts_for(m, tgt_left)
-        ]
-        added = [
-            m for m in tgt.mentions if m.checked and self._counts(m) and not src.accounts_for(m, src_left)
-        ]
-        lost, added = _dedupe(lost), _dedupe(added)
+        lost = _dedupe(_unaccounted(src.mentions, tgt, src, self._counts))
+        added = _dedupe(_unaccounted(tgt.mentions, src, tgt, self._counts))
         for m in list(added):  # `100 pounds` = `45 kg`, `10斤` = `5kg`
             was = next((s for s in lost if _converted(pair, s, source, m, target)), None)
             if was is not None:
