@@ -220,11 +220,14 @@ class InsertedSentenceBreak(Rule):
             if not source.strip():
                 continue
             text = texts[i]
-            # an abbreviation of the source language counts in the target only when the
-            # source writes it (copied): English `est.` is not French `est.` (`is.`)
-            lowered = source.lower()
-            copied = frozenset(a for a in own if a + "." in lowered)
-            breaks = _lower_after_break(text, tgt_abbrevs | copied, closed=closed)
+            breaks = _lower_after_break(text, tgt_abbrevs, closed=closed)
+            if breaks and own:
+                # an abbreviation of the source language counts in the target only when the
+                # source writes it (copied): English `est.` is not French `est.` (`is.`)
+                lowered = source.lower()
+                copied = frozenset(a for a in own if a + "." in lowered)
+                if copied:
+                    breaks = _lower_after_break(text, tgt_abbrevs | copied, closed=closed)
             in_source = _lower_after_break(source, src_abbrevs | tgt_abbrevs, _BREAK_UNSPACED)
             if not breaks or len(breaks) <= len(in_source):
                 continue
