@@ -105,7 +105,10 @@ class UntranslatedWord(Rule):
     rarely in it (a technical term, a dialect word) is flagged. Capitalised words are
     taken for names, so a copied German noun (`Gebühr`) or a copied word at the start of
     a sentence is missed. English words that German web text quotes often (`hospital`,
-    `daily`, `resolution`) are too frequent in German to be told from borrowings.
+    `daily`) are too frequent in German to be told from borrowings, unless they end like
+    an English noun (`noun_endings` in the pack: `position`, `training`, `resolution`):
+    German would write such a borrowing with a capital, so in lower case it is the
+    source's word.
     """
 
     code = "LG007"
@@ -140,6 +143,7 @@ class UntranslatedWord(Rule):
         self.gaps = {str(k): float(v) for k, v in header.get("min_gap", {}).items()}
         self.ceilings = {str(k): float(v) for k, v in header.get("max_target_zipf", {}).items()}
         self.noun_case = frozenset(header.get("capitalised_nouns", ()))
+        self.noun_endings = {str(k): tuple(v) for k, v in header.get("noun_endings", {}).items()}
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         # by language pair (grouped once per chunk for every rule): the languages are
@@ -243,12 +247,14 @@ class UntranslatedWord(Rule):
                 row,
                 m.start(),
                 m.end(),
-                f"Word {word!r} of the source ({src}) left untranslated: it is not a word of {tgt!r}",
+                f"Word {word!r} of the source ({src}) left untranslated: {_why(foreign, tgt)}",
             )
 
     def _foreign(self, word: str, src: str, tgt: str, *, borrowed: bool) -> str:
         """``frequent``: frequent in the source language and rare in the target language;
-        ``rare``: rare in the source language and unknown to the target language; or "".
+        ``rare``: rare in the source language and unknown to the target language;
+        ``lowered``: a noun of the source (the pack's ``noun_endings``) in lower case in a
+        language that capitalises its nouns; or "".
 
         A ``borrowed`` word is in a script the target language does not write (Latin in
         Russian): its frequency there only says how often the language quotes it, so
@@ -261,7 +267,22 @@ class UntranslatedWord(Rule):
             return "rare" if rare else ""
         gap = self.gaps.get(src, self.opts["min_gap"])
         ceiling = self.ceilings.get(src, self.opts["max_target_zipf"])
-        return "frequent" if (borrowed or in_tgt <= ceiling) and in_src - in_tgt >= gap else ""
+        if (borrowed or in_tgt <= ceiling) and in_src - in_tgt >= gap:
+            return "frequent"
+        # a language that capitalises its nouns writes a borrowed noun with a capital
+        # (`Position`, `Training`): in lower case, a source word with a noun ending of the
+        # source language is the source's word, however often the target language uses it
+        endings = self.noun_endings.get(src, ())
+        if tgt in self.noun_case and len(word) >= 6 and word.endswith(endings):
+            return "lowered"
+        return ""
+
+
+def _why(verdict: str, tgt: str) -> str:
+    """Why a word of the verdict of :meth:`UntranslatedWord._foreign` is not the target's."""
+    if verdict == "lowered":
+        return f"{tgt!r} writes its nouns with a capital"
+    return f"it is not a word of {tgt!r}"
 
 
 @text_cache(8192)  # several systems' outputs share their sources, in several chunks
