@@ -382,35 +382,94 @@ class Side:
         return keys, aliases
 
 
-def _fewer(m: Mention, src: Side, tgt: Side) -> Mention | None:
+@dataclass
+class _Recount:
+    """What the pairings of :func:`_fewer` and :func:`_for_a_word` read of a row, worked out
+    once per row (each number asked about would repeat it: quadratic in a text of
+    thousands of numbers)."""
+
+    src: Side
+    tgt: Side
+
+    @functools.cached_property
+    def fewer(self) -> list[Mention]:
+        """The source's figures that the target writes fewer times than the source does."""
+        mine, theirs = _key_counts(self.src.mentions), _key_counts(self.tgt.mentions)
+        return [
+            s
+            for s in self.src.mentions
+            if s.checked
+            and _plain_figure(s)
+            and max(mine.get(k, 0) for k in s.keys) > max(theirs.get(k, 0) for k in s.keys)
+        ]
+
+    def figures(self, side: Side) -> set[str]:
+        """The keys of the numbers ``side`` writes in figures (not words)."""
+        key = id(side)
+        if key not in self._figures:
+            written = (x for x in side.mentions if x.checked and not (x.word or x.vague))
+            self._figures[key] = {k for x in written for k in x.keys}
+        return self._figures[key]
+
+    @functools.cached_property
+    def _figures(self) -> dict[int, set[str]]:
+        return {}
+
+    def holding(self, side: Side, keys: frozenset[str]) -> int:
+        """How many numbers of ``side`` have one of ``keys`` (in the target, vague words
+        left out): counted through an index by key, not by reading every number."""
+        index = self._holders.get(id(side))
+        if index is None:
+            index = self._holders[id(side)] = {}
+            for i, x in enumerate(side.mentions):
+                if side is self.src or not x.vague:
+                    for k in x.keys:
+                        index.setdefault(k, []).append(i)
+        found = [index[k] for k in keys if k in index]
+        return len(set().union(*found)) if len(found) > 1 else len(found[0]) if found else 0
+
+    @functools.cached_property
+    def _holders(self) -> dict[int, dict[str, list[int]]]:
+        return {}
+
+    def order(self, side: Side) -> dict[int, int]:
+        """The rank of each checked number of ``side`` by its place in the text (the
+        first rank of a place two numbers share)."""
+        ranks = self._orders.get(id(side))
+        if ranks is None:
+            ranks = self._orders[id(side)] = {}
+            for i, start in enumerate(sorted(o.start for o in side.mentions if o.checked and not o.vague)):
+                ranks.setdefault(start, i)
+        return ranks
+
+    @functools.cached_property
+    def _orders(self) -> dict[int, dict[int, int]]:
+        return {}
+
+
+def _fewer(m: Mention, counts: _Recount) -> Mention | None:
     """A number of the source that the target writes fewer times than the source does and
     that the added ``m`` writes with one digit changed (`2021年 … 2021年` → `2041 … 2021`:
     one 2021 became 2041), or None. Figures in digits only, of one run each: words, dates
     and ranks account loosely for each other (`2/1` and `1st`, `2.10` and `2`)."""
     if not _plain_figure(m):
         return None
-    mine, theirs = _key_counts(src.mentions), _key_counts(tgt.mentions)
     (digits,) = m.runs
-    for s in src.mentions:
-        if not (s.checked and _plain_figure(s) and _one_digit_apart(next(iter(s.runs)), digits)):
-            continue
-        if max(mine.get(k, 0) for k in s.keys) > max(theirs.get(k, 0) for k in s.keys):
-            return s
-    return None
+    return next((s for s in counts.fewer if _one_digit_apart(next(iter(s.runs)), digits)), None)
 
 
-def _for_a_word(m: Mention, own: Side, other: Side, paired: Sequence[Mention]) -> Mention | None:
+def _for_a_word(m: Mention, own: Side, other: Side, paired: set[int], counts: _Recount) -> Mention | None:
     """A figure of the ``other`` text, close to the figure ``m`` of the ``own`` text that the
     other lost or added, that only a word of ``own`` accounts for: `ein 8 mm Loch` → `a 1
     mm hole` (`ein` stands for the `a`, not for the `1`: `1` is the changed `8`), `1 g` →
-    `7 g` of `a level spoon` (the `a` stands for `ein`, not for the `1`). ``paired`` are
-    the other text's numbers left unaccounted, which the direct pairing has tried."""
+    `7 g` of `a level spoon` (the `a` stands for `ein`, not for the `1`). ``paired`` holds
+    the ids of the other text's numbers left unaccounted, which the direct pairing has tried."""
     if not _plain_figure(m):
         return None
     (digits,) = m.runs
-    figures = {k for x in own.mentions if x.checked and not (x.word or x.vague) for k in x.keys}
+    figures = counts.figures(own)
     for t in other.mentions:
-        if not (t.checked and _plain_figure(t)) or t in paired or t.keys & figures:
+        if not (t.checked and _plain_figure(t)) or id(t) in paired or t.keys & figures:
             continue
         if _one_digit_apart(digits, next(iter(t.runs)), least=1):
             return t
@@ -1465,22 +1524,30 @@ class NumberMismatch(Rule):
         _settle(src, tgt)
         lost = _dedupe(_unaccounted(src.mentions, tgt, src, self._counts))
         added = _dedupe(_unaccounted(tgt.mentions, src, tgt, self._counts))
-        for m in list(added):  # `100 pounds` = `45 kg`, `10斤` = `5kg`
-            was = next((s for s in lost if _converted(pair, s, source, m, target)), None)
-            if was is not None:
-                lost.remove(was)
-                added.remove(m)
+        recount = _Recount(src, tgt)
+        lost_units = _units(pair.source, source, lost)
+        if any(lost_units):  # `100 pounds` = `45 kg`, `10斤` = `5kg`
+            for m, m_unit in zip(list(added), _units(pair.target, target, added), strict=True):
+                if m_unit is None:
+                    continue
+                at = next((i for i, s in enumerate(lost) if _converted(lost_units[i], s, m_unit, m)), None)
+                if at is not None:
+                    del lost[at], lost_units[at]
+                    added.remove(m)
+        lost_ids = set(map(id, lost))
         for m in added:
             was = next((s for s in lost if _close(s, m)), None)
             if was is not None:
                 lost.remove(was)
+                lost_ids.discard(id(was))
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' differs from the source's '{was.text}'")
-            elif (was := _fewer(m, src, tgt) or _for_a_word(m, tgt, src, lost)) is not None:
+            elif (was := _fewer(m, recount) or _for_a_word(m, tgt, src, lost_ids, recount)) is not None:
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' differs from the source's '{was.text}'")
             elif self._alone(m):
                 yield Hit(0, m.start, m.end, f"Number '{m.text}' is not in the source")
+        added_ids = set(map(id, added))
         for m in list(lost):
-            t = _repeated(m, src, tgt) or _for_a_word(m, src, tgt, added)
+            t = _repeated(m, recount) or _for_a_word(m, src, tgt, added_ids, recount)
             if t is not None:
                 lost.remove(m)
                 yield Hit(0, t.start, t.end, f"Number '{t.text}' differs from the source's '{m.text}'")
@@ -1561,7 +1628,11 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def _unit(lexicon: Lexicon, text: str, end: int) -> tuple[str, Decimal] | None:
+# A unit as the packs' `units` tables give it: its quantity and its factor to the quantity's base.
+_Unit = tuple[str, Decimal]
+
+
+def _unit(lexicon: Lexicon, text: str, end: int) -> _Unit | None:
     """The unit written right after a number (`100 pounds`, `5kg`, `10斤`), if any."""
     if lexicon.unit_after is None:
         return None
@@ -1569,12 +1640,10 @@ def _unit(lexicon: Lexicon, text: str, end: int) -> tuple[str, Decimal] | None:
     return lexicon.units.get(found.group().lower()) if found else None
 
 
-def _converted(pair: Pair, a: Mention, source: str, b: Mention, target: str) -> bool:
+def _converted(ua: _Unit | None, a: Mention, ub: _Unit | None, b: Mention) -> bool:
     """Whether ``b`` is ``a`` converted to another unit of the same quantity (within 15%,
-    as translators round: `100 pounds` → `über 50 kg`)."""
-    if a.end < 0 or b.end < 0:
-        return False
-    ua, ub = _unit(pair.source, source, a.end), _unit(pair.target, target, b.end)
+    as translators round: `100 pounds` → `über 50 kg`); ``ua`` and ``ub`` are the units
+    written after them (:func:`_unit`)."""
     if ua is None or ub is None or ua[0] != ub[0] or ua[1] == ub[1]:
         return False
     for x in filter(None, map(_number, a.keys)):
@@ -1585,7 +1654,12 @@ def _converted(pair: Pair, a: Mention, source: str, b: Mention, target: str) -> 
     return False
 
 
-def _repeated(m: Mention, src: Side, tgt: Side) -> Mention | None:
+def _units(lexicon: Lexicon, text: str, mentions: Iterable[Mention]) -> list[_Unit | None]:
+    """The unit written after each of ``mentions`` (None for one without a place in the text)."""
+    return [_unit(lexicon, text, m.end) if m.end >= 0 else None for m in mentions]
+
+
+def _repeated(m: Mention, counts: _Recount) -> Mention | None:
     """The number of the target that stands where the lost ``m`` stood: one the target
     writes more often than the source (`three men and two women` → `трое мужчин и три
     женщины`), close to ``m``, nearest its place in the text."""
@@ -1593,23 +1667,20 @@ def _repeated(m: Mention, src: Side, tgt: Side) -> Mention | None:
         return None
     spots = []
     repeated: dict[frozenset[str], bool] = {}  # by value: a text that repeats one is counted once
-    for t in tgt.mentions:
+    for t in counts.tgt.mentions:
         if not t.checked or t.vague or t.start < 0 or not _close(m, t):
             continue
         keys = frozenset(t.keys)
         if keys not in repeated:
-            in_target = sum(1 for o in tgt.mentions if not o.vague and o.keys & keys)
-            in_source = sum(1 for o in src.mentions if o.keys & keys)
+            in_target = counts.holding(counts.tgt, keys)
+            in_source = counts.holding(counts.src, keys)
             repeated[keys] = in_target == in_source + 1 and in_source >= 1 and "1" not in keys
         if repeated[keys]:
             spots.append(t)
     if not spots:
         return None
     # the n-th number of the source is likeliest the n-th of the target
-    rank = sorted(o.start for o in src.mentions if o.checked and not o.vague).index(m.start)
-    order: dict[int, int] = {}
-    for i, start in enumerate(sorted(o.start for o in tgt.mentions if o.checked and not o.vague)):
-        order.setdefault(start, i)
+    rank, order = counts.order(counts.src)[m.start], counts.order(counts.tgt)
     return min(spots, key=lambda t: abs(order[t.start] - rank))
 
 
@@ -1626,35 +1697,36 @@ _NAMED_NUMBER = re.compile(r"(?<![\w-])([^\W\d_]{2,12})(-)(\d{2,})(?![\w-])")
 def _codes(source: str, target: str) -> Iterator[Hit]:
     """A code of the source whose digits the target changed (`SU100` → `SU1000`,
     `covid-19` → `Covid-17`); a code the target drops is left to the names rule."""
-    yield from _changed_codes(_CODE, source, target, operator.eq)
+    yield from _changed_codes(_CODE, source, target, str)
     if "-" in source:
-        yield from _changed_codes(_NAMED_NUMBER, source, target, _same_name)
+        yield from _changed_codes(_NAMED_NUMBER, source, target, _name_key)
 
 
-def _same_name(ours: str, theirs: str) -> bool:
-    """Whether two names before a number are one, without case and up to an inflection
-    of either (`covidem-19` and `Covid-39`)."""
-    a, b = ours.casefold(), theirs.casefold()
-    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
+def _name_key(letters: str) -> str:
+    """What two names before a number share when they are one, without case and up to an
+    inflection of either (`covidem-19` and `Covid-39`: `covi`)."""
+    return letters.casefold()[:4]
 
 
 def _changed_codes(
-    pattern: re.Pattern[str], source: str, target: str, same: Callable[[str, str], bool]
+    pattern: re.Pattern[str], source: str, target: str, key: Callable[[str], str]
 ) -> Iterator[Hit]:
     """The codes of ``pattern`` (letters in group 1, digits in group 3) that the target
-    writes with the source's letters (as ``same`` compares them) and other digits."""
-    ours = {(c.group(1), c.group(3)): c.group() for c in pattern.finditer(source)}
+    writes with the source's letters (compared by ``key``) and other digits."""
+    ours = {(key(c.group(1)), c.group(3)): c.group() for c in pattern.finditer(source)}
     if not ours:
         return
-    theirs = list(pattern.finditer(target))
+    theirs: dict[str, list[re.Match[str]]] = {}
+    for t in pattern.finditer(target):
+        theirs.setdefault(key(t.group(1)), []).append(t)
     for (prefix, digits), code in sorted(ours.items()):
-        if any(same(prefix, t.group(1)) and t.group(3) == digits for t in theirs):
+        mine = theirs.get(prefix, [])
+        if any(t.group(3) == digits for t in mine):
             continue  # kept
-        for t in theirs:
-            mine = {d for (p, d) in ours if same(p, t.group(1))}
-            if same(prefix, t.group(1)) and t.group(3) not in mine:
-                yield Hit(0, t.start(), t.end(), f"Code '{t.group()}' differs from the source's '{code}'")
-                break
+        changed = next((t for t in mine if (prefix, t.group(3)) not in ours), None)
+        if changed is not None:
+            message = f"Code '{changed.group()}' differs from the source's '{code}'"
+            yield Hit(0, changed.start(), changed.end(), message)
 
 
 def _symbols(src: Side, tgt: Side, lexicon: Lexicon) -> Iterator[Hit]:
