@@ -518,25 +518,53 @@ def _stretch_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
-def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, repair) of each stretch ftfy's encoding repair changes in ``text``."""
-    import difflib
+# Texts longer than this are not aligned with their repair by ``difflib`` (cubic on a long
+# repetitive text: 3,000 characters of `cafÃ© ` took 36 CPU-s): their edits are the
+# signature stretches, each re-decoded.
+_ALIGN_CHARS = 500
 
+
+def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, repair) of each stretch ftfy's encoding repair changes in ``text``.
+
+    The signature stretches, each re-decoded (:func:`_stretch_edits`), are those edits
+    when applying them gives ftfy's repair (found in one pass); otherwise a short text is
+    aligned with its repair by ``difflib``, and a long one keeps the stretches."""
     import ftfy
 
     fixed = ftfy.fix_encoding(text)
     if fixed == text:
         return []
+    stretches = _stretch_edits(text)
+    if _applied(text, stretches) == fixed or len(text) > _ALIGN_CHARS:
+        return _joined(text, stretches)
+    import difflib
+
     matcher = difflib.SequenceMatcher(None, text, fixed, autojunk=False)
-    edits: list[tuple[int, int, int, int]] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        if edits and not text[edits[-1][1] : i1].strip():  # one stretch across spaces
-            edits[-1] = (edits[-1][0], i2, edits[-1][2], j2)
+    edits = [(i1, i2, fixed[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
+    return _joined(text, edits)
+
+
+def _applied(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` with ``edits`` (in order, not overlapping) made."""
+    parts, at = [], 0
+    for start, end, repair in edits:
+        parts += [text[at:start], repair]
+        at = end
+    return "".join(parts) + text[at:]
+
+
+def _joined(text: str, edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``edits`` with those only whitespace apart joined into one stretch (the whitespace
+    kept in its repair)."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, repair in edits:
+        if out and not text[out[-1][1] : start].strip():
+            first, last, done = out[-1]
+            out[-1] = (first, end, done + text[last:start] + repair)
         else:
-            edits.append((i1, i2, j1, j2))
-    return [(i1, i2, fixed[j1:j2]) for i1, i2, j1, j2 in edits]
+            out.append((start, end, repair))
+    return out
 
 
 @register
