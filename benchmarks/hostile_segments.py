@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import subprocess
 import sys
 import time
@@ -61,7 +62,29 @@ STRINGS = {
     "document-40x": lambda: ((_document(25_000) + "\n") * 41)[:MB],
     # look-alike letters (Latin o, a in Russian words), with the same text as the source
     "homoglyphs-1MB": lambda: ("Мoсква и Пaриж " * (MB // 15))[:MB],
+    # nine thousand distinct numbers and codes against a source of as many others (FD001's
+    # pairings once asked about every number of a side for each number of the other: 56 s)
+    "numbers-9k": lambda: _numbers("value", "and Covid", 11),
+    # a run of opening brackets (PU005's label test searched from each of them)
+    "brackets-40k": lambda: "(" * 40_000 + ")",
+    # repeated mojibake (MK006 aligned each target with its repair by difflib: cubic)
+    "mojibake-120k": lambda: "cafÃ© " * 20_000,
 }
+
+
+def _numbers(word: str, code: str, seed: int) -> str:
+    """Three thousand numbers, codes and code-like names of the ``seed``'s draw."""
+    rng = random.Random(seed)
+    return " ".join(
+        f"{word} {rng.randint(10, 99999)} {code}-{rng.randint(10, 99)} AB-{rng.randint(100, 999)}"
+        for _ in range(3000)
+    )
+
+
+# Sources of their own for the strings whose rules compare numbers with the source's
+SOURCES = {"numbers-9k": lambda: _numbers("Wert", "und COVID", 1)}
+
+
 def _document(size: int) -> str:
     """The sample feed's targets joined, repeated up to ``size`` characters."""
     import csv
@@ -101,7 +124,7 @@ def _child(name: str, codes: list[str]) -> None:
 
         rules[code].check = run  # type: ignore[method-assign]
     text = STRINGS[name]()
-    source = text if name in SELF_SOURCED else SOURCE
+    source = text if name in SELF_SOURCED else SOURCES[name]() if name in SOURCES else SOURCE
     lang = "ru" if name in SELF_SOURCED else "en"
     frame = pd.DataFrame({"target": [text], "source": [source], "src_lang": ["ru"], "tgt_lang": [lang]})
     for code in codes:
