@@ -41,3 +41,15 @@ def test_every_exported_name_resolves() -> None:
         for name in package.__all__:
             assert getattr(package, name) is not None, (package.__name__, name)
     assert tqaudit.scoring.sentence_scores.__module__ == "tqaudit.scoring.stats"
+
+
+def test_the_scoring_package_resolves_the_names_its_modules_export() -> None:
+    # the lazy table of homes names each module's exports: a name added to a module's
+    # __all__ and forgotten in the table (or the reverse) fails here
+    import importlib
+
+    from tqaudit.scoring import _HOME
+
+    api = importlib.import_module("tqaudit.scoring.api")
+    assert {n for n, home in _HOME.items() if home == "api"} == set(api.__all__)
+    assert sorted(tqaudit.scoring.__all__) == sorted(_HOME)

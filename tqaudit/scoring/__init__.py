@@ -61,7 +61,9 @@ if TYPE_CHECKING:
     from tqaudit.scoring.stats import check_references, clean, num_refs, segment_statistics, sentence_scores
 
 # Where each name of the package lives. Imported on first use: a score worker process
-# imports the statistics modules alone, not the tables (pandas) the API builds.
+# imports the statistics modules alone, not the tables (pandas) the API builds. The names
+# are also written in the TYPE_CHECKING imports above and in ``__all__`` (static tools read
+# those) and in ``api.__all__``: tests/test_imports.py checks that the lists agree.
 _HOME = {
     **dict.fromkeys(
         (
