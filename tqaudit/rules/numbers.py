@@ -390,6 +390,10 @@ class _Recount:
 
     src: Side
     tgt: Side
+    # by id of the side asked about: its figure keys, its numbers by key, its ranks
+    _figures: dict[int, set[str]] = field(default_factory=dict, repr=False)
+    _holders: dict[int, dict[str, list[int]]] = field(default_factory=dict, repr=False)
+    _orders: dict[int, dict[int, int]] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def fewer(self) -> list[Mention]:
@@ -411,10 +415,6 @@ class _Recount:
             self._figures[key] = {k for x in written for k in x.keys}
         return self._figures[key]
 
-    @functools.cached_property
-    def _figures(self) -> dict[int, set[str]]:
-        return {}
-
     def holding(self, side: Side, keys: frozenset[str]) -> int:
         """How many numbers of ``side`` have one of ``keys`` (in the target, vague words
         left out): counted through an index by key, not by reading every number."""
@@ -428,10 +428,6 @@ class _Recount:
         found = [index[k] for k in keys if k in index]
         return len(set().union(*found)) if len(found) > 1 else len(found[0]) if found else 0
 
-    @functools.cached_property
-    def _holders(self) -> dict[int, dict[str, list[int]]]:
-        return {}
-
     def order(self, side: Side) -> dict[int, int]:
         """The rank of each checked number of ``side`` by its place in the text (the
         first rank of a place two numbers share)."""
@@ -441,10 +437,6 @@ class _Recount:
             for i, start in enumerate(sorted(o.start for o in side.mentions if o.checked and not o.vague)):
                 ranks.setdefault(start, i)
         return ranks
-
-    @functools.cached_property
-    def _orders(self) -> dict[int, dict[int, int]]:
-        return {}
 
 
 def _fewer(m: Mention, counts: _Recount) -> Mention | None:
