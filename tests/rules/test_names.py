@@ -11,6 +11,7 @@ from tqaudit.rules.names import (
     _PARTS,
     CodeMissing,
     NameMissing,
+    WordIndex,
     _CarriedOver,
     _folded_words,
     _shared_candidates,
@@ -144,6 +145,56 @@ def test_a_name_matches_the_words_that_the_word_by_word_tests_match() -> None:
                 name,
                 words,
             )
+
+
+def test_one_index_answers_every_name_as_its_words_do() -> None:
+    """A target's :class:`WordIndex` builds its lookups once and serves every name asked
+    about it (they were rebuilt for each name: quadratic in a long target); the answers are
+    those of the word-by-word tests, and a prefix search finds what a scan finds."""
+    import random
+
+    from tqaudit.rules.names import _in_compound, phonetic_key
+
+    rng = random.Random(11)
+    letters = "aeiouykhzsctjgvwdrnm"
+    for _ in range(200):
+        words = {"".join(rng.choice(letters) for _ in range(rng.randint(1, 9))) for _ in range(60)}
+        index = WordIndex(words)
+        for _ in range(50):
+            name = "".join(rng.choice(letters) for _ in range(rng.randint(0, 9)))
+            for fuzzy in (75.0, 85.0):
+                assert matches_word(name, index, fuzzy) is _matches_word_by_word(name, words, fuzzy), name
+            assert index.has_prefix(name) is any(w.startswith(name) for w in words), name
+            key = phonetic_key(name)
+            inside = any(
+                len(w) > len(name) and (name in w or (len(key) >= 3 and key in phonetic_key(w)))
+                for w in words
+            )
+            assert _in_compound(name, index) is inside, name
+
+
+def test_a_long_target_with_many_codes_is_indexed_once() -> None:
+    """FD011 on a source and a target of 6,000 codes each (as the hostile `numbers-9k`
+    pair): each code is judged by the words of the target, and the target's words get their
+    consonant skeletons once, not once per code asked about."""
+    from tqaudit.rules.names import phonetic_key
+
+    source = " ".join(f"Wert {i} und Kovacs{i} AB-{i}" for i in range(3000))
+    target = " ".join(f"value {i} and Smith{i} AB-{i + 1}" for i in range(3000))
+    rule = CodeMissing()
+    rule.prepare()
+    pair = rule._pair("de", "en")
+    assert pair is not None
+    index = rule._index(target, pair)
+    cands = rule._candidates(source, pair)
+    assert len(cands) == 6000
+    missing = {c.text for c in cands if not rule._present(c, index, pair)}
+    # `AB-0` is present by its parts (`ab` of the other codes, `0` of `value 0`)
+    assert missing == {f"Kovacs{i}" for i in range(3000)}
+    phonetic_key.cache_clear()
+    for i in range(50):
+        matches_word(f"kovacs{i}x", index, 85.0)  # no prefix match: the skeletons are asked
+    assert 0 < phonetic_key.cache_info().misses <= len(index) + 50
 
 
 def test_a_long_source_is_checked_without_being_kept() -> None:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import compress
 from typing import Any, ClassVar
 
@@ -57,7 +58,6 @@ _ADJECTIVE_WEST = re.compile(r"(?:sk|ck)(?:ý|á|é|ého|ému|ém|ým|ých|ými|
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Two words in capitals in a row: the text is shouting, not naming.
 _SHOUTING = re.compile(r"\b[A-Z]{3,}\b[ ,]+\b[A-Z]{3,}\b")
-_SQUASHED = "\x00"
 _ROMAN = re.compile(r"[IVXLCDM]+")
 # Product codes and model numbers (`E95`, `A320neo`, `COVID-19`): letters and digits.
 _HAS_DIGIT = re.compile(r"\d")
@@ -309,6 +309,98 @@ def _last_part(word: str) -> str:
     return parts[-1] if parts else ""
 
 
+class WordIndex(set[str]):
+    """Folded words of a target, with the lookups of the tolerant matches built on first
+    use: once per target, not once per name (a long target with thousands of names asked
+    every word of it about each name: 30 CPU-s for a 93 KB segment)."""
+
+    # the whole target squashed to letters and digits (FD011's codes written apart)
+    squashed: str = ""
+
+    @cached_property
+    def by_first(self) -> dict[str, list[str]]:
+        """The words by their first letter: a prefix test passes only with the same one."""
+        out: dict[str, list[str]] = {}
+        for word in self:
+            out.setdefault(word[:1], []).append(word)
+        return out
+
+    @cached_property
+    def long_words(self) -> list[str]:
+        """The words of four letters or more, which the edit-similarity test compares."""
+        return [w for w in self if len(w) >= 4]
+
+    @cached_property
+    def by_key(self) -> dict[str, list[str]]:
+        """The words by their consonant skeleton (:func:`phonetic_key`)."""
+        out: dict[str, list[str]] = {}
+        for word in self:
+            out.setdefault(phonetic_key(word), []).append(word)
+        return out
+
+    @cached_property
+    def keys_by_first(self) -> dict[str, list[str]]:
+        """The skeletons of three letters or more, by the first letter of their word."""
+        out: dict[str, set[str]] = {}
+        for key, words in self.by_key.items():
+            if len(key) >= 3:
+                for word in words:
+                    out.setdefault(word[:1], set()).add(key)
+        return {first: sorted(keys) for first, keys in out.items()}
+
+    @cached_property
+    def long_keys(self) -> list[str]:
+        """The skeletons of four letters or more, which the edit-similarity test compares."""
+        return [k for k in self.by_key if len(k) >= 4]
+
+    @cached_property
+    def keyed(self) -> WordIndex:
+        """The consonant skeletons of the Cyrillic words (the entries marked ``_KEYED``)."""
+        return WordIndex(w[1:] for w in self if w[:1] == _KEYED)
+
+    @cached_property
+    def transcribed(self) -> list[str]:
+        """The transcription keys of the Cyrillic words (the entries marked ``_TRANSCRIBED``)."""
+        return [w[1:] for w in self if w[:1] == _TRANSCRIBED]
+
+    @cached_property
+    def slavic_keys(self) -> frozenset[str]:
+        """The skeletons of the words of three letters or more as :func:`_respelt_slavic`
+        compares them."""
+        return frozenset(_slavic_key(w) for w in self if len(w) >= 3)
+
+    @cached_property
+    def plain(self) -> WordIndex:
+        """The words without the marked entries (skeletons and transcription keys)."""
+        return WordIndex(w for w in self if w[:1] not in (_KEYED, _TRANSCRIBED))
+
+    @cached_property
+    def joined(self) -> str:
+        """The words in one string, a space between: a substring of a word is one of it."""
+        return " ".join(self)
+
+    @cached_property
+    def joined_keys(self) -> str:
+        """The words' skeletons in one string, a space between."""
+        return " ".join(self.by_key)
+
+    @cached_property
+    def ordered(self) -> list[str]:
+        """The words sorted, for a prefix search by bisection."""
+        return sorted(self)
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether a word begins with ``prefix`` (the word itself included)."""
+        ordered = self.ordered
+        at = bisect_left(ordered, prefix)
+        return at < len(ordered) and ordered[at].startswith(prefix)
+
+
+def as_index(words: Collection[str]) -> WordIndex:
+    """``words`` as a :class:`WordIndex` (itself when it is one)."""
+    return words if isinstance(words, WordIndex) else WordIndex(words)
+
+
 def matches_word(name: str, words: Collection[str], fuzzy: float) -> bool:
     """Whether a folded word of the target is ``name`` (folded) up to inflection or spelling.
 
@@ -316,15 +408,18 @@ def matches_word(name: str, words: Collection[str], fuzzy: float) -> bool:
     `schroeder` (edit similarity at least ``fuzzy``, in percent). Each test is tried on
     every word before the next (the answer is whether a word passes a test): the cheap
     ones first, on the words they can pass, and the consonant keys of the words only for
-    a name that none of those finds.
+    a name that none of those finds. ``words`` is best a :class:`WordIndex`, whose
+    lookups serve every name asked about the same target.
     """
     from rapidfuzz.fuzz import ratio
+    from rapidfuzz.process import extractOne
 
     if name in words or name + "s" in words:
         return True  # (a plural: Merkels / Merkel)
+    index = as_index(words)
     first, n = name[:1], len(name)
     # with another first letter, no prefix test can pass
-    for word in [w for w in words if w[:1] == first] if name else words:
+    for word in index.by_first.get(first, ()) if name else index:
         m = len(word)
         prefix = _common_prefix(name, word)
         if m >= 3 and prefix >= max(3, min(n, m) - 2):
@@ -336,22 +431,19 @@ def matches_word(name: str, words: Collection[str], fuzzy: float) -> bool:
             return True
         if n >= 4 and word.startswith(name):
             return True
-    if n >= 5 and any(ratio(name, word) >= fuzzy for word in words if len(word) >= 4):
+    if n >= 5 and extractOne(name, index.long_words, scorer=ratio, score_cutoff=fuzzy) is not None:
         return True  # spelling: Schröder / Schroeder
     key = phonetic_key(name)
     k = len(key)
     if not key:
         return False
-    others = {word: phonetic_key(word) for word in words}  # each word's key
-    if any(other == key and (k >= 2 or max(n, len(word)) <= 4) for word, other in others.items()):
+    same = index.by_key.get(key, ())
+    if same and (k >= 2 or any(max(n, len(word)) <= 4 for word in same)):
         return True  # `Джо` / Joe, `Тан` / Tang, Andrey / Andrei
     # one key begins the other (their common prefix is the shorter one): Omikronem / Omicron
-    if k >= 3 and any(
-        len(other) >= 3 and word[:1] == first and (key.startswith(other) or other.startswith(key))
-        for word, other in others.items()
-    ):
+    if k >= 3 and any(key.startswith(o) or o.startswith(key) for o in index.keys_by_first.get(first, ())):
         return True
-    return k >= 4 and any(len(other) >= 4 and ratio(key, other) >= fuzzy for other in others.values())
+    return k >= 4 and extractOne(key, index.long_keys, scorer=ratio, score_cutoff=fuzzy) is not None
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -432,7 +524,7 @@ def transcription_key(folded: str, steps: tuple[tuple[str, str], ...]) -> str:
     return _single(_DOUBLED, key)
 
 
-def _transcribed(key: str, index: set[str]) -> bool:
+def _transcribed(key: str, index: WordIndex) -> bool:
     """Whether a transcription key of the target (marked with ``_TRANSCRIBED``) is ``key``
     up to a Russian case ending (`Яхью`, `Яхьи` for `Yahya`; `Габбы` for `Gabba`), or
     without a final `s` that French and English names do not pronounce (`Calais` = `Кале`,
@@ -443,10 +535,7 @@ def _transcribed(key: str, index: set[str]) -> bool:
         return False
     keys = {key, key[:-1]} if len(key) >= 4 and key[-1] == "s" else {key}
     stems = {k[:-1] if len(k) >= 4 and k[-1] in "aeiou" else k for k in keys}
-    for word in index:
-        if not word.startswith(_TRANSCRIBED):
-            continue
-        word = word[1:]
+    for word in index.transcribed:
         if word in keys or any(
             len(stem) >= 3 and word.startswith(stem) and len(word) - len(stem) <= 3 for stem in stems
         ):
@@ -797,6 +886,13 @@ class _CarriedOver(Rule):
                 for run, cands_of_run in missing.items()
                 if (found := [c for c in cands_of_run if not self._present(c, index, pair)])
             }
+        replacement: list[str] = []  # the likely replacement, found once per segment
+
+        def other() -> str:
+            if not replacement:
+                replacement.append(_replacement(source, target, pair))
+            return replacement[0]
+
         for run, cands in missing.items():
             last = _HYPHEN_PARTS.findall(run[-1])[-1] if run else ""
             if (
@@ -805,16 +901,16 @@ class _CarriedOver(Rule):
                 and not _renamed(last, source, target, pair)
             ):
                 continue  # a common first name dropped before the surname (`Emmanuel Macron`)
-            if all(c.evidence == "replaced" for c in cands) and not _replacement(source, target, pair):
+            if all(c.evidence == "replaced" for c in cands) and not other():
                 continue  # `Messing` -> `brass`: a German noun translated, no name instead
-            yield Hit(row, -1, -1, self._message(run, cands, source, target, pair))
+            yield Hit(row, -1, -1, self._message(run, cands, other()))
 
-    def _index(self, target: str, pair: _Pair, level: int = 2) -> set[str]:
+    def _index(self, target: str, pair: _Pair, level: int = 2) -> WordIndex:
         """Folded words of the target; Cyrillic ones romanised instead, for Latin names:
         at ``level`` 1 the capitalised ones, at 2 all (romanising is the costly part; most
         names are kept in Latin script or transcribed with a capital)."""
-        words: set[str] = (
-            {fold(w.replace("-", "")) for w in _WORD.findall(target) if "-" in w} if "-" in target else set()
+        words = WordIndex(
+            {fold(w.replace("-", "")) for w in _WORD.findall(target) if "-" in w} if "-" in target else ()
         )
         if pair.transliterated is None or pair.tgt_script != "CYRILLIC":
             words.update(_folded_words(target))
@@ -831,15 +927,15 @@ class _CarriedOver(Rule):
     def _is_candidate(self, cand: Candidate, source: str, pair: _Pair) -> bool:
         return True
 
-    def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
+    def _present(self, cand: Candidate, index: WordIndex, pair: _Pair) -> bool:
         parts = name_parts(cand.text)
         exonym = _exonyms(parts[-1], pair)
-        if exonym and any(w.startswith(exonym) for w in index):
+        if exonym and any(map(index.has_prefix, exonym)):
             return True  # an exonym as a word of the target or its beginning
         if pair.tgt_compounding and any(len(e) >= 5 and any(e in w for w in index) for e in exonym):
             return True  # `East Germany's` -> `Ostdeutschlands`
         if pair.tgt_script == "CYRILLIC" and pair.romanise is not None:
-            keyed = {w[1:] for w in index if w[:1] == _KEYED}
+            keyed = index.keyed
             # Polish and Czech `c` is `ц` (`Walicka` = `Валицкая`). A `ch` is read only in its
             # `tsh` spelling (`Machado` = `Машаду`, `Marchand` = `Маршаном`), which the plain
             # `ch` skeleton alone misses (tried on 15 names)
@@ -852,21 +948,19 @@ class _CarriedOver(Rule):
                 return True  # `Yahya` as `Яхья`, `Яхью`; `Akhil` as `Акхил`
             # the Latin words of the target: a skeleton of two consonants (`Shiba` -> `sb`)
             # matches too many Cyrillic words (`себя`) to be compared with them
-            index = {w for w in index if w[:1] not in (_KEYED, _TRANSCRIBED)}
+            index = index.plain
         if matches_word(parts[-1], index, self.opts["fuzzy"]):
             return True
         return pair.tgt_script == "LATIN" and _respelt_slavic(parts[-1], index)
 
-    def _message(
-        self, run: tuple[str, ...], cands: list[Candidate], source: str, target: str, pair: _Pair
-    ) -> str:
+    def _message(self, run: tuple[str, ...], cands: list[Candidate], other: str) -> str:
+        """The finding's message; ``other`` is the likely replacement (``""``: none)."""
         words = [c.text for c in cands]
         whole = " ".join(run)
         what = (
             f"'{whole}'" if len(words) == len(run) or len(run) == 1 else f"'{' '.join(words)}' of '{whole}'"
         )
         label = "Code" if self.wanted[0] == "code" else "Name"
-        other = _replacement(source, target, pair)
         tail = f"; '{other}' appears instead" if other else ""
         return f"{label} {what} of the source is missing from the target{tail}"
 
@@ -1071,13 +1165,14 @@ def _word_before_run(text: str, start: int, skip_modifiers: bool = False) -> str
     return words[-1] if words else ""
 
 
-def _in_compound(name: str, index: set[str]) -> bool:
+def _in_compound(name: str, index: WordIndex) -> bool:
     """Whether the folded ``name`` (or its consonant skeleton, for `Africa` in `Südafrika`)
     is inside a longer word of the target."""
     key = phonetic_key(name)
-    return any(
-        len(w) > len(name) and (name in w or (len(key) >= 3 and key in phonetic_key(w))) for w in index
-    )
+    keyed = len(key) >= 3 and key in index.joined_keys
+    if not keyed and name not in index.joined:
+        return False  # most names: in no word nor skeleton (one search in C over them all)
+    return any(len(w) > len(name) and (name in w or (keyed and key in phonetic_key(w))) for w in index)
 
 
 @lru_cache(maxsize=16384)
@@ -1127,21 +1222,22 @@ def _shared_word(word: str, zs: float, pair: _Pair, ceiling: float) -> bool:
 _ENGLISH_SLAVIC = re.compile(r"kh|zh|shch|yi|iv$")
 
 
-def _respelt_slavic(name: str, index: set[str]) -> bool:
+def _respelt_slavic(name: str, index: WordIndex) -> bool:
     """Whether a folded English romanisation of a Slavic name (`kharkiv`) is in the target
     as another language romanises it (`charkow`, `jarkov`): compared by consonant
     skeleton with the letters for `х` (`kh`, `ch`, Spanish `j`) and `ж` (`zh`, `sch`,
     `z`) merged."""
     if not _ENGLISH_SLAVIC.search(name):
         return False
+    wanted = _slavic_key(name)
+    return len(wanted) >= 3 and wanted in index.slavic_keys
 
-    def key(word: str) -> str:
-        for old, new in (("kh", "h"), ("ch", "h"), ("j", "h"), ("zh", "z"), ("sch", "z"), ("sh", "z")):
-            word = word.replace(old, new)
-        return phonetic_key(word)
 
-    wanted = key(name)
-    return len(wanted) >= 3 and any(key(w) == wanted for w in index if len(w) >= 3)
+def _slavic_key(word: str) -> str:
+    """The consonant skeleton of ``word`` with the letters for `х` and `ж` merged."""
+    for old, new in (("kh", "h"), ("ch", "h"), ("j", "h"), ("zh", "z"), ("sch", "z"), ("sh", "z")):
+        word = word.replace(old, new)
+    return phonetic_key(word)
 
 
 def _derived(word: str, lang: str, floor: float) -> bool:
@@ -1536,7 +1632,7 @@ class NameMissing(_CarriedOver):
             zipf(word, lang) >= zs - 1.0 for lang in pair.international
         )
 
-    def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
+    def _present(self, cand: Candidate, index: WordIndex, pair: _Pair) -> bool:
         if name_parts(cand.text)[-1] in index:
             return True  # most names are copied as they are: no tolerant matching needed
         if cand.run and cand.text not in cand.run[-1] and fold(cand.text[0]) in index:
@@ -1640,22 +1736,23 @@ class CodeMissing(_CarriedOver):
         # the squashed target has the squashed code when the target has the code
         return cand.text in target
 
-    def _index(self, target: str, pair: _Pair, level: int = 2) -> set[str]:
+    def _index(self, target: str, pair: _Pair, level: int = 2) -> WordIndex:
         """The target's words plus the whole target squashed to letters and digits, so that
         `20EUR` finds `20 EUR`, `Corei7` finds `Core i7` and `AM10` finds `AM-10`."""
-        return {*super()._index(target, pair, level), _SQUASHED + _squash(target)}
+        index = super()._index(target, pair, level)
+        index.squashed = _squash(target)
+        return index
 
-    def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
+    def _present(self, cand: Candidate, index: WordIndex, pair: _Pair) -> bool:
         code = _squash(re.sub(r"(?<=[A-Z])s$", "", cand.text))  # `GBs`, `IEs`: an English plural
-        squashed = next((w for w in index if w.startswith(_SQUASHED)), "")
-        if code and code in squashed:
+        if code and code in index.squashed:
             return True
         if fold(cand.text.replace("-", "")) in index:
             return True
         if any(e in index for e in pair.exonyms.get(fold(cand.text), ())):
             return True
         parts = [fold(p) for p in _PARTS.findall(cand.text) if kind_of(p) == "code" or _HAS_DIGIT.search(p)]
-        return all(p in index or (len(p) >= 4 and any(w.startswith(p) for w in index)) for p in parts)
+        return all(p in index or (len(p) >= 4 and index.has_prefix(p)) for p in parts)
 
 
 @register
@@ -1746,9 +1843,9 @@ class TransliteratedNameMissing(_CarriedOver):
         # flagged segments per 1,000 on ru-en, so only a surname after a first name counts.
         return self._surname(cand, source, pair) or self._speaker(cand, source, pair)
 
-    def _present(self, cand: Candidate, index: set[str], pair: _Pair) -> bool:
+    def _present(self, cand: Candidate, index: WordIndex, pair: _Pair) -> bool:
         exonym = _exonyms(fold(cand.text), pair)
-        if exonym and any(w.startswith(exonym) for w in index):
+        if exonym and any(map(index.has_prefix, exonym)):
             return True
         if pair.romanise is None:
             return False
