@@ -65,6 +65,9 @@ class QuoteRules:
     scanned: tuple[str, ...]  # the same marks, for substring tests (chunk.rows_containing)
     known: frozenset[str]  # every pair that closes a quotation (any language's)
     openers: frozenset[str]
+    # a straight "…" quotation copied from a source that has one is flagged: translations
+    # into the language use its own marks (pack: straight.copied_not_used)
+    copied_straight: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class QuoteTables:
         self._inner = _table(rule, "inner")
         straight = _table(rule, "straight")
         self._no_straight = frozenset(straight.get("not_used", ()))
+        self._no_copied_straight = frozenset(straight.get("copied_not_used", ()))
         self._single = frozenset(straight.get("single_scanned", ()))
         known = {p for table in (self._quotes, self._allow, self._inner) for ps in table.values() for p in ps}
         self._known = frozenset(p for p in known | {'""', "''"} if len(p) == 2)
@@ -174,6 +178,7 @@ class QuoteTables:
             scanned=tuple(sorted(scanned)),
             known=known,
             openers=frozenset(p[0] for p in known),
+            copied_straight=lang in self._no_copied_straight and '""' in allowed,
         )
 
 
@@ -189,7 +194,11 @@ class ForeignQuotationMarks(Rule):
     48.2 by `tools/make_locale_pack.py`) plus what usage allows (`punctuation.typography`:
     straight `"` in most languages, German `»…«` and Swiss `«…»`, English-style quotes
     inside French guillemets). A lone mark (a quotation that spans segments) is flagged when
-    the language never uses it.
+    the language never uses it. Straight `"…"` quotes, which German and Russian writers type
+    freely but their translators never use (the WMT22 references write `„…“` and `«…»`
+    hundreds of times, straight quotes around a quotation never), are flagged in a German or
+    Russian target when the source has straight quotes too: the source's typography copied
+    by the MT engine (`punctuation.typography`: `straight.copied_not_used`).
 
     ## Why is this bad?
     MT engines copy the source's quotation marks into the target, so a Russian source's
@@ -204,7 +213,9 @@ class ForeignQuotationMarks(Rule):
     `“How long did the preparation take?” he added.`
 
     ## Known problems
-    Single curly quotes are not checked (`’` is also the apostrophe). A quotation that
+    Single curly quotes are not checked (`’` is also the apostrophe). A house style that
+    types straight quotes in German or Russian translations removes the language from
+    `straight.copied_not_used` (a pack edit). A quotation that
     quotes foreign text in its own typography (a German title inside English) is flagged.
     Without `tgt_lang` nothing is checked. Swedish-style `”…”` in English is left to the
     rules on reversed and mismatched quotes.
@@ -234,24 +245,36 @@ class ForeignQuotationMarks(Rule):
         return not set(q.pair) <= rules.marks
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
-        targets = chunk.targets
+        targets, sources = chunk.targets, chunk.sources
         for rules, rows in self.by_language(chunk, self._tables.rules):
             if rules is None:
                 continue
+            copied = (
+                {r for r in rows if '"' in targets[r] and '"' in sources[r]}
+                if rules.copied_straight
+                else set()
+            )
             if not rules.ascii_suspect:  # str.isascii takes no time: skip what cannot hold one
-                rows = [row for row in rows if not targets[row].isascii()]
-            yield from remap(self._check_rows([targets[r] for r in rows], rules), rows)
+                rows = [row for row in rows if not targets[row].isascii() or row in copied]
+            texts = [targets[r] for r in rows]
+            straight = {i for i, r in enumerate(rows) if r in copied}
+            yield from remap(self._check_rows(texts, rules, straight), rows)
 
-    def _check_rows(self, texts: Sequence[str], rules: QuoteRules) -> Iterator[Hit]:
-        for row in sorted({row for row, _ in finditer(texts, rules.suspect)}):
+    def _check_rows(self, texts: Sequence[str], rules: QuoteRules, straight: set[int]) -> Iterator[Hit]:
+        """The findings of ``texts``; in the rows of ``straight`` (whose sources have straight
+        quotes) a straight quotation is the source's typography copied."""
+        for row in sorted({row for row, _ in finditer(texts, rules.suspect)} | straight):
             text = texts[row]
             for q in pair_marks(text, rules):
                 if self._foreign(q, rules):
                     yield from _quote_hits(row, text, q, rules)
+                elif row in straight and q.pair == '""':
+                    yield from _quote_hits(row, text, q, rules, copied=True)
 
 
-def _quote_hits(row: int, text: str, q: Quotation, rules: QuoteRules) -> Iterator[Hit]:
-    """The finding(s) of one foreign quotation: one per mark, each with its replacement."""
+def _quote_hits(row: int, text: str, q: Quotation, rules: QuoteRules, copied: bool = False) -> Iterator[Hit]:
+    """The finding(s) of one foreign quotation (``copied``: straight quotes taken over from
+    the source): one per mark, each with its replacement."""
     want = rules.primary if q.depth == 0 else rules.alternate
     spaced = rules.spaced and want == "«»"
     if q.close_at < 0:
@@ -262,6 +285,11 @@ def _quote_hits(row: int, text: str, q: Quotation, rules: QuoteRules) -> Iterato
         yield Hit(row, q.open_at, q.open_at + 1, message, want[0] if opening else want[1])
         return
     message = f"Quotation marks {q.pair[0]}…{q.pair[1]} are not '{rules.lang}' style; use {want[0]}…{want[1]}"
+    if copied:
+        message = (
+            f"Straight quotation marks {q.pair[0]}…{q.pair[1]} copied from the source; "
+            f"'{rules.lang}' translations use {want[0]}…{want[1]}"
+        )
     opener = want[0] + (NBSP if spaced and not text[q.open_at + 1].isspace() else "")
     closer = (NBSP if spaced and not text[q.close_at - 1].isspace() else "") + want[1]
     if q.pair[0] != want[0]:
