@@ -27,9 +27,12 @@ _GARBLED = re.compile(
     r"|(?<![.\w/])\.\.(?![.\w/])|(?<=\w)\.\.(?![.\w/])"
     r"|\.{4,}"
     r"|[.。][,，;；]|[,，;；][.。]|[,，]{2,}(?!\w)|[;；]{2,}|::|：："
+    # a straight quote doubled against a word: CSV escaping left in the text (`""yes""`);
+    # an empty quotation (`enter "" to clear`) touches no word
+    r'|(?<![\w"])""(?=\w)|(?<=[\w.,!?])""(?![\w"])'
 )
 # Every garbled run is two of these marks side by side: the rows to look at, found in C.
-_GARBLED_PAIR = re.compile("[?？!！.。,，;；:：][?？!！.。,，;；:：]")
+_GARBLED_PAIR = re.compile('[?？!！.。,，;；:：][?？!！.。,，;；:：]|""')
 _RUNS = re.compile(r"[.,;:?!]{2,}")
 
 
@@ -60,9 +63,11 @@ class DoubledPunctuation(Rule):
 
     ## What it does
     Flags runs of marks that edited text never has: `??`, `!!!!`, `.,`, `,.`, `,,`,
-    `;;`, `::`, a comma against a question mark, and two (or four or more) full stops that
-    are not an ellipsis, unless the source has a run of the same kind (then the translator
-    copied it). `?!`, `!!`, `!!!` and `...` are left alone.
+    `;;`, `::`, a comma against a question mark, two (or four or more) full stops that
+    are not an ellipsis, and a straight quote doubled against a word (`""yes""`: the CSV
+    escaping of a quote left in the text), unless the source has a run of the same kind
+    (then the translator copied it). `?!`, `!!`, `!!!`, `...` and an empty quotation
+    (`enter "" to clear`) are left alone.
 
     ## Why is this bad?
     Doubled marks are the seam where an engine joined two outputs or kept the source's
@@ -95,7 +100,9 @@ class DoubledPunctuation(Rule):
         abbrevs: dict[str, frozenset[str]] = {}
         for row, m in finditer(targets, _GARBLED, _GARBLED_PAIR):
             source, mark = sources[row], m.group()
-            if not source.strip() or _in_source(mark, _source_runs(source)):
+            if not source.strip() or (
+                '""' in source if mark == '""' else _in_source(mark, _source_runs(source))
+            ):
                 continue
             if mark[0] in ".。":
                 lang = scripts.base_language(chunk.tgt_langs[row])
