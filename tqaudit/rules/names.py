@@ -896,7 +896,10 @@ class _CarriedOver(Rule):
         for run, cands in missing.items():
             last = _HYPHEN_PARTS.findall(run[-1])[-1] if run else ""
             if (
-                all(c.text != last and zipf(c.text.lower(), pair.src) >= 3.0 for c in cands)
+                all(
+                    c.text != last and c.evidence != "gap" and zipf(c.text.lower(), pair.src) >= 3.0
+                    for c in cands
+                )
                 and (not pair.capitals_name or len(run) > 2)
                 and not _renamed(last, source, target, pair)
             ):
@@ -1298,6 +1301,9 @@ class NameMissing(_CarriedOver):
     word in mixed case with a small letter (`AfD`, `IMDb`, `BSCScan`; `iPhone` when the
     other languages use it as often), but not an acronym's plural (`MPs`), a shouted typo
     (`BEstellung`) or a common word with a prefix letter (`eReader`).
+    A word inside a run of three or more capitalised Latin words, whatever the word, is
+    missing when the target writes its two neighbours side by side (`Black Matter` for
+    `Black Lives Matter`), unless the second heads a compound that may hold it translated.
     A first name written as an initial (`J. K. Tyl`) is kept, and a run written as its
     initials or as one word (`The Wall Street Journal` → `WSJ`) is present. The target
     matches the name up to case, diacritics, inflection (`Babišovi` → `Babiš`), spelling
@@ -1365,9 +1371,53 @@ class NameMissing(_CarriedOver):
         return bool(last) and _has_word(target, last)
 
     def _checks(self, source: str, pair: _Pair) -> bool:
-        return super()._checks(source, pair) or (
-            pair.tgt_script == "CYRILLIC" and pair.src_script == "LATIN" and bool(self._latent(source, pair))
+        return (
+            super()._checks(source, pair)
+            or (
+                pair.tgt_script == "CYRILLIC"
+                and pair.src_script == "LATIN"
+                and bool(self._latent(source, pair))
+            )
+            or bool(self._interior(source, pair))
         )
+
+    def _interior(self, source: str, pair: _Pair) -> list[Candidate]:
+        """The capitalised Latin words inside a run of three or more (`Lives` of `Black
+        Lives Matter`), once per source and pair: a target that writes the words on either
+        side of one next to each other has dropped it from the name, whatever the word."""
+        key = (source, pair.src, "interior:" + pair.tgt)
+        found = self._checked.get(key)
+        if found is None:
+            found = []
+            shared = (
+                _shared_candidates(source, self.opts["title_case_share"], pair.src)
+                if self._may_have(source)
+                else ()
+            )
+            for cand in shared:
+                run = cand.run
+                if (
+                    cand.kind != "name"
+                    or cand.script != "LATIN"
+                    or len(run) < 3
+                    or cand.text not in run[1:-1]
+                ):
+                    continue
+                inner = cand.copy()
+                inner.evidence = "gap"
+                found.append(inner)
+            if len(source) <= CACHED_CHARS:
+                self._checked[key] = found
+        return found
+
+    @staticmethod
+    def _closed_gap(cand: Candidate, target: str) -> bool:
+        """Whether ``target`` has the neighbours of ``cand`` in its run side by side, the
+        second not the head of a compound that may hold the word translated (`London
+        Designer-Geschenkbox` for `London Gift Designer Box`)."""
+        at = cand.run.index(cand.text, 1)
+        joined = f"{cand.run[at - 1]} {cand.run[at + 1]}"
+        return _has_word(target, joined) and joined + "-" not in target
 
     def _segment_candidates(self, source: str, target: str, pair: _Pair) -> list[Candidate]:
         """Into a Cyrillic target, a Latin-script word of the target marks what is kept as
@@ -1379,6 +1429,10 @@ class NameMissing(_CarriedOver):
         `Gift` of `Haryali London Gift Box`, which Russian translates); a common word
         needs both (`Security` of `Norton Security Deluxe` replaced by a Latin word)."""
         cands = self._candidates(source, pair)
+        gaps = [c for c in self._interior(source, pair) if self._closed_gap(c, target)]
+        if gaps:
+            taken = {c.start for c in cands}
+            cands = [*cands, *(c for c in gaps if c.start not in taken)]
         if pair.tgt_script != "CYRILLIC" or pair.src_script != "LATIN":
             return cands
         latent = self._latent(source, pair)
