@@ -300,9 +300,10 @@ def _quote_hits(row: int, text: str, q: Quotation, rules: QuoteRules, copied: bo
 
 # --------------------------------------------------------------------------- dashes
 
-# A hyphen-minus with a space on each side, between two words or marks (a dash typed as a
-# hyphen); not at the edge of the text, not between two digits (a range or a minus).
-_SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
+# A hyphen-minus with a space on each side and a word or mark after it (a dash typed as a
+# hyphen); what stands before the first space is tested in Python (a pattern opening with a
+# look-behind is tried at every position, one opening with a space is searched for in C).
+_SPACED_HYPHEN = re.compile(r" - (?=\S)")
 
 
 @register
@@ -360,6 +361,8 @@ class HyphenForDash(Rule):
     def _hits(texts: Sequence[str], dash: str) -> Iterator[Hit]:
         for row, m in finditer(texts, _SPACED_HYPHEN):
             text, at = texts[row], m.start() + 1
+            if at < 2 or text[at - 2].isspace():
+                continue  # at the start of the text (a list item) or after more space
             if text[at - 2].isdigit() and text[at + 2].isdigit():
                 continue  # a range or a subtraction (`2021 - 2022`)
             yield Hit(row, at, at + 1, f"Hyphen used as a dash; use '{dash}'", dash)
