@@ -245,6 +245,18 @@ def _builtin(name: str) -> Pack | None:
 
 
 @cache
+def _builtin_names() -> frozenset[str]:
+    """The names of the packs shipped in the package, listed once per process: the folder
+    does not change while it runs, and rules ask for the names of a category once per
+    language pair (listing it 72 times cost 20 ms of a 0.6 CPU-s audit of 48 rows)."""
+    return frozenset(
+        p.name.removesuffix(".toml")
+        for p in resources.files("tqaudit.packs").iterdir()
+        if p.name.endswith(".toml")
+    )
+
+
+@cache
 def _builtin_digest(name: str) -> str:
     """A built-in pack's digest: the hash of its file's bytes, read without parsing it, so
     that the run signature of an audit that reads three packs does not parse all fifty."""
@@ -332,12 +344,8 @@ class PackSet:
         return found
 
     def names(self) -> Sequence[str]:
-        builtin = [
-            p.name.removesuffix(".toml")
-            for p in resources.files("tqaudit.packs").iterdir()
-            if p.name.endswith(".toml")
-        ]
-        return sorted(set(builtin) | set(self._user) | set(self.edits))
+        """Every pack name: built-in, the user's, and those a config edit names."""
+        return sorted(_builtin_names() | self._user.keys() | self.edits.keys())
 
     def _digest(self, name: str) -> str:
         """``name``'s digest; a built-in pack that no user pack or edit changes is not parsed."""

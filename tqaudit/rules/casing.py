@@ -550,21 +550,42 @@ class AllCaps(Rule):
     }
 
     def prepare(self) -> None:
-        upper, lower = _letter_classes()
-        tail = f"(?:[{upper}ß]|['’\\-][{upper}])*(?!\\w)"
-        word = f"(?<!\\w)[{upper}]{tail}"
-        self._upper_word = re.compile(word)
-        # two or more words in capitals (one-letter words inside: `I HAVE A STORY`), or
-        # one long word in capitals (a whole target of one word)
-        # (both alternatives open with a capital after no word character: written as the
-        # capital, then the look-behind `(?<!\w.)`, so that the capital is searched for in C)
-        self._run = re.compile(
-            f"[{upper}](?<!\\w.)(?:{tail}(?:[^\\w\\n]{{1,3}}{word})+|[{upper}]{{5,}}(?!\\w))"
-        )
+        upper, _ = _letter_classes()
         # every run has a capital (or `ß`) then a capital, side by side or 1-3 marks apart:
         # the rows to read, found in C
         self._where = re.compile(f"[{upper}ß](?:[{upper}]|[^\\w\\n]{{1,3}}[{upper}])")
-        self._lower = re.compile(f"[{lower}]")
+
+    # The patterns below are read only for the rows ``_where`` picks, and compiled for the
+    # first of them: each spells the class of every capital several times (`_run`, 14 ms to
+    # compile, seven), and a feed of a few rows may have no two capitals side by side.
+
+    @functools.cached_property
+    def _upper_word(self) -> re.Pattern[str]:
+        """A word in capitals."""
+        return re.compile(self._word_pattern()[0])
+
+    @functools.cached_property
+    def _run(self) -> re.Pattern[str]:
+        """Two or more words in capitals (one-letter words inside: `I HAVE A STORY`), or
+        one long word in capitals (a whole target of one word)."""
+        upper, _ = _letter_classes()
+        word, tail = self._word_pattern()
+        # both alternatives open with a capital after no word character: written as the
+        # capital, then the look-behind `(?<!\w.)`, so that the capital is searched for in C
+        return re.compile(f"[{upper}](?<!\\w.)(?:{tail}(?:[^\\w\\n]{{1,3}}{word})+|[{upper}]{{5,}}(?!\\w))")
+
+    @functools.cached_property
+    def _lower(self) -> re.Pattern[str]:
+        """A lower-case letter."""
+        _, lower = _letter_classes()
+        return re.compile(f"[{lower}]")
+
+    @staticmethod
+    def _word_pattern() -> tuple[str, str]:
+        """(a word in capitals, what follows its first capital) as regex bodies."""
+        upper, _ = _letter_classes()
+        tail = f"(?:[{upper}ß]|['’\\-][{upper}])*(?!\\w)"
+        return f"(?<!\\w)[{upper}]{tail}", tail
 
     def _caps_letters(self, text: str) -> int:
         """Letters in words of two or more capitals (acronyms, headings in capitals)."""
@@ -573,19 +594,20 @@ class AllCaps(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
-        for row, m in finditer(targets, self._run, self._where):
-            text = m.group()
-            whole = not self._lower.search(targets[row])
-            n_words = len(self._upper_word.findall(text))
-            letters = sum(c.isalpha() for c in text)
-            long_run = n_words >= self.opts["min_words"] and letters >= self.opts["min_letters"]
-            if not (long_run or (whole and letters >= 6)):
-                continue
-            # the source's own capitals (a heading, a shouted word) explain as many in the target
-            if letters <= 1.5 * self._caps_letters(sources[row]) + 4:
-                continue
-            excerpt = text if len(text) <= 40 else text[:39] + "…"
-            yield Hit(row, m.start(), m.end(), f"Capitals '{excerpt}' where the source is in normal case")
+        for row in compress(range(len(targets)), map(self._where.search, targets)):
+            for m in self._run.finditer(targets[row]):
+                text = m.group()
+                whole = not self._lower.search(targets[row])
+                n_words = len(self._upper_word.findall(text))
+                letters = sum(c.isalpha() for c in text)
+                long_run = n_words >= self.opts["min_words"] and letters >= self.opts["min_letters"]
+                if not (long_run or (whole and letters >= 6)):
+                    continue
+                # the source's own capitals (a heading, a shouted word) explain as many in the target
+                if letters <= 1.5 * self._caps_letters(sources[row]) + 4:
+                    continue
+                excerpt = text if len(text) <= 40 else text[:39] + "…"
+                yield Hit(row, m.start(), m.end(), f"Capitals '{excerpt}' where the source is in normal case")
 
 
 # A sentence end inside a segment: a word, sentence punctuation, space(s), then a

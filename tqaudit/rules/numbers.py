@@ -508,9 +508,16 @@ def _key_counts(mentions: Iterable[Mention]) -> dict[str, int]:
 
 
 class Lexicon:
-    """What one language writes for numbers, compiled from its ``numbers.<lang>`` pack."""
+    """What one language writes for numbers, compiled from its ``numbers.<lang>`` pack.
+
+    The large patterns (``pattern``, ``word_probe``, ``strong_probe``) are compiled when a
+    row first needs them: a text without digits asks only ``strong_probe``, one with digits
+    ``word_probe``, and only the rows read ask ``pattern``. Russian and Ukrainian probes take
+    about 10 ms each to compile, and an audit of a few rows per language pair needs few of
+    them (48 rows of the 8 WMT22 pairs: 60 of the lexicons' 150 ms)."""
 
     def __init__(self, header: dict[str, Any]):
+        self._header = header
         self.words: dict[str, set[Decimal]] = {}
         self.scales: dict[str, Decimal] = {}
         self.vague: dict[str, set[Decimal]] = {}
@@ -542,9 +549,17 @@ class Lexicon:
         minus = _alternation(minus_words)
         self.minus = Phrases.of(minus, minus_words) if minus is not None else None
         self._symbol_forms = {"%": header.get("percent", []), "°": header.get("degree", [])}
-        self.pattern = self._compile(header)
-        self.optional_names = [g for g in ("scale", "sym", "hanscale") if g in self.pattern.groupindex]
         self._word_tables(header)
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The numbers written with digits or Han numerals (:meth:`_compile`)."""
+        return self._compile(self._header)
+
+    @functools.cached_property
+    def optional_names(self) -> list[str]:
+        """The groups of ``pattern`` that only some lexicons have (:meth:`optional_groups`)."""
+        return [g for g in ("scale", "sym", "hanscale") if g in self.pattern.groupindex]
 
     def _scale_pattern(self) -> str:
         """Scale words after digits: `2,7 млн`, `5 Mio.`, `60万`, `30余万`."""
@@ -611,15 +626,23 @@ class Lexicon:
         alts = trie_alternation(words)
         # `тисяч 100` (colloquial: about 100 thousand)
         self.scale_before = re.compile(rf"(?<!\w)(?:{alts})\s$", re.IGNORECASE) if alts else None
-        self.word_probe = self._word_probe(header)
         self.units: dict[str, tuple[str, Decimal]] = {}
         for spec, forms in header.get("units", {}).items():
             quantity, factor = spec.split(":")
             self.units.update({f.lower(): (quantity, Decimal(factor)) for f in forms})
-        self.strong_probe = self._strong_probe()
         # what a text says, looked at once per distinct text of the run: the outputs of
         # several systems share a source, and systems often agree
         self.says_words = text_cache(16384)(self._says_words)
+
+    @functools.cached_property
+    def word_probe(self) -> Probe:
+        """What may make or change a checked number in a text with digits (:meth:`_word_probe`)."""
+        return self._word_probe(self._header)
+
+    @functools.cached_property
+    def strong_probe(self) -> Probe:
+        """What may say a checked number in a text without digits (:meth:`_strong_probe`)."""
+        return self._strong_probe()
 
     @functools.cached_property
     def unit_after(self) -> re.Pattern[str] | None:

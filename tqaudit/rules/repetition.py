@@ -146,35 +146,41 @@ class _Allowed:
     """A doubled word that grammar allows, where its context matches (pack entry).
 
     ``before`` must match the end of the text before the pair and ``after`` the start of
-    the text after it (whitespace next to the pair left out); None matches anything.
+    the text after it (whitespace next to the pair left out), in any case; "" matches
+    anything. They are compiled when a pair of the word is first found (the pack's load
+    has checked them): most of the pack's words are never doubled in a feed.
     """
 
-    before: re.Pattern[str] | None
-    after: re.Pattern[str] | None
+    before: str
+    after: str
+
+    @functools.cached_property
+    def _before(self) -> re.Pattern[str]:
+        return re.compile(rf"(?:{self.before})\Z", re.IGNORECASE)
+
+    @functools.cached_property
+    def _after(self) -> re.Pattern[str]:
+        return re.compile(self.after, re.IGNORECASE)
 
     def matches(self, text: str, start: int, end: int) -> bool:
         """``before`` ends where the text before the pair ends (its whitespace left out);
         ``after`` starts where the text after it starts. Each reads at most ``CONTEXT``
         characters, so a segment of many pairs is not read once per pair."""
-        if self.before is not None:
+        if self.before:
             stop = _skip_space_back(text, start)
-            if not self.before.search(text, max(0, stop - CONTEXT), stop):
+            if not self._before.search(text, max(0, stop - CONTEXT), stop):
                 return False
-        if self.after is None:
+        if not self.after:
             return True
         begin = _skip_space(text, end)
-        return self.after.match(text[begin : begin + CONTEXT]) is not None
+        return self._after.match(text[begin : begin + CONTEXT]) is not None
 
 
 def _allowed_pairs(entries: Iterable[dict[str, Any]]) -> dict[str, dict[str, list[_Allowed]]]:
     """``{language: {word: [contexts]}}`` from the repetition pack's entries."""
     out: dict[str, dict[str, list[_Allowed]]] = {}
     for entry in entries:
-        before, after = entry.get("before"), entry.get("after")
-        allowed = _Allowed(
-            re.compile(rf"(?:{before})\Z", re.IGNORECASE) if before else None,
-            re.compile(str(after), re.IGNORECASE) if after else None,
-        )
+        allowed = _Allowed(str(entry.get("before") or ""), str(entry.get("after") or ""))
         for lang in entry.get("languages", ["*"]):
             out.setdefault(str(lang), {}).setdefault(str(entry["pattern"]).casefold(), []).append(allowed)
     return out

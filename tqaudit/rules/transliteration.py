@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from tqaudit import scripts
@@ -16,21 +18,49 @@ from tqaudit.rules.registry import register
 
 
 class _Entry(NamedTuple):
-    """One legacy name of a pack: its suggestion and the conditions on a hit."""
+    """One legacy name of a pack: its suggestion and the conditions on a hit.
+
+    The conditions are regexes, compiled (by :func:`_regex`) when a hit of the name first
+    asks for them: a table has hundreds of names, and a feed names a few of them."""
 
     suggestion: str
     only_from: frozenset[str]  # source languages it applies to (empty: any)
-    source: re.Pattern[str] | None  # the source must match (`Астана` for `Nur-Sultan`)
-    exceptions: re.Pattern[str] | None  # context around the hit that keeps the name
+    source: str  # the source must match (`Астана` for `Nur-Sultan`), any case ("": no condition)
+    exceptions: str  # context around the hit that keeps the name ("": none)
     style: str  # the house-style pack that asks for it ("" for a legacy name)
 
 
-class _Names(NamedTuple):
+@functools.cache
+def _regex(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``pattern`` compiled once in the process (the tables of several target languages
+    share entries' conditions)."""
+    return re.compile(pattern, flags)
+
+
+@dataclass(frozen=True)
+class _Names:
+    """The names of a table, their pattern, and the patterns of the contexts that keep a
+    name (regex bodies, compiled when a text first names one: the exceptions alone, with
+    every name twice in them, take 13 ms to compile for English, and most chunks hold no
+    legacy name)."""
+
     names: dict[str, _Entry]
     pattern: re.Pattern[str]
-    exceptions: re.Pattern[str]
-    marker: re.Pattern[str]
-    history: re.Pattern[str]
+    exceptions_body: str
+    marker_body: str
+    history_body: str
+
+    @functools.cached_property
+    def exceptions(self) -> re.Pattern[str]:
+        return re.compile(self.exceptions_body)
+
+    @functools.cached_property
+    def marker(self) -> re.Pattern[str]:
+        return re.compile(self.marker_body, re.IGNORECASE)
+
+    @functools.cached_property
+    def history(self) -> re.Pattern[str]:
+        return re.compile(self.history_body, re.IGNORECASE)
 
 
 # How far around a hit an entry's `except` patterns look (`Peking University`, `Bombay
@@ -39,26 +69,26 @@ _EXCEPT_WINDOW = 60
 
 
 def _entry(entry: dict[str, Any], style: str) -> _Entry:
-    """An entry's conditions compiled: ``{name}`` in ``except`` stands for its own pattern."""
+    """An entry's conditions: ``{name}`` in ``except`` stands for its own pattern."""
     name = re.escape(entry["pattern"])
     excepts = [x.replace("{name}", name) for x in entry.get("except", [])]
-    source = entry.get("source_pattern")
     return _Entry(
         entry["suggestion"],
         frozenset(entry.get("languages", [])),
-        re.compile(source, re.IGNORECASE) if source else None,
-        re.compile("|".join(f"(?:{x})" for x in excepts)) if excepts else None,
+        entry.get("source_pattern") or "",
+        "|".join(f"(?:{x})" for x in excepts),
         style,
     )
 
 
 def _excepted(text: str, start: int, end: int, entry: _Entry) -> bool:
     """Whether one of the entry's ``except`` patterns covers the hit ``text[start:end]``."""
-    if entry.exceptions is None:
+    if not entry.exceptions:
         return False
     left = max(0, start - _EXCEPT_WINDOW)
     window = text[left : end + _EXCEPT_WINDOW]
-    return any(m.start() + left <= start and end <= m.end() + left for m in entry.exceptions.finditer(window))
+    found = _regex(entry.exceptions).finditer(window)
+    return any(m.start() + left <= start and end <= m.end() + left for m in found)
 
 
 # A clause: text between sentence punctuation, semicolons and line breaks.
@@ -110,12 +140,13 @@ class _Clauses:
         return self._past[span]
 
 
-def _history_pattern(markers: list[str], before_year: int) -> re.Pattern[str]:
-    """Words of the past, or a year before ``before_year`` (`1941`, `the 1980s`)."""
+def _history_pattern(markers: list[str], before_year: int) -> str:
+    """Words of the past, or a year before ``before_year`` (`1941`, `the 1980s`), matched
+    in any case."""
     years = [r"1[0-8]\d\d"] + [str(y) for y in range(1900, before_year)]
     alternatives = [rf"\b(?:{m})\b" for m in markers]
     alternatives.append(rf"(?<!\d)(?:{'|'.join(years)})(?:s|'s)?(?![\d.,]\d)")
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+    return "|".join(alternatives)
 
 
 @register
@@ -210,14 +241,12 @@ class LegacyToponym(Rule):
 
     @staticmethod
     def _compile(packs: list[tuple[Pack, str]]) -> _Names:
-        """The packs' names, markers and exceptions as compiled patterns (a few ms each)."""
+        """The packs' names as a compiled pattern, and their markers and exceptions (a few
+        ms each to compile, when first needed)."""
         names = {e["pattern"]: _entry(e, style) for p, style in packs for e in p.entries}
         headers = [p.header for p, _ in packs]
         markers = [m for h in headers for m in h.get("historical_markers", [])]
-        marker_re = re.compile(
-            r"(?:" + "|".join(map(re.escape, markers)) + r")[\s(]*$" if markers else r"(?!x)x",
-            re.IGNORECASE,
-        )
+        marker = r"(?:" + "|".join(map(re.escape, markers)) + r")[\s(]*$" if markers else r"(?!x)x"
         exceptions = [re.escape(x) for h in headers for x in h.get("exceptions", [])]
         legacy = "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")"
         exceptions += [x.replace("{name}", legacy) for h in headers for x in h.get("established", [])]
@@ -226,9 +255,9 @@ class LegacyToponym(Rule):
         return _Names(
             names,
             _name_pattern(names, sorted({x for h in headers for x in h.get("inflections", [])})),
-            re.compile(r"(?<!\w)(?:" + "|".join(exceptions) + r")(?!\w)" if exceptions else r"(?!x)x"),
-            marker_re,
-            _history_pattern(history, before) if history or before else re.compile(r"(?!x)x"),
+            r"(?<!\w)(?:" + "|".join(exceptions) + r")(?!\w)" if exceptions else r"(?!x)x",
+            marker,
+            _history_pattern(history, before) if history or before else r"(?!x)x",
         )
 
     def check(self, chunk: Chunk) -> Iterable[Hit]:
@@ -242,6 +271,8 @@ class LegacyToponym(Rule):
         found = list(finditer(texts, table.pattern))
         # the exceptions (a long pattern) are read only in the texts that name a legacy name
         named = sorted({row for row, _ in found})
+        if not named:
+            return
         excepted = {
             (named[row], m.start() + i)
             for row, m in finditer([texts[r] for r in named], table.exceptions)
@@ -289,4 +320,4 @@ def _applies(chunk: Chunk, row: int, entry: _Entry) -> bool:
     src = scripts.base_language(chunk.src_langs[row])
     if entry.only_from and src and src not in entry.only_from:
         return False
-    return entry.source is None or entry.source.search(chunk.sources[row]) is not None
+    return not entry.source or _regex(entry.source, re.IGNORECASE).search(chunk.sources[row]) is not None
