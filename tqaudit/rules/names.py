@@ -285,6 +285,25 @@ def _shared_candidates(text: str, title_case_share: float, lang: str) -> tuple[C
     return tuple(source_candidates(text, title_case_share, lang))
 
 
+# Three capitalised Latin words in a row, one space apart (`Black Lives Matter`).
+_RUN_OF_THREE = re.compile(rf"[{_LATIN_UPPER}]\w*(?: [{_LATIN_UPPER}]\w*){{2}}")
+
+
+@text_cache(16384)
+def _interior_candidates(text: str, title_case_share: float, lang: str) -> tuple[Candidate, ...]:
+    """The candidates of ``text`` inside a run of three or more capitalised Latin words,
+    marked ``gap`` (copies: the shared ones are not annotated)."""
+    found = []
+    for cand in _shared_candidates(text, title_case_share, lang):
+        run = cand.run
+        if cand.kind != "name" or cand.script != "LATIN" or len(run) < 3 or cand.text not in run[1:-1]:
+            continue
+        inner = cand.copy()
+        inner.evidence = "gap"
+        found.append(inner)
+    return tuple(found)
+
+
 def _continues(text: str, end: int) -> bool:
     """Whether a capitalised word follows after one space (`Maribel Ortega`)."""
     return end + 1 < len(text) and text[end] == " " and text[end + 1].isupper()
@@ -1381,34 +1400,15 @@ class NameMissing(_CarriedOver):
             or bool(self._interior(source, pair))
         )
 
-    def _interior(self, source: str, pair: _Pair) -> list[Candidate]:
+    def _interior(self, source: str, pair: _Pair) -> tuple[Candidate, ...]:
         """The capitalised Latin words inside a run of three or more (`Lives` of `Black
-        Lives Matter`), once per source and pair: a target that writes the words on either
-        side of one next to each other has dropped it from the name, whatever the word."""
-        key = (source, pair.src, "interior:" + pair.tgt)
-        found = self._checked.get(key)
-        if found is None:
-            found = []
-            shared = (
-                _shared_candidates(source, self.opts["title_case_share"], pair.src)
-                if self._may_have(source)
-                else ()
-            )
-            for cand in shared:
-                run = cand.run
-                if (
-                    cand.kind != "name"
-                    or cand.script != "LATIN"
-                    or len(run) < 3
-                    or cand.text not in run[1:-1]
-                ):
-                    continue
-                inner = cand.copy()
-                inner.evidence = "gap"
-                found.append(inner)
-            if len(source) <= CACHED_CHARS:
-                self._checked[key] = found
-        return found
+        Lives Matter`): a target that writes the words on either side of one next to each
+        other has dropped it from the name, whatever the word. Found in the shared
+        candidates of a source that has three capitalised Latin words in a row (a test in
+        C first), once per source (they do not depend on the target language)."""
+        if _RUN_OF_THREE.search(source) is None:
+            return ()  # most sources (the search runs in C; the cache lookup in Python)
+        return _interior_candidates(source, self.opts["title_case_share"], pair.src)
 
     @staticmethod
     def _closed_gap(cand: Candidate, target: str) -> bool:
