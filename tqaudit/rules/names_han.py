@@ -104,8 +104,8 @@ def _knowledge(rule: Rule) -> _Knowledge | None:
 
 
 def _is_han(char: str) -> bool:
-    """A character of the CJK Unified Ideographs block (the characters of names)."""
-    return "\u4e00" <= char <= "\u9fff"
+    """A Han character (a name's characters; not Chinese punctuation)."""
+    return scripts.script_of(char) == "HAN"
 
 
 @text_cache(8192)
