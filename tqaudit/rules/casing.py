@@ -260,7 +260,7 @@ def capital_expected(chunk: Chunk, row: int, conv: Conventions, tgt_word: str = 
     alone = (
         inside
         and not opens_document
-        and not conv.goes_on(source, src_lang, tgt_word, _target_lang(chunk, row))
+        and not conv.goes_on(source, src_lang, tgt_word, scripts.base_language(chunk.tgt_langs[row]))
     )
     if reason.endswith("segment") and (
         not ((ended and (prev is not None or opens_document)) or alone) or _aside(chunk.targets[row])
@@ -274,10 +274,6 @@ def capital_expected(chunk: Chunk, row: int, conv: Conventions, tgt_word: str = 
         if _continues(chunk.sources[prev], word_too) or _continues(chunk.targets[prev], word_too):
             return ""
     return reason
-
-
-def _target_lang(chunk: Chunk, row: int) -> str:
-    return scripts.base_language(chunk.tgt_langs[row])
 
 
 def _aside(target: str) -> bool:
@@ -594,20 +590,21 @@ class AllCaps(Rule):
     def check(self, chunk: Chunk) -> Iterable[Hit]:
         sources = chunk.sources
         targets = chunk.targets
-        for row in compress(range(len(targets)), map(self._where.search, targets)):
-            for m in self._run.finditer(targets[row]):
-                text = m.group()
-                whole = not self._lower.search(targets[row])
-                n_words = len(self._upper_word.findall(text))
-                letters = sum(c.isalpha() for c in text)
-                long_run = n_words >= self.opts["min_words"] and letters >= self.opts["min_letters"]
-                if not (long_run or (whole and letters >= 6)):
-                    continue
-                # the source's own capitals (a heading, a shouted word) explain as many in the target
-                if letters <= 1.5 * self._caps_letters(sources[row]) + 4:
-                    continue
-                excerpt = text if len(text) <= 40 else text[:39] + "…"
-                yield Hit(row, m.start(), m.end(), f"Capitals '{excerpt}' where the source is in normal case")
+        if not any(map(self._where.search, targets)):
+            return  # no two capitals side by side: the patterns below are not even compiled
+        for row, m in finditer(targets, self._run, self._where):
+            text = m.group()
+            whole = not self._lower.search(targets[row])
+            n_words = len(self._upper_word.findall(text))
+            letters = sum(c.isalpha() for c in text)
+            long_run = n_words >= self.opts["min_words"] and letters >= self.opts["min_letters"]
+            if not (long_run or (whole and letters >= 6)):
+                continue
+            # the source's own capitals (a heading, a shouted word) explain as many in the target
+            if letters <= 1.5 * self._caps_letters(sources[row]) + 4:
+                continue
+            excerpt = text if len(text) <= 40 else text[:39] + "…"
+            yield Hit(row, m.start(), m.end(), f"Capitals '{excerpt}' where the source is in normal case")
 
 
 # A sentence end inside a segment: a word, sentence punctuation, space(s), then a

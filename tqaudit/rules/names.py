@@ -358,14 +358,14 @@ class WordIndex(set[str]):
         return out
 
     @cached_property
-    def keys_by_first(self) -> dict[str, list[str]]:
+    def keys_by_first(self) -> dict[str, set[str]]:
         """The skeletons of three letters or more, by the first letter of their word."""
         out: dict[str, set[str]] = {}
         for key, words in self.by_key.items():
             if len(key) >= 3:
                 for word in words:
                     out.setdefault(word[:1], set()).add(key)
-        return {first: sorted(keys) for first, keys in out.items()}
+        return out
 
     @cached_property
     def long_keys(self) -> list[str]:
@@ -405,7 +405,8 @@ class WordIndex(set[str]):
 
     @cached_property
     def ordered(self) -> list[str]:
-        """The words sorted, for a prefix search by bisection."""
+        """The words sorted, for a prefix search by bisection (a scan of the words with the
+        prefix's first letter would be quadratic in a target of thousands of codes)."""
         return sorted(self)
 
     def has_prefix(self, prefix: str) -> bool:
