@@ -10,7 +10,8 @@ lets SARIF and annotations point into the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -89,9 +90,11 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments", first: int = 0) 
         if col not in out.columns:
             out[col] = ""
     text_cols = [c for c in out.columns if c in BASE_COLUMNS or _EXTRA_REF.match(str(c))]
-    _reject_surrogates(out, [c for c in text_cols if not _is_utf8_column(out[c])], origin)
+    cells = {c: out[c].tolist() for c in text_cols}
+    _reject_surrogates(out, {c: v for c, v in cells.items() if not _is_utf8_column(out[c])}, origin)
     for col in text_cols:
-        out[col] = out[col].fillna("").astype(str).astype(object)
+        if out[col].dtype != object or not _all_text(cells[col]):
+            out[col] = out[col].fillna("").astype(str).astype(object)
     if "line" not in out.columns:
         out["line"] = range(first + 1, first + len(out) + 1)
     out["line"] = out["line"].astype("int64")
@@ -148,19 +151,25 @@ def _is_utf8_column(column: pd.Series) -> bool:
     return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
 
 
-def _reject_surrogates(frame: pd.DataFrame, columns: Sequence[str], origin: str) -> None:
+def _reject_surrogates(frame: pd.DataFrame, cells: Mapping[str, list[Any]], origin: str) -> None:
     """A lone surrogate is an input error naming the segment, not a crash in a report writer
     (nor in the conversion to pandas' string dtype, which encodes UTF-8).
 
-    Lists are iterated, not the Series (iterating a Series costs a Python call per cell).
-    """
-    for col in columns:
-        texts = [v for v in frame[col].tolist() if isinstance(v, str)]
+    ``cells`` holds the values of the columns to scan as lists (iterating a Series costs a
+    Python call per cell)."""
+    for col, values in cells.items():
+        texts = values if _all_text(values) else [v for v in values if isinstance(v, str)]
         if not _SURROGATE.search("".join(texts)):  # one C scan; rows only on a hit
             continue
-        for sid, value in zip(frame["segment_id"].tolist(), frame[col].tolist(), strict=True):
+        for sid, value in zip(frame["segment_id"].tolist(), values, strict=True):
             if isinstance(value, str) and (match := _SURROGATE.search(value)):
                 raise InputError(
                     f"{origin}: segment {sid!r}: {col} holds a lone surrogate "
                     f"U+{ord(match.group()):04X}, which is not text (an unpaired JSON \\u escape?)"
                 )
+
+
+def _all_text(values: list[Any]) -> bool:
+    """Whether every value is a ``str`` (a text column as most readers make it: nothing to
+    convert). One pass in C over the cells' types."""
+    return set(map(type, values)) <= {str}
