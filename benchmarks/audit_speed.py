@@ -3,6 +3,7 @@
 Usage::
 
     python benchmarks/audit_speed.py [WMT_DIR] [--lines-per-file N] [--out benchmarks/results/audit_speed.md]
+    python benchmarks/audit_speed.py [WMT_DIR] --lines-per-file N --pairs K [--out FILE]
 
 WMT_DIR (default ``../shared/data/wmt`` relative to the repository root) holds one folder per
 pair ``<src>-<tgt>`` with ``src.<src>`` and ``sys/*.<tgt>``. Every system output of every pair
@@ -28,6 +29,11 @@ peak memory belongs to that measurement alone):
   The ``pofilter`` command itself is also timed end to end on the same files (one invocation
   per pair, output files written, interpreter start-up included) as a cross-check.
 
+``--pairs K`` measures only the ratio of tqaudit without the language model to pofilter in one
+process, K times, each time the two children one right after the other: the speed of a shared
+VM drifts by a tenth or more within minutes, which shifts a ratio of runs made minutes apart;
+a pair's two runs see the same machine. It prints each pair's ratio and their median.
+
 Peak memory is ``resource.getrusage(...).ru_maxrss`` of the measuring child (and of its largest
 pool worker for ``jobs=2``), with the RSS after loading the data and the libraries shown apart.
 """
@@ -40,6 +46,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -350,6 +357,40 @@ def time_pofilter_cli(po_dir: Path) -> tuple[float, int] | None:
     return time.perf_counter() - start, runs
 
 
+def paired_ratio(wmt: Path, limit: int, pairs: int) -> str:
+    """The rules-only ratio (tqaudit without the language model / pofilter, segments per
+    CPU-second, one process each) from ``pairs`` runs of the two children back to back."""
+    common = [str(wmt), "--lines-per-file", str(limit)]
+    rows = [["pair", "tqaudit CPU s", "pofilter CPU s", "ratio", "load"]]
+    ratios = []
+    with tempfile.TemporaryDirectory(prefix="tqaudit-bench-") as tmp:
+        po_dir = Path(tmp) / "po"
+        write_po_files(wmt, limit, po_dir)
+        for i in range(1, pairs + 1):
+            load = os.getloadavg()[0]
+            tq = run_child([*common, "--child", "tqaudit", "--jobs", "1", "--no-langid"])
+            pf = run_child([*common, "--child", "pofilter", "--jobs", "1", "--po-dir", str(po_dir)])
+            assert tq["segments"] == pf["segments"], (tq["segments"], pf["segments"])
+            ratio = pf["cpu_seconds"] / tq["cpu_seconds"]  # same segments: the ratio of rates
+            ratios.append(ratio)
+            rows.append(
+                [
+                    str(i),
+                    f"{tq['cpu_seconds']:.2f}",
+                    f"{pf['cpu_seconds']:.2f}",
+                    f"{ratio:.2f}×",
+                    f"{load:.1f}",
+                ]
+            )
+            print(f"pair {i}: {ratio:.2f}×", file=sys.stderr)
+    return (
+        f"# tqaudit without the language model vs pofilter, {pairs} pairs of runs\n\n"
+        f"{tq['segments']:,} segments; each pair's two children ran back to back; per CPU-second.\n\n"
+        f"{md_table(rows)}\n\n**Median ratio: {statistics.median(ratios):.2f}×** "
+        f"(from {min(ratios):.2f}× to {max(ratios):.2f}×)\n"
+    )
+
+
 def emit(text: str, out: str | Path | None) -> None:
     """A benchmark's results: printed, and written atomically to ``out`` when given."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -373,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--no-langid", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--po-dir", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--pairs", type=int, default=0, help="only the rules-only ratio, from K interleaved pairs"
+    )
     args = parser.parse_args(argv)
     wmt, limit = Path(args.wmt), args.lines_per_file
 
@@ -383,11 +427,15 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(measure_pofilter(Path(args.po_dir), args.jobs)))
         return 0
 
+    if args.pairs:  # printed; written only to an --out named on the command line
+        emit(paired_ratio(wmt, limit, args.pairs), args.out if args.out != str(DEFAULT_OUT) else None)
+        return 0
+    common = [str(wmt), "--lines-per-file", str(limit)]
+
     import translate
 
     import tqaudit
 
-    common = [str(wmt), "--lines-per-file", str(limit)]
     results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="tqaudit-bench-") as tmp:
         po_dir = Path(tmp) / "po"
