@@ -18,7 +18,10 @@ import tqaudit
 from tqaudit import engine
 from tqaudit.cli import app
 
-REPORTS = ("findings.csv", "segments.csv", "findings.sarif", "junit.xml", "gl-code-quality-report.json")
+REPORTS = (
+    *("findings.csv", "segments.csv", "findings.sarif", "junit.xml", "gl-code-quality-report.json"),
+    *("findings.parquet", "segments.parquet"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,7 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _audit(runner: Any, feed: Path, out: Path, *options: str) -> dict[str, Any]:
-    args = ["audit", str(feed), "--out", str(out), "--format", "csv,json,sarif,junit,gitlab", "-q"]
+    args = ["audit", str(feed), "--out", str(out), "--format", "csv,json,sarif,junit,gitlab,parquet", "-q"]
     result = runner.invoke(app, [*args, "--src-lang", "ru", "--tgt-lang", "en", *options])
     assert result.exit_code == 1, result.output  # the sample feed has errors
     summary = json.loads((out / "summary.json").read_text("utf-8"))

@@ -62,6 +62,7 @@ def test_reports_are_identical_across_hash_seeds_and_jobs(
     assert sorted(first) == sorted(
         {"findings.csv", "segments.csv", "summary.json", "summary.md", "report.html", "findings.sarif"}
         | {"junit.xml", "gl-code-quality-report.json", "findings.rdjson", "github annotations"}
+        | {"findings.parquet", "segments.parquet"}
     )
     assert b"::error" in first["github annotations"]  # the runs found something to order
     for key, files in runs.items():

@@ -22,6 +22,7 @@ from tqaudit.executor import in_order
 from tqaudit.io.formats import delimited
 from tqaudit.io.readers import count_rows, read_chunks, read_segments
 from tqaudit.report import csv as csv_report
+from tqaudit.report import parquet as parquet_report
 from tqaudit.report import write_reports
 from tqaudit.store import SegmentStore, StoredChunk
 
@@ -192,14 +193,17 @@ def test_side_files_that_do_not_align_are_named_with_both_counts(tmp_path: Path)
 def test_reports_do_not_depend_on_the_chunk_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every report of the sample feed (with references: scores and corpus rules) is
     byte-identical when the engine takes 2 segments at a time and when it takes them all
-    (and its findings are joined into blocks and written in pieces of 3, or not)."""
-    formats = ["csv", "json", "md", "html", "sarif", "junit", "gitlab", "rdjson"]
+    (and its findings are joined into blocks and written in pieces of 3, or not; Parquet's
+    row groups are of 7 rows either way)."""
+    formats = ["csv", "json", "md", "html", "sarif", "junit", "gitlab", "rdjson", "parquet"]
     folders = []
     for size in (2, 2000):
         monkeypatch.setattr(engine, "CHUNK_SIZE", size)
         monkeypatch.setattr(store, "SPOOL_ROWS", 5 if size == 2 else 10_000)  # spilled to disk, or not
         monkeypatch.setattr(engine.Findings, "BLOCK", 2 if size == 2 else 10_000)
         monkeypatch.setattr(csv_report, "FINDINGS_PIECE", 3 if size == 2 else 10_000)
+        monkeypatch.setattr(parquet_report, "FINDINGS_PIECE", 3 if size == 2 else 10_000)
+        monkeypatch.setattr(parquet_report, "ROW_GROUP_ROWS", 7)
         result = tqaudit.audit(DATA / "sample-feed.tsv", src_lang="ru", tgt_lang="en")
         assert len(result.findings) > 10 and result.scores is not None
         folders.append(tmp_path / str(size))

@@ -74,7 +74,10 @@ def audit(
         typer.Option(
             "--format",
             metavar="LIST",
-            help="Reports, comma-separated: csv, json, md, html, sarif, junit, gitlab, rdjson, github.",
+            help=(
+                "Reports, comma-separated: csv, json, md, html, sarif, junit, gitlab, rdjson, github, "
+                "parquet."
+            ),
         ),
     ] = ",".join(DEFAULT_FORMATS),
     fail_on: Annotated[

@@ -5,9 +5,10 @@ the report folder, and only then swaps it in place of the old one: a
 failure leaves the previous reports untouched, and no file of an earlier run with other
 ``--format``s survives next to the new ones (a stale FAILED ``findings.sarif`` beside a
 PASSED ``summary.json``). A folder holding anything but tqaudit's report files is never
-replaced: that is an error (exit 2), not a deletion. A renderer gives a file as one string,
-or as an iterator of pieces for a file that lists every segment (written as they come, so
-a million segments are never one string in memory).
+replaced: that is an error (exit 2), not a deletion. A renderer gives a text file as one
+string, or as an iterator of pieces for a file that lists every segment (written as they
+come, so a million segments are never one string in memory); a binary file (Parquet) as a
+function that writes it into the open file.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 from tqaudit.audit import AuditResult
 from tqaudit.errors import ConfigError, OutputError
 from tqaudit.io.writers import ended
-from tqaudit.report import csv, github, gitlab, html, json, junit, markdown, rdjson, sarif
+from tqaudit.report import csv, github, gitlab, html, json, junit, markdown, parquet, rdjson, sarif
 
-Text = str | Iterator[str]  # a report file's content: whole, or in pieces
+# a report file's content: a text whole or in pieces, or a function writing a binary file
+Text = str | Iterator[str] | Callable[[IO[bytes]], None]
 # format name -> (renderer returning {file name: text})
 RENDERERS: dict[str, Callable[[AuditResult], Mapping[str, Text]]] = {
     "csv": csv.render,
@@ -39,11 +42,13 @@ RENDERERS: dict[str, Callable[[AuditResult], Mapping[str, Text]]] = {
     "github": github.render,
     "gitlab": gitlab.render,
     "rdjson": rdjson.render,
+    "parquet": parquet.render,
 }
 DEFAULT_FORMATS = ("csv", "json", "md")
 # Every file a renderer writes: a folder holding only these is tqaudit's to replace.
 REPORT_FILES = frozenset(
     {"findings.csv", "segments.csv", "summary.json", "summary.md", "report.html"}
+    | {"findings.parquet", "segments.parquet"}
     | {"findings.sarif", "junit.xml", gitlab.FILENAME, rdjson.FILENAME}
 )
 
@@ -74,6 +79,8 @@ def parse_formats(spec: str) -> list[str]:
             raise ConfigError(
                 f"unknown report format {name!r} in --format (known: {', '.join(RENDERERS)}, none)"
             )
+    if "parquet" in names and not parquet.available():  # refused before a long audit, not after
+        raise ConfigError('--format parquet needs pyarrow: pip install -e ".[parquet]"')
     return names
 
 
@@ -142,16 +149,21 @@ def _make_parent(out: Path) -> None:
 
 
 def whole(text: Text) -> str:
-    """A report file's content as one string."""
+    """A text report file's content as one string."""
+    if callable(text):
+        raise TypeError("a binary report has no text")
     return text if isinstance(text, str) else "".join(text)
 
 
 def _write(path: Path, text: Text) -> None:
-    """One report file: a string at once, pieces as they come."""
+    """One report file: a string at once, pieces as they come, a binary file by its writer."""
     if isinstance(text, str):
         path.write_bytes(text.encode("utf-8"))
         return
     with path.open("wb") as fh:
+        if callable(text):
+            text(fh)
+            return
         for piece in text:
             fh.write(piece.encode("utf-8"))
 
