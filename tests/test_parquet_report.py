@@ -25,7 +25,7 @@ def _audited() -> tqaudit.AuditResult:
     """The sample feed with a formula-like target and an extra column of mixed values."""
     table = read_segments(DATA / "sample-feed.tsv")
     table.loc[3, "target"] = "=1+1 " + table.loc[3, "target"]
-    table["note"] = [None, 5, "x"] + [f"n{i}" for i in range(3, len(table))]
+    table["note"] = [None, 5, "x", pd.NaT] + [f"n{i}" for i in range(4, len(table))]
     return tqaudit.audit(table, src_lang="ru", tgt_lang="en")
 
 
@@ -58,7 +58,7 @@ def test_the_files_hold_the_findings_and_segments_typed_and_as_they_are(tmp_path
     assert csv_rows.loc[3, "target"].startswith("'=1+1 ")
     # a missing cell is null, another value its text
     notes = pq.read_table(tmp_path / "r" / "segments.parquet", columns=["note"]).column("note")
-    assert notes.to_pylist()[:3] == [None, "5", "x"] and notes.null_count == 1
+    assert notes.to_pylist()[:4] == [None, "5", "x", None] and notes.null_count == 2
 
 
 def test_row_groups_have_a_fixed_size_whatever_the_chunks(

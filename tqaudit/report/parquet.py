@@ -102,7 +102,7 @@ def _arrow_type(name: str, column: pd.Series) -> Any:
 
 
 def _array(column: pd.Series, kind: Any) -> Any:
-    """A column as an Arrow array of ``kind``: a missing value (None, NaN) as null, and in a
+    """A column as an Arrow array of ``kind``: a missing value (None, NaN, NaT, NA) as null, and in a
     text column any other value as its text (what the CSV report writes)."""
     import pyarrow as pa
 
@@ -113,6 +113,6 @@ def _array(column: pd.Series, kind: Any) -> Any:
 
 
 def _text(value: Any) -> str | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
     return value if isinstance(value, str) else str(value)
