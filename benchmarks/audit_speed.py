@@ -385,10 +385,21 @@ def paired_ratio(wmt: Path, limit: int, pairs: int) -> str:
             print(f"pair {i}: {ratio:.2f}×", file=sys.stderr)
     return (
         f"# tqaudit without the language model vs pofilter, {pairs} pairs of runs\n\n"
-        f"{tq['segments']:,} segments; each pair's two children ran back to back; per CPU-second.\n\n"
+        f"{tq['segments']:,} segments (first {limit} lines of each WMT22 system output); each pair's two "
+        f"children ran back to back; per CPU-second. {_provenance()}\n\n"
         f"{md_table(rows)}\n\n**Median ratio: {statistics.median(ratios):.2f}×** "
         f"(from {min(ratios):.2f}× to {max(ratios):.2f}×)\n"
     )
+
+
+def _provenance() -> str:
+    """When, where and at which commit a measurement ran (for a results file)."""
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "-1", "--format=%h"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    return f"Run {when} at commit {commit or 'unknown'} on {machine}."
 
 
 def emit(text: str, out: str | Path | None) -> None:
