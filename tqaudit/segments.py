@@ -93,7 +93,7 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments", first: int = 0) 
     cells = {c: out[c].tolist() for c in text_cols}
     _reject_surrogates(out, {c: v for c, v in cells.items() if not _is_utf8_column(out[c])}, origin)
     for col in text_cols:
-        if out[col].dtype != object or not _all_text(cells[col]):
+        if out[col].dtype != object or not all_text(cells[col]):
             out[col] = out[col].fillna("").astype(str).astype(object)
     if "line" not in out.columns:
         out["line"] = range(first + 1, first + len(out) + 1)
@@ -158,7 +158,7 @@ def _reject_surrogates(frame: pd.DataFrame, cells: Mapping[str, list[Any]], orig
     ``cells`` holds the values of the columns to scan as lists (iterating a Series costs a
     Python call per cell)."""
     for col, values in cells.items():
-        texts = values if _all_text(values) else [v for v in values if isinstance(v, str)]
+        texts = values if all_text(values) else [v for v in values if isinstance(v, str)]
         if not _SURROGATE.search("".join(texts)):  # one C scan; rows only on a hit
             continue
         for sid, value in zip(frame["segment_id"].tolist(), values, strict=True):
@@ -169,7 +169,7 @@ def _reject_surrogates(frame: pd.DataFrame, cells: Mapping[str, list[Any]], orig
                 )
 
 
-def _all_text(values: list[Any]) -> bool:
+def all_text(values: list[Any]) -> bool:
     """Whether every value is a ``str`` (a text column as most readers make it: nothing to
     convert). One pass in C over the cells' types."""
     return set(map(type, values)) <= {str}

@@ -11,9 +11,9 @@ Both files are written a row group at a time from the stored chunks of segments 
 pieces of ``FINDINGS_PIECE`` findings), so a million segments are never one table in
 memory, and in row groups of a fixed size, so the bytes do not depend on the chunks. A
 file's types are set once, from the column names and the kind of each column (number or
-not), so every row group has the same.
-No pandas metadata is stored (the files are plain Arrow tables) and pyarrow writes no
-timestamps: the same input and options give the same bytes.
+not), so every row group has the same. No pandas metadata is stored (the files are plain
+Arrow tables) and pyarrow writes no timestamps: the same input and options give the same
+bytes.
 
 pyarrow is the ``parquet`` extra; ``--format parquet`` without it is refused before the
 audit runs (:func:`available`).
@@ -30,6 +30,7 @@ import pandas as pd
 
 from tqaudit.audit import AuditResult
 from tqaudit.report.csv import FINDINGS_PIECE, finding_counts, with_counts
+from tqaudit.segments import all_text
 
 # Rows per row group (a reader reads a file a row group at a time; 50,000 texts are a few
 # tens of megabytes held before they are written).
@@ -102,12 +103,12 @@ def _arrow_type(name: str, column: pd.Series) -> Any:
 
 
 def _array(column: pd.Series, kind: Any) -> Any:
-    """A column as an Arrow array of ``kind``: a missing value (None, NaN, NaT, NA) as null, and in a
-    text column any other value as its text (what the CSV report writes)."""
+    """A column as an Arrow array of ``kind``: a missing value (None, NaN, NaT, NA) as null,
+    and in a text column any other value as its text (what the CSV report writes)."""
     import pyarrow as pa
 
     values = column.tolist()
-    if kind == pa.string() and not set(map(type, values)) <= {str}:
+    if kind == pa.string() and not all_text(values):
         values = [_text(v) for v in values]
     return pa.array(values, type=kind, from_pandas=True)
 
