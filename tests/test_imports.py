@@ -53,3 +53,7 @@ def test_the_scoring_package_resolves_the_names_its_modules_export() -> None:
     api = importlib.import_module("tqaudit.scoring.api")
     assert {n for n, home in _HOME.items() if home == "api"} == set(api.__all__)
     assert sorted(tqaudit.scoring.__all__) == sorted(_HOME)
+
+
+def test_the_command_line_loads_jinja2_only_for_an_html_report() -> None:
+    assert not {"jinja2", "tqaudit.report.html"} & _modules_after("import tqaudit.cli")
