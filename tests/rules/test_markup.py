@@ -77,12 +77,13 @@ def test_entity_rules_match_as_the_alternation_of_every_name() -> None:
 def test_mojibake_edits_of_a_long_text_are_its_stretches() -> None:
     # past _ALIGN_CHARS the edits are the signature stretches re-decoded (difflib's alignment
     # of a long repetitive text with its repair is cubic); they give ftfy's repair
-    from tqaudit.rules.markup import _ALIGN_CHARS, _applied, _mojibake_edits
+    from tqaudit.io.formats.common import splice
+    from tqaudit.rules.markup import _ALIGN_CHARS, _mojibake_edits
 
     text = "cafÃ© au lait, " * 200
     assert len(text) > _ALIGN_CHARS
     edits = _mojibake_edits(text)
     assert len(edits) == 200 and {repair for _, _, repair in edits} == {"é"}
-    assert _applied(text, edits) == "café au lait, " * 200
+    assert splice(text, edits) == "café au lait, " * 200
     # a short text is aligned as before: the stretches across a space joined into one edit
     assert _mojibake_edits("Ã© Ã©") == [(0, 5, "é é")]

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from html.entities import html5
 
 from tqaudit.chunk import Chunk, rows_containing
+from tqaudit.io.formats.common import splice
 from tqaudit.rules.base import (
     Applicability,
     Hit,
@@ -536,22 +537,13 @@ def _mojibake_edits(text: str) -> list[tuple[int, int, str]]:
     if fixed == text:
         return []
     stretches = _stretch_edits(text)
-    if _applied(text, stretches) == fixed or len(text) > _ALIGN_CHARS:
+    if splice(text, stretches) == fixed or len(text) > _ALIGN_CHARS:
         return _joined(text, stretches)
     import difflib
 
     matcher = difflib.SequenceMatcher(None, text, fixed, autojunk=False)
     edits = [(i1, i2, fixed[j1:j2]) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
     return _joined(text, edits)
-
-
-def _applied(text: str, edits: list[tuple[int, int, str]]) -> str:
-    """``text`` with ``edits`` (in order, not overlapping) made."""
-    parts, at = [], 0
-    for start, end, repair in edits:
-        parts += [text[at:start], repair]
-        at = end
-    return "".join(parts) + text[at:]
 
 
 def _joined(text: str, edits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

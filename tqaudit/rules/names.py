@@ -18,7 +18,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import compress
 from typing import Any, ClassVar
 
@@ -906,12 +906,7 @@ class _CarriedOver(Rule):
                 for run, cands_of_run in missing.items()
                 if (found := [c for c in cands_of_run if not self._present(c, index, pair)])
             }
-        replacement: list[str] = []  # the likely replacement, found once per segment
-
-        def other() -> str:
-            if not replacement:
-                replacement.append(_replacement(source, target, pair))
-            return replacement[0]
+        other = cache(lambda: _replacement(source, target, pair))  # found once per segment, if asked
 
         for run, cands in missing.items():
             last = _HYPHEN_PARTS.findall(run[-1])[-1] if run else ""

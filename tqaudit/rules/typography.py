@@ -284,12 +284,13 @@ def _quote_hits(row: int, text: str, q: Quotation, rules: QuoteRules, copied: bo
         message = f"Quotation mark '{q.pair}' is not used in '{rules.lang}' text; use {want[0]}…{want[1]}"
         yield Hit(row, q.open_at, q.open_at + 1, message, want[0] if opening else want[1])
         return
-    message = f"Quotation marks {q.pair[0]}…{q.pair[1]} are not '{rules.lang}' style; use {want[0]}…{want[1]}"
+    marks, style, lang = f"{q.pair[0]}…{q.pair[1]}", f"{want[0]}…{want[1]}", rules.lang
     if copied:
         message = (
-            f"Straight quotation marks {q.pair[0]}…{q.pair[1]} copied from the source; "
-            f"'{rules.lang}' translations use {want[0]}…{want[1]}"
+            f"Straight quotation marks {marks} copied from the source; '{lang}' translations use {style}"
         )
+    else:
+        message = f"Quotation marks {marks} are not '{lang}' style; use {style}"
     opener = want[0] + (NBSP if spaced and not text[q.open_at + 1].isspace() else "")
     closer = (NBSP if spaced and not text[q.close_at - 1].isspace() else "") + want[1]
     if q.pair[0] != want[0]:
