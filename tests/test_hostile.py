@@ -120,6 +120,22 @@ XLIFF_NO_FILE = (
 # (case, file name, content, extra audit options, exit code, message on stderr or "" for a pass)
 MATRIX: list[tuple[str, str, object, list[str], int, str]] = [
     ("lone surrogate", "s.jsonl", b'{"id": "1", "target": "a \\ud800 b"}\n', [], 2, "lone surrogate U+D800"),
+    (
+        "lone surrogate in an extra column, CSV report",
+        "x.jsonl",
+        b'{"id": "1", "target": "Fine.", "note": "a \\udc80"}\n',
+        [],
+        2,
+        "segment '1': note holds a lone surrogate U+DC80",
+    ),
+    (
+        "lone surrogate in an extra column, Parquet report",
+        "x.jsonl",
+        b'{"id": "1", "target": "Fine.", "note": "a \\udc80"}\n',
+        ["--format", "parquet"],
+        2,
+        "segment '1': note holds a lone surrogate U+DC80",
+    ),
     ("bare CR in a TSV cell", "cr.tsv", b"id\ttarget\n1\ta\rb\n", [], 0, ""),
     ("bare CR in a CSV cell", "cr.csv", b"id,target\n1,a\rb\n", [], 0, ""),
     ("XLIFF without <file>", "n.xlf", XLIFF_NO_FILE, [], 2, "not a valid XLF file (no <file> element)"),

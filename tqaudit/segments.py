@@ -91,7 +91,14 @@ def normalize(frame: pd.DataFrame, *, origin: str = "segments", first: int = 0) 
             out[col] = ""
     text_cols = [c for c in out.columns if c in BASE_COLUMNS or _EXTRA_REF.match(str(c))]
     cells = {c: out[c].tolist() for c in text_cols}
-    _reject_surrogates(out, {c: v for c, v in cells.items() if not _is_utf8_column(out[c])}, origin)
+    # every column the reports write: an extra column of the input with a lone surrogate
+    # would otherwise stop the CSV or Parquet writer after the audit
+    scanned = {
+        c: cells[c] if c in cells else out[c].tolist()
+        for c in out.columns
+        if (c in cells or out[c].dtype == object) and not _is_utf8_column(out[c])
+    }
+    _reject_surrogates(out, scanned, origin)
     for col in text_cols:
         if out[col].dtype != object or not all_text(cells[col]):
             out[col] = out[col].fillna("").astype(str).astype(object)
